@@ -1,0 +1,221 @@
+# ipvlab driver: builds a lab out of namespaces on a real kernel and runs its steps.
+#
+# Sourced by a plan that ipvlab generates (see src/engines/real/plan.ts); runs as
+# root either as PID 1's child inside User-Mode Linux or inside a fresh
+# pid+net+mount namespace on the host. Never touches anything outside the
+# namespaces it creates itself.
+#
+# Results go to files under the lab's output directory, one directory per step:
+#   rc, stdout, stderr, cap<K>.pcap, cap<K>.txt, cap<K>.err     (command steps)
+#   endpoints, cell.<I>.<J>                                      (matrix steps)
+# Progress goes to stdout as "@@ipvlab <event> ..." lines.
+
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C
+
+declare -A HOST_PID=() NET_PID=()
+HOSTS=()
+LAB_OUT=
+LAB_TAG=
+IPV6_OFF=1
+
+ipvlab_say() { printf '@@ipvlab %s\n' "$*"; }
+
+# Starts a process in a new net+mount namespace that holds both alive, with a
+# private /run/netns (so `ip netns add` in one lab host is invisible to the
+# others), its own sysfs and loopback up. Sets REPLY to its pid.
+ipvlab_holder() {
+  local ready=$1
+  unshare --net --mount --propagation private -- /bin/bash -c '
+    mount -t tmpfs -o mode=0755 ipvlab-netns /run/netns || exit 1
+    umount -l /sys 2>/dev/null; mount -t sysfs sysfs /sys || exit 1
+    ip link set lo up || exit 1
+    : > "$0"
+    exec sleep infinity' "$ready" </dev/null >/dev/null 2>"$ready.err" &
+  REPLY=$!
+  until [ -e "$ready" ]; do
+    if ! kill -0 "$REPLY" 2>/dev/null; then
+      ipvlab_say fatal "cannot create a namespace: $(tr '\n' ' ' < "$ready.err")"
+      exit 3
+    fi
+    sleep 0.02
+  done
+}
+
+# nsenter into a lab host, tagged so that everything it starts can be found again.
+ipvlab_in_host() {
+  local host=$1; shift
+  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -- "$@"
+}
+
+# Writes kernel defaults for what changes outcomes, so a lab host starts like a
+# freshly booted machine whatever the distribution around it set.
+ipvlab_defaults() {
+  local c=/proc/sys/net/ipv4/conf k
+  echo 0 > /proc/sys/net/ipv4/ip_forward
+  for k in all default; do
+    echo 0 > $c/$k/rp_filter; echo 0 > $c/$k/arp_ignore; echo 0 > $c/$k/arp_announce
+    echo 0 > $c/$k/arp_filter; echo 0 > $c/$k/accept_local; echo 0 > $c/$k/proxy_arp
+  done
+  if [ -d /proc/sys/net/ipv6/conf ]; then
+    echo "$1" > /proc/sys/net/ipv6/conf/all/disable_ipv6
+    echo "$1" > /proc/sys/net/ipv6/conf/default/disable_ipv6
+  fi
+}
+export -f ipvlab_defaults
+
+ipvlab_lab_begin() {
+  LAB_OUT=$1 LAB_TAG=$2 IPV6_OFF=$3
+  HOSTS=(); HOST_PID=(); NET_PID=()
+  mkdir -p "$LAB_OUT"
+  uname -r > "$LAB_OUT/kernel"
+  # With net.core.devconf_inherit_init_net=1 (set under UML) namespaces made by
+  # `ip netns add` inside a lab host copy these; on the host engine this is the
+  # sandbox's own namespace and changes nothing outside it.
+  [ -d /proc/sys/net/ipv6/conf ] && echo "$IPV6_OFF" > /proc/sys/net/ipv6/conf/default/disable_ipv6
+  ipvlab_say lab "$LAB_TAG"
+}
+
+ipvlab_net() {
+  local name=$1
+  ipvlab_holder "$LAB_OUT/.net-$name"
+  NET_PID[$name]=$REPLY
+  # A network is a plain bridge: learns, floods, never sends a frame back out its ingress port.
+  nsenter -t "$REPLY" -n -- /bin/bash -c '
+    echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null
+    ip link add br0 type bridge && ip link set br0 up' || { ipvlab_say fatal "cannot create network $name"; exit 3; }
+}
+
+ipvlab_host() {
+  local name=$1
+  ipvlab_holder "$LAB_OUT/.host-$name"
+  HOST_PID[$name]=$REPLY
+  HOSTS+=("$name")
+  ipvlab_in_host "$name" /bin/bash -c "ipvlab_defaults $IPV6_OFF" || { ipvlab_say fatal "cannot set up host $name"; exit 3; }
+}
+
+# A lab interface: a veth pair, the host's end named and addressed as the lab
+# says (left down, like a NIC before it is configured), the other a bridge port.
+ipvlab_iface() {
+  local host=$1 dev=$2 net=$3 mac=$4 port=$5 portmac=$6
+  nsenter -t "${NET_PID[$net]}" -n -- /bin/bash -c '
+    ip link add "$0" address "$1" type veth peer name "$2" address "$3" netns "$4" &&
+    ip link set "$0" master br0 up' "$port" "$portmac" "$dev" "$mac" "${HOST_PID[$host]}" ||
+    { ipvlab_say fatal "cannot create $host:$dev on $net"; exit 3; }
+}
+
+# Captures: "host|netns|dev" (netns "-" for the root namespace).
+CAP_PIDS=()
+ipvlab_capture_start() {
+  local f=$1 spec=$2 host ns dev pid
+  IFS='|' read -r host ns dev <<< "$spec"
+  local pre=()
+  [ "$ns" != - ] && pre=(ip netns exec "$ns")
+  # Started directly, not through a function, so that $! is tcpdump itself
+  # (nsenter and `ip netns exec` both exec) and the stop signal reaches it.
+  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -- "${pre[@]}" tcpdump -n -e -U --immediate-mode -Z root -i "$dev" -w "$f.pcap" </dev/null >/dev/null 2>"$f.err" &
+  pid=$!
+  CAP_PIDS+=("$pid")
+  local n=0
+  until grep -q 'listening on' "$f.err" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || return 0
+    n=$((n + 1)); [ $n -gt 500 ] && return 0
+    sleep 0.02
+  done
+}
+
+ipvlab_capture_stop() {
+  local d=$1 k pid
+  [ ${#CAP_PIDS[@]} -eq 0 ] && return 0
+  # Let frames still in flight (a late reply, a retransmitted ARP) land in this step's capture.
+  sleep 0.3
+  # SIGTERM, not SIGINT: background jobs of a non-interactive shell ignore SIGINT.
+  for pid in "${CAP_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${CAP_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  CAP_PIDS=()
+  for k in "$d"/cap*.pcap; do
+    [ -e "$k" ] && tcpdump -n -e -r "$k" > "${k%.pcap}.txt" 2>"${k%.pcap}.rerr"
+  done
+  return 0
+}
+
+# A command step: idx host timeout [capture...]; the command is cmd/<idx>.sh.
+ipvlab_step() {
+  local idx=$1 host=$2 timeout=$3; shift 3
+  local d=$LAB_OUT/$idx k=0 spec
+  mkdir -p "$d"
+  ipvlab_say step "$idx"
+  for spec in "$@"; do
+    ipvlab_capture_start "$d/cap$k" "$spec"
+    k=$((k + 1))
+  done
+  (cd / && IPVLAB_LAB=$LAB_TAG timeout -s KILL "$timeout" nsenter -t "${HOST_PID[$host]}" -n -m -- /bin/bash "$LAB_OUT/cmd/$idx.sh") \
+    < /dev/null > "$d/stdout" 2> "$d/stderr"
+  echo $? > "$d/rc"
+  ipvlab_capture_stop "$d"
+}
+
+# Every (host, netns, device, IPv4 address) but loopback, one per line:
+# "<host> <netns|-> <dev> <address>", hosts in lab order, root namespace first.
+ipvlab_endpoints() {
+  local h
+  for h in "${HOSTS[@]}"; do
+    ipvlab_in_host "$h" /bin/bash -c '
+      ip -4 -o addr show | sed "s/^/- /"
+      for ns in $(ip netns list | cut -d" " -f1 | sort); do
+        ip -n "$ns" -4 -o addr show | sed "s/^/$ns /"
+      done' | while read -r ns _ dev _ addr _; do
+        dev=${dev%%@*}
+        [ "$dev" = lo ] && continue
+        case $addr in 127.*) continue ;; esac
+        echo "$h $ns $dev ${addr%/*}"
+      done
+  done
+}
+
+# All pairs in different namespaces pinged at once, each `ping -c 1 -W 1 -I from to`
+# from the source's namespace; cell.<I>.<J> holds ping's exit code.
+ipvlab_matrix() {
+  local idx=$1 d=$LAB_OUT/$1 i j
+  mkdir -p "$d"
+  ipvlab_say step "$idx"
+  ipvlab_endpoints > "$d/endpoints"
+  local -a eh=() ens=() ea=()
+  while read -r h ns _ a; do eh+=("$h"); ens+=("$ns"); ea+=("$a"); done < "$d/endpoints"
+  local n=${#eh[@]} script pids=() seen=" "
+  for ((i = 0; i < n; i++)); do
+    local group="${eh[i]}/${ens[i]}"
+    case $seen in *" $group "*) continue ;; esac
+    seen="$seen$group "
+    script=""
+    local s
+    for ((s = i; s < n; s++)); do
+      [ "${eh[s]}/${ens[s]}" = "$group" ] || continue
+      for ((j = 0; j < n; j++)); do
+        [ "${eh[j]}/${ens[j]}" = "$group" ] && continue
+        script+="(ping -c 1 -W 1 -I ${ea[s]} ${ea[j]} >/dev/null 2>&1; echo \$? > $d/cell.$s.$j) & "
+      done
+    done
+    script+="wait"
+    local pre=()
+    [ "${ens[i]}" != - ] && pre=(ip netns exec "${ens[i]}")
+    ipvlab_in_host "${eh[i]}" "${pre[@]}" /bin/bash -c "$script" </dev/null >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+
+# Ends a lab: every process it started, and so every namespace it made, goes.
+ipvlab_lab_end() {
+  local p h
+  for h in "${HOST_PID[@]}" "${NET_PID[@]}"; do kill -KILL "$h" 2>/dev/null; done
+  for p in /proc/[0-9]*; do
+    if tr '\0' '\n' < "$p/environ" 2>/dev/null | grep -qx "IPVLAB_LAB=$LAB_TAG"; then
+      kill -KILL "${p#/proc/}" 2>/dev/null
+    fi
+  done
+  wait 2>/dev/null
+  : > "$LAB_OUT/done"
+  ipvlab_say lab-done "$LAB_TAG"
+}

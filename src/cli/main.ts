@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { Command, Option } from "commander";
+import { runCommand } from "./run.js";
+import { recordCommand } from "./record.js";
+import { checkCommand } from "./check.js";
+import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
+import { version } from "../paths.js";
+import { exitOnError } from "./errors.js";
+
+const engineOption = () =>
+  new Option("-e, --engine <engine>", "uml: a Linux 6.1 kernel in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)")
+    .choices([...ENGINE_NAMES])
+    .default(DEFAULT_ENGINE);
+
+const program = new Command()
+  .name("ipvlab")
+  .version(version)
+  .description(
+    "A lab for Linux virtual networking. Write the iproute2 commands that build hosts, namespaces and " +
+      "ipvlan/macvlan devices; ipvlab runs them and reports which pings work and what tcpdump sees.",
+  )
+  .addHelpText(
+    "after",
+    `
+Lab files: *.lab.yaml (networks, hosts with interfaces and a run script, steps) or a shell script.
+Exit codes: 0 every check met its expectation, 1 a check did not, 2 bad input or engine unavailable.
+
+Examples:
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml            the seed lab, on a real kernel under UML
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --json     the same as one LabResult in JSON
+  ipvlab check examples/*.lab.yaml                       validate labs without running them
+  ipvlab record examples/*.lab.yaml                      record golden results into test/golden/`,
+  );
+
+program
+  .command("run")
+  .description("run a lab and report every step, every matrix and what tcpdump saw")
+  .argument("<lab>", "a *.lab.yaml file or a shell script")
+  .addOption(engineOption())
+  .option("--json", "print one LabResult as JSON on stdout (progress stays on stderr)")
+  .option("--pcap <dir>", "also write each capture as a pcap file under DIR/<lab>/")
+  .option("-q, --quiet", "no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+A check passes when its command's exit code matches expect (ok = 0, fail = anything else).
+A matrix pings every pair of addresses in different namespaces at once (ping -c 1 -W 1 -I FROM TO).
+
+Example:
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --pcap /tmp/caps`,
+  )
+  .action(exitOnError(runCommand));
+
+program
+  .command("check")
+  .description("validate labs: every mistake with file:line:col, nothing is run")
+  .argument("<labs...>", "lab files")
+  .action(exitOnError(checkCommand));
+
+program
+  .command("record")
+  .description("run labs on a real kernel and write test/golden/<lab name>.json, the truth the simulator is held to")
+  .argument("<labs...>", "lab files (one kernel boot for all of them)")
+  .addOption(engineOption())
+  .option("-o, --out <dir>", "where to write the golden files", "test/golden")
+  .option("-q, --quiet", "no progress on stderr")
+  .action(exitOnError(recordCommand));
+
+await program.parseAsync();

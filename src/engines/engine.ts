@@ -1,0 +1,23 @@
+import type { Lab } from "../lab/types.js";
+import type { EngineName, LabResult } from "./result.js";
+
+export interface RunOptions {
+  /** Progress lines for a person watching (stderr in the CLI). */
+  onProgress?: (line: string) => void;
+  /** Write each capture as DIR/<lab>/<step>-<host>-<dev>.pcap. */
+  pcapDir?: string;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /** Runs labs in order; a real engine may share one kernel boot between them. */
+  runMany(labs: Lab[], opts?: RunOptions): Promise<LabResult[]>;
+}
+
+/** A reason the engine cannot run here, said in one sentence for the user. */
+export class EngineUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineUnavailable";
+  }
+}

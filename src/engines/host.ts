@@ -1,0 +1,85 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Lab } from "../lab/types.js";
+import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
+import { labDir, writePlan } from "./real/plan.js";
+import { collectLab } from "./real/results.js";
+import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
+import type { LabResult } from "./result.js";
+
+// How to make each device type in a throwaway namespace, to learn whether this kernel has it.
+const PROBES: Record<string, string> = {
+  veth: "ip link add t0 type veth peer name t1",
+  bridge: "ip link add t0 type bridge",
+  macvlan: "ip link add t0 type veth peer name t1 && ip link add link t0 t2 type macvlan",
+  ipvlan: "ip link add t0 type veth peer name t1 && ip link add link t0 t2 type ipvlan",
+  dummy: "ip link add t0 type dummy",
+};
+
+/** Device types a lab's scripts create with `type X`. */
+export function deviceTypes(lab: Lab): string[] {
+  const texts = [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))];
+  const types = new Set(["veth", ...(lab.networks.length ? ["bridge"] : [])]);
+  for (const t of texts) for (const m of t.matchAll(/\btype\s+([a-z_]+)/g)) if (m[1]! in PROBES) types.add(m[1]!);
+  return [...types];
+}
+
+/** The lab on this machine's own kernel, every host in a fresh namespace inside one sandbox namespace. */
+export class HostEngine implements Engine {
+  readonly name = "host" as const;
+
+  private check(labs: Lab[]): void {
+    if (process.getuid?.() !== 0) {
+      throw new EngineUnavailable("the host engine needs root (it creates namespaces and devices); run as root, or use --engine uml");
+    }
+    const missing = new Map<string, string>();
+    for (const lab of labs) {
+      for (const t of deviceTypes(lab)) {
+        if (missing.has(t)) continue;
+        const probe = spawnSync("unshare", ["--net", "--", "/bin/sh", "-c", PROBES[t]!], { stdio: "ignore" });
+        if (probe.status !== 0) missing.set(t, lab.name);
+      }
+    }
+    if (missing.size) {
+      const [type, lab] = [...missing][0]!;
+      throw new EngineUnavailable(`this machine's kernel cannot create ${[...missing.keys()].join(", ")} devices, which lab ${lab} uses (type ${type}); use --engine uml`);
+    }
+  }
+
+  async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
+    this.check(labs);
+    const say = opts.onProgress ?? (() => {});
+    const work = mkdtempSync(join(tmpdir(), "ipvlab-host-"));
+    try {
+      const plan = writePlan(work, labs);
+      // PID 1 of the sandbox's pid namespace: when it exits the kernel kills
+      // everything inside, and it exits when the plan ends or ipvlab's pipe closes.
+      const init = join(work, "init.sh");
+      writeFileSync(
+        init,
+        [
+          "#!/bin/bash",
+          "mount -t tmpfs ipvlab-run /run && mkdir -p /run/netns || exit 3",
+          "exec 3<&0",
+          `bash ${plan} </dev/null & plan=$!`,
+          "cat <&3 >/dev/null & watch=$!",
+          "wait -n $plan $watch",
+        ].join("\n") + "\n",
+        { mode: 0o755 },
+      );
+      say(`running on this machine's kernel in a sandbox namespace (${labs.length} lab${labs.length > 1 ? "s" : ""})`);
+      const run = await runWrapper(
+        "unshare",
+        ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--mount", "--propagation", "private", "--", "/bin/bash", init],
+        progressReporter(labs, say),
+        runBudget(labs),
+      );
+      if (run.fatal) throw new Error(`the host run failed: ${run.fatal}`);
+      return labs.map((lab, i) => collectLab(lab, labDir(work, i), "host", opts.pcapDir));
+    } finally {
+      if (!process.env.IPVLAB_KEEP) rmSync(work, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { Engine } from "./engine.js";
+import { HostEngine } from "./host.js";
+import type { EngineName } from "./result.js";
+import { UmlEngine } from "./uml.js";
+
+export const ENGINE_NAMES = ["uml", "host"] as const;
+/** Until the simulator lands, the real kernel under UML is the default. */
+export const DEFAULT_ENGINE = "uml";
+
+export function engineByName(name: EngineName): Engine {
+  switch (name) {
+    case "uml":
+      return new UmlEngine();
+    case "host":
+      return new HostEngine();
+    default:
+      throw new Error(`engine ${name} is not available yet`);
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stableMac } from "../../lab/mac.js";
+import type { CommandStep, Lab, LabStep } from "../../lab/types.js";
+import { assetPath } from "../../paths.js";
+
+/** A step as the driver runs it: the hosts' `run` scripts first, then the lab's steps. */
+export type PlannedStep = { setup: true; host: string; run: string; timeout: number } | { setup: false; step: LabStep };
+
+const SETUP_TIMEOUT = 120;
+
+export function plannedSteps(lab: Lab): PlannedStep[] {
+  return [
+    ...lab.hosts.filter((h) => h.run.trim()).map((h) => ({ setup: true as const, host: h.name, run: h.run, timeout: SETUP_TIMEOUT })),
+    ...lab.steps.map((step) => ({ setup: false as const, step })),
+  ];
+}
+
+export function labDir(work: string, index: number): string {
+  return join(work, `lab${index}`);
+}
+
+function q(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function captureSpec(step: CommandStep): string[] {
+  return step.capture.map((c) => q(`${c.host}|${c.netns ?? "-"}|${c.dev}`));
+}
+
+/** Writes the plan script (and each command as a file of its own, so nothing is re-quoted) for the labs. */
+export function writePlan(work: string, labs: Lab[]): string {
+  const lines = ["#!/bin/bash", `source ${q(assetPath("driver.sh"))}`];
+  labs.forEach((lab, li) => {
+    const dir = labDir(work, li);
+    mkdirSync(join(dir, "cmd"), { recursive: true });
+    lines.push(`ipvlab_lab_begin ${q(dir)} ${q(`${process.pid}-${li}`)} ${lab.ipv6 ? 0 : 1}`);
+    for (const n of lab.networks) lines.push(`ipvlab_net ${q(n.name)}`);
+    for (const h of lab.hosts) lines.push(`ipvlab_host ${q(h.name)}`);
+    let port = 0;
+    for (const h of lab.hosts) {
+      for (const i of h.interfaces) {
+        const portMac = stableMac(`${lab.name}/${h.name}/${i.name}/port`);
+        lines.push(`ipvlab_iface ${[h.name, i.name, i.network, i.mac, `port${port++}`, portMac].map(q).join(" ")}`);
+      }
+    }
+    plannedSteps(lab).forEach((p, idx) => {
+      if (p.setup) {
+        writeFileSync(join(dir, "cmd", `${idx}.sh`), p.run);
+        lines.push(`ipvlab_step ${idx} ${q(p.host)} ${p.timeout}`);
+      } else if (p.step.kind === "matrix") {
+        lines.push(`ipvlab_matrix ${idx}`);
+      } else {
+        writeFileSync(join(dir, "cmd", `${idx}.sh`), p.step.run);
+        lines.push(`ipvlab_step ${idx} ${q(p.step.on)} ${p.step.timeout} ${captureSpec(p.step).join(" ")}`.trimEnd());
+      }
+    });
+    lines.push("ipvlab_lab_end");
+  });
+  const plan = join(work, "plan.sh");
+  writeFileSync(plan, lines.join("\n") + "\n", { mode: 0o755 });
+  return plan;
+}

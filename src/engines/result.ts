@@ -1,0 +1,59 @@
+import type { Expect } from "../lab/types.js";
+
+/** One LabResult per run, the same shape from every engine (DESIGN.md, "Lab files"). */
+export interface LabResult {
+  lab: string;
+  engine: EngineName;
+  kernel: string;
+  steps: StepResult[];
+}
+
+export type EngineName = "sim" | "uml" | "host";
+
+export interface CommandResult {
+  kind: "action" | "check";
+  name: string;
+  host: string;
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  ok: boolean;
+  expect: Expect | null;
+  /** For a check: did ok match expect. For an action: true. */
+  met: boolean;
+  /** tcpdump -n -e lines per capture target ("host:dev" or "host/ns:dev"). */
+  captures: Record<string, string[]>;
+  /** Set for the hosts' `run` scripts, which run before the lab's steps. */
+  setup?: boolean;
+}
+
+export interface Endpoint {
+  id: string;
+  host: string;
+  netns: string | null;
+  dev: string;
+  address: string;
+}
+
+export interface MatrixCell {
+  from: string;
+  to: string;
+  ok: boolean;
+  /** Why the ping failed, in one sentence; only the simulator can say. */
+  reason?: string;
+}
+
+export interface MatrixResult {
+  kind: "matrix";
+  name: string;
+  endpoints: Endpoint[];
+  cells: MatrixCell[];
+}
+
+export type StepResult = CommandResult | MatrixResult;
+
+/** Every check met its expectation. */
+export function allMet(r: LabResult): boolean {
+  return r.steps.every((s) => s.kind === "matrix" || s.met);
+}

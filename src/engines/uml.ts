@@ -1,0 +1,113 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import type { Lab } from "../lab/types.js";
+import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
+import { labDir, writePlan } from "./real/plan.js";
+import { collectLab } from "./real/results.js";
+import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
+import type { LabResult } from "./result.js";
+
+const MODULES_ROOT = "/usr/lib/uml/modules";
+// In modules.dep order: ipvlan needs ipv6 and crc-ccitt; bridge needs llc then stp.
+const MODULES = [
+  "lib/crc-ccitt",
+  "net/ipv6/ipv6 disable_ipv6=IPV6_OFF",
+  "drivers/net/ipvlan/ipvlan",
+  "drivers/net/macvlan",
+  "drivers/net/veth",
+  "drivers/net/dummy numdummies=0",
+  "net/llc/llc",
+  "net/802/stp",
+  "net/bridge/bridge",
+];
+
+function findOnPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(delimiter)) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+/** The lab on a Linux 6.1 kernel in User-Mode Linux: one boot for all the labs given. */
+export class UmlEngine implements Engine {
+  readonly name = "uml" as const;
+
+  private locate(): { kernel: string; modules: string } {
+    const kernel = findOnPath("linux.uml");
+    const versions = existsSync(MODULES_ROOT) ? readdirSync(MODULES_ROOT) : [];
+    if (!kernel || versions.length === 0) {
+      throw new EngineUnavailable(
+        "User-Mode Linux is not installed: run `apt-get install -y user-mode-linux busybox-static iputils-ping iputils-arping tcpdump`, or use --engine sim",
+      );
+    }
+    for (const tool of ["busybox", "tcpdump", "ping", "nsenter", "unshare"]) {
+      if (!findOnPath(tool)) throw new EngineUnavailable(`${tool} is missing; the uml engine needs busybox-static, iputils-ping, iputils-arping and tcpdump installed`);
+    }
+    return { kernel, modules: join(MODULES_ROOT, versions.sort().pop()!, "kernel") };
+  }
+
+  async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
+    // IPv6 on or off is the ipv6 module's parameter (a new namespace's
+    // conf/default/disable_ipv6 always starts from it), so it takes a boot each.
+    const results = new Map<Lab, LabResult>();
+    for (const ipv6 of [false, true]) {
+      const group = labs.filter((l) => l.ipv6 === ipv6);
+      if (group.length) (await this.boot(group, ipv6, opts)).forEach((r, i) => results.set(group[i]!, r));
+    }
+    return labs.map((l) => results.get(l)!);
+  }
+
+  private async boot(labs: Lab[], ipv6: boolean, opts: RunOptions): Promise<LabResult[]> {
+    const { kernel, modules } = this.locate();
+    const say = opts.onProgress ?? (() => {});
+    const work = mkdtempSync(join(tmpdir(), "ipvlab-uml-"));
+    try {
+      const plan = writePlan(work, labs);
+      const init = join(work, "init.sh");
+      writeFileSync(init, umlInit(modules, plan, ipv6), { mode: 0o755 });
+      say(`booting User-Mode Linux (${labs.length} lab${labs.length > 1 ? "s" : ""})`);
+      const wrapper = [
+        "exec 3<&0",
+        `${kernel} mem=384M rootfstype=hostfs rootflags=/ rw init=${init} con0=fd:0,fd:1 con=null quiet </dev/null &`,
+        "uml=$!",
+        "{ cat <&3 >/dev/null; kill -KILL 0; } &",
+        "wait $uml",
+      ].join("\n");
+      const run = await runWrapper("/bin/bash", ["-c", wrapper], progressReporter(labs, say), runBudget(labs));
+      if (run.fatal) throw new Error(`the uml run failed: ${run.fatal}`);
+      return labs.map((lab, i) => {
+        const dir = labDir(work, i);
+        if (!existsSync(join(dir, "done"))) {
+          throw new Error(`User-Mode Linux stopped before lab ${lab.name} finished; its console said:\n${run.console.trim().split("\n").slice(-15).join("\n")}`);
+        }
+        return collectLab(lab, dir, "uml", opts.pcapDir);
+      });
+    } finally {
+      if (!process.env.IPVLAB_KEEP) rmSync(work, { recursive: true, force: true });
+    }
+  }
+}
+
+/** PID 1 inside UML: mounts, modules, then the plan; halts when done. */
+function umlInit(modules: string, plan: string, ipv6: boolean): string {
+  return `#!/bin/bash
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /run
+mkdir -p /run/netns
+${MODULES.map((m) => {
+  const [path, ...params] = m.split(" ");
+  return `busybox insmod ${modules}/${path}.ko ${params.join(" ").replace("IPV6_OFF", ipv6 ? "0" : "1")} || echo "@@ipvlab fatal cannot load ${path}.ko"`;
+}).join("\n")}
+# 3: a new namespace copies conf/{all,default} (IPv4 and IPv6) from the namespace that creates it,
+# so ip netns add inside a lab host inherits from that host as it would from init_net on a real machine.
+echo 3 > /proc/sys/net/core/devconf_inherit_init_net || echo "@@ipvlab fatal net.core.devconf_inherit_init_net=3 refused"
+ip link set lo up
+echo "@@ipvlab boot $(uname -r)"
+bash ${plan}
+sync
+halt -f || busybox halt -f
+`;
+}

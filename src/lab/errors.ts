@@ -1,0 +1,55 @@
+import type { SourcePos } from "./types.js";
+
+export interface LabDiagnostic {
+  severity: "error" | "warning";
+  pos: SourcePos;
+  message: string;
+}
+
+/** Thrown for a lab that cannot run; carries every error found, not just the first. */
+export class LabError extends Error {
+  constructor(readonly diagnostics: LabDiagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join("\n"));
+    this.name = "LabError";
+  }
+}
+
+export function formatDiagnostic(d: LabDiagnostic): string {
+  return `${d.pos.file}:${d.pos.line}:${d.pos.col}: ${d.severity}: ${d.message}`;
+}
+
+/** Closest candidate by edit distance, for "did you mean" hints. */
+export function closest(word: string, candidates: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return best !== null && bestDist <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const c = closest(word, candidates);
+  return c ? ` (did you mean "${c}"?)` : "";
+}
+
+export function listOf(items: Iterable<string>): string {
+  const a = [...items];
+  return a.length ? a.join(", ") : "none";
+}

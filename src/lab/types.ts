@@ -1,0 +1,71 @@
+/** Where something was written in a lab file, for error messages. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface LabInterface {
+  name: string;
+  network: string;
+  /** Lower-case colon form; derived from the lab when the file gives none. */
+  mac: string;
+  macGiven: boolean;
+  pos: SourcePos;
+}
+
+export interface LabHost {
+  name: string;
+  interfaces: LabInterface[];
+  run: string;
+  pos: SourcePos;
+  runPos: SourcePos;
+}
+
+export interface LabNetwork {
+  name: string;
+  pos: SourcePos;
+}
+
+/** A capture target: `host:dev` (root namespace) or `host/ns:dev`. */
+export interface CaptureTarget {
+  host: string;
+  netns: string | null;
+  dev: string;
+  /** The spec as written, also the key in a step's captures. */
+  id: string;
+}
+
+export type Expect = "ok" | "fail";
+
+export interface CommandStep {
+  kind: "action" | "check";
+  name: string;
+  on: string;
+  run: string;
+  expect: Expect | null;
+  capture: CaptureTarget[];
+  /** Seconds before the command is killed. */
+  timeout: number;
+  pos: SourcePos;
+}
+
+export interface MatrixStep {
+  kind: "matrix";
+  name: string;
+  pos: SourcePos;
+}
+
+export type LabStep = CommandStep | MatrixStep;
+
+export interface Lab {
+  name: string;
+  file: string;
+  /** IPv6 on lab hosts; off by default so captures hold only the IPv4 story. */
+  ipv6: boolean;
+  networks: LabNetwork[];
+  hosts: LabHost[];
+  steps: LabStep[];
+}
+
+export const DEFAULT_STEP_TIMEOUT = 30;
