@@ -66,6 +66,8 @@ export class HostEngine implements Engine {
           `bash ${plan} </dev/null & plan=$!`,
           "cat <&3 >/dev/null & watch=$!",
           "wait -n $plan $watch",
+          // ipvlab itself is gone: nobody will read or remove the work directory.
+          `kill -0 $watch 2>/dev/null || rm -rf ${work}`,
         ].join("\n") + "\n",
         { mode: 0o755 },
       );

@@ -71,8 +71,10 @@ export class UmlEngine implements Engine {
         "exec 3<&0",
         `${kernel} mem=384M rootfstype=hostfs rootflags=/ rw init=${init} con0=fd:0,fd:1 con=null quiet </dev/null &`,
         "uml=$!",
-        "{ cat <&3 >/dev/null; kill -KILL 0; } &",
+        // linux.uml makes a session of its own (setsid), so its group is killed by name.
+        `{ cat <&3 >/dev/null; kill -KILL -- -$uml; rm -rf ${work}; kill -KILL 0; } &`,
         "wait $uml",
+        "kill -KILL -- -$uml 2>/dev/null",
       ].join("\n");
       const run = await runWrapper("/bin/bash", ["-c", wrapper], progressReporter(labs, say), runBudget(labs));
       if (run.fatal) throw new Error(`the uml run failed: ${run.fatal}`);

@@ -22,11 +22,14 @@ export function runWrapper(
   timeoutSeconds: number,
 ): Promise<DriverRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    // IPVLAB_RUN marks every process of the run (UML's too), so a test can prove none is left.
+    const env = { ...process.env, IPVLAB_RUN: process.env.IPVLAB_RUN ?? `ipvlab-${process.pid}` };
+    const child = spawn(command, args, { detached: true, stdio: ["pipe", "pipe", "pipe"], env });
     let timedOut = false;
+    // Closing the wrapper's stdin is how it is told to kill everything it started.
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child.pid!);
+      child.stdin.end();
     }, timeoutSeconds * 1000);
     let consoleText = "";
     let fatal: string | null = null;
