@@ -22,24 +22,30 @@ IPV6_OFF=1
 
 ipvlab_say() { printf '@@ipvlab %s\n' "$*"; }
 
+# Sleeps without starting a process (every exec is slow under UML): a read that
+# times out on a FIFO nobody writes to (/run is a tmpfs on both real engines).
+mkfifo /run/ipvlab-nap.$$ && exec {IPVLAB_NAPFD}<> /run/ipvlab-nap.$$ && rm -f /run/ipvlab-nap.$$
+ipvlab_nap() { read -r -t "$1" -u "$IPVLAB_NAPFD" _ 2>/dev/null; }
+
 # Starts a process in a new net+mount namespace that holds both alive, with a
 # private /run/netns (so `ip netns add` in one lab host is invisible to the
 # others), its own sysfs and loopback up. Sets REPLY to its pid.
 ipvlab_holder() {
-  local ready=$1
+  local ready=$1 ipv6off=$2
   unshare --net --mount --propagation private -- /bin/bash -c '
     mount -t tmpfs -o mode=0755 ipvlab-netns /run/netns || exit 1
-    umount -l /sys 2>/dev/null; mount -t sysfs sysfs /sys || exit 1
+    mount -t sysfs sysfs /sys || exit 1
     ip link set lo up || exit 1
+    ipvlab_defaults "$1" || exit 1
     : > "$0"
-    exec sleep infinity' "$ready" </dev/null >/dev/null 2>"$ready.err" &
+    exec sleep infinity' "$ready" "$ipv6off" </dev/null >/dev/null 2>"$ready.err" &
   REPLY=$!
   until [ -e "$ready" ]; do
     if ! kill -0 "$REPLY" 2>/dev/null; then
       ipvlab_say fatal "cannot create a namespace: $(tr '\n' ' ' < "$ready.err")"
       exit 3
     fi
-    sleep 0.02
+    ipvlab_nap 0.01
   done
 }
 
@@ -79,20 +85,18 @@ ipvlab_lab_begin() {
 
 ipvlab_net() {
   local name=$1
-  ipvlab_holder "$LAB_OUT/.net-$name"
+  # The network's own namespace never has IPv6: it must not talk on the lab's wire.
+  ipvlab_holder "$LAB_OUT/.net-$name" 1
   NET_PID[$name]=$REPLY
   # A network is a plain bridge: learns, floods, never sends a frame back out its ingress port.
-  nsenter -t "$REPLY" -n -- /bin/bash -c '
-    echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null
-    ip link add br0 type bridge && ip link set br0 up' || { ipvlab_say fatal "cannot create network $name"; exit 3; }
+  nsenter -t "$REPLY" -n -- ip link add br0 up type bridge || { ipvlab_say fatal "cannot create network $name"; exit 3; }
 }
 
 ipvlab_host() {
   local name=$1
-  ipvlab_holder "$LAB_OUT/.host-$name"
+  ipvlab_holder "$LAB_OUT/.host-$name" "$IPV6_OFF"
   HOST_PID[$name]=$REPLY
   HOSTS+=("$name")
-  ipvlab_in_host "$name" /bin/bash -c "ipvlab_defaults $IPV6_OFF" || { ipvlab_say fatal "cannot set up host $name"; exit 3; }
 }
 
 # A lab interface: a veth pair, the host's end named and addressed as the lab
@@ -117,11 +121,12 @@ ipvlab_capture_start() {
   IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -- "${pre[@]}" tcpdump -n -e -U --immediate-mode -Z root -i "$dev" -w "$f.pcap" </dev/null >/dev/null 2>"$f.err" &
   pid=$!
   CAP_PIDS+=("$pid")
-  local n=0
-  until grep -q 'listening on' "$f.err" 2>/dev/null; do
+  local n=0 line=
+  until [[ $line == *"listening on"* ]]; do
     kill -0 "$pid" 2>/dev/null || return 0
-    n=$((n + 1)); [ $n -gt 500 ] && return 0
-    sleep 0.02
+    n=$((n + 1)); [ $n -gt 1000 ] && return 0
+    ipvlab_nap 0.01
+    read -r line < "$f.err"
   done
 }
 
@@ -129,7 +134,7 @@ ipvlab_capture_stop() {
   local d=$1 k pid
   [ ${#CAP_PIDS[@]} -eq 0 ] && return 0
   # Let frames still in flight (a late reply, a retransmitted ARP) land in this step's capture.
-  sleep 0.3
+  ipvlab_nap 0.3
   # SIGTERM, not SIGINT: background jobs of a non-interactive shell ignore SIGINT.
   for pid in "${CAP_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${CAP_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
@@ -210,8 +215,9 @@ ipvlab_matrix() {
 ipvlab_lab_end() {
   local p h
   for h in "${HOST_PID[@]}" "${NET_PID[@]}"; do kill -KILL "$h" 2>/dev/null; done
+  for h in "${HOST_PID[@]}" "${NET_PID[@]}"; do wait "$h" 2>/dev/null; done
   for p in /proc/[0-9]*; do
-    if tr '\0' '\n' < "$p/environ" 2>/dev/null | grep -qx "IPVLAB_LAB=$LAB_TAG"; then
+    if { tr '\0' '\n' < "$p/environ"; } 2>/dev/null | grep -qx "IPVLAB_LAB=$LAB_TAG"; then
       kill -KILL "${p#/proc/}" 2>/dev/null
     fi
   done

@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fixture, hostNetworkState, isRoot, processesTagged, runCli, waitUntil } from "./helpers.js";
 
@@ -12,12 +16,19 @@ for (const engine of ["uml", "host"] as const) {
     test("after a complete run", async () => {
       const before = hostNetworkState();
       const tag = `cleanup-${engine}-${process.pid}-full`;
-      const r = await runCli(["run", lab, "--engine", engine, "--json"], { env: { IPVLAB_RUN: tag } });
+      const pcaps = mkdtempSync(join(tmpdir(), "ipvlab-test-pcap-"));
+      const r = await runCli(["run", lab, "--engine", engine, "--json", "--pcap", pcaps], { env: { IPVLAB_RUN: tag } });
       assert.equal(r.code, 0, r.stderr);
       const result = JSON.parse(r.stdout) as { steps: { name: string; met?: boolean; captures?: Record<string, string[]> }[] };
       assert.ok(result.steps.every((s) => s.met !== false), "every check met");
       const ping = result.steps.find((s) => s.name === "a reaches b")!;
-      assert.ok(ping.captures!["b:eth0"]!.some((l) => l.includes("ICMP echo request")), "the capture saw the ping");
+      const lines = ping.captures!["b:eth0"]!;
+      assert.ok(lines.some((l) => l.includes("ICMP echo request")), "the capture saw the ping");
+      // --pcap: the same frames, readable by tcpdump itself.
+      const [pcap] = readdirSync(join(pcaps, "two-hosts-slow"));
+      const replay = execFileSync("tcpdump", ["-n", "-e", "-r", join(pcaps, "two-hosts-slow", pcap!)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      assert.deepEqual(replay.trim().split("\n"), lines);
+      rmSync(pcaps, { recursive: true });
       assert.ok(await waitUntil(() => processesTagged(tag).length === 0, 5000), `left behind: ${processesTagged(tag).join(" ")}`);
       assert.equal(hostNetworkState(), before);
     });

@@ -6,6 +6,7 @@ import { checkCommand } from "./check.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
+import { GOLDEN_DIR } from "../golden/golden.js";
 
 const engineOption = () =>
   new Option("-e, --engine <engine>", "uml: a Linux 6.1 kernel in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)")
@@ -62,7 +63,7 @@ program
   .description("run labs on a real kernel and write test/golden/<lab name>.json, the truth the simulator is held to")
   .argument("<labs...>", "lab files (one kernel boot for all of them)")
   .addOption(engineOption())
-  .option("-o, --out <dir>", "where to write the golden files", "test/golden")
+  .option("-o, --out <dir>", "where to write the golden files", GOLDEN_DIR)
   .option("-q, --quiet", "no progress on stderr")
   .action(exitOnError(recordCommand));
 

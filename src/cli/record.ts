@@ -2,15 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { engineByName } from "../engines/index.js";
 import type { EngineName } from "../engines/result.js";
+import { labSha256, type GoldenFile } from "../golden/golden.js";
 import { version } from "../paths.js";
 import { summaryLine } from "../report/text.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
-
-export interface GoldenFile {
-  recordedWith: { command: string; ipvlab: string; engine: EngineName; kernel: string; labFile: string };
-  result: import("../engines/result.js").LabResult;
-}
 
 export async function recordCommand(files: string[], flags: { engine: EngineName; out: string; quiet?: boolean }): Promise<number> {
   const labs = loadLabs(files, (w) => process.stderr.write(w + "\n"));
@@ -25,6 +21,7 @@ export async function recordCommand(files: string[], flags: { engine: EngineName
         engine: flags.engine,
         kernel: result.kernel,
         labFile,
+        labSha256: labSha256(labs[i]!.file),
       },
       result,
     };

@@ -72,9 +72,11 @@ export class UmlEngine implements Engine {
         `${kernel} mem=384M rootfstype=hostfs rootflags=/ rw init=${init} con0=fd:0,fd:1 con=null quiet </dev/null &`,
         "uml=$!",
         // linux.uml makes a session of its own (setsid), so its group is killed by name.
-        `{ cat <&3 >/dev/null; kill -KILL -- -$uml; rm -rf ${work}; kill -KILL 0; } &`,
+        `{ cat <&3 >/dev/null; kill -KILL -- -$uml 2>/dev/null; rm -rf ${work}; kill -KILL 0; } &`,
+        "watchdog=$!",
         "wait $uml",
-        "kill -KILL -- -$uml 2>/dev/null",
+        // A normal end: the watchdog must not take the results with it when the pipe closes.
+        "kill -KILL $watchdog -- -$uml 2>/dev/null",
       ].join("\n");
       const run = await runWrapper("/bin/bash", ["-c", wrapper], progressReporter(labs, say), runBudget(labs));
       if (run.fatal) throw new Error(`the uml run failed: ${run.fatal}`);

@@ -1,147 +1,861 @@
-import { didYouMean, LabError, listOf, type LabDiagnostic } from "./errors.js";
-import { isMulticastMac, stableMac } from "./mac.js";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { closest, LabError, listOf, sortDiagnostics, type LabDiagnostic } from "./errors.js";
+import { isMulticastMac } from "./mac.js";
 import { createdDevices, mentionedDevices, mentionedNetns } from "./mentions.js";
 import {
-  DEFAULT_STEP_TIMEOUT,
-  type CaptureTarget,
-  type LabHost,
-  type LabStep,
-  type SourcePos,
-} from "./types.js";
-import type { YamlPositions } from "./yaml-pos.js";
+  COMMAND_STEP_KEYS,
+  EXPECTS,
+  HOST_KEYS,
+  IFACE_KEYS,
+  IFNAME_HINT,
+  IFNAME_RE,
+  MAC_EXAMPLE,
+  MAC_RE,
+  MAX_IFNAME,
+  MAX_NAME,
+  MAX_TIMEOUT,
+  NAME_HINT,
+  NAME_RE,
+  STEP_KEYS,
+  TOP_KEYS,
+} from "./schema.js";
+import { DEFAULT_STEP_TIMEOUT, type CaptureTarget, type Expect, type LabHost, type LabInterface, type LabNetwork, type LabStep, type SourcePos } from "./types.js";
 import type { LoadedLab } from "./load.js";
+import { stableMac } from "./mac.js";
+import { shebangProblem } from "./script.js";
 
-/** The lab as the schema admits it, before cross-references are checked. */
-export interface RawLab {
-  name?: string;
-  ipv6?: boolean;
-  networks?: Record<string, object | null>;
-  hosts: Record<string, { interfaces?: Record<string, { network: string; mac?: string }> | null; run?: string | null }>;
-  steps?: RawStep[] | null;
+/** A value after aliases are resolved; null when the key has no value at all. */
+type Val = Scalar | YAMLMap | YAMLSeq | null;
+
+interface Entry {
+  name: string;
+  keyPos: SourcePos;
+  value: Val;
+  /** Where the value is written; the key's position when the value is empty. */
+  valuePos: SourcePos;
 }
 
-interface RawStep {
-  name?: string;
-  on?: string;
-  run?: string;
-  expect?: "ok" | "fail";
-  capture?: string[];
-  timeout?: number;
-  matrix?: string;
+// Words people write for a key, mapped to the key ipvlab means; "did you mean" falls back to edit distance.
+const TOP_SYNONYMS: Record<string, string> = { host: "hosts", machines: "hosts", nodes: "hosts", network: "networks", nets: "networks", step: "steps", checks: "steps", title: "name", label: "name", ipv6only: "ipv6" };
+const HOST_SYNONYMS: Record<string, string> = { interface: "interfaces", ifaces: "interfaces", nics: "interfaces", links: "interfaces", devices: "interfaces", script: "run", setup: "run", commands: "run", command: "run", cmd: "run", exec: "run" };
+const IFACE_SYNONYMS: Record<string, string> = { net: "network", switch: "network", bridge: "network", lan: "network", hwaddr: "mac", ether: "mac", lladdr: "mac", macaddr: "mac", mac_address: "mac" };
+const STEP_SYNONYMS: Record<string, string> = {
+  host: "on",
+  hosts: "on",
+  node: "on",
+  where: "on",
+  cmd: "run",
+  command: "run",
+  commands: "run",
+  exec: "run",
+  script: "run",
+  expected: "expect",
+  expects: "expect",
+  result: "expect",
+  label: "name",
+  title: "name",
+  captures: "capture",
+  tcpdump: "capture",
+  pcap: "capture",
+  time: "timeout",
+  wait: "timeout",
+};
+const EXPECT_SYNONYMS: Record<string, Expect> = {
+  true: "ok",
+  yes: "ok",
+  pass: "ok",
+  passes: "ok",
+  success: "ok",
+  succeed: "ok",
+  succeeds: "ok",
+  okay: "ok",
+  "0": "ok",
+  false: "fail",
+  no: "fail",
+  failure: "fail",
+  fails: "fail",
+  failed: "fail",
+  error: "fail",
+  "1": "fail",
+};
+/** Interface settings that belong in the host's script, not the lab's interface map. */
+const IFACE_SETTINGS = new Set(["address", "addresses", "addr", "ip", "ips", "ipv4", "ipv6", "mtu", "up", "state", "mode", "type", "vlan", "gateway", "route", "routes"]);
+
+const CAPTURE_RE = /^([^/:\s]+)(?:\/([^/:\s]+))?:([^/:\s]+)$/;
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 }
 
-/** Turns a schema-valid document into a Lab, checking what a schema cannot: names that refer to each other. */
-export function buildLab(file: string, raw: RawLab, at: YamlPositions): LoadedLab {
-  const diags: LabDiagnostic[] = [];
-  const error = (pos: SourcePos, message: string) => diags.push({ severity: "error", pos, message });
-  const name = raw.name ?? file.replace(/^.*\//, "").replace(/(\.lab)?\.ya?ml$/i, "");
-  const networkNames = Object.keys(raw.networks ?? {});
-  const used = new Set<string>();
-  const macs = new Map<string, string>();
+function isEmpty(v: Val): boolean {
+  return v === null || (isScalar(v) && (v.value === null || v.value === undefined));
+}
 
-  const hosts: LabHost[] = Object.entries(raw.hosts).map(([hostName, h]) => {
-    const interfaces = Object.entries(h.interfaces ?? {}).map(([ifName, i]) => {
-      const pos = at.pos(["hosts", hostName, "interfaces", ifName], true);
-      if (ifName === "lo") error(pos, `interface "lo" on ${hostName}: every host already has its loopback; name the lab interface eth0, ens34, ...`);
-      if (!networkNames.includes(i.network)) {
-        error(
-          at.pos(["hosts", hostName, "interfaces", ifName, "network"]),
-          `${hostName}:${ifName} is on network "${i.network}", which is not under networks:${didYouMean(i.network, networkNames)}; networks: ${listOf(networkNames)}`,
+/** What a value is, for "must be X, not Y" messages. */
+function describe(v: Val): string {
+  if (isEmpty(v)) return "empty";
+  if (isMap(v)) return "a map";
+  if (isSeq(v)) return "a list";
+  const x = (v as Scalar).value;
+  if (typeof x === "string") return x === "" ? "an empty string" : `the text ${quote(x)}`;
+  if (typeof x === "number") return `the number ${(v as Scalar).source ?? String(x)}`;
+  if (typeof x === "boolean") return String(x);
+  return quote(String(x));
+}
+
+/** A name written as a scalar: text, or a number written as digits (`10:`) taken as written. */
+function nameText(v: Val): string | null {
+  if (!isScalar(v)) return null;
+  if (typeof v.value === "string") return v.value;
+  if (typeof v.value === "number") return v.source ?? String(v.value);
+  return null;
+}
+
+function stringOf(v: Val): string | null {
+  return isScalar(v) && typeof v.value === "string" ? v.value : null;
+}
+
+function slug(s: string): string {
+  return s
+    .replace(/[^A-Za-z0-9_.-]+/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .replace(/-+$/, "")
+    .slice(0, MAX_NAME);
+}
+
+function colonMac(hex12: string): string {
+  return hex12.toLowerCase().match(/../g)!.join(":");
+}
+
+/** Reads a YAML document as a lab and reports every mistake in it, each once, where it was written. */
+class LabChecker {
+  readonly diags: LabDiagnostic[] = [];
+  private readonly hostNames: string[] = [];
+  /** Hosts whose interfaces could be read completely (a capture target can be judged on them). */
+  private readonly hostsKnown = new Set<string>();
+  private readonly networkNames: string[] = [];
+  private readonly usedNetworks = new Set<string>();
+  /** A network reference could not be read: an "unused network" warning might be this mistake again. */
+  private networkUseUnknown = false;
+  private networksBroken = false;
+  private hostsBroken = false;
+  private readonly ifaceRefs: { id: string; network: string; pos: SourcePos }[] = [];
+  private readonly macs = new Map<string, { id: string; line: number }>();
+  /** Hosts written at the top level (reported once, there). */
+  private readonly misplacedHosts = new Set<string>();
+
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  private at(offset: number): SourcePos {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  private posOf(n: unknown, fallback: SourcePos): SourcePos {
+    const range = (n as Node | null | undefined)?.range;
+    return range ? this.at(range[0]) : fallback;
+  }
+
+  private error(pos: SourcePos, message: string): void {
+    this.diags.push({ severity: "error", pos, message });
+  }
+
+  private warn(pos: SourcePos, message: string): void {
+    this.diags.push({ severity: "warning", pos, message });
+  }
+
+  private deref(n: unknown): Val {
+    const node = isAlias(n) ? n.resolve(this.doc) : n;
+    return isScalar(node) || isMap(node) || isSeq(node) ? node : null;
+  }
+
+  /**
+   * What YAML itself allows but a lab cannot use: duplicate keys (the second
+   * would silently replace the first) and aliases to no anchor. Returns false
+   * when the document cannot be read further.
+   */
+  scan(): boolean {
+    let readable = true;
+    const walk = (n: unknown, where: string) => {
+      if (isAlias(n)) {
+        if (!n.resolve(this.doc)) {
+          this.error(this.posOf(n, this.at(0)), `alias *${n.source} refers to no anchor: define &${n.source} on a value above it, or write the value out`);
+          readable = false;
+        }
+        return;
+      }
+      if (isMap(n)) {
+        const seen = new Map<string, number>();
+        for (const p of n.items) {
+          if (isScalar(p.key) && p.key.value !== null) {
+            const name = nameText(p.key) ?? String(p.key.value);
+            const pos = this.posOf(p.key, this.at(0));
+            const first = seen.get(name);
+            if (first !== undefined) {
+              this.error(pos, `duplicate key ${quote(name)} ${where}: it is already on line ${first}; each key may appear once (YAML would keep only the last)`);
+            } else seen.set(name, pos.line);
+            walk(p.value, `in ${where === "at the top level" ? "" : `${where.replace(/^in /, "")}.`}${name}`);
+          } else {
+            walk(p.value, where);
+          }
+        }
+      } else if (isSeq(n)) {
+        n.items.forEach((item, i) => walk(item, `in ${where.replace(/^in /, "").replace(/^at the top level$/, "the list")}[${i}]`));
+      }
+    };
+    walk(this.doc.contents, "at the top level");
+    return readable;
+  }
+
+  /** The entries of a map, each key once (duplicates are reported by scan). */
+  private entries(map: YAMLMap): Entry[] {
+    const out: Entry[] = [];
+    const seen = new Set<string>();
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      const key = p.key;
+      const fallback = this.posOf(map, this.at(0));
+      if (!isScalar(key)) {
+        this.error(this.posOf(key, fallback), `a key must be a plain name, not ${isCollection(key) ? (isMap(key) ? "a map" : "a list") : "an alias"}`);
+        continue;
+      }
+      const keyPos = this.posOf(key, fallback);
+      if (key.value === null || key.value === undefined || key.value === "") {
+        this.error(keyPos, "a value with no key: write NAME: VALUE");
+        continue;
+      }
+      const name = nameText(key) ?? String(key.value);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const value = this.deref(p.value);
+      out.push({ name, keyPos, value, valuePos: isEmpty(value) ? keyPos : this.posOf(p.value, keyPos) });
+    }
+    return out;
+  }
+
+  private unknownKey(e: Entry, where: string, valid: readonly string[], synonyms: Record<string, string>, suggested: Set<string>): void {
+    if (e.name === "<<") {
+      this.error(e.keyPos, `YAML merge keys (<<) are not supported in labs: write the keys of ${where} out`);
+      return;
+    }
+    const s = synonyms[e.name.toLowerCase()] ?? closest(e.name, valid);
+    if (s) suggested.add(s);
+    this.error(e.keyPos, `unknown key ${quote(e.name)} in ${where}${s ? ` (did you mean "${s}"?)` : ""}; valid keys: ${valid.join(", ")}`);
+  }
+
+  private checkName(e: Entry, kind: string): void {
+    const n = e.name;
+    if (!NAME_RE.test(n)) {
+      const s = slug(n);
+      this.error(e.keyPos, `${kind} name ${quote(n)} is not valid: use ${NAME_HINT}${s && s !== n ? ` (e.g. ${quote(s)})` : ""}`);
+    } else if (n.length > MAX_NAME) {
+      this.error(e.keyPos, `${kind} name ${quote(n)} is ${n.length} characters long: use at most ${MAX_NAME} (e.g. ${quote(n.slice(0, MAX_NAME))})`);
+    }
+  }
+
+  /** A string value; reports anything else. Numbers and booleans are refused: YAML would have changed how they read. */
+  private text(e: Entry, what: string, opts: { allowEmpty?: boolean; example?: string } = {}): string | null {
+    const s = stringOf(e.value);
+    if (s !== null) {
+      if (!s.trim() && !opts.allowEmpty) {
+        this.error(e.valuePos, `${what} is empty${opts.example ? `: write ${opts.example}` : ""}`);
+        return null;
+      }
+      return s;
+    }
+    if (isEmpty(e.value)) {
+      if (opts.allowEmpty) return "";
+      this.error(e.valuePos, `${what} is empty${opts.example ? `: write ${opts.example}` : ""}`);
+      return null;
+    }
+    const v = e.value!;
+    let fix = "";
+    if (isScalar(v)) fix = `: put it in quotes (${e.name}: "${(v as Scalar).source ?? String(v.value)}")`;
+    else if (isSeq(v) && e.name === "run") fix = `: write ${e.name}: | and the commands below it, one per line`;
+    else if (isMap(v)) fix = `: a value with ": " in it must be quoted, or written as a block (${e.name}: |)`;
+    this.error(e.valuePos, `${what} must be text, not ${describe(v)}${fix}`);
+    return null;
+  }
+
+  private script(e: Entry, what: string): string {
+    const s = this.text(e, what, { allowEmpty: true });
+    if (s) {
+      const problem = shebangProblem(s);
+      if (problem) this.error(e.valuePos, `${what}: ${problem}`);
+    }
+    return s ?? "";
+  }
+
+  build(): LoadedLab {
+    const root = this.deref(this.doc.contents);
+    if (isEmpty(root)) {
+      throw new LabError([{ severity: "error", pos: { file: this.file, line: 1, col: 1 }, message: "the lab is empty: write at least hosts:, usually networks: and steps: too" }]);
+    }
+    if (!isMap(root)) {
+      const fix = isSeq(root) ? ': remove the "- " in front of the top-level keys' : "";
+      throw new LabError([
+        { severity: "error", pos: this.posOf(root, this.at(0)), message: `a lab is a map with the keys ${TOP_KEYS.join(", ")}, but this file holds ${describe(root)}${fix}` },
+      ]);
+    }
+    const rootPos = this.posOf(root, this.at(0));
+    const top = new Map<string, Entry>();
+    const unknownTop: Entry[] = [];
+    for (const e of this.entries(root)) {
+      if ((TOP_KEYS as readonly string[]).includes(e.name)) top.set(e.name, e);
+      else unknownTop.push(e);
+    }
+
+    let name = this.file.replace(/^.*[\\/]/, "").replace(/(\.lab)?\.ya?ml$/i, "");
+    name = slug(name) || "lab";
+    const nameEntry = top.get("name");
+    if (nameEntry) {
+      const n = nameText(nameEntry.value);
+      if (n === null || !n) this.text(nameEntry, "name", { example: "name: ipvlan-l2" });
+      else if (!NAME_RE.test(n) || n.length > MAX_NAME) {
+        const s = slug(n);
+        this.error(nameEntry.valuePos, `name ${quote(n)} is not valid: use ${NAME_HINT}, at most ${MAX_NAME} characters${s && s !== n ? ` (e.g. ${quote(s)})` : ""}`);
+      } else name = n;
+    }
+
+    let ipv6 = false;
+    const ipv6Entry = top.get("ipv6");
+    if (ipv6Entry) {
+      const v = ipv6Entry.value;
+      if (isScalar(v) && typeof v.value === "boolean") ipv6 = v.value;
+      else {
+        const t = nameText(v)?.toLowerCase();
+        const hint = t && ["yes", "on", "1", "enabled"].includes(t) ? ' (did you mean "true"?)' : t && ["no", "off", "0", "disabled"].includes(t) ? ' (did you mean "false"?)' : "";
+        this.error(ipv6Entry.valuePos, `ipv6 must be true or false, not ${describe(v)}${hint}`);
+      }
+    }
+
+    const networks = this.networks(top.get("networks"));
+    // Unknown top-level keys: hosts and networks written one level too far left are told apart
+    // from typos before references to them are checked, so that each mistake is reported once.
+    const suggestedTop = new Set<string>();
+    const rest: Entry[] = [];
+    for (const e of unknownTop) {
+      if (this.misplacedHost(e)) continue;
+      rest.push(e);
+      const s = TOP_SYNONYMS[e.name.toLowerCase()] ?? closest(e.name, TOP_KEYS);
+      if (s) suggestedTop.add(s);
+    }
+    const hosts = this.hosts(top.get("hosts"), rootPos, suggestedTop);
+    const networkLike = new Set(rest.filter((e) => (isEmpty(e.value) || (isMap(e.value) && e.value.items.length === 0)) && NAME_RE.test(e.name)).map((e) => e.name));
+    const misplacedNetworks = this.checkNetworkRefs(networkLike);
+    for (const e of rest) {
+      if (misplacedNetworks.has(e.name)) this.error(e.keyPos, `${quote(e.name)} is at the top level, but interfaces use it as a network: indent it under networks:`);
+      else this.unknownTopKey(e);
+    }
+    const steps = this.steps(top.get("steps"), hosts);
+
+    if (!this.networksBroken && !this.networkUseUnknown) {
+      for (const n of networks) {
+        if (!this.usedNetworks.has(n.name)) {
+          this.warn(n.pos, `network ${quote(n.name)} has no interface on it: give a host an interface with network: ${n.name}, or remove it`);
+        }
+      }
+    }
+    const diags = sortDiagnostics(this.diags);
+    if (diags.some((d) => d.severity === "error")) throw new LabError(diags);
+    return { lab: { name, file: this.file, ipv6, networks, hosts, steps }, warnings: diags };
+  }
+
+  /** A top-level key that holds interfaces or run: a host written one level too far left. */
+  private misplacedHost(e: Entry): boolean {
+    const v = e.value;
+    if (!isMap(v)) return false;
+    const keys = this.entries(v).map((x) => x.name);
+    if (!keys.length || !keys.every((k) => (HOST_KEYS as readonly string[]).includes(k))) return false;
+    this.misplacedHosts.add(e.name);
+    this.networkUseUnknown = true;
+    this.error(e.keyPos, `${quote(e.name)} is at the top level but looks like a host (it has ${keys.join(" and ")}): indent it under hosts:`);
+    return true;
+  }
+
+  private unknownTopKey(e: Entry): void {
+    const k = e.name;
+    if ((HOST_KEYS as readonly string[]).includes(k)) {
+      this.error(e.keyPos, `${quote(k)} belongs to a host, not the top level: put it under hosts: NAME:`);
+      this.networkUseUnknown ||= k === "interfaces";
+    } else if ((IFACE_KEYS as readonly string[]).includes(k)) {
+      this.error(e.keyPos, `${quote(k)} belongs to an interface, not the top level: hosts: NAME: interfaces: IF: {network: NET, mac: MAC}`);
+    } else if ((STEP_KEYS as readonly string[]).includes(k)) {
+      this.error(e.keyPos, `${quote(k)} belongs to a step, not the top level: put it in a step under steps:`);
+    } else {
+      this.unknownKey(e, "the lab", TOP_KEYS, TOP_SYNONYMS, new Set());
+    }
+  }
+
+  private networks(e: Entry | undefined): LabNetwork[] {
+    if (!e || isEmpty(e.value)) return [];
+    const v = e.value;
+    if (!isMap(v)) {
+      this.networksBroken = true;
+      const names = isSeq(v) ? v.items.map((i) => nameText(this.deref(i))).filter((x): x is string => !!x) : [];
+      const example = (names.length ? names : ["vmnet8"]).map((n) => `${n}: {}`).join(", ");
+      this.error(e.valuePos, `networks must be a map of network names to {}, not ${describe(v)}: write networks: {${example}}`);
+      return [];
+    }
+    const out: LabNetwork[] = [];
+    for (const n of this.entries(v)) {
+      this.checkName(n, "network");
+      this.networkNames.push(n.name);
+      out.push({ name: n.name, pos: n.keyPos });
+      const o = n.value;
+      if (isEmpty(o)) continue;
+      if (isMap(o)) {
+        const opts = this.entries(o);
+        if (opts.length) this.error(opts[0]!.keyPos, `network ${n.name} takes no options yet (${opts.map((x) => quote(x.name)).join(", ")} given): write ${n.name}: {}`);
+      } else {
+        this.error(n.valuePos, `network ${n.name} must be {} (networks take no options yet), not ${describe(o)}`);
+      }
+    }
+    return out;
+  }
+
+  private exampleNetwork(): string {
+    return this.networkNames[0] ?? "vmnet8";
+  }
+
+  private hosts(e: Entry | undefined, rootPos: SourcePos, suggestedTop: Set<string>): LabHost[] {
+    if (!e) {
+      this.hostsBroken = true;
+      if (!suggestedTop.has("hosts") && !this.misplacedHosts.size) {
+        this.error(rootPos, `the lab has no hosts: add hosts: with at least one host, e.g. hosts: {vm01: {interfaces: {eth0: {network: ${this.exampleNetwork()}}}}}`);
+      }
+      return [];
+    }
+    const v = e.value;
+    if (isEmpty(v) || (isMap(v) && v.items.length === 0)) {
+      this.hostsBroken = true;
+      if (!this.misplacedHosts.size) {
+        this.error(e.valuePos, `hosts is empty: give at least one host, e.g. hosts: {vm01: {interfaces: {eth0: {network: ${this.exampleNetwork()}}}}}`);
+      }
+      return [];
+    }
+    if (!isMap(v)) {
+      this.hostsBroken = true;
+      this.networkUseUnknown = true;
+      this.error(
+        e.valuePos,
+        `hosts must be a map of host names to {interfaces, run}, not ${describe(v)}: write each host as NAME: {...}${isSeq(v) ? ' instead of "- ..."' : ""}`,
+      );
+      return [];
+    }
+    const out: LabHost[] = [];
+    for (const h of this.entries(v)) {
+      this.checkName(h, "host");
+      this.hostNames.push(h.name);
+      out.push(this.host(h));
+    }
+    return out;
+  }
+
+  private host(h: Entry): LabHost {
+    const host: LabHost = { name: h.name, interfaces: [], run: "", pos: h.keyPos, runPos: h.keyPos };
+    const v = h.value;
+    if (isEmpty(v)) {
+      this.hostsKnown.add(h.name);
+      return host;
+    }
+    if (!isMap(v)) {
+      this.networkUseUnknown = true;
+      const fix = stringOf(v) !== null ? ": put its commands under run: |" : "";
+      this.error(h.valuePos, `host ${h.name} must be a map {interfaces, run}, not ${describe(v)}${fix}`);
+      return host;
+    }
+    let known = true;
+    const suggested = new Set<string>();
+    for (const e of this.entries(v)) {
+      if (e.name === "interfaces") known = this.interfaces(h.name, e, host.interfaces);
+      else if (e.name === "run") {
+        host.run = this.script(e, `run of host ${h.name}`);
+        host.runPos = e.valuePos;
+      } else if ((STEP_KEYS as readonly string[]).includes(e.name)) {
+        this.error(e.keyPos, `${quote(e.name)} belongs to a step, not to host ${h.name}: put it in a step under steps: (with on: ${h.name})`);
+      } else if (e.name === "network" || e.name === "networks" || IFACE_SETTINGS.has(e.name.toLowerCase()) || e.name === "mac") {
+        this.networkUseUnknown ||= e.name.startsWith("network");
+        this.error(e.keyPos, `host ${h.name} has no ${quote(e.name)} of its own: ${e.name.startsWith("network") || e.name === "mac" ? `each interface says its network and mac, e.g. interfaces: {eth0: {network: ${this.exampleNetwork()}}}` : "configure addresses and links in its run: script (ip addr add ..., ip link set ... up)"}`);
+      } else if (isMap(e.value) && this.entries(e.value).some((x) => x.name === "network")) {
+        this.networkUseUnknown = true;
+        known = false;
+        this.error(e.keyPos, `${quote(e.name)} in host ${h.name} looks like an interface: indent it under interfaces:`);
+      } else {
+        this.unknownKey(e, `host ${h.name}`, HOST_KEYS, HOST_SYNONYMS, suggested);
+        if (suggested.has("interfaces")) {
+          this.networkUseUnknown = true;
+          known = false;
+        }
+      }
+    }
+    if (known) this.hostsKnown.add(h.name);
+    return host;
+  }
+
+  /** Reads a host's interfaces into `out`; false when they could not all be read. */
+  private interfaces(hostName: string, e: Entry, out: LabInterface[]): boolean {
+    const v = e.value;
+    if (isEmpty(v)) return true;
+    if (!isMap(v)) {
+      this.networkUseUnknown = true;
+      const names = isSeq(v) ? v.items.map((i) => nameText(this.deref(i))).filter((x): x is string => !!x) : stringOf(v) ? [stringOf(v)!] : [];
+      const example = (names.length ? names : ["eth0"]).map((n) => `${n}: {network: ${this.exampleNetwork()}}`).join(", ");
+      this.error(e.valuePos, `interfaces of ${hostName} must be a map of interface names to {network, mac}, not ${describe(v)}: write interfaces: {${example}}`);
+      return false;
+    }
+    let known = true;
+    for (const i of this.entries(v)) {
+      if ((HOST_KEYS as readonly string[]).includes(i.name) && !isMap(i.value)) {
+        this.error(i.keyPos, `"${i.name}" is indented under interfaces: of ${hostName}: move it left, in line with interfaces:`);
+        continue;
+      }
+      const id = `${hostName}:${i.name}`;
+      const problem = ifnameProblem(i.name, hostName);
+      if (problem) this.error(i.keyPos, problem);
+      const iface = this.iface(id, i);
+      if (iface) out.push(iface);
+      else known = false;
+    }
+    return known;
+  }
+
+  private iface(id: string, i: Entry): LabInterface | null {
+    const v = i.value;
+    const net = this.exampleNetwork();
+    if (!isMap(v)) {
+      this.networkUseUnknown = true;
+      if (isEmpty(v)) this.error(i.keyPos, `${id} has no network: write ${i.name}: {network: ${net}}${this.networksHint()}`);
+      else {
+        const t = nameText(v);
+        this.error(i.valuePos, `${id} must be a map {network, mac}, not ${describe(v)}: write ${i.name}: {network: ${t && NAME_RE.test(t) ? t : net}}`);
+      }
+      return null;
+    }
+    let network: string | null = null;
+    let mac: string | null = null;
+    let networkGiven = false;
+    const suggested = new Set<string>();
+    for (const e of this.entries(v)) {
+      if (e.name === "network") {
+        networkGiven = true;
+        network = nameText(e.value);
+        if (network === null || !network) {
+          this.networkUseUnknown = true;
+          this.error(e.valuePos, `network of ${id} must be the name of a network under networks:, not ${describe(e.value)}${this.networksHint()}`);
+        } else this.ifaceRefs.push({ id, network, pos: e.valuePos });
+      } else if (e.name === "mac") {
+        mac = this.mac(id, e);
+      } else if (IFACE_SETTINGS.has(e.name.toLowerCase())) {
+        this.error(e.keyPos, `${id} takes no ${quote(e.name)}: ipvlab only creates the interface on its network; set addresses, MTU and state in the host's run: script (e.g. ip addr add 10.0.0.1/24 dev ${i.name})`);
+      } else {
+        this.unknownKey(e, `interface ${id}`, IFACE_KEYS, IFACE_SYNONYMS, suggested);
+      }
+    }
+    if (!networkGiven) {
+      this.networkUseUnknown = true;
+      if (!suggested.has("network")) this.error(i.keyPos, `${id} has no network: add network: ${net}${this.networksHint()}`);
+      return null;
+    }
+    if (network === null) return null;
+    return { name: i.name, network, mac: mac ?? "", macGiven: mac !== null, pos: i.keyPos };
+  }
+
+  private networksHint(): string {
+    return this.networkNames.length ? ` (networks: ${listOf(this.networkNames)})` : "";
+  }
+
+  /** The MAC in lower-case colon form, or null (reported) when it is not a usable unicast MAC. */
+  private mac(id: string, e: Entry): string | null {
+    const v = e.value;
+    if (isScalar(v) && typeof v.value === "number") {
+      const src = v.source ?? String(v.value);
+      const fix = /^[0-9a-f]{12}$/i.test(src) ? colonMac(src) : MAC_EXAMPLE;
+      this.error(e.valuePos, `mac of ${id} must be in quotes: YAML reads ${src} as a number; write mac: "${fix}"`);
+      return null;
+    }
+    const s = stringOf(v);
+    if (s === null) {
+      this.error(e.valuePos, `mac of ${id} must be a MAC address in quotes like "${MAC_EXAMPLE}", not ${describe(v)}`);
+      return null;
+    }
+    if (!MAC_RE.test(s)) {
+      const hex = s.replace(/[-.:\s]/g, "");
+      if (/^[0-9a-f]{12}$/i.test(hex) && /^[0-9a-f]{2}([-.\s]?[0-9a-f]{2}){5}$|^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i.test(s)) {
+        this.error(e.valuePos, `mac of ${id} is ${quote(s)}: write MACs with ':' between the bytes, "${colonMac(hex)}"`);
+      } else {
+        this.error(e.valuePos, `mac of ${id} is ${quote(s)}, which is not a MAC address: write six two-digit hex bytes separated by ':', like "${MAC_EXAMPLE}"`);
+      }
+      return null;
+    }
+    const mac = s.toLowerCase();
+    if (mac === "00:00:00:00:00:00") {
+      this.error(e.valuePos, `mac of ${id} is all zeros, which Linux refuses: use a unicast MAC such as "${MAC_EXAMPLE}", or leave mac out for a derived one`);
+      return null;
+    }
+    if (isMulticastMac(mac)) {
+      const first = parseInt(mac.slice(0, 2), 16);
+      const fixed = `${(first & 0xfe).toString(16).padStart(2, "0")}${mac.slice(2)}`;
+      const what = mac === "ff:ff:ff:ff:ff:ff" ? "the broadcast address" : `a multicast address (the first byte, ${mac.slice(0, 2)}, is odd)`;
+      this.error(e.valuePos, `mac of ${id} is ${s}, ${what}: an interface needs a unicast MAC, e.g. "${fixed}"`);
+      return null;
+    }
+    const other = this.macs.get(mac);
+    if (other) {
+      this.error(e.valuePos, `mac of ${id} is ${s}, which ${other.id} (line ${other.line}) already has: every interface needs its own MAC; change one, or leave mac out for a derived one`);
+      return null;
+    }
+    this.macs.set(mac, { id, line: e.valuePos.line });
+    return mac;
+  }
+
+  /** Checks every interface's network; returns the top-level names (from `networkLike`) that interfaces use as networks. */
+  private checkNetworkRefs(networkLike: Set<string>): Set<string> {
+    const misplaced = new Set<string>();
+    for (const r of this.ifaceRefs) {
+      if (this.networkNames.includes(r.network)) {
+        this.usedNetworks.add(r.network);
+      } else if (networkLike.has(r.network)) {
+        misplaced.add(r.network);
+      } else if (!this.networksBroken) {
+        const s = closest(r.network, this.networkNames);
+        if (s) this.usedNetworks.add(s);
+        this.error(
+          r.pos,
+          this.networkNames.length
+            ? `${r.id} is on network ${quote(r.network)}, which is not under networks:${s ? ` (did you mean "${s}"?)` : ""}; networks: ${listOf(this.networkNames)}`
+            : `${r.id} is on network ${quote(r.network)}, but the lab has no networks: add networks: {${r.network}: {}}`,
         );
       }
-      used.add(i.network);
-      const mac = (i.mac ?? stableMac(`${name}/${hostName}/${ifName}`)).toLowerCase();
-      if (i.mac !== undefined) {
-        const macPos = at.pos(["hosts", hostName, "interfaces", ifName, "mac"]);
-        const id = `${hostName}:${ifName}`;
-        if (isMulticastMac(mac)) error(macPos, `${id} has MAC ${i.mac}, a multicast address (first byte odd): an interface needs a unicast MAC such as 00:0c:29:51:4c:e0`);
-        else if (mac === "00:00:00:00:00:00") error(macPos, `${id} has MAC 00:00:00:00:00:00, which Linux refuses: use a unicast MAC such as 00:0c:29:51:4c:e0`);
-        const other = macs.get(mac);
-        if (other) error(macPos, `${id} has MAC ${i.mac}, already given to ${other}: two interfaces on one L2 network need different MACs`);
-        macs.set(mac, id);
-      }
-      return { name: ifName, network: i.network, mac, macGiven: i.mac !== undefined, pos };
-    });
-    return {
-      name: hostName,
-      interfaces,
-      run: h.run ?? "",
-      pos: at.pos(["hosts", hostName], true),
-      runPos: at.pos(["hosts", hostName, "run"]),
-    };
-  });
-
-  // Devices and namespaces a host's scripts or its step commands create may be captured.
-  const scriptsOf = (host: LabHost) => [host.run, ...(raw.steps ?? []).filter((s) => s.on === host.name && s.run).map((s) => s.run!)];
-  const steps: LabStep[] = (raw.steps ?? []).map((s, i) => buildStep(s, i, hosts, scriptsOf, at, error));
-
-  const warnings: LabDiagnostic[] = networkNames
-    .filter((n) => !used.has(n))
-    .map((n) => ({
-      severity: "warning" as const,
-      pos: at.pos(["networks", n], true),
-      message: `network "${n}" has no interface on it: give a host an interface with network: ${n}, or remove it`,
-    }));
-  if (diags.length) throw new LabError([...diags, ...warnings]);
-  return {
-    lab: { name, file, ipv6: raw.ipv6 ?? false, networks: networkNames.map((n) => ({ name: n, pos: at.pos(["networks", n], true) })), hosts, steps },
-    warnings,
-  };
-}
-
-function buildStep(
-  s: RawStep,
-  i: number,
-  hosts: LabHost[],
-  scriptsOf: (host: LabHost) => string[],
-  at: YamlPositions,
-  error: (pos: SourcePos, message: string) => void,
-): LabStep {
-  const pos = at.pos(["steps", i]);
-  const label = s.name ?? s.matrix ?? s.run?.split("\n")[0] ?? `step ${i + 1}`;
-  if (s.matrix !== undefined) {
-    const extra = (["on", "run", "expect", "capture", "timeout"] as const).filter((k) => s[k] !== undefined);
-    for (const k of extra) {
-      error(at.pos(["steps", i, k], true), `step ${i + 1} is a matrix: it pings every pair of addresses by itself and takes no "${k}"; put the command in a step of its own`);
     }
-    return { kind: "matrix", name: s.matrix, pos };
+    return misplaced;
   }
-  const hostNames = hosts.map((h) => h.name);
-  if (s.on === undefined) error(pos, `step ${i + 1} ("${label}") has no "on": say which host runs it (${listOf(hostNames)}), or write {matrix: LABEL}`);
-  else if (!hostNames.includes(s.on)) {
-    error(at.pos(["steps", i, "on"]), `step ${i + 1} runs on "${s.on}", which is not a host of this lab${didYouMean(s.on, hostNames)}; hosts: ${listOf(hostNames)}`);
+
+  private steps(e: Entry | undefined, hosts: LabHost[]): LabStep[] {
+    if (!e || isEmpty(e.value)) return [];
+    const v = e.value;
+    if (!isSeq(v)) {
+      this.error(e.valuePos, `steps must be a list, not ${describe(v)}: start each step with "- ", e.g. - {on: ${this.hostNames[0] ?? "HOST"}, run: ip -br addr}`);
+      return [];
+    }
+    const pending: { step: number; spec: string; pos: SourcePos; out: CaptureTarget[] }[] = [];
+    const scripts = new Map<string, string[]>(hosts.map((h) => [h.name, [h.run]]));
+    const steps: LabStep[] = [];
+    v.items.forEach((item, idx) => {
+      const step = this.step(item, idx, e.valuePos, pending);
+      if (!step) return;
+      steps.push(step);
+      if (step.kind !== "matrix" && step.run) scripts.get(step.on)?.push(step.run);
+    });
+    const byHost = new Map(hosts.map((h) => [h.name, h]));
+    for (const p of pending) {
+      const t = this.capture(p.step, p.spec, p.pos, byHost, scripts);
+      if (t) p.out.push(t);
+    }
+    return steps;
   }
-  if (s.run === undefined) error(pos, `step ${i + 1} ("${label}") has no "run": give the command to run on ${s.on ?? "its host"}`);
-  const capture: CaptureTarget[] = (s.capture ?? []).map((spec, k) => {
-    const target = parseCapture(spec);
-    const cpos = at.pos(["steps", i, "capture", k]);
-    const host = hosts.find((h) => h.name === target.host);
+
+  private step(item: unknown, idx: number, listPos: SourcePos, pending: { step: number; spec: string; pos: SourcePos; out: CaptureTarget[] }[]): LabStep | null {
+    const n = idx + 1;
+    const v = this.deref(item);
+    const pos = this.posOf(item, listPos);
+    const onHost = this.hostNames[0] ?? "HOST";
+    if (isEmpty(v)) {
+      this.error(pos, `step ${n} is empty: write - matrix: LABEL, or - {on: ${onHost}, run: COMMAND}`);
+      return null;
+    }
+    if (!isMap(v)) {
+      const t = stringOf(v);
+      this.error(pos, `step ${n} must be a map, not ${describe(v)}: write ${t !== null ? `- {on: ${onHost}, run: ${quote(t)}}` : `- {on: ${onHost}, run: COMMAND} or - matrix: LABEL`}`);
+      return null;
+    }
+    const keys = new Map<string, Entry>();
+    const suggested = new Set<string>();
+    for (const e of this.entries(v)) {
+      if ((STEP_KEYS as readonly string[]).includes(e.name)) keys.set(e.name, e);
+      else if (this.hostNames.includes(e.name)) {
+        suggested.add("on").add("run");
+        this.error(e.keyPos, `step ${n}: ${quote(e.name)} is a host; write on: ${e.name} and the command as run: ...`);
+      } else if ((HOST_KEYS as readonly string[]).includes(e.name) || (IFACE_KEYS as readonly string[]).includes(e.name)) {
+        this.error(e.keyPos, `${quote(e.name)} belongs to a host under hosts:, not to step ${n}`);
+      } else this.unknownKey(e, `step ${n}`, STEP_KEYS, STEP_SYNONYMS, suggested);
+    }
+
+    const matrix = keys.get("matrix");
+    if (matrix) {
+      for (const k of COMMAND_STEP_KEYS) {
+        const x = keys.get(k);
+        if (!x) continue;
+        this.error(
+          x.keyPos,
+          k === "name"
+            ? `step ${n} is a matrix: its label is the matrix: value, so it takes no "name"`
+            : `step ${n} is a matrix: it pings every pair of addresses by itself and takes no "${k}"; put the command in a step of its own`,
+        );
+      }
+      const label = this.text(matrix, `the matrix label of step ${n}`, { example: "matrix: before host routes" });
+      return { kind: "matrix", name: label ?? `matrix ${n}`, pos };
+    }
+
+    const nameE = keys.get("name");
+    const label = nameE ? this.text(nameE, `name of step ${n}`, { example: "name: ns01 reaches the gateway" }) : null;
+
+    let on = "";
+    const onE = keys.get("on");
+    if (onE) {
+      const h = nameText(onE.value);
+      if (h === null || !h) {
+        this.error(
+          onE.valuePos,
+          isSeq(onE.value)
+            ? `step ${n} runs on one host, not a list: write one step for each host`
+            : `on of step ${n} must be a host name, not ${describe(onE.value)}; hosts: ${listOf(this.hostNames)}`,
+        );
+      } else {
+        on = h;
+        if (!this.hostsBroken && !this.hostNames.includes(h) && !this.misplacedHosts.has(h)) {
+          const s = closest(h, this.hostNames);
+          this.error(onE.valuePos, `step ${n} runs on ${quote(h)}, which is not a host of this lab${s ? ` (did you mean "${s}"?)` : ""}; hosts: ${listOf(this.hostNames)}`);
+        }
+      }
+    }
+    let run = "";
+    const runE = keys.get("run");
+    if (runE) run = this.text(runE, `run of step ${n}`, { example: `run: ip -br addr` }) ?? "";
+    if (runE && run) {
+      const problem = shebangProblem(run);
+      if (problem) this.error(runE.valuePos, `run of step ${n}: ${problem}`);
+    }
+    const missing = [!onE && !suggested.has("on") ? "on" : null, !runE && !suggested.has("run") ? "run" : null].filter((x): x is string => x !== null);
+    if (missing.length) {
+      const what = missing.length === 2 ? 'no "on" and no "run"' : `no "${missing[0]}"`;
+      const fix =
+        missing.length === 2
+          ? `write on: HOST and run: COMMAND (hosts: ${listOf(this.hostNames)}), or make it a matrix: LABEL`
+          : missing[0] === "on"
+            ? `say which host runs it with on: HOST (hosts: ${listOf(this.hostNames)})`
+            : `give the command with run: COMMAND`;
+      this.error(pos, `step ${n}${label ? ` (${quote(label)})` : ""} has ${what}: ${fix}`);
+    }
+
+    let expect: Expect | null = null;
+    const expE = keys.get("expect");
+    if (expE) {
+      const t = isScalar(expE.value) && expE.value.value !== null ? (expE.value.source ?? String(expE.value.value)) : null;
+      if (t === "ok" || t === "fail") expect = t;
+      else {
+        const s = t === null ? null : (EXPECT_SYNONYMS[t.toLowerCase()] ?? closest(t, EXPECTS));
+        this.error(expE.valuePos, `expect of step ${n} is ${describe(expE.value)}: write ok (the command exits 0) or fail (it exits non-zero)${s ? ` (did you mean "${s}"?)` : ""}`);
+      }
+    }
+
+    let timeout = DEFAULT_STEP_TIMEOUT;
+    const toE = keys.get("timeout");
+    if (toE) {
+      const t = toE.value;
+      const num = isScalar(t) && typeof t.value === "number" ? t.value : null;
+      if (num !== null && Number.isFinite(num) && num > 0 && num <= MAX_TIMEOUT) timeout = num;
+      else {
+        const m = stringOf(t)?.match(/^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?)?\s*$/i);
+        const fix = m && Number(m[1]) > 0 && Number(m[1]) <= MAX_TIMEOUT ? ` (write timeout: ${m[1]})` : "";
+        this.error(toE.valuePos, `timeout of step ${n} must be a number of seconds, more than 0 and at most ${MAX_TIMEOUT}, not ${describe(t)}${fix}`);
+      }
+    }
+
+    const capture: CaptureTarget[] = [];
+    const capE = keys.get("capture");
+    if (capE && !isEmpty(capE.value)) {
+      const c = capE.value;
+      if (!isSeq(c)) {
+        const t = stringOf(c);
+        this.error(capE.valuePos, `capture of step ${n} must be a list, not ${describe(c)}: write capture: [${t ?? `${on || onHost}:DEV`}]`);
+      } else {
+        const seen = new Set<string>();
+        c.items.forEach((it, k) => {
+          const spec = stringOf(this.deref(it));
+          const cpos = this.posOf(it, capE.valuePos);
+          if (spec === null) {
+            this.error(cpos, `capture ${k + 1} of step ${n} must be host:dev or host/netns:dev, not ${describe(this.deref(it))}`);
+          } else if (seen.has(spec)) {
+            this.error(cpos, `capture ${quote(spec)} is listed twice in step ${n}: once is enough`);
+          } else {
+            seen.add(spec);
+            pending.push({ step: n, spec, pos: cpos, out: capture });
+          }
+        });
+      }
+    }
+    return { kind: expect === null ? "action" : "check", name: label ?? run.split("\n")[0] ?? `step ${n}`, on, run, expect, capture, timeout, pos };
+  }
+
+  private capture(n: number, spec: string, pos: SourcePos, hosts: Map<string, LabHost>, scripts: Map<string, string[]>): CaptureTarget | null {
+    const devsOf = (h: LabHost) => [...h.interfaces.map((x) => x.name), ...createdDevices(scripts.get(h.name) ?? [])];
+    const m = CAPTURE_RE.exec(spec);
+    if (!m) {
+      let hint = "";
+      if (!/[\s:/]/.test(spec)) {
+        const host = hosts.get(spec);
+        const owners = [...hosts.values()].filter((h) => devsOf(h).includes(spec));
+        if (host) hint = `; ${spec} is a host: name a device too, e.g. ${spec}:${devsOf(host)[0] ?? "eth0"} (it has: ${listOf(devsOf(host))})`;
+        else if (owners.length) hint = `; ${spec} is a device: say whose, e.g. ${owners.map((h) => `${h.name}:${spec}`).join(" or ")}`;
+      }
+      this.error(pos, `capture ${quote(spec)} in step ${n} is not host:dev or host/netns:dev (e.g. vm02:ens34 or vm02/ns01:ipvlan1)${hint}`);
+      return null;
+    }
+    const target: CaptureTarget = { host: m[1]!, netns: m[2] ?? null, dev: m[3]!, id: spec };
+    if (this.hostsBroken || this.misplacedHosts.has(target.host)) return target;
+    const host = hosts.get(target.host);
     if (!host) {
-      error(cpos, `capture "${spec}": no host "${target.host}"${didYouMean(target.host, hostNames)}; hosts: ${listOf(hostNames)}`);
+      const s = closest(target.host, hosts.keys());
+      this.error(pos, `capture ${quote(spec)}: no host ${quote(target.host)}${s ? ` (did you mean "${s}"?)` : ""}; hosts: ${listOf(hosts.keys())}`);
       return target;
     }
-    const scripts = scriptsOf(host);
-    if (target.netns !== null && !mentionedNetns(scripts).has(target.netns)) {
-      const known = mentionedNetns(scripts);
-      error(cpos, `capture "${spec}": ${host.name} never creates a namespace "${target.netns}"${didYouMean(target.netns, known)}; its scripts create: ${listOf(known)}`);
-    } else {
-      if (!host.interfaces.some((x) => x.name === target.dev) && !mentionedDevices(scripts).has(target.dev)) {
-        const devs = [...host.interfaces.map((x) => x.name), ...createdDevices(scripts)];
-        error(cpos, `capture "${spec}": ${host.name} has no interface "${target.dev}"${didYouMean(target.dev, devs)}; it has: ${listOf(new Set(devs))}`);
+    const hostScripts = scripts.get(host.name) ?? [];
+    if (target.netns !== null) {
+      const known = mentionedNetns(hostScripts);
+      if (!known.has(target.netns)) {
+        const s = closest(target.netns, known);
+        const what = known.size ? `its scripts create: ${listOf(known)}` : "its scripts create none (ip netns add NAME makes one)";
+        this.error(pos, `capture ${quote(spec)}: ${host.name} never creates a namespace ${quote(target.netns)}${s ? ` (did you mean "${s}"?)` : ""}; ${what}`);
+        return target;
       }
     }
+    if (this.hostsKnown.has(host.name) && !host.interfaces.some((x) => x.name === target.dev) && !mentionedDevices(hostScripts).has(target.dev)) {
+      const devs = devsOf(host);
+      const s = closest(target.dev, devs);
+      this.error(pos, `capture ${quote(spec)}: ${host.name} has no interface ${quote(target.dev)}${s ? ` (did you mean "${s}"?)` : ""}; it has: ${listOf(devs)}`);
+    }
     return target;
-  });
-  return {
-    kind: s.expect === undefined ? "action" : "check",
-    name: label,
-    on: s.on ?? "",
-    run: s.run ?? "",
-    expect: s.expect ?? null,
-    capture,
-    timeout: s.timeout ?? DEFAULT_STEP_TIMEOUT,
-    pos,
-  };
+  }
+}
+
+/** Why `name` cannot be an interface name, or null. */
+function ifnameProblem(name: string, host: string): string | null {
+  if (name === "lo") return `interface "lo" on ${host}: every host already has its loopback; name the lab interface eth0, ens34, ...`;
+  if (name.length > MAX_IFNAME) return `interface name ${quote(name)} is ${name.length} characters long: Linux allows at most ${MAX_IFNAME} (e.g. ${quote(name.slice(0, MAX_IFNAME))})`;
+  if (name === "." || name === "..") return `${quote(name)} is not a valid interface name: use ${IFNAME_HINT}`;
+  if (name.includes(":")) return `interface name ${quote(name)} has a ':', which Linux does not allow in device names (eth0:1 was an address label, not a device): use ${IFNAME_HINT}`;
+  if (name.includes("/")) return `interface name ${quote(name)} has a '/', which Linux does not allow in device names: use ${IFNAME_HINT}`;
+  if (/\s/.test(name)) return `interface name ${quote(name)} has a space, which Linux does not allow in device names: use ${IFNAME_HINT}`;
+  if (name.startsWith("-")) return `interface name ${quote(name)} starts with '-', which ip would read as an option: use ${IFNAME_HINT}`;
+  if (!IFNAME_RE.test(name)) return `interface name ${quote(name)} is not valid: use ${IFNAME_HINT}`;
+  return null;
+}
+
+/** Turns a parsed YAML document into a Lab, reporting every mistake in it; throws LabError when there are errors. */
+export function buildLab(file: string, doc: Document, lines: LineCounter): LoadedLab {
+  const checker = new LabChecker(file, doc, lines);
+  if (!checker.scan()) throw new LabError(sortDiagnostics(checker.diags));
+  const loaded = checker.build();
+  // Interfaces without a MAC get a stable one derived from the lab's name.
+  for (const h of loaded.lab.hosts) {
+    for (const i of h.interfaces) if (!i.macGiven) i.mac = stableMac(`${loaded.lab.name}/${h.name}/${i.name}`);
+  }
+  return loaded;
 }
 
 export function parseCapture(spec: string): CaptureTarget {

@@ -29,7 +29,9 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
       bestDist = d;
     }
   }
-  return best !== null && bestDist <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+  // Short words are close to everything: allow one edit up to 3 letters, two up to 8, then a third of the word.
+  const allowed = word.length <= 3 ? 1 : word.length <= 8 ? 2 : Math.floor(word.length / 3);
+  return best !== null && bestDist <= allowed && bestDist < word.length ? best : null;
 }
 
 function editDistance(a: string, b: string): number {
@@ -50,6 +52,13 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 }
 
 export function listOf(items: Iterable<string>): string {
-  const a = [...items];
+  const a = [...new Set(items)];
   return a.length ? a.join(", ") : "none";
+}
+
+/** Diagnostics in file order, errors before warnings at the same place. */
+export function sortDiagnostics(diags: readonly LabDiagnostic[]): LabDiagnostic[] {
+  return [...diags].sort(
+    (a, b) => a.pos.file.localeCompare(b.pos.file) || a.pos.line - b.pos.line || a.pos.col - b.pos.col || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),
+  );
 }
