@@ -26,30 +26,30 @@ export function deviceTypes(lab: Lab): string[] {
   return [...types];
 }
 
+/** Whether this machine's kernel can create a device type, tried in a throwaway namespace. */
+export function kernelCanCreate(type: string): boolean {
+  return spawnSync("unshare", ["--net", "--", "/bin/sh", "-c", PROBES[type]!], { stdio: "ignore" }).status === 0;
+}
+
+/** Why the host engine cannot run these labs here, in one sentence; null when it can. */
+export function hostRefusal(labs: Lab[], uid: number, canCreate: (type: string) => boolean): string | null {
+  if (uid !== 0) return "the host engine needs root (it creates namespaces and devices); run as root, or use --engine uml";
+  const missing = new Map<string, string>();
+  for (const lab of labs) {
+    for (const t of deviceTypes(lab)) if (!missing.has(t) && !canCreate(t)) missing.set(t, lab.name);
+  }
+  if (!missing.size) return null;
+  const [type, lab] = [...missing][0]!;
+  return `this machine's kernel cannot create ${[...missing.keys()].join(", ")} devices, which lab ${lab} uses (type ${type}); use --engine uml`;
+}
+
 /** The lab on this machine's own kernel, every host in a fresh namespace inside one sandbox namespace. */
 export class HostEngine implements Engine {
   readonly name = "host" as const;
 
-  private check(labs: Lab[]): void {
-    if (process.getuid?.() !== 0) {
-      throw new EngineUnavailable("the host engine needs root (it creates namespaces and devices); run as root, or use --engine uml");
-    }
-    const missing = new Map<string, string>();
-    for (const lab of labs) {
-      for (const t of deviceTypes(lab)) {
-        if (missing.has(t)) continue;
-        const probe = spawnSync("unshare", ["--net", "--", "/bin/sh", "-c", PROBES[t]!], { stdio: "ignore" });
-        if (probe.status !== 0) missing.set(t, lab.name);
-      }
-    }
-    if (missing.size) {
-      const [type, lab] = [...missing][0]!;
-      throw new EngineUnavailable(`this machine's kernel cannot create ${[...missing.keys()].join(", ")} devices, which lab ${lab} uses (type ${type}); use --engine uml`);
-    }
-  }
-
   async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
-    this.check(labs);
+    const refusal = hostRefusal(labs, process.getuid?.() ?? -1, kernelCanCreate);
+    if (refusal) throw new EngineUnavailable(refusal);
     const say = opts.onProgress ?? (() => {});
     const work = mkdtempSync(join(tmpdir(), "ipvlab-host-"));
     try {
