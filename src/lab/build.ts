@@ -1,6 +1,6 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
-import { closest, LabError, listOf, sortDiagnostics, type LabDiagnostic } from "./errors.js";
-import { isMulticastMac } from "./mac.js";
+import { closest, didYouMean, LabError, nearest, listOf, sortDiagnostics, type LabDiagnostic } from "./errors.js";
+import { isMulticastMac, stableMac } from "./mac.js";
 import { createdDevices, mentionedDevices, mentionedNetns } from "./mentions.js";
 import {
   COMMAND_STEP_KEYS,
@@ -20,8 +20,7 @@ import {
   TOP_KEYS,
 } from "./schema.js";
 import { DEFAULT_STEP_TIMEOUT, type CaptureTarget, type Expect, type LabHost, type LabInterface, type LabNetwork, type LabStep, type SourcePos } from "./types.js";
-import type { LoadedLab } from "./load.js";
-import { stableMac } from "./mac.js";
+import type { LoadedLab } from "./parse.js";
 import { shebangProblem } from "./script.js";
 
 /** A value after aliases are resolved; null when the key has no value at all. */
@@ -141,6 +140,11 @@ class LabChecker {
   private hostsBroken = false;
   private readonly ifaceRefs: { id: string; network: string; pos: SourcePos }[] = [];
   private readonly macs = new Map<string, { id: string; line: number }>();
+  private readonly entryCache = new WeakMap<YAMLMap, Entry[]>();
+  /** Maps with a pair that has no usable key: what they miss may be behind it, so it is not reported as missing. */
+  private readonly keyless = new Set<YAMLMap>();
+  /** References to hosts that do not exist, reported once per name. */
+  private readonly hostRefs: { name: string; pos: SourcePos; message: (others: string) => string }[] = [];
   /** Hosts written at the top level (reported once, there). */
   private readonly misplacedHosts = new Set<string>();
 
@@ -148,6 +152,7 @@ class LabChecker {
     private readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    private readonly source: string,
   ) {}
 
   private at(offset: number): SourcePos {
@@ -175,12 +180,13 @@ class LabChecker {
 
   /**
    * What YAML itself allows but a lab cannot use: duplicate keys (the second
-   * would silently replace the first) and aliases to no anchor. Returns false
-   * when the document cannot be read further.
+   * would silently replace the first) and aliases to no anchor. Either means
+   * the document does not say what its author meant, so checking stops here
+   * (everything after would be noise): returns false then.
    */
   scan(): boolean {
     let readable = true;
-    const walk = (n: unknown, where: string) => {
+    const walk = (n: unknown, path: string) => {
       if (isAlias(n)) {
         if (!n.resolve(this.doc)) {
           this.error(this.posOf(n, this.at(0)), `alias *${n.source} refers to no anchor: define &${n.source} on a value above it, or write the value out`);
@@ -189,31 +195,50 @@ class LabChecker {
         return;
       }
       if (isMap(n)) {
+        const where = path ? `in ${path}` : "at the top level";
         const seen = new Map<string, number>();
+        const dups: { name: string; pos: SourcePos; first: number }[] = [];
+        let empty: { name: string; pos: SourcePos } | null = null;
         for (const p of n.items) {
           if (isScalar(p.key) && p.key.value !== null) {
             const name = nameText(p.key) ?? String(p.key.value);
             const pos = this.posOf(p.key, this.at(0));
             const first = seen.get(name);
-            if (first !== undefined) {
-              this.error(pos, `duplicate key ${quote(name)} ${where}: it is already on line ${first}; each key may appear once (YAML would keep only the last)`);
-            } else seen.set(name, pos.line);
-            walk(p.value, `in ${where === "at the top level" ? "" : `${where.replace(/^in /, "")}.`}${name}`);
+            if (first !== undefined) dups.push({ name, pos, first });
+            else seen.set(name, pos.line);
+            if (!dups.length && isEmpty(this.deref(p.value)) && seen.size > 1) empty = { name, pos };
+            walk(p.value, path ? `${path}.${name}` : name);
           } else {
-            walk(p.value, where);
+            walk(p.value, path);
+          }
+        }
+        const [d, ...more] = dups;
+        if (d) {
+          readable = false;
+          const names = dups.map((x) => quote(x.name)).join(", ");
+          if (empty && empty.pos.line > d.first) {
+            // `vm02:` indented one level too far: it ends up empty and its keys repeat those above it.
+            this.error(empty.pos, `${quote(empty.name)} has no value, and the keys after it (${names}) repeat keys ${where}: is ${quote(empty.name)} indented too far, or its keys not far enough?`);
+          } else {
+            const others = more.length ? ` (and ${more.map((x) => `${quote(x.name)} on line ${x.pos.line}`).join(", ")})` : "";
+            this.error(d.pos, `duplicate key ${quote(d.name)} ${where}: it is already on line ${d.first}${others}; each key may appear once (YAML would keep only one of them)`);
           }
         }
       } else if (isSeq(n)) {
-        n.items.forEach((item, i) => walk(item, `in ${where.replace(/^in /, "").replace(/^at the top level$/, "the list")}[${i}]`));
+        n.items.forEach((item, i) => walk(item, `${path}[${i}]`));
       }
     };
-    walk(this.doc.contents, "at the top level");
+    walk(this.doc.contents, "");
     return readable;
   }
 
   /** The entries of a map, each key once (duplicates are reported by scan). */
   private entries(map: YAMLMap): Entry[] {
+    // Read once: a map may be looked at from several places, its bad keys are reported once.
+    const cached = this.entryCache.get(map);
+    if (cached) return cached;
     const out: Entry[] = [];
+    this.entryCache.set(map, out);
     const seen = new Set<string>();
     for (const p of map.items) {
       if (!isPair(p)) continue;
@@ -221,11 +246,13 @@ class LabChecker {
       const fallback = this.posOf(map, this.at(0));
       if (!isScalar(key)) {
         this.error(this.posOf(key, fallback), `a key must be a plain name, not ${isCollection(key) ? (isMap(key) ? "a map" : "a list") : "an alias"}`);
+        this.keyless.add(map);
         continue;
       }
       const keyPos = this.posOf(key, fallback);
       if (key.value === null || key.value === undefined || key.value === "") {
         this.error(keyPos, "a value with no key: write NAME: VALUE");
+        this.keyless.add(map);
         continue;
       }
       const name = nameText(key) ?? String(key.value);
@@ -237,18 +264,27 @@ class LabChecker {
     return out;
   }
 
-  private unknownKey(e: Entry, where: string, valid: readonly string[], synonyms: Record<string, string>, suggested: Set<string>): void {
+  private unknownKey(e: Entry, where: string, valid: readonly string[], synonyms: Record<string, string>, suggested: Set<string>, guess: string | null = null): void {
     if (e.name === "<<") {
       this.error(e.keyPos, `YAML merge keys (<<) are not supported in labs: write the keys of ${where} out`);
       return;
     }
-    const s = synonyms[e.name.toLowerCase()] ?? closest(e.name, valid);
+    const s = synonyms[e.name.toLowerCase()] ?? guess ?? closest(e.name, valid);
     if (s) suggested.add(s);
     this.error(e.keyPos, `unknown key ${quote(e.name)} in ${where}${s ? ` (did you mean "${s}"?)` : ""}; valid keys: ${valid.join(", ")}`);
   }
 
+  /** Host and network names already reported as invalid: a reference near one is the same mistake. */
+  private readonly invalidNames = new Set<string>();
+
+  /** Whether `ref` is an invalid name (already reported) with its stray characters taken out. */
+  private nearInvalid(ref: string): boolean {
+    return [...this.invalidNames].some((n) => n.replace(/[^A-Za-z0-9_.-]/g, "") === ref);
+  }
+
   private checkName(e: Entry, kind: string): void {
     const n = e.name;
+    if (!NAME_RE.test(n) || n.length > MAX_NAME) this.invalidNames.add(n);
     if (!NAME_RE.test(n)) {
       const s = slug(n);
       this.error(e.keyPos, `${kind} name ${quote(n)} is not valid: use ${NAME_HINT}${s && s !== n ? ` (e.g. ${quote(s)})` : ""}`);
@@ -345,17 +381,24 @@ class LabChecker {
       if (s) suggestedTop.add(s);
     }
     const hosts = this.hosts(top.get("hosts"), rootPos, suggestedTop);
+    // Without networks:, a misspelled networks key (or one holding the networks the interfaces name) is the one mistake.
+    const referenced = new Set(this.ifaceRefs.map((r) => r.network));
+    const holdsNetworks = (e: Entry) => isMap(e.value) && this.entries(e.value).some((x) => referenced.has(x.name));
+    const networksKey = top.has("networks") ? undefined : rest.find((e) => holdsNetworks(e) || (TOP_SYNONYMS[e.name.toLowerCase()] ?? closest(e.name, TOP_KEYS)) === "networks");
+    if (networksKey) this.networksBroken = true;
     const networkLike = new Set(rest.filter((e) => (isEmpty(e.value) || (isMap(e.value) && e.value.items.length === 0)) && NAME_RE.test(e.name)).map((e) => e.name));
     const misplacedNetworks = this.checkNetworkRefs(networkLike);
     for (const e of rest) {
       if (misplacedNetworks.has(e.name)) this.error(e.keyPos, `${quote(e.name)} is at the top level, but interfaces use it as a network: indent it under networks:`);
-      else this.unknownTopKey(e);
+      else this.unknownTopKey(e, e === networksKey ? "networks" : null);
     }
     const steps = this.steps(top.get("steps"), hosts);
+    this.reportHostRefs();
 
-    if (!this.networksBroken && !this.networkUseUnknown) {
+    // A network nobody uses is worth a warning only when every interface could be read (and it has a valid name).
+    if (!this.networksBroken && !this.networkUseUnknown && !this.hostsBroken) {
       for (const n of networks) {
-        if (!this.usedNetworks.has(n.name)) {
+        if (!this.usedNetworks.has(n.name) && NAME_RE.test(n.name) && n.name.length <= MAX_NAME) {
           this.warn(n.pos, `network ${quote(n.name)} has no interface on it: give a host an interface with network: ${n.name}, or remove it`);
         }
       }
@@ -377,7 +420,7 @@ class LabChecker {
     return true;
   }
 
-  private unknownTopKey(e: Entry): void {
+  private unknownTopKey(e: Entry, guess: string | null): void {
     const k = e.name;
     if ((HOST_KEYS as readonly string[]).includes(k)) {
       this.error(e.keyPos, `${quote(k)} belongs to a host, not the top level: put it under hosts: NAME:`);
@@ -387,7 +430,7 @@ class LabChecker {
     } else if ((STEP_KEYS as readonly string[]).includes(k)) {
       this.error(e.keyPos, `${quote(k)} belongs to a step, not the top level: put it in a step under steps:`);
     } else {
-      this.unknownKey(e, "the lab", TOP_KEYS, TOP_SYNONYMS, new Set());
+      this.unknownKey(e, "the lab", TOP_KEYS, TOP_SYNONYMS, new Set(), guess);
     }
   }
 
@@ -478,9 +521,13 @@ class LabChecker {
         host.runPos = e.valuePos;
       } else if ((STEP_KEYS as readonly string[]).includes(e.name)) {
         this.error(e.keyPos, `${quote(e.name)} belongs to a step, not to host ${h.name}: put it in a step under steps: (with on: ${h.name})`);
-      } else if (e.name === "network" || e.name === "networks" || IFACE_SETTINGS.has(e.name.toLowerCase()) || e.name === "mac") {
-        this.networkUseUnknown ||= e.name.startsWith("network");
-        this.error(e.keyPos, `host ${h.name} has no ${quote(e.name)} of its own: ${e.name.startsWith("network") || e.name === "mac" ? `each interface says its network and mac, e.g. interfaces: {eth0: {network: ${this.exampleNetwork()}}}` : "configure addresses and links in its run: script (ip addr add ..., ip link set ... up)"}`);
+      } else if (e.name === "ipv6") {
+        this.error(e.keyPos, `ipv6 is set for the whole lab, not per host: put ipv6: true at the top level`);
+      } else if (e.name === "network" || e.name === "networks" || e.name === "mac") {
+        this.networkUseUnknown ||= e.name !== "mac";
+        this.error(e.keyPos, `host ${h.name} takes no ${quote(e.name)}: each interface has its own, e.g. interfaces: {eth0: {network: ${this.exampleNetwork()}}}`);
+      } else if (IFACE_SETTINGS.has(e.name.toLowerCase())) {
+        this.error(e.keyPos, `host ${h.name} takes no ${quote(e.name)}: configure addresses, routes and links in its run: script (ip addr add ..., ip link set ... up)`);
       } else if (isMap(e.value) && this.entries(e.value).some((x) => x.name === "network")) {
         this.networkUseUnknown = true;
         known = false;
@@ -553,7 +600,10 @@ class LabChecker {
       } else if (IFACE_SETTINGS.has(e.name.toLowerCase())) {
         this.error(e.keyPos, `${id} takes no ${quote(e.name)}: ipvlab only creates the interface on its network; set addresses, MTU and state in the host's run: script (e.g. ip addr add 10.0.0.1/24 dev ${i.name})`);
       } else {
-        this.unknownKey(e, `interface ${id}`, IFACE_KEYS, IFACE_SYNONYMS, suggested);
+        const t = nameText(e.value);
+        this.unknownKey(e, `interface ${id}`, IFACE_KEYS, IFACE_SYNONYMS, suggested, t !== null && this.networkNames.includes(t) ? "network" : null);
+        // An interface has two keys: an unknown one is most likely its network, garbled.
+        suggested.add("network");
       }
     }
     if (!networkGiven) {
@@ -616,23 +666,42 @@ class LabChecker {
   /** Checks every interface's network; returns the top-level names (from `networkLike`) that interfaces use as networks. */
   private checkNetworkRefs(networkLike: Set<string>): Set<string> {
     const misplaced = new Set<string>();
+    const unknown = new Map<string, { id: string; pos: SourcePos }[]>();
     for (const r of this.ifaceRefs) {
-      if (this.networkNames.includes(r.network)) {
-        this.usedNetworks.add(r.network);
-      } else if (networkLike.has(r.network)) {
-        misplaced.add(r.network);
-      } else if (!this.networksBroken) {
-        const s = closest(r.network, this.networkNames);
-        if (s) this.usedNetworks.add(s);
-        this.error(
-          r.pos,
-          this.networkNames.length
-            ? `${r.id} is on network ${quote(r.network)}, which is not under networks:${s ? ` (did you mean "${s}"?)` : ""}; networks: ${listOf(this.networkNames)}`
-            : `${r.id} is on network ${quote(r.network)}, but the lab has no networks: add networks: {${r.network}: {}}`,
-        );
-      }
+      if (this.networkNames.includes(r.network)) this.usedNetworks.add(r.network);
+      else if (networkLike.has(r.network)) misplaced.add(r.network);
+      else if (!this.networksBroken) unknown.set(r.network, [...(unknown.get(r.network) ?? []), r]);
+    }
+    // One diagnostic per unknown name, however many interfaces use it: a renamed network is one mistake.
+    // A network renamed beyond recognition is still the only one nobody uses.
+    const unused = this.networkNames.filter((n) => !this.usedNetworks.has(n));
+    for (const [network, refs] of unknown) {
+      const [first, ...others] = refs as [{ id: string; pos: SourcePos }, ...{ id: string; pos: SourcePos }[]];
+      const s = closest(network, this.networkNames) ?? (unknown.size === 1 && unused.length === 1 ? unused[0]! : null);
+      if (s) this.usedNetworks.add(s);
+      if ((s && this.invalidNames.has(s)) || this.nearInvalid(network)) continue;
+      const also = others.length ? ` (so are ${others.map((o) => `${o.id} on line ${o.pos.line}`).join(", ")})` : "";
+      this.error(
+        first.pos,
+        this.networkNames.length
+          ? `${first.id} is on network ${quote(network)}, which is not under networks:${s && !closest(network, this.networkNames) ? ` (did you mean "${s}"?)` : didYouMean(network, this.networkNames)}; networks: ${listOf(this.networkNames)}${also}`
+          : `${first.id} is on network ${quote(network)}, but the lab has no networks: add networks: {${network}: {}}${also}`,
+      );
     }
     return misplaced;
+  }
+
+  /** Steps and captures that name a host the lab does not have: one diagnostic per name, at its first use. */
+  private reportHostRefs(): void {
+    const byName = new Map<string, typeof this.hostRefs>();
+    for (const r of this.hostRefs) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    for (const refs of byName.values()) {
+      refs.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+      const [first, ...others] = refs as [(typeof refs)[number], ...typeof refs];
+      if (nearest(first.name, this.hostNames).some((h) => this.invalidNames.has(h)) || this.nearInvalid(first.name)) continue;
+      const lines = [...new Set(others.map((o) => o.pos.line))];
+      this.error(first.pos, first.message(lines.length ? ` (also used on line${lines.length > 1 ? "s" : ""} ${lines.join(", ")})` : ""));
+    }
   }
 
   private steps(e: Entry | undefined, hosts: LabHost[]): LabStep[] {
@@ -662,7 +731,13 @@ class LabChecker {
   private step(item: unknown, idx: number, listPos: SourcePos, pending: { step: number; spec: string; pos: SourcePos; out: CaptureTarget[] }[]): LabStep | null {
     const n = idx + 1;
     const v = this.deref(item);
-    const pos = this.posOf(item, listPos);
+    let pos = this.posOf(item, listPos);
+    const offset = (item as Node | null)?.range?.[0];
+    if (isEmpty(v) && offset !== undefined) {
+      // An empty item has no text of its own: point at its "-".
+      const dash = this.source.slice(0, offset).search(/-[ \t]*$/);
+      if (dash >= 0) pos = this.at(dash);
+    }
     const onHost = this.hostNames[0] ?? "HOST";
     if (isEmpty(v)) {
       this.error(pos, `step ${n} is empty: write - matrix: LABEL, or - {on: ${onHost}, run: COMMAND}`);
@@ -682,19 +757,27 @@ class LabChecker {
         this.error(e.keyPos, `step ${n}: ${quote(e.name)} is a host; write on: ${e.name} and the command as run: ...`);
       } else if ((HOST_KEYS as readonly string[]).includes(e.name) || (IFACE_KEYS as readonly string[]).includes(e.name)) {
         this.error(e.keyPos, `${quote(e.name)} belongs to a host under hosts:, not to step ${n}`);
-      } else this.unknownKey(e, `step ${n}`, STEP_KEYS, STEP_SYNONYMS, suggested);
+      } else {
+        const t = nameText(e.value);
+        const isHost = t !== null && this.hostNames.includes(t);
+        this.unknownKey(e, `step ${n}`, STEP_KEYS, STEP_SYNONYMS, suggested, isHost ? "on" : null);
+        // A garbled key holding a command is the step's run; one holding a host name, its on.
+        if (t !== null && !isHost && /\s/.test(t.trim())) suggested.add("run");
+      }
     }
 
     const matrix = keys.get("matrix");
     if (matrix) {
-      for (const k of COMMAND_STEP_KEYS) {
-        const x = keys.get(k);
-        if (!x) continue;
+      // A matrix with command keys is one mistake (a check given a matrix label, or two steps run together): one diagnostic.
+      const extra = [...keys.values()].filter((x) => (COMMAND_STEP_KEYS as readonly string[]).includes(x.name));
+      const [first] = extra;
+      if (first) {
+        const cmd = extra.filter((x) => x.name !== "name").map((x) => `"${x.name}"`);
         this.error(
-          x.keyPos,
-          k === "name"
-            ? `step ${n} is a matrix: its label is the matrix: value, so it takes no "name"`
-            : `step ${n} is a matrix: it pings every pair of addresses by itself and takes no "${k}"; put the command in a step of its own`,
+          first.keyPos,
+          cmd.length
+            ? `step ${n} is a matrix: it pings every pair of addresses by itself and takes no ${cmd.join(", ")}${extra.length > cmd.length ? ' (nor "name": its label is the matrix: value)' : ""}; put the command in a step of its own`
+            : `step ${n} is a matrix: its label is the matrix: value, so it takes no "name"`,
         );
       }
       const label = this.text(matrix, `the matrix label of step ${n}`, { example: "matrix: before host routes" });
@@ -708,7 +791,12 @@ class LabChecker {
     const onE = keys.get("on");
     if (onE) {
       const h = nameText(onE.value);
-      if (h === null || !h) {
+      const src = onE.value?.range ? this.source.slice(onE.value.range[0], onE.value.range[1]) : "";
+      if (h !== null && /\n/.test(src) && isScalar(onE.value) && onE.value.type === "PLAIN") {
+        // A plain value folded from two lines: the next line lost its "key:".
+        suggested.add("run");
+        this.error(onE.valuePos, `on of step ${n} runs on into the next line (${quote(h)}): a host name is one word; is "run:" missing on line ${onE.valuePos.line + 1}?`);
+      } else if (h === null || !h) {
         this.error(
           onE.valuePos,
           isSeq(onE.value)
@@ -718,8 +806,12 @@ class LabChecker {
       } else {
         on = h;
         if (!this.hostsBroken && !this.hostNames.includes(h) && !this.misplacedHosts.has(h)) {
-          const s = closest(h, this.hostNames);
-          this.error(onE.valuePos, `step ${n} runs on ${quote(h)}, which is not a host of this lab${s ? ` (did you mean "${s}"?)` : ""}; hosts: ${listOf(this.hostNames)}`);
+          const hosts = [...this.hostNames];
+          this.hostRefs.push({
+            name: h,
+            pos: onE.valuePos,
+            message: (also) => `step ${n} runs on ${quote(h)}, which is not a host of this lab${didYouMean(h, hosts)}; hosts: ${listOf(hosts)}${also}`,
+          });
         }
       }
     }
@@ -730,7 +822,9 @@ class LabChecker {
       const problem = shebangProblem(run);
       if (problem) this.error(runE.valuePos, `run of step ${n}: ${problem}`);
     }
-    const missing = [!onE && !suggested.has("on") ? "on" : null, !runE && !suggested.has("run") ? "run" : null].filter((x): x is string => x !== null);
+    // Nothing is missing if a misspelled key stands for it, or a key was lost (the value may be behind it).
+    const excused = (k: string) => suggested.has(k) || suggested.has("matrix") || this.keyless.has(v);
+    const missing = [!onE && !excused("on") ? "on" : null, !runE && !excused("run") ? "run" : null].filter((x): x is string => x !== null);
     if (missing.length) {
       const what = missing.length === 2 ? 'no "on" and no "run"' : `no "${missing[0]}"`;
       const fix =
@@ -745,7 +839,7 @@ class LabChecker {
     let expect: Expect | null = null;
     const expE = keys.get("expect");
     if (expE) {
-      const t = isScalar(expE.value) && expE.value.value !== null ? (expE.value.source ?? String(expE.value.value)) : null;
+      const t = stringOf(expE.value) ?? (isScalar(expE.value) && expE.value.value !== null ? (expE.value.source ?? String(expE.value.value)) : null);
       if (t === "ok" || t === "fail") expect = t;
       else {
         const s = t === null ? null : (EXPECT_SYNONYMS[t.toLowerCase()] ?? closest(t, EXPECTS));
@@ -772,14 +866,18 @@ class LabChecker {
       const c = capE.value;
       if (!isSeq(c)) {
         const t = stringOf(c);
-        this.error(capE.valuePos, `capture of step ${n} must be a list, not ${describe(c)}: write capture: [${t ?? `${on || onHost}:DEV`}]`);
+        this.error(capE.valuePos, `capture of step ${n} must be a list, not ${describe(c)}: write capture: [${t?.replace(/^\[|\]$/g, "") ?? `${on || onHost}:DEV`}]`);
       } else {
         const seen = new Set<string>();
         c.items.forEach((it, k) => {
           const spec = stringOf(this.deref(it));
           const cpos = this.posOf(it, capE.valuePos);
           if (spec === null) {
-            this.error(cpos, `capture ${k + 1} of step ${n} must be host:dev or host/netns:dev, not ${describe(this.deref(it))}`);
+            const item = this.deref(it);
+            const pair = isMap(item) && item.items.length === 1 ? this.entries(item)[0] : undefined;
+            const joined = pair && nameText(pair.value) ? `${pair.name}:${nameText(pair.value)}` : null;
+            const fix = joined ? ` (no space after ':': write ${joined})` : "";
+            this.error(cpos, `capture ${k + 1} of step ${n} must be host:dev or host/netns:dev, not ${describe(item)}${fix}`);
           } else if (seen.has(spec)) {
             this.error(cpos, `capture ${quote(spec)} is listed twice in step ${n}: once is enough`);
           } else {
@@ -789,7 +887,7 @@ class LabChecker {
         });
       }
     }
-    return { kind: expect === null ? "action" : "check", name: label ?? run.split("\n")[0] ?? `step ${n}`, on, run, expect, capture, timeout, pos };
+    return { kind: expect === null ? "action" : "check", name: label || run.split("\n")[0] || `step ${n}`, on, run, expect, capture, timeout, pos };
   }
 
   private capture(n: number, spec: string, pos: SourcePos, hosts: Map<string, LabHost>, scripts: Map<string, string[]>): CaptureTarget | null {
@@ -810,24 +908,26 @@ class LabChecker {
     if (this.hostsBroken || this.misplacedHosts.has(target.host)) return target;
     const host = hosts.get(target.host);
     if (!host) {
-      const s = closest(target.host, hosts.keys());
-      this.error(pos, `capture ${quote(spec)}: no host ${quote(target.host)}${s ? ` (did you mean "${s}"?)` : ""}; hosts: ${listOf(hosts.keys())}`);
+      const names = [...hosts.keys()];
+      this.hostRefs.push({
+        name: target.host,
+        pos,
+        message: (also) => `capture ${quote(spec)} in step ${n}: no host ${quote(target.host)}${didYouMean(target.host, names)}; hosts: ${listOf(names)}${also}`,
+      });
       return target;
     }
     const hostScripts = scripts.get(host.name) ?? [];
     if (target.netns !== null) {
       const known = mentionedNetns(hostScripts);
       if (!known.has(target.netns)) {
-        const s = closest(target.netns, known);
         const what = known.size ? `its scripts create: ${listOf(known)}` : "its scripts create none (ip netns add NAME makes one)";
-        this.error(pos, `capture ${quote(spec)}: ${host.name} never creates a namespace ${quote(target.netns)}${s ? ` (did you mean "${s}"?)` : ""}; ${what}`);
+        this.error(pos, `capture ${quote(spec)} in step ${n}: ${host.name} never creates a namespace ${quote(target.netns)}${didYouMean(target.netns, known)}; ${what}`);
         return target;
       }
     }
     if (this.hostsKnown.has(host.name) && !host.interfaces.some((x) => x.name === target.dev) && !mentionedDevices(hostScripts).has(target.dev)) {
       const devs = devsOf(host);
-      const s = closest(target.dev, devs);
-      this.error(pos, `capture ${quote(spec)}: ${host.name} has no interface ${quote(target.dev)}${s ? ` (did you mean "${s}"?)` : ""}; it has: ${listOf(devs)}`);
+      this.error(pos, `capture ${quote(spec)} in step ${n}: ${host.name} has no interface ${quote(target.dev)}${didYouMean(target.dev, devs)}; it has: ${listOf(devs)}`);
     }
     return target;
   }
@@ -847,8 +947,8 @@ function ifnameProblem(name: string, host: string): string | null {
 }
 
 /** Turns a parsed YAML document into a Lab, reporting every mistake in it; throws LabError when there are errors. */
-export function buildLab(file: string, doc: Document, lines: LineCounter): LoadedLab {
-  const checker = new LabChecker(file, doc, lines);
+export function buildLab(file: string, doc: Document, lines: LineCounter, source: string): LoadedLab {
+  const checker = new LabChecker(file, doc, lines, source);
   if (!checker.scan()) throw new LabError(sortDiagnostics(checker.diags));
   const loaded = checker.build();
   // Interfaces without a MAC get a stable one derived from the lab's name.

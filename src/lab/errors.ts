@@ -18,20 +18,28 @@ export function formatDiagnostic(d: LabDiagnostic): string {
   return `${d.pos.file}:${d.pos.line}:${d.pos.col}: ${d.severity}: ${d.message}`;
 }
 
-/** Closest candidate by edit distance, for "did you mean" hints. */
-export function closest(word: string, candidates: Iterable<string>): string | null {
-  let best: string | null = null;
+/** The candidates nearest to `word` by edit distance (ties all kept, at most 3), for "did you mean" hints. */
+export function nearest(word: string, candidates: Iterable<string>): string[] {
+  let best: string[] = [];
   let bestDist = Infinity;
-  for (const c of candidates) {
+  for (const c of new Set(candidates)) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDist) {
-      best = c;
+      best = [c];
       bestDist = d;
-    }
+    } else if (d === bestDist) best.push(c);
   }
   // Short words are close to everything: allow one edit up to 3 letters, two up to 8, then a third of the word.
   const allowed = word.length <= 3 ? 1 : word.length <= 8 ? 2 : Math.floor(word.length / 3);
-  return best !== null && bestDist <= allowed && bestDist < word.length ? best : null;
+  if (bestDist <= allowed && bestDist < word.length) return best.slice(0, 3);
+  // A word cut short ("mat" for matrix, "hos" for hosts) is further away than a typo, but just as clear.
+  const prefixed = word.length >= 2 ? [...new Set(candidates)].filter((c) => c.toLowerCase().startsWith(word.toLowerCase())) : [];
+  return prefixed.length === 1 ? prefixed : [];
+}
+
+/** Closest candidate by edit distance, for "did you mean" hints. */
+export function closest(word: string, candidates: Iterable<string>): string | null {
+  return nearest(word, candidates)[0] ?? null;
 }
 
 function editDistance(a: string, b: string): number {
@@ -47,8 +55,8 @@ function editDistance(a: string, b: string): number {
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const c = closest(word, candidates);
-  return c ? ` (did you mean "${c}"?)` : "";
+  const c = nearest(word, candidates);
+  return c.length ? ` (did you mean ${c.map((x) => JSON.stringify(x)).join(" or ")}?)` : "";
 }
 
 export function listOf(items: Iterable<string>): string {

@@ -1,6 +1,6 @@
 /**
  * What a `*.lab.yaml` file may contain: the keys of each map and the shape of
- * names. The checker (check.ts) enforces these with its own messages;
+ * names. The checker (build.ts) enforces these with its own messages;
  * `labSchema` says the same as a JSON Schema, for editors
  * (yaml-language-server) and other tools. `hint` says in words what a valid
  * value looks like.
