@@ -1,0 +1,20 @@
+/** A script --engine sim cannot run: either bash would reject it, or it needs a real kernel's bash. */
+export class ShellScriptError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    readonly reason: string,
+    /** "syntax": bash itself would refuse it; "unsupported": bash runs it, --engine sim does not. */
+    readonly kind: "syntax" | "unsupported",
+  ) {
+    super(`${file}:${line}:${col}: ${reason}`);
+    this.name = "ShellScriptError";
+  }
+}
+
+export const REAL_ENGINES = "the real engines (--engine uml or --engine host) run it";
+
+export function unsupported(file: string, line: number, col: number, what: string): ShellScriptError {
+  return new ShellScriptError(file, line, col, `${what} is not supported by --engine sim; ${REAL_ENGINES}`, "unsupported");
+}

@@ -1,0 +1,53 @@
+/** What the interpreter needs from whoever runs it: the simulated kernel, a test fake, a browser. */
+
+export interface ExecContext {
+  stdin: string;
+  /** The exported variables, as the command's environment. */
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** An /proc/sys failure, as the strerror text a real write or open would report. */
+export type ProcSysError = "No such file or directory" | "Invalid argument" | "Permission denied" | string;
+
+export interface ProcSys {
+  /** `path` is under /proc/sys with slashes ("net/ipv4/ip_forward"); the content includes its trailing newline. */
+  read(path: string): { ok: true; content: string } | { ok: false; error: ProcSysError };
+  write(path: string, data: string): { ok: true } | { ok: false; error: ProcSysError };
+}
+
+/**
+ * The host side. Either method may return a promise: a simulated kernel resolves
+ * it when its virtual clock has run far enough (ping waiting for replies,
+ * sleep), so the interpreter never touches real time.
+ */
+export interface ShellHost {
+  /** Runs an external command; null means there is no such command (bash: exit 127). */
+  exec(argv: string[], ctx: ExecContext): ExecResult | null | Promise<ExecResult | null>;
+  sleep(seconds: number): void | Promise<void>;
+  procSys?: ProcSys;
+  /** For `test -e/-f/-d`; without it only /dev/null and readable /proc/sys files exist. */
+  stat?(path: string): "file" | "dir" | null;
+}
+
+export interface RunOptions {
+  /** The name bash would report in its messages (`FILE: line N: ...`). */
+  file?: string;
+  /** The script's initial environment, all exported. */
+  env?: Record<string, string>;
+  /** $1, $2, ... */
+  args?: string[];
+  stdin?: string;
+}
+
+export interface ShellResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}

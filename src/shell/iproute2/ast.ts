@@ -1,0 +1,88 @@
+import type { InetPrefix } from "./inet.js";
+
+/** `ip`'s global options, as iproute2 6.1 counts them (-s -s is stats 2). */
+export interface IpGlobals {
+  netns: string | null;
+  family: "inet" | "inet6" | "link" | null;
+  brief: boolean;
+  json: boolean;
+  pretty: boolean;
+  details: number;
+  stats: number;
+  oneline: boolean;
+  color: boolean;
+  force: boolean;
+  all: boolean;
+}
+
+export interface LinkAttrs {
+  up: boolean | null;
+  name: string | null;
+  /** `dev X` or the bare device name. */
+  dev: string | null;
+  link: string | null;
+  address: string | null;
+  broadcast: string | null;
+  mtu: number | null;
+  txqueuelen: number | null;
+  /** A namespace name, or a process id. */
+  netns: { name: string } | { pid: number } | null;
+  /** null: untouched; "" for `nomaster`. */
+  master: string | null;
+  arp: boolean | null;
+  promisc: boolean | null;
+  multicast: boolean | null;
+  allmulticast: boolean | null;
+  alias: string | null;
+}
+
+export type LinkType =
+  | { kind: "veth"; peer: LinkAttrs | null }
+  | { kind: "bridge"; options: Record<string, number> }
+  | { kind: "ipvlan" | "ipvtap"; mode: "l2" | "l3" | "l3s" | null; flag: "bridge" | "private" | "vepa" | null }
+  | { kind: "macvlan" | "macvtap"; mode: "private" | "vepa" | "bridge" | "passthru" | "source" | null; nopromisc: boolean; nodst: boolean }
+  | { kind: "other"; name: string; args: string[] };
+
+export interface LinkShowFilter {
+  dev: string | null;
+  up: boolean;
+  master: string | null;
+  type: string | null;
+}
+
+export type IpCommand =
+  | { object: "link"; command: "add" | "set" | "replace" | "delete"; attrs: LinkAttrs; type: LinkType | null }
+  | { object: "link"; command: "show"; filter: LinkShowFilter }
+  | { object: "address"; command: "add" | "change" | "replace" | "delete"; dev: string; local: InetPrefix | null; peer: InetPrefix | null; broadcast: string | null; scope: string | null; label: string | null; metric: number | null }
+  | { object: "address"; command: "show" | "flush"; dev: string | null; up: boolean; scope: string | null; label: string | null; to: InetPrefix | null }
+  | { object: "route"; command: "add" | "delete" | "replace" | "change" | "append" | "prepend"; route: RouteSpec }
+  | { object: "route"; command: "show" | "flush"; route: RouteSpec }
+  | { object: "route"; command: "get"; to: InetPrefix; from: InetPrefix | null; iif: string | null; oif: string | null }
+  | { object: "neigh"; command: "add" | "delete" | "replace" | "change"; to: InetPrefix; dev: string; lladdr: string | null; nud: string | null; router: boolean; proxy: boolean }
+  | { object: "neigh"; command: "show" | "flush"; to: InetPrefix | null; dev: string | null; nud: string | null }
+  | { object: "netns"; command: "add" | "delete" | "attach"; name: string; pid?: number }
+  | { object: "netns"; command: "list" | "identify" | "pids" | "list-id"; arg: string | null }
+  | { object: "netns"; command: "exec"; name: string; argv: string[] }
+  | { object: "rule"; command: "show"; args: string[] }
+  | { object: "help"; args: string[] };
+
+export interface RouteSpec {
+  type: string | null;
+  to: InetPrefix | null;
+  via: InetPrefix | null;
+  dev: string | null;
+  src: InetPrefix | null;
+  metric: number | null;
+  scope: string | null;
+  table: string | null;
+  proto: string | null;
+  onlink: boolean;
+}
+
+export interface IpInvocation {
+  globals: IpGlobals;
+  cmd: IpCommand;
+}
+
+/** What `ip ARGS` means, or the exact stderr and status iproute2 gives for it. */
+export type IpParse = { ok: true; value: IpInvocation } | { ok: false; stderr: string; exitCode: number };

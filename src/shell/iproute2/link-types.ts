@@ -1,0 +1,109 @@
+import type { LinkType } from "./ast.js";
+import { Args, duparg, fail1, invarg, matches } from "./errors.js";
+import { parseLinkAttrs } from "./link.js";
+
+const IPVLAN_EXPLAIN = (id: string): string =>
+  `Usage: ... ${id} [ mode MODE ] [ FLAGS ]\n\nMODE: l3 | l3s | l2\nFLAGS: bridge | private | vepa\n(first values are the defaults if nothing is specified).\n`;
+
+const MACVLAN_EXPLAIN = (id: string): string =>
+  `Usage: ... ${id} mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]\n\nMODE: private | vepa | bridge | passthru | source\nMODE_FLAG: null | nopromisc | nodst\nMODE_OPTS: for mode "source":\n\tmacaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }\nBC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]\n`;
+
+const BRIDGE_U32 = ["forward_delay", "hello_time", "max_age", "ageing_time", "stp_state"];
+
+/** The type's parse_opt(): the arguments after `type KIND`. */
+export function parseLinkType(kind: string, a: Args): LinkType {
+  switch (kind) {
+    case "veth":
+      return veth(a);
+    case "ipvlan":
+    case "ipvtap":
+      return ipvlan(kind, a);
+    case "macvlan":
+    case "macvtap":
+      return macvlan(kind, a);
+    case "bridge":
+      return bridge(a);
+    default: {
+      const args = a.argv.slice(a.i);
+      a.i = a.argv.length;
+      return { kind: "other", name: kind, args };
+    }
+  }
+}
+
+function veth(a: Args): LinkType {
+  if (!a.more) return { kind: "veth", peer: null };
+  if (a.cur !== "peer") {
+    throw fail1("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
+  }
+  a.i++;
+  const start = a.i;
+  const { attrs, type } = parseLinkAttrs(a, true);
+  if (type !== null) throw duparg("type", a.argv[a.i - 2] ?? type);
+  void start;
+  return { kind: "veth", peer: attrs };
+}
+
+function ipvlan(kind: "ipvlan" | "ipvtap", a: Args): LinkType {
+  let mode: "l2" | "l3" | "l3s" | null = null;
+  let flag: "bridge" | "private" | "vepa" | null = null;
+  for (; a.more; a.i++) {
+    const arg = a.cur;
+    if (matches(arg, "mode")) {
+      const v = a.next();
+      if (v !== "l2" && v !== "l3" && v !== "l3s") throw fail1('Error: argument of "mode" must be either "l2", "l3" or "l3s"\n');
+      mode = v;
+    } else if (matches(arg, "private") && flag === null) flag = "private";
+    else if (matches(arg, "vepa") && flag === null) flag = "vepa";
+    else if (matches(arg, "bridge") && flag === null) flag = "bridge";
+    else if (matches(arg, "help")) throw fail1(IPVLAN_EXPLAIN(kind));
+    else throw fail1(`${kind}: unknown option "${arg}"?\n${IPVLAN_EXPLAIN(kind)}`);
+  }
+  return { kind, mode, flag };
+}
+
+function macvlan(kind: "macvlan" | "macvtap", a: Args): LinkType {
+  const MODES = ["private", "vepa", "bridge", "passthru", "source"] as const;
+  let mode: (typeof MODES)[number] | null = null;
+  let nopromisc = false;
+  let nodst = false;
+  let hasFlags = false;
+  for (; a.more; a.i++) {
+    const arg = a.cur;
+    if (matches(arg, "mode")) {
+      const v = a.next();
+      if (!(MODES as readonly string[]).includes(v)) {
+        throw fail1(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"\n`);
+      }
+      mode = v as (typeof MODES)[number];
+    } else if (matches(arg, "flag")) {
+      const v = a.next();
+      if (v === "nopromisc") nopromisc = true;
+      else if (v === "nodst") nodst = true;
+      else if (v !== "null") throw fail1(`Error: argument of "flag" must be "nopromisc", "nodst" or "null", not "${v}"\n`);
+      hasFlags = true;
+    } else if (matches(arg, "nopromisc")) {
+      nopromisc = hasFlags = true;
+    } else if (matches(arg, "nodst")) {
+      nodst = hasFlags = true;
+    } else if (matches(arg, "help")) throw fail1(MACVLAN_EXPLAIN(kind));
+    else throw fail1(`${kind}: unknown option "${arg}"?\n${MACVLAN_EXPLAIN(kind)}`);
+  }
+  if (hasFlags && nopromisc && mode !== "passthru") throw fail1(`${kind}: nopromisc flag only valid in passthru mode\n${MACVLAN_EXPLAIN(kind)}`);
+  return { kind, mode, nopromisc, nodst };
+}
+
+function bridge(a: Args): LinkType {
+  const options: Record<string, number> = {};
+  for (; a.more; a.i++) {
+    const arg = a.cur;
+    const key = BRIDGE_U32.find((k) => matches(arg, k)) ?? (matches(arg, "priority") ? "priority" : matches(arg, "vlan_filtering") ? "vlan_filtering" : null);
+    if (key === null) throw fail1(`bridge: unknown command "${arg}"?\n`);
+    const v = a.next();
+    const max = key === "priority" ? 0xffff : key === "vlan_filtering" ? 0xff : 0xffffffff;
+    const n = /^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? Number(v) : NaN;
+    if (!(n <= max)) throw invarg(`invalid ${key}`, v);
+    options[key] = n;
+  }
+  return { kind: "bridge", options };
+}

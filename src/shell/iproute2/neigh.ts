@@ -1,0 +1,74 @@
+import type { IpCommand } from "./ast.js";
+import { Args, duparg, duparg2, fail1, fail255, matches } from "./errors.js";
+import { getPrefix, llAddr, type Family, type InetPrefix } from "./inet.js";
+
+const NUD = ["permanent", "reachable", "noarp", "none", "stale", "incomplete", "delay", "probe", "failed"];
+
+function modify(a: Args, command: "add" | "delete" | "replace" | "change", family: Family): IpCommand {
+  let to: InetPrefix | null = null;
+  let dev: string | null = null;
+  let lladdr: string | null = null;
+  let nud: string | null = null;
+  let router = false;
+  let proxy = false;
+  for (; a.more; a.i++) {
+    const arg = a.cur;
+    if (matches(arg, "lladdr")) {
+      const v = a.next();
+      if (lladdr !== null) throw duparg("lladdr", v);
+      lladdr = v === "null" ? "" : llAddr(v);
+    } else if (arg === "nud") {
+      const v = a.next();
+      if (!NUD.includes(v)) throw fail255(`Error: argument "${v}" is wrong: nud state is bad\n`);
+      nud = v;
+    } else if (matches(arg, "proxy")) {
+      proxy = true;
+      const v = a.next();
+      if (to) throw duparg("address", v);
+      to = getPrefix(v, family);
+    } else if (matches(arg, "router")) router = true;
+    else if (arg === "dev") dev = a.next();
+    else {
+      const v = arg === "to" ? a.next() : arg;
+      if (matches(v, "help")) throw fail255("Usage: ip neigh { add | del | change | replace }\n");
+      if (to) throw duparg2("to", v);
+      to = getPrefix(v, family);
+    }
+  }
+  if (!dev || !to) throw fail1("Device and destination are required arguments.\n");
+  return { object: "neigh", command, to, dev, lladdr, nud, router, proxy };
+}
+
+function list(a: Args, command: "show" | "flush", family: Family): IpCommand {
+  let to: InetPrefix | null = null;
+  let dev: string | null = null;
+  let nud: string | null = null;
+  for (; a.more; a.i++) {
+    const arg = a.cur;
+    if (arg === "dev") dev = a.next();
+    else if (arg === "nud") nud = a.next();
+    else if (["unused", "proxy", "master", "vrf"].includes(arg)) {
+      if (arg === "master" || arg === "vrf") a.next();
+    } else {
+      const v = arg === "to" ? a.next() : arg;
+      if (to) throw duparg2("to", v);
+      to = getPrefix(v, family);
+    }
+  }
+  return { object: "neigh", command, to, dev, nud };
+}
+
+export function parseNeigh(argv: string[], family: Family): IpCommand {
+  const sub = argv[0];
+  const a = new Args(argv);
+  a.i = 1;
+  if (sub === undefined) return list(new Args([]), "show", family);
+  if (matches(sub, "add")) return modify(a, "add", family);
+  if (matches(sub, "change") || sub === "chg") return modify(a, "change", family);
+  if (matches(sub, "replace")) return modify(a, "replace", family);
+  if (matches(sub, "delete")) return modify(a, "delete", family);
+  if (matches(sub, "list") || matches(sub, "show") || matches(sub, "lst")) return list(a, "show", family);
+  if (matches(sub, "flush")) return list(a, "flush", family);
+  if (matches(sub, "help")) return { object: "help", args: argv };
+  throw fail255(`Command "${sub}" is unknown, try "ip neigh help".\n`);
+}

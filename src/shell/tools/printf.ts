@@ -1,0 +1,102 @@
+import { escapes } from "./echo.js";
+import { fail, type Tool } from "./tool.js";
+
+const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([sdiuxXocfeEgGb%])/g;
+
+/** printf's common forms: %s %d %i %u %x %X %o %c %f %e %g %b %%, flags, width, precision; the format repeats over extra arguments. */
+export const printf: Tool = (args) => {
+  if (args.length === 0) return fail(2, "printf: usage: printf [-v var] format [arguments]\n");
+  if (args[0] === "-v") return fail(2, "printf: -v is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n");
+  const format = args[0]!;
+  const rest = args.slice(1);
+  let out = "";
+  let err = "";
+  let status = 0;
+  let used = 0;
+  do {
+    const start = used;
+    let stopped = false;
+    const chunks = format.split(SPEC);
+    // split() with 4 capture groups yields: text, flags, width, prec, conv, text, ...
+    for (let k = 0; k < chunks.length && !stopped; k += 5) {
+      const lit = escapes(chunks[k]!, false);
+      out += lit.text;
+      if (lit.stop) return { status, stdout: out, stderr: err };
+      if (k + 4 >= chunks.length) break;
+      const flags = chunks[k + 1] ?? "";
+      let width = chunks[k + 2];
+      let prec = chunks[k + 3];
+      const conv = chunks[k + 4]!;
+      if (conv === "%") {
+        out += "%";
+        continue;
+      }
+      if (width === "*") width = rest[used++] ?? "0";
+      if (prec === "*") prec = rest[used++] ?? "0";
+      const arg = rest[used++];
+      const r = convert(conv, flags, prec, arg);
+      if (r.error) {
+        err += `printf: ${r.error}\n`;
+        status = 1;
+      }
+      if (r.stop) stopped = true;
+      out += pad(r.text, flags, width ? Number(width) : 0, conv);
+    }
+    if (stopped || used === start) break;
+  } while (used < rest.length);
+  return { status, stdout: out, stderr: err };
+};
+
+function convert(conv: string, flags: string, prec: string | undefined, arg: string | undefined): { text: string; error?: string; stop?: boolean } {
+  const p = prec === undefined ? undefined : Number(prec);
+  switch (conv) {
+    case "s":
+      return { text: p === undefined ? (arg ?? "") : (arg ?? "").slice(0, p) };
+    case "b": {
+      const e = escapes(arg ?? "", true);
+      return { text: e.text, stop: e.stop };
+    }
+    case "c":
+      return { text: (arg ?? "").slice(0, 1) };
+    case "d":
+    case "i":
+    case "u":
+    case "x":
+    case "X":
+    case "o": {
+      const { value, error } = number(arg);
+      let text = conv === "x" ? value.toString(16) : conv === "X" ? value.toString(16).toUpperCase() : conv === "o" ? value.toString(8) : value.toString();
+      if (flags.includes("+") && value >= 0n && "di".includes(conv)) text = "+" + text;
+      return { text, error };
+    }
+    default: {
+      const v = arg === undefined || arg === "" ? 0 : Number(arg);
+      const error = Number.isNaN(v) ? `${arg}: invalid number` : undefined;
+      const n = Number.isNaN(v) ? 0 : v;
+      const digits = p ?? 6;
+      const text = conv === "f" ? n.toFixed(digits) : conv === "e" || conv === "E" ? n.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2") : String(Number(n.toPrecision(digits || 1)));
+      return { text: conv === "E" ? text.toUpperCase() : text, error };
+    }
+  }
+}
+
+function number(arg: string | undefined): { value: bigint; error?: string } {
+  if (arg === undefined || arg === "") return { value: 0n };
+  if (/^['"]/.test(arg)) return { value: BigInt(arg.codePointAt(1) ?? 0) };
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(arg);
+  if (!m) return { value: 0n, error: `${arg}: invalid number` };
+  const d = m[2]!;
+  const v = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 && d.startsWith("0") ? BigInt("0o" + d.slice(1)) : BigInt(d);
+  const value = m[1] === "-" ? -v : v;
+  return m[0].length === arg.length ? { value } : { value, error: `${arg}: invalid number` };
+}
+
+function pad(text: string, flags: string, width: number, conv: string): string {
+  if (text.length >= width) return text;
+  if (flags.includes("-")) return text.padEnd(width);
+  if (flags.includes("0") && !"sbc".includes(conv)) {
+    const sign = /^[+-]/.test(text) ? text[0]! : "";
+    return sign + text.slice(sign.length).padStart(width - sign.length, "0");
+  }
+  return text.padStart(width);
+}

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseIp, ipObject } from "../src/shell/iproute2/ip.js";
+import { parseSysctl, formatSysctl } from "../src/shell/sysctl/sysctl.js";
+
+const root = join(import.meta.dirname, "..", "..");
+
+function ok(line: string) {
+  const r = parseIp(line.trim().split(/\s+/).slice(1));
+  assert.ok(r.ok, `${line}: ${r.ok ? "" : r.stderr}`);
+  return r.value;
+}
+
+function err(line: string, stderr: string, exitCode: number): void {
+  const r = parseIp(line.trim().split(/\s+/).slice(1));
+  assert.ok(!r.ok, `${line} should fail`);
+  assert.equal(r.stderr, stderr);
+  assert.equal(r.exitCode, exitCode);
+}
+
+/** Every `ip ...` line (also after `ip netns exec NS`) in the examples and the seed note. */
+function ipLines(): string[] {
+  const texts = [
+    ...readdirSync(join(root, "examples")).filter((f) => f.endsWith(".lab.yaml")).map((f) => readFileSync(join(root, "examples", f), "utf8")),
+    ...readdirSync(join(root, "test", "fixtures", "seed")).map((f) => readFileSync(join(root, "test", "fixtures", "seed", f), "utf8")),
+  ];
+  const out: string[] = [];
+  for (const t of texts) for (const m of t.matchAll(/^\s*(?:run:\s*)?(ip [^\n#`]*)$/gm)) out.push(m[1]!.trim());
+  return out;
+}
+
+test("every ip command in the examples and the seed note parses", () => {
+  const lines = ipLines();
+  assert.ok(lines.length >= 20, `found only ${lines.length}`);
+  for (const l of lines) {
+    const v = ok(l);
+    if (v.cmd.object === "netns" && v.cmd.command === "exec" && v.cmd.argv[0] === "ip") ok(v.cmd.argv.join(" "));
+  }
+});
+
+test("object abbreviations follow ip.c's table order", () => {
+  const cases: Record<string, string> = { a: "address", addr: "address", l: "link", r: "route", ro: "route", ru: "rule", n: "neighbor", neigh: "neighbor", net: "netns", netns: "netns", m: "maddress", t: "tunnel" };
+  for (const [abbr, obj] of Object.entries(cases)) assert.equal(ipObject(abbr), obj, abbr);
+  err("ip foo", 'Object "foo" is unknown, try "ip help".\n', 1);
+});
+
+test("global options", () => {
+  const v = ok("ip -n ns01 -4 -br -j -d -s -s -p -o -c addr show");
+  assert.deepEqual({ ...v.globals }, { netns: "ns01", family: "inet", brief: true, json: true, pretty: true, details: 1, stats: 2, oneline: true, color: true, force: false, all: false });
+  assert.equal(ok("ip -netns x link").globals.netns, "x");
+  assert.equal(ok("ip --json link").globals.json, true);
+  err("ip -zzz link", 'Option "-zzz" is unknown, try "ip -help".\n', 255);
+  err("ip -n", 'Command line is not complete. Try option "help"\n', 255);
+});
+
+test("ip link add: ipvlan, macvlan, veth peer, bridge", () => {
+  const v = ok("ip link add link ens34 ipvlan1 type ipvlan mode l2");
+  assert.deepEqual(v.cmd.object === "link" && v.cmd.command === "add" && [v.cmd.attrs.link, v.cmd.attrs.dev, v.cmd.type], ["ens34", "ipvlan1", { kind: "ipvlan", mode: "l2", flag: null }]);
+  const l3s = ok("ip l add link eth0 name ipv type ipvlan mode l3s private").cmd;
+  assert.ok(l3s.object === "link" && l3s.command === "add" && l3s.type?.kind === "ipvlan" && l3s.type.mode === "l3s" && l3s.type.flag === "private");
+  const mv = ok("ip link add mv0 link eth0 type macvlan mode passthru nopromisc").cmd;
+  assert.ok(mv.object === "link" && mv.command === "add" && mv.type?.kind === "macvlan" && mv.type.mode === "passthru" && mv.type.nopromisc);
+  const veth = ok("ip link add veth0 type veth peer name veth1 netns ns1").cmd;
+  assert.ok(veth.object === "link" && veth.command === "add" && veth.type?.kind === "veth");
+  assert.deepEqual(veth.type.kind === "veth" && [veth.type.peer?.name, veth.type.peer?.netns], ["veth1", { name: "ns1" }]);
+  const br = ok("ip link add br0 type bridge stp_state 1 forward_delay 0").cmd;
+  assert.ok(br.object === "link" && br.command === "add" && br.type?.kind === "bridge");
+  assert.deepEqual(br.type.kind === "bridge" && br.type.options, { stp_state: 1, forward_delay: 0 });
+});
+
+test("ip link set/del/show", () => {
+  const s = ok("ip link set dev eth0 up mtu 1400 address 02:00:00:00:00:01 master br0 netns ns01 name e1").cmd;
+  assert.ok(s.object === "link" && s.command === "set");
+  assert.deepEqual([s.attrs.dev, s.attrs.up, s.attrs.mtu, s.attrs.address, s.attrs.master, s.attrs.netns, s.attrs.name], ["eth0", true, 1400, "02:00:00:00:00:01", "br0", { name: "ns01" }, "e1"]);
+  const n = ok("ip link set eth0 nomaster down").cmd;
+  assert.ok(n.object === "link" && n.command === "set" && n.attrs.master === "" && n.attrs.up === false);
+  const d = ok("ip link del ipvlan0").cmd;
+  assert.ok(d.object === "link" && d.command === "delete" && d.attrs.dev === "ipvlan0");
+  const sh = ok("ip link show dev eth0").cmd;
+  assert.ok(sh.object === "link" && sh.command === "show" && sh.filter.dev === "eth0");
+});
+
+test("ip link errors, word for word", () => {
+  err("ip link foo", 'Command "foo" is unknown, try "ip link help".\n', 255);
+  err("ip link set eth0 eth1", 'Error: either "dev" is duplicate, or "eth1" is a garbage.\n', 255);
+  err("ip link set eth0 mtu x", 'Error: argument "x" is wrong: Invalid "mtu" value\n\n', 255);
+  err("ip link set eth0 mtu 1 mtu 2", 'Error: duplicate "mtu": "2" is the second value.\n', 255);
+  err("ip link set up", 'Not enough information: "dev" argument is required.\n', 255);
+  err("ip link add foo", 'Not enough information: "type" argument is required\n', 1);
+  err("ip link set eth0 address zz", '"zz" is invalid lladdr.\n', 1);
+  err("ip link set eth0 mtu", 'Command line is not complete. Try option "help"\n', 255);
+  err("ip link add link eth0 i1 type ipvlan mode l4", 'Error: argument of "mode" must be either "l2", "l3" or "l3s"\n', 1);
+  err("ip link add link eth0 m1 type macvlan mode x", 'Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "x"\n', 1);
+  assert.match(parseIpErr("ip link add link eth0 i1 type ipvlan foo"), /^ipvlan: unknown option "foo"\?\nUsage: \.\.\. ipvlan \[ mode MODE \] \[ FLAGS \]\n/);
+});
+
+function parseIpErr(line: string): string {
+  const r = parseIp(line.split(" ").slice(1));
+  return r.ok ? "" : r.stderr;
+}
+
+test("ip addr add/del/flush/show", () => {
+  const a = ok("ip addr add 172.16.91.101/24 dev ipvlan1 brd + scope link label ipvlan1:0").cmd;
+  assert.ok(a.object === "address" && a.command === "add");
+  assert.deepEqual([a.dev, a.local, a.broadcast, a.scope, a.label], ["ipvlan1", { family: "inet", address: "172.16.91.101", bits: 24, special: null }, "+", "link", "ipvlan1:0"]);
+  const p = ok("ip a add local 10.0.0.1 peer 10.0.0.2/32 dev tun0").cmd;
+  assert.ok(p.object === "address" && p.command === "add" && p.local?.bits === null && p.peer?.bits === 32);
+  const d = ok("ip addr del 172.16.91.100/32 dev ipvlan0").cmd;
+  assert.ok(d.object === "address" && d.command === "delete");
+  const f = ok("ip addr flush dev eth0").cmd;
+  assert.ok(f.object === "address" && f.command === "flush" && f.dev === "eth0");
+  err("ip addr add 10.0.0.1/24", 'Not enough information: "dev" argument is required.\n', 1);
+  err("ip addr add 10.0.0.300/24 dev eth0", 'Error: any valid prefix is expected rather than "10.0.0.300/24".\n', 1);
+  err("ip -4 addr add 10.0.0.1/33 dev eth0", 'Error: inet prefix is expected rather than "10.0.0.1/33".\n', 1);
+  err("ip addr add 10.0.0.1/24 10.0.0.2/24 dev eth0", 'Error: either "local" is duplicate, or "10.0.0.2/24" is a garbage.\n', 255);
+  err("ip addr foo", 'Command "foo" is unknown, try "ip address help".\n', 255);
+  err("ip addr flush", "Flush requires arguments.\n", 1);
+});
+
+test("ip route add/del/replace/get/show", () => {
+  const r = ok("ip r add 172.16.91.101 dev ipvlan0").cmd;
+  assert.ok(r.object === "route" && r.command === "add");
+  assert.deepEqual([r.route.to?.address, r.route.to?.bits, r.route.dev], ["172.16.91.101", null, "ipvlan0"]);
+  const d = ok("ip route replace default via 172.16.91.2 dev eth0 src 172.16.91.10 metric 100 proto static table main onlink scope global").cmd;
+  assert.ok(d.object === "route" && d.command === "replace");
+  assert.deepEqual([d.route.to?.special, d.route.via?.address, d.route.src?.address, d.route.metric, d.route.proto, d.route.table, d.route.onlink, d.route.scope], ["default", "172.16.91.2", "172.16.91.10", 100, "static", "main", true, "global"]);
+  const t = ok("ip ro add unreachable 10.9.0.0/16").cmd;
+  assert.ok(t.object === "route" && t.command === "add" && t.route.type === "unreachable" && t.route.to?.bits === 16);
+  const g = ok("ip route get 10.0.0.1 from 10.0.0.2").cmd;
+  assert.ok(g.object === "route" && g.command === "get" && g.to.address === "10.0.0.1" && g.from?.address === "10.0.0.2");
+  assert.ok(ok("ip route").cmd.object === "route");
+  assert.ok(ok("ip route del 10.0.0.0/8").cmd.object === "route");
+  err("ip route add 10.0.0.0/8 10.1.0.0/16", 'Error: either "to" is duplicate, or "10.1.0.0/16" is a garbage.\n', 255);
+  err("ip route add 10.0.0.0/8 metric x", 'Error: argument "x" is wrong: "metric" value is invalid\n\n', 255);
+  err("ip route add default via foo", 'Error: any valid address is expected rather than "foo".\n', 1);
+  err("ip route frob", 'Command "frob" is unknown, try "ip route help".\n', 255);
+});
+
+test("ip neigh and ip netns", () => {
+  const n = ok("ip neigh replace 10.0.0.2 lladdr 02:00:00:00:00:02 nud permanent dev eth0").cmd;
+  assert.ok(n.object === "neigh" && n.command === "replace" && n.lladdr === "02:00:00:00:00:02" && n.nud === "permanent" && n.dev === "eth0");
+  assert.ok(ok("ip n show dev eth0").cmd.object === "neigh");
+  assert.ok(ok("ip neigh flush dev eth0").cmd.object === "neigh");
+  err("ip neigh add 10.0.0.2 lladdr 02:00:00:00:00:02", "Device and destination are required arguments.\n", 1);
+  const e = ok("ip net exec ns01 ping -c 1 10.0.0.1").cmd;
+  assert.deepEqual(e.object === "netns" && e.command === "exec" && [e.name, e.argv], ["ns01", ["ping", "-c", "1", "10.0.0.1"]]);
+  assert.ok(ok("ip netns add ns01").cmd.object === "netns");
+  assert.ok(ok("ip netns del ns01").cmd.object === "netns");
+  assert.ok(ok("ip netns").cmd.object === "netns");
+  assert.ok(ok("ip netns identify").cmd.object === "netns");
+  err("ip netns add", "No netns name specified\n", 1);
+  err("ip netns exec ns01", "No command specified\n", 1);
+  err("ip netns add a/b", 'Invalid netns name "a/b"\n', 255);
+  err("ip netns frob x", 'Command "frob" is unknown, try "ip netns help".\n', 255);
+  assert.ok(ok("ip ru").cmd.object === "rule");
+});
+
+test("sysctl arguments and output", () => {
+  const w = parseSysctl(["-w", "net.ipv4.ip_forward=1"]);
+  assert.ok(w.ok);
+  assert.deepEqual(w.value.items, [{ key: "net.ipv4.ip_forward", path: "net/ipv4/ip_forward", value: "1" }]);
+  assert.equal(formatSysctl(w.value, w.value.items[0]!, "1\n"), "net.ipv4.ip_forward = 1\n");
+  const n = parseSysctl(["-n", "net.ipv4.conf.eth0/100.rp_filter"]);
+  assert.ok(n.ok && n.value.valuesOnly);
+  const slash = parseSysctl(["net/ipv4/conf/eth0.100/rp_filter"]);
+  assert.ok(slash.ok && slash.value.items[0]!.path === "net/ipv4/conf/eth0.100/rp_filter");
+  const q = parseSysctl(["-q", "-w", "a.b=2"]);
+  assert.ok(q.ok && q.value.quiet);
+  const bad = parseSysctl(["-w", "net.ipv4.ip_forward"]);
+  assert.ok(!bad.ok && bad.stderr === 'sysctl: "net.ipv4.ip_forward" must be of the form name=value\n');
+});
