@@ -1,0 +1,30 @@
+import { createTwoFilesPatch } from "diff";
+import type { LabResult } from "../engines/result.js";
+import { normalizeResult } from "./normalize.js";
+
+export interface StepDiff {
+  step: number;
+  name: string;
+  /** A unified diff, expected (the real kernel) first; empty when the step agrees. */
+  patch: string;
+}
+
+/** Compares two runs of one lab step by step after normalisation. */
+export function diffResults(expected: LabResult, actual: LabResult, labMacs: Iterable<string>): StepDiff[] {
+  const macs = [...labMacs];
+  const a = normalizeResult(expected, macs);
+  const b = normalizeResult(actual, macs);
+  const out: StepDiff[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const ea = a[i] ?? "";
+    const eb = b[i] ?? "";
+    if (ea === eb) continue;
+    const name = (expected.steps[i] ?? actual.steps[i])!.name;
+    out.push({
+      step: i + 1,
+      name,
+      patch: createTwoFilesPatch(`${expected.engine}: step ${i + 1}`, `${actual.engine}: step ${i + 1}`, ea, eb, undefined, undefined, { context: 3 }),
+    });
+  }
+  return out;
+}

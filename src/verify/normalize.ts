@@ -1,0 +1,65 @@
+import type { CommandResult, LabResult, MatrixResult, StepResult } from "../engines/result.js";
+
+/**
+ * What may differ between two correct runs of one lab is rewritten to a fixed
+ * token: clock times, round-trip times, ICMP ids, the paths of the real
+ * engines' work files, and MACs the kernel chose at random (each mapped to a
+ * stable name in order of first appearance, so which device has which MAC
+ * still has to agree).
+ */
+export class Normalizer {
+  private readonly macs = new Map<string, string>();
+
+  constructor(private readonly fixedMacs: ReadonlySet<string>) {}
+
+  text(s: string): string {
+    return s
+      .replace(/\b\d\d:\d\d:\d\d\.\d{6}\b/g, "HH:MM:SS.ffffff")
+      .replace(/\btime[=<]\d+(\.\d+)? ?ms\b/g, "time=T ms")
+      .replace(/, time \d+ms/g, ", time Tms")
+      .replace(/rtt min\/avg\/max\/mdev = [\d./]+ ms/g, "rtt min/avg/max/mdev = T ms")
+      .replace(/ {2}\d+\.\d+ms\b/g, "  Tms")
+      .replace(/\bid \d+, seq/g, "id ID, seq")
+      .replace(/\S*\/cmd\/\d+\.sh\b/g, "<script>")
+      .replace(/\b[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\b/g, (mac) => this.mac(mac));
+  }
+
+  private mac(mac: string): string {
+    const key = mac.toLowerCase();
+    if (this.fixedMacs.has(key) || key === "ff:ff:ff:ff:ff:ff" || key === "00:00:00:00:00:00" || key.startsWith("33:33:") || key.startsWith("01:00:5e:")) {
+      return mac;
+    }
+    let name = this.macs.get(key);
+    if (!name) {
+      name = `<mac${this.macs.size + 1}>`;
+      this.macs.set(key, name);
+    }
+    return name;
+  }
+}
+
+function commandBlock(s: CommandResult, n: Normalizer): string[] {
+  const out = [`${s.kind} "${s.name}" on ${s.host}: exit ${s.exitCode}${s.expect ? `, expect ${s.expect}` : ""}`];
+  const section = (title: string, text: string) => {
+    if (text.trim()) out.push(`--- ${title}`, ...n.text(text).replace(/\n$/, "").split("\n"));
+  };
+  section("stdout", s.stdout);
+  section("stderr", s.stderr);
+  for (const [where, lines] of Object.entries(s.captures)) {
+    out.push(`--- capture ${where} (${lines.length} packets)`, ...lines.map((l) => n.text(l)));
+  }
+  return out;
+}
+
+function matrixBlock(m: MatrixResult): string[] {
+  // Order does not matter in a matrix: endpoints and cells are compared sorted.
+  const endpoints = m.endpoints.map((e) => `endpoint ${e.id} ${e.address}`).sort();
+  const cells = m.cells.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.from} -> ${c.to}`).sort((a, b) => a.slice(5).localeCompare(b.slice(5)));
+  return [`matrix "${m.name}"`, ...endpoints, ...cells];
+}
+
+/** One normalised text block per step, ready to diff line by line. */
+export function normalizeResult(r: LabResult, labMacs: Iterable<string>): string[] {
+  const n = new Normalizer(new Set([...labMacs].map((m) => m.toLowerCase())));
+  return r.steps.map((s: StepResult) => (s.kind === "matrix" ? matrixBlock(s) : commandBlock(s, n)).join("\n") + "\n");
+}

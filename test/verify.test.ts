@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { CommandResult, LabResult } from "../src/engines/result.js";
+import { diffResults } from "../src/verify/diff.js";
+
+function run(engine: "uml" | "sim", stdout: string, capture: string[], cellOk = true): LabResult {
+  const step: CommandResult = {
+    kind: "check",
+    name: "ping",
+    host: "a",
+    command: "ping -c 1 10.0.0.2",
+    exitCode: 0,
+    stdout,
+    stderr: "",
+    ok: true,
+    expect: "ok",
+    met: true,
+    captures: { "a:eth0": capture },
+  };
+  return {
+    lab: "t",
+    engine,
+    kernel: "6.1",
+    steps: [
+      step,
+      {
+        kind: "matrix",
+        name: "m",
+        endpoints: [
+          { id: "a:eth0", host: "a", netns: null, dev: "eth0", address: "10.0.0.1" },
+          { id: "b:eth0", host: "b", netns: null, dev: "eth0", address: "10.0.0.2" },
+        ],
+        cells: [
+          { from: "a:eth0", to: "b:eth0", ok: cellOk },
+          { from: "b:eth0", to: "a:eth0", ok: true },
+        ],
+      },
+    ],
+  };
+}
+
+const ping = (t: string) => `64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=${t} ms\nrtt min/avg/max/mdev = ${t}/${t}/${t}/0.000 ms\n`;
+const frame = (ts: string, mac: string, id: number) => `${ts} 02:00:00:00:00:01 > ${mac}, ethertype IPv4 (0x0800), length 98: 10.0.0.1 > 10.0.0.2: ICMP echo request, id ${id}, seq 1, length 64`;
+const lab = ["02:00:00:00:00:01"];
+
+test("times, ICMP ids and random MACs do not count as differences", () => {
+  const a = run("uml", ping("0.185"), [frame("04:15:45.598041", "6a:1b:00:aa:bb:cc", 769)]);
+  const b = run("sim", ping("0.020"), [frame("00:00:01.000000", "12:34:56:78:9a:bc", 1)]);
+  assert.deepEqual(diffResults(a, b, lab), []);
+});
+
+test("a different matrix cell is a difference, shown as a unified diff", () => {
+  const d = diffResults(run("uml", "", [], true), run("sim", "", [], false), lab);
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.step, 2);
+  assert.match(d[0]!.patch, /^-ok {3}a:eth0 -> b:eth0$/m);
+  assert.match(d[0]!.patch, /^\+FAIL a:eth0 -> b:eth0$/m);
+});
+
+test("a lab MAC is kept as it is, and random MACs must map consistently", () => {
+  const a = run("uml", "", [frame("04:15:45.598041", "6a:1b:00:aa:bb:cc", 1), frame("04:15:45.598041", "6a:1b:00:aa:bb:cc", 1)]);
+  const b = run("sim", "", [frame("00:00:01.000000", "12:34:56:78:9a:bc", 1), frame("00:00:01.000000", "12:34:56:78:9a:bd", 1)]);
+  const d = diffResults(a, b, lab);
+  assert.equal(d.length, 1);
+  assert.match(d[0]!.patch, /\+.*> <mac2>/);
+});
