@@ -1,0 +1,99 @@
+// net/core/dev.c and net/ethernet/eth.c: the transmit entry every device
+// shares (dev_queue_xmit, with the capture taps), the receive path
+// (__netif_receive_skb_core: taps, rx_handler, protocol dispatch) and the
+// helpers drivers use to hand a frame to a device (dev_forward_skb,
+// eth_type_trans).
+
+import { isBroadcastMac, isMulticastMac } from "../../wire/mac.js";
+import type { EthernetFrame } from "../../wire/ethernet.js";
+import type { NetDevice } from "../devices/net-device.js";
+import { arpRcv } from "../ipv4/arp.js";
+import { ipRcv } from "../ipv4/ip-input.js";
+import type { PacketType, SkBuff } from "../skb.js";
+import { packetRcv } from "../sockets.js";
+
+export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS";
+
+function runTaps(dev: NetDevice, direction: "in" | "out", pktType: PacketType, frame: EthernetFrame): void {
+  if (dev.taps.size === 0) return;
+  const ev = { time: dev.net.now, dev, direction, pktType, frame };
+  for (const tap of dev.taps) tap(ev);
+}
+
+/**
+ * __dev_queue_xmit. A device that is down drops the frame; one without
+ * carrier has the noop qdisc and drops it too. The taps (dev_queue_xmit_nit)
+ * see what is actually handed to the driver.
+ */
+export function devQueueXmit(skb: SkBuff): XmitResult {
+  const dev = skb.dev;
+  const net = dev.net;
+  if (!dev.isUp) {
+    dev.stats.txDropped++;
+    if (net.tracing) net.trace(dev, "__dev_queue_xmit", "drop", "device is down");
+    return "ENETDOWN";
+  }
+  if (!dev.carrier) {
+    dev.stats.txDropped++;
+    if (net.tracing) net.trace(dev, "__dev_queue_xmit", "drop", "no carrier (noop qdisc)");
+    return "ENOBUFS";
+  }
+  runTaps(dev, "out", "outgoing", skb.frame);
+  dev.stats.txPackets++;
+  dev.ndoStartXmit(skb);
+  return "ok";
+}
+
+/** eth_type_trans: pkt_type from the destination MAC as seen by dev. */
+export function ethTypeTrans(frame: EthernetFrame, dev: NetDevice): PacketType {
+  if (isMulticastMac(frame.dst)) return isBroadcastMac(frame.dst) ? "broadcast" : "multicast";
+  return frame.dst === dev.mac ? "host" : "otherhost";
+}
+
+/**
+ * netif_rx: the frame is processed later, as the softirq would, so one
+ * device's transmit never recurses into another's receive. Every such hop
+ * counts against the simulation's frame budget.
+ */
+export function netifRx(skb: SkBuff): void {
+  skb.dev.net.kernel.sim.deliverFrame(() => netifReceiveSkb(skb));
+}
+
+/** dev_forward_skb (veth): the receiving device must be up and the frame must fit its MTU. */
+export function devForwardSkb(dev: NetDevice, frame: EthernetFrame, rt: null = null): boolean {
+  const net = dev.net;
+  if (!dev.isUp) {
+    dev.stats.rxDropped++;
+    if (net.tracing) net.trace(dev, "dev_forward_skb", "drop", "receiving device is down");
+    return false;
+  }
+  netifRx({ frame, dev, pktType: ethTypeTrans(frame, dev), rt, iif: null });
+  return true;
+}
+
+/** __netif_receive_skb_core. */
+export function netifReceiveSkb(skb: SkBuff): void {
+  skb.iif ??= skb.dev;
+  for (;;) {
+    const dev = skb.dev;
+    dev.stats.rxPackets++;
+    runTaps(dev, "in", skb.pktType, skb.frame);
+    const handler = dev.rxHandler;
+    if (!handler) break;
+    const r = handler(skb);
+    if (r === "consumed") return;
+    if (r === "another") continue;
+    break;
+  }
+  packetRcv(skb);
+  switch (skb.frame.payload.kind) {
+    case "arp":
+      arpRcv(skb);
+      return;
+    case "ipv4":
+      ipRcv(skb);
+      return;
+    case "raw":
+      return;
+  }
+}

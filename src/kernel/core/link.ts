@@ -1,0 +1,60 @@
+// Link state changes as the IPv4 stack sees them: dev_open/dev_close and the
+// carrier changes linkwatch reports, each followed by what the FIB, the
+// neighbour table and devinet do on that event.
+
+import type { NetDevice } from "../devices/net-device.js";
+import { IFF_LOOPBACK, IFF_UP } from "../devices/net-device.js";
+import { IN_DEV_ARP_EVICT_NOCARRIER } from "../ipv4/devinet.js";
+import { fibDisableIp, fibNetdevUp, fibSyncCarrier } from "../ipv4/fib-frontend.js";
+import { inetDelAll, inetInsertIfa } from "../ipv4/ifaddr.js";
+import { makeIfaddr } from "../ipv4/devinet.js";
+import { neighCarrierDown, neighIfdown } from "../neigh/neighbour.js";
+import { callNetdevNotifiers } from "./notify.js";
+import { INADDR_LOOPBACK } from "../../wire/ipv4-addr.js";
+import { RT_SCOPE_HOST } from "../ipv4/fib.js";
+import type { ConfKey } from "../sysctl-defaults.js";
+
+/** dev_open + NETDEV_UP. */
+export function devOpen(dev: NetDevice): void {
+  if (dev.isUp) return;
+  dev.flags |= IFF_UP;
+  dev.ndoOpen();
+  const inDev = dev.inDev;
+  if (inDev && dev.flags & IFF_LOOPBACK) {
+    // inetdev_event: lo gets 127.0.0.1/8 on every up (EEXIST if still there), and its conf stops following conf/default.
+    inetInsertIfa(inDev, makeIfaddr(INADDR_LOOPBACK, 8, { scope: RT_SCOPE_HOST, label: dev.name }));
+    for (const k of Object.keys(inDev.conf)) inDev.confSet.add(k as ConfKey);
+  }
+  fibNetdevUp(dev);
+  if (dev.net.tracing) dev.net.trace(dev, "dev_open", "link up");
+  callNetdevNotifiers(dev, "up");
+}
+
+/** dev_close + NETDEV_DOWN: routes through the device go (local ones stay), its neighbours are flushed. */
+export function devClose(dev: NetDevice): void {
+  if (!dev.isUp) return;
+  dev.flags &= ~IFF_UP;
+  dev.ndoStop();
+  fibDisableIp(dev, false);
+  neighIfdown(dev);
+  if (dev.net.tracing) dev.net.trace(dev, "dev_close", "link down", "routes through it removed (local routes kept), neighbours flushed");
+  callNetdevNotifiers(dev, "down");
+}
+
+/** netif_carrier_on/off + linkwatch NETDEV_CHANGE. */
+export function netifCarrier(dev: NetDevice, on: boolean): void {
+  if (dev.carrier === on) return;
+  dev.carrier = on;
+  fibSyncCarrier(dev);
+  if (!on && dev.inDev && IN_DEV_ARP_EVICT_NOCARRIER(dev.inDev)) neighCarrierDown(dev);
+  callNetdevNotifiers(dev, "change");
+}
+
+/** The NETDEV_UNREGISTER work for IPv4 (used by netns moves and deletion). */
+export function inetdevDestroy(dev: NetDevice): void {
+  const inDev = dev.inDev;
+  if (inDev) inetDelAll(inDev);
+  fibDisableIp(dev, true);
+  neighIfdown(dev);
+  dev.inDev = null;
+}

@@ -1,0 +1,32 @@
+// net/bridge/br_forward.c: delivering to one port or flooding to all.
+
+import type { SkBuff } from "../../skb.js";
+import { devQueueXmit } from "../../core/dev.js";
+import type { BridgeDevice, BridgePort } from "./bridge.js";
+
+/** should_deliver: never back out the ingress port, unless that port is in hairpin mode. */
+export function shouldDeliver(p: BridgePort, skb: SkBuff): boolean {
+  return (p.hairpin || skb.dev !== p.dev) && p.forwarding;
+}
+
+/** __br_forward -> br_dev_queue_push_xmit (with is_skb_forwardable's up check). */
+function brDeliver(p: BridgePort, skb: SkBuff): void {
+  const br = p.br;
+  if (br.net.tracing) br.net.trace(br, "br_forward", `${skb.frame.src} > ${skb.frame.dst} out ${p.dev.name}`);
+  devQueueXmit({ frame: skb.frame, dev: p.dev, pktType: "outgoing", rt: null, iif: null });
+}
+
+export function brForward(to: BridgePort, skb: SkBuff): void {
+  if (shouldDeliver(to, skb)) {
+    brDeliver(to, skb);
+    return;
+  }
+  const br = to.br;
+  if (br.net.tracing) br.net.trace(br, "br_forward", `drop ${skb.frame.src} > ${skb.frame.dst}`, `destination is behind ingress port ${to.dev.name} (no hairpin)`);
+}
+
+/** br_flood. */
+export function brFlood(br: BridgeDevice, skb: SkBuff, why: string): void {
+  if (br.net.tracing) br.net.trace(br, "br_flood", `flood ${skb.frame.src} > ${skb.frame.dst}`, why);
+  for (const p of br.ports.values()) if (shouldDeliver(p, skb)) brDeliver(p, skb);
+}

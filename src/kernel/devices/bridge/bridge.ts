@@ -1,0 +1,135 @@
+// net/bridge/br_device.c + br_if.c: the bridge device (a host interface of
+// its own) and its ports. STP is off, so a port forwards as soon as it and
+// the bridge are up with carrier, and the bridge has carrier while any port
+// forwards.
+
+import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
+import { netifCarrier } from "../../core/link.js";
+import { callNetdevNotifiers, registerNetdevNotifier, unregisterNetdevNotifier, type NetdevNotifier } from "../../core/notify.js";
+import { fail, okVoid, type KResult } from "../../errno.js";
+import type { Net } from "../../net.js";
+import type { SkBuff } from "../../skb.js";
+import { IFF_LOOPBACK, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, NetDevice, netdevRxHandlerRegister, netdevRxHandlerUnregister } from "../net-device.js";
+import { Fdb } from "./br-fdb.js";
+import { brFlood, brForward } from "./br-forward.js";
+import { brHandleFrame } from "./br-input.js";
+
+export class BridgePort {
+  hairpin = false;
+  learning = true;
+  readonly notifier: NetdevNotifier;
+
+  constructor(
+    readonly br: BridgeDevice,
+    readonly dev: NetDevice,
+  ) {
+    this.notifier = (_d, ev) => br.portEvent(this, ev);
+  }
+
+  /** BR_STATE_FORWARDING with STP off; every other state drops. */
+  get forwarding(): boolean {
+    return this.br.isUp && this.dev.isUp && this.dev.carrier;
+  }
+}
+
+export class BridgeDevice extends NetDevice {
+  readonly kind = "bridge";
+  override readonly netnsLocal = true;
+  readonly ports = new Map<NetDevice, BridgePort>();
+  readonly fdb = new Fdb();
+  promisc = false;
+
+  constructor(name: string, mac: Mac, net: Net) {
+    super(name, mac, net);
+    this.flags |= IFF_MASTER;
+    this.fdb.insertLocal(mac, null);
+  }
+
+  /** br_dev_xmit: frames the host sends through the bridge. */
+  ndoStartXmit(skb: SkBuff): void {
+    const dst = skb.frame.dst;
+    if (isMulticastMac(dst)) {
+      brFlood(this, skb, isBroadcastMac(dst) ? "broadcast" : "multicast");
+      return;
+    }
+    const e = this.fdb.find(dst, this.net.now);
+    if (e?.port) brForward(e.port, skb);
+    else if (!e) brFlood(this, skb, "unknown unicast");
+  }
+
+  override ndoOpen(): void {
+    this.updateCarrier();
+  }
+
+  override ndoStop(): void {
+    netifCarrier(this, false);
+  }
+
+  override ndoSetMacAddress(mac: Mac): KResult {
+    this.fdb.deleteLocal(this.mac, null);
+    this.fdb.insertLocal(mac, null);
+    return super.ndoSetMacAddress(mac);
+  }
+
+  updateCarrier(): void {
+    netifCarrier(this, this.isUp && [...this.ports.values()].some((p) => p.forwarding));
+  }
+
+  /** br_stp_recalculate_bridge_id: without an address set by hand the bridge takes its lowest port MAC. */
+  recalcMac(): void {
+    if (this.addrAssignType === "set" || this.ports.size === 0) return;
+    const lowest = [...this.ports.keys()].map((d) => d.mac).sort()[0]!;
+    if (lowest === this.mac) return;
+    this.fdb.deleteLocal(this.mac, null);
+    this.mac = lowest;
+    this.fdb.insertLocal(lowest, null);
+    callNetdevNotifiers(this, "changeaddr");
+  }
+
+  portEvent(p: BridgePort, ev: string): void {
+    if (ev === "unregister") {
+      brDelIf(this, p.dev);
+      return;
+    }
+    if (ev === "changeaddr") this.recalcMac();
+    this.updateCarrier();
+  }
+
+  override ndoUninit(): void {
+    for (const d of [...this.ports.keys()]) brDelIf(this, d);
+  }
+}
+
+/** br_add_if. */
+export function brAddIf(br: BridgeDevice, dev: NetDevice): KResult {
+  if (dev.flags & IFF_LOOPBACK) return fail("EINVAL");
+  if (dev === br || dev instanceof BridgeDevice) return fail("ELOOP", "Can not enslave a bridge to a bridge");
+  if (dev.net !== br.net) return fail("EINVAL");
+  if (dev.master) return fail("EBUSY", "Device is already in use");
+  const p = new BridgePort(br, dev);
+  const r = netdevRxHandlerRegister(dev, (skb) => brHandleFrame(p, skb));
+  if (!r.ok) return r;
+  br.ports.set(dev, p);
+  dev.master = br;
+  dev.flags |= IFF_SLAVE | IFF_PROMISC;
+  br.fdb.insertLocal(dev.mac, p);
+  registerNetdevNotifier(dev, p.notifier);
+  br.recalcMac();
+  br.updateCarrier();
+  return okVoid;
+}
+
+/** br_del_if. */
+export function brDelIf(br: BridgeDevice, dev: NetDevice): KResult {
+  const p = br.ports.get(dev);
+  if (!p) return fail("EINVAL");
+  unregisterNetdevNotifier(dev, p.notifier);
+  netdevRxHandlerUnregister(dev);
+  br.ports.delete(dev);
+  br.fdb.deletePort(p);
+  dev.master = null;
+  dev.flags &= ~(IFF_SLAVE | IFF_PROMISC);
+  br.recalcMac();
+  br.updateCarrier();
+  return okVoid;
+}

@@ -1,0 +1,27 @@
+// drivers/net/loopback.c: every frame sent comes straight back in, keeping
+// its dst so the receiving side skips input routing.
+
+import { ZERO_MAC } from "../../wire/mac.js";
+import { ethTypeTrans, netifRx } from "../core/dev.js";
+import type { Net } from "../net.js";
+import type { SkBuff } from "../skb.js";
+import { IFF_LOOPBACK, NetDevice } from "./net-device.js";
+
+export class LoopbackDevice extends NetDevice {
+  readonly kind = "loopback";
+  override readonly netnsLocal = true;
+  override readonly hasLinkOps = false;
+
+  constructor(net: Net) {
+    super("lo", ZERO_MAC, net);
+    this.flags = IFF_LOOPBACK;
+    this.mtu = 65536;
+    this.carrier = true;
+    this.addrAssignType = "perm";
+  }
+
+  /** loopback_xmit. */
+  ndoStartXmit(skb: SkBuff): void {
+    netifRx({ frame: skb.frame, dev: this, pktType: ethTypeTrans(skb.frame, this), rt: skb.rt, iif: null });
+  }
+}

@@ -1,0 +1,124 @@
+// struct net_device: the state the core keeps for every device, whatever its
+// kind. Kind-specific behaviour lives in subclasses (one file per kind), and
+// the core reaches it only through the ndo* methods and the rx_handler hook,
+// never by asking which kind a device is.
+
+import type { Mac } from "../../wire/mac.js";
+import type { EthernetFrame } from "../../wire/ethernet.js";
+import { fail, okVoid, type KResult } from "../errno.js";
+import type { InDevice } from "../ipv4/devinet.js";
+import type { Neighbour } from "../neigh/neighbour.js";
+import type { Net } from "../net.js";
+import type { PacketType, SkBuff } from "../skb.js";
+
+export const IFF_UP = 0x1;
+export const IFF_BROADCAST = 0x2;
+export const IFF_LOOPBACK = 0x8;
+export const IFF_NOARP = 0x80;
+export const IFF_PROMISC = 0x100;
+export const IFF_MASTER = 0x400;
+export const IFF_SLAVE = 0x800;
+export const IFF_MULTICAST = 0x1000;
+export const IFF_LOWER_UP = 0x10000;
+
+/** rx_handler_result_t. */
+export type RxHandlerResult = "consumed" | "another" | "exact" | "pass";
+export type RxHandler = (skb: SkBuff) => RxHandlerResult;
+
+export type TapDirection = "in" | "out";
+export interface TapEvent {
+  readonly time: number;
+  readonly dev: NetDevice;
+  readonly direction: TapDirection;
+  readonly pktType: PacketType;
+  readonly frame: EthernetFrame;
+}
+/** What a ptype_all listener (tcpdump's packet socket) on this device sees. */
+export type Tap = (ev: TapEvent) => void;
+
+export interface DevStats {
+  rxPackets: number;
+  txPackets: number;
+  rxDropped: number;
+  txDropped: number;
+  txErrors: number;
+}
+
+export type AddrAssignType = "perm" | "random" | "set";
+
+export abstract class NetDevice {
+  abstract readonly kind: string;
+  /** NETIF_F_NETNS_LOCAL: lo and bridges cannot change namespace. */
+  readonly netnsLocal: boolean = false;
+  /** Has rtnl_link_ops: deleted, not sent home, when its namespace is deleted. */
+  readonly hasLinkOps: boolean = true;
+  readonly minMtu: number = 68;
+  readonly maxMtu: number = 65535;
+
+  ifindex = 0;
+  flags = IFF_BROADCAST | IFF_MULTICAST;
+  carrier = false;
+  mtu = 1500;
+  addrAssignType: AddrAssignType = "random";
+  rxHandler: RxHandler | null = null;
+  /** netdev_master_upper_dev (the bridge a port belongs to). */
+  master: NetDevice | null = null;
+  inDev: InDevice | null = null;
+  /** This device's share of arp_tbl, keyed by the neighbour's IPv4 address. */
+  readonly neigh = new Map<number, Neighbour>();
+  readonly taps = new Set<Tap>();
+  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxDropped: 0, txDropped: 0, txErrors: 0 };
+
+  constructor(
+    public name: string,
+    public mac: Mac,
+    public net: Net,
+  ) {}
+
+  get isUp(): boolean {
+    return (this.flags & IFF_UP) !== 0;
+  }
+
+  /** netif_running && netif_carrier_ok: the device can move frames. */
+  get operUp(): boolean {
+    return this.isUp && this.carrier;
+  }
+
+  /** ndo_start_xmit: the frame has passed the taps; the device moves it on. */
+  abstract ndoStartXmit(skb: SkBuff): void;
+  /** ndo_open: called after IFF_UP is set. */
+  ndoOpen(): void {}
+  /** ndo_stop: called after IFF_UP is cleared. */
+  ndoStop(): void {}
+  /** rtnl_link_ops->dellink: a veth takes its peer with it. */
+  dellinkExtra(): NetDevice[] {
+    return [];
+  }
+  ndoSetMacAddress(mac: Mac): KResult {
+    this.mac = mac;
+    this.addrAssignType = "set";
+    return okVoid;
+  }
+  ndoChangeMtu(mtu: number): KResult {
+    if (mtu < this.minMtu || mtu > this.maxMtu) return fail("EINVAL", mtu < this.minMtu ? "mtu less than device minimum" : "mtu greater than device maximum");
+    this.mtu = mtu;
+    return okVoid;
+  }
+  /** inetaddr_validator_chain: a device may refuse an address (ipvlan refuses duplicates across its port). */
+  inetaddrValidate(_addr: number): KResult {
+    return okVoid;
+  }
+  /** Called when the device leaves its namespace or is deleted, after IPv4 and FIB cleanup. */
+  ndoUninit(): void {}
+}
+
+/** netdev_rx_handler_register: one handler per device; EBUSY if taken. */
+export function netdevRxHandlerRegister(dev: NetDevice, handler: RxHandler): KResult {
+  if (dev.rxHandler) return fail("EBUSY", "Device is already in use");
+  dev.rxHandler = handler;
+  return okVoid;
+}
+
+export function netdevRxHandlerUnregister(dev: NetDevice): void {
+  dev.rxHandler = null;
+}

@@ -1,0 +1,128 @@
+// net/ipv4/fib_frontend.c and the device/address event handling of
+// fib_semantics.c: the routes that addresses create and remove
+// (fib_add_ifaddr / fib_del_ifaddr), what a device going down or away does to
+// the FIB, and fib_validate_source (rp_filter, accept_local).
+
+import { broadcastOf, ipv4IsZeronet, networkOf, type Ipv4 } from "../../wire/ipv4-addr.js";
+import { IFF_LOOPBACK, type NetDevice } from "../devices/net-device.js";
+import type { Net } from "../net.js";
+import { IN_DEV_ACCEPT_LOCAL, IN_DEV_RPFILTER, IN_DEV_TX_REDIRECTS, inetIfaByprefix, ipDevFind, type InDevice, type InIfaddr } from "./devinet.js";
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from "./fib.js";
+
+/** fib_magic: the kernel's own routes, proto kernel, appended; a duplicate is silently ignored. */
+function fibMagic(cmd: "add" | "del", type: RouteType, dst: Ipv4, len: number, prim: InIfaddr, dev: NetDevice, priority: number): void {
+  const table = type === "unicast" ? RT_TABLE_MAIN : RT_TABLE_LOCAL;
+  const scope = type === "local" ? RT_SCOPE_HOST : RT_SCOPE_LINK;
+  const tb = dev.net.fib.table(table);
+  if (cmd === "del") {
+    tb.delete({ dst, len, type, prefsrc: prim.local, dev, protocol: "kernel" });
+    return;
+  }
+  const r: FibRoute = {
+    table,
+    dst,
+    len,
+    type,
+    scope,
+    protocol: "kernel",
+    priority,
+    prefsrc: prim.local,
+    nh: { dev, gw: 0, scope: type === "local" ? RT_SCOPE_NOWHERE : RT_SCOPE_HOST, onlink: false, dead: false, linkdown: !dev.carrier },
+  };
+  tb.insert(r, { excl: false, append: true });
+}
+
+/** fib_add_ifaddr: the local route always; broadcast and prefix routes only while the device is up. */
+export function fibAddIfaddr(inDev: InDevice, ifa: InIfaddr): void {
+  const dev = inDev.dev;
+  const prefix = networkOf(ifa.local, ifa.prefixlen);
+  const prim = ifa.secondary ? inetIfaByprefix(inDev, prefix, ifa.mask) : ifa;
+  if (!prim) return;
+  fibMagic("add", "local", ifa.local, 32, prim, dev, 0);
+  if (!dev.isUp) return;
+  if (ifa.broadcast && ifa.broadcast !== 0xffffffff) fibMagic("add", "broadcast", ifa.broadcast, 32, prim, dev, 0);
+  if (!ipv4IsZeronet(prefix) && !ifa.secondary && (prefix !== ifa.local || ifa.prefixlen < 32)) {
+    if (!ifa.noprefixroute) fibMagic("add", dev.flags & IFF_LOOPBACK ? "local" : "unicast", prefix, ifa.prefixlen, prim, dev, ifa.rtPriority);
+    if (ifa.prefixlen < 31) fibMagic("add", "broadcast", broadcastOf(ifa.local, ifa.prefixlen), 32, prim, dev, 0);
+  }
+}
+
+/**
+ * fib_del_ifaddr, for an address already unlinked from the device. A route
+ * that another remaining address still needs is re-created afterwards (the
+ * kernel keeps it instead, via its LOCAL_OK/BRD_OK bookkeeping).
+ */
+export function fibDelIfaddr(inDev: InDevice, ifa: InIfaddr, prim: InIfaddr): void {
+  const dev = inDev.dev;
+  const prefix = networkOf(ifa.local, ifa.prefixlen);
+  let subnet = false;
+  if (!ifa.secondary && !ipv4IsZeronet(prefix) && (prefix !== ifa.local || ifa.prefixlen < 32)) {
+    if (!ifa.noprefixroute) fibMagic("del", dev.flags & IFF_LOOPBACK ? "local" : "unicast", prefix, ifa.prefixlen, prim, dev, 0);
+    subnet = true;
+  }
+  if (ifa.broadcast) fibMagic("del", "broadcast", ifa.broadcast, 32, prim, dev, 0);
+  if (subnet && ifa.prefixlen < 31) fibMagic("del", "broadcast", broadcastOf(ifa.local, ifa.prefixlen), 32, prim, dev, 0);
+  fibMagic("del", "local", ifa.local, 32, prim, dev, 0);
+  for (const other of inDev.ifaList) fibAddIfaddr(inDev, other);
+  // The address is gone from the netns: routes that used it as prefsrc die (fib_sync_down_addr).
+  if (!ipDevFind(dev.net, ifa.local)) dev.net.fib.flush((r) => r.prefsrc === ifa.local && r.protocol !== "kernel");
+}
+
+/**
+ * fib_sync_down_dev + fib_flush. Without `force` (link down), nexthops of
+ * scope NOWHERE survive: that keeps the local routes, so a local address on
+ * a down device still answers. With `force` (unregister, last address gone)
+ * every route through the device goes.
+ */
+export function fibDisableIp(dev: NetDevice, force: boolean): FibRoute[] {
+  return dev.net.fib.flush((r) => r.nh.dev === dev && (force || r.nh.scope !== RT_SCOPE_NOWHERE));
+}
+
+/** NETDEV_UP: fib_add_ifaddr for every address (the local routes are already there). */
+export function fibNetdevUp(dev: NetDevice): void {
+  const inDev = dev.inDev;
+  if (!inDev) return;
+  for (const ifa of inDev.ifaList) fibAddIfaddr(inDev, ifa);
+}
+
+/** NETDEV_CHANGE (carrier): mark or clear RTNH_F_LINKDOWN on the device's nexthops. */
+export function fibSyncCarrier(dev: NetDevice): void {
+  for (const t of dev.net.fib.tables.values()) for (const r of t.routes()) if (r.nh.dev === dev && r.nh.scope !== RT_SCOPE_NOWHERE) r.nh.linkdown = !dev.carrier;
+}
+
+export type ValidateSource = { ok: true; onlink: boolean } | { ok: false; errno: "EINVAL" | "EXDEV"; why: string };
+
+/**
+ * fib_validate_source. `oif` is the output interface of a forwarded packet
+ * (0 for local delivery). Returns onlink=true when the source is directly
+ * connected (the caller uses it to decide on a redirect).
+ */
+export function fibValidateSource(net: Net, src: Ipv4, dst: Ipv4, oif: number, dev: NetDevice, inDev: InDevice): ValidateSource {
+  const r = IN_DEV_RPFILTER(inDev);
+  if (!r && (dev.ifindex !== oif || !IN_DEV_TX_REDIRECTS(inDev))) {
+    if (IN_DEV_ACCEPT_LOCAL(inDev)) return { ok: true, onlink: false };
+    if (!net.fib.hasCustomLocalRoutes && !net.fib.hasCustomRules) {
+      // Within one netns its own address as a source is a martian.
+      if (ipDevFind(net, src)) return { ok: false, errno: "EINVAL", why: "source is a local address of this netns (accept_local=0)" };
+      return { ok: true, onlink: false };
+    }
+  }
+  return fullValidateSource(net, src, dst, oif, dev, r, inDev);
+}
+
+/** __fib_validate_source: the reverse lookup. */
+function fullValidateSource(net: Net, src: Ipv4, dst: Ipv4, _oif: number, dev: NetDevice, rpf: number, inDev: InDevice): ValidateSource {
+  const noAddr = inDev.ifaList.length === 0;
+  const lastResort = (): ValidateSource =>
+    rpf ? { ok: false, errno: "EXDEV", why: `rp_filter=${rpf}: no route back to the source` } : { ok: true, onlink: false };
+  const res = net.fib.lookup({ daddr: src, saddr: dst, oif: 0, scope: RT_SCOPE_UNIVERSE });
+  if (!res.ok) return lastResort();
+  if (res.res.type !== "unicast" && (res.res.type !== "local" || !IN_DEV_ACCEPT_LOCAL(inDev)))
+    return { ok: false, errno: "EINVAL", why: `the route back to the source is ${res.res.type}` };
+  const devMatch = res.res.dev === dev || (res.res.type === "local" && dev === net.loopback);
+  if (devMatch) return { ok: true, onlink: res.res.route.nh.scope >= RT_SCOPE_HOST };
+  if (noAddr) return lastResort();
+  if (rpf === 1) return { ok: false, errno: "EXDEV", why: `rp_filter=1: the route back to the source leaves by ${res.res.dev?.name ?? "?"}, not ${dev.name}` };
+  const again = net.fib.lookup({ daddr: src, saddr: dst, oif: dev.ifindex, scope: RT_SCOPE_UNIVERSE }, true);
+  return { ok: true, onlink: again.ok && again.res.type === "unicast" && again.res.route.nh.scope >= RT_SCOPE_HOST };
+}

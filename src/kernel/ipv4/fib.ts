@@ -1,0 +1,244 @@
+// net/ipv4/fib_trie.c + fib_rules.c, as behaviour rather than as a trie: a
+// table maps each prefix to its alias list (ordered by priority, then by
+// insertion), lookups try the longest prefix first and fall back to shorter
+// ones when no alias there matches, and the default rules visit local, main
+// and default in turn.
+
+import { networkOf, type Ipv4 } from "../../wire/ipv4-addr.js";
+import type { NetDevice } from "../devices/net-device.js";
+import { fail, okVoid, type KResult } from "../errno.js";
+
+export const RT_SCOPE_UNIVERSE = 0;
+export const RT_SCOPE_SITE = 200;
+export const RT_SCOPE_LINK = 253;
+export const RT_SCOPE_HOST = 254;
+export const RT_SCOPE_NOWHERE = 255;
+
+export const RT_TABLE_DEFAULT = 253;
+export const RT_TABLE_MAIN = 254;
+export const RT_TABLE_LOCAL = 255;
+
+export type RouteType = "unicast" | "local" | "broadcast" | "multicast" | "blackhole" | "unreachable" | "prohibit" | "throw";
+
+/** fib_props[type].error: what a lookup that lands on this type returns. */
+const TYPE_ERROR: Partial<Record<RouteType, "EINVAL" | "EHOSTUNREACH" | "EACCES" | "EAGAIN">> = {
+  blackhole: "EINVAL",
+  unreachable: "EHOSTUNREACH",
+  prohibit: "EACCES",
+  throw: "EAGAIN",
+};
+
+/** fib_props[type].scope: the narrowest scope a route of this type may have. */
+export const TYPE_MIN_SCOPE: Record<RouteType, number> = {
+  unicast: RT_SCOPE_UNIVERSE,
+  local: RT_SCOPE_HOST,
+  broadcast: RT_SCOPE_LINK,
+  multicast: RT_SCOPE_UNIVERSE,
+  blackhole: RT_SCOPE_UNIVERSE,
+  unreachable: RT_SCOPE_UNIVERSE,
+  prohibit: RT_SCOPE_UNIVERSE,
+  throw: RT_SCOPE_UNIVERSE,
+};
+
+export interface FibNh {
+  readonly dev: NetDevice | null;
+  readonly gw: Ipv4;
+  /** nh_scope: HOST for a directly connected nexthop, LINK (or wider) for a gateway, NOWHERE for local routes. */
+  readonly scope: number;
+  readonly onlink: boolean;
+  dead: boolean;
+  linkdown: boolean;
+}
+
+/** A fib_alias with its fib_info folded in. */
+export interface FibRoute {
+  readonly table: number;
+  readonly dst: Ipv4;
+  readonly len: number;
+  readonly type: RouteType;
+  readonly scope: number;
+  readonly protocol: string;
+  readonly priority: number;
+  readonly prefsrc: Ipv4;
+  readonly nh: FibNh;
+}
+
+export interface FibResult {
+  readonly route: FibRoute;
+  readonly type: RouteType;
+  readonly dev: NetDevice | null;
+  readonly gw: Ipv4;
+}
+
+export interface Flowi4 {
+  daddr: Ipv4;
+  saddr: Ipv4;
+  oif: number;
+  scope: number;
+}
+
+export type FibLookup = { ok: true; res: FibResult } | { ok: false; errno: "ENETUNREACH" | "EINVAL" | "EHOSTUNREACH" | "EACCES" };
+
+const key = (dst: Ipv4, len: number): string => `${len}/${dst}`;
+
+export class FibTable {
+  readonly #aliases = new Map<string, FibRoute[]>();
+
+  constructor(readonly id: number) {}
+
+  /** Every route, longest prefix first, as `ip route show table` walks them (minus its address ordering). */
+  routes(): FibRoute[] {
+    return [...this.#aliases.values()].flat();
+  }
+
+  lookup(fl: Flowi4, ignoreLinkState: boolean): FibLookup | null {
+    for (let len = 32; len >= 0; len--) {
+      const list = this.#aliases.get(key(networkOf(fl.daddr, len), len));
+      if (!list) continue;
+      for (const r of list) {
+        if (r.scope < fl.scope) continue;
+        const err = TYPE_ERROR[r.type];
+        if (err === "EAGAIN") return null;
+        if (err) return { ok: false, errno: err };
+        if (!nhGood(r.nh, fl, ignoreLinkState)) continue;
+        return { ok: true, res: { route: r, type: r.type, dev: r.nh.dev, gw: r.nh.gw } };
+      }
+    }
+    return null;
+  }
+
+  /**
+   * fib_table_insert. `excl` is NLM_F_EXCL (ip route add), `append` NLM_F_APPEND
+   * (kernel routes from fib_magic, ip route append); neither is prepend.
+   */
+  insert(r: FibRoute, o: { excl: boolean; append: boolean; replace?: boolean }): KResult {
+    const k = key(r.dst, r.len);
+    const list = this.#aliases.get(k) ?? [];
+    const samePrio = list.filter((a) => a.priority === r.priority);
+    if (samePrio.length > 0) {
+      if (o.excl) return fail("EEXIST");
+      if (o.replace) {
+        list[list.indexOf(samePrio[0]!)] = r;
+        return okVoid;
+      }
+      if (samePrio.some((a) => a.type === r.type && sameInfo(a, r))) return fail("EEXIST");
+      const at = o.append ? list.indexOf(samePrio[samePrio.length - 1]!) + 1 : list.indexOf(samePrio[0]!);
+      list.splice(at, 0, r);
+    } else {
+      const at = list.findIndex((a) => a.priority > r.priority);
+      list.splice(at < 0 ? list.length : at, 0, r);
+    }
+    this.#aliases.set(k, list);
+    return okVoid;
+  }
+
+  /** fib_table_delete: the first alias of the prefix that matches every field given. */
+  delete(m: RouteMatch): KResult<FibRoute> {
+    const k = key(m.dst, m.len);
+    const list = this.#aliases.get(k);
+    const i = list?.findIndex((a) => routeMatches(a, m)) ?? -1;
+    if (!list || i < 0) return fail("ESRCH");
+    const [r] = list.splice(i, 1);
+    if (list.length === 0) this.#aliases.delete(k);
+    return { ok: true, value: r! };
+  }
+
+  /** fib_table_flush: drop dead routes (and every route when `all`). */
+  flush(pred: (r: FibRoute) => boolean): FibRoute[] {
+    const gone: FibRoute[] = [];
+    for (const [k, list] of this.#aliases) {
+      const keep = list.filter((r) => !pred(r));
+      if (keep.length !== list.length) gone.push(...list.filter((r) => pred(r)));
+      if (keep.length === 0) this.#aliases.delete(k);
+      else this.#aliases.set(k, keep);
+    }
+    return gone;
+  }
+}
+
+export interface RouteMatch {
+  dst: Ipv4;
+  len: number;
+  type?: RouteType;
+  scope?: number;
+  prefsrc?: Ipv4;
+  protocol?: string;
+  priority?: number;
+  dev?: NetDevice;
+  gw?: Ipv4;
+}
+
+function routeMatches(a: FibRoute, m: RouteMatch): boolean {
+  return (
+    (m.type === undefined || a.type === m.type) &&
+    (m.scope === undefined || a.scope === m.scope) &&
+    (!m.prefsrc || a.prefsrc === m.prefsrc) &&
+    (m.protocol === undefined || a.protocol === m.protocol) &&
+    (!m.priority || a.priority === m.priority) &&
+    (m.dev === undefined || a.nh.dev === m.dev) &&
+    (!m.gw || a.nh.gw === m.gw)
+  );
+}
+
+function sameInfo(a: FibRoute, b: FibRoute): boolean {
+  return a.scope === b.scope && a.protocol === b.protocol && a.prefsrc === b.prefsrc && a.nh.dev === b.nh.dev && a.nh.gw === b.nh.gw && a.nh.onlink === b.nh.onlink;
+}
+
+/** fib_lookup_good_nhc. */
+function nhGood(nh: FibNh, fl: Flowi4, ignoreLinkState: boolean): boolean {
+  if (nh.dead) return false;
+  if (nh.linkdown && !ignoreLinkState && nh.dev?.inDev && nh.dev.inDev.net.confAll.ignore_routes_with_linkdown + nh.dev.inDev.conf.ignore_routes_with_linkdown > 0) return false;
+  if (fl.oif && (!nh.dev || fl.oif !== nh.dev.ifindex)) return false;
+  return true;
+}
+
+export interface FibRule {
+  readonly priority: number;
+  readonly table: number;
+}
+
+export class Fib {
+  readonly tables = new Map<number, FibTable>([
+    [RT_TABLE_LOCAL, new FibTable(RT_TABLE_LOCAL)],
+    [RT_TABLE_MAIN, new FibTable(RT_TABLE_MAIN)],
+    [RT_TABLE_DEFAULT, new FibTable(RT_TABLE_DEFAULT)],
+  ]);
+  readonly rules: FibRule[] = [
+    { priority: 0, table: RT_TABLE_LOCAL },
+    { priority: 32766, table: RT_TABLE_MAIN },
+    { priority: 32767, table: RT_TABLE_DEFAULT },
+  ];
+  /** fib_has_custom_local_routes: a user added a local route, so fib_validate_source must do a full check. */
+  hasCustomLocalRoutes = false;
+  hasCustomRules = false;
+
+  table(id: number): FibTable {
+    let t = this.tables.get(id);
+    if (!t) {
+      t = new FibTable(id);
+      this.tables.set(id, t);
+    }
+    return t;
+  }
+
+  /** fib_lookup through the rules; ENETUNREACH when no table has a route. */
+  lookup(fl: Flowi4, ignoreLinkState = false): FibLookup {
+    for (const rule of this.rules) {
+      const r = this.tables.get(rule.table)?.lookup(fl, ignoreLinkState);
+      if (r) return r;
+    }
+    return { ok: false, errno: "ENETUNREACH" };
+  }
+
+  flush(pred: (r: FibRoute) => boolean): FibRoute[] {
+    return [...this.tables.values()].flatMap((t) => t.flush(pred));
+  }
+
+  /** inet_addr_type_table: how the local table classifies an address. */
+  addrType(addr: Ipv4): RouteType {
+    if (addr === 0xffffffff) return "broadcast";
+    if (addr >>> 28 === 0xe) return "multicast";
+    const r = this.table(RT_TABLE_LOCAL).lookup({ daddr: addr, saddr: 0, oif: 0, scope: RT_SCOPE_UNIVERSE }, true);
+    return r?.ok ? r.res.type : "unicast";
+  }
+}

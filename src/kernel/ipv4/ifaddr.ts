@@ -1,0 +1,76 @@
+// __inet_insert_ifa / __inet_del_ifa (net/ipv4/devinet.c): primaries and
+// secondaries, and the FIB work fib_inetaddr_event does for each change.
+
+import { fail, okVoid, type KResult } from "../errno.js";
+import { neighIfdown } from "../neigh/neighbour.js";
+import { IN_DEV_PROMOTE_SECONDARIES, inetIfaMatch, type InDevice, type InIfaddr } from "./devinet.js";
+import { fibAddIfaddr, fibDelIfaddr, fibDisableIp } from "./fib-frontend.js";
+
+export function inetInsertIfa(inDev: InDevice, ifa: InIfaddr): KResult {
+  if (!ifa.local) return fail("EINVAL");
+  const v = inDev.dev.inetaddrValidate(ifa.local);
+  if (!v.ok) return v;
+  let lastPrimary = 0;
+  for (let i = 0; i < inDev.ifaList.length; i++) {
+    const ifa1 = inDev.ifaList[i]!;
+    if (!ifa1.secondary && ifa.scope <= ifa1.scope) lastPrimary = i + 1;
+    if (ifa1.mask === ifa.mask && inetIfaMatch(ifa1.local, ifa)) {
+      if (ifa1.local === ifa.local) return fail("EEXIST");
+      if (ifa1.scope !== ifa.scope) return fail("EINVAL");
+      ifa.secondary = true;
+    }
+  }
+  if (ifa.secondary) inDev.ifaList.push(ifa);
+  else inDev.ifaList.splice(lastPrimary, 0, ifa);
+  fibAddIfaddr(inDev, ifa);
+  const net = inDev.net;
+  if (net.tracing) net.trace(inDev.dev, "fib_add_ifaddr", `address added${ifa.secondary ? " (secondary)" : ""}`);
+  return okVoid;
+}
+
+/** fib_inetaddr_event NETDEV_DOWN: routes of the address go; the last address takes every route of the device with it. */
+function inetaddrDown(inDev: InDevice, ifa: InIfaddr, prim: InIfaddr): void {
+  fibDelIfaddr(inDev, ifa, prim);
+  if (inDev.ifaList.length === 0) {
+    fibDisableIp(inDev.dev, true);
+    neighIfdown(inDev.dev);
+  }
+}
+
+/** __inet_del_ifa: deleting a primary deletes its secondaries unless promote_secondaries. */
+export function inetDelIfa(inDev: InDevice, ifa1: InIfaddr): void {
+  const list = inDev.ifaList;
+  const idx = list.indexOf(ifa1);
+  if (idx < 0) return;
+  const sameSubnet = (ifa: InIfaddr) => ifa.secondary && ifa.mask === ifa1.mask && inetIfaMatch(ifa1.local, ifa);
+  let promote: InIfaddr | null = null;
+  if (!ifa1.secondary) {
+    const doPromote = IN_DEV_PROMOTE_SECONDARIES(inDev);
+    for (const ifa of [...list.slice(idx + 1)]) {
+      if (!sameSubnet(ifa)) continue;
+      if (doPromote) {
+        promote = ifa;
+        break;
+      }
+      list.splice(list.indexOf(ifa), 1);
+      inetaddrDown(inDev, ifa, ifa1);
+    }
+  }
+  if (promote) for (const ifa of list.slice(list.indexOf(promote))) if (ifa.mask === ifa1.mask && inetIfaMatch(ifa1.local, ifa)) fibDelIfaddr(inDev, ifa, ifa1);
+  const prim = ifa1.secondary ? (list.find((p) => !p.secondary && p.mask === ifa1.mask && inetIfaMatch(ifa1.local, p)) ?? ifa1) : ifa1;
+  list.splice(list.indexOf(ifa1), 1);
+  inetaddrDown(inDev, ifa1, prim);
+  if (promote) {
+    // The promoted address moves to where the primary was, then its routes and its siblings' come back with the new prefsrc.
+    list.splice(list.indexOf(promote), 1);
+    promote.secondary = false;
+    list.splice(Math.min(idx, list.length), 0, promote);
+    fibAddIfaddr(inDev, promote);
+    for (const ifa of list) if (ifa !== promote && ifa.mask === ifa1.mask && inetIfaMatch(ifa1.local, ifa)) fibAddIfaddr(inDev, ifa);
+  }
+}
+
+/** inetdev_destroy: every address, as RTM_DELADDR each. */
+export function inetDelAll(inDev: InDevice): void {
+  while (inDev.ifaList.length > 0) inetDelIfa(inDev, inDev.ifaList[inDev.ifaList.length - 1]!);
+}

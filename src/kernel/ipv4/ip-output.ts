@@ -1,0 +1,30 @@
+// net/ipv4/ip_output.c: from a routed packet to a neighbour (ip_local_out ->
+// ip_output -> ip_finish_output2 -> neigh_output).
+
+import { ipv4TotalLength, type Ipv4Repr } from "../../wire/ipv4.js";
+import { formatIpv4 } from "../../wire/ipv4-addr.js";
+import { neighLookup, neighOutput } from "../neigh/neighbour.js";
+import type { Net } from "../net.js";
+import { rngBelow } from "../rng.js";
+import { rtNexthop, type Rtable } from "./route.js";
+
+/** ip_finish_output2: resolve the next hop on rt.dev and hand the packet to the neighbour. */
+export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): void {
+  const dev = rt.dev;
+  const net = dev.net;
+  const nh = rtNexthop(rt, ip.dst);
+  const n = neighLookup(dev, nh, true);
+  if (!n) return;
+  if (net.tracing) net.trace(dev, "ip_finish_output2", `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)} via neighbour ${formatIpv4(nh)} (${n.state})`);
+  neighOutput(n, ip, rt, ipv4TotalLength(ip));
+}
+
+/** ip_local_out for a packet whose route is already chosen. */
+export function ipLocalOut(_net: Net, ip: Ipv4Repr, rt: Rtable): void {
+  ipFinishOutput2(ip, rt);
+}
+
+/** ip_select_ident: DF packets of unconnected sockets get id 0, others a random-looking one. */
+export function ipSelectIdent(net: Net, df: boolean): number {
+  return df ? 0 : rngBelow(net.kernel.sim.rng, 0x10000);
+}

@@ -1,0 +1,66 @@
+// One lab host: its initial namespace and its named namespaces (the
+// equivalent of /run/netns, private to this host).
+
+import { fail, ok, okVoid, type KResult } from "./errno.js";
+import { LoopbackDevice } from "./devices/loopback.js";
+import { Net } from "./net.js";
+import { registerNetdevice, unregisterNetdevice, devChangeNetNamespace } from "./rtnl-link.js";
+import type { Sim } from "./sim.js";
+
+export class Kernel {
+  readonly initNet: Net;
+  readonly netns = new Map<string, Net>();
+
+  constructor(
+    readonly sim: Sim,
+    readonly hostname: string,
+  ) {
+    this.initNet = this.#newNet("", null);
+  }
+
+  #newNet(name: string, template: Net | null): Net {
+    const net = new Net(this, name, template);
+    const lo = new LoopbackDevice(net);
+    net.loopback = lo;
+    registerNetdevice(net, lo);
+    return net;
+  }
+
+  /** `ip netns add`: a new namespace with only lo, down; IPv4 conf copied from init_net. */
+  netnsAdd(name: string): KResult<Net> {
+    if (!name || name.includes("/") || name === "." || name === "..") return fail("EINVAL", `Invalid netns name "${name}"`);
+    if (this.netns.has(name)) return fail("EEXIST", `Cannot create namespace file "/run/netns/${name}": File exists`);
+    const net = this.#newNet(name, this.initNet);
+    this.netns.set(name, net);
+    return ok(net);
+  }
+
+  /**
+   * `ip netns del` (the last reference goes): virtual devices are deleted (a
+   * veth takes its peer along), physical ones return to init_net, renamed
+   * dev<ifindex> if their name is taken there.
+   */
+  netnsDel(name: string): KResult {
+    const net = this.netns.get(name);
+    if (!net) return fail("ENOENT", `Cannot remove namespace file "/run/netns/${name}": No such file or directory`);
+    for (const dev of [...net.devices.values()]) {
+      if (dev === net.loopback || !net.devices.has(dev.ifindex)) continue;
+      if (dev.hasLinkOps) unregisterNetdevice(dev);
+      else devChangeNetNamespace(dev, this.initNet, this.initNet.devByName(dev.name) ? `dev${dev.ifindex}` : undefined);
+    }
+    unregisterNetdevice(net.loopback, true);
+    net.rawSockets.clear();
+    net.packetSockets.clear();
+    this.netns.delete(name);
+    return okVoid;
+  }
+
+  /** The namespace by name; "" or undefined is the initial one. */
+  net(name?: string): Net | undefined {
+    return !name ? this.initNet : this.netns.get(name);
+  }
+
+  nets(): Net[] {
+    return [this.initNet, ...this.netns.values()];
+  }
+}

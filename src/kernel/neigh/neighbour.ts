@@ -1,0 +1,266 @@
+// net/core/neighbour.c for arp_tbl: the NUD state machine on the virtual
+// clock, the queue of packets waiting for resolution, and neigh_update.
+
+import type { Ipv4Repr } from "../../wire/ipv4.js";
+import type { Mac } from "../../wire/mac.js";
+import { formatIpv4, type Ipv4 } from "../../wire/ipv4-addr.js";
+import type { Timer } from "../clock.js";
+import type { NetDevice } from "../devices/net-device.js";
+import { arpConstructor, arpErrorReport, arpSolicit } from "../ipv4/arp.js";
+import type { Rtable } from "../ipv4/route.js";
+import { devQueueXmit } from "../core/dev.js";
+import { NEIGH_PARMS_DEFAULTS, type NeighParms } from "../sysctl-defaults.js";
+import { rngBelow } from "../rng.js";
+
+export type NudState = "none" | "incomplete" | "reachable" | "stale" | "delay" | "probe" | "failed" | "noarp" | "permanent";
+
+const VALID: ReadonlySet<NudState> = new Set(["permanent", "noarp", "reachable", "probe", "stale", "delay"]);
+const CONNECTED: ReadonlySet<NudState> = new Set(["permanent", "noarp", "reachable"]);
+const IN_TIMER: ReadonlySet<NudState> = new Set(["incomplete", "reachable", "delay", "probe"]);
+export const nudValid = (s: NudState): boolean => VALID.has(s);
+export const nudConnected = (s: NudState): boolean => CONNECTED.has(s);
+
+export interface QueuedPacket {
+  readonly ip: Ipv4Repr;
+  readonly rt: Rtable;
+  readonly bytes: number;
+}
+
+export class Neighbour {
+  state: NudState = "none";
+  ha: Mac | null = null;
+  probes = 0;
+  updated: number;
+  used: number;
+  confirmed: number;
+  timer: Timer | null = null;
+  readonly queue: QueuedPacket[] = [];
+  queueBytes = 0;
+
+  constructor(
+    readonly dev: NetDevice,
+    readonly key: Ipv4,
+  ) {
+    const now = dev.net.now;
+    this.updated = now;
+    this.used = now;
+    this.confirmed = now - 2 * parms(dev).base_reachable_time_ms;
+  }
+}
+
+export const parms = (dev: NetDevice): NeighParms => dev.inDev?.arpParms ?? NEIGH_PARMS_DEFAULTS;
+const maxProbes = (n: Neighbour, p: NeighParms): number => (n.state === "probe" ? p.ucast_solicit : p.ucast_solicit + p.app_solicit + p.mcast_solicit);
+
+/** neigh_rand_reach_time: uniform in [base/2, 3*base/2). */
+export function reachableTime(dev: NetDevice): number {
+  const base = parms(dev).base_reachable_time_ms;
+  return Math.floor(base / 2) + rngBelow(dev.net.kernel.sim.rng, base);
+}
+
+/** __neigh_lookup: find, and with `create` make one through arp_constructor. */
+export function neighLookup(dev: NetDevice, key: Ipv4, create: boolean): Neighbour | null {
+  let n = dev.neigh.get(key) ?? null;
+  if (!n && create) {
+    n = new Neighbour(dev, key);
+    arpConstructor(n);
+    dev.neigh.set(key, n);
+  }
+  return n;
+}
+
+function setTimer(n: Neighbour, delay: number): void {
+  if (n.timer) n.timer.cancelled = true;
+  n.timer = n.dev.net.kernel.sim.queue.schedule(delay, () => neighTimerHandler(n));
+}
+
+function delTimer(n: Neighbour): void {
+  if (n.timer) n.timer.cancelled = true;
+  n.timer = null;
+}
+
+/** neigh_resolve_output / neigh_output: send now if the entry is usable, else queue and resolve. */
+export function neighOutput(n: Neighbour, ip: Ipv4Repr, rt: Rtable, bytes: number): void {
+  n.used = n.dev.net.now;
+  if (nudConnected(n.state) || !neighEventSend(n, { ip, rt, bytes })) neighXmit(n, ip, rt);
+}
+
+function neighXmit(n: Neighbour, ip: Ipv4Repr, rt: Rtable): void {
+  const dev = n.dev;
+  devQueueXmit({ frame: { dst: n.ha!, src: dev.mac, payload: { kind: "ipv4", ip } }, dev, pktType: "outgoing", rt, iif: null });
+}
+
+/** __neigh_event_send: true when the packet was queued (or dropped) rather than sendable now. */
+export function neighEventSend(n: Neighbour, pkt: QueuedPacket | null): boolean {
+  const p = parms(n.dev);
+  const net = n.dev.net;
+  if (n.state === "delay" || n.state === "probe" || nudConnected(n.state)) return false;
+  if (n.state !== "stale" && n.state !== "incomplete") {
+    if (p.mcast_solicit + p.app_solicit === 0) {
+      n.state = "failed";
+      return true;
+    }
+    n.probes = p.ucast_solicit;
+    delTimer(n);
+    n.state = "incomplete";
+    n.updated = net.now;
+    if (net.tracing) net.trace(n.dev, "__neigh_event_send", `${formatIpv4(n.key)}: INCOMPLETE, resolving`);
+    if (pkt) enqueue(n, pkt, p);
+    setTimer(n, Math.max(p.retrans_time_ms, 10));
+    neighProbe(n);
+    return true;
+  }
+  if (n.state === "stale") {
+    delTimer(n);
+    n.state = "delay";
+    n.updated = net.now;
+    setTimer(n, p.delay_first_probe_time * 1000);
+    return false;
+  }
+  if (pkt) enqueue(n, pkt, p);
+  return true;
+}
+
+/** The queue is bounded by unres_qlen_bytes; the oldest packets are dropped first. */
+function enqueue(n: Neighbour, pkt: QueuedPacket, p: NeighParms): void {
+  while (n.queue.length > 0 && n.queueBytes + pkt.bytes > p.unres_qlen_bytes) {
+    n.queueBytes -= n.queue.shift()!.bytes;
+    n.dev.net.mibInc("ArpUnresolvedDiscards");
+  }
+  n.queue.push(pkt);
+  n.queueBytes += pkt.bytes;
+}
+
+function neighProbe(n: Neighbour): void {
+  n.probes++;
+  const last = n.queue[n.queue.length - 1] ?? null;
+  arpSolicit(n, last?.ip ?? null);
+}
+
+/** neigh_timer_handler. */
+function neighTimerHandler(n: Neighbour): void {
+  n.timer = null;
+  const now = n.dev.net.now;
+  const p = parms(n.dev);
+  let next = now + 1000;
+  if (n.state === "reachable") {
+    const rt = n.dev.inDev?.reachableTime ?? p.base_reachable_time_ms;
+    if (now <= n.confirmed + rt) {
+      next = n.confirmed + rt;
+    } else if (now <= n.used + p.delay_first_probe_time * 1000) {
+      n.state = "delay";
+      n.updated = now;
+      next = now + p.delay_first_probe_time * 1000;
+    } else {
+      n.state = "stale";
+      n.updated = now;
+      return;
+    }
+  } else if (n.state === "delay") {
+    if (now <= n.confirmed + p.delay_first_probe_time * 1000) {
+      n.state = "reachable";
+      n.updated = now;
+      next = n.confirmed + (n.dev.inDev?.reachableTime ?? p.base_reachable_time_ms);
+    } else {
+      n.state = "probe";
+      n.updated = now;
+      n.probes = 0;
+      next = now + p.retrans_time_ms;
+    }
+  } else {
+    next = now + p.retrans_time_ms;
+  }
+  if ((n.state === "incomplete" || n.state === "probe") && n.probes >= maxProbes(n, p)) {
+    n.state = "failed";
+    n.updated = now;
+    neighInvalidate(n);
+    return;
+  }
+  // The kernel never re-arms sooner than HZ/100.
+  setTimer(n, Math.max(next - now, 10));
+  if (n.state === "incomplete" || n.state === "probe") neighProbe(n);
+}
+
+/** neigh_invalidate: resolution failed; every queued packet gets arp_error_report. */
+function neighInvalidate(n: Neighbour): void {
+  const net = n.dev.net;
+  if (net.tracing) net.trace(n.dev, "neigh_invalidate", `${formatIpv4(n.key)}: FAILED after ${n.probes} probes`, `${n.queue.length} queued packet(s) get host unreachable`);
+  const q = n.queue.splice(0);
+  n.queueBytes = 0;
+  for (const pkt of q) arpErrorReport(n, pkt);
+}
+
+export interface NeighUpdateFlags {
+  override?: boolean;
+  admin?: boolean;
+}
+
+/** neigh_update. */
+export function neighUpdate(n: Neighbour, lladdr: Mac | null, newState: NudState, flags: NeighUpdateFlags): void {
+  const old = n.state;
+  const now = n.dev.net.now;
+  if (!flags.admin && (old === "noarp" || old === "permanent")) return;
+  if (!nudValid(newState)) {
+    delTimer(n);
+    n.state = newState;
+    if ((old === "incomplete" || old === "probe") && newState === "failed") neighInvalidate(n);
+    return;
+  }
+  let addr = lladdr;
+  if (addr === null) {
+    if (!nudValid(old)) return;
+    addr = n.ha;
+  }
+  if (nudConnected(newState)) n.confirmed = now;
+  let state = newState;
+  if (nudValid(old)) {
+    if (addr !== n.ha && !flags.override) return;
+    if (addr === n.ha && state === "stale" && !flags.admin) state = old;
+  }
+  if (state !== old || addr !== n.ha) n.updated = now;
+  if (state !== old) {
+    delTimer(n);
+    if (state === "probe") n.probes = 0;
+    if (IN_TIMER.has(state)) setTimer(n, state === "reachable" ? (n.dev.inDev?.reachableTime ?? parms(n.dev).base_reachable_time_ms) : 0);
+    n.state = state;
+  }
+  if (addr !== n.ha) {
+    n.ha = addr;
+    if (!nudConnected(state)) n.confirmed = now - 2 * parms(n.dev).base_reachable_time_ms;
+  }
+  if (!nudValid(old) && n.queue.length > 0) {
+    const q = n.queue.splice(0);
+    n.queueBytes = 0;
+    for (const pkt of q) neighXmit(n, pkt.ip, pkt.rt);
+  }
+}
+
+/** neigh_event_ns: an ARP request from `key` creates or refreshes a STALE entry. */
+export function neighEventNs(dev: NetDevice, key: Ipv4, lladdr: Mac): Neighbour | null {
+  const n = neighLookup(dev, key, true);
+  if (n) neighUpdate(n, lladdr, "stale", { override: true });
+  return n;
+}
+
+function neighDestroy(n: Neighbour): void {
+  delTimer(n);
+  n.dev.neigh.delete(n.key);
+  n.queue.length = 0;
+  n.queueBytes = 0;
+}
+
+/** neigh_ifdown: every entry on the device, permanent ones too. */
+export function neighIfdown(dev: NetDevice): void {
+  for (const n of [...dev.neigh.values()]) neighDestroy(n);
+}
+
+/** neigh_carrier_down: with arp_evict_nocarrier, the non-permanent entries go. */
+export function neighCarrierDown(dev: NetDevice): void {
+  for (const n of [...dev.neigh.values()]) if (n.state !== "permanent") neighDestroy(n);
+}
+
+export function neighDelete(dev: NetDevice, key: Ipv4): boolean {
+  const n = dev.neigh.get(key);
+  if (!n) return false;
+  neighDestroy(n);
+  return true;
+}

@@ -1,0 +1,78 @@
+// struct net: one network namespace. It owns its devices (in dev_base order,
+// lo first), its FIB, its IPv4 sysctls, its sockets and its MIB counters.
+
+import type { NetDevice } from "./devices/net-device.js";
+import { Fib } from "./ipv4/fib.js";
+import type { Kernel } from "./kernel.js";
+import type { PacketSocket, RawSocket } from "./sockets.js";
+import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
+
+export class Net {
+  readonly devices = new Map<number, NetDevice>();
+  #lastIfindex = 0;
+  /** Set by the kernel right after construction; lo always exists. */
+  loopback!: NetDevice;
+  readonly fib = new Fib();
+  readonly confAll: DevConf;
+  readonly confDflt: DevConf;
+  readonly neighDflt: NeighParms = { ...NEIGH_PARMS_DEFAULTS };
+  readonly scalars: Record<NetScalarKey, number> = { ...NET_SCALAR_DEFAULTS };
+  /** nstat-style counters (TcpExtIPReversePathFilter, IpInAddrErrors, …), always counted. */
+  readonly mib = new Map<string, number>();
+  readonly rawSockets = new Set<RawSocket>();
+  readonly packetSockets = new Set<PacketSocket>();
+  /** inet_peer state for ip_rt_send_redirect, keyed by the packet's source. */
+  readonly redirectPeers = new Map<number, { rateLast: number; nRedirects: number }>();
+  /** inet_peer token buckets for icmpv4_xrlim_allow, keyed by the error's destination. */
+  readonly icmpPeers = new Map<number, { tokens: number; last: number }>();
+
+  /**
+   * devinet_init_net with devconf_inherit_init_net=0: a new namespace copies
+   * init_net's current conf/all and conf/default.
+   */
+  constructor(
+    readonly kernel: Kernel,
+    readonly name: string,
+    template: Net | null,
+  ) {
+    this.confAll = { ...(template ? template.confAll : DEVCONF_DEFAULTS) };
+    this.confDflt = { ...(template ? template.confDflt : DEVCONF_DEFAULTS) };
+  }
+
+  get now(): number {
+    return this.kernel.sim.queue.now;
+  }
+
+  /** True when a trace sink is set: guard every trace() call with it. */
+  get tracing(): boolean {
+    return this.kernel.sim.traceSink !== null;
+  }
+
+  trace(dev: NetDevice | string, func: string, what: string, why?: string): void {
+    const sink = this.kernel.sim.traceSink;
+    if (!sink) return;
+    const step = { time: this.now, host: this.kernel.hostname, netns: this.name, dev: typeof dev === "string" ? dev : dev.name, func, what };
+    sink(why === undefined ? step : { ...step, why });
+  }
+
+  mibInc(name: string): void {
+    this.mib.set(name, (this.mib.get(name) ?? 0) + 1);
+  }
+
+  devByName(name: string): NetDevice | undefined {
+    for (const d of this.devices.values()) if (d.name === name) return d;
+    return undefined;
+  }
+
+  devByIndex(ifindex: number): NetDevice | undefined {
+    return this.devices.get(ifindex);
+  }
+
+  /** dev_new_index (6.1): the next free index after the last one handed out, so lo gets 1. */
+  devNewIndex(): number {
+    for (;;) {
+      this.#lastIfindex = this.#lastIfindex >= 0x7fffffff ? 1 : this.#lastIfindex + 1;
+      if (!this.devices.has(this.#lastIfindex)) return this.#lastIfindex;
+    }
+  }
+}

@@ -1,0 +1,160 @@
+// The link half of the control plane (rtnetlink RTM_NEWLINK/DELLINK/SETLINK
+// and register/unregister_netdevice): what `ip link` asks of the kernel.
+
+import { parseMac, randomMac, type Mac, isValidEtherAddr } from "../wire/mac.js";
+import { devClose, devOpen, inetdevDestroy } from "./core/link.js";
+import { callNetdevNotifiers } from "./core/notify.js";
+import { BridgeDevice, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
+import { EthernetDevice } from "./devices/ethernet.js";
+import type { NetDevice } from "./devices/net-device.js";
+import { VethDevice, vethPair } from "./devices/veth.js";
+import { fail, ok, okVoid, type KResult } from "./errno.js";
+import { inetdevInit } from "./ipv4/devinet.js";
+import type { Net } from "./net.js";
+import { randomBytes } from "./rng.js";
+
+/** dev_valid_name. */
+export function devValidName(name: string): boolean {
+  return name.length > 0 && name.length < 16 && name !== "." && name !== ".." && !/[/:\s]/.test(name);
+}
+
+function checkNewName(net: Net, name: string): KResult {
+  if (!devValidName(name)) return fail("EINVAL", `"${name}" is not a valid device name`);
+  if (net.devByName(name)) return fail("EEXIST");
+  return okVoid;
+}
+
+export function randomEtherAddr(net: Net): Mac {
+  return randomMac(randomBytes(net.kernel.sim.rng, 6));
+}
+
+/** register_netdevice: an ifindex in the netns (the wanted one if free) and a fresh in_device. */
+export function registerNetdevice(net: Net, dev: NetDevice, ifindex?: number): void {
+  dev.net = net;
+  dev.ifindex = ifindex && !net.devices.has(ifindex) ? ifindex : net.devNewIndex();
+  net.devices.set(dev.ifindex, dev);
+  inetdevInit(dev);
+}
+
+/** unregister_netdevice (and rtnl_delete_link's dellink): down, IPv4 and FIB gone, upper devices told. */
+export function unregisterNetdevice(dev: NetDevice, includeLo = false): void {
+  const net = dev.net;
+  if (!net.devices.has(dev.ifindex) || (dev === net.loopback && !includeLo)) return;
+  const extra = dev.dellinkExtra();
+  devClose(dev);
+  callNetdevNotifiers(dev, "unregister");
+  inetdevDestroy(dev);
+  dev.ndoUninit();
+  net.devices.delete(dev.ifindex);
+  for (const s of [...net.packetSockets]) if (s.dev === dev) s.close();
+  for (const s of net.rawSockets) if (s.bindDev === dev) s.bindDev = null;
+  if (net.tracing) net.trace(dev, "unregister_netdevice", "device deleted");
+  for (const e of extra) unregisterNetdevice(e);
+}
+
+/** `ip link add NAME type veth peer name PEER [netns]`. The peer registers first, as veth_newlink does. */
+export function linkAddVeth(net: Net, name: string, peerName: string, o: { peerNet?: Net; mac?: Mac; peerMac?: Mac } = {}): KResult<{ dev: VethDevice; peer: VethDevice }> {
+  const peerNet = o.peerNet ?? net;
+  const c1 = checkNewName(net, name);
+  if (!c1.ok) return c1;
+  const c2 = checkNewName(peerNet, peerName);
+  if (!c2.ok) return c2;
+  if (peerNet === net && name === peerName) return fail("EEXIST");
+  const peer = new VethDevice(peerName, o.peerMac ?? randomEtherAddr(net), peerNet);
+  const dev = new VethDevice(name, o.mac ?? randomEtherAddr(net), net);
+  vethPair(dev, peer);
+  registerNetdevice(peerNet, peer);
+  registerNetdevice(net, dev);
+  return ok({ dev, peer });
+}
+
+/** `ip link add NAME type bridge`. */
+export function linkAddBridge(net: Net, name: string, o: { mac?: Mac } = {}): KResult<BridgeDevice> {
+  const c = checkNewName(net, name);
+  if (!c.ok) return c;
+  const br = new BridgeDevice(name, o.mac ?? randomEtherAddr(net), net);
+  if (o.mac) br.addrAssignType = "set";
+  registerNetdevice(net, br);
+  return ok(br);
+}
+
+/** A lab NIC (not an `ip link add` kind): how a host's interfaces on a lab network come to exist. */
+export function linkAddEthernet(net: Net, name: string, o: { mac?: Mac } = {}): KResult<EthernetDevice> {
+  const c = checkNewName(net, name);
+  if (!c.ok) return c;
+  const dev = new EthernetDevice(name, o.mac ?? randomEtherAddr(net), net);
+  registerNetdevice(net, dev);
+  return ok(dev);
+}
+
+/** `ip link del`: devices without rtnl_link_ops (lo, NICs) refuse. */
+export function linkDel(dev: NetDevice): KResult {
+  if (!dev.hasLinkOps) return fail("EOPNOTSUPP");
+  unregisterNetdevice(dev);
+  return okVoid;
+}
+
+export function linkSetUp(dev: NetDevice): KResult {
+  devOpen(dev);
+  return okVoid;
+}
+
+export function linkSetDown(dev: NetDevice): KResult {
+  devClose(dev);
+  return okVoid;
+}
+
+export function linkSetMtu(dev: NetDevice, mtu: number): KResult {
+  const r = dev.ndoChangeMtu(mtu);
+  if (r.ok) callNetdevNotifiers(dev, "change");
+  return r;
+}
+
+/** `ip link set DEV address MAC`. */
+export function linkSetAddress(dev: NetDevice, text: string): KResult {
+  const mac = parseMac(text);
+  if (!mac || !isValidEtherAddr(mac)) return fail("EADDRNOTAVAIL");
+  const r = dev.ndoSetMacAddress(mac);
+  if (r.ok) callNetdevNotifiers(dev, "changeaddr");
+  return r;
+}
+
+/** `ip link set DEV name NEW`: only while down. */
+export function linkSetName(dev: NetDevice, name: string): KResult {
+  if (dev.isUp) return fail("EBUSY");
+  const c = checkNewName(dev.net, name);
+  if (!c.ok) return c;
+  dev.name = name;
+  return okVoid;
+}
+
+/** `ip link set DEV master BR` / `nomaster`. */
+export function linkSetMaster(dev: NetDevice, master: NetDevice | null): KResult {
+  if (master === null) return dev.master instanceof BridgeDevice ? brDelIf(dev.master, dev) : okVoid;
+  if (!(master instanceof BridgeDevice)) return fail("EOPNOTSUPP");
+  if (dev.master === master) return okVoid;
+  if (dev.master instanceof BridgeDevice) brDelIf(dev.master, dev);
+  return brAddIf(master, dev);
+}
+
+/**
+ * __dev_change_net_namespace: refused for lo and bridges; the device is
+ * closed, loses its addresses, routes, neighbours and per-device sysctls, and
+ * arrives down with the target's conf/default.
+ */
+export function devChangeNetNamespace(dev: NetDevice, target: Net, newName?: string): KResult {
+  if (dev.netnsLocal) return fail("EINVAL");
+  if (dev.net === target) return okVoid;
+  const name = newName ?? dev.name;
+  if (target.devByName(name)) return fail("EEXIST");
+  const old = dev.net;
+  devClose(dev);
+  callNetdevNotifiers(dev, "unregister");
+  inetdevDestroy(dev);
+  old.devices.delete(dev.ifindex);
+  for (const s of [...old.packetSockets]) if (s.dev === dev) s.close();
+  if (old.tracing) old.trace(dev, "__dev_change_net_namespace", `moved to netns ${target.name || "(init)"}`, "closed; addresses, routes, neighbours and sysctls flushed");
+  dev.name = name;
+  registerNetdevice(target, dev, dev.ifindex);
+  return okVoid;
+}

@@ -1,0 +1,126 @@
+// The user-space endpoints the tools need: a raw IPPROTO_ICMP socket (ping)
+// and an AF_PACKET socket bound to one device (arping). Both queue what they
+// receive and can call back; neither blocks.
+
+import type { EthernetFrame } from "../wire/ethernet.js";
+import { ethertypeOf } from "../wire/ethernet.js";
+import type { IcmpRepr } from "../wire/icmp.js";
+import { IPPROTO_ICMP, protocolOf, type Ipv4Repr } from "../wire/ipv4.js";
+import type { Ipv4 } from "../wire/ipv4-addr.js";
+import { devQueueXmit, type XmitResult } from "./core/dev.js";
+import type { NetDevice } from "./devices/net-device.js";
+import { fail, type KResult } from "./errno.js";
+import { ipLocalOut, ipSelectIdent } from "./ipv4/ip-output.js";
+import { ipRouteOutput } from "./ipv4/route.js";
+import type { Net } from "./net.js";
+import type { PacketType, SkBuff } from "./skb.js";
+
+export interface RawRecv {
+  readonly time: number;
+  readonly ip: Ipv4Repr;
+  /** The device the packet was delivered on (lo for local traffic). */
+  readonly dev: NetDevice;
+}
+
+export interface RawSendOptions {
+  /** bind() to a local address: the packet's source. */
+  saddr?: Ipv4;
+  ttl?: number;
+  tos?: number;
+  /** IP_PMTUDISC: ping's default sets DF. */
+  df?: boolean;
+}
+
+export class RawSocket {
+  readonly rx: RawRecv[] = [];
+  onRecv: ((r: RawRecv) => void) | null = null;
+
+  /** `bindDev` is SO_BINDTODEVICE (ping -I dev). */
+  constructor(
+    readonly net: Net,
+    readonly protocol: number = IPPROTO_ICMP,
+    public bindDev: NetDevice | null = null,
+  ) {
+    net.rawSockets.add(this);
+  }
+
+  close(): void {
+    this.net.rawSockets.delete(this);
+  }
+
+  /** sendto(): route, pick the source, and send. Routing errors come back as errno, as sendmsg returns them. */
+  sendIcmp(daddr: Ipv4, icmp: IcmpRepr, o: RawSendOptions = {}): KResult<{ src: Ipv4 }> {
+    const net = this.net;
+    const rt = ipRouteOutput(net, { daddr, saddr: o.saddr ?? 0, oif: this.bindDev?.ifindex ?? 0 });
+    if (!rt.ok) return rt;
+    const df = o.df ?? true;
+    const ip: Ipv4Repr = {
+      tos: o.tos ?? 0,
+      id: ipSelectIdent(net, df),
+      df,
+      ttl: o.ttl ?? net.scalars.ip_default_ttl,
+      src: rt.value.src,
+      dst: daddr,
+      payload: { kind: "icmp", icmp },
+    };
+    if (rt.value.broadcast && !o.saddr) return fail("EACCES");
+    ipLocalOut(net, ip, rt.value);
+    return { ok: true, value: { src: ip.src } };
+  }
+}
+
+/** raw_local_deliver: a copy to every raw socket of the protocol (and of the device, if bound). */
+export function rawLocalDeliver(skb: SkBuff, ip: Ipv4Repr): void {
+  const net = skb.dev.net;
+  if (net.rawSockets.size === 0) return;
+  const proto = protocolOf(ip.payload);
+  const dif = skb.rt?.iif ?? skb.iif ?? skb.dev;
+  for (const s of net.rawSockets) {
+    if (s.protocol !== proto) continue;
+    if (s.bindDev && s.bindDev !== dif && s.bindDev !== skb.dev) continue;
+    const r = { time: net.now, ip, dev: skb.dev };
+    s.rx.push(r);
+    s.onRecv?.(r);
+  }
+}
+
+export interface PacketRecv {
+  readonly time: number;
+  readonly frame: EthernetFrame;
+  readonly pktType: PacketType;
+}
+
+/** AF_PACKET bound to one device and one ethertype (arping binds ETH_P_ARP); it sees incoming frames only. */
+export class PacketSocket {
+  readonly rx: PacketRecv[] = [];
+  onRecv: ((r: PacketRecv) => void) | null = null;
+
+  constructor(
+    readonly dev: NetDevice,
+    readonly ethertype: number,
+  ) {
+    dev.net.packetSockets.add(this);
+  }
+
+  close(): void {
+    this.dev.net.packetSockets.delete(this);
+  }
+
+  send(frame: EthernetFrame): XmitResult {
+    return devQueueXmit({ frame, dev: this.dev, pktType: "outgoing", rt: null, iif: null });
+  }
+}
+
+/** packet_rcv for sockets bound to the device the frame is now on. */
+export function packetRcv(skb: SkBuff): void {
+  const net = skb.dev.net;
+  if (net.packetSockets.size === 0) return;
+  const et = ethertypeOf(skb.frame.payload);
+  for (const s of net.packetSockets) {
+    if (s.dev !== skb.dev || s.ethertype !== et) continue;
+    const r = { time: net.now, frame: skb.frame, pktType: skb.pktType };
+    s.rx.push(r);
+    s.onRecv?.(r);
+  }
+}
+

@@ -1,0 +1,98 @@
+// /proc/sys/net/ipv4 for one namespace: reading and writing by sysctl name
+// ("net.ipv4.conf.all.rp_filter" or "net/ipv4/conf/eth0.100/rp_filter"), with
+// the propagation rules of devinet_conf_proc and devinet_sysctl_forward.
+
+import { fail, ok, okVoid, type KResult } from "./errno.js";
+import type { InDevice } from "./ipv4/devinet.js";
+import type { Net } from "./net.js";
+import { isConfKey, isNeighParmKey, isNetScalarKey, type ConfKey } from "./sysctl-defaults.js";
+
+type Target =
+  | { kind: "forward" }
+  | { kind: "scalar"; key: keyof Net["scalars"] }
+  | { kind: "conf"; which: "all" | "default" | InDevice; key: ConfKey }
+  | { kind: "neigh"; which: "default" | InDevice; key: keyof InDevice["arpParms"] };
+
+function splitName(name: string): string[] {
+  // With "/" a device name may contain dots; with "." the device is everything between the fixed parts.
+  if (name.includes("/")) return name.split("/").filter(Boolean);
+  const p = name.split(".");
+  if (p.length > 5 && (p[2] === "conf" || p[2] === "neigh")) return [...p.slice(0, 3), p.slice(3, -1).join("."), p[p.length - 1]!];
+  return p;
+}
+
+function resolve(net: Net, name: string): Target | null {
+  const p = splitName(name);
+  if (p[0] !== "net" || p[1] !== "ipv4") return null;
+  if (p.length === 3) {
+    if (p[2] === "ip_forward") return { kind: "forward" };
+    return isNetScalarKey(p[2]!) ? { kind: "scalar", key: p[2] } : null;
+  }
+  if (p.length !== 5) return null;
+  const [, , section, who, key] = p as [string, string, string, string, string];
+  const inDev = who === "all" || who === "default" ? null : (net.devByName(who)?.inDev ?? null);
+  if (section === "conf" && isConfKey(key)) {
+    if (who === "all" || who === "default") return { kind: "conf", which: who, key };
+    return inDev ? { kind: "conf", which: inDev, key } : null;
+  }
+  if (section === "neigh" && isNeighParmKey(key)) {
+    if (who === "default") return { kind: "neigh", which: "default", key };
+    return inDev ? { kind: "neigh", which: inDev, key } : null;
+  }
+  return null;
+}
+
+export function sysctlRead(net: Net, name: string): KResult<number> {
+  const t = resolve(net, name);
+  if (!t) return fail("ENOENT");
+  switch (t.kind) {
+    case "forward":
+      return ok(net.confAll.forwarding);
+    case "scalar":
+      return ok(net.scalars[t.key]);
+    case "conf":
+      return ok(t.which === "all" ? net.confAll[t.key] : t.which === "default" ? net.confDflt[t.key] : t.which.conf[t.key]);
+    case "neigh":
+      return ok(t.which === "default" ? net.neighDflt[t.key] : t.which.arpParms[t.key]);
+  }
+}
+
+export function sysctlWrite(net: Net, name: string, value: number): KResult {
+  const t = resolve(net, name);
+  if (!t) return fail("ENOENT");
+  if (!Number.isInteger(value)) return fail("EINVAL");
+  switch (t.kind) {
+    case "forward":
+      inetForwardChange(net, value);
+      return okVoid;
+    case "scalar":
+      net.scalars[t.key] = value;
+      return okVoid;
+    case "conf":
+      if (t.key === "forwarding" && t.which === "all") {
+        inetForwardChange(net, value);
+      } else if (t.which === "all") {
+        net.confAll[t.key] = value;
+      } else if (t.which === "default") {
+        net.confDflt[t.key] = value;
+        // devinet_copy_dflt_conf: devices that never had this key written follow default.
+        if (t.key !== "forwarding") for (const d of net.devices.values()) if (d.inDev && !d.inDev.confSet.has(t.key)) d.inDev.conf[t.key] = value;
+      } else {
+        t.which.conf[t.key] = value;
+        t.which.confSet.add(t.key);
+      }
+      return okVoid;
+    case "neigh":
+      if (t.which === "default") net.neighDflt[t.key] = value;
+      else t.which.arpParms[t.key] = value;
+      return okVoid;
+  }
+}
+
+/** inet_forward_change: ip_forward / conf.all.forwarding rewrite every device's and default's forwarding. */
+function inetForwardChange(net: Net, on: number): void {
+  net.confAll.forwarding = on;
+  net.confAll.accept_redirects = on ? 0 : 1;
+  net.confDflt.forwarding = on;
+  for (const d of net.devices.values()) if (d.inDev) d.inDev.conf.forwarding = on;
+}
