@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { formatDiagnostic, LabError, type LabDiagnostic } from "../src/lab/errors.js";
 import { loadLabFile, parseScriptLab, parseYamlLab, readError } from "../src/lab/load.js";
 import { labSchema } from "../src/lab/schema.js";
+import { addLabKeywords, AJV_OPTIONS } from "../src/lab/validate.js";
 import { packageRoot } from "../src/paths.js";
 
 const badDir = join(packageRoot, "test", "fixtures", "bad");
@@ -221,9 +222,7 @@ test("the lab the fixtures come from is valid", () => {
 });
 
 test("the JSON Schema given to editors agrees with the checker", () => {
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  ajv.addKeyword({ keyword: "hint", schemaType: "string" });
-  const validate = ajv.compile(labSchema);
+  const validate = addLabKeywords(new Ajv({ ...AJV_OPTIONS, strict: true })).compile(labSchema);
   const example = readFileSync(join(packageRoot, "examples", "seed-ipvlan-l2.lab.yaml"), "utf8");
   for (const text of [BASE, example]) assert.ok(validate(parse(text)), JSON.stringify(validate.errors));
   const schemaLevel = ["unknown-top-key", "ipv6-not-boolean", "network-options", "host-unknown-key", "ifname-too-long", "ifname-lo", "ifname-colon", "mac-not-a-mac", "step-unknown-key", "expect-invalid", "timeout-zero", "run-list", "capture-malformed"];

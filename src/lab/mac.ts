@@ -11,7 +11,3 @@ export function stableMac(seed: string): string {
   const bytes = [0x02, h1 >>> 24, (h1 >>> 16) & 0xff, (h1 >>> 8) & 0xff, h1 & 0xff, h2 & 0xff];
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
-
-export function isMulticastMac(mac: string): boolean {
-  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
-}
