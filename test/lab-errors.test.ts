@@ -446,3 +446,19 @@ describe("ipvlab check", () => {
     assert.ok(r.stderr.startsWith(`${rel("mac-twice.lab.yaml")}:11:46: error: `), r.stderr);
   });
 });
+
+test("a capture on lo is valid in any namespace a host has", () => {
+  const text = [
+    "hosts:",
+    "  vm02:",
+    "    run: ip netns add ns01",
+    "steps:",
+    "  - on: vm02",
+    "    run: ping -c 1 127.0.0.1",
+    "    capture: [vm02:lo, vm02/ns01:lo]",
+  ].join("\n");
+  const { lab } = parseYamlLab("lo.lab.yaml", text);
+  const step = lab.steps[0]!;
+  assert.ok(step.kind !== "matrix");
+  assert.deepEqual(step.capture.map((c) => c.id), ["vm02:lo", "vm02/ns01:lo"]);
+});

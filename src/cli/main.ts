@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { runCommand } from "./run.js";
 import { recordCommand } from "./record.js";
 import { checkCommand } from "./check.js";
@@ -64,6 +64,11 @@ program
   .argument("<labs...>", "lab files (one kernel boot for all of them)")
   .addOption(engineOption())
   .option("-o, --out <dir>", "where to write the golden files", GOLDEN_DIR)
+  .option("-r, --runs <n>", "run every lab N times; answers that differ between runs are marked unstable and not held against anyone", (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 10) throw new InvalidArgumentError("a whole number from 1 to 10");
+    return n;
+  }, 3)
   .option("-q, --quiet", "no progress on stderr")
   .action(exitOnError(recordCommand));
 

@@ -1,33 +1,49 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { engineByName } from "../engines/index.js";
-import type { EngineName } from "../engines/result.js";
+import type { EngineName, LabResult } from "../engines/result.js";
 import { labSha256, type GoldenFile } from "../golden/golden.js";
+import { mergeRuns } from "../golden/merge.js";
 import { version } from "../paths.js";
 import { summaryLine } from "../report/text.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
 
-export async function recordCommand(files: string[], flags: { engine: EngineName; out: string; quiet?: boolean }): Promise<number> {
+export interface RecordFlags {
+  engine: EngineName;
+  out: string;
+  runs: number;
+  quiet?: boolean;
+}
+
+export async function recordCommand(files: string[], flags: RecordFlags): Promise<number> {
   const labs = loadLabs(files, (w) => process.stderr.write(w + "\n"));
-  const results = await engineByName(flags.engine).runMany(labs, { onProgress: progress(flags.quiet) });
+  const engine = engineByName(flags.engine);
+  const say = progress(flags.quiet);
+  const runs: LabResult[][] = [];
+  for (let n = 1; n <= flags.runs; n++) {
+    say(`run ${n} of ${flags.runs}`);
+    runs.push(await engine.runMany(labs, { onProgress: say }));
+  }
   mkdirSync(flags.out, { recursive: true });
-  results.forEach((result, i) => {
-    const labFile = relative(process.cwd(), labs[i]!.file);
+  labs.forEach((lab, i) => {
+    const result = mergeRuns(runs.map((r) => r[i]!));
+    const labFile = relative(process.cwd(), lab.file);
     const golden: GoldenFile = {
       recordedWith: {
-        command: `ipvlab record ${labFile} --engine ${flags.engine}`,
+        command: `ipvlab record ${labFile} --engine ${flags.engine} --runs ${flags.runs}`,
         ipvlab: version,
         engine: flags.engine,
         kernel: result.kernel,
         labFile,
-        labSha256: labSha256(labs[i]!.file),
+        labSha256: labSha256(lab.file),
       },
       result,
     };
     const out = join(flags.out, `${result.lab}.json`);
     writeFileSync(out, JSON.stringify(golden, null, 2) + "\n");
-    process.stderr.write(`${out}: ${summaryLine(result)}\n`);
+    const unstable = result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => c.unstable).length : s.unstable ? 1 : 0), 0);
+    process.stderr.write(`${out}: ${summaryLine(result)}${unstable ? `; ${unstable} answer(s) differed between runs, marked unstable` : ""}\n`);
   });
   return 0;
 }

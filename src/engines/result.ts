@@ -26,6 +26,8 @@ export interface CommandResult {
   captures: Record<string, string[]>;
   /** Set for the hosts' `run` scripts, which run before the lab's steps. */
   setup?: boolean;
+  /** Only in golden files: the exit code differed between recorded runs (timing on the real kernel). */
+  unstable?: boolean;
 }
 
 export interface Endpoint {
@@ -42,6 +44,8 @@ export interface MatrixCell {
   ok: boolean;
   /** Why the ping failed, in one sentence; only the simulator can say. */
   reason?: string;
+  /** Only in golden files: the answer differed between recorded runs (a race between concurrent pings). */
+  unstable?: boolean;
 }
 
 export interface MatrixResult {

@@ -123,7 +123,8 @@ function hostRefs(x: LabFacts): Ref[] {
       const ifs = own(x.hosts(), host);
       const listed = typeof ifs === "object" && ifs !== null ? own(ifs as Record<string, unknown>, "interfaces") : undefined;
       const has = typeof listed === "object" && listed !== null && Object.prototype.hasOwnProperty.call(listed, dev);
-      if (!x.f.hostsUnread.has(host) && !has && !mentionedDevices(hostScripts).has(dev)) {
+      // Every namespace has its loopback, so lo can always be captured.
+      if (dev !== "lo" && !x.f.hostsUnread.has(host) && !has && !mentionedDevices(hostScripts).has(dev)) {
         const devs = x.devicesOf(host);
         x.f.error(pos, `capture ${quote(spec)} in step ${n}: ${host} has no interface ${quote(dev)}${didYouMean(dev, devs)}; it has: ${listOf(devs)}`);
       }
