@@ -1,0 +1,57 @@
+// print_addrinfo for IPv4: the `inet` lines under a link, their -o and -br
+// forms, and the addr_info JSON objects.
+
+import { formatIpv4 } from "../../wire/ipv4-addr.js";
+import type { InIfaddr, NetDevice } from "../../kernel/index.js";
+
+const FOREVER = 4294967295;
+
+export function scopeName(scope: number): string {
+  switch (scope) {
+    case 0:
+      return "global";
+    case 200:
+      return "site";
+    case 253:
+      return "link";
+    case 254:
+      return "host";
+    case 255:
+      return "nowhere";
+    default:
+      return String(scope);
+  }
+}
+
+/** The inet line after "    " (or after "N: dev    " with -o), without its lifetime line. */
+function inetText(a: InIfaddr): string {
+  const brd = a.broadcast ? ` brd ${formatIpv4(a.broadcast)}` : "";
+  const flags = `${a.secondary ? " secondary" : ""}${a.noprefixroute ? " noprefixroute" : ""}`;
+  return `inet ${formatIpv4(a.local)}/${a.prefixlen}${brd} scope ${scopeName(a.scope)}${flags} ${a.label}`;
+}
+
+const LIFETIME = "       valid_lft forever preferred_lft forever\n";
+
+export function addrText(a: InIfaddr): string {
+  return `    ${inetText(a)}\n${LIFETIME}`;
+}
+
+export function addrOneline(dev: NetDevice, a: InIfaddr): string {
+  return `${dev.ifindex}: ${dev.name}    ${inetText(a)}\\${LIFETIME}`;
+}
+
+export function addrBrief(a: InIfaddr): string {
+  return `${formatIpv4(a.local)}/${a.prefixlen} `;
+}
+
+export function addrJson(a: InIfaddr): Record<string, unknown> {
+  const o: Record<string, unknown> = { family: "inet", local: formatIpv4(a.local), prefixlen: a.prefixlen };
+  if (a.broadcast) o.broadcast = formatIpv4(a.broadcast);
+  o.scope = scopeName(a.scope);
+  if (a.secondary) o.secondary = true;
+  if (a.noprefixroute) o.noprefixroute = true;
+  o.label = a.label;
+  o.valid_life_time = FOREVER;
+  o.preferred_life_time = FOREVER;
+  return o;
+}

@@ -1,0 +1,42 @@
+// What every `ip` subcommand shares: the namespace it acts in, iproute2's
+// output and exit conventions, and device lookup.
+
+import { STRERROR, type Errno, type Kernel, type Net, type NetDevice } from "../../kernel/index.js";
+import type { ExecResult, IpGlobals } from "../../shell/index.js";
+import type { ToolContext } from "../tool.js";
+
+export interface IpCtx {
+  readonly tool: ToolContext;
+  readonly kernel: Kernel;
+  /** The namespace `ip` runs in (after `-n NS`). */
+  readonly net: Net;
+  readonly g: IpGlobals;
+}
+
+export const done = (stdout = ""): ExecResult => ({ exitCode: 0, stdout, stderr: "" });
+export const failWith = (stderr: string, exitCode: number, stdout = ""): ExecResult => ({ exitCode, stdout, stderr });
+
+/**
+ * A refused netlink request: iproute2 prints the kernel's extack message when
+ * there is one (adding the final period), else strerror; either way it exits 2.
+ */
+export function rtnlError(r: { errno: Errno; msg?: string }, stdout = ""): ExecResult {
+  if (r.msg) return failWith(`Error: ${r.msg}${r.msg.endsWith(".") ? "" : "."}\n`, 2, stdout);
+  return failWith(`RTNETLINK answers: ${STRERROR[r.errno]}\n`, 2, stdout);
+}
+
+/** ll_name_to_index failing in a modify command (nodev()). */
+export const noDevice = (name: string): ExecResult => failWith(`Cannot find device "${name}"\n`, 1);
+
+/** The same failure in a listing command. */
+export const noDeviceShow = (name: string): ExecResult => failWith(`Device "${name}" does not exist.\n`, 1);
+
+/** invarg(): iproute2's messages here end in "\n" and invarg adds another. */
+export const invarg = (msg: string, arg: string): ExecResult => failWith(`Error: argument "${arg}" is wrong: ${msg}\n`, 255);
+
+export const notSimulated = (what: string): ExecResult =>
+  failWith(`${what} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`, 255);
+
+export function devices(net: Net): NetDevice[] {
+  return [...net.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+}

@@ -1,0 +1,139 @@
+// `ip link add/set/del`: RTM_NEWLINK / RTM_SETLINK / RTM_DELLINK, with the
+// lookups iproute2 does before sending (master, netns, dev) and the order in
+// which do_setlink applies the attributes.
+
+import {
+  devChangeNetNamespace,
+  linkAddBridge,
+  linkAddVeth,
+  linkDel,
+  linkSetAddress,
+  linkSetDown,
+  linkSetMaster,
+  linkSetMtu,
+  linkSetName,
+  linkSetUp,
+  type KResult,
+  type Net,
+  type NetDevice,
+} from "../../kernel/index.js";
+import type { ExecResult, IpCommand, LinkAttrs } from "../../shell/index.js";
+import { done, failWith, invarg, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { peernet2idAlloc } from "./netnsid.js";
+
+type ModifyCmd = Extract<IpCommand, { object: "link"; command: "add" | "set" | "replace" | "delete" }>;
+
+/** netns NAME | PID as iproute2 resolves it: an unknown name is an argument error; a pid must be a process (only init here). */
+function resolveNetns(ctx: IpCtx, ns: NonNullable<LinkAttrs["netns"]>): Net | ExecResult {
+  if ("name" in ns) return ctx.kernel.netns.get(ns.name) ?? invarg('Invalid "netns" value\n', ns.name);
+  if (ns.pid === 1) return ctx.kernel.initNet;
+  return rtnlError({ errno: "ESRCH" });
+}
+
+const isNet = (v: Net | ExecResult): v is Net => "devices" in v;
+
+function unsupportedAttr(a: LinkAttrs): string | null {
+  if (a.arp !== null) return "ip link set ... arp";
+  if (a.promisc !== null) return "ip link set ... promisc";
+  if (a.multicast !== null || a.allmulticast !== null) return "ip link set ... multicast";
+  if (a.txqueuelen !== null) return "ip link set ... txqueuelen";
+  if (a.broadcast !== null) return "ip link set ... broadcast";
+  if (a.alias !== null) return "ip link set ... alias";
+  return null;
+}
+
+export function linkModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
+  const a = cmd.attrs;
+  const unsupported = unsupportedAttr(a);
+  if (unsupported) return notSimulated(unsupported);
+  let master: NetDevice | null | undefined;
+  if (a.master !== null) {
+    master = a.master === "" ? null : ctx.net.devByName(a.master);
+    if (master === undefined) return invarg("Device does not exist\n", a.master);
+  }
+  let target: Net | undefined;
+  if (a.netns) {
+    const t = resolveNetns(ctx, a.netns);
+    if (!isNet(t)) return t;
+    target = t;
+  }
+  if (cmd.command === "add" || cmd.command === "replace") return linkAdd(ctx, cmd, master, target);
+  const dev = ctx.net.devByName(a.dev!);
+  if (!dev) return noDevice(a.dev!);
+  if (cmd.command === "delete") {
+    const r = linkDel(dev);
+    return r.ok ? done() : rtnlError(r);
+  }
+  if (cmd.type !== null) return notSimulated("ip link set ... type");
+  return linkSet(dev, a, master, target);
+}
+
+/** do_setlink's order: namespace, address, mtu, name, flags, master. */
+function linkSet(dev: NetDevice, a: LinkAttrs, master: NetDevice | null | undefined, target: Net | undefined): ExecResult {
+  const steps: (() => KResult)[] = [];
+  if (target) {
+    steps.push(() => {
+      const from = dev.net;
+      const r = devChangeNetNamespace(dev, target);
+      // The RTM_DELLINK sent in the old namespace names the new one by its id there.
+      if (r.ok && from !== target) peernet2idAlloc(from, target);
+      return r;
+    });
+  }
+  if (a.address !== null) steps.push(() => linkSetAddress(dev, a.address!));
+  if (a.mtu !== null) steps.push(() => linkSetMtu(dev, a.mtu!));
+  if (a.name !== null && a.name !== dev.name) steps.push(() => linkSetName(dev, a.name!));
+  if (a.up !== null) steps.push(() => (a.up ? linkSetUp(dev) : linkSetDown(dev)));
+  if (master !== undefined) steps.push(() => linkSetMaster(dev, master));
+  for (const s of steps) {
+    const r = s();
+    if (!r.ok) return rtnlError(r);
+  }
+  return done();
+}
+
+/** veth_newlink names an unnamed peer like the kernel's "veth%d": the first free number. */
+function freeVethName(net: Net): string {
+  for (let i = 0; ; i++) if (!net.devByName(`veth${i}`)) return `veth${i}`;
+}
+
+function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefined, target: Net | undefined): ExecResult {
+  const a = cmd.attrs;
+  const t = cmd.type!;
+  if (a.link !== null && !ctx.net.devByName(a.link)) return noDevice(a.link);
+  if (cmd.command === "replace" && ctx.net.devByName(a.name!)) return done();
+  const net = target ?? ctx.net;
+  let created: NetDevice;
+  if (t.kind === "veth") {
+    const p = t.peer;
+    let peerNet = net;
+    if (p?.netns) {
+      const r = resolveNetns(ctx, p.netns);
+      if (!isNet(r)) return r;
+      peerNet = r;
+    }
+    const o: Parameters<typeof linkAddVeth>[3] = { peerNet };
+    if (a.address) o.mac = a.address;
+    if (p?.address) o.peerMac = p.address;
+    const r = linkAddVeth(net, a.name!, p?.name ?? freeVethName(peerNet), o);
+    if (!r.ok) return rtnlError(r);
+    if (peerNet !== net) peernet2idAlloc(net, peerNet);
+    created = r.value.dev;
+    if (p?.mtu) linkSetMtu(r.value.peer, p.mtu);
+  } else if (t.kind === "bridge") {
+    const r = linkAddBridge(net, a.name!, a.address ? { mac: a.address } : {});
+    if (!r.ok) return rtnlError(r);
+    created = r.value;
+  } else {
+    return failWith("Error: Unknown device type.\n", 2);
+  }
+  const rest: (() => KResult)[] = [];
+  if (a.mtu !== null) rest.push(() => linkSetMtu(created, a.mtu!));
+  if (a.up) rest.push(() => linkSetUp(created));
+  if (master) rest.push(() => linkSetMaster(created, master));
+  for (const s of rest) {
+    const r = s();
+    if (!r.ok) return rtnlError(r);
+  }
+  return done();
+}

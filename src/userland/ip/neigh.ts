@@ -1,0 +1,91 @@
+// `ip neigh add/replace/change/del/show/flush` over the simulated arp_tbl.
+
+import { neighDelete, neighLookup, neighUpdate, type Neighbour, type NetDevice, type NudState } from "../../kernel/index.js";
+import type { ExecResult, IpCommand } from "../../shell/index.js";
+import { formatIpv4, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
+import { devices, done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { jsonOut } from "./json.js";
+
+type ModifyCmd = Extract<IpCommand, { object: "neigh"; command: "add" | "delete" | "replace" | "change" }>;
+type ListCmd = Extract<IpCommand, { object: "neigh"; command: "show" | "flush" }>;
+
+const VALID: ReadonlySet<NudState> = new Set(["permanent", "noarp", "reachable", "probe", "stale", "delay"]);
+
+export function neighModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
+  if (cmd.to.family === "inet6" || ctx.g.family === "inet6") return notSimulated("IPv6 neighbours");
+  if (cmd.proxy) return notSimulated("ip neigh ... proxy");
+  const dev = ctx.net.devByName(cmd.dev);
+  if (!dev) return noDevice(cmd.dev);
+  const key = parseIpv4(cmd.to.address)!;
+  if (cmd.command === "delete") return neighDelete(dev, key) ? done() : rtnlError({ errno: "ENOENT" });
+  const existing = neighLookup(dev, key, false);
+  if (cmd.command === "add" && existing) return rtnlError({ errno: "EEXIST" });
+  if (cmd.command === "change" && !existing) return rtnlError({ errno: "ENOENT" });
+  const state = (cmd.nud ?? "permanent") as NudState;
+  const lladdr = cmd.lladdr ? cmd.lladdr : null;
+  // __neigh_update: a valid state needs an address, given or already known.
+  if (VALID.has(state) && !lladdr && !(existing && VALID.has(existing.state))) return rtnlError({ errno: "EINVAL" });
+  const n = existing ?? neighLookup(dev, key, true)!;
+  neighUpdate(n, lladdr, state, { override: true, admin: true });
+  return done();
+}
+
+interface Entry {
+  dev: NetDevice;
+  n: Neighbour;
+}
+
+/** The entries a listing selects: by default neither NOARP nor never-resolved (NONE) ones. */
+function select(ctx: IpCtx, cmd: ListCmd): Entry[] | ExecResult {
+  let devs = devices(ctx.net);
+  if (cmd.dev !== null) {
+    const d = ctx.net.devByName(cmd.dev);
+    if (!d) return noDevice(cmd.dev);
+    devs = [d];
+  }
+  const out: Entry[] = [];
+  for (const dev of devs) {
+    for (const n of dev.neigh.values()) {
+      if (cmd.to && !cmd.to.special) {
+        const bits = cmd.to.bits ?? 32;
+        if (networkOf(n.key, bits) !== networkOf(parseIpv4(cmd.to.address)!, bits)) continue;
+      }
+      if (cmd.nud === "all") {
+        if (n.state === "none") continue;
+      } else if (cmd.nud !== null) {
+        if (n.state !== cmd.nud) continue;
+      } else if (n.state === "noarp" || n.state === "none" || (cmd.command === "flush" && n.state === "permanent")) continue;
+      out.push({ dev, n });
+    }
+  }
+  return out;
+}
+
+function entryText({ dev, n }: Entry, showDev: boolean): string {
+  let s = `${formatIpv4(n.key)} `;
+  if (showDev) s += `dev ${dev.name} `;
+  if (VALID.has(n.state) && n.ha) s += `lladdr ${n.ha} `;
+  return `${s}${n.state.toUpperCase()} \n`;
+}
+
+function entryJson({ dev, n }: Entry, showDev: boolean): Record<string, unknown> {
+  const o: Record<string, unknown> = { dst: formatIpv4(n.key) };
+  if (showDev) o.dev = dev.name;
+  if (VALID.has(n.state) && n.ha) o.lladdr = n.ha;
+  o.state = [n.state.toUpperCase()];
+  return o;
+}
+
+export function neighList(ctx: IpCtx, cmd: ListCmd): ExecResult {
+  if (ctx.g.family === "inet6" || cmd.to?.family === "inet6") return done(ctx.g.json ? "[]\n" : "");
+  if (cmd.command === "flush" && cmd.dev === null && cmd.to === null && cmd.nud === null) return failWith("Flush requires arguments.\n", 1);
+  const sel = select(ctx, cmd);
+  if (!Array.isArray(sel)) return sel;
+  if (cmd.command === "flush") {
+    for (const e of sel) neighDelete(e.dev, e.n.key);
+    return done();
+  }
+  const showDev = cmd.dev === null;
+  if (ctx.g.json) return done(sel.length ? jsonOut(sel.map((e) => entryJson(e, showDev)), ctx.g.pretty) : "[]\n");
+  return done(sel.map((e) => entryText(e, showDev)).join(""));
+}

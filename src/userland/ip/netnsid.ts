@@ -1,0 +1,48 @@
+// peernet2id_alloc: each namespace numbers the namespaces it has seen, in
+// the order it first needed to name them (a veth peer moving there, a dump
+// showing a link-netnsid), and never renumbers them.
+
+import type { Net } from "../../kernel/index.js";
+
+const ids = new WeakMap<Net, Map<Net, number>>();
+
+function table(net: Net): Map<Net, number> {
+  let t = ids.get(net);
+  if (!t) {
+    t = new Map();
+    ids.set(net, t);
+  }
+  return t;
+}
+
+/**
+ * On a real engine every lab host's NICs lead to the network's own namespace,
+ * which therefore holds id 0 of the host's initial namespace before any
+ * script runs; a host with a NIC reserves it here too.
+ */
+function firstFree(net: Net, t: Map<Net, number>): number {
+  const used = new Set(t.values());
+  let id = net === net.kernel.initNet && [...net.devices.values()].some((d) => d.kind === "ethernet") ? 1 : 0;
+  while (used.has(id)) id++;
+  return id;
+}
+
+export function peernet2idAlloc(net: Net, peer: Net): number {
+  const t = table(net);
+  let id = t.get(peer);
+  if (id === undefined) {
+    id = firstFree(net, t);
+    t.set(peer, id);
+  }
+  return id;
+}
+
+export function peernet2id(net: Net, peer: Net): number | undefined {
+  return ids.get(net)?.get(peer);
+}
+
+/** A deleted namespace's id is forgotten everywhere. */
+export function forgetNet(kernel: { nets(): Net[] }, gone: Net): void {
+  for (const n of kernel.nets()) ids.get(n)?.delete(gone);
+  ids.delete(gone);
+}
