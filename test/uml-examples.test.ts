@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { UmlEngine } from "../src/engines/uml.js";
+import type { CommandResult, LabResult, MatrixResult } from "../src/engines/result.js";
+import { labSha256, readGolden } from "../src/golden/golden.js";
+import { loadLabFile } from "../src/lab/load.js";
+import { packageRoot } from "../src/paths.js";
+
+// Every example, run on the real kernel in one UML boot, must meet all its checks
+// and give the same answers as its golden recording: exit codes and every matrix cell.
+const dir = join(packageRoot, "examples");
+const goldenDir = join(packageRoot, "test", "golden");
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".lab.yaml"))
+  .map((f) => join(dir, f));
+const labs = files.map((f) => loadLabFile(f).lab);
+
+describe("examples on the real kernel (uml)", () => {
+  let results: LabResult[] = [];
+  before(async () => {
+    results = await new UmlEngine().runMany(labs);
+  });
+
+  labs.forEach((lab, i) => {
+    test(lab.name, () => {
+      const r = results[i]!;
+      const golden = readGolden(goldenDir, lab.name);
+      assert.equal(golden.recordedWith.labSha256, labSha256(files[i]!), `${lab.name} changed since it was recorded: run npm run record -- ${files[i]}`);
+      assert.match(r.kernel, /^6\.1\./);
+      const unmet = r.steps.filter((s): s is CommandResult => s.kind !== "matrix" && !s.met);
+      assert.deepEqual(unmet.map((s) => `${s.name}: exit ${s.exitCode}\n${s.stdout}${s.stderr}`), [], "every check met");
+      assert.equal(r.steps.length, golden.result.steps.length);
+      r.steps.forEach((s, k) => {
+        const g = golden.result.steps[k]!;
+        assert.equal(s.kind, g.kind);
+        // Answers that differed between the recorded runs (races between concurrent pings) are not compared.
+        if (s.kind === "matrix") {
+          const gm = g as MatrixResult;
+          assert.deepEqual(s.endpoints, gm.endpoints, `${s.name}: endpoints`);
+          const stable = gm.cells.filter((c) => !c.unstable);
+          assert.ok(stable.length > gm.cells.length / 2, `${s.name}: most cells are stable`);
+          assert.deepEqual(
+            s.cells.filter((c) => stable.some((x) => x.from === c.from && x.to === c.to)),
+            stable,
+            `${s.name}: cells`,
+          );
+        } else if (!(g as CommandResult).unstable) {
+          assert.equal(s.exitCode, (g as CommandResult).exitCode, `${s.name}: exit code`);
+        }
+      });
+    });
+  });
+});
