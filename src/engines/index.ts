@@ -1,9 +1,10 @@
 import type { Engine } from "./engine.js";
 import { HostEngine } from "./host.js";
+import { SimEngine } from "./sim.js";
 import type { EngineName } from "./result.js";
 import { UmlEngine } from "./uml.js";
 
-export const ENGINE_NAMES = ["uml", "host"] as const;
+export const ENGINE_NAMES = ["uml", "host", "sim"] as const;
 /** Until the simulator lands, the real kernel under UML is the default. */
 export const DEFAULT_ENGINE = "uml";
 
@@ -13,6 +14,8 @@ export function engineByName(name: EngineName): Engine {
       return new UmlEngine();
     case "host":
       return new HostEngine();
+    case "sim":
+      return new SimEngine();
     default:
       throw new Error(`engine ${name} is not available yet`);
   }

@@ -1,0 +1,37 @@
+// The `sim` engine: every lab in the simulated Linux network stack, answered
+// in the same LabResult the real engines give. The only I/O is --pcap.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Lab } from "../lab/types.js";
+import { writePcap } from "../userland/pcap.js";
+import type { Tool } from "../userland/tool.js";
+import type { Engine, RunOptions } from "./engine.js";
+import type { LabResult } from "./result.js";
+import { runLabInSim } from "./sim/run.js";
+
+export class SimEngine implements Engine {
+  readonly name = "sim" as const;
+
+  /** `tools` adds or replaces simulated commands (tests). */
+  constructor(private readonly tools: Record<string, Tool> = {}) {}
+
+  async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
+    const say = opts.onProgress ?? (() => {});
+    const out: LabResult[] = [];
+    for (const [li, lab] of labs.entries()) {
+      const prefix = labs.length > 1 ? `[${li + 1}/${labs.length} ${lab.name}] ` : "";
+      say(`${prefix}building the lab: ${lab.hosts.length} hosts, ${lab.networks.length} networks`);
+      const run = await runLabInSim(lab, { tools: this.tools, onStep: (i, n, label) => say(`${prefix}step ${i + 1} of ${n}: ${label}`) });
+      if (opts.pcapDir) {
+        for (const c of run.captures) {
+          const dir = join(opts.pcapDir, lab.name);
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, `${String(c.step).padStart(2, "0")}-${c.id.replace(/[/:]/g, "_")}.pcap`), writePcap(c.frames));
+        }
+      }
+      out.push(run.result);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+// A step's captures: a tap (the packet socket tcpdump opens) on each named
+// device for exactly that step, started before its command and stopped
+// 0.3 s of virtual time after it ends, as the real driver does.
+
+import type { Kernel, NetDevice, Tap } from "../../kernel/index.js";
+import type { CaptureTarget } from "../../lab/types.js";
+import type { CapturedFrame } from "../../userland/tcpdump.js";
+
+export interface Capture {
+  target: CaptureTarget;
+  frames: CapturedFrame[];
+  /** Why tcpdump did not start, as it would say it; null when it runs. */
+  error: string | null;
+  dev: NetDevice | null;
+  tap: Tap | null;
+}
+
+export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget): Capture {
+  const c: Capture = { target, frames: [], error: null, dev: null, tap: null };
+  const kernel = kernels.get(target.host);
+  const net = kernel?.net(target.netns ?? undefined);
+  if (!kernel || !net) {
+    c.error = `Cannot open network namespace "${target.netns}": No such file or directory`;
+    return c;
+  }
+  const dev = net.devByName(target.dev);
+  if (!dev) {
+    c.error = `tcpdump: ${target.dev}: No such device exists (No such device exists)`;
+    return c;
+  }
+  if (!dev.isUp) {
+    // libpcap: binding the packet socket to a down device leaves ENETDOWN pending (PCAP_ERROR_IFACE_NOT_UP).
+    c.error = `tcpdump: ${target.dev}: That device is not up`;
+    return c;
+  }
+  c.dev = dev;
+  c.tap = (ev) => c.frames.push({ time: ev.time, frame: ev.frame });
+  dev.taps.add(c.tap);
+  return c;
+}
+
+export function stopCapture(c: Capture): void {
+  if (c.dev && c.tap) c.dev.taps.delete(c.tap);
+  c.tap = null;
+}

@@ -1,0 +1,88 @@
+// The all-pairs matrix: endpoints found as the driver's ipvlab_endpoints
+// finds them, and every pair in different namespaces pinged at once, each
+// cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace.
+
+import { RawSocket, type Kernel, type Net } from "../../kernel/index.js";
+import type { Lab } from "../../lab/types.js";
+import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
+import { quotedEcho } from "../../userland/ping.js";
+import type { Endpoint, MatrixCell, MatrixResult } from "../result.js";
+import type { StepSim } from "./world.js";
+
+export function endpointId(e: Omit<Endpoint, "id">): string {
+  return e.netns === null ? `${e.host}:${e.dev}` : `${e.host}/${e.netns}:${e.dev}`;
+}
+
+/** Every non-loopback IPv4 address: hosts in lab order, the root namespace first, then namespaces by name (C collation), devices by ifindex. */
+export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpoint[] {
+  const raw: Omit<Endpoint, "id">[] = [];
+  for (const h of lab.hosts) {
+    const k = kernels.get(h.name)!;
+    const names = [...k.netns.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const nets: Array<[string | null, Net]> = [[null, k.initNet], ...names.map((n): [string, Net] => [n, k.netns.get(n)!])];
+    for (const [ns, net] of nets) {
+      const devs = [...net.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+      for (const d of devs) {
+        if (d.name === "lo") continue;
+        for (const ifa of d.inDev?.ifaList ?? []) {
+          if (ipv4IsLoopback(ifa.local)) continue;
+          raw.push({ host: h.name, netns: ns, dev: d.name, address: formatIpv4(ifa.local) });
+        }
+      }
+    }
+  }
+  const count = new Map<string, number>();
+  for (const e of raw) count.set(endpointId(e), (count.get(endpointId(e)) ?? 0) + 1);
+  return raw.map((e) => ({ id: count.get(endpointId(e))! > 1 ? `${endpointId(e)}#${e.address}` : endpointId(e), ...e }));
+}
+
+interface Probe {
+  cell: MatrixCell;
+  sock: RawSocket | null;
+  ident: number;
+  dst: number;
+  sentAt: number;
+  replied: boolean;
+}
+
+/** Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1). */
+export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim): MatrixResult {
+  const endpoints = discoverEndpoints(lab, kernels);
+  const probes: Probe[] = [];
+  let ident = sim.rng.u32() & 0xffff;
+  for (const a of endpoints) {
+    for (const b of endpoints) {
+      if (a.host === b.host && a.netns === b.netns) continue;
+      const net = kernels.get(a.host)!.net(a.netns ?? undefined)!;
+      ident = (ident + 1) & 0xffff;
+      probes.push({ cell: { from: a.id, to: b.id, ok: false }, sock: new RawSocket(net, 1, null), ident, dst: parseIpv4(b.address)!, sentAt: 0, replied: false });
+    }
+  }
+  const start = sim.now;
+  for (const p of probes) {
+    const sock = p.sock!;
+    const src = parseIpv4(endpoints.find((e) => e.id === p.cell.from)!.address)!;
+    sock.onRecv = (r) => {
+      if (r.ip.payload.kind !== "icmp") return;
+      const icmp = r.ip.payload.icmp;
+      if (icmp.type === "echo-reply" && icmp.id === p.ident && icmp.seq === 1) {
+        if (sim.now - p.sentAt <= 1000) p.replied = true;
+      } else if (icmp.type === "dest-unreach" || icmp.type === "time-exceeded") {
+        const inner = quotedEcho(icmp.original);
+        if (inner && inner.icmpType === 8 && inner.id === p.ident && inner.dst === p.dst) p.sock?.close();
+      }
+    };
+    p.sentAt = sim.now;
+    const sent = sock.sendIcmp(p.dst, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, { saddr: src });
+    if (!sent.ok) {
+      sock.close();
+      p.sock = null;
+    }
+  }
+  sim.run({ until: start + 1000 });
+  for (const p of probes) {
+    p.sock?.close();
+    p.cell.ok = p.replied;
+  }
+  return { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) };
+}

@@ -1,0 +1,110 @@
+// One lab through the simulator, step by step as the real engines run it
+// (src/engines/real/plan.ts and results.ts): every host's `run` script as a
+// setup action, then the lab's steps in order, into the same LabResult.
+// Pure: pcap files are the caller's business (each capture's frames are kept).
+
+import type { CommandStep, Lab } from "../../lab/types.js";
+import { runScript } from "../../shell/index.js";
+import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
+import type { Tool } from "../../userland/tool.js";
+import type { CommandResult, LabResult, StepResult } from "../result.js";
+import { startCapture, stopCapture } from "./capture.js";
+import { runMatrix } from "./matrix.js";
+import { defaultTools, SimShellHost } from "./shell-host.js";
+import { buildWorld, StepKilled, type World } from "./world.js";
+
+const SETUP_TIMEOUT = 120;
+/** The driver lets frames still in flight land in the capture before stopping tcpdump. */
+const CAPTURE_LINGER_MS = 300;
+
+export interface SimLabOptions {
+  /** Replaces or adds commands (tests; the real sysctl tool once it lands). */
+  tools?: Record<string, Tool>;
+  onStep?: (index: number, total: number, label: string) => void;
+}
+
+/** The frames one capture of one step saw, for pcap files. */
+export interface StepCapture {
+  step: number;
+  id: string;
+  frames: CapturedFrame[];
+}
+
+export interface SimLabRun {
+  result: LabResult;
+  captures: StepCapture[];
+  world: World;
+}
+
+type Planned = { setup: true; host: string; run: string } | { setup: false; step: Lab["steps"][number] };
+
+function planned(lab: Lab): Planned[] {
+  return [...lab.hosts.filter((h) => h.run.trim()).map((h) => ({ setup: true as const, host: h.name, run: h.run })), ...lab.steps.map((step) => ({ setup: false as const, step }))];
+}
+
+export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<SimLabRun> {
+  const world = buildWorld(lab);
+  const tools = { ...defaultTools(), ...(opts.tools ?? {}) };
+  const plan = planned(lab);
+  const steps: StepResult[] = [];
+  const captures: StepCapture[] = [];
+  for (let idx = 0; idx < plan.length; idx++) {
+    const p = plan[idx]!;
+    opts.onStep?.(idx, plan.length, p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name);
+    if (p.setup) {
+      steps.push({ ...(await runCommand(world, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
+    } else if (p.step.kind === "matrix") {
+      steps.push(runMatrix(p.step.name, lab, world.kernels, world.sim));
+    } else {
+      steps.push(await runCommand(world, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
+    }
+  }
+  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps }, captures, world };
+}
+
+async function runCommand(world: World, tools: Record<string, Tool>, host: string, script: string, timeout: number, step: CommandStep | null, idx: number, out: StepCapture[]): Promise<CommandResult> {
+  const { sim, kernels } = world;
+  const kernel = kernels.get(host)!;
+  const caps = (step?.capture ?? []).map((c) => startCapture(kernels, c));
+  const shell = new SimShellHost(sim, kernel, kernel.initNet, tools);
+  sim.setDeadline(sim.now + timeout * 1000);
+  let exitCode: number;
+  let stdout = "";
+  let stderr = "";
+  try {
+    const r = await runScript(script, shell, { file: `/ipvlab/cmd/${idx}.sh`, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" } });
+    ({ exitCode, stdout, stderr } = r);
+    if (sim.killed) exitCode = 137;
+  } catch (e) {
+    if (!(e instanceof StepKilled)) throw e;
+    exitCode = 137;
+  } finally {
+    sim.setDeadline(Infinity);
+  }
+  if (exitCode === 137 && step) stderr += `ipvlab: killed after ${step.timeout} s (the step's timeout)\n`;
+  const captures: Record<string, string[]> = {};
+  if (caps.length > 0) {
+    sim.run({ for: CAPTURE_LINGER_MS });
+    for (const c of caps) {
+      stopCapture(c);
+      if (c.error) stderr += `ipvlab: capture on ${c.target.id} failed: ${c.error}\n`;
+      captures[c.target.id] = formatCapture(c.frames);
+      if (!c.error) out.push({ step: idx, id: c.target.id, frames: c.frames });
+    }
+  }
+  const ok = exitCode === 0;
+  const expect = step?.expect ?? null;
+  return {
+    kind: step?.kind ?? "action",
+    name: step ? step.name : `setup ${host}`,
+    host,
+    command: script,
+    exitCode,
+    stdout,
+    stderr,
+    ok,
+    expect,
+    met: expect === null ? true : ok === (expect === "ok"),
+    captures,
+  };
+}

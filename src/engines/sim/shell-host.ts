@@ -1,0 +1,117 @@
+// The shell's view of a simulated lab host: external commands are the
+// simulated tools, run in a network namespace of the host's kernel; sleep
+// runs the virtual clock; /proc/sys is the namespace's sysctls.
+
+import { sysctlRead, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import { runScript, type ExecContext, type ExecResult, type ProcSys, type ShellHost } from "../../shell/index.js";
+import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
+import { arpingTool } from "../../userland/arping.js";
+import { ipTool } from "../../userland/ip/index.js";
+import { pingTool } from "../../userland/ping.js";
+import { sysctlTool } from "../../userland/sysctl.js";
+import type { Tool } from "../../userland/tool.js";
+import { ExitSignal } from "../../shell/interp/signals.js";
+import { StepKilled, type StepSim } from "./world.js";
+
+/** /proc/sys of one namespace (net/ipv4 only: what the kernel models). */
+export function procSysOf(net: Net): ProcSys {
+  return {
+    read(path) {
+      const r = sysctlRead(net, path);
+      return r.ok ? { ok: true, content: `${r.value}\n` } : { ok: false, error: "No such file or directory" };
+    },
+    write(path, data) {
+      const text = data.trim();
+      if (!/^-?\d+$/.test(text)) {
+        return sysctlRead(net, path).ok ? { ok: false, error: "Invalid argument" } : { ok: false, error: "No such file or directory" };
+      }
+      const r = sysctlWrite(net, path, Number(text));
+      if (r.ok) return { ok: true };
+      return { ok: false, error: r.errno === "ENOENT" ? "No such file or directory" : "Invalid argument" };
+    },
+  };
+}
+
+/** The commands a lab script can run under --engine sim (the shell itself answers builtins and text tools). */
+export function defaultTools(): Record<string, Tool> {
+  return { ip: ipTool, ping: pingTool, arping: arpingTool, sysctl: sysctlTool };
+}
+
+/** `/usr/bin/ping` and `ping` are the same command. */
+function commandName(arg0: string): string {
+  const m = /^(?:\/usr)?\/s?bin\/([^/]+)$/.exec(arg0);
+  return m ? m[1]! : arg0;
+}
+
+export class SimShellHost implements ShellHost {
+  readonly procSys: ProcSys;
+
+  constructor(
+    readonly sim: StepSim,
+    readonly kernel: Kernel,
+    readonly net: Net,
+    readonly tools: Record<string, Tool>,
+  ) {
+    this.procSys = procSysOf(net);
+  }
+
+  async exec(argv: string[], ctx: ExecContext): Promise<ExecResult | null> {
+    return this.killable(() => this.execIn(argv, this.net, ctx.stdin, ctx.env));
+  }
+
+  /**
+   * Past the step's timeout the script is killed: it ends as if it had called
+   * `exit 137`, so what it printed before stays, as on a real engine.
+   */
+  private async killable<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.sim.killed) throw new ExitSignal(137);
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof StepKilled) throw new ExitSignal(137);
+      throw e;
+    }
+  }
+
+  /** Runs a command in a namespace of this host; null when there is no such command. */
+  execIn(argv: string[], net: Net, stdin: string, env: Record<string, string>): ExecResult | null | Promise<ExecResult | null> {
+    const name = commandName(argv[0] ?? "");
+    const tool = Object.hasOwn(this.tools, name) ? this.tools[name] : undefined;
+    if (!tool) return this.execOther(name, argv, net, stdin, env);
+    return tool(argv, {
+      sim: this.sim,
+      kernel: this.kernel,
+      net,
+      stdin,
+      env,
+      exec: async (argv2, net2) => {
+        const r = await this.execIn(argv2, net2, stdin, env);
+        // What `ip netns exec NS CMD` says when CMD does not exist.
+        return r ?? { exitCode: 255, stdout: "", stderr: `exec of "${argv2[0] ?? ""}" failed: No such file or directory\n` };
+      },
+    });
+  }
+
+  /** What `ip netns exec` may start besides the simulated tools: /bin/true, sleep, text tools, bash -c. */
+  private execOther(name: string, argv: string[], net: Net, stdin: string, env: Record<string, string>): ExecResult | null | Promise<ExecResult> {
+    if (name === "true" || name === "false") return { exitCode: name === "true" ? 0 : 1, stdout: "", stderr: "" };
+    if (name === "sleep") return this.runIn(net, `sleep${argv.slice(1).map((a) => ` '${a.replace(/'/g, `'\\''`)}'`).join("")}`, stdin, env);
+    if ((name === "bash" || name === "sh") && argv[1] === "-c" && argv[2] !== undefined) return this.runIn(net, argv[2], stdin, env, argv.slice(3));
+    const text = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
+    if (text) {
+      const r = text(argv.slice(1), stdin);
+      return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
+    }
+    return null;
+  }
+
+  private async runIn(net: Net, script: string, stdin: string, env: Record<string, string>, args: string[] = []): Promise<ExecResult> {
+    const host = net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools);
+    const r = await runScript(script, host, { file: args[0] ?? "bash", env, stdin, args: args.slice(1) });
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  async sleep(seconds: number): Promise<void> {
+    await this.killable(() => this.sim.run({ for: seconds * 1000 }));
+  }
+}

@@ -1,0 +1,459 @@
+// iputils ping (20221126, as Debian 12 ships it), IPv4 only, over a raw
+// ICMP socket of the simulated kernel. Output, timing and exit codes follow
+// ping/ping.c and ping/ping_common.c: the main loop's exit conditions,
+// schedule_exit's linger, acknowledge()'s pipe size, finish()'s statistics.
+
+import { STRERROR, RawSocket, routeGet, type Errno, type Sim } from "../kernel/index.js";
+import type { ExecResult } from "../shell/index.js";
+import type { IcmpRepr } from "../wire/icmp.js";
+import type { Ipv4Repr } from "../wire/ipv4.js";
+import { formatIpv4, ipv4IsMulticast, type Ipv4 } from "../wire/ipv4-addr.js";
+import type { Tool, ToolContext } from "./tool.js";
+
+/** GNU getopt with argument permutation: options may follow operands; `spec` is the optstring. */
+export function gnuGetopt(
+  prog: string,
+  argv: string[],
+  spec: string,
+): { opts: Array<[string, string]>; operands: string[] } | { error: string } {
+  const opts: Array<[string, string]> = [];
+  const operands: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith("-") || a === "-") {
+      operands.push(a);
+      continue;
+    }
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]!;
+      const at = spec.indexOf(c);
+      if (at < 0 || c === ":") return { error: `${prog}: invalid option -- '${c}'` };
+      if (spec[at + 1] === ":") {
+        const rest = a.slice(j + 1);
+        if (rest) opts.push([c, rest]);
+        else if (i + 1 < argv.length) opts.push([c, argv[++i]!]);
+        else return { error: `${prog}: option requires an argument -- '${c}'` };
+        break;
+      }
+      opts.push([c, ""]);
+    }
+  }
+  return { opts, operands };
+}
+
+/** inet_aton: dotted quad with 1 to 4 parts, each decimal, octal (0...) or hex (0x...). */
+export function inetAton(text: string): Ipv4 | null {
+  const parts = text.split(".");
+  if (parts.length < 1 || parts.length > 4) return null;
+  const nums: number[] = [];
+  for (const p of parts) {
+    let n: number;
+    if (/^0[xX][0-9a-fA-F]*$/.test(p)) n = p.length === 2 ? 0 : parseInt(p.slice(2), 16);
+    else if (/^0[0-7]*$/.test(p)) n = parseInt(p, 8);
+    else if (/^[1-9][0-9]*$/.test(p)) n = parseInt(p, 10);
+    else return null;
+    nums.push(n);
+  }
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255)) return null;
+  const max = [0xffffffff, 0xffffff, 0xffff, 0xff][nums.length]!;
+  if (last > max) return null;
+  let v = 0;
+  nums.forEach((n, i) => (v += n * 2 ** (24 - 8 * i)));
+  return (v + last) >>> 0;
+}
+
+/**
+ * Runs the virtual clock until `until` (ms) or until `stop()` holds after
+ * some event ran, whichever comes first. Returns true when stopped early.
+ */
+export function runClockUntil(sim: Sim, until: number, stop: () => boolean): boolean {
+  for (;;) {
+    if (stop()) return true;
+    const next = sim.queue.peekTime();
+    if (next === null || next > until) {
+      sim.run({ until });
+      return stop();
+    }
+    sim.run({ until: next });
+  }
+}
+
+const MAXWAIT_MS = 10_000;
+const DEFDATALEN = 56;
+
+function strerror(e: Errno): string {
+  return STRERROR[e];
+}
+
+function usage(): ExecResult {
+  return { exitCode: 2, stdout: "", stderr: "\nUsage\n  ping [options] <destination>\n\nFor more details see ping(8).\n" };
+}
+
+const UNREACH_TEXT: Record<number, string> = {
+  0: "Destination Net Unreachable",
+  1: "Destination Host Unreachable",
+  2: "Destination Protocol Unreachable",
+  3: "Destination Port Unreachable",
+  5: "Source Route Failed",
+  6: "Destination Net Unknown",
+  7: "Destination Host Unknown",
+  8: "Source Host Isolated",
+  9: "Destination Net Prohibited",
+  10: "Destination Host Prohibited",
+  11: "Destination Net Unreachable for Type of Service",
+  12: "Destination Host Unreachable for Type of Service",
+  13: "Packet filtered",
+  14: "Precedence Violation",
+  15: "Precedence Cutoff",
+};
+
+/** pr_icmph, without the trailing newline. */
+export function icmpDescription(type: number, code: number, info: number): string {
+  switch (type) {
+    case 3:
+      if (code === 4) return `Frag needed and DF set (mtu = ${info})`;
+      return UNREACH_TEXT[code] ?? `Dest Unreachable, Bad Code: ${code}`;
+    case 11:
+      return code === 0 ? "Time to live exceeded" : code === 1 ? "Frag reassembly time exceeded" : `Time exceeded, Bad Code: ${code}`;
+    case 5: {
+      const what = ["Redirect Network", "Redirect Host", "Redirect Type of Service and Network", "Redirect Type of Service and Host"][code] ?? `Redirect, Bad Code: ${code}`;
+      return `${what}(New nexthop: ${formatIpv4(info)})`;
+    }
+    default:
+      return `Bad ICMP type: ${type}`;
+  }
+}
+
+/** The echo request an ICMP error quotes: inner destination, protocol, and the echo's type, id and seq. */
+export function quotedEcho(original: Uint8Array): { dst: Ipv4; icmpType: number; id: number; seq: number } | null {
+  if (original.length < 20) return null;
+  const ihl = (original[0]! & 0xf) * 4;
+  if (original[0]! >> 4 !== 4 || ihl < 20 || original.length < ihl + 8) return null;
+  if (original[9] !== 1) return null;
+  const v = new DataView(original.buffer, original.byteOffset, original.byteLength);
+  return { dst: v.getUint32(16), icmpType: original[ihl]!, id: v.getUint16(ihl + 4), seq: v.getUint16(ihl + 6) };
+}
+
+function icmpTypeCode(i: IcmpRepr): { type: number; code: number; info: number; original: Uint8Array } | null {
+  switch (i.type) {
+    case "dest-unreach":
+      return { type: 3, code: i.code, info: i.mtu, original: i.original };
+    case "time-exceeded":
+      return { type: 11, code: i.code, info: 0, original: i.original };
+    case "redirect":
+      return { type: 5, code: i.code, info: i.gateway, original: i.original };
+    default:
+      return null;
+  }
+}
+
+/** ping's " time=..." text for a round trip in microseconds. */
+export function formatTriptime(us: number): string {
+  if (us >= 100000 - 50) return `${Math.trunc((us + 500) / 1000)}`;
+  if (us >= 10000 - 5) return `${Math.trunc((us + 50) / 1000)}.${Math.trunc(((us + 50) % 1000) / 100)}`;
+  if (us >= 1000) return `${Math.trunc((us + 5) / 1000)}.${String(Math.trunc(((us + 5) % 1000) / 10)).padStart(2, "0")}`;
+  return `0.${String(us).padStart(3, "0")}`;
+}
+
+function fmtMs(us: number): string {
+  return `${Math.trunc(us / 1000)}.${String(Math.trunc(us % 1000)).padStart(3, "0")}`;
+}
+
+/** llsqrt: integer Newton iteration, as finish() computes mdev. */
+function llsqrt(a: number): number {
+  let prev = Number.MAX_SAFE_INTEGER;
+  let x = a;
+  if (x > 0) {
+    while (x < prev) {
+      prev = x;
+      x = Math.trunc((x + Math.trunc(a / x)) / 2);
+    }
+  }
+  return x;
+}
+
+/** printf("%g") for the loss percentage. */
+function fmtG(x: number): string {
+  if (x === 0) return "0";
+  const p = Number(x.toPrecision(6));
+  return String(p);
+}
+
+interface PingOpts {
+  count: number;
+  deadline: number;
+  intervalMs: number;
+  lingerMs: number;
+  device: string | null;
+  source: Ipv4 | null;
+  broadcast: boolean;
+  quiet: boolean;
+  ttl: number | null;
+  target: string;
+}
+
+function parseArgs(argv: string[]): PingOpts | ExecResult {
+  const g = gnuGetopt("ping", argv.slice(1), "h?4bRT:6F:N:aABc:CdDe:fi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:");
+  if ("error" in g) return { ...usage(), stderr: `${g.error}\n${usage().stderr}` };
+  const o: PingOpts = { count: 0, deadline: 0, intervalMs: 1000, lingerMs: MAXWAIT_MS, device: null, source: null, broadcast: false, quiet: false, ttl: null, target: "" };
+  const strtol = (v: string, min: number, max: number): number | ExecResult => {
+    if (!/^[+-]?\d+$/.test(v.trim()) || v.trim() !== v.trimStart()) return { exitCode: 1, stdout: "", stderr: `ping: invalid argument: '${v}'\n` };
+    const n = Number(v);
+    if (n < min || n > max) return { exitCode: 1, stdout: "", stderr: `ping: invalid argument: '${v}': out of range: ${min} <= value <= ${max === Number.MAX_SAFE_INTEGER ? "9223372036854775807" : max}\n` };
+    return n;
+  };
+  for (const [c, v] of g.opts) {
+    switch (c) {
+      case "c": {
+        const n = strtol(v, 1, Number.MAX_SAFE_INTEGER);
+        if (typeof n !== "number") return n;
+        o.count = n;
+        break;
+      }
+      case "w": {
+        const n = strtol(v, 0, 2147483647);
+        if (typeof n !== "number") return n;
+        o.deadline = n;
+        break;
+      }
+      case "W": {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0 || v.trim() === "") return { exitCode: 2, stdout: "", stderr: `ping: bad linger time: ${v}\n` };
+        o.lingerMs = Math.trunc(n * 1000);
+        break;
+      }
+      case "i": {
+        const n = Number(v);
+        if (!Number.isFinite(n) || v.trim() === "" || n < 0) return { exitCode: 2, stdout: "", stderr: `ping: bad timing interval: ${v}\n` };
+        o.intervalMs = Math.trunc(n * 1000);
+        break;
+      }
+      case "I": {
+        const a = inetAton(v);
+        if (a !== null && !v.includes(":")) o.source = a;
+        else o.device = v;
+        break;
+      }
+      case "t": {
+        const n = strtol(v, 0, 255);
+        if (typeof n !== "number") return { exitCode: 2, stdout: "", stderr: `ping: invalid argument: '${v}'\n` };
+        o.ttl = n;
+        break;
+      }
+      case "b":
+        o.broadcast = true;
+        break;
+      case "q":
+        o.quiet = true;
+        break;
+      case "n":
+      case "4":
+      case "v":
+      case "D":
+      case "A":
+      case "O":
+      case "U":
+        break;
+      case "h":
+      case "?":
+        return usage();
+      default:
+        return { exitCode: 2, stdout: "", stderr: `ping: -${c} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n` };
+    }
+  }
+  if (g.operands.length === 0) return { exitCode: 1, stdout: "", stderr: "ping: usage error: Destination address required\n" };
+  o.target = g.operands[g.operands.length - 1]!;
+  return o;
+}
+
+/** The address the kernel would pick for a UDP connect() to dst (ping's probe socket). */
+function routeSource(ctx: ToolContext, dst: Ipv4, oif: number, broadcastOk: boolean): { src: Ipv4 } | { errno: Errno } {
+  const dev = oif ? ctx.net.devByIndex(oif) : undefined;
+  const r = routeGet(ctx.net, dev ? { daddr: dst, oif: dev } : { daddr: dst });
+  if (!r.ok) return { errno: r.errno };
+  if (r.value.broadcast && !broadcastOk) return { errno: "EACCES" };
+  return { src: r.value.src };
+}
+
+export const pingTool: Tool = (argv, ctx) => {
+  const parsed = parseArgs(argv);
+  if ("exitCode" in parsed) return parsed;
+  const o = parsed;
+  const sim = ctx.sim;
+  const net = ctx.net;
+  let stdout = "";
+  let stderr = "";
+  const whereto = inetAton(o.target);
+  if (whereto === null) return { exitCode: 2, stdout: "", stderr: `ping: ${o.target}: Name or service not known\n` };
+
+  let bindDev = null;
+  if (o.device !== null) {
+    bindDev = net.devByName(o.device) ?? null;
+    if (!bindDev) return { exitCode: 2, stdout: "", stderr: `ping: SO_BINDTODEVICE ${o.device}: No such device\n` };
+  }
+  let source = o.source ?? 0;
+  if (o.source === null) {
+    let p = routeSource(ctx, whereto, bindDev?.ifindex ?? 0, false);
+    if ("errno" in p && p.errno === "EACCES") {
+      if (!o.broadcast) return { exitCode: 2, stdout: "", stderr: "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n" };
+      stderr += "WARNING: pinging broadcast address\n";
+      p = routeSource(ctx, whereto, bindDev?.ifindex ?? 0, true);
+    }
+    if ("errno" in p) return { exitCode: 2, stdout, stderr: stderr + `ping: connect: ${strerror(p.errno)}\n` };
+    source = p.src;
+    if (bindDev && !(bindDev.inDev?.ifaList ?? []).some((a) => a.local === source)) {
+      stderr += `ping: Warning: source address might be selected on device other than: ${o.device}\n`;
+    }
+  } else {
+    const local = [...net.devices.values()].some((d) => (d.inDev?.ifaList ?? []).some((a) => a.local === source));
+    if (!local && !ipv4IsMulticast(source)) return { exitCode: 2, stdout, stderr: stderr + "ping: bind: Cannot assign requested address\n" };
+  }
+  const multicast = o.broadcast || ipv4IsMulticast(whereto);
+  const strict = o.source !== null;
+
+  const sock = new RawSocket(net, 1, bindDev);
+  const ident = sim.rng.u32() & 0xffff;
+  stdout += `PING ${o.target} (${formatIpv4(whereto)}) `;
+  if (o.device !== null || strict) stdout += `from ${formatIpv4(source)} ${o.device ?? ""}: `;
+  stdout += `${DEFDATALEN}(${DEFDATALEN + 8 + 20}) bytes of data.\n`;
+
+  const start = sim.now;
+  let curTime = start;
+  let ntransmitted = 0;
+  let nreceived = 0;
+  let nrepeats = 0;
+  let nerrors = 0;
+  let pipesize = -1;
+  let acked = 0;
+  let tmin = Number.MAX_SAFE_INTEGER;
+  let tmax = 0;
+  let tsum = 0;
+  let tsum2 = 0;
+  let exitAt = Infinity;
+  const deadlineAt = o.deadline ? start + o.deadline * 1000 : Infinity;
+  const sentAt = new Map<number, number>();
+  const received = new Set<number>();
+  let nextSend = start;
+
+  const acknowledge = (seq: number) => {
+    const diff = (ntransmitted - seq) & 0xffff;
+    if (diff <= 0x7fff) {
+      if (diff + 1 > pipesize) pipesize = diff + 1;
+      if (((seq - acked) << 16) >> 16 > 0 || ((ntransmitted - acked) & 0xffff) > 0x7fff) acked = seq;
+    }
+  };
+
+  const onPacket = (ip: Ipv4Repr) => {
+    if (ip.payload.kind !== "icmp") return;
+    const icmp = ip.payload.icmp;
+    if (icmp.type === "echo-reply") {
+      if (icmp.id !== ident) return;
+      const seq = icmp.seq;
+      const wrongSource = !o.broadcast && !multicast && ip.src !== whereto;
+      nreceived++;
+      acknowledge(seq);
+      const sent = sentAt.get(seq);
+      let triptime = 0;
+      if (sent !== undefined) {
+        triptime = Math.max(0, Math.round((sim.now - sent) * 1000));
+        tsum += triptime;
+        tsum2 += triptime * triptime;
+        if (triptime < tmin) tmin = triptime;
+        if (triptime > tmax) tmax = triptime;
+      }
+      let dup = false;
+      if (received.has(seq)) {
+        nrepeats++;
+        nreceived--;
+        dup = true;
+      } else received.add(seq);
+      if (o.quiet) return;
+      let line = `${8 + icmp.data.length} bytes from ${formatIpv4(ip.src)}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTriptime(triptime)} ms`;
+      if (dup && !multicast) line += " (DUP!)";
+      if (wrongSource) line += " (DIFFERENT ADDRESS!)";
+      stdout += line + "\n";
+      return;
+    }
+    const err = icmpTypeCode(icmp);
+    if (!err) return;
+    const inner = quotedEcho(err.original);
+    if (!inner || inner.icmpType !== 8 || inner.dst !== whereto || inner.id !== ident) return;
+    if (err.type === 5) {
+      // Redirects reach ping through the raw socket only (raw_err keeps them off the error queue).
+      if (!o.quiet) stdout += `From ${formatIpv4(ip.src)}: icmp_seq=${inner.seq} ${icmpDescription(err.type, err.code, err.info)}\n`;
+      return;
+    }
+    // ip_icmp_error: the error queue entry ping4_receive_error_msg reads.
+    acknowledge(inner.seq);
+    nerrors++;
+    if (!o.quiet) stdout += `From ${formatIpv4(ip.src)} icmp_seq=${inner.seq} ${icmpDescription(err.type, err.code, err.info)}\n`;
+  };
+  sock.onRecv = (r) => onPacket(r.ip);
+
+  const done = () => (o.count > 0 && nreceived + nerrors >= o.count) || (o.deadline > 0 && nerrors > 0);
+  let waitScheduled = false;
+  try {
+    for (;;) {
+      if (done()) break;
+      if (sim.now >= deadlineAt || sim.now >= exitAt) break;
+      const moreToSend = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
+      if (moreToSend && sim.now >= nextSend) {
+        const seq = (ntransmitted + 1) & 0xffff;
+        curTime = sim.now;
+        const send = sock.sendIcmp(
+          whereto,
+          { type: "echo-request", id: ident, seq, data: new Uint8Array(DEFDATALEN) },
+          { ...(strict || o.broadcast ? { saddr: source } : {}), ...(o.ttl !== null ? { ttl: o.ttl } : {}) },
+        );
+        ntransmitted++;
+        sentAt.set(seq, sim.now);
+        if (!send.ok && !o.quiet) stderr += `ping: sendmsg: ${strerror(send.errno)}\n`;
+        nextSend = sim.now + o.intervalMs;
+        if (o.count > 0 && ntransmitted >= o.count && !o.deadline && !waitScheduled) {
+          waitScheduled = true;
+          const waitUs = nreceived ? Math.max(2 * tmax, o.intervalMs * 1000) : o.lingerMs * 1000;
+          exitAt = sim.now + Math.max(waitUs / 1000, 0);
+        }
+        continue;
+      }
+      const stillSending = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
+      const wake = Math.min(stillSending ? nextSend : Infinity, exitAt, deadlineAt);
+      if (wake === Infinity) {
+        // Nothing left to wait for but replies: iputils would block forever; the step's timeout ends it.
+        runClockUntil(sim, Infinity, done);
+        break;
+      }
+      runClockUntil(sim, wake, done);
+    }
+  } finally {
+    sock.close();
+  }
+
+  stdout += `\n--- ${o.target} ping statistics ---\n`;
+  stdout += `${ntransmitted} packets transmitted, ${nreceived} received`;
+  if (nrepeats) stdout += `, +${nrepeats} duplicates`;
+  if (nerrors) stdout += `, +${nerrors} errors`;
+  if (ntransmitted) {
+    const elapsed = Math.round((curTime - start) * 1000); // us
+    stdout += `, ${fmtG(((ntransmitted - nreceived) * 100) / ntransmitted)}% packet loss, time ${Math.trunc((elapsed + 500) / 1000)}ms`;
+  }
+  stdout += "\n";
+  let comma = "";
+  if (nreceived) {
+    const total = nreceived + nrepeats;
+    const tmavg = Math.trunc(tsum / total);
+    const tmvar = Math.trunc((tsum2 - Math.trunc((tsum * tsum) / total)) / total);
+    const tmdev = llsqrt(tmvar);
+    stdout += `rtt min/avg/max/mdev = ${fmtMs(tmin)}/${fmtMs(tmavg)}/${fmtMs(tmax)}/${fmtMs(tmdev)} ms`;
+    comma = ", ";
+  }
+  if (pipesize > 1) stdout += `${comma}pipe ${pipesize}`;
+  stdout += "\n";
+  const exitCode = !nreceived || (o.deadline && nreceived < o.count) ? 1 : 0;
+  return { exitCode, stdout, stderr };
+};
