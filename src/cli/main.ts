@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { runCommand } from "./run.js";
 import { recordCommand } from "./record.js";
 import { checkCommand } from "./check.js";
+import { verifyCommand } from "./verify.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
@@ -71,5 +72,30 @@ program
   }, 3)
   .option("-q, --quiet", "no progress on stderr")
   .action(exitOnError(recordCommand));
+
+program
+  .command("verify")
+  .description("hold the simulator to the real kernel: run sim and a real engine (or read the golden files) and diff every step")
+  .argument("<labs...>", "lab files")
+  .addOption(
+    new Option("-e, --engine <engine>", "the real engine to compare with")
+      .choices(["uml", "host"])
+      .default("uml"),
+  )
+  .option("--golden", "compare with the recorded golden files instead of running a kernel")
+  .option("--golden-dir <dir>", "where the golden files are", GOLDEN_DIR)
+  .option("-q, --quiet", "no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+Outputs are normalised first: clock and round-trip times, ICMP ids, work-file paths, and
+MACs the kernel chose at random (mapped to <mac1>, <mac2>, ... in order of appearance).
+Matrix cells a golden file marks unstable are not compared. Exit 1 on any difference.
+
+Examples:
+  ipvlab verify --golden test/labs/core/*.lab.yaml
+  ipvlab verify examples/macvlan-bridge.lab.yaml --engine host`,
+  )
+  .action(exitOnError((files: string[], flags: { engine: "uml" | "host"; golden?: boolean; goldenDir: string; quiet?: boolean }) => verifyCommand(files, flags)));
 
 await program.parseAsync();
