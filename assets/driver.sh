@@ -216,10 +216,12 @@ ipvlab_lab_end() {
   local p h
   for h in "${HOST_PID[@]}" "${NET_PID[@]}"; do kill -KILL "$h" 2>/dev/null; done
   for h in "${HOST_PID[@]}" "${NET_PID[@]}"; do wait "$h" 2>/dev/null; done
+  # Read with builtins only: a fork per process would cost seconds under UML.
+  local kv
   for p in /proc/[0-9]*; do
-    if { tr '\0' '\n' < "$p/environ"; } 2>/dev/null | grep -qx "IPVLAB_LAB=$LAB_TAG"; then
-      kill -KILL "${p#/proc/}" 2>/dev/null
-    fi
+    { while IFS= read -r -d '' kv; do
+        if [[ $kv == "IPVLAB_LAB=$LAB_TAG" ]]; then kill -KILL "${p#/proc/}"; break; fi
+      done < "$p/environ"; } 2>/dev/null
   done
   wait 2>/dev/null
   : > "$LAB_OUT/done"

@@ -87,6 +87,8 @@ export function progressReporter(labs: Lab[], say: (line: string) => void): (eve
       const p = steps[idx]!;
       const label = p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name;
       say(`${prefix()}step ${idx + 1} of ${steps.length}: ${label}`);
+    } else if (event === "lab-done") {
+      say(`${prefix()}all ${plannedSteps(labs[lab]!).length} steps done`);
     } else if (event === "boot") {
       say(`kernel ${arg} booted`);
     }
