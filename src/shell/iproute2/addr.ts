@@ -1,4 +1,5 @@
 import type { IpCommand } from "./ast.js";
+import { dispatchModifyList } from "./dispatch.js";
 import { Args, duparg, duparg2, fail1, fail255, invarg, matches } from "./errors.js";
 import { getAddr, getPrefix, type Family, type InetPrefix } from "./inet.js";
 
@@ -74,16 +75,5 @@ function list(a: Args, command: "show" | "flush", family: Family): IpCommand {
 }
 
 export function parseAddr(argv: string[], family: Family): IpCommand {
-  const a = new Args(argv);
-  a.i = 1;
-  const sub = argv[0];
-  if (sub === undefined) return list(new Args([]), "show", family);
-  if (matches(sub, "add")) return modify(a, "add", family);
-  if (matches(sub, "change") || sub === "chg") return modify(a, "change", family);
-  if (matches(sub, "replace")) return modify(a, "replace", family);
-  if (matches(sub, "delete")) return modify(a, "delete", family);
-  if (matches(sub, "list") || matches(sub, "show") || matches(sub, "lst")) return list(a, "show", family);
-  if (matches(sub, "flush")) return list(a, "flush", family);
-  if (matches(sub, "help")) return { object: "help", args: argv };
-  throw fail255(`Command "${sub}" is unknown, try "ip address help".\n`);
+  return dispatchModifyList(argv, family, modify, list, "address");
 }

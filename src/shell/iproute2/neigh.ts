@@ -1,4 +1,5 @@
 import type { IpCommand } from "./ast.js";
+import { dispatchModifyList } from "./dispatch.js";
 import { Args, duparg, duparg2, fail1, fail255, matches } from "./errors.js";
 import { getPrefix, llAddr, type Family, type InetPrefix } from "./inet.js";
 
@@ -59,16 +60,5 @@ function list(a: Args, command: "show" | "flush", family: Family): IpCommand {
 }
 
 export function parseNeigh(argv: string[], family: Family): IpCommand {
-  const sub = argv[0];
-  const a = new Args(argv);
-  a.i = 1;
-  if (sub === undefined) return list(new Args([]), "show", family);
-  if (matches(sub, "add")) return modify(a, "add", family);
-  if (matches(sub, "change") || sub === "chg") return modify(a, "change", family);
-  if (matches(sub, "replace")) return modify(a, "replace", family);
-  if (matches(sub, "delete")) return modify(a, "delete", family);
-  if (matches(sub, "list") || matches(sub, "show") || matches(sub, "lst")) return list(a, "show", family);
-  if (matches(sub, "flush")) return list(a, "flush", family);
-  if (matches(sub, "help")) return { object: "help", args: argv };
-  throw fail255(`Command "${sub}" is unknown, try "ip neigh help".\n`);
+  return dispatchModifyList(argv, family, modify, list, "neigh");
 }
