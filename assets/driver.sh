@@ -89,7 +89,8 @@ ipvlab_net() {
   ipvlab_holder "$LAB_OUT/.net-$name" 1
   NET_PID[$name]=$REPLY
   # A network is a plain bridge: learns, floods, never sends a frame back out its ingress port.
-  nsenter -t "$REPLY" -n -- ip link add br0 up type bridge || { ipvlab_say fatal "cannot create network $name"; exit 3; }
+  # mcast_snooping 0: a snooping bridge sends IGMP reports of its own onto the lab's wire.
+  nsenter -t "$REPLY" -n -- ip link add br0 up type bridge mcast_snooping 0 || { ipvlab_say fatal "cannot create network $name"; exit 3; }
 }
 
 ipvlab_host() {
