@@ -360,7 +360,6 @@ describe("sim engine: golden labs it can run", () => {
     "neigh-states": "lo's hidden NOARP entry is 0.0.0.0 on Linux; unicast re-probes carry a zero target MAC",
     "route-get": "ip route get ... iif is not simulated yet",
     "sysctl-defaults": "conf.<dev>.arp_ignore of a device moved into a new namespace: 0 on Linux, 1 in sim",
-    "veth-pair-netns": "a veth whose peer is down shows state DOWN on Linux, LOWERLAYERDOWN in sim",
   };
 
   for (const file of goldens) {

@@ -27,7 +27,10 @@ export function operstate(dev: NetDevice): string {
   if (!dev.isUp) return "DOWN";
   if (NO_CARRIER_MGMT.has(dev.kind)) return "UNKNOWN";
   if (dev.carrier) return "UP";
-  return iflinkOf(dev) ? "LOWERLAYERDOWN" : "DOWN";
+  // link_watch.c default_operstate (6.1) compares ifindex numbers only, even
+  // across namespaces: a veth whose peer has the same ifindex shows DOWN.
+  const iflink = iflinkOf(dev)?.ifindex ?? dev.ifindex;
+  return iflink !== dev.ifindex ? "LOWERLAYERDOWN" : "DOWN";
 }
 
 /**
