@@ -56,20 +56,28 @@ ipvlab_in_host() {
 }
 
 # Writes kernel defaults for what changes outcomes, so a lab host starts like a
-# freshly booted machine whatever the distribution around it set.
+# freshly booted machine whatever the distribution around it set. Only values
+# that differ are written: a write to conf/default marks the knob as set by hand
+# (cnf->state), and devices born later copy that mark, which stops later writes
+# to conf/default from reaching them as they would on a fresh machine.
+ipvlab_set() {
+  local v
+  read -r v < "$1" && [ "$v" = "$2" ] || echo "$2" > "$1"
+}
 ipvlab_defaults() {
-  local c=/proc/sys/net/ipv4/conf k
-  echo 0 > /proc/sys/net/ipv4/ip_forward
+  local c=/proc/sys/net/ipv4/conf k knob
+  ipvlab_set /proc/sys/net/ipv4/ip_forward 0
   for k in all default; do
-    echo 0 > $c/$k/rp_filter; echo 0 > $c/$k/arp_ignore; echo 0 > $c/$k/arp_announce
-    echo 0 > $c/$k/arp_filter; echo 0 > $c/$k/accept_local; echo 0 > $c/$k/proxy_arp
+    for knob in rp_filter arp_ignore arp_announce arp_filter accept_local proxy_arp; do
+      ipvlab_set $c/$k/$knob 0
+    done
   done
   if [ -d /proc/sys/net/ipv6/conf ]; then
-    echo "$1" > /proc/sys/net/ipv6/conf/all/disable_ipv6
-    echo "$1" > /proc/sys/net/ipv6/conf/default/disable_ipv6
+    ipvlab_set /proc/sys/net/ipv6/conf/all/disable_ipv6 "$1"
+    ipvlab_set /proc/sys/net/ipv6/conf/default/disable_ipv6 "$1"
   fi
 }
-export -f ipvlab_defaults
+export -f ipvlab_set ipvlab_defaults
 
 ipvlab_lab_begin() {
   LAB_OUT=$1 LAB_TAG=$2 IPV6_OFF=$3
@@ -79,7 +87,7 @@ ipvlab_lab_begin() {
   # With net.core.devconf_inherit_init_net=1 (set under UML) namespaces made by
   # `ip netns add` inside a lab host copy these; on the host engine this is the
   # sandbox's own namespace and changes nothing outside it.
-  [ -d /proc/sys/net/ipv6/conf ] && echo "$IPV6_OFF" > /proc/sys/net/ipv6/conf/default/disable_ipv6
+  [ -d /proc/sys/net/ipv6/conf ] && ipvlab_set /proc/sys/net/ipv6/conf/default/disable_ipv6 "$IPV6_OFF"
   ipvlab_say lab "$LAB_TAG"
 }
 
