@@ -356,7 +356,7 @@ describe("sim engine: golden labs it can run", () => {
     "addr-prefix-routes": "lab NICs: the real engines' eth0 is a veth (eth0@if3 ... link-netnsid 0), sim's a plain NIC",
     "two-hosts-one-network": "lab NICs: eth0@if3 ... link-netnsid 0 on the real engines",
     "link-down-up": "lab NICs: eth0@if3 ... link-netnsid 0, and qdisc noqueue kept after down",
-    "bridge-in-host": "the simulated bridge floods to ports in insertion order; Linux adds each new port at the head of its list",
+    "bridge-in-host": "no bridge command (bridge fdb show) in sim yet",
     "neigh-states": "lo's hidden NOARP entry is 0.0.0.0 on Linux; unicast re-probes carry a zero target MAC",
     "route-get": "ip route get ... iif is not simulated yet",
     "sysctl-defaults": "conf.<dev>.arp_ignore of a device moved into a new namespace: 0 on Linux, 1 in sim",

@@ -2,7 +2,7 @@
 // device for exactly that step, started before its command and stopped
 // 0.3 s of virtual time after it ends, as the real driver does.
 
-import type { Kernel, NetDevice, Tap } from "../../kernel/index.js";
+import { BridgeDevice, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
 import type { CaptureTarget } from "../../lab/types.js";
 import type { CapturedFrame } from "../../userland/tcpdump.js";
 
@@ -36,10 +36,24 @@ export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget
   c.dev = dev;
   c.tap = (ev) => c.frames.push({ time: ev.time, frame: ev.frame });
   dev.taps.add(c.tap);
+  setPromiscuity(dev, 1);
   return c;
 }
 
 export function stopCapture(c: Capture): void {
-  if (c.dev && c.tap) c.dev.taps.delete(c.tap);
+  if (c.dev && c.tap) {
+    c.dev.taps.delete(c.tap);
+    setPromiscuity(c.dev, -1);
+  }
   c.tap = null;
+}
+
+// tcpdump (without -p) puts the device into promiscuous mode, as
+// dev_set_promiscuity counts it; on a bridge that makes br_handle_frame_finish
+// pass a copy of every forwarded frame up to the bridge device, where the capture sees it.
+const promiscuity = new WeakMap<NetDevice, number>();
+function setPromiscuity(dev: NetDevice, inc: number): void {
+  const n = (promiscuity.get(dev) ?? 0) + inc;
+  promiscuity.set(dev, n);
+  if (dev instanceof BridgeDevice) dev.promisc = n > 0;
 }
