@@ -38,6 +38,17 @@ export interface Endpoint {
   address: string;
 }
 
+/**
+ * Names endpoints as DESIGN.md does, `host:dev` or `host/ns:dev`; a device
+ * with several addresses has one endpoint per address, `...#address`.
+ */
+export function nameEndpoints(raw: Omit<Endpoint, "id">[]): Endpoint[] {
+  const base = (e: Omit<Endpoint, "id">) => (e.netns === null ? `${e.host}:${e.dev}` : `${e.host}/${e.netns}:${e.dev}`);
+  const count = new Map<string, number>();
+  for (const e of raw) count.set(base(e), (count.get(base(e)) ?? 0) + 1);
+  return raw.map((e) => ({ id: count.get(base(e))! > 1 ? `${base(e)}#${e.address}` : base(e), ...e }));
+}
+
 export interface MatrixCell {
   from: string;
   to: string;

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../../lab/types.js";
-import type { CommandResult, Endpoint, EngineName, LabResult, MatrixResult } from "../result.js";
+import { nameEndpoints, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
 import { plannedSteps, type PlannedStep } from "./plan.js";
 
 function read(file: string): string {
@@ -59,19 +59,12 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, pcapDi
   return p.setup ? { ...base, setup: true } : base;
 }
 
-export function endpointId(e: Omit<Endpoint, "id">): string {
-  return e.netns === null ? `${e.host}:${e.dev}` : `${e.host}/${e.netns}:${e.dev}`;
-}
-
 function collectMatrix(name: string, d: string): MatrixResult {
   const raw = lines(read(join(d, "endpoints"))).map((l) => {
     const [host, ns, dev, address] = l.split(" ") as [string, string, string, string];
     return { host, netns: ns === "-" ? null : ns, dev, address };
   });
-  const count = new Map<string, number>();
-  for (const e of raw) count.set(endpointId(e), (count.get(endpointId(e)) ?? 0) + 1);
-  // A device with several addresses has one endpoint per address.
-  const endpoints: Endpoint[] = raw.map((e) => ({ id: count.get(endpointId(e))! > 1 ? `${endpointId(e)}#${e.address}` : endpointId(e), ...e }));
+  const endpoints = nameEndpoints(raw);
   const cellFiles = new Set(existsSync(d) ? readdirSync(d).filter((f) => f.startsWith("cell.")) : []);
   const cells = [];
   for (let i = 0; i < endpoints.length; i++) {

@@ -6,12 +6,8 @@ import { RawSocket, type Kernel, type Net } from "../../kernel/index.js";
 import type { Lab } from "../../lab/types.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
-import type { Endpoint, MatrixCell, MatrixResult } from "../result.js";
+import { nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
 import type { StepSim } from "./world.js";
-
-export function endpointId(e: Omit<Endpoint, "id">): string {
-  return e.netns === null ? `${e.host}:${e.dev}` : `${e.host}/${e.netns}:${e.dev}`;
-}
 
 /** Every non-loopback IPv4 address: hosts in lab order, the root namespace first, then namespaces by name (C collation), devices by ifindex. */
 export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpoint[] {
@@ -31,9 +27,7 @@ export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpo
       }
     }
   }
-  const count = new Map<string, number>();
-  for (const e of raw) count.set(endpointId(e), (count.get(endpointId(e)) ?? 0) + 1);
-  return raw.map((e) => ({ id: count.get(endpointId(e))! > 1 ? `${endpointId(e)}#${e.address}` : endpointId(e), ...e }));
+  return nameEndpoints(raw);
 }
 
 interface Probe {
