@@ -353,9 +353,6 @@ describe("sim engine: golden labs it can run", () => {
   const UNMODELLED = /\b(ipvlan|macvlan|ipvtap|macvtap)\b|\/sys\/class\/net|\/proc\/net\//;
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {
-    "addr-prefix-routes": "lab NICs: the real engines' eth0 is a veth (eth0@if3 ... link-netnsid 0), sim's a plain NIC",
-    "two-hosts-one-network": "lab NICs: eth0@if3 ... link-netnsid 0 on the real engines",
-    "link-down-up": "lab NICs: eth0@if3 ... link-netnsid 0, and qdisc noqueue kept after down",
     "bridge-in-host": "no bridge command (bridge fdb show) in sim yet",
     "neigh-states": "lo's hidden NOARP entry is 0.0.0.0 on Linux; unicast re-probes carry a zero target MAC",
     "route-get": "ip route get ... iif is not simulated yet",

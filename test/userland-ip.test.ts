@@ -2,13 +2,15 @@
 // tools printed on Linux 6.1.176 under `--engine uml` (probe labs run with
 // `ipvlab run … --engine uml --json`: host h1 with eth0 02:00:00:00:01:01
 // and h2 with eth0 02:00:00:00:02:02 10.0.0.2/24 on one network), unless a
-// test names a golden file instead. On the real engines a lab NIC is a veth
-// (`eth0@if3 … link-netnsid 0`); the simulator's NIC is a plain device, so
-// expectations involving eth0 itself drop that decoration.
+// test names a golden file instead. The lab is built as every engine builds
+// it: h1's eth0 is a veth whose peer is port0 of the network's bridge, so it
+// shows as `eth0@if3 … link-netnsid 0`.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Sim, addrAdd, linkAddEthernet, linkSetUp, pingOnce, type Kernel, type Net } from "../src/kernel/index.js";
+import { buildWorld } from "../src/engines/sim/world.js";
+import { addrAdd, linkSetUp, pingOnce, type Kernel, type Net, type Sim } from "../src/kernel/index.js";
+import { parseYamlLab } from "../src/lab/parse.js";
 import type { ExecResult } from "../src/shell/index.js";
 import { ipTool } from "../src/userland/ip/index.js";
 import { sysctlTool } from "../src/userland/sysctl.js";
@@ -21,18 +23,18 @@ interface Lab {
   sh(line: string): ExecResult;
 }
 
+const PROBE_LAB = `
+name: probe
+networks: { n1: {} }
+hosts:
+  h1: { interfaces: { eth0: { network: n1, mac: "02:00:00:00:01:01" } } }
+  h2: { interfaces: { eth0: { network: n1, mac: "02:00:00:00:02:02" } } }
+`;
+
 function lab(): Lab {
-  const sim = new Sim({ seed: 7 });
-  const sw = sim.addSwitch("n1");
-  const h1 = sim.addKernel("h1");
-  const h2 = sim.addKernel("h2");
-  for (const [k, mac] of [[h1, "02:00:00:00:01:01"], [h2, "02:00:00:00:02:02"]] as const) {
-    const r = linkAddEthernet(k.initNet, "eth0", { mac });
-    assert.ok(r.ok);
-    sw.attach(r.value);
-    linkSetUp(k.initNet.loopback);
-  }
-  const e2 = h2.initNet.devByName("eth0")!;
+  const { sim, kernels } = buildWorld(parseYamlLab("probe.lab.yaml", PROBE_LAB).lab);
+  const h1 = kernels.get("h1")!;
+  const e2 = kernels.get("h2")!.initNet.devByName("eth0")!;
   assert.ok(addrAdd(e2, { local: 0x0a000002, prefixlen: 24 }).ok);
   linkSetUp(e2);
   const exec = (argv: string[], net: Net): ExecResult => {
@@ -85,7 +87,7 @@ test("ip link show: veth peers named @peer with M-DOWN, bridge ports with master
     "    link/ether 02:00:00:00:0a:00 brd ff:ff:ff:ff:ff:ff\n");
   out(l, "ip -br link",
     "lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n" +
-    "eth0             UP             02:00:00:00:01:01 <BROADCAST,MULTICAST,UP,LOWER_UP> \n" +
+    "eth0@if3         UP             02:00:00:00:01:01 <BROADCAST,MULTICAST,UP,LOWER_UP> \n" +
     "veth1@veth0      DOWN           02:00:00:00:0a:01 <BROADCAST,MULTICAST> \n" +
     "veth0@veth1      LOWERLAYERDOWN 02:00:00:00:0a:00 <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN> \n" +
     "br0              DOWN           02:00:00:00:0a:00 <NO-CARRIER,BROADCAST,MULTICAST,UP> \n");
@@ -159,15 +161,15 @@ test("ip addr: plain, -4, -br, -o, -j, secondaries, brd and labels", () => {
     "    inet 10.0.0.5/24 scope global secondary eth0\n       valid_lft forever preferred_lft forever\n" +
     "    inet 10.0.0.6/24 brd 10.0.0.255 scope global secondary eth0\n       valid_lft forever preferred_lft forever\n";
   out(l, "ip addr show dev eth0",
-    "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n" +
-    "    link/ether 02:00:00:00:01:01 brd ff:ff:ff:ff:ff:ff\n" + inet);
+    "2: eth0@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n" +
+    "    link/ether 02:00:00:00:01:01 brd ff:ff:ff:ff:ff:ff link-netnsid 0\n" + inet);
   out(l, "ip -4 addr",
     "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n" +
     "    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n" +
-    "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n" + inet);
+    "2: eth0@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000 link-netnsid 0\n" + inet);
   out(l, "ip -br addr",
     "lo               UNKNOWN        127.0.0.1/8 \n" +
-    "eth0             UP             10.0.0.1/24 10.8.0.1/16 10.0.0.5/24 10.0.0.6/24 \n");
+    "eth0@if3         UP             10.0.0.1/24 10.8.0.1/16 10.0.0.5/24 10.0.0.6/24 \n");
   out(l, "ip -o -4 addr",
     "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n" +
     "2: eth0    inet 10.0.0.1/24 scope global eth0\\       valid_lft forever preferred_lft forever\n" +
@@ -187,7 +189,7 @@ test("ip addr: plain, -4, -br, -o, -j, secondaries, brd and labels", () => {
     "         This special behaviour is likely to disappear in further releases,\n" +
     "         fix your scripts!\n");
   err(l, "ip addr del 10.0.0.99/24 dev eth0", "RTNETLINK answers: Cannot assign requested address\n", 2);
-  out(l, "ip -br -4 addr show dev eth0", "eth0             UP             10.8.0.1/16 \n");
+  out(l, "ip -br -4 addr show dev eth0", "eth0@if3         UP             10.8.0.1/16 \n");
   out(l, "ip route", "10.8.0.0/16 dev eth0 proto kernel scope link src 10.8.0.1 \n");
   ok(l, "ip addr flush dev eth0");
   out(l, "ip -4 addr show dev eth0", "");

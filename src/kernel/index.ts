@@ -10,7 +10,7 @@ export * from "./devices/net-device.js";
 export { LoopbackDevice } from "./devices/loopback.js";
 export { VethDevice } from "./devices/veth.js";
 export { EthernetDevice } from "./devices/ethernet.js";
-export { BridgeDevice, BridgePort } from "./devices/bridge/bridge.js";
+export { BridgeDevice, BridgePort, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
 export * from "./rtnl-link.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";

@@ -62,6 +62,9 @@ export function linkAddVeth(net: Net, name: string, peerName: string, o: { peerN
   if (peerNet === net && name === peerName) return fail("EEXIST");
   const peer = new VethDevice(peerName, o.peerMac ?? randomEtherAddr(net), peerNet);
   const dev = new VethDevice(name, o.mac ?? randomEtherAddr(net), net);
+  // rtnl_create_link: an address given on the command line is NET_ADDR_SET.
+  if (o.peerMac) peer.addrAssignType = "set";
+  if (o.mac) dev.addrAssignType = "set";
   vethPair(dev, peer);
   registerNetdevice(peerNet, peer);
   registerNetdevice(net, dev);
@@ -151,6 +154,7 @@ export function devChangeNetNamespace(dev: NetDevice, target: Net, newName?: str
   devClose(dev);
   callNetdevNotifiers(dev, "unregister");
   inetdevDestroy(dev);
+  dev.qdisc = "noop"; // dev_shutdown
   old.devices.delete(dev.ifindex);
   for (const s of [...old.packetSockets]) if (s.dev === dev) s.close();
   if (old.tracing) old.trace(dev, "__dev_change_net_namespace", `moved to netns ${target.name || "(init)"}`, "closed; addresses, routes, neighbours and sysctls flushed");

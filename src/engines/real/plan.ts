@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stableMac } from "../../lab/mac.js";
+import { labPorts } from "../lab-ports.js";
 import type { CommandStep, Lab, LabStep } from "../../lab/types.js";
 import { assetPath } from "../../paths.js";
 
@@ -37,12 +37,8 @@ export function writePlan(work: string, labs: Lab[]): string {
     lines.push(`ipvlab_lab_begin ${q(dir)} ${q(`${process.pid}-${li}`)} ${lab.ipv6 ? 0 : 1}`);
     for (const n of lab.networks) lines.push(`ipvlab_net ${q(n.name)}`);
     for (const h of lab.hosts) lines.push(`ipvlab_host ${q(h.name)}`);
-    let port = 0;
-    for (const h of lab.hosts) {
-      for (const i of h.interfaces) {
-        const portMac = stableMac(`${lab.name}/${h.name}/${i.name}/port`);
-        lines.push(`ipvlab_iface ${[h.name, i.name, i.network, i.mac, `port${port++}`, portMac].map(q).join(" ")}`);
-      }
+    for (const p of labPorts(lab)) {
+      lines.push(`ipvlab_iface ${[p.host.name, p.iface.name, p.iface.network, p.iface.mac, p.port, p.portMac].map(q).join(" ")}`);
     }
     plannedSteps(lab).forEach((p, idx) => {
       if (p.setup) {

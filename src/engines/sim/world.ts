@@ -1,8 +1,13 @@
-// A lab built in the simulated kernel as the real driver builds it
-// (assets/driver.sh): one kernel per host with loopback up and its lab NICs
-// (down, with the lab's MACs) plugged into one switch per network.
+// A lab built in the simulated kernel exactly as the real driver builds it
+// (assets/driver.sh): one kernel per host with loopback up; per network a
+// namespace of its own (not a lab host) holding a bridge br0 (up, multicast
+// snooping off); per lab interface a veth created in that namespace, its
+// bridge end a port of br0 and its other end in the host, named and addressed
+// as the lab says and left down.
 
-import { linkAddEthernet, linkSetUp, Sim, type EthernetDevice, type Kernel, type RunReport } from "../../kernel/index.js";
+import { brAddIf, Kernel, linkAddBridge, linkAddVeth, linkSetUp, Sim, type RunReport } from "../../kernel/index.js";
+import { peernet2idAlloc } from "../../userland/ip/netnsid.js";
+import { labPorts } from "../lab-ports.js";
 import type { Lab } from "../../lab/types.js";
 
 /** A step ran past its timeout: the real engines kill it (exit 137). */
@@ -58,7 +63,6 @@ export function labSeed(name: string): number {
 
 export function buildWorld(lab: Lab): World {
   const sim = new StepSim({ seed: labSeed(lab.name) });
-  for (const n of lab.networks) sim.addSwitch(n.name);
   const kernels = new Map<string, Kernel>();
   for (const h of lab.hosts) {
     const k = sim.addKernel(h.name);
@@ -66,18 +70,27 @@ export function buildWorld(lab: Lab): World {
     // A booted machine: lo up (the holder runs `ip link set lo up`).
     linkSetUp(k.initNet.loopback);
   }
-  const nics: Array<{ network: string; dev: EthernetDevice }> = [];
-  for (const h of lab.hosts) {
-    const k = kernels.get(h.name)!;
-    for (const i of h.interfaces) {
-      const dev = linkAddEthernet(k.initNet, i.name, { mac: i.mac });
-      if (!dev.ok) throw new Error(`cannot create ${h.name}:${i.name}: ${dev.errno}`);
-      nics.push({ network: i.network, dev: dev.value });
-    }
+  const bridges = new Map(lab.networks.map((n) => [n.name, networkBridge(sim, n.name)]));
+  for (const p of labPorts(lab)) {
+    const br = bridges.get(p.iface.network)!;
+    const host = kernels.get(p.host.name)!.initNet;
+    const r = linkAddVeth(br.net, p.port, p.iface.name, { mac: p.portMac, peerNet: host, peerMac: p.iface.mac });
+    if (!r.ok) throw new Error(`cannot create ${p.host.name}:${p.iface.name}: ${r.errno}`);
+    // The RTM_NEWLINK of each end names the other's namespace by an id there.
+    peernet2idAlloc(host, br.net);
+    peernet2idAlloc(br.net, host);
+    brAddIf(br, r.value.dev);
+    linkSetUp(r.value.dev);
   }
-  // The real network is a Linux bridge, whose br_add_if puts each new port at
-  // the head of port_list (list_add_rcu): it floods to the newest port first.
-  // The switch floods in attach order, so ports are attached newest first.
-  for (const { network, dev } of nics.reverse()) sim.switches.get(network)!.attach(dev);
   return { sim, kernels };
+}
+
+/** A network's namespace: lo and br0 up. Its kernel is not a lab host, so no step can reach it. */
+function networkBridge(sim: Sim, name: string) {
+  const net = new Kernel(sim, `network ${name}`).initNet;
+  linkSetUp(net.loopback);
+  const br = linkAddBridge(net, "br0");
+  if (!br.ok) throw new Error(`cannot create network ${name}: ${br.errno}`);
+  linkSetUp(br.value);
+  return br.value;
 }

@@ -18,6 +18,8 @@ import type { ConfKey } from "../sysctl-defaults.js";
 export function devOpen(dev: NetDevice): void {
   if (dev.isUp) return;
   dev.flags |= IFF_UP;
+  // Every simulated device is IFF_NO_QUEUE (virtual), so dev_activate gives it noqueue.
+  dev.qdisc = "noqueue";
   dev.ndoOpen();
   const inDev = dev.inDev;
   if (inDev && dev.flags & IFF_LOOPBACK) {
@@ -53,7 +55,10 @@ export function netifCarrier(dev: NetDevice, on: boolean): void {
 /** The NETDEV_UNREGISTER work for IPv4 (used by netns moves and deletion). */
 export function inetdevDestroy(dev: NetDevice): void {
   const inDev = dev.inDev;
-  if (inDev) inetDelAll(inDev);
+  if (inDev) {
+    inDev.dead = true;
+    inetDelAll(inDev);
+  }
   fibDisableIp(dev, true);
   neighIfdown(dev);
   dev.inDev = null;

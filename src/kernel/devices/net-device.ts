@@ -60,6 +60,8 @@ export abstract class NetDevice {
   carrier = false;
   mtu = 1500;
   addrAssignType: AddrAssignType = "random";
+  /** dev->qdisc: noop until the first open attaches the default (dev_activate), back to noop when a netns move shuts it down. */
+  qdisc: "noop" | "noqueue" = "noop";
   rxHandler: RxHandler | null = null;
   /** netdev_master_upper_dev (the bridge a port belongs to). */
   master: NetDevice | null = null;

@@ -24,6 +24,8 @@ export interface InIfaddr {
 
 export class InDevice {
   readonly ifaList: InIfaddr[] = [];
+  /** in_dev->dead: the device is going away, so deleting its addresses keeps no route for another. */
+  dead = false;
   readonly conf: DevConf;
   /** Keys written for this device: a later write to conf/default no longer reaches them (devinet_copy_dflt_conf). */
   readonly confSet = new Set<ConfKey>();

@@ -6,7 +6,7 @@
 import { broadcastOf, ipv4IsZeronet, networkOf, type Ipv4 } from "../../wire/ipv4-addr.js";
 import { IFF_LOOPBACK, type NetDevice } from "../devices/net-device.js";
 import type { Net } from "../net.js";
-import { IN_DEV_ACCEPT_LOCAL, IN_DEV_RPFILTER, IN_DEV_TX_REDIRECTS, inetIfaByprefix, ipDevFind, type InDevice, type InIfaddr } from "./devinet.js";
+import { IN_DEV_ACCEPT_LOCAL, IN_DEV_RPFILTER, IN_DEV_TX_REDIRECTS, inetIfaByprefix, inetIfaMatch, ipDevFind, type InDevice, type InIfaddr } from "./devinet.js";
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from "./fib.js";
 
 /** fib_magic: the kernel's own routes, proto kernel, appended; a duplicate is silently ignored. */
@@ -47,25 +47,81 @@ export function fibAddIfaddr(inDev: InDevice, ifa: InIfaddr): void {
   }
 }
 
+const LOCAL_OK = 1;
+const BRD_OK = 2;
+const BRD0_OK = 4;
+const BRD1_OK = 8;
+
 /**
- * fib_del_ifaddr, for an address already unlinked from the device. A route
- * that another remaining address still needs is re-created afterwards (the
- * kernel keeps it instead, via its LOCAL_OK/BRD_OK bookkeeping).
+ * fib_del_ifaddr, for an address already unlinked from the device (or, on
+ * promotion, a secondary about to change its primary: `iprim`). Routes that
+ * another address still needs are kept: the scan sets LOCAL_OK/BRD_OK for
+ * them. Addresses of the subnet being promoted are ignored, so their routes
+ * go and come back with the new prefsrc.
  */
-export function fibDelIfaddr(inDev: InDevice, ifa: InIfaddr, prim: InIfaddr): void {
+export function fibDelIfaddr(inDev: InDevice, ifa: InIfaddr, iprim: InIfaddr | null): void {
   const dev = inDev.dev;
-  const prefix = networkOf(ifa.local, ifa.prefixlen);
+  const brd = (ifa.local | ~ifa.mask) >>> 0;
+  const any = (ifa.local & ifa.mask) >>> 0;
+  let prim: InIfaddr = ifa;
+  let prim1: InIfaddr | null = null;
+  let ok = 0;
   let subnet = false;
-  if (!ifa.secondary && !ipv4IsZeronet(prefix) && (prefix !== ifa.local || ifa.prefixlen < 32)) {
-    if (!ifa.noprefixroute) fibMagic("del", dev.flags & IFF_LOOPBACK ? "local" : "unicast", prefix, ifa.prefixlen, prim, dev, 0);
+  let gone = true;
+  let samePrefsrc = false;
+  if (ifa.secondary) {
+    const p = inetIfaByprefix(inDev, any, ifa.mask);
+    if (!p || (iprim && iprim !== p)) return; // the kernel warns "bug: prim == NULL" / "iprim != prim"
+    prim = p;
+  } else if (!ipv4IsZeronet(any) && (any !== ifa.local || ifa.prefixlen < 32)) {
+    if (!ifa.noprefixroute) fibMagic("del", dev.flags & IFF_LOOPBACK ? "local" : "unicast", any, ifa.prefixlen, prim, dev, 0);
     subnet = true;
   }
-  if (ifa.broadcast) fibMagic("del", "broadcast", ifa.broadcast, 32, prim, dev, 0);
-  if (subnet && ifa.prefixlen < 31) fibMagic("del", "broadcast", broadcastOf(ifa.local, ifa.prefixlen), 32, prim, dev, 0);
-  fibMagic("del", "local", ifa.local, 32, prim, dev, 0);
-  for (const other of inDev.ifaList) fibAddIfaddr(inDev, other);
-  // The address is gone from the netns: routes that used it as prefsrc die (fib_sync_down_addr).
-  if (!ipDevFind(dev.net, ifa.local)) dev.net.fib.flush((r) => r.prefsrc === ifa.local && r.protocol !== "kernel");
+  if (!inDev.dead) {
+    for (const ifa1 of inDev.ifaList) {
+      if (ifa1 === ifa) {
+        gone = false; // promotion keeps the address
+        continue;
+      }
+      if (iprim && ifa1.mask === iprim.mask && inetIfaMatch(ifa1.local, iprim)) continue;
+      if (ifa1.secondary) {
+        if (ifa1.mask === prim.mask && inetIfaMatch(ifa1.local, prim)) prim1 = prim;
+        else {
+          if (!samePrefsrc) continue;
+          if (!prim1 || ifa1.mask !== prim1.mask || !inetIfaMatch(ifa1.local, prim1)) prim1 = inetIfaByprefix(inDev, ifa1.local, ifa1.mask);
+          if (!prim1 || prim1.local !== prim.local) continue;
+        }
+      } else {
+        if (prim.local !== ifa1.local) continue;
+        prim1 = ifa1;
+        if (prim !== prim1) samePrefsrc = true;
+      }
+      if (ifa.local === ifa1.local) ok |= LOCAL_OK;
+      if (ifa.broadcast === ifa1.broadcast) ok |= BRD_OK;
+      if (brd === ifa1.broadcast) ok |= BRD1_OK;
+      if (any === ifa1.broadcast) ok |= BRD0_OK;
+      // A primary has network-specific broadcasts.
+      if (prim1 === ifa1 && ifa1.prefixlen < 31) {
+        const brd1 = (ifa1.local | ~ifa1.mask) >>> 0;
+        const any1 = (ifa1.local & ifa1.mask) >>> 0;
+        if (!ipv4IsZeronet(any1)) {
+          if (ifa.broadcast === brd1 || ifa.broadcast === any1) ok |= BRD_OK;
+          if (brd === brd1 || brd === any1) ok |= BRD1_OK;
+          if (any === brd1 || any === any1) ok |= BRD0_OK;
+        }
+      }
+    }
+  }
+  if (!(ok & BRD_OK)) fibMagic("del", "broadcast", ifa.broadcast, 32, prim, dev, 0);
+  if (subnet && ifa.prefixlen < 31) {
+    if (!(ok & BRD1_OK)) fibMagic("del", "broadcast", brd, 32, prim, dev, 0);
+    if (!(ok & BRD0_OK)) fibMagic("del", "broadcast", any, 32, prim, dev, 0);
+  }
+  if (!(ok & LOCAL_OK)) {
+    fibMagic("del", "local", ifa.local, 32, prim, dev, 0);
+    // The address finally gone: routes that used it as prefsrc die (fib_sync_down_addr + fib_flush).
+    if (gone && dev.net.fib.addrTypeDev(dev, ifa.local) !== "local") dev.net.fib.flush((r) => r.prefsrc === ifa.local);
+  }
 }
 
 /**

@@ -29,8 +29,8 @@ export function inetInsertIfa(inDev: InDevice, ifa: InIfaddr): KResult {
 }
 
 /** fib_inetaddr_event NETDEV_DOWN: routes of the address go; the last address takes every route of the device with it. */
-function inetaddrDown(inDev: InDevice, ifa: InIfaddr, prim: InIfaddr): void {
-  fibDelIfaddr(inDev, ifa, prim);
+function inetaddrDown(inDev: InDevice, ifa: InIfaddr): void {
+  fibDelIfaddr(inDev, ifa, null);
   if (inDev.ifaList.length === 0) {
     fibDisableIp(inDev.dev, true);
     neighIfdown(inDev.dev);
@@ -53,13 +53,12 @@ export function inetDelIfa(inDev: InDevice, ifa1: InIfaddr): void {
         break;
       }
       list.splice(list.indexOf(ifa), 1);
-      inetaddrDown(inDev, ifa, ifa1);
+      inetaddrDown(inDev, ifa);
     }
   }
   if (promote) for (const ifa of list.slice(list.indexOf(promote))) if (ifa.mask === ifa1.mask && inetIfaMatch(ifa1.local, ifa)) fibDelIfaddr(inDev, ifa, ifa1);
-  const prim = ifa1.secondary ? (list.find((p) => !p.secondary && p.mask === ifa1.mask && inetIfaMatch(ifa1.local, p)) ?? ifa1) : ifa1;
   list.splice(list.indexOf(ifa1), 1);
-  inetaddrDown(inDev, ifa1, prim);
+  inetaddrDown(inDev, ifa1);
   if (promote) {
     // The promoted address moves to where the primary was, then its routes and its siblings' come back with the new prefsrc.
     list.splice(list.indexOf(promote), 1);

@@ -2,7 +2,7 @@
 // brief and JSON forms.
 
 import type { NetDevice } from "../../kernel/index.js";
-import { broadcastMac, flagNames, linkRef, linkType, netnsNameOf, operstate, qdisc } from "./link-info.js";
+import { broadcastMac, flagNames, linkRef, linkType, netnsNameOf, operstate } from "./link-info.js";
 
 export interface LinkFormat {
   /** `mode DEFAULT` appears in `ip link`, not in `ip addr`. */
@@ -28,7 +28,7 @@ export function linkText(dev: NetDevice, f: LinkFormat): string[] {
   const master = dev.master ? ` master ${dev.master.name}` : "";
   const mode = f.linkmode ? " mode DEFAULT" : "";
   const ns = netnsText(dev);
-  const head = `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} qdisc ${qdisc(dev)}${master} state ${operstate(dev)}${mode} group default qlen 1000`;
+  const head = `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} qdisc ${dev.qdisc}${master} state ${operstate(dev)}${mode} group default qlen 1000`;
   if (f.noLinkLine) return [`${head}${ns}\n`];
   return [`${head}\n`, `    link/${linkType(dev)} ${dev.mac} brd ${broadcastMac(dev)}${ns}\n`];
 }
@@ -49,7 +49,7 @@ export function linkJson(dev: NetDevice, f: LinkFormat): Record<string, unknown>
   o.ifname = dev.name;
   o.flags = flagNames(dev);
   o.mtu = dev.mtu;
-  o.qdisc = qdisc(dev);
+  o.qdisc = dev.qdisc;
   if (dev.master) o.master = dev.master.name;
   o.operstate = operstate(dev);
   if (f.linkmode) o.linkmode = "DEFAULT";

@@ -2,16 +2,13 @@
 // device the way the kernel derives them (dev_get_flags, rfc2863 operstate,
 // the qdisc attached at first open, IFLA_LINK and its netnsid).
 
-import { IFF_LOWER_UP, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, type Net, type NetDevice } from "../../kernel/index.js";
+import { IFF_LOWER_UP, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, type NetDevice } from "../../kernel/index.js";
 import { peernet2idAlloc } from "./netnsid.js";
 
 const IFF_RUNNING = 0x40;
 
 /** Drivers that never touch the carrier: their operstate stays UNKNOWN while up. */
 const NO_CARRIER_MGMT = new Set(["loopback", "ipvlan", "ipvtap", "dummy"]);
-
-/** Where each device last got its default qdisc (dev_activate); a netns move runs dev_shutdown. */
-const activatedIn = new WeakMap<NetDevice, Net>();
 
 /** The device this one is stacked on or paired with (dev_get_iflink), if any. */
 export function iflinkOf(dev: NetDevice): NetDevice | null {
@@ -73,10 +70,7 @@ export function flagNames(dev: NetDevice): string[] {
   return out;
 }
 
-export function qdisc(dev: NetDevice): string {
-  if (dev.isUp) activatedIn.set(dev, dev.net);
-  return activatedIn.get(dev) === dev.net ? "noqueue" : "noop";
-}
+
 
 export function linkType(dev: NetDevice): string {
   return dev.kind === "loopback" ? "loopback" : "ether";

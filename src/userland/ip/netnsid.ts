@@ -15,14 +15,9 @@ function table(net: Net): Map<Net, number> {
   return t;
 }
 
-/**
- * On a real engine every lab host's NICs lead to the network's own namespace,
- * which therefore holds id 0 of the host's initial namespace before any
- * script runs; a host with a NIC reserves it here too.
- */
-function firstFree(net: Net, t: Map<Net, number>): number {
+function firstFree(t: Map<Net, number>): number {
   const used = new Set(t.values());
-  let id = net === net.kernel.initNet && [...net.devices.values()].some((d) => d.kind === "ethernet") ? 1 : 0;
+  let id = 0;
   while (used.has(id)) id++;
   return id;
 }
@@ -31,7 +26,7 @@ export function peernet2idAlloc(net: Net, peer: Net): number {
   const t = table(net);
   let id = t.get(peer);
   if (id === undefined) {
-    id = firstFree(net, t);
+    id = firstFree(t);
     t.set(peer, id);
   }
   return id;

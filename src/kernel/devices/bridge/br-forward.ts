@@ -25,8 +25,9 @@ export function brForward(to: BridgePort, skb: SkBuff): void {
   if (br.net.tracing) br.net.trace(br, "br_forward", `drop ${skb.frame.src} > ${skb.frame.dst}`, `destination is behind ingress port ${to.dev.name} (no hairpin)`);
 }
 
-/** br_flood. */
+/** br_flood: br_add_if puts each new port at the head of port_list (list_add_rcu), so the newest port hears a flood first. */
 export function brFlood(br: BridgeDevice, skb: SkBuff, why: string): void {
   if (br.net.tracing) br.net.trace(br, "br_flood", `flood ${skb.frame.src} > ${skb.frame.dst}`, why);
-  for (const p of br.ports.values()) if (shouldDeliver(p, skb)) brDeliver(p, skb);
+  const ports = [...br.ports.values()];
+  for (let i = ports.length - 1; i >= 0; i--) if (shouldDeliver(ports[i]!, skb)) brDeliver(ports[i]!, skb);
 }
