@@ -354,7 +354,6 @@ describe("sim engine: golden labs it can run", () => {
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {
     "bridge-in-host": "no bridge command (bridge fdb show) in sim yet",
-    "neigh-states": "lo's hidden NOARP entry is 0.0.0.0 on Linux; unicast re-probes carry a zero target MAC",
     "route-get": "ip route get ... iif is not simulated yet",
     "sysctl-defaults": "conf.<dev>.arp_ignore of a device moved into a new namespace: 0 on Linux, 1 in sim",
   };

@@ -14,6 +14,7 @@ import type { PacketType, SkBuff } from "../skb.js";
 export const IFF_UP = 0x1;
 export const IFF_BROADCAST = 0x2;
 export const IFF_LOOPBACK = 0x8;
+export const IFF_POINTOPOINT = 0x10;
 export const IFF_NOARP = 0x80;
 export const IFF_PROMISC = 0x100;
 export const IFF_MASTER = 0x400;

@@ -79,7 +79,8 @@ export function arpSolicit(n: Neighbour, last: Ipv4Repr | null): void {
   }
   const net = dev.net;
   if (net.tracing) net.trace(dev, "arp_solicit", `who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}${dstHw ? ` (unicast to ${dstHw})` : ""}`);
-  arpSend(ARPOP_REQUEST, target, dev, saddr, dstHw, dev.mac, dstHw);
+  // The target hardware address stays zero even in a unicast probe (arp_send_dst gets target_hw NULL).
+  arpSend(ARPOP_REQUEST, target, dev, saddr, dstHw, dev.mac, null);
 }
 
 /** inet_addr_onlink: both addresses inside one prefix of the device. */

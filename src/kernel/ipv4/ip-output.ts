@@ -3,6 +3,7 @@
 
 import { ipv4TotalLength, type Ipv4Repr } from "../../wire/ipv4.js";
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
+import { IFF_LOOPBACK, IFF_POINTOPOINT } from "../devices/net-device.js";
 import { neighLookup, neighOutput } from "../neigh/neighbour.js";
 import type { Net } from "../net.js";
 import { rngBelow } from "../rng.js";
@@ -12,7 +13,8 @@ import { rtNexthop, type Rtable } from "./route.js";
 export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): void {
   const dev = rt.dev;
   const net = dev.net;
-  const nh = rtNexthop(rt, ip.dst);
+  // __ipv4_neigh_lookup_noref: loopback and point-to-point devices have one neighbour, keyed 0.0.0.0.
+  const nh = dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT) ? 0 : rtNexthop(rt, ip.dst);
   const n = neighLookup(dev, nh, true);
   if (!n) return;
   if (net.tracing) net.trace(dev, "ip_finish_output2", `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)} via neighbour ${formatIpv4(nh)} (${n.state})`);
