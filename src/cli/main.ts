@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runCommand } from "./run.js";
+import { runCommand, type RunFlags } from "./run.js";
 import { recordCommand } from "./record.js";
 import { checkCommand } from "./check.js";
 import { verifyCommand } from "./verify.js";
@@ -9,10 +9,13 @@ import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
 import { GOLDEN_DIR } from "../golden/golden.js";
 
-const engineOption = () =>
-  new Option("-e, --engine <engine>", "uml: a Linux 6.1 kernel in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)")
-    .choices([...ENGINE_NAMES])
-    .default(DEFAULT_ENGINE);
+const ENGINE_HELP =
+  "sim: the simulated Linux network stack, in-process, milliseconds; uml: a Linux 6.1 kernel in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
+const engineOption = () => new Option("-e, --engine <engine>", ENGINE_HELP).choices([...ENGINE_NAMES]).default(DEFAULT_ENGINE);
+const realEngineOption = (what: string) =>
+  new Option("-e, --engine <engine>", `${what}: uml (a Linux 6.1 kernel in User-Mode Linux, no root) or host (this machine's kernel, in namespaces, root)`)
+    .choices(["uml", "host"])
+    .default("uml");
 
 const program = new Command()
   .name("ipvlab")
@@ -28,8 +31,10 @@ Lab files: *.lab.yaml (networks, hosts with interfaces and a run script, steps) 
 Exit codes: 0 every check met its expectation, 1 a check did not, 2 bad input or engine unavailable.
 
 Examples:
-  ipvlab run examples/seed-ipvlan-l2.lab.yaml            the seed lab, on a real kernel under UML
+  ipvlab run test/labs/core/proxy-arp.lab.yaml           a lab in the simulator (the default engine)
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml   the seed lab, on a real kernel under UML
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --json     the same as one LabResult in JSON
+  ipvlab verify --golden test/labs/core/*.lab.yaml       hold the simulator to recorded real-kernel results
   ipvlab check examples/*.lab.yaml                       validate labs without running them
   ipvlab record examples/*.lab.yaml                      record golden results into test/golden/`,
   );
@@ -47,11 +52,13 @@ program
     `
 A check passes when its command's exit code matches expect (ok = 0, fail = anything else).
 A matrix pings every pair of addresses in different namespaces at once (ping -c 1 -W 1 -I FROM TO).
+Without --engine the lab runs in the simulator; a lab that creates devices the simulator does not
+model yet (ipvlan, macvlan) runs on uml instead, and says so.
 
 Example:
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --pcap /tmp/caps`,
   )
-  .action(exitOnError(runCommand));
+  .action(exitOnError((file: string, flags: RunFlags, cmd: Command) => runCommand(file, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" })));
 
 program
   .command("check")
@@ -63,7 +70,7 @@ program
   .command("record")
   .description("run labs on a real kernel and write test/golden/<lab name>.json, the truth the simulator is held to")
   .argument("<labs...>", "lab files (one kernel boot for all of them)")
-  .addOption(engineOption())
+  .addOption(realEngineOption("the real kernel to record"))
   .option("-o, --out <dir>", "where to write the golden files", GOLDEN_DIR)
   .option("-r, --runs <n>", "run every lab N times; answers that differ between runs are marked unstable and not held against anyone", (v) => {
     const n = Number(v);
@@ -77,11 +84,7 @@ program
   .command("verify")
   .description("hold the simulator to the real kernel: run sim and a real engine (or read the golden files) and diff every step")
   .argument("<labs...>", "lab files")
-  .addOption(
-    new Option("-e, --engine <engine>", "the real engine to compare with")
-      .choices(["uml", "host"])
-      .default("uml"),
-  )
+  .addOption(realEngineOption("the real kernel to compare with"))
   .option("--golden", "compare with the recorded golden files instead of running a kernel")
   .option("--golden-dir <dir>", "where the golden files are", GOLDEN_DIR)
   .option("-q, --quiet", "no progress on stderr")

@@ -1,4 +1,5 @@
-import { engineByName } from "../engines/index.js";
+import { engineByName, FALLBACK_ENGINE } from "../engines/index.js";
+import { unsimulatedKind } from "../engines/sim.js";
 import { allMet, type EngineName } from "../engines/result.js";
 import { colour, plain, resultText } from "../report/text.js";
 import { loadLabs } from "./load.js";
@@ -8,6 +9,8 @@ export interface RunFlags {
   json?: boolean;
   pcap?: string;
   quiet?: boolean;
+  /** The engine was not chosen on the command line. */
+  engineDefaulted?: boolean;
 }
 
 export function progress(quiet?: boolean): (line: string) => void {
@@ -17,7 +20,13 @@ export function progress(quiet?: boolean): (line: string) => void {
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
-  const [result] = await engineByName(flags.engine).runMany([lab!], { onProgress: progress(flags.quiet), pcapDir: flags.pcap });
+  let engine = flags.engine;
+  const kind = engine === "sim" && flags.engineDefaulted ? unsimulatedKind(lab!) : null;
+  if (kind) {
+    engine = FALLBACK_ENGINE;
+    if (!flags.quiet) process.stderr.write(`${lab!.name} creates ${kind} devices, which the simulator does not model yet: running it on --engine ${engine}\n`);
+  }
+  const [result] = await engineByName(engine).runMany([lab!], { onProgress: progress(flags.quiet), pcapDir: flags.pcap });
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else process.stdout.write(resultText(result!, process.stdout.isTTY ? colour : plain));
   return allMet(result!) ? 0 : 1;

@@ -5,8 +5,10 @@ import type { EngineName } from "./result.js";
 import { UmlEngine } from "./uml.js";
 
 export const ENGINE_NAMES = ["uml", "host", "sim"] as const;
-/** Until the simulator lands, the real kernel under UML is the default. */
-export const DEFAULT_ENGINE = "uml";
+/** The simulator answers in milliseconds and needs no kernel; the real engines prove it. */
+export const DEFAULT_ENGINE = "sim";
+/** Where a lab goes when the default engine cannot simulate it yet. */
+export const FALLBACK_ENGINE = "uml";
 
 export function engineByName(name: EngineName): Engine {
   switch (name) {

@@ -6,9 +6,20 @@ import { join } from "node:path";
 import type { Lab } from "../lab/types.js";
 import { writePcap } from "../userland/pcap.js";
 import type { Tool } from "../userland/tool.js";
-import type { Engine, RunOptions } from "./engine.js";
+import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import type { LabResult } from "./result.js";
 import { runLabInSim } from "./sim/run.js";
+
+const UNSIMULATED_KINDS = /\btype\s+(ipvlan|macvlan|ipvtap|macvtap)\b/;
+
+/** The device kind a lab creates that the simulator does not model yet, if any. */
+export function unsimulatedKind(lab: Lab): string | null {
+  for (const script of [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))]) {
+    const m = UNSIMULATED_KINDS.exec(script.replace(/#.*$/gm, ""));
+    if (m) return m[1]!;
+  }
+  return null;
+}
 
 export class SimEngine implements Engine {
   readonly name = "sim" as const;
@@ -18,6 +29,10 @@ export class SimEngine implements Engine {
 
   async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
     const say = opts.onProgress ?? (() => {});
+    for (const lab of labs) {
+      const kind = unsimulatedKind(lab);
+      if (kind) throw new EngineUnavailable(`${lab.name}: --engine sim does not simulate ${kind} yet; run this lab with --engine uml`);
+    }
     const out: LabResult[] = [];
     for (const [li, lab] of labs.entries()) {
       const prefix = labs.length > 1 ? `[${li + 1}/${labs.length} ${lab.name}] ` : "";

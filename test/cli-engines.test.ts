@@ -1,0 +1,43 @@
+// Which engine `ipvlab run` picks: sim unless told otherwise, uml for a lab
+// the simulator cannot model yet (and never silently).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { LabResult } from "../src/engines/result.js";
+import { fixture, runCli } from "./helpers.js";
+
+const TWO_HOSTS = "test/labs/core/two-hosts-one-network.lab.yaml";
+
+test("run without --engine simulates", async () => {
+  const r = await runCli(["run", TWO_HOSTS, "--json", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as LabResult;
+  assert.equal(result.engine, "sim");
+  assert.ok(result.steps.length > 0);
+});
+
+test("--engine sim refuses a lab with ipvlan, naming the kind and the engine that runs it", async () => {
+  const r = await runCli(["run", fixture("labs/ipvlan-one-slave.lab.yaml"), "--engine", "sim"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /ipvlan-one-slave: --engine sim does not simulate ipvlan yet; run this lab with --engine uml/);
+});
+
+test("record and verify take only real engines", async () => {
+  for (const cmd of ["record", "verify"]) {
+    const r = await runCli([cmd, TWO_HOSTS, "--engine", "sim"]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /argument 'sim' is invalid\. Allowed choices are uml, host/);
+  }
+});
+
+test("run without --engine sends an ipvlan lab to uml, and says so", async () => {
+  const r = await runCli(["run", fixture("labs/ipvlan-one-slave.lab.yaml"), "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /ipvlan-one-slave creates ipvlan devices, which the simulator does not model yet: running it on --engine uml/);
+  const result = JSON.parse(r.stdout) as LabResult;
+  assert.equal(result.engine, "uml");
+  const last = result.steps.at(-1)!;
+  assert.ok(last.kind !== "matrix");
+  assert.match(last.stdout, /^ipvlan0@eth0 /);
+});
