@@ -79,6 +79,33 @@ ipvlab_defaults() {
 }
 export -f ipvlab_set ipvlab_defaults
 
+# The host engine only (IPVLAB_NETNS_INHERIT=1): a namespace made by `ip netns
+# add` inside a lab host starts from this machine's init_net settings, because
+# net.core.devconf_inherit_init_net is machine-wide and ipvlab must not touch
+# it. Under uml it is 3: the namespace copies its creator's conf/all and
+# conf/default. Lab scripts get an `ip` that does the same copy after
+# `ip [OPTIONS] netns add NAME`, writing only the values that differ.
+ipvlab_inherit_conf() {
+  local f
+  for f in /proc/sys/net/ipv4/conf/{all,default}/* /proc/sys/net/ipv6/conf/{all,default}/disable_ipv6; do
+    [ -w "$f" ] && printf '%s %s\n' "$f" "$(< "$f")"
+  done | command ip netns exec "$1" /bin/bash -c 'while read -r f v; do ipvlab_set "$f" "$v" 2>/dev/null; done'
+}
+ipvlab_ip_netns_inherit() {
+  command ip "$@" || return
+  local a=("$@") i=0
+  while [[ ${a[i]:-} == -* ]]; do
+    case ${a[i]} in -n|-netns|-b|-batch|-rc|-rcvbuf|-l|-loops|-f|-family) i=$((i + 2)) ;; *) i=$((i + 1)) ;; esac
+  done
+  [[ ${a[i]:-} =~ ^(net|netn|netns)$ && ${a[i + 1]:-} =~ ^(a|ad|add)$ && -n ${a[i + 2]:-} ]] || return 0
+  ipvlab_inherit_conf "${a[i + 2]}"
+  return 0
+}
+if [ "${IPVLAB_NETNS_INHERIT:-}" = 1 ]; then
+  ip() { ipvlab_ip_netns_inherit "$@"; }
+  export -f ip ipvlab_ip_netns_inherit ipvlab_inherit_conf
+fi
+
 ipvlab_lab_begin() {
   LAB_OUT=$1 LAB_TAG=$2 IPV6_OFF=$3
   HOSTS=(); HOST_PID=(); NET_PID=()

@@ -355,7 +355,6 @@ describe("sim engine: golden labs it can run", () => {
   const KNOWN_DIFFS: Record<string, string> = {
     "bridge-in-host": "no bridge command (bridge fdb show) in sim yet",
     "route-get": "ip route get ... iif is not simulated yet",
-    "sysctl-defaults": "conf.<dev>.arp_ignore of a device moved into a new namespace: 0 on Linux, 1 in sim",
   };
 
   for (const file of goldens) {

@@ -62,6 +62,8 @@ export class HostEngine implements Engine {
         [
           "#!/bin/bash",
           "mount -t tmpfs ipvlab-run /run && mkdir -p /run/netns || exit 3",
+          // Namespaces made inside a lab host copy its settings, as under uml (see driver.sh).
+          "export IPVLAB_NETNS_INHERIT=1",
           "exec 3<&0",
           `bash ${plan} </dev/null & plan=$!`,
           "cat <&3 >/dev/null & watch=$!",

@@ -5,7 +5,7 @@ import type { NetDevice } from "./devices/net-device.js";
 import { Fib } from "./ipv4/fib.js";
 import type { Kernel } from "./kernel.js";
 import type { PacketSocket, RawSocket } from "./sockets.js";
-import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
+import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type ConfKey, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
 
 export class Net {
   readonly devices = new Map<number, NetDevice>();
@@ -15,6 +15,12 @@ export class Net {
   readonly fib = new Fib();
   readonly confAll: DevConf;
   readonly confDflt: DevConf;
+  /**
+   * conf/default's state bits: keys written by hand. The kernel copies them
+   * along with the values (kmemdup into a new namespace, memcpy into a new
+   * device), so a device born after such a write no longer follows default.
+   */
+  readonly confDfltSet: Set<ConfKey>;
   readonly neighDflt: NeighParms = { ...NEIGH_PARMS_DEFAULTS };
   readonly scalars: Record<NetScalarKey, number> = { ...NET_SCALAR_DEFAULTS };
   /** nstat-style counters (TcpExtIPReversePathFilter, IpInAddrErrors, …), always counted. */
@@ -37,6 +43,7 @@ export class Net {
   ) {
     this.confAll = { ...(template ? template.confAll : DEVCONF_DEFAULTS) };
     this.confDflt = { ...(template ? template.confDflt : DEVCONF_DEFAULTS) };
+    this.confDfltSet = new Set(template?.confDfltSet);
   }
 
   get now(): number {

@@ -22,6 +22,8 @@ export function addrAdd(dev: NetDevice, req: AddrAddRequest): KResult {
   const inDev = dev.inDev;
   if (!inDev) return fail("ENODEV");
   if (req.prefixlen < 0 || req.prefixlen > 32) return fail("EINVAL");
+  // rtm_to_ifaddr: from the first address on, the device's conf stops following conf/default.
+  inDev.devconfSetall();
   const o: Parameters<typeof makeIfaddr>[2] = { label: req.label ?? dev.name };
   if (req.broadcast !== undefined) o.broadcast = req.broadcast;
   if (req.scope !== undefined) o.scope = req.scope;

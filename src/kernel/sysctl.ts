@@ -75,6 +75,7 @@ export function sysctlWrite(net: Net, name: string, value: number): KResult {
         net.confAll[t.key] = value;
       } else if (t.which === "default") {
         net.confDflt[t.key] = value;
+        if (t.key !== "forwarding") net.confDfltSet.add(t.key);
         // devinet_copy_dflt_conf: devices that never had this key written follow default.
         if (t.key !== "forwarding") for (const d of net.devices.values()) if (d.inDev && !d.inDev.confSet.has(t.key)) d.inDev.conf[t.key] = value;
       } else {

@@ -12,7 +12,6 @@ import { neighCarrierDown, neighIfdown } from "../neigh/neighbour.js";
 import { callNetdevNotifiers } from "./notify.js";
 import { INADDR_LOOPBACK } from "../../wire/ipv4-addr.js";
 import { RT_SCOPE_HOST } from "../ipv4/fib.js";
-import type { ConfKey } from "../sysctl-defaults.js";
 
 /** dev_open + NETDEV_UP. */
 export function devOpen(dev: NetDevice): void {
@@ -23,9 +22,9 @@ export function devOpen(dev: NetDevice): void {
   dev.ndoOpen();
   const inDev = dev.inDev;
   if (inDev && dev.flags & IFF_LOOPBACK) {
-    // inetdev_event: lo gets 127.0.0.1/8 on every up (EEXIST if still there), and its conf stops following conf/default.
+    // inetdev_event: lo gets 127.0.0.1/8 on every up (EEXIST if still there), with ipv4_devconf_setall.
+    inDev.devconfSetall();
     inetInsertIfa(inDev, makeIfaddr(INADDR_LOOPBACK, 8, { scope: RT_SCOPE_HOST, label: dev.name }));
-    for (const k of Object.keys(inDev.conf)) inDev.confSet.add(k as ConfKey);
   }
   fibNetdevUp(dev);
   if (dev.net.tracing) dev.net.trace(dev, "dev_open", "link up");

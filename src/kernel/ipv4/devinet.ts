@@ -28,16 +28,26 @@ export class InDevice {
   dead = false;
   readonly conf: DevConf;
   /** Keys written for this device: a later write to conf/default no longer reaches them (devinet_copy_dflt_conf). */
-  readonly confSet = new Set<ConfKey>();
+  readonly confSet: Set<ConfKey>;
   readonly arpParms: NeighParms;
   /** parms->reachable_time: base_reachable_time with its random spread, drawn once. */
   reachableTime: number;
 
   constructor(readonly dev: NetDevice) {
     this.conf = { ...dev.net.confDflt };
+    this.confSet = new Set(dev.net.confDfltSet);
     this.arpParms = { ...dev.net.neighDflt };
     const base = this.arpParms.base_reachable_time_ms;
     this.reachableTime = Math.floor(base / 2) + rngBelow(dev.net.kernel.sim.rng, base);
+  }
+
+  /**
+   * ipv4_devconf_setall: every key counts as written by hand, so conf/default
+   * no longer reaches this device. The kernel does it when an address is added
+   * (rtm_to_ifaddr) and when lo comes up.
+   */
+  devconfSetall(): void {
+    for (const k of Object.keys(this.conf)) this.confSet.add(k as ConfKey);
   }
 
   get net(): Net {
