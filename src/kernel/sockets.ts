@@ -69,19 +69,35 @@ export class RawSocket {
   }
 }
 
-/** raw_local_deliver: a copy to every raw socket of the protocol (and of the device, if bound). */
-export function rawLocalDeliver(skb: SkBuff, ip: Ipv4Repr): void {
+/**
+ * inet_iif: the route's rt_iif, else skb_iif. A local output route's rt_iif
+ * is the device holding the address (ip_route_output_key_hash_rcu: orig_oif =
+ * FIB_RES_OIF), so a packet looped back through lo counts as arriving there;
+ * route.ts does not record that yet, so it is read off the route's FIB result.
+ */
+function inetIif(skb: SkBuff): NetDevice {
+  const rt = skb.rt;
+  if (rt?.iif) return rt.iif;
+  if (rt && !rt.input && rt.type === "local" && rt.fib?.dev) return rt.fib.dev;
+  return skb.iif ?? skb.dev;
+}
+
+/** raw_local_deliver: a copy to every raw socket of the protocol (and of the device, if bound); true if any took one. */
+export function rawLocalDeliver(skb: SkBuff, ip: Ipv4Repr): boolean {
   const net = skb.dev.net;
-  if (net.rawSockets.size === 0) return;
+  if (net.rawSockets.size === 0) return false;
   const proto = protocolOf(ip.payload);
-  const dif = skb.rt?.iif ?? skb.iif ?? skb.dev;
+  const dif = inetIif(skb);
+  let delivered = false;
   for (const s of net.rawSockets) {
     if (s.protocol !== proto) continue;
     if (s.bindDev && s.bindDev !== dif && s.bindDev !== skb.dev) continue;
     const r = { time: net.now, ip, dev: skb.dev };
     s.rx.push(r);
     s.onRecv?.(r);
+    delivered = true;
   }
+  return delivered;
 }
 
 export interface PacketRecv {

@@ -1,9 +1,10 @@
 /** ipvlab's shell: bash scripts over an injected host, and iproute2/sysctl command lines as typed ASTs. Pure: no I/O, no clock. */
 export { runScript, runParsed, type ScriptResult } from "./run.js";
+export { readPath } from "./interp/files.js";
 export { parseScript } from "./parse/parse.js";
 export type { Script } from "./parse/ast.js";
 export { ShellScriptError } from "./errors.js";
-export type { ExecContext, ExecResult, ProcSys, RunOptions, ShellHost, ShellResult } from "./interp/host.js";
+export type { ExecContext, ExecResult, FileRead, ProcSys, RunOptions, ShellHost, ShellResult } from "./interp/host.js";
 export { parseIp, ipObject } from "./iproute2/ip.js";
 export type * from "./iproute2/ast.js";
 export type { InetPrefix } from "./iproute2/inet.js";

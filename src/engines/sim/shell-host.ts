@@ -1,9 +1,10 @@
 // The shell's view of a simulated lab host: external commands are the
 // simulated tools, run in a network namespace of the host's kernel; sleep
-// runs the virtual clock; /proc/sys is the namespace's sysctls.
+// runs the virtual clock; /proc/sys is the namespace's sysctls, and
+// /proc/net and /sys/class/net its counters (files.ts).
 
 import { sysctlRead, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
-import { runScript, type ExecContext, type ExecResult, type ProcSys, type ShellHost } from "../../shell/index.js";
+import { readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
 import { arpingTool } from "../../userland/arping.js";
 import { ipTool } from "../../userland/ip/index.js";
@@ -11,6 +12,7 @@ import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
 import type { Tool } from "../../userland/tool.js";
 import { ExitSignal } from "../../shell/interp/signals.js";
+import { readSimFile, statSimFile } from "./files.js";
 import { StepKilled, type StepSim } from "./world.js";
 
 /** /proc/sys of one namespace (net/ipv4 only: what the kernel models). */
@@ -53,6 +55,14 @@ export class SimShellHost implements ShellHost {
     readonly tools: Record<string, Tool>,
   ) {
     this.procSys = procSysOf(net);
+  }
+
+  readFile(path: string): FileRead | null {
+    return readSimFile(this.net, path);
+  }
+
+  stat(path: string): "file" | "dir" | null {
+    return statSimFile(this.net, path);
   }
 
   async exec(argv: string[], ctx: ExecContext): Promise<ExecResult | null> {
@@ -99,15 +109,20 @@ export class SimShellHost implements ShellHost {
     if ((name === "bash" || name === "sh") && argv[1] === "-c" && argv[2] !== undefined) return this.runIn(net, argv[2], stdin, env, argv.slice(3));
     const text = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
     if (text) {
-      const r = text(argv.slice(1), stdin);
+      const host = this.hostIn(net);
+      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p) });
       return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
     }
     return null;
   }
 
+  /** This host as seen from another of its namespaces (`ip netns exec`). */
+  private hostIn(net: Net): SimShellHost {
+    return net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools);
+  }
+
   private async runIn(net: Net, script: string, stdin: string, env: Record<string, string>, args: string[] = []): Promise<ExecResult> {
-    const host = net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools);
-    const r = await runScript(script, host, { file: args[0] ?? "bash", env, stdin, args: args.slice(1) });
+    const r = await runScript(script, this.hostIn(net), { file: args[0] ?? "bash", env, stdin, args: args.slice(1) });
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
 

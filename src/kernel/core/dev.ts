@@ -21,25 +21,23 @@ function runTaps(dev: NetDevice, direction: "in" | "out", pktType: PacketType, f
 }
 
 /**
- * __dev_queue_xmit. A device that is down drops the frame; one without
- * carrier has the noop qdisc and drops it too. The taps (dev_queue_xmit_nit)
- * see what is actually handed to the driver.
+ * __dev_queue_xmit. A device that is down, or up without carrier, has the
+ * noop qdisc: it drops the frame, counted in the qdisc's statistics, not the
+ * device's. The taps (dev_queue_xmit_nit) see what is actually handed to the
+ * driver, and the driver counts what it sends.
  */
 export function devQueueXmit(skb: SkBuff): XmitResult {
   const dev = skb.dev;
   const net = dev.net;
   if (!dev.isUp) {
-    dev.stats.txDropped++;
     if (net.tracing) net.trace(dev, "__dev_queue_xmit", "drop", "device is down");
     return "ENETDOWN";
   }
   if (!dev.carrier) {
-    dev.stats.txDropped++;
     if (net.tracing) net.trace(dev, "__dev_queue_xmit", "drop", "no carrier (noop qdisc)");
     return "ENOBUFS";
   }
   runTaps(dev, "out", "outgoing", skb.frame);
-  dev.stats.txPackets++;
   dev.ndoStartXmit(skb);
   return "ok";
 }
@@ -59,7 +57,7 @@ export function netifRx(skb: SkBuff): void {
   skb.dev.net.kernel.sim.deliverFrame(() => netifReceiveSkb(skb));
 }
 
-/** dev_forward_skb (veth): the receiving device must be up and the frame must fit its MTU. */
+/** dev_forward_skb (veth): the receiving device must be up and the frame must fit its MTU; false means dropped (rx_dropped of the receiver). */
 export function devForwardSkb(dev: NetDevice, frame: EthernetFrame, rt: null = null): boolean {
   const net = dev.net;
   if (!dev.isUp) {
@@ -76,7 +74,6 @@ export function netifReceiveSkb(skb: SkBuff): void {
   skb.iif ??= skb.dev;
   for (;;) {
     const dev = skb.dev;
-    dev.stats.rxPackets++;
     runTaps(dev, "in", skb.pktType, skb.frame);
     const handler = dev.rxHandler;
     if (!handler) break;

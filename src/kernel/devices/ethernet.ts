@@ -9,7 +9,7 @@ import { netifCarrier } from "../core/link.js";
 import type { Net } from "../net.js";
 import type { SkBuff } from "../skb.js";
 import type { SwitchPort } from "../switch.js";
-import { NetDevice } from "./net-device.js";
+import { NetDevice, skbLen } from "./net-device.js";
 
 export class EthernetDevice extends NetDevice {
   readonly kind = "ethernet";
@@ -26,6 +26,8 @@ export class EthernetDevice extends NetDevice {
       this.stats.txDropped++;
       return;
     }
+    this.stats.txPackets++;
+    this.stats.txBytes += skbLen(skb.frame);
     this.port.transmit(skb.frame);
   }
 
@@ -44,6 +46,8 @@ export class EthernetDevice extends NetDevice {
       this.stats.rxDropped++;
       return;
     }
+    this.stats.rxPackets++;
+    this.stats.rxBytes += skbLen(frame);
     // Already a frame event of the switch: receive now rather than queue again.
     netifReceiveSkb({ frame, dev: this, pktType: ethTypeTrans(frame, this), rt: null, iif: null });
   }

@@ -4,7 +4,9 @@
 // never by asking which kind a device is.
 
 import type { Mac } from "../../wire/mac.js";
-import type { EthernetFrame } from "../../wire/ethernet.js";
+import { ETH_HLEN, type EthernetFrame } from "../../wire/ethernet.js";
+import { ARP_HLEN } from "../../wire/arp.js";
+import { ipv4TotalLength } from "../../wire/ipv4.js";
 import { fail, okVoid, type KResult } from "../errno.js";
 import type { InDevice } from "../ipv4/devinet.js";
 import type { Neighbour } from "../neigh/neighbour.js";
@@ -37,12 +39,28 @@ export interface TapEvent {
 /** What a ptype_all listener (tcpdump's packet socket) on this device sees. */
 export type Tap = (ev: TapEvent) => void;
 
+/**
+ * struct rtnl_link_stats64 as dev_get_stats reports it (the counters the
+ * simulator can move; the rest of /sys/class/net/DEV/statistics stays 0). As
+ * in Linux each driver counts for itself, where its own code does (veth_xmit
+ * for both ends of a pair, loopback_xmit, br_dev_xmit and br_pass_frame_up),
+ * not the core receive path; rxDropped and txDropped include what the core
+ * adds (dev_core_stats_*_dropped_inc).
+ */
 export interface DevStats {
   rxPackets: number;
   txPackets: number;
+  rxBytes: number;
+  txBytes: number;
   rxDropped: number;
   txDropped: number;
   txErrors: number;
+}
+
+/** skb->len of a frame as a driver's transmit sees it: the Ethernet header and the packet, no padding, no FCS. */
+export function skbLen(frame: EthernetFrame): number {
+  const p = frame.payload;
+  return ETH_HLEN + (p.kind === "arp" ? ARP_HLEN : p.kind === "ipv4" ? ipv4TotalLength(p.ip) : p.bytes.length);
 }
 
 export type AddrAssignType = "perm" | "random" | "set";
@@ -70,7 +88,7 @@ export abstract class NetDevice {
   /** This device's share of arp_tbl, keyed by the neighbour's IPv4 address. */
   readonly neigh = new Map<number, Neighbour>();
   readonly taps = new Set<Tap>();
-  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxDropped: 0, txDropped: 0, txErrors: 0 };
+  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, txErrors: 0 };
 
   constructor(
     public name: string,

@@ -6,7 +6,7 @@ import { devForwardSkb } from "../core/dev.js";
 import { netifCarrier } from "../core/link.js";
 import type { Net } from "../net.js";
 import type { SkBuff } from "../skb.js";
-import { NetDevice } from "./net-device.js";
+import { NetDevice, skbLen } from "./net-device.js";
 
 export class VethDevice extends NetDevice {
   readonly kind = "veth";
@@ -16,10 +16,24 @@ export class VethDevice extends NetDevice {
     super(name, mac, net);
   }
 
-  /** veth_xmit: the peer must be up (dev_forward_skb), then it is received there. */
+  /**
+   * veth_xmit: the peer must be up (dev_forward_skb), then it is received
+   * there. A pair keeps one count per direction, the sender's lstats, which
+   * veth_get_stats64 reports as this end's tx and the peer's rx: so the
+   * receiving end counts a frame as soon as it is queued to it, whatever its
+   * stack (or bridge) then does with it.
+   */
   ndoStartXmit(skb: SkBuff): void {
     const peer = this.peer;
-    if (!peer || !devForwardSkb(peer, skb.frame)) this.stats.txDropped++;
+    if (!peer || !devForwardSkb(peer, skb.frame)) {
+      this.stats.txDropped++;
+      return;
+    }
+    const len = skbLen(skb.frame);
+    this.stats.txPackets++;
+    this.stats.txBytes += len;
+    peer.stats.rxPackets++;
+    peer.stats.rxBytes += len;
   }
 
   /** veth_open. */

@@ -4,7 +4,7 @@
 
 import { encodeIpv4, IPV4_HLEN, type Ipv4Repr } from "../../wire/ipv4.js";
 import { formatIpv4, ipv4IsZeronet, type Ipv4 } from "../../wire/ipv4-addr.js";
-import { ICMP_DEST_UNREACH, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpIsError, type IcmpRepr } from "../../wire/icmp.js";
+import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_REDIRECT, ICMP_TIME_EXCEEDED, icmpIsError, type IcmpRepr } from "../../wire/icmp.js";
 import { IFF_LOOPBACK } from "../devices/net-device.js";
 import type { Net } from "../net.js";
 import type { PacketType, SkBuff } from "../skb.js";
@@ -84,15 +84,60 @@ function icmpv4XrlimAllow(net: Net, rt: Rtable, type: number, daddr: Ipv4): bool
   return false;
 }
 
-/** icmp_rcv. */
+/** The type field of a message, as the MIB counts it. */
+export function icmpType(icmp: IcmpRepr): number {
+  switch (icmp.type) {
+    case "echo-request":
+      return ICMP_ECHO;
+    case "echo-reply":
+      return ICMP_ECHOREPLY;
+    case "dest-unreach":
+      return ICMP_DEST_UNREACH;
+    case "time-exceeded":
+      return ICMP_TIME_EXCEEDED;
+    case "redirect":
+      return ICMP_REDIRECT;
+    case "other":
+      return icmp.icmpType;
+  }
+}
+
+// NR_ICMP_TYPES, and the types icmp_rcv accepts when sent to a broadcast or multicast address.
+const NR_ICMP_TYPES = 18;
+const ICMP_TIMESTAMP = 13;
+const ICMP_ADDRESS = 17;
+const ICMP_ADDRESSREPLY = 18;
+
+/**
+ * icmp_out_count: every ICMP message the host builds (__ip_make_skb,
+ * raw_send_hdrinc) counts in OutMsgs and in its type's IcmpMsg counter, once
+ * made, whether or not it then leaves (a neighbour that never resolves).
+ */
+export function icmpOutCount(net: Net, type: number): void {
+  net.mibInc(`IcmpMsgOutType${type}`);
+  net.mibInc("IcmpOutMsgs");
+}
+
+/** icmp_rcv: InMsgs and the type's IcmpMsg counter for every message; InErrors for what it refuses. */
 export function icmpRcv(skb: SkBuff, ip: Ipv4Repr, icmp: IcmpRepr, rt: Rtable): void {
   const net = skb.dev.net;
+  const type = icmpType(icmp);
+  net.mibInc("IcmpInMsgs");
+  net.mibInc(`IcmpMsgInType${type}`);
+  if (type > NR_ICMP_TYPES) {
+    net.mibInc("IcmpInErrors");
+    return;
+  }
   if (rt.broadcast || rt.type === "multicast") {
-    if (icmp.type === "echo-request" && net.scalars.icmp_echo_ignore_broadcasts) {
+    if ((type === ICMP_ECHO || type === ICMP_TIMESTAMP) && net.scalars.icmp_echo_ignore_broadcasts) {
+      net.mibInc("IcmpInErrors");
       if (net.tracing) net.trace(skb.dev, "icmp_rcv", "ignore broadcast echo request", "icmp_echo_ignore_broadcasts=1");
       return;
     }
-    if (icmp.type !== "echo-request") return;
+    if (type !== ICMP_ECHO && type !== ICMP_TIMESTAMP && type !== ICMP_ADDRESS && type !== ICMP_ADDRESSREPLY) {
+      net.mibInc("IcmpInErrors");
+      return;
+    }
   }
   if (icmp.type === "echo-request") icmpEcho(skb, ip, icmp, rt);
 }

@@ -1,7 +1,7 @@
 // net/ipv4/ip_input.c: ip_rcv, input routing, and local delivery to raw
 // sockets and ICMP.
 
-import type { Ipv4Repr } from "../../wire/ipv4.js";
+import { IPPROTO_ICMP, protocolOf, type Ipv4Repr } from "../../wire/ipv4.js";
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
 import { rawLocalDeliver } from "../sockets.js";
 import type { SkBuff } from "../skb.js";
@@ -21,6 +21,7 @@ export function ipRcv(skb: SkBuff): void {
     if (net.tracing) net.trace(dev, "ip_rcv_core", `drop ${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)}`, `destination MAC ${skb.frame.dst} is not ${dev.mac} (PACKET_OTHERHOST)`);
     return;
   }
+  net.mibInc("IpInReceives");
   if (!dev.inDev) return;
   let rt = skb.rt;
   if (!rt) {
@@ -42,12 +43,20 @@ export function ipRcv(skb: SkBuff): void {
   }
 }
 
-/** ip_local_deliver -> ip_local_deliver_finish: raw sockets first, then the protocol. */
+/**
+ * The protocols inet_init registers (inet_add_protocol): a packet for one of
+ * them is delivered even where the simulator has no socket layer behind it.
+ */
+const INET_PROTOS = new Set([IPPROTO_ICMP, 2 /* IGMP */, 6 /* TCP */, 17 /* UDP */, 136 /* UDP-Lite */]);
+
+/** ip_local_deliver -> ip_local_deliver_finish -> ip_protocol_deliver_rcu: raw sockets first, then the protocol. */
 export function ipLocalDeliver(skb: SkBuff, ip: Ipv4Repr, rt: Rtable): void {
   const net = skb.dev.net;
   if (net.tracing) net.trace(skb.dev, "ip_local_deliver", `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)}`);
-  rawLocalDeliver(skb, ip);
+  const raw = rawLocalDeliver(skb, ip);
   if (ip.payload.kind === "icmp") icmpRcv(skb, ip, ip.payload.icmp, rt);
+  // No protocol and no raw socket: Linux also answers ICMP protocol unreachable, which the simulator does not send.
+  net.mibInc(raw || INET_PROTOS.has(protocolOf(ip.payload)) ? "IpInDelivers" : "IpInUnknownProtos");
 }
 
 /** ip_error: silent unless the incoming device forwards. */
@@ -56,7 +65,8 @@ function ipError(skb: SkBuff, ip: Ipv4Repr, rt: Rtable): void {
   const net = dev.net;
   const inDev = dev.inDev!;
   if (!IN_DEV_FORWARD(inDev)) {
-    net.mibInc(rt.error === "ENETUNREACH" ? "IpInNoRoutes" : "IpInAddrErrors");
+    if (rt.error === "EHOSTUNREACH") net.mibInc("IpInAddrErrors");
+    else if (rt.error === "ENETUNREACH") net.mibInc("IpInNoRoutes");
     if (net.tracing) net.trace(dev, "ip_error", `drop ${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)}`, "not a local address and forwarding is off on this device (no ICMP)");
     return;
   }

@@ -7,12 +7,18 @@ import { IFF_LOOPBACK, IFF_POINTOPOINT } from "../devices/net-device.js";
 import { neighLookup, neighOutput } from "../neigh/neighbour.js";
 import type { Net } from "../net.js";
 import { rngBelow } from "../rng.js";
+import { icmpOutCount, icmpType } from "./icmp.js";
 import { rtNexthop, type Rtable } from "./route.js";
 
-/** ip_finish_output2: resolve the next hop on rt.dev and hand the packet to the neighbour. */
+/**
+ * ip_output -> ip_finish_output2: resolve the next hop on rt.dev and hand the
+ * packet to the neighbour. In 6.1 ip_output counts OutRequests for every
+ * packet it sends, forwarded ones too.
+ */
 export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): void {
   const dev = rt.dev;
   const net = dev.net;
+  net.mibInc("IpOutRequests");
   // __ipv4_neigh_lookup_noref: loopback and point-to-point devices have one neighbour, keyed 0.0.0.0.
   const nh = dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT) ? 0 : rtNexthop(rt, ip.dst);
   const n = neighLookup(dev, nh, true);
@@ -21,8 +27,9 @@ export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): void {
   neighOutput(n, ip, rt, ipv4TotalLength(ip));
 }
 
-/** ip_local_out for a packet whose route is already chosen. */
-export function ipLocalOut(_net: Net, ip: Ipv4Repr, rt: Rtable): void {
+/** __ip_make_skb (which counts the ICMP it builds) and ip_local_out, for a packet whose route is already chosen. */
+export function ipLocalOut(net: Net, ip: Ipv4Repr, rt: Rtable): void {
+  if (ip.payload.kind === "icmp") icmpOutCount(net, icmpType(ip.payload.icmp));
   ipFinishOutput2(ip, rt);
 }
 

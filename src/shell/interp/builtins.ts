@@ -14,7 +14,6 @@ export interface BuiltinContext {
 type Builtin = (ctx: BuiltinContext, argv: string[], decl?: Extract<Command, { kind: "decl" }>) => number | Promise<number>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PROC_SYS = "/proc/sys/";
 
 function say(ctx: BuiltinContext, msg: string): void {
   ctx.io.err(`${ctx.sh.prefix()}${msg}\n`);
@@ -86,25 +85,6 @@ const sleep: Builtin = async (ctx, argv) => {
   }
   await ctx.sh.host.sleep(total);
   return 0;
-};
-
-const cat: Builtin = (ctx, argv) => {
-  const files = argv.slice(1);
-  if (files.some((f) => f.startsWith("-") && f !== "-")) unsupportedUse(ctx, `cat ${files.join(" ")}`);
-  if (files.length === 0) files.push("-");
-  let status = 0;
-  for (const f of files) {
-    if (f === "-") ctx.io.out(ctx.io.stdin.rest());
-    else if (f.startsWith(PROC_SYS) && ctx.sh.host.procSys) {
-      const r = ctx.sh.host.procSys.read(f.slice(PROC_SYS.length));
-      if (r.ok) ctx.io.out(r.content);
-      else {
-        ctx.io.err(`cat: ${f}: ${r.error}\n`);
-        status = 1;
-      }
-    } else unsupportedUse(ctx, `reading the file ${f}`);
-  }
-  return status;
 };
 
 const read: Builtin = (ctx, argv) => {
@@ -228,7 +208,6 @@ export const BUILTINS: Record<string, Builtin> = {
   test: test(false),
   "[": test(true),
   sleep,
-  cat,
   read,
   set,
   export: decl,

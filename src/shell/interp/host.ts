@@ -13,6 +13,13 @@ export interface ExecResult {
   stderr: string;
 }
 
+/**
+ * A file's content, or the strerror text opening or reading it gives.
+ * `size` is what stat reports as st_size (0 for procfs, 4096 for sysfs,
+ * unlike the content's length); wc sizes its columns from it.
+ */
+export type FileRead = { ok: true; content: string; size?: number } | { ok: false; error: string };
+
 /** An /proc/sys failure, as the strerror text a real write or open would report. */
 export type ProcSysError = "No such file or directory" | "Invalid argument" | "Permission denied" | string;
 
@@ -32,7 +39,13 @@ export interface ShellHost {
   exec(argv: string[], ctx: ExecContext): ExecResult | null | Promise<ExecResult | null>;
   sleep(seconds: number): void | Promise<void>;
   procSys?: ProcSys;
-  /** For `test -e/-f/-d`; without it only /dev/null and readable /proc/sys files exist. */
+  /**
+   * Reads a file other than /dev/null and /proc/sys (the sim engine: /proc/net/snmp,
+   * /sys/class/net/DEV/statistics/...); null when the host does not model that
+   * path, which the shell reports as not supported by --engine sim.
+   */
+  readFile?(path: string): FileRead | null;
+  /** For `test -e/-f/-d` beyond /dev/null and readable /proc/sys files; without it, files readFile reads exist. */
   stat?(path: string): "file" | "dir" | null;
 }
 

@@ -3,6 +3,7 @@ import type { Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
 import { TOOLS } from "../tools/index.js";
 import { BUILTINS, decl, type BuiltinContext } from "./builtins.js";
 import { expandFields, expandPattern, expandString, type ExpandEnv } from "./expand.js";
+import { PROC_SYS, readPath, statPath } from "./files.js";
 import type { ShellHost } from "./host.js";
 import { Input, discard, type Sink, type Streams } from "./io.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./signals.js";
@@ -16,8 +17,6 @@ export class FatalError {
     readonly unsupported: ShellScriptError | null = null,
   ) {}
 }
-
-const PROC_SYS = "/proc/sys/";
 
 /** Tools that never read their input, so a `while read` loop's next line stays for `read`. */
 const NO_STDIN = new Set(["echo", "printf"]);
@@ -215,9 +214,9 @@ export class Interpreter {
         }
       }
     }
-    const tool = TOOLS[name];
+    const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
     if (tool) {
-      const r = tool(argv.slice(1), NO_STDIN.has(name) ? "" : io.stdin.rest());
+      const r = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p) });
       io.out(r.stdout);
       io.err(r.stderr);
       return r.status;
@@ -282,10 +281,7 @@ export class Interpreter {
   }
 
   stat(path: string): "file" | "dir" | null {
-    if (this.host.stat) return this.host.stat(path);
-    if (path === "/dev/null") return "file";
-    if (path.startsWith(PROC_SYS) && this.host.procSys?.read(path.slice(PROC_SYS.length)).ok) return "file";
-    return null;
+    return statPath(this.host, path);
   }
 
   setVar(name: string, value: string): void {
@@ -345,15 +341,13 @@ export class Interpreter {
         continue;
       }
       if (r.op === "<" || r.op === "<&") {
-        if (target === "/dev/null") stdin = Input.empty();
-        else if (target.startsWith(PROC_SYS) && this.host.procSys) {
-          const rd = this.host.procSys.read(target.slice(PROC_SYS.length));
-          if (!rd.ok) {
-            io.err(`${this.prefix(r.pos.line)}${target}: ${rd.error}\n`);
-            return null;
-          }
-          stdin = new Input(rd.content);
-        } else this.unsupported(io, r.pos, `reading the file ${target}`);
+        const rd = readPath(this.host, target);
+        if (!rd) this.unsupported(io, r.pos, `reading the file ${target}`);
+        if (!rd.ok) {
+          io.err(`${this.prefix(r.pos.line)}${target}: ${rd.error}\n`);
+          return null;
+        }
+        stdin = new Input(rd.content);
         continue;
       }
       let sink: Sink;

@@ -1,5 +1,5 @@
 import { escapeRe } from "../interp/pattern.js";
-import { fail, getopt, lines, ok, unlines, unsupportedOption, type Tool } from "./tool.js";
+import { fail, getopt, inputs, lines, ok, unlines, unsupportedOption, type Tool } from "./tool.js";
 
 /** POSIX basic regular expressions as JavaScript ones: in a BRE `\(`, `\{`, `\|`, `\+`, `\?` are the operators. */
 export function breToJs(bre: string): string {
@@ -19,7 +19,7 @@ export function breToJs(bre: string): string {
 }
 
 /** POSIX bracket classes ([[:digit:]]) have no JavaScript spelling. */
-function classes(re: string): string {
+export function posixClasses(re: string): string {
   const map: Record<string, string> = {
     alpha: "a-zA-Z", digit: "0-9", alnum: "a-zA-Z0-9", upper: "A-Z", lower: "a-z",
     space: " \\t\\n\\r\\f\\v", blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f",
@@ -27,16 +27,17 @@ function classes(re: string): string {
   return re.replace(/\[:([a-z]+):\]/g, (m, name: string) => map[name] ?? m);
 }
 
-export const grep: Tool = (args, stdin) => {
+export const grep: Tool = (args, io) => {
   const { opts, operands, bad } = getopt(args, "emA");
   if (bad) return fail(2, `grep: ${bad}\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n`);
-  const f = { q: false, v: false, c: false, E: false, F: false, i: false, w: false, o: false, x: false, n: false, m: Infinity };
+  const f = { q: false, v: false, c: false, E: false, F: false, i: false, w: false, o: false, x: false, n: false, s: false, l: false, m: Infinity };
+  let withName: boolean | null = null;
   const patterns: string[] = [];
   for (const [o, v] of opts) {
     if (o === "e") patterns.push(v!);
     else if (o === "m") f.m = Number(v);
+    else if (o === "H" || o === "h") withName = o === "H";
     else if (o in f && o !== "m") (f as Record<string, unknown>)[o] = true;
-    else if (o === "s" || o === "h") continue;
     else return unsupportedOption("grep", `the option -${o}`);
   }
   const rest = [...operands];
@@ -44,8 +45,10 @@ export const grep: Tool = (args, stdin) => {
     if (rest.length === 0) return fail(2, "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
     patterns.push(rest.shift()!);
   }
-  if (rest.length > 0 && !(rest.length === 1 && rest[0] === "-")) return unsupportedOption("grep", "reading files");
-  const sources = patterns.flatMap((p) => p.split("\n")).map((p) => (f.F ? escapeRe(p) : f.E ? classes(p) : classes(breToJs(p))));
+  const { inputs: ins, unsupported } = inputs(rest, io);
+  if (unsupported !== null) return unsupportedOption("grep", `reading the file ${unsupported}`);
+  withName ??= rest.length > 1;
+  const sources = patterns.flatMap((p) => p.split("\n")).map((p) => (f.F ? escapeRe(p) : f.E ? posixClasses(p) : posixClasses(breToJs(p))));
   let body = sources.map((s) => `(?:${s})`).join("|");
   if (f.w) body = `(?<![A-Za-z0-9_])(?:${body})(?![A-Za-z0-9_])`;
   if (f.x) body = `^(?:${body})$`;
@@ -56,21 +59,37 @@ export const grep: Tool = (args, stdin) => {
     return fail(2, "grep: Unmatched ( or \\(\n");
   }
   const out: string[] = [];
-  let count = 0;
-  lines(stdin).forEach((line, idx) => {
-    if (count >= f.m) return;
-    re.lastIndex = 0;
-    const hit = re.test(line);
-    if (hit === f.v) return;
-    count++;
-    const prefix = f.n ? `${idx + 1}:` : "";
-    if (f.o && !f.v) {
+  let stderr = "";
+  let selected = false;
+  for (const input of ins) {
+    const name = input.name === "-" ? "(standard input)" : input.name;
+    if (!input.read.ok) {
+      if (!f.s) stderr += `grep: ${input.name}: ${input.read.error}\n`;
+      continue;
+    }
+    const label = withName ? `${name}:` : "";
+    let count = 0;
+    lines(input.read.content).forEach((line, idx) => {
+      if (count >= f.m) return;
       re.lastIndex = 0;
-      for (const m of line.matchAll(re)) if (m[0] !== "") out.push(prefix + m[0]);
-    } else out.push(prefix + line);
-  });
-  const status = count > 0 ? 0 : 1;
-  if (f.q) return { status, stdout: "", stderr: "" };
-  if (f.c) return { status, stdout: `${count}\n`, stderr: "" };
-  return { ...ok(unlines(out)), status };
+      const hit = re.test(line);
+      if (hit === f.v) return;
+      count++;
+      if (f.q || f.c || f.l) return;
+      const prefix = label + (f.n ? `${idx + 1}:` : "");
+      if (f.o && !f.v) {
+        re.lastIndex = 0;
+        for (const m of line.matchAll(re)) if (m[0] !== "") out.push(prefix + m[0]);
+      } else out.push(prefix + line);
+    });
+    if (count > 0) selected = true;
+    if (f.q && selected) return { status: 0, stdout: "", stderr };
+    if (f.l) {
+      if (count > 0) out.push(name);
+    } else if (f.c) out.push(`${label}${count}`);
+  }
+  // An error makes the status 2 whatever matched, unless -q found a line.
+  const status = stderr || ins.some((i) => !i.read.ok) ? 2 : selected ? 0 : 1;
+  if (f.q) return { status, stdout: "", stderr };
+  return { ...ok(unlines(out)), status, stderr };
 };

@@ -1,4 +1,46 @@
-import { fail, getopt, lines, ok, unlines, unsupportedOption, type Tool } from "./tool.js";
+import { fail, getopt, inputs, IS_A_DIRECTORY, lines, ok, unlines, unsupportedOption, type Tool, type ToolIo } from "./tool.js";
+
+const readingFile = (tool: string, path: string) => unsupportedOption(tool, `reading the file ${path}`);
+
+/** cat: the operands in order; a missing one is reported and skipped. */
+export const cat: Tool = (args, io) => {
+  const { opts, operands, bad } = getopt(args, "");
+  if (bad) return fail(1, `cat: ${bad}\n`);
+  if (opts.length) return unsupportedOption("cat", `the option -${opts[0]![0]}`);
+  const { inputs: ins, unsupported } = inputs(operands, io);
+  if (unsupported !== null) return readingFile("cat", unsupported);
+  let stdout = "";
+  let stderr = "";
+  for (const i of ins) {
+    if (i.read.ok) stdout += i.read.content;
+    else stderr += `cat: ${i.name}: ${i.read.error}\n`;
+  }
+  return { status: stderr ? 1 : 0, stdout, stderr };
+};
+
+/** head and tail on each operand, with GNU's "==> NAME <==" headers when there are several. */
+function eachFile(tool: "head" | "tail", operands: string[], io: ToolIo, take: (text: string) => string) {
+  const { inputs: ins, unsupported } = inputs(operands, io);
+  if (unsupported !== null) return readingFile(tool, unsupported);
+  let stdout = "";
+  let stderr = "";
+  let first = true;
+  for (const i of ins) {
+    const header = () => {
+      if (ins.length < 2) return;
+      stdout += `${first ? "" : "\n"}==> ${i.name === "-" ? "standard input" : i.name} <==\n`;
+      first = false;
+    };
+    if (i.read.ok) {
+      header();
+      stdout += take(i.read.content);
+    } else if (i.read.error === IS_A_DIRECTORY) {
+      header();
+      stderr += `${tool}: error reading '${i.name}': ${i.read.error}\n`;
+    } else stderr += `${tool}: cannot open '${i.name}' for reading: ${i.read.error}\n`;
+  }
+  return { status: stderr ? 1 : 0, stdout, stderr };
+}
 
 /** `-n N`, `-N` and (tail) `-n +N`. */
 function lineCount(tool: string, args: string[]): { n: number; fromStart: boolean; operands: string[] } | string {
@@ -17,35 +59,66 @@ function lineCount(tool: string, args: string[]): { n: number; fromStart: boolea
   return { n, fromStart, operands };
 }
 
-export const head: Tool = (args, stdin) => {
+export const head: Tool = (args, io) => {
   const c = lineCount("head", args);
   if (typeof c === "string") return fail(1, c);
-  if (c.operands.length) return unsupportedOption("head", "reading files");
-  return ok(unlines(lines(stdin).slice(0, c.n)));
+  return eachFile("head", c.operands, io, (text) => unlines(lines(text).slice(0, c.n)));
 };
 
-export const tail: Tool = (args, stdin) => {
+export const tail: Tool = (args, io) => {
   const c = lineCount("tail", args);
   if (typeof c === "string") return fail(1, c);
-  if (c.operands.length) return unsupportedOption("tail", "reading files");
-  const ls = lines(stdin);
-  return ok(unlines(c.fromStart ? ls.slice(Math.max(0, c.n - 1)) : c.n === 0 ? [] : ls.slice(-c.n)));
+  return eachFile("tail", c.operands, io, (text) => {
+    const ls = lines(text);
+    return unlines(c.fromStart ? ls.slice(Math.max(0, c.n - 1)) : c.n === 0 ? [] : ls.slice(-c.n));
+  });
 };
 
-export const wc: Tool = (args, stdin) => {
+export const wc: Tool = (args, io) => {
   const { opts, operands, bad } = getopt(args, "");
   if (bad) return fail(1, `wc: ${bad}\n`);
-  if (operands.length) return unsupportedOption("wc", "reading files");
   const want = new Set(opts.map(([o]) => o));
   for (const o of want) if (!"lwcm".includes(o)) return unsupportedOption("wc", `the option -${o}`);
   if (want.size === 0) ["l", "w", "c"].forEach((o) => want.add(o));
-  const counts: number[] = [];
-  if (want.has("l")) counts.push((stdin.match(/\n/g) ?? []).length);
-  if (want.has("w")) counts.push(stdin.split(/\s+/).filter(Boolean).length);
-  if (want.has("m")) counts.push([...stdin].length);
-  if (want.has("c")) counts.push(new TextEncoder().encode(stdin).length);
-  // GNU wc pads to a width of 7 when it prints several counts of standard input.
-  return ok((counts.length === 1 ? String(counts[0]) : counts.map((n) => String(n).padStart(7)).join(" ")) + "\n");
+  const { inputs: ins, unsupported } = inputs(operands, io);
+  if (unsupported !== null) return readingFile("wc", unsupported);
+  const count = (text: string): number[] => {
+    const counts: number[] = [];
+    if (want.has("l")) counts.push((text.match(/\n/g) ?? []).length);
+    if (want.has("w")) counts.push(text.split(/\s+/).filter(Boolean).length);
+    if (want.has("m")) counts.push([...text].length);
+    if (want.has("c")) counts.push(new TextEncoder().encode(text).length);
+    return counts;
+  };
+  // compute_number_width: one count of one input is not padded; otherwise the
+  // width of the regular files' total st_size, at least 7 if one is not a
+  // regular file (a pipe, a directory).
+  let width = 1;
+  if (!(ins.length === 1 && want.size === 1)) {
+    let total = 0;
+    let min = 1;
+    for (const i of ins) {
+      if (i.stream || (!i.read.ok && i.read.error === IS_A_DIRECTORY)) min = 7;
+      else if (i.read.ok) total += i.read.size ?? new TextEncoder().encode(i.read.content).length;
+    }
+    width = Math.max(min, String(total).length);
+  }
+  const line = (counts: number[], name: string | null) => counts.map((n) => String(n).padStart(width)).join(" ") + (name === null ? "" : ` ${name}`) + "\n";
+  let stdout = "";
+  let stderr = "";
+  const totals = count("").map(() => 0);
+  for (const i of ins) {
+    if (!i.read.ok) {
+      stderr += `wc: ${i.name}: ${i.read.error}\n`;
+      if (i.read.error === IS_A_DIRECTORY) stdout += line(totals.map(() => 0), i.name);
+      continue;
+    }
+    const counts = count(i.read.content);
+    counts.forEach((n, k) => (totals[k]! += n));
+    stdout += line(counts, operands.length ? i.name : null);
+  }
+  if (ins.length > 1) stdout += line(totals, "total");
+  return { status: stderr ? 1 : 0, stdout, stderr };
 };
 
 function ranges(list: string): Array<[number, number]> | null {
@@ -61,10 +134,9 @@ function ranges(list: string): Array<[number, number]> | null {
   return out;
 }
 
-export const cut: Tool = (args, stdin) => {
+export const cut: Tool = (args, io) => {
   const { opts, operands, bad } = getopt(args, "dfc");
   if (bad) return fail(1, `cut: ${bad}\n`);
-  if (operands.length) return unsupportedOption("cut", "reading files");
   let delim = "\t";
   let fields: string | null = null;
   let chars: string | null = null;
@@ -83,8 +155,16 @@ export const cut: Tool = (args, stdin) => {
   const rs = ranges(list);
   if (!rs) return fail(1, `cut: invalid field value '${list}'\nTry 'cut --help' for more information.\n`);
   const pick = (n: number): boolean => rs.some(([a, b]) => n >= a && n <= b);
+  const { inputs: ins, unsupported } = inputs(operands, io);
+  if (unsupported !== null) return readingFile("cut", unsupported);
+  let stderr = "";
+  let text = "";
+  for (const i of ins) {
+    if (i.read.ok) text += i.read.content;
+    else stderr += `cut: ${i.name}: ${i.read.error}\n`;
+  }
   const out: string[] = [];
-  for (const line of lines(stdin)) {
+  for (const line of lines(text)) {
     if (chars !== null) {
       out.push([...line].filter((_c, i) => pick(i + 1)).join(""));
     } else if (!line.includes(delim)) {
@@ -93,13 +173,12 @@ export const cut: Tool = (args, stdin) => {
       out.push(line.split(delim).filter((_f, i) => pick(i + 1)).join(delim));
     }
   }
-  return ok(unlines(out));
+  return { status: stderr ? 1 : 0, stdout: unlines(out), stderr };
 };
 
-export const sort: Tool = (args, stdin) => {
+export const sort: Tool = (args, io) => {
   const { opts, operands, bad } = getopt(args, "kt");
   if (bad) return fail(2, `sort: ${bad}\n`);
-  if (operands.length) return unsupportedOption("sort", "reading files");
   let numeric = false;
   let reverse = false;
   let unique = false;
@@ -124,7 +203,15 @@ export const sort: Tool = (args, stdin) => {
     const c = numeric ? (parseFloat(ka) || 0) - (parseFloat(kb) || 0) : ka < kb ? -1 : ka > kb ? 1 : 0;
     return c !== 0 ? c : a < b ? -1 : a > b ? 1 : 0;
   };
-  let ls = lines(stdin).sort(cmp);
+  const { inputs: ins, unsupported } = inputs(operands, io);
+  if (unsupported !== null) return readingFile("sort", unsupported);
+  let text = "";
+  for (const i of ins) {
+    if (!i.read.ok) return fail(2, i.read.error === IS_A_DIRECTORY ? `sort: read failed: ${i.name}: ${i.read.error}\n` : `sort: cannot read: ${i.name}: ${i.read.error}\n`);
+    // sort reads lines: a file without a final newline still ends its last line.
+    text += i.read.content && !i.read.content.endsWith("\n") ? i.read.content + "\n" : i.read.content;
+  }
+  let ls = lines(text).sort(cmp);
   if (reverse) ls.reverse();
   if (unique) ls = ls.filter((l, i) => i === 0 || cmp(ls[i - 1]!, l) !== 0);
   return ok(unlines(ls));
@@ -151,7 +238,7 @@ function trSet(spec: string): string[] | null {
   return out;
 }
 
-export const tr: Tool = (args, stdin) => {
+export const tr: Tool = (args, io) => {
   const { opts, operands, bad } = getopt(args, "");
   if (bad) return fail(1, `tr: ${bad}\n`);
   const flags = new Set(opts.map(([o]) => o));
@@ -159,7 +246,7 @@ export const tr: Tool = (args, stdin) => {
   const set1 = operands[0] === undefined ? null : trSet(operands[0]);
   const set2 = operands[1] === undefined ? null : trSet(operands[1]);
   if (!set1) return fail(1, "tr: missing operand\nTry 'tr --help' for more information.\n");
-  let text = [...stdin];
+  let text = [...io.stdin()];
   if (flags.has("d")) {
     const del = new Set(set1);
     text = text.filter((c) => !del.has(c));

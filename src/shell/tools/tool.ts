@@ -1,11 +1,54 @@
-/** A text tool the shell runs itself (no kernel involved): argv without the name, the whole stdin. */
+import type { FileRead } from "../interp/host.js";
+
+/** A text tool the shell runs itself (no kernel involved): argv without the name, and where it reads from. */
 export interface ToolResult {
   status: number;
   stdout: string;
   stderr: string;
 }
 
-export type Tool = (args: string[], stdin: string) => ToolResult;
+export interface ToolIo {
+  /** The whole standard input; a tool that reads only file operands leaves it to the commands after it. */
+  stdin(): string;
+  /** A file operand; null when the host does not model that path. */
+  readFile(path: string): FileRead | null;
+}
+
+export type Tool = (args: string[], io: ToolIo) => ToolResult;
+
+/** A ToolIo over a string, for tools given no files (and tests). */
+export const stdinOnly = (stdin: string): ToolIo => ({ stdin: () => stdin, readFile: () => null });
+
+/** One input of a tool: standard input ("-") or a file as read. */
+export interface Input {
+  name: string;
+  read: FileRead;
+  /** Not a regular file (stdin): wc pads such counts to 7. */
+  stream: boolean;
+}
+
+/**
+ * The tool's operands read in order ("-" or none: standard input, read once).
+ * A path the host does not model makes the whole command unsupported, as a
+ * real engine is needed to run it: `unsupported` names the first.
+ */
+export function inputs(operands: string[], io: ToolIo): { inputs: Input[]; unsupported: string | null } {
+  const out: Input[] = [];
+  let stdinRead = false;
+  for (const name of operands.length ? operands : ["-"]) {
+    if (name === "-") {
+      out.push({ name, read: { ok: true, content: stdinRead ? "" : io.stdin() }, stream: true });
+      stdinRead = true;
+      continue;
+    }
+    const read = io.readFile(name);
+    if (!read) return { inputs: out, unsupported: name };
+    out.push({ name, read, stream: false });
+  }
+  return { inputs: out, unsupported: null };
+}
+
+export const IS_A_DIRECTORY = "Is a directory";
 
 export const ok = (stdout: string): ToolResult => ({ status: 0, stdout, stderr: "" });
 

@@ -3,7 +3,8 @@
 import { isBroadcastMac, isMulticastMac, isValidEtherAddr } from "../../../wire/mac.js";
 import { netifReceiveSkb } from "../../core/dev.js";
 import type { SkBuff } from "../../skb.js";
-import type { RxHandlerResult } from "../net-device.js";
+import { skbLen, type RxHandlerResult } from "../net-device.js";
+import { ETH_HLEN } from "../../../wire/ethernet.js";
 import type { BridgeDevice, BridgePort } from "./bridge.js";
 import { brFlood, brForward } from "./br-forward.js";
 
@@ -46,8 +47,10 @@ function brHandleFrameFinish(br: BridgeDevice, port: BridgePort, skb: SkBuff): v
   if (localRcv) brPassFrameUp(br, skb);
 }
 
-/** br_pass_frame_up: the frame is received again, this time by the bridge device. */
+/** br_pass_frame_up: the frame is received again, this time by the bridge device, which counts it (without the Ethernet header eth_type_trans already pulled). */
 export function brPassFrameUp(br: BridgeDevice, skb: SkBuff): void {
+  br.stats.rxPackets++;
+  br.stats.rxBytes += skbLen(skb.frame) - ETH_HLEN;
   if (br.net.tracing) br.net.trace(br, "br_pass_frame_up", `${skb.frame.src} > ${skb.frame.dst} to the bridge's own stack`);
   netifReceiveSkb({ frame: skb.frame, dev: br, pktType: skb.pktType, rt: null, iif: skb.iif });
 }

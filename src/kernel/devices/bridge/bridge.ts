@@ -9,7 +9,7 @@ import { callNetdevNotifiers, registerNetdevNotifier, unregisterNetdevNotifier, 
 import { fail, okVoid, type KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
 import type { SkBuff } from "../../skb.js";
-import { IFF_LOOPBACK, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, NetDevice, netdevRxHandlerRegister, netdevRxHandlerUnregister } from "../net-device.js";
+import { IFF_LOOPBACK, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, NetDevice, netdevRxHandlerRegister, netdevRxHandlerUnregister, skbLen } from "../net-device.js";
 import { Fdb } from "./br-fdb.js";
 import { brFlood, brForward } from "./br-forward.js";
 import { brHandleFrame } from "./br-input.js";
@@ -45,8 +45,10 @@ export class BridgeDevice extends NetDevice {
     this.fdb.insertLocal(mac, null);
   }
 
-  /** br_dev_xmit: frames the host sends through the bridge. */
+  /** br_dev_xmit: frames the host sends through the bridge, counted as sent before they are forwarded or flooded. */
   ndoStartXmit(skb: SkBuff): void {
+    this.stats.txPackets++;
+    this.stats.txBytes += skbLen(skb.frame);
     const dst = skb.frame.dst;
     if (isMulticastMac(dst)) {
       brFlood(this, skb, isBroadcastMac(dst) ? "broadcast" : "multicast");

@@ -1,0 +1,242 @@
+// `npm run bench`: how fast the simulator is, in figures. It never asserts and
+// no test depends on it; every figure is printed against its target.
+//
+//   node [--max-old-space-size=MB] dist/bench/run.js [--runs N] [--core-runs N]
+//        [--bridges K --per-bridge I] [--sources N|all] [--seq-sources N] [--trace-sources N]
+//        [--matrix-step-ns N,N,...] [--only seed,core,ns,step]
+
+import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { allMet, type LabResult } from "../src/engines/result.js";
+import { SimEngine } from "../src/engines/sim.js";
+import { runLabInSim } from "../src/engines/sim/run.js";
+import type { Kernel, TraceStep } from "../src/kernel/index.js";
+import { parseYamlLab } from "../src/lab/parse.js";
+import type { Lab } from "../src/lab/types.js";
+import { packageRoot } from "../src/paths.js";
+import { parseIpv4 } from "../src/wire/ipv4-addr.js";
+import { manyNsLab, nsAddr, nsName, SEED_SIZE_LAB, type ManyNsShape } from "./labs.js";
+import { matrixBySource, sequentialPingOnce, type PingEndpoint, type PingTally } from "./pings.js";
+import { atLeast, atMost, info, int, median, mib, ms, quantile, table, type Figure } from "./report.js";
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "200" },
+    "core-runs": { type: "string", default: "5" },
+    bridges: { type: "string", default: "10" },
+    "per-bridge": { type: "string", default: "100" },
+    "seq-sources": { type: "string", default: "50" },
+    "trace-sources": { type: "string", default: "100" },
+    sources: { type: "string", default: "all" },
+    "matrix-step-ns": { type: "string", default: "50,100" },
+    only: { type: "string", default: "seed,core,ns,step" },
+  },
+});
+const num = (s: string | undefined): number => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`not a count: ${s}`);
+  return n;
+};
+const only = new Set(args.only.split(","));
+
+const GiB = 2 ** 30;
+const engine = new SimEngine();
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t0];
+}
+
+const checks = (r: LabResult): string => {
+  const cmd = r.steps.filter((s) => s.kind !== "matrix" && s.expect !== null);
+  const cells = r.steps.flatMap((s) => (s.kind === "matrix" ? s.cells : []));
+  return `${cmd.filter((s) => s.kind !== "matrix" && s.met).length}/${cmd.length} checks met, ${cells.filter((c) => c.ok).length}/${cells.length} cells ok`;
+};
+
+// ---------------------------------------------------------------------------
+// 1. The seed-size lab and the core labs, through SimEngine.runMany in-process.
+
+async function seedSize(): Promise<Figure[]> {
+  const runs = num(args.runs);
+  const t0 = performance.now();
+  const lab = parseYamlLab("bench/seed-size.lab.yaml", SEED_SIZE_LAB).lab;
+  const parseMs = performance.now() - t0;
+  const matrices = lab.steps.filter((s) => s.kind === "matrix").length;
+  const planned = lab.hosts.filter((h) => h.run.trim()).length + lab.steps.length;
+  // Warm up: the JIT, the shell's parser, the tools.
+  let last: LabResult | undefined;
+  for (let i = 0; i < Math.max(20, runs / 10); i++) [last] = await engine.runMany([lab]);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await timed(() => engine.runMany([lab])))[1]);
+  return [
+    info("lab", `${lab.hosts.length} hosts, ${lab.networks.length} network, ${planned} planned steps (setups included), ${matrices} matrices`),
+    info("answers", checks(last!)),
+    info("parseYamlLab, first call (cold: module load, JIT)", ms(parseMs)),
+    atMost(`SimEngine.runMany, median of ${runs} warm runs`, median(times), 50, ms),
+    atMost(`SimEngine.runMany, p95 of ${runs} warm runs`, quantile(times, 0.95), 50, ms),
+    info("SimEngine.runMany, min / max", `${ms(Math.min(...times))} / ${ms(Math.max(...times))}`),
+  ];
+}
+
+async function coreLabs(): Promise<Figure[]> {
+  const runs = num(args["core-runs"]);
+  const dir = join(packageRoot, "test", "labs", "core");
+  const labs: Lab[] = readdirSync(dir)
+    .filter((f) => f.endsWith(".lab.yaml"))
+    .sort()
+    .map((f) => parseYamlLab(relative(packageRoot, join(dir, f)), readFileSync(join(dir, f), "utf8")).lab);
+  const rows: Figure[] = [];
+  let total = 0;
+  for (const lab of labs) {
+    const [[r]] = await timed(() => engine.runMany([lab])); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push((await timed(() => engine.runMany([lab])))[1]);
+    const m = median(times);
+    total += m;
+    rows.push(info(lab.name, `${ms(m)}${allMet(r!) ? "" : " (a check not met)"}`));
+  }
+  rows.push(info(`all ${labs.length} core labs (sum of medians)`, ms(total)));
+  return rows;
+}
+
+// ---------------------------------------------------------------------------
+// 2. 1,000 namespaces on bridges, the all-pairs matrix straight on the kernel.
+
+interface Peak {
+  rss: number;
+  heapUsed: number;
+  sample(): void;
+}
+
+function peakMemory(): Peak {
+  const p: Peak = {
+    rss: 0,
+    heapUsed: 0,
+    sample() {
+      const m = process.memoryUsage();
+      p.rss = Math.max(p.rss, m.rss);
+      p.heapUsed = Math.max(p.heapUsed, m.heapUsed);
+    },
+  };
+  p.sample();
+  return p;
+}
+
+function endpointsOf(k: Kernel, shape: ManyNsShape): PingEndpoint[] {
+  const eps: PingEndpoint[] = [];
+  for (let b = 1; b <= shape.bridges; b++) {
+    for (let i = 1; i <= shape.perBridge; i++) eps.push({ net: k.netns.get(nsName(b, i))!, addr: parseIpv4(nsAddr(b, i))! });
+  }
+  return eps;
+}
+
+const rate = (t: PingTally): number => (t.pings / t.ms) * 1000;
+const range = (from: number, n: number, max: number): number[] => Array.from({ length: Math.min(n, max - from) }, (_, i) => from + i);
+
+async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
+  const shape: ManyNsShape = { bridges: num(args.bridges), perBridge: num(args["per-bridge"]) };
+  const total = shape.bridges * shape.perBridge;
+  const peak = peakMemory();
+  const cpu0 = process.cpuUsage();
+
+  const text = manyNsLab(shape);
+  const lab = parseYamlLab(`bench/ns-${total}.lab.yaml`, text).lab;
+  const [run, buildMs] = await timed(() => runLabInSim(lab));
+  peak.sample();
+  const commands = 1 + shape.bridges * 3 + total * 7;
+  const sim = run.world.sim;
+  const eps = endpointsOf(run.world.kernels.get("h")!, shape);
+
+  const sources = args.sources === "all" ? range(0, total, total) : range(0, num(args.sources), total);
+  const full = matrixBySource(sim, eps, { sources, onBatch: () => peak.sample() });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuCores = (cpu.user + cpu.system) / 1000 / (buildMs + full.ms);
+
+  const seqSources = range(0, num(args["seq-sources"]), total);
+  const seq = sequentialPingOnce(eps, { sources: seqSources, onBatch: () => peak.sample() });
+
+  // 3. The same loop with a trace sink and without, alternated, best of two each.
+  const traceSources = range(0, num(args["trace-sources"]), total);
+  let steps = 0;
+  const sink = (_: TraceStep) => {
+    steps++;
+  };
+  const off: PingTally[] = [];
+  const on: PingTally[] = [];
+  for (let round = 0; round < 2; round++) {
+    sim.traceSink = null;
+    off.push(matrixBySource(sim, eps, { sources: traceSources }));
+    sim.traceSink = sink;
+    on.push(matrixBySource(sim, eps, { sources: traceSources }));
+  }
+  sim.traceSink = null;
+  peak.sample();
+  const best = (ts: PingTally[]) => Math.max(...ts.map(rate));
+  const traced = on.reduce((n, t) => n + t.pings, 0);
+
+  const rows: Figure[] = [
+    info("lab", `1 host, ${shape.bridges} bridges × ${shape.perBridge} namespaces (veth, default route via the host, ip_forward=1)`),
+    info("build: host script through the shell (runLabInSim)", `${ms(buildMs)} for ${int(commands)} commands`),
+    info(`matrix: ${sources.length} sources one at a time, each's pings at once, 1 s virtual each`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
+    info("matrix wall time", ms(full.ms)),
+    atLeast("matrix pings/s (one core)", rate(full), 50_000, int),
+    info("CPU time / wall time, build + matrix", `${cpuCores.toFixed(2)} cores`),
+    atMost("peak rss (process.memoryUsage, sampled per source)", peak.rss, GiB, mib),
+    atMost("peak heapUsed (sampled per source)", peak.heapUsed, GiB, mib),
+    info("process maxRSS (getrusage)", mib(process.resourceUsage().maxRSS * 1024)),
+  ];
+  if (seq.pings > 0) {
+    rows.push(
+      info(`pingOnce one after another (-W 1 each), ${seqSources.length} sources`, `${int(seq.pings)} pings, ${int(seq.replies)} replies, ${ms(seq.ms)}`),
+      atLeast("pingOnce one after another: pings/s", rate(seq), 50_000, int),
+    );
+  }
+  const trace: Figure[] = traced === 0 ? [] : [
+    info("loop", `matrix driver, ${traceSources.length} sources (${int(off[0]!.pings)} pings), off/on alternated twice, best of each`),
+    info("pings/s, no trace sink", int(best(off))),
+    info("pings/s, trace sink attached (counts steps)", int(best(on))),
+    info("trace steps per ping with the sink", (steps / traced).toFixed(1)),
+    info("cost of a sink", `${((best(off) / best(on) - 1) * 100).toFixed(0)} % slower`),
+  ];
+  return { ns: rows, trace };
+}
+
+/**
+ * The lab's own matrix step (src/engines/sim/matrix.ts) on smaller labs of
+ * the same shape: what it costs, and whether its answers hold at that size.
+ */
+async function matrixStepScaling(): Promise<Figure[]> {
+  const out: Figure[] = [];
+  for (const n of args["matrix-step-ns"].split(",").filter(Boolean).map(num)) {
+    const shape = { bridges: 10, perBridge: Math.max(1, Math.round(n / 10)) };
+    const lab = parseYamlLab(`bench/ns-matrix.lab.yaml`, manyNsLab(shape, { matrix: true })).lab;
+    const [run, wall] = await timed(() => runLabInSim(lab));
+    const m = run.result.steps.find((s) => s.kind === "matrix");
+    if (m?.kind !== "matrix") continue;
+    const ok = m.cells.filter((c) => c.ok).length;
+    const maxRss = process.resourceUsage().maxRSS * 1024;
+    out.push(info(`${shape.bridges * shape.perBridge} namespaces, whole lab run`, `${ms(wall)}, ${int(ok)}/${int(m.cells.length)} cells ok, process maxRSS ${mib(maxRss)} after`));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+
+const cmdline = [process.execPath.replace(/.*\//, ""), ...process.execArgv, relative(process.cwd(), process.argv[1]!), ...process.argv.slice(2)].join(" ");
+const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+console.log(`# ipvlab bench\n\ncommand: ${cmdline}\nnode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()} (other processes skew every figure)\n`);
+if (only.has("seed")) console.log(table("1. seed-size lab, --engine sim in-process", await seedSize()));
+if (only.has("core")) console.log(table(`1b. core labs (test/labs/core), median of ${args["core-runs"]} warm runs each`, await coreLabs()));
+if (only.has("ns")) {
+  const { ns, trace } = await manyNamespaces();
+  console.log(table("2. many namespaces: all-pairs ping matrix on the simulated kernel", ns));
+  if (trace.length) console.log(table("3. tracing off vs on, same ping loop", trace));
+}
+if (only.has("step")) {
+  // Last: at 200 namespaces the lab's matrix step alone takes ~2 GiB.
+  console.log(table("4. the lab's own matrix step (src/engines/sim/matrix.ts) on smaller labs of the same shape", await matrixStepScaling()));
+}
+console.log(`load average at the end: ${load()}`);
