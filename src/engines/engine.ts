@@ -6,6 +6,8 @@ export interface RunOptions {
   onProgress?: (line: string) => void;
   /** Write each capture as DIR/<lab>/<step>-<host>-<dev>.pcap. */
   pcapDir?: string;
+  /** sim only: behave as this Linux release (`uname -r` text) where releases differ. */
+  kernelRelease?: string;
 }
 
 export interface Engine {

@@ -37,7 +37,11 @@ export class SimEngine implements Engine {
     for (const [li, lab] of labs.entries()) {
       const prefix = labs.length > 1 ? `[${li + 1}/${labs.length} ${lab.name}] ` : "";
       say(`${prefix}building the lab: ${lab.hosts.length} hosts, ${lab.networks.length} networks`);
-      const run = await runLabInSim(lab, { tools: this.tools, onStep: (i, n, label) => say(`${prefix}step ${i + 1} of ${n}: ${label}`) });
+      const run = await runLabInSim(lab, {
+        tools: this.tools,
+        onStep: (i, n, label) => say(`${prefix}step ${i + 1} of ${n}: ${label}`),
+        ...(opts.kernelRelease ? { release: opts.kernelRelease } : {}),
+      });
       if (opts.pcapDir) {
         for (const c of run.captures) {
           const dir = join(opts.pcapDir, lab.name);

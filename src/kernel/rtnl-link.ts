@@ -1,6 +1,7 @@
 // The link half of the control plane (rtnetlink RTM_NEWLINK/DELLINK/SETLINK
 // and register/unregister_netdevice): what `ip link` asks of the kernel.
 
+import { releaseAtLeast } from "./release.js";
 import { parseMac, randomMac, type Mac, isValidEtherAddr } from "../wire/mac.js";
 import { devClose, devOpen, inetdevDestroy } from "./core/link.js";
 import { callNetdevNotifiers } from "./core/notify.js";
@@ -146,7 +147,8 @@ export function linkSetMaster(dev: NetDevice, master: NetDevice | null): KResult
  * arrives down with the target's conf/default.
  */
 export function devChangeNetNamespace(dev: NetDevice, target: Net, newName?: string): KResult {
-  if (dev.netnsLocal) return fail("EINVAL");
+  // Since 6.14 (the netns_immutable series) the refusal carries an extack message.
+  if (dev.netnsLocal) return fail("EINVAL", releaseAtLeast(dev.net.kernel.sim.release, 6, 14) ? "The interface netns is immutable" : undefined);
   if (dev.net === target) return okVoid;
   const name = newName ?? dev.name;
   if (target.devByName(name)) return fail("EEXIST");

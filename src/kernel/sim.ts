@@ -5,6 +5,7 @@
 // finite number of frames) instead of all at one instant; a frame budget
 // still bounds the work a run can do, for storms that multiply.
 
+import { MODELLED_RELEASE, parseRelease, type KernelRelease } from "./release.js";
 import { EventQueue } from "./clock.js";
 import { Kernel } from "./kernel.js";
 import { seededRng, type Rng } from "./rng.js";
@@ -35,6 +36,8 @@ export interface SimOptions {
    * worth in all, so that it ends even in a steady storm.
    */
   frameBudget?: number;
+  /** The Linux release to behave as (`uname -r` text); default MODELLED_RELEASE. */
+  release?: string;
 }
 
 export interface RunReport {
@@ -50,6 +53,7 @@ export class Sim {
   readonly rng: Rng;
   traceSink: TraceSink | null;
   frameBudget: number;
+  readonly release: KernelRelease;
   readonly kernels = new Map<string, Kernel>();
   readonly switches = new Map<string, LabSwitch>();
   #frames = 0;
@@ -61,6 +65,7 @@ export class Sim {
     this.rng = seededRng(o.seed ?? 1);
     this.traceSink = o.trace ?? null;
     this.frameBudget = o.frameBudget ?? 1_000_000;
+    this.release = parseRelease(o.release ?? MODELLED_RELEASE);
   }
 
   get now(): number {

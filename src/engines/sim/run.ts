@@ -21,6 +21,8 @@ export interface SimLabOptions {
   /** Replaces or adds commands (tests; the real sysctl tool once it lands). */
   tools?: Record<string, Tool>;
   onStep?: (index: number, total: number, label: string) => void;
+  /** The Linux release to behave as; default the modelled one. */
+  release?: string;
 }
 
 /** The frames one capture of one step saw, for pcap files. */
@@ -43,7 +45,7 @@ function planned(lab: Lab): Planned[] {
 }
 
 export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<SimLabRun> {
-  const world = buildWorld(lab);
+  const world = buildWorld(lab, opts.release);
   const tools = { ...defaultTools(), ...(opts.tools ?? {}) };
   const plan = planned(lab);
   const steps: StepResult[] = [];

@@ -61,8 +61,9 @@ export function labSeed(name: string): number {
   return h || 1;
 }
 
-export function buildWorld(lab: Lab): World {
-  const sim = new StepSim({ seed: labSeed(lab.name) });
+/** `release`: the Linux release to behave as (`uname -r` text); default the modelled one. */
+export function buildWorld(lab: Lab, release?: string): World {
+  const sim = new StepSim(release === undefined ? { seed: labSeed(lab.name) } : { seed: labSeed(lab.name), release });
   const kernels = new Map<string, Kernel>();
   for (const h of lab.hosts) {
     const k = sim.addKernel(h.name);
