@@ -352,10 +352,7 @@ describe("sim engine: golden labs it can run", () => {
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
   const UNMODELLED = /\b(ipvlan|macvlan|ipvtap|macvtap)\b/;
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
-  const KNOWN_DIFFS: Record<string, string> = {
-    "bridge-in-host": "no bridge command (bridge fdb show) in sim yet",
-    "route-get": "ip route get ... iif is not simulated yet",
-  };
+  const KNOWN_DIFFS: Record<string, string> = {};
 
   for (const file of goldens) {
     const g = JSON.parse(readFileSync(file, "utf8")) as GoldenFile;

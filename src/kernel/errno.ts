@@ -15,7 +15,8 @@ export type Errno =
   | "ESRCH"
   | "EACCES"
   | "EPERM"
-  | "ELOOP";
+  | "ELOOP"
+  | "EXDEV";
 
 export type KResult<T = void> = { ok: true; value: T } | { ok: false; errno: Errno; msg?: string };
 
@@ -32,6 +33,7 @@ export const STRERROR: Record<Errno, string> = {
   ENODEV: "No such device",
   EINVAL: "Invalid argument",
   EBUSY: "Device or resource busy",
+  EXDEV: "Invalid cross-device link",
   ENETDOWN: "Network is down",
   ENETUNREACH: "Network is unreachable",
   EHOSTUNREACH: "No route to host",

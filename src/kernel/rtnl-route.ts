@@ -16,7 +16,7 @@ import {
   type FibRoute,
   type RouteType,
 } from "./ipv4/fib.js";
-import { ipRouteOutput, type Rtable } from "./ipv4/route.js";
+import { ipRouteInputSlow, ipRouteOutput, type Rtable } from "./ipv4/route.js";
 import type { Net } from "./net.js";
 
 export interface RouteRequest {
@@ -128,4 +128,16 @@ export function routeGet(net: Net, q: { daddr: Ipv4; saddr?: Ipv4; oif?: NetDevi
   if (q.saddr) req.saddr = q.saddr;
   if (q.oif) req.oif = q.oif.ifindex;
   return ipRouteOutput(net, req);
+}
+
+/**
+ * inet_rtm_getroute with iif: the input route a packet from `saddr` arriving
+ * on `iif` would get (ip_route_input_rcu). A martian or a failed source check
+ * is its error; a route whose input is ip_error answers with that error.
+ */
+export function routeGetInput(q: { daddr: Ipv4; saddr: Ipv4; iif: NetDevice }): KResult<Rtable> {
+  const r = ipRouteInputSlow(q.daddr, q.saddr, q.iif, true);
+  if (!r.ok) return fail(r.errno);
+  if (r.rt.error) return fail(r.rt.error);
+  return ok(r.rt);
 }

@@ -7,6 +7,7 @@ import { sysctlRead, sysctlWrite, type Kernel, type Net } from "../../kernel/ind
 import { readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
 import { arpingTool } from "../../userland/arping.js";
+import { bridgeTool } from "../../userland/bridge.js";
 import { ipTool } from "../../userland/ip/index.js";
 import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
@@ -36,7 +37,7 @@ export function procSysOf(net: Net): ProcSys {
 
 /** The commands a lab script can run under --engine sim (the shell itself answers builtins and text tools). */
 export function defaultTools(): Record<string, Tool> {
-  return { ip: ipTool, ping: pingTool, arping: arpingTool, sysctl: sysctlTool };
+  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, arping: arpingTool, sysctl: sysctlTool };
 }
 
 /** `/usr/bin/ping` and `ping` are the same command. */

@@ -92,6 +92,7 @@ function networkBridge(sim: Sim, name: string) {
   linkSetUp(net.loopback);
   const br = linkAddBridge(net, "br0");
   if (!br.ok) throw new Error(`cannot create network ${name}: ${br.errno}`);
+  br.value.mcastSnooping = false;
   linkSetUp(br.value);
   return br.value;
 }

@@ -97,10 +97,12 @@ function bridge(a: Args): LinkType {
   const options: Record<string, number> = {};
   for (; a.more; a.i++) {
     const arg = a.cur;
-    const key = BRIDGE_U32.find((k) => matches(arg, k)) ?? (matches(arg, "priority") ? "priority" : matches(arg, "vlan_filtering") ? "vlan_filtering" : null);
+    const key =
+      BRIDGE_U32.find((k) => matches(arg, k)) ??
+      (matches(arg, "priority") ? "priority" : matches(arg, "vlan_filtering") ? "vlan_filtering" : matches(arg, "mcast_snooping") ? "mcast_snooping" : null);
     if (key === null) throw fail1(`bridge: unknown command "${arg}"?\n`);
     const v = a.next();
-    const max = key === "priority" ? 0xffff : key === "vlan_filtering" ? 0xff : 0xffffffff;
+    const max = key === "priority" ? 0xffff : key === "vlan_filtering" || key === "mcast_snooping" ? 0xff : 0xffffffff;
     const n = /^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? Number(v) : NaN;
     if (!(n <= max)) throw invarg(`invalid ${key}`, v);
     options[key] = n;

@@ -124,6 +124,9 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     const r = linkAddBridge(net, a.name!, a.address ? { mac: a.address } : {});
     if (!r.ok) return rtnlError(r);
     created = r.value;
+    // br_changelink: ageing_time in centiseconds; the others change nothing the simulator shows with STP off.
+    if (t.options.ageing_time !== undefined) r.value.fdb.ageingMs = t.options.ageing_time * 10;
+    if (t.options.mcast_snooping !== undefined) r.value.mcastSnooping = t.options.mcast_snooping !== 0;
   } else {
     return failWith("Error: Unknown device type.\n", 2);
   }

@@ -64,20 +64,26 @@ function cacheFlags(rt: Rtable): string[] {
   if (rt.local) f.push("local");
   if (rt.type === "multicast") f.push("mc");
   if (rt.broadcast) f.push("brd");
+  if (rt.doRedirect) f.push("redirect");
   return f;
 }
 
-/** rt_fill_info for an output route: RTA_SRC only when asked for, RTA_PREFSRC when it differs. */
+/**
+ * rt_fill_info: RTA_SRC only when asked for; for an output route RTA_PREFSRC
+ * when it differs and the uid; for an input route (`iif`) RTA_IIF instead.
+ */
 export function routeGetText(daddr: number, saddr: number, rt: Rtable): string {
   let s = rt.type !== "unicast" ? `${rt.type} ` : "";
   s += `${formatIpv4(daddr)} `;
   if (saddr) s += `from ${formatIpv4(saddr)} `;
   if (rt.gw) s += `via ${formatIpv4(rt.gw)} `;
   s += `dev ${rt.dev.name} `;
-  if (rt.src && rt.src !== saddr) s += `src ${formatIpv4(rt.src)} `;
-  s += "uid 0 \n    cache ";
+  if (!rt.input && rt.src && rt.src !== saddr) s += `src ${formatIpv4(rt.src)} `;
+  if (!rt.input) s += "uid 0 ";
+  s += "\n    cache ";
   const cf = cacheFlags(rt);
   if (cf.length) s += `<${cf.join(",")}> `;
+  if (rt.input && rt.iif) s += `iif ${rt.iif.name} `;
   return `${s}\n`;
 }
 
@@ -88,9 +94,10 @@ export function routeGetJson(daddr: number, saddr: number, rt: Rtable): Record<s
   if (saddr) o.from = formatIpv4(saddr);
   if (rt.gw) o.gateway = formatIpv4(rt.gw);
   o.dev = rt.dev.name;
-  if (rt.src && rt.src !== saddr) o.prefsrc = formatIpv4(rt.src);
+  if (!rt.input && rt.src && rt.src !== saddr) o.prefsrc = formatIpv4(rt.src);
   o.flags = [];
-  o.uid = 0;
+  if (!rt.input) o.uid = 0;
   o.cache = cacheFlags(rt);
+  if (rt.input && rt.iif) o.iif = rt.iif.name;
   return o;
 }

@@ -6,6 +6,7 @@ import {
   routeAdd,
   routeDel,
   routeGet,
+  routeGetInput,
   routeList,
   type FibRoute,
   type RouteAddMode,
@@ -13,7 +14,7 @@ import {
   type RouteType,
 } from "../../kernel/index.js";
 import type { ExecResult, IpCommand, RouteSpec } from "../../shell/index.js";
-import { parseIpv4 } from "../../wire/ipv4-addr.js";
+import { ipv4IsMulticast, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { done, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
 import { scopeNumber } from "./addr.js";
 import { jsonOut } from "./json.js";
@@ -110,9 +111,17 @@ export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
 
 export function routeGetCmd(ctx: IpCtx, cmd: GetCmd): ExecResult {
   if (cmd.to.family === "inet6") return notSimulated("IPv6 routing");
-  if (cmd.iif !== null) return notSimulated("ip route get ... iif");
   const daddr = cmd.to.special ? 0 : parseIpv4(cmd.to.address)!;
   const saddr = cmd.from && !cmd.from.special ? parseIpv4(cmd.from.address)! : 0;
+  if (cmd.iif !== null) {
+    const iif = ctx.net.devByName(cmd.iif);
+    if (!iif) return noDevice(cmd.iif);
+    if (ipv4IsMulticast(daddr)) return notSimulated("ip route get MULTICAST iif");
+    const r = routeGetInput({ daddr, saddr, iif });
+    if (!r.ok) return rtnlError(r);
+    if (ctx.g.json) return done(jsonOut([routeGetJson(daddr, saddr, r.value)], ctx.g.pretty));
+    return done(routeGetText(daddr, saddr, r.value));
+  }
   const q: Parameters<typeof routeGet>[1] = { daddr };
   if (saddr) q.saddr = saddr;
   if (cmd.oif !== null) {

@@ -38,6 +38,8 @@ export class BridgeDevice extends NetDevice {
   readonly ports = new Map<NetDevice, BridgePort>();
   readonly fdb = new Fdb();
   promisc = false;
+  /** multicast_snooping (on by default): only its effect on the device's multicast list is modelled. */
+  mcastSnooping = true;
 
   constructor(name: string, mac: Mac, net: Net) {
     super(name, mac, net);
