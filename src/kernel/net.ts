@@ -2,6 +2,7 @@
 // lo first), its FIB, its IPv4 sysctls, its sockets and its MIB counters.
 
 import type { NetDevice } from "./devices/net-device.js";
+import type { Ipv4 } from "../wire/ipv4-addr.js";
 import { Fib } from "./ipv4/fib.js";
 import type { Kernel } from "./kernel.js";
 import type { PacketSocket, RawSocket } from "./sockets.js";
@@ -21,6 +22,8 @@ export class Net {
    * device), so a device born after such a write no longer follows default.
    */
   readonly confDfltSet: Set<ConfKey>;
+  /** inet_addr_lst: the devices holding each local address (several can), so finding one is not a scan. */
+  readonly inetAddrLst = new Map<Ipv4, NetDevice[]>();
   readonly neighDflt: NeighParms = { ...NEIGH_PARMS_DEFAULTS };
   readonly scalars: Record<NetScalarKey, number> = { ...NET_SCALAR_DEFAULTS };
   /** nstat-style counters (TcpExtIPReversePathFilter, IpInAddrErrors, …), always counted. */

@@ -158,10 +158,31 @@ export function inetConfirmAddr(net: Net, inDev: InDevice | null, dst: Ipv4, loc
 
 /** __ip_dev_find / inet_lookup_ifaddr_rcu: the device holding `addr` as a local address. */
 export function ipDevFind(net: Net, addr: Ipv4): NetDevice | null {
+  const holders = net.inetAddrLst.get(addr);
+  if (!holders) return null;
+  if (holders.length === 1) return holders[0]!;
+  // Several devices hold it: the first in device order, as the scan always answered.
   for (const d of net.devices.values()) {
     if (d.inDev?.ifaList.some((ifa) => ifa.local === addr)) return d;
   }
   return null;
+}
+
+/** inet_hash_insert / inet_hash_remove. */
+export function inetHashInsert(dev: NetDevice, ifa: InIfaddr): void {
+  const lst = dev.net.inetAddrLst;
+  const holders = lst.get(ifa.local);
+  if (holders) holders.push(dev);
+  else lst.set(ifa.local, [dev]);
+}
+
+export function inetHashRemove(dev: NetDevice, ifa: InIfaddr): void {
+  const lst = dev.net.inetAddrLst;
+  const holders = lst.get(ifa.local);
+  if (!holders) return;
+  const i = holders.indexOf(dev);
+  if (i >= 0) holders.splice(i, 1);
+  if (holders.length === 0) lst.delete(ifa.local);
 }
 
 /** inet_ifa_byprefix: the primary address of that prefix on the device. */

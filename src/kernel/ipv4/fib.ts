@@ -83,6 +83,31 @@ const key = (dst: Ipv4, len: number): string => `${len}/${dst}`;
 
 export class FibTable {
   readonly #aliases = new Map<string, FibRoute[]>();
+  /** The same alias lists by prefix length, then network address: what a lookup probes. */
+  readonly #byLen: (Map<number, FibRoute[]> | undefined)[] = [];
+  /** Prefix lengths present, longest first, so a lookup tries only those (as the LC-trie skips empty levels). */
+  #lens: number[] = [];
+
+  #set(dst: Ipv4, len: number, list: FibRoute[]): void {
+    this.#aliases.set(key(dst, len), list);
+    let m = this.#byLen[len];
+    if (!m) {
+      m = this.#byLen[len] = new Map();
+      this.#lens = [...this.#lens, len].sort((a, b) => b - a);
+    }
+    m.set(dst >>> 0, list);
+  }
+
+  #delete(dst: Ipv4, len: number): void {
+    this.#aliases.delete(key(dst, len));
+    const m = this.#byLen[len];
+    if (!m) return;
+    m.delete(dst >>> 0);
+    if (m.size === 0) {
+      this.#byLen[len] = undefined;
+      this.#lens = this.#lens.filter((l) => l !== len);
+    }
+  }
 
   constructor(readonly id: number) {}
 
@@ -92,8 +117,8 @@ export class FibTable {
   }
 
   lookup(fl: Flowi4, ignoreLinkState: boolean): FibLookup | null {
-    for (let len = 32; len >= 0; len--) {
-      const list = this.#aliases.get(key(networkOf(fl.daddr, len), len));
+    for (const len of this.#lens) {
+      const list = this.#byLen[len]!.get(networkOf(fl.daddr, len) >>> 0);
       if (!list) continue;
       for (const r of list) {
         if (r.scope < fl.scope) continue;
@@ -128,7 +153,7 @@ export class FibTable {
       const at = list.findIndex((a) => a.priority > r.priority);
       list.splice(at < 0 ? list.length : at, 0, r);
     }
-    this.#aliases.set(k, list);
+    this.#set(r.dst, r.len, list);
     return okVoid;
   }
 
@@ -139,18 +164,21 @@ export class FibTable {
     const i = list?.findIndex((a) => routeMatches(a, m)) ?? -1;
     if (!list || i < 0) return fail("ESRCH");
     const [r] = list.splice(i, 1);
-    if (list.length === 0) this.#aliases.delete(k);
+    if (list.length === 0) this.#delete(m.dst, m.len);
     return { ok: true, value: r! };
   }
 
   /** fib_table_flush: drop dead routes (and every route when `all`). */
   flush(pred: (r: FibRoute) => boolean): FibRoute[] {
     const gone: FibRoute[] = [];
-    for (const [k, list] of this.#aliases) {
+    for (const list of [...this.#aliases.values()]) {
       const keep = list.filter((r) => !pred(r));
-      if (keep.length !== list.length) gone.push(...list.filter((r) => pred(r)));
-      if (keep.length === 0) this.#aliases.delete(k);
-      else this.#aliases.set(k, keep);
+      if (keep.length === list.length) continue;
+      gone.push(...list.filter((r) => pred(r)));
+      // Filtering in place keeps the list (and the key's place in listing order).
+      list.length = 0;
+      list.push(...keep);
+      if (keep.length === 0) this.#delete(gone[gone.length - 1]!.dst, gone[gone.length - 1]!.len);
     }
     return gone;
   }

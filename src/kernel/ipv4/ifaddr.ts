@@ -3,7 +3,7 @@
 
 import { fail, okVoid, type KResult } from "../errno.js";
 import { neighIfdown } from "../neigh/neighbour.js";
-import { IN_DEV_PROMOTE_SECONDARIES, inetIfaMatch, type InDevice, type InIfaddr } from "./devinet.js";
+import { IN_DEV_PROMOTE_SECONDARIES, inetHashInsert, inetHashRemove, inetIfaMatch, type InDevice, type InIfaddr } from "./devinet.js";
 import { fibAddIfaddr, fibDelIfaddr, fibDisableIp } from "./fib-frontend.js";
 
 export function inetInsertIfa(inDev: InDevice, ifa: InIfaddr): KResult {
@@ -22,6 +22,7 @@ export function inetInsertIfa(inDev: InDevice, ifa: InIfaddr): KResult {
   }
   if (ifa.secondary) inDev.ifaList.push(ifa);
   else inDev.ifaList.splice(lastPrimary, 0, ifa);
+  inetHashInsert(inDev.dev, ifa);
   fibAddIfaddr(inDev, ifa);
   const net = inDev.net;
   if (net.tracing) net.trace(inDev.dev, "fib_add_ifaddr", `address added${ifa.secondary ? " (secondary)" : ""}`);
@@ -53,11 +54,13 @@ export function inetDelIfa(inDev: InDevice, ifa1: InIfaddr): void {
         break;
       }
       list.splice(list.indexOf(ifa), 1);
+      inetHashRemove(inDev.dev, ifa);
       inetaddrDown(inDev, ifa);
     }
   }
   if (promote) for (const ifa of list.slice(list.indexOf(promote))) if (ifa.mask === ifa1.mask && inetIfaMatch(ifa1.local, ifa)) fibDelIfaddr(inDev, ifa, ifa1);
   list.splice(list.indexOf(ifa1), 1);
+  inetHashRemove(inDev.dev, ifa1);
   inetaddrDown(inDev, ifa1);
   if (promote) {
     // The promoted address moves to where the primary was, then its routes and its siblings' come back with the new prefsrc.
