@@ -9,7 +9,7 @@ export interface Timer {
   cancelled: boolean;
 }
 
-interface QueuedEvent extends Timer {
+export interface QueuedEvent extends Timer {
   readonly seq: number;
   readonly kind: EventKind;
   readonly fn: () => void;
@@ -40,14 +40,32 @@ export class EventQueue {
     return this.#heap.length > 0 ? this.#heap[0]!.at : null;
   }
 
+  /**
+   * Takes the next live event due at or before `until` off the queue and moves
+   * the clock to it; the caller runs it. null when there is none.
+   */
+  popDue(until = Infinity): QueuedEvent | null {
+    const h = this.#heap;
+    while (h.length > 0) {
+      const top = h[0]!;
+      if (top.cancelled) {
+        this.#pop();
+        continue;
+      }
+      if (top.at > until) return null;
+      this.#pop();
+      this.#now = top.at;
+      return top;
+    }
+    return null;
+  }
+
   /** Runs the next event if it is due at or before `until`; false when there is none. */
-  step(until = Infinity): { ran: boolean; kind?: EventKind } {
-    const at = this.peekTime();
-    if (at === null || at > until) return { ran: false };
-    const ev = this.#pop()!;
-    this.#now = ev.at;
+  step(until = Infinity): boolean {
+    const ev = this.popDue(until);
+    if (!ev) return false;
     ev.fn();
-    return { ran: true, kind: ev.kind };
+    return true;
   }
 
   advanceTo(t: number): void {
@@ -72,33 +90,35 @@ export class EventQueue {
 
   #push(ev: QueuedEvent): void {
     const h = this.#heap;
+    let i = h.length;
     h.push(ev);
-    let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.#less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (!this.#less(ev, parent)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = ev;
   }
 
   #pop(): QueuedEvent | undefined {
     const h = this.#heap;
     const top = h[0];
     const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
+    const n = h.length;
+    if (n > 0 && last) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && this.#less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.#less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        const m = r < n && this.#less(h[r]!, h[l]!) ? r : l;
+        if (!this.#less(h[m]!, last)) break;
+        h[i] = h[m]!;
         i = m;
       }
+      h[i] = last;
     }
     return top;
   }

@@ -86,19 +86,20 @@ export class Sim {
     return s;
   }
 
-  /** Schedules one frame hop, FRAME_HOP_MS from now; it is dropped if this run's budget is spent. */
+  /** Schedules one frame hop, FRAME_HOP_MS from now; run() drops it if this run's budget is spent. */
   deliverFrame(fn: () => void): void {
-    this.queue.schedule(FRAME_HOP_MS, () => {
-      if (this.#exceeded) return;
-      const seconds = this.#runBounded ? Math.max(1, (this.now - this.#runStart) / 1000) : 1;
-      if (++this.#frames > this.frameBudget * seconds) {
-        this.#exceeded = true;
-        const n = this.queue.cancelAll("frame");
-        this.traceSink?.({ time: this.now, host: "", netns: "", dev: "", func: "sim", what: `frame budget of ${this.frameBudget} frames per virtual second exhausted`, why: `a storm that multiplies, or one too fast to follow: ${n + 1} pending frames dropped` });
-        return;
-      }
-      fn();
-    }, "frame");
+    this.queue.schedule(FRAME_HOP_MS, fn, "frame");
+  }
+
+  /** Counts one frame hop against the budget; false (and the storm stopped) once it is spent. */
+  #admitFrame(): boolean {
+    if (this.#exceeded) return false;
+    const seconds = this.#runBounded ? Math.max(1, (this.now - this.#runStart) / 1000) : 1;
+    if (++this.#frames <= this.frameBudget * seconds) return true;
+    this.#exceeded = true;
+    const n = this.queue.cancelAll("frame");
+    this.traceSink?.({ time: this.now, host: "", netns: "", dev: "", func: "sim", what: `frame budget of ${this.frameBudget} frames per virtual second exhausted`, why: `a storm that multiplies, or one too fast to follow: ${n + 1} pending frames dropped` });
+    return false;
   }
 
   /**
@@ -111,8 +112,9 @@ export class Sim {
     this.#exceeded = false;
     this.#runStart = this.now;
     this.#runBounded = until !== Infinity;
-    while (this.queue.step(until).ran) {
-      /* keep going */
+    for (let ev = this.queue.popDue(until); ev; ev = this.queue.popDue(until)) {
+      if (ev.kind === "frame" && !this.#admitFrame()) continue;
+      ev.fn();
     }
     if (until !== Infinity) this.queue.advanceTo(until);
     return { time: this.now, frames: this.#frames, budgetExceeded: this.#exceeded };
