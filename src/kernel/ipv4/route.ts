@@ -42,7 +42,21 @@ export interface RouteOutputRequest {
 }
 
 function rtable(p: Partial<Rtable> & Pick<Rtable, "type" | "dev">): Rtable {
-  return { gw: 0, src: 0, local: false, broadcast: false, input: false, iif: null, error: null, doRedirect: false, fib: null, table: 0, ...p };
+  // Every field written out: one object shape for all routes (a spread would make each call site its own).
+  return {
+    type: p.type,
+    dev: p.dev,
+    gw: p.gw ?? 0,
+    src: p.src ?? 0,
+    local: p.local ?? false,
+    broadcast: p.broadcast ?? false,
+    input: p.input ?? false,
+    iif: p.iif ?? null,
+    error: p.error ?? null,
+    doRedirect: p.doRedirect ?? false,
+    fib: p.fib ?? null,
+    table: p.table ?? 0,
+  };
 }
 
 /** fib_result_prefsrc: the route's src, else inet_select_addr on its device towards its gateway. */
