@@ -12,7 +12,9 @@ export interface Timer {
 export interface QueuedEvent extends Timer {
   readonly seq: number;
   readonly kind: EventKind;
-  readonly fn: () => void;
+  readonly fn: (arg: unknown) => void;
+  /** What fn is called with: a frame hop carries its skb here instead of in a closure. */
+  readonly arg: unknown;
 }
 
 export class EventQueue {
@@ -28,8 +30,8 @@ export class EventQueue {
     return this.#heap.length;
   }
 
-  schedule(delayMs: number, fn: () => void, kind: EventKind = "timer"): Timer {
-    const ev: QueuedEvent = { at: this.#now + Math.max(0, delayMs), seq: this.#seq++, kind, fn, cancelled: false };
+  schedule<T>(delayMs: number, fn: (arg: T) => void, kind: EventKind = "timer", arg?: T): Timer {
+    const ev: QueuedEvent = { at: this.#now + Math.max(0, delayMs), seq: this.#seq++, kind, fn: fn as (arg: unknown) => void, arg, cancelled: false };
     this.#push(ev);
     return ev;
   }
@@ -64,7 +66,7 @@ export class EventQueue {
   step(until = Infinity): boolean {
     const ev = this.popDue(until);
     if (!ev) return false;
-    ev.fn();
+    ev.fn(ev.arg);
     return true;
   }
 

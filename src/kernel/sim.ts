@@ -87,8 +87,8 @@ export class Sim {
   }
 
   /** Schedules one frame hop, FRAME_HOP_MS from now; run() drops it if this run's budget is spent. */
-  deliverFrame(fn: () => void): void {
-    this.queue.schedule(FRAME_HOP_MS, fn, "frame");
+  deliverFrame<T>(fn: (arg: T) => void, arg?: T): void {
+    this.queue.schedule(FRAME_HOP_MS, fn, "frame", arg);
   }
 
   /** Counts one frame hop against the budget; false (and the storm stopped) once it is spent. */
@@ -114,7 +114,7 @@ export class Sim {
     this.#runBounded = until !== Infinity;
     for (let ev = this.queue.popDue(until); ev; ev = this.queue.popDue(until)) {
       if (ev.kind === "frame" && !this.#admitFrame()) continue;
-      ev.fn();
+      ev.fn(ev.arg);
     }
     if (until !== Infinity) this.queue.advanceTo(until);
     return { time: this.now, frames: this.#frames, budgetExceeded: this.#exceeded };

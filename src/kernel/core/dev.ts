@@ -54,7 +54,7 @@ export function ethTypeTrans(frame: EthernetFrame, dev: NetDevice): PacketType {
  * counts against the simulation's frame budget.
  */
 export function netifRx(skb: SkBuff): void {
-  skb.dev.net.kernel.sim.deliverFrame(() => netifReceiveSkb(skb));
+  skb.dev.net.kernel.sim.deliverFrame(netifReceiveSkb, skb);
 }
 
 /** dev_forward_skb (veth): the receiving device must be up and the frame must fit its MTU; false means dropped (rx_dropped of the receiver). */

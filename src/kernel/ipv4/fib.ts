@@ -81,6 +81,17 @@ export type FibLookup = { ok: true; res: FibResult } | { ok: false; errno: "ENET
 
 const key = (dst: Ipv4, len: number): string => `${len}/${dst}`;
 
+/** A route's answer never changes (its nexthop's device and gateway are fixed), so each is built once. */
+const OK_LOOKUP = new WeakMap<FibRoute, FibLookup>();
+function okLookup(r: FibRoute): FibLookup {
+  let l = OK_LOOKUP.get(r);
+  if (!l) {
+    l = { ok: true, res: { route: r, type: r.type, dev: r.nh.dev, gw: r.nh.gw } };
+    OK_LOOKUP.set(r, l);
+  }
+  return l;
+}
+
 export class FibTable {
   readonly #aliases = new Map<string, FibRoute[]>();
   /** The same alias lists by prefix length, then network address: what a lookup probes. */
@@ -126,7 +137,7 @@ export class FibTable {
         if (err === "EAGAIN") return null;
         if (err) return { ok: false, errno: err };
         if (!nhGood(r.nh, fl, ignoreLinkState)) continue;
-        return { ok: true, res: { route: r, type: r.type, dev: r.nh.dev, gw: r.nh.gw } };
+        return okLookup(r);
       }
     }
     return null;
