@@ -6,7 +6,7 @@ import { ipv4IsLbcast, ipv4IsLocalMulticast, ipv4IsLoopback, ipv4IsMulticast, ip
 import { IFF_LOOPBACK, type NetDevice } from "../devices/net-device.js";
 import { fail, ok, type KResult } from "../errno.js";
 import type { Net } from "../net.js";
-import { IN_DEV_BFORWARD, IN_DEV_FORWARD, IN_DEV_ROUTE_LOCALNET, IN_DEV_TX_REDIRECTS, inetSelectAddr, ipDevFind } from "./devinet.js";
+import { IN_DEV_BFORWARD, IN_DEV_FORWARD, IN_DEV_ROUTE_LOCALNET, IN_DEV_TX_REDIRECTS, inetSelectAddr, ipDevFind, type InDevice } from "./devinet.js";
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, type FibResult, type RouteType } from "./fib.js";
 import { fibValidateSource } from "./fib-frontend.js";
 
@@ -132,6 +132,26 @@ export function ipRouteOutput(net: Net, req: RouteOutputRequest): KResult<Rtable
 
 export type RouteInput = { ok: true; rt: Rtable } | { ok: false; errno: "EINVAL" | "EXDEV"; why: string };
 
+function martianInput(net: Net, why: string): RouteInput {
+  net.mibInc("IpInAddrErrors");
+  return { ok: false, errno: "EINVAL", why };
+}
+
+/** The no_route label: an input route whose input is ip_error. */
+function noRouteInput(dev: NetDevice, error: DstError, res: FibResult | null): RouteInput {
+  return { ok: true, rt: rtable({ type: "unreachable", dev: dev.net.loopback, input: true, iif: dev, error, fib: res }) };
+}
+
+/** The brd_input label of ip_route_input_slow. */
+function brdRouteInput(saddr: Ipv4, dev: NetDevice, inDev: InDevice, isIp: boolean): RouteInput {
+  if (!isIp) return { ok: false, errno: "EINVAL", why: "broadcast target in a non-IP packet" };
+  if (!ipv4IsZeronet(saddr)) {
+    const v = fibValidateSource(dev.net, saddr, 0, 0, dev, inDev);
+    if (!v.ok) return { ok: false, errno: v.errno, why: v.why };
+  }
+  return { ok: true, rt: rtable({ type: "broadcast", dev: dev.net.loopback, local: true, broadcast: true, input: true, iif: dev }) };
+}
+
 /**
  * ip_route_input_slow for a packet (or ARP request) from saddr to daddr
  * arriving on dev. Martians and failed source validation are errors; "no
@@ -141,45 +161,28 @@ export function ipRouteInputSlow(daddr: Ipv4, saddr: Ipv4, dev: NetDevice, isIp:
   const net = dev.net;
   const inDev = dev.inDev;
   if (!inDev) return { ok: false, errno: "EINVAL", why: "no IPv4 on the device" };
-  const martian = (why: string): RouteInput => {
-    net.mibInc("IpInAddrErrors");
-    return { ok: false, errno: "EINVAL", why };
-  };
-  const brdInput = (): RouteInput => {
-    if (!isIp) return { ok: false, errno: "EINVAL", why: "broadcast target in a non-IP packet" };
-    if (!ipv4IsZeronet(saddr)) {
-      const v = fibValidateSource(net, saddr, 0, 0, dev, inDev);
-      if (!v.ok) return { ok: false, errno: v.errno, why: v.why };
-    }
-    return { ok: true, rt: rtable({ type: "broadcast", dev: net.loopback, local: true, broadcast: true, input: true, iif: dev }) };
-  };
-  const noRoute = (error: DstError, res: FibResult | null): RouteInput => ({
-    ok: true,
-    rt: rtable({ type: "unreachable", dev: net.loopback, input: true, iif: dev, error, fib: res }),
-  });
-
-  if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr)) return martian("martian source (multicast or broadcast)");
-  if (ipv4IsLbcast(daddr) || (saddr === 0 && daddr === 0)) return brdInput();
-  if (ipv4IsZeronet(saddr)) return martian("martian source (0.0.0.0/8)");
-  if (ipv4IsZeronet(daddr)) return martian("martian destination (0.0.0.0/8)");
+  if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr)) return martianInput(net, "martian source (multicast or broadcast)");
+  if (ipv4IsLbcast(daddr) || (saddr === 0 && daddr === 0)) return brdRouteInput(saddr, dev, inDev, isIp);
+  if (ipv4IsZeronet(saddr)) return martianInput(net, "martian source (0.0.0.0/8)");
+  if (ipv4IsZeronet(daddr)) return martianInput(net, "martian destination (0.0.0.0/8)");
   if (ipv4IsLoopback(daddr)) {
-    if (!IN_DEV_ROUTE_LOCALNET(inDev)) return martian("martian destination (127.0.0.0/8, route_localnet=0)");
+    if (!IN_DEV_ROUTE_LOCALNET(inDev)) return martianInput(net, "martian destination (127.0.0.0/8, route_localnet=0)");
   } else if (ipv4IsLoopback(saddr)) {
-    if (!IN_DEV_ROUTE_LOCALNET(inDev)) return martian("martian source (127.0.0.0/8, route_localnet=0)");
+    if (!IN_DEV_ROUTE_LOCALNET(inDev)) return martianInput(net, "martian source (127.0.0.0/8, route_localnet=0)");
   }
   const lookup = net.fib.lookup({ daddr, saddr, oif: 0, scope: RT_SCOPE_UNIVERSE });
-  if (!lookup.ok) return noRoute(IN_DEV_FORWARD(inDev) ? (lookup.errno === "ENETUNREACH" ? "ENETUNREACH" : lookup.errno) : "EHOSTUNREACH", null);
+  if (!lookup.ok) return noRouteInput(dev, IN_DEV_FORWARD(inDev) ? (lookup.errno === "ENETUNREACH" ? "ENETUNREACH" : lookup.errno) : "EHOSTUNREACH", null);
   const res = lookup.res;
   if (res.type === "broadcast") {
-    if (!IN_DEV_BFORWARD(inDev)) return brdInput();
+    if (!IN_DEV_BFORWARD(inDev)) return brdRouteInput(saddr, dev, inDev, isIp);
   }
   if (res.type === "local") {
     const v = fibValidateSource(net, saddr, daddr, 0, dev, inDev);
     if (!v.ok) return { ok: false, errno: v.errno, why: v.why };
     return { ok: true, rt: rtable({ type: "local", dev: net.loopback, local: true, input: true, iif: dev, fib: res, table: res.route.table }) };
   }
-  if (!IN_DEV_FORWARD(inDev)) return noRoute("EHOSTUNREACH", res);
-  if (res.type !== "unicast") return martian(`martian destination (route type ${res.type})`);
+  if (!IN_DEV_FORWARD(inDev)) return noRouteInput(dev, "EHOSTUNREACH", res);
+  if (res.type !== "unicast") return martianInput(net, `martian destination (route type ${res.type})`);
   // __mkroute_input
   const outDev = res.dev;
   if (!outDev || !outDev.inDev) return { ok: false, errno: "EINVAL", why: "output device has no IPv4" };
