@@ -27,7 +27,11 @@ export function macFromBytes(bytes: Uint8Array, offset = 0): Mac {
 
 export const isBroadcastMac = (mac: Mac): boolean => mac === BROADCAST_MAC;
 // The I/G bit: the lowest bit of the first octet.
-export const isMulticastMac = (mac: Mac): boolean => (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+// Only the first octet's low hex digit matters: read that one character (every frame asks).
+export const isMulticastMac = (mac: Mac): boolean => {
+  const c = mac.charCodeAt(1);
+  return ((c <= 57 ? c - 48 : (c | 32) - 87) & 1) === 1;
+};
 export const isZeroMac = (mac: Mac): boolean => mac === ZERO_MAC;
 // is_valid_ether_addr: neither multicast nor all zeros.
 export const isValidEtherAddr = (mac: Mac): boolean => !isMulticastMac(mac) && !isZeroMac(mac);
