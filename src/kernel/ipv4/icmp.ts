@@ -108,13 +108,17 @@ const ICMP_TIMESTAMP = 13;
 const ICMP_ADDRESS = 17;
 const ICMP_ADDRESSREPLY = 18;
 
+// The IcmpMsg counter names, made once: a name built per packet would be hashed per packet.
+const ICMPMSG_OUT = Array.from({ length: 256 }, (_, t) => `IcmpMsgOutType${t}`);
+const ICMPMSG_IN = Array.from({ length: 256 }, (_, t) => `IcmpMsgInType${t}`);
+
 /**
  * icmp_out_count: every ICMP message the host builds (__ip_make_skb,
  * raw_send_hdrinc) counts in OutMsgs and in its type's IcmpMsg counter, once
  * made, whether or not it then leaves (a neighbour that never resolves).
  */
 export function icmpOutCount(net: Net, type: number): void {
-  net.mibInc(`IcmpMsgOutType${type}`);
+  net.mibInc(ICMPMSG_OUT[type & 0xff]!);
   net.mibInc("IcmpOutMsgs");
 }
 
@@ -123,7 +127,7 @@ export function icmpRcv(skb: SkBuff, ip: Ipv4Repr, icmp: IcmpRepr, rt: Rtable): 
   const net = skb.dev.net;
   const type = icmpType(icmp);
   net.mibInc("IcmpInMsgs");
-  net.mibInc(`IcmpMsgInType${type}`);
+  net.mibInc(ICMPMSG_IN[type & 0xff]!);
   if (type > NR_ICMP_TYPES) {
     net.mibInc("IcmpInErrors");
     return;
