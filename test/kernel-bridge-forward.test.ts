@@ -146,9 +146,9 @@ describe("forwarding", () => {
     must(addrAdd(ar.dev, { local: ip("10.2.0.77"), prefixlen: 32 }));
     assert.ok(pingOnce(a, ip("10.1.0.1"), { src: ip("10.2.0.77") }).reply === null, "reply goes towards b anyway");
     must(sysctlWrite(r, "net.ipv4.conf.all.rp_filter", 1));
-    const before = r.mib.get("TcpExtIPReversePathFilter") ?? 0;
+    const before = r.mib.TcpExtIPReversePathFilter ?? 0;
     pingOnce(a, ip("10.1.0.1"), { src: ip("10.2.0.77"), seq: 9 });
-    assert.equal((r.mib.get("TcpExtIPReversePathFilter") ?? 0) - before, 1);
+    assert.equal((r.mib.TcpExtIPReversePathFilter ?? 0) - before, 1);
     assert.ok(pingOnce(a, ip("10.1.0.1"), { seq: 10 }).reply, "a normal source still passes");
     void b;
   });

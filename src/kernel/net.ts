@@ -27,7 +27,7 @@ export class Net {
   readonly neighDflt: NeighParms = { ...NEIGH_PARMS_DEFAULTS };
   readonly scalars: Record<NetScalarKey, number> = { ...NET_SCALAR_DEFAULTS };
   /** nstat-style counters (TcpExtIPReversePathFilter, IpInAddrErrors, …), always counted. */
-  readonly mib = new Map<string, number>();
+  readonly mib: Record<string, number> = Object.create(null) as Record<string, number>;
   readonly rawSockets = new Set<RawSocket>();
   readonly packetSockets = new Set<PacketSocket>();
   /** inet_peer state for ip_rt_send_redirect, keyed by the packet's source. */
@@ -66,7 +66,7 @@ export class Net {
   }
 
   mibInc(name: string): void {
-    this.mib.set(name, (this.mib.get(name) ?? 0) + 1);
+    this.mib[name] = (this.mib[name] ?? 0) + 1;
   }
 
   devByName(name: string): NetDevice | undefined {

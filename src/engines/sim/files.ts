@@ -37,7 +37,7 @@ const TCP_CONSTANTS: Record<string, number> = { RtoAlgorithm: 1, RtoMin: 200, Rt
 
 /** snmp_seq_show: Ip, Icmp, IcmpMsg (only types seen, 16 to a line), Tcp, Udp and UdpLite, each a header line and a value line. */
 export function snmpSeqShow(net: Net): string {
-  const mib = (name: string) => net.mib.get(name) ?? 0;
+  const mib = (name: string) => net.mib[name] ?? 0;
   let out = `Ip: Forwarding DefaultTTL ${IP_MIB.join(" ")}\n`;
   out += `Ip: ${net.confAll.forwarding ? 1 : 2} ${net.scalars.ip_default_ttl} ${IP_MIB.map((n) => mib(`Ip${n}`)).join(" ")}\n`;
   out += `Icmp: InMsgs InErrors InCsumErrors ${ICMP_MIBMAP.map(([n]) => `In${n}`).join(" ")} OutMsgs OutErrors ${ICMP_MIBMAP.map(([n]) => `Out${n}`).join(" ")}\n`;
@@ -56,7 +56,7 @@ function icmpmsgPut(net: Net): string {
   const seen: Array<[string, number]> = [];
   for (let i = 0; i < 512; i++) {
     const name = `${i & 0x100 ? "Out" : "In"}Type${i & 0xff}`;
-    const v = net.mib.get(`IcmpMsg${name}`) ?? 0;
+    const v = net.mib[`IcmpMsg${name}`] ?? 0;
     if (v) seen.push([name, v]);
   }
   let out = "";
