@@ -191,7 +191,8 @@ async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
   if (seq.pings > 0) {
     rows.push(
       info(`pingOnce one after another (-W 1 each), ${seqSources.length} sources`, `${int(seq.pings)} pings, ${int(seq.replies)} replies, ${ms(seq.ms)}`),
-      atLeast("pingOnce one after another: pings/s", rate(seq), 50_000, int),
+      // Not the target's figure (that is the matrix above): each ping here waits out -W 1, so ARP entries age between pings.
+      info("pingOnce one after another: pings/s", int(rate(seq))),
     );
   }
   const trace: Figure[] = traced === 0 ? [] : [
