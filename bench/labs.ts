@@ -118,8 +118,9 @@ export function manyNsLab(shape: ManyNsShape, o: { matrix?: boolean } = {}): str
       .split("\n")
       .map((l) => " ".repeat(n) + l)
       .join("\n");
+  // ip_forward comes last: a namespace copies its creator's conf, and the
+  // namespaces are end hosts, not routers.
   const script = `
-sysctl -qw net.ipv4.ip_forward=1
 for k in ${ks}; do
   ip link add br$k type bridge
   ip addr add 10.$k.0.254/24 dev br$k
@@ -134,6 +135,7 @@ for k in ${ks}; do
     ip -n n\${k}_$i route add default via 10.$k.0.254
   done
 done
+sysctl -qw net.ipv4.ip_forward=1
 `;
   return `name: bench-ns-${shape.bridges * shape.perBridge}
 hosts:
