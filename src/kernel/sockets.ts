@@ -34,6 +34,8 @@ export interface RawSendOptions {
 export class RawSocket {
   readonly rx: RawRecv[] = [];
   onRecv: ((r: RawRecv) => void) | null = null;
+  /** SO_ATTACH_FILTER: packets it refuses are not queued (sk_filter in raw_rcv). */
+  filter: ((ip: Ipv4Repr) => boolean) | null = null;
 
   /** `bindDev` is SO_BINDTODEVICE (ping -I dev). */
   constructor(
@@ -92,10 +94,11 @@ export function rawLocalDeliver(skb: SkBuff, ip: Ipv4Repr): boolean {
   for (const s of net.rawSockets) {
     if (s.protocol !== proto) continue;
     if (s.bindDev && s.bindDev !== dif && s.bindDev !== skb.dev) continue;
+    delivered = true;
+    if (s.filter && !s.filter(ip)) continue;
     const r = { time: net.now, ip, dev: skb.dev };
     s.rx.push(r);
     s.onRecv?.(r);
-    delivered = true;
   }
   return delivered;
 }
@@ -140,3 +143,31 @@ export function packetRcv(skb: SkBuff): void {
   }
 }
 
+/** The 16 bits at offset 4 of an ICMP message: the echo identifier, or whatever else sits there. */
+function icmpWordAt4(icmp: IcmpRepr): number {
+  switch (icmp.type) {
+    case "echo-request":
+    case "echo-reply":
+      return icmp.id;
+    case "redirect":
+      return icmp.gateway >>> 16;
+    case "other":
+      return ((icmp.rest[0] ?? 0) << 8) | (icmp.rest[1] ?? 0);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * iputils ping4_install_filter: a packet whose ICMP identifier is ours
+ * passes; an echo reply with another identifier is refused; anything else
+ * (errors, requests) passes. Without it every ping of a namespace would
+ * queue every other ping's replies.
+ */
+export function pingEchoFilter(ident: number): (ip: Ipv4Repr) => boolean {
+  return (ip) => {
+    if (ip.payload.kind !== "icmp") return true;
+    const icmp = ip.payload.icmp;
+    return icmpWordAt4(icmp) === ident || icmp.type !== "echo-reply";
+  };
+}

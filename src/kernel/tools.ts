@@ -12,7 +12,7 @@ import type { Errno } from "./errno.js";
 import { inetSelectAddr } from "./ipv4/devinet.js";
 import { RT_SCOPE_UNIVERSE } from "./ipv4/fib.js";
 import type { Net } from "./net.js";
-import { PacketSocket, RawSocket } from "./sockets.js";
+import { PacketSocket, pingEchoFilter, RawSocket } from "./sockets.js";
 
 export interface PingOptions {
   /** ping -I ADDR */
@@ -38,6 +38,7 @@ export function pingOnce(net: Net, dst: Ipv4, o: PingOptions = {}): PingOutcome 
   const sim = net.kernel.sim;
   const sock = new RawSocket(net, 1, o.dev ?? null);
   const id = o.id ?? 0x1234;
+  sock.filter = pingEchoFilter(id);
   const seq = o.seq ?? 1;
   const start = sim.now;
   let reply: PingOutcome["reply"] = null;

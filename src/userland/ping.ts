@@ -3,7 +3,7 @@
 // ping/ping.c and ping/ping_common.c: the main loop's exit conditions,
 // schedule_exit's linger, acknowledge()'s pipe size, finish()'s statistics.
 
-import { STRERROR, RawSocket, routeGet, type Errno, type Sim } from "../kernel/index.js";
+import { pingEchoFilter, STRERROR, RawSocket, routeGet, type Errno, type Sim } from "../kernel/index.js";
 import type { ExecResult } from "../shell/index.js";
 import type { IcmpRepr } from "../wire/icmp.js";
 import type { Ipv4Repr } from "../wire/ipv4.js";
@@ -318,6 +318,7 @@ export const pingTool: Tool = (argv, ctx) => {
 
   const sock = new RawSocket(net, 1, bindDev);
   const ident = sim.rng.u32() & 0xffff;
+  sock.filter = pingEchoFilter(ident);
   stdout += `PING ${o.target} (${formatIpv4(whereto)}) `;
   if (o.device !== null || strict) stdout += `from ${formatIpv4(source)} ${o.device ?? ""}: `;
   stdout += `${DEFDATALEN}(${DEFDATALEN + 8 + 20}) bytes of data.\n`;

@@ -2,7 +2,7 @@
 // finds them, and every pair in different namespaces pinged at once, each
 // cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace.
 
-import { RawSocket, type Kernel, type Net } from "../../kernel/index.js";
+import { pingEchoFilter, RawSocket, type Kernel, type Net } from "../../kernel/index.js";
 import type { Lab } from "../../lab/types.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
@@ -55,6 +55,7 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   const start = sim.now;
   for (const p of probes) {
     const sock = p.sock!;
+    sock.filter = pingEchoFilter(p.ident);
     const src = parseIpv4(endpoints.find((e) => e.id === p.cell.from)!.address)!;
     sock.onRecv = (r) => {
       if (r.ip.payload.kind !== "icmp") return;
