@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { engineByName, ENGINE_NAMES } from "../src/engines/index.js";
 import type { CommandResult, LabResult, MatrixResult } from "../src/engines/result.js";
-import { SimEngine } from "../src/engines/sim.js";
+import { SimEngine, unsimulatedKind } from "../src/engines/sim.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import { buildWorld } from "../src/engines/sim/world.js";
 import type { GoldenFile } from "../src/golden/golden.js";
@@ -350,7 +350,6 @@ describe("sim engine: golden labs it can run", () => {
   // which must agree with the real kernel line for line (after normalising).
   const dirs = [goldenDir, join(goldenDir, "core")].filter((d) => existsSync(d));
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
-  const UNMODELLED = /\b(ipvlan|macvlan|ipvtap|macvtap)\b/;
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {};
 
@@ -358,8 +357,7 @@ describe("sim engine: golden labs it can run", () => {
     const g = JSON.parse(readFileSync(file, "utf8")) as GoldenFile;
     const labFile = join(packageRoot, g.recordedWith.labFile);
     const lab = existsSync(labFile) ? loadLabFile(labFile).lab : null;
-    const text = lab ? [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))].join("\n") : "";
-    const runnable = lab !== null && !UNMODELLED.test(text);
+    const runnable = lab !== null && unsimulatedKind(lab) === null;
     test(`${g.result.lab}`, { skip: runnable ? false : "uses what the simulator does not model yet" }, async () => {
       const [r] = await new SimEngine().runMany([lab!]);
       const macs = lab!.hosts.flatMap((h) => h.interfaces.filter((i) => i.macGiven).map((i) => i.mac));
