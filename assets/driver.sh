@@ -14,7 +14,7 @@ set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
 
-declare -A HOST_PID=() NET_PID=()
+declare -A HOST_PID=() NET_PID=() NET_HAIRPIN=()
 HOSTS=()
 LAB_OUT=
 LAB_TAG=
@@ -108,7 +108,7 @@ fi
 
 ipvlab_lab_begin() {
   LAB_OUT=$1 LAB_TAG=$2 IPV6_OFF=$3
-  HOSTS=(); HOST_PID=(); NET_PID=()
+  HOSTS=(); HOST_PID=(); NET_PID=(); NET_HAIRPIN=()
   mkdir -p "$LAB_OUT"
   uname -r > "$LAB_OUT/kernel"
   # With net.core.devconf_inherit_init_net=1 (set under UML) namespaces made by
@@ -120,6 +120,7 @@ ipvlab_lab_begin() {
 
 ipvlab_net() {
   local name=$1
+  NET_HAIRPIN[$name]=$2
   # The network's own namespace never has IPv6: it must not talk on the lab's wire.
   ipvlab_holder "$LAB_OUT/.net-$name" 1
   NET_PID[$name]=$REPLY
@@ -139,9 +140,11 @@ ipvlab_host() {
 # says (left down, like a NIC before it is configured), the other a bridge port.
 ipvlab_iface() {
   local host=$1 dev=$2 net=$3 mac=$4 port=$5 portmac=$6
+  # A hairpin network reflects frames back out their ingress port (a VEPA's upstream switch).
   nsenter -t "${NET_PID[$net]}" -n -- /bin/bash -c '
     ip link add "$0" address "$1" type veth peer name "$2" address "$3" netns "$4" &&
-    ip link set "$0" master br0 up' "$port" "$portmac" "$dev" "$mac" "${HOST_PID[$host]}" ||
+    ip link set "$0" master br0 up &&
+    { [ "$5" != 1 ] || ip link set "$0" type bridge_slave hairpin on; }' "$port" "$portmac" "$dev" "$mac" "${HOST_PID[$host]}" "${NET_HAIRPIN[$net]}" ||
     { ipvlab_say fatal "cannot create $host:$dev on $net"; exit 3; }
 }
 

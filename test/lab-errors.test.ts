@@ -106,7 +106,7 @@ const cases: Case[] = [
   { file: "network-unused.lab.yaml", line: 4, col: 3, severity: "warning", says: ['network "wan" has no interface on it', "network: wan"] },
   { file: "network-name-invalid.lab.yaml", line: 4, col: 3, says: ['network name "my net" is not valid', '"my-net"'] },
   { file: "networks-list.lab.yaml", line: 2, col: 11, says: ["networks must be a map of network names to {}", "networks: {lan: {}}"] },
-  { file: "network-options.lab.yaml", line: 3, col: 10, says: ["network lan takes no options yet", '"vlan"', "lan: {}"] },
+  { file: "network-options.lab.yaml", line: 3, col: 10, says: ['network lan has no option "vlan"', "hairpin", "lan: {}"] },
   // hosts
   { file: "host-name-invalid.lab.yaml", line: 10, col: 3, says: ['host name "vm 02" is not valid', '"vm-02"'] },
   { file: "host-name-too-long.lab.yaml", line: 10, col: 3, says: ["40 characters long", "at most 32"] },

@@ -40,7 +40,11 @@ function assemble(x: LabFacts): Lab {
     return typeof v === "string" ? v : undefined;
   };
   const name = str(root, "name") ?? (slug(doc.file.replace(/^.*[\\/]/, "").replace(/(\.lab)?\.ya?ml$/i, "")) || "lab");
-  const networks = x.networkNames.map((n) => ({ name: n, pos: doc.keyPos(doc.locate(["networks", n])) }));
+  const netOpts = (own(root, "networks") ?? {}) as Record<string, unknown>;
+  const networks = x.networkNames.map((n) => {
+    const o = own(netOpts, n);
+    return { name: n, hairpin: o !== null && typeof o === "object" && own(o as Record<string, unknown>, "hairpin") === true, pos: doc.keyPos(doc.locate(["networks", n])) };
+  });
   const hosts: LabHost[] = x.hostNames.map((h) => {
     const loc = doc.locate(["hosts", h]);
     const runLoc = doc.locate(["hosts", h, "run"]);

@@ -144,7 +144,10 @@ function networkOptions(x: LabFacts, issues: UnknownKey[]): void {
   for (const i of issues) byNet.set(i.path[1]!, [...(byNet.get(i.path[1]!) ?? []), i]);
   for (const [net, opts] of byNet) {
     const first = x.doc.keyPos(x.doc.locate([...opts[0]!.path, opts[0]!.key]));
-    x.f.error(first, `network ${net} takes no options yet (${opts.map((o) => quote(o.key)).join(", ")} given): write ${net}: {}`);
+    x.f.error(
+      first,
+      `network ${net} has no option ${opts.map((o) => quote(o.key)).join(", ")}: its one option is hairpin (true: the switch may send a frame back out the port it came in on, as a VEPA's upstream switch does); otherwise write ${net}: {}`,
+    );
   }
 }
 

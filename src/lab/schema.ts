@@ -94,9 +94,14 @@ export const labSchema = {
     ipv6: { type: "boolean", hint: "true or false" },
     networks: {
       type: ["object", "null"],
-      hint: "a map of network names to {}",
+      hint: "a map of network names to {} or {hairpin: true}",
       propertyNames: { pattern: NAME, maxLength: MAX_NAME, hint: NAME_HINT },
-      additionalProperties: { type: ["object", "null"], additionalProperties: false, hint: "{} (networks take no options yet)" },
+      additionalProperties: {
+        type: ["object", "null"],
+        additionalProperties: false,
+        hint: "{} or {hairpin: true}",
+        properties: { hairpin: { type: "boolean", hint: "true or false" } },
+      },
     },
     hosts: {
       type: "object",

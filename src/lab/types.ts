@@ -24,6 +24,8 @@ export interface LabHost {
 
 export interface LabNetwork {
   name: string;
+  /** Every port of the network's bridge in hairpin mode (reflective relay). */
+  hairpin: boolean;
   pos: SourcePos;
 }
 

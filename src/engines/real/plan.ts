@@ -35,7 +35,7 @@ export function writePlan(work: string, labs: Lab[]): string {
     const dir = labDir(work, li);
     mkdirSync(join(dir, "cmd"), { recursive: true });
     lines.push(`ipvlab_lab_begin ${q(dir)} ${q(`${process.pid}-${li}`)} ${lab.ipv6 ? 0 : 1}`);
-    for (const n of lab.networks) lines.push(`ipvlab_net ${q(n.name)}`);
+    for (const n of lab.networks) lines.push(`ipvlab_net ${q(n.name)} ${n.hairpin ? 1 : 0}`);
     for (const h of lab.hosts) lines.push(`ipvlab_host ${q(h.name)}`);
     for (const p of labPorts(lab)) {
       lines.push(`ipvlab_iface ${[p.host.name, p.iface.name, p.iface.network, p.iface.mac, p.port, p.portMac].map(q).join(" ")}`);

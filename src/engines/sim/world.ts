@@ -72,6 +72,7 @@ export function buildWorld(lab: Lab, release?: string): World {
     linkSetUp(k.initNet.loopback);
   }
   const bridges = new Map(lab.networks.map((n) => [n.name, networkBridge(sim, n.name)]));
+  const hairpin = new Map(lab.networks.map((n) => [n.name, n.hairpin]));
   for (const p of labPorts(lab)) {
     const br = bridges.get(p.iface.network)!;
     const host = kernels.get(p.host.name)!.initNet;
@@ -81,6 +82,7 @@ export function buildWorld(lab: Lab, release?: string): World {
     peernet2idAlloc(host, br.net);
     peernet2idAlloc(br.net, host);
     brAddIf(br, r.value.dev);
+    br.ports.get(r.value.dev)!.hairpin = hairpin.get(p.iface.network)!;
     linkSetUp(r.value.dev);
   }
   return { sim, kernels };
