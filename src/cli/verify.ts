@@ -30,7 +30,8 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   let real: LabResult[];
   if (flags.golden) {
     real = labs.map((lab) => {
-      const dir = existsSync(join(flags.goldenDir, `${lab.name}.json`)) ? flags.goldenDir : join(flags.goldenDir, "core");
+      // The examples' files sit at the top, the simulator's corpus in core/ and vlan/.
+      const dir = [flags.goldenDir, join(flags.goldenDir, "core"), join(flags.goldenDir, "vlan")].find((d) => existsSync(join(d, `${lab.name}.json`))) ?? flags.goldenDir;
       const golden = readGolden(dir, lab.name);
       if (golden.recordedWith.labSha256 !== labSha256(lab.file)) {
         process.stderr.write(`${lab.file}: changed since ${golden.recordedWith.command} recorded it; comparing anyway\n`);
