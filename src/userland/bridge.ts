@@ -5,41 +5,47 @@
 
 import { BridgeDevice, type Net, type NetDevice } from "../kernel/index.js";
 import type { ExecResult } from "../shell/index.js";
-import { devices, done, failWith, notSimulated } from "./ip/common.js";
+import { devices, done, failWith, invarg, notSimulated } from "./ip/common.js";
 import { flagNames } from "./ip/link-info.js";
 import { linkName } from "./ip/link-format.js";
 import type { Tool } from "./tool.js";
 
-/** iproute2's matches(): a prefix of the keyword. */
+/** iproute2's matches(): a non-empty prefix of the keyword. */
 const matches = (arg: string, word: string): boolean => arg.length > 0 && word.startsWith(arg);
 
-interface FdbFilter {
-  br: BridgeDevice | null;
-  port: NetDevice | null;
+/** incomplete_command() behind NEXT_ARG. */
+const incompleteCommand = (): ExecResult => failWith(`Command line is not complete. Try option "help"\n`, 255);
+
+/** nodev(). */
+const nodev = (name: string): ExecResult => failWith(`Cannot find device "${name}"\n`, 255);
+
+const duparg = (key: string, arg: string): ExecResult => failWith(`Error: duplicate "${key}": "${arg}" is the second value.\n`, 255);
+
+const NUD_REACHABLE = 0x02;
+const NUD_STALE = 0x04;
+const NUD_NOARP = 0x40;
+const NUD_PERMANENT = 0x80;
+
+/** The main() options that change what fdb/link show print. */
+interface Globals {
+  details: boolean;
+  stats: boolean;
+  /** _SL_: -oneline turns the details line break into a backslash. */
+  sl: string;
 }
 
-/** fdb_show's arguments: br BR, brport|dev DEV. */
-function parseFdbShow(net: Net, args: string[]): FdbFilter | ExecResult {
-  const f: FdbFilter = { br: null, port: null };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = args[i + 1];
-    if (a === "br" || a === "brport" || a === "dev") {
-      if (v === undefined) return failWith(`Command line is not complete. Try option "help"\n`, 255);
-      i++;
-      const dev = net.devByName(v);
-      if (a === "br") {
-        if (!(dev instanceof BridgeDevice)) return failWith(`Cannot find bridge device "${v}"\n`, 255);
-        f.br = dev;
-      } else {
-        if (!dev) return failWith(`Cannot find device "${v}"\n`, 255);
-        f.port = dev;
-      }
-    } else {
-      return notSimulated(`bridge fdb show ${a}`);
-    }
-  }
-  return f;
+/** One RTM_NEWNEIGH of the dump, as fdb_fill_info or nlmsg_populate_fdb_fill builds it. */
+interface FdbMsg {
+  mac: string;
+  /** ndm_ifindex. */
+  dev: NetDevice;
+  /** NDA_VLAN (0: none). */
+  vid: number;
+  /** NTF_SELF: the device's own address lists (ndo_dflt_fdb_dump), not the bridge's table. */
+  self: boolean;
+  /** NDA_MASTER. */
+  master: BridgeDevice | null;
+  state: number;
 }
 
 /**
@@ -57,49 +63,188 @@ function mcList(dev: NetDevice): string[] {
   return list;
 }
 
+/** ndo_dflt_fdb_dump: the unicast list (always empty here) then the multicast list. */
+function ndoDfltFdbDump(dev: NetDevice): FdbMsg[] {
+  return mcList(dev).map((mac) => ({ mac, dev, vid: 0, self: true, master: null, state: NUD_PERMANENT }));
+}
+
 /**
- * One line per entry, in rtnl_fdb_dump's order, device by device (ifindex):
- * for a bridge port the bridge's entries that point at it, then its own
- * multicast list; for a bridge its multicast list, then its own addresses;
- * for any other device its multicast list. A port's and the bridge's own
- * addresses are permanent and listed for VLAN 1 too (a local entry per VLAN,
- * even with vlan_filtering off). With a device filter the `dev` word is left
- * out, as print_fdb does. Learned entries come before local ones (the kernel
- * walks its hash table: labs sort).
+ * br_fdb_dump: without filter_dev (the bridge dumping itself) the bridge's
+ * own address lists, then its entries with no port; with filter_dev a port's
+ * entries. fdb_create adds at the head of fdb_list, so the newest entry comes
+ * first. A local entry exists once more for VLAN 1 (the default pvid, added
+ * after the VLAN-less one, so listed before it): the bridge keeps a local
+ * entry per VLAN even with vlan_filtering off. Learned entries have no VLAN
+ * with filtering off.
  */
-function fdbShow(net: Net, f: FdbFilter): string {
-  let out = "";
-  for (const dev of devices(net)) {
-    if (dev === net.loopback || (f.port && dev !== f.port)) continue;
-    const br = dev instanceof BridgeDevice ? dev : dev.master instanceof BridgeDevice ? dev.master : null;
-    if (f.br && br !== f.br) continue;
-    const devWord = f.port ? "" : `dev ${dev.name} `;
-    const self = mcList(dev).map((mac) => `${mac} ${devWord}self permanent\n`).join("");
-    if (!br) {
-      out += self;
-      continue;
+function brFdbDump(br: BridgeDevice, filterDev: NetDevice | null): FdbMsg[] {
+  const out = filterDev ? [] : ndoDfltFdbDump(br);
+  const port = filterDev ? br.ports.get(filterDev) : null;
+  const now = br.net.now;
+  for (const [mac, e] of [...br.fdb.entries].reverse()) {
+    if ((e.port ?? null) !== (port ?? null)) continue;
+    const dev = e.port ? e.port.dev : br;
+    if (e.isLocal) {
+      out.push({ mac, dev, vid: 1, self: false, master: br, state: NUD_PERMANENT });
+      out.push({ mac, dev, vid: 0, self: false, master: br, state: NUD_PERMANENT });
+    } else if (br.fdb.find(mac, now)) {
+      out.push({ mac, dev, vid: 0, self: false, master: br, state: e.isStatic ? NUD_NOARP : NUD_REACHABLE });
     }
-    const port = br === dev ? null : br.ports.get(dev);
-    const learned: string[] = [];
-    const local: string[] = [];
-    for (const [mac, e] of br.fdb.entries) {
-      if ((e.port ?? null) !== (port ?? null)) continue;
-      if (e.isLocal) local.push(`${mac} ${devWord}vlan 1 master ${br.name} permanent\n`, `${mac} ${devWord}master ${br.name} permanent\n`);
-      else if (br.fdb.find(mac, net.now)) learned.push(`${mac} ${devWord}master ${br.name} ${e.isStatic ? "static " : ""}\n`);
-    }
-    const master = learned.join("") + local.join("");
-    out += br === dev ? self + master : master + self;
   }
   return out;
 }
 
-/** `bridge link show`: print_linkinfo for bridge ports only. */
-function linkShow(net: Net, args: string[], details: boolean): ExecResult {
-  let only: NetDevice | null = null;
+/**
+ * rtnl_fdb_dump, device by device (ifindex order): a bridge port first asks
+ * its bridge for the entries that point at it, then every device dumps
+ * itself. With NDA_MASTER only that bridge and its ports take part (so a
+ * device that is not a bridge selects nothing); with a port index only that
+ * device.
+ */
+function rtnlFdbDump(net: Net, brDev: NetDevice | null, brport: NetDevice | null): FdbMsg[] {
+  const out: FdbMsg[] = [];
+  for (const dev of devices(net)) {
+    if (brport && dev !== brport) continue;
+    const master = dev.master instanceof BridgeDevice ? dev.master : null;
+    if (brDev) {
+      if (dev !== brDev && !master) continue;
+      if (brDev !== master && !(dev instanceof BridgeDevice)) continue;
+    }
+    if (master) out.push(...brFdbDump(master, dev));
+    out.push(...(dev instanceof BridgeDevice ? brFdbDump(dev, null) : ndoDfltFdbDump(dev)));
+  }
+  return out;
+}
+
+function stateN2a(s: number): string {
+  if (s & NUD_PERMANENT) return "permanent";
+  if (s & NUD_NOARP) return "static";
+  if (s & NUD_STALE) return "stale";
+  if (s & NUD_REACHABLE) return "";
+  return `state=${s === 0 ? "0" : `0x${s.toString(16)}`}`;
+}
+
+/** get_unsigned(s, arg, 0): strtoul with base 0 that must take the whole word. */
+function getUnsigned(arg: string): number | null {
+  const m = /^\s*\+?(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(arg);
+  if (!m) return null;
+  const n = m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(m[2], 8) : parseInt(m[3]!, 10);
+  return n > 0xffffffff ? null : n;
+}
+
+function stateA2n(arg: string): number | null {
+  if (matches(arg, "permanent")) return NUD_PERMANENT;
+  if (matches(arg, "static") || matches(arg, "temp")) return NUD_NOARP;
+  if (matches(arg, "stale")) return NUD_STALE;
+  if (matches(arg, "reachable") || matches(arg, "dynamic")) return NUD_REACHABLE;
+  if (arg === "all") return 0xffffffff;
+  return getUnsigned(arg);
+}
+
+interface FdbFilter {
+  /** filter_index: with it print_fdb leaves the `dev` word out. */
+  index: NetDevice | null;
+  vlan: number;
+  state: number;
+  dynamic: boolean;
+}
+
+/** print_fdb, text output. */
+function printFdb(m: FdbMsg, f: FdbFilter): string {
+  if (f.index && f.index !== m.dev) return "";
+  if (f.state && !((m.state & f.state) >>> 0)) return "";
+  if (f.vlan && f.vlan !== m.vid) return "";
+  if (f.dynamic && m.state & NUD_PERMANENT) return "";
+  let s = `${m.mac} `;
+  if (!f.index) s += `dev ${m.dev.name} `;
+  if (m.vid) s += `vlan ${m.vid} `;
+  if (m.self) s += "self ";
+  if (m.master) s += `master ${m.master.name} `;
+  return `${s}${stateN2a(m.state)}\n`;
+}
+
+const FDB_USAGE =
+  "Usage: bridge fdb { add | append | del | replace } ADDR dev DEV\n" +
+  "              [ self ] [ master ] [ use ] [ router ] [ extern_learn ]\n" +
+  "              [ sticky ] [ local | static | dynamic ] [ vlan VID ]\n" +
+  "              { [ dst IPADDR ] [ port PORT] [ vni VNI ] | [ nhid NHID ] }\n" +
+  "\t       [ via DEV ] [ src_vni VNI ]\n" +
+  "       bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ vlan VID ]\n" +
+  "              [ state STATE ] [ dynamic ] ]\n" +
+  "       bridge fdb get [ to ] LLADDR [ br BRDEV ] { brport | dev } DEV\n" +
+  "              [ vlan VID ] [ vni VNI ] [ self ] [ master ] [ dynamic ]\n" +
+  "       bridge fdb flush dev DEV [ brport DEV ] [ vlan VID ]\n" +
+  "              [ self ] [ master ] [ [no]permanent | [no]static | [no]dynamic ]\n" +
+  "              [ [no]added_by_user ] [ [no]extern_learn ] [ [no]sticky ]\n" +
+  "              [ [no]offloaded ]\n";
+
+/**
+ * fdb_show: the arguments are all read before any name is looked up (the
+ * bridge first); words it does not know are ignored, as iproute2 does.
+ */
+function fdbShow(net: Net, g: Globals, args: string[]): ExecResult {
+  if (g.stats) return notSimulated("bridge -s fdb show");
+  let filterDev: string | null = null;
+  let br: string | null = null;
+  const f: FdbFilter = { index: null, vlan: 0, state: 0, dynamic: false };
   for (let i = 0; i < args.length; i++) {
-    if (args[i] !== "dev" || args[i + 1] === undefined) return notSimulated(`bridge link show ${args[i]}`);
-    only = net.devByName(args[++i]!) ?? null;
-    if (!only) return failWith(`Cannot find device "${args[i]}"\n`, 255);
+    const a = args[i]!;
+    if (a === "brport" || a === "dev" || a === "br" || a === "vlan" || a === "state") {
+      const v = args[++i];
+      if (v === undefined) return incompleteCommand();
+      if (a === "br") br = v;
+      else if (a === "vlan") {
+        if (f.vlan) return duparg("vlan", v);
+        // atoi; the filter is an unsigned int, so a negative VLAN matches nothing.
+        const n = parseInt(v, 10);
+        f.vlan = Number.isNaN(n) ? 0 : n;
+      } else if (a === "state") {
+        const s = stateA2n(v);
+        if (s === null) return invarg("invalid state", v);
+        f.state = (f.state | s) >>> 0;
+      } else filterDev = v;
+    } else if (a === "dynamic") f.dynamic = true;
+    else if (matches(a, "help")) return failWith(FDB_USAGE, 255);
+  }
+  let brDev: NetDevice | null = null;
+  if (br !== null) {
+    brDev = net.devByName(br) ?? null;
+    if (!brDev) return failWith(`Cannot find bridge device "${br}"\n`, 255);
+  }
+  if (filterDev !== null) {
+    f.index = net.devByName(filterDev) ?? null;
+    if (!f.index) return nodev(filterDev);
+  }
+  return done(rtnlFdbDump(net, brDev, f.index).map((m) => printFdb(m, f)).join(""));
+}
+
+function doFdb(net: Net, g: Globals, args: string[]): ExecResult {
+  if (args.length === 0) return fdbShow(net, g, []);
+  const [cmd, ...rest] = args as [string, ...string[]];
+  for (const c of ["add", "append", "replace", "delete", "get"]) if (matches(cmd, c)) return notSimulated(`bridge fdb ${c}`);
+  if (matches(cmd, "show") || matches(cmd, "lst") || matches(cmd, "list")) return fdbShow(net, g, rest);
+  if (cmd === "flush") return notSimulated("bridge fdb flush");
+  if (matches(cmd, "help")) return failWith(FDB_USAGE, 255);
+  return failWith(`Command "${cmd}" is unknown, try "bridge fdb help".\n`, 255);
+}
+
+/**
+ * brlink_show + print_linkinfo: the RTM_GETLINK dump of PF_BRIDGE answers for
+ * bridge ports only (br_getlink skips the bridge itself).
+ */
+function brlinkShow(net: Net, g: Globals, args: string[]): ExecResult {
+  let filterDev: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== "dev") continue;
+    const v = args[++i];
+    if (v === undefined) return incompleteCommand();
+    if (filterDev !== null) return duparg("dev", v);
+    filterDev = v;
+  }
+  let only: NetDevice | null = null;
+  if (filterDev !== null) {
+    only = net.devByName(filterDev) ?? null;
+    if (!only) return nodev(filterDev);
   }
   let out = "";
   for (const dev of devices(net)) {
@@ -108,34 +253,70 @@ function linkShow(net: Net, args: string[], details: boolean): ExecResult {
     // br_port_state: with STP off a port forwards once it and the bridge are up, else it is disabled.
     const state = p.forwarding ? "forwarding" : "disabled";
     // port_cost: a veth reports 10000 Mb/s, which costs 2.
-    out += `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} master ${dev.master.name} state ${state} priority 32 cost 2 \n`;
-    if (details) {
+    out += `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} master ${dev.master.name} state ${state} priority 32 cost 2 `;
+    if (g.details) {
       const on = (b: boolean) => (b ? "on" : "off");
-      out += `    hairpin ${on(p.hairpin)} guard off root_block off fastleave off learning ${on(p.learning)} flood on mcast_flood on bcast_flood on mcast_router 1 mcast_to_unicast off neigh_suppress off vlan_tunnel off isolated off locked off \n`;
+      out += `${g.sl}    hairpin ${on(p.hairpin)} guard off root_block off fastleave off learning ${on(p.learning)} flood on mcast_flood on bcast_flood on mcast_router 1 mcast_to_unicast off neigh_suppress off vlan_tunnel off isolated off locked off `;
     }
+    out += "\n";
   }
   return done(out);
 }
 
+function doLink(net: Net, g: Globals, args: string[]): ExecResult {
+  if (args.length === 0) return brlinkShow(net, g, []);
+  const [cmd, ...rest] = args as [string, ...string[]];
+  if (matches(cmd, "set") || matches(cmd, "change")) return notSimulated("bridge link set");
+  if (matches(cmd, "show") || matches(cmd, "lst") || matches(cmd, "list")) return brlinkShow(net, g, rest);
+  if (matches(cmd, "help")) return notSimulated("bridge link help");
+  return failWith(`Command "${cmd}" is unknown, try "bridge link help".\n`, 255);
+}
+
+/** bridge.c main(): the options before the object. */
+function parseGlobals(args: string[]): Globals | ExecResult {
+  const g: Globals = { details: false, stats: false, sl: "\n" };
+  while (args.length > 0) {
+    let opt = args[0]!;
+    if (opt === "--") {
+      args.shift();
+      break;
+    }
+    if (!opt.startsWith("-")) break;
+    if (opt[1] === "-") opt = opt.slice(1);
+    if (matches(opt, "-help")) return notSimulated("bridge -help");
+    else if (matches(opt, "-Version")) return notSimulated("bridge -Version");
+    else if (matches(opt, "-stats") || matches(opt, "-statistics")) g.stats = true;
+    else if (matches(opt, "-details")) g.details = true;
+    else if (matches(opt, "-oneline")) g.sl = "\\";
+    // do_fdb and do_link reset timestamp, and neither dump looks at the family.
+    else if (matches(opt, "-timestamp") || opt === "-4" || opt === "-6") void 0;
+    else if (matches(opt, "-family")) {
+      args.shift();
+      const v = args[0];
+      if (v === undefined || v === "help") return notSimulated("bridge -family help");
+      if (v !== "inet" && v !== "inet6") return invarg("invalid protocol family", v);
+    } else if (matches(opt, "-netns")) return notSimulated("bridge -netns");
+    else if (matches(opt.split("=")[0]!, "-color")) return notSimulated("bridge -color");
+    // compressvlans is for vlan show, force for batch files, pretty for JSON.
+    else if (matches(opt, "-compressvlans") || matches(opt, "-force") || matches(opt, "-pretty")) void 0;
+    else if (matches(opt, "-json")) return notSimulated("bridge -json");
+    else if (matches(opt, "-batch")) return notSimulated("bridge -batch");
+    else return failWith(`Option "${opt}" is unknown, try "bridge help".\n`, 255);
+    args.shift();
+  }
+  return g;
+}
+
 export const bridgeTool: Tool = (argv, ctx) => {
   const args = argv.slice(1);
-  let details = false;
-  while (args[0]?.startsWith("-")) {
-    const opt = args.shift()!;
-    if (opt === "-d" || opt === "-details") details = true;
-    else if (!["-s", "-stats", "-statistics"].includes(opt)) return notSimulated(`bridge ${opt}`);
-  }
-  const [object = "", command = "show", ...rest] = args;
-  if (matches(object, "fdb")) {
-    if (!(matches(command, "show") || matches(command, "list") || command === "lst")) return notSimulated(`bridge fdb ${command}`);
-    const f = parseFdbShow(ctx.net, rest);
-    return "exitCode" in f ? f : done(fdbShow(ctx.net, f));
-  }
-  if (matches(object, "link")) {
-    if (!(matches(command, "show") || matches(command, "list") || command === "lst")) return notSimulated(`bridge link ${command}`);
-    return linkShow(ctx.net, rest, details);
-  }
-  if (object === "" || matches(object, "help")) return notSimulated("bridge help");
-  if (["mdb", "vlan", "monitor", "vni"].some((o) => matches(object, o))) return notSimulated(`bridge ${object}`);
+  const g = parseGlobals(args);
+  if ("exitCode" in g) return g;
+  const [object, ...rest] = args;
+  if (object === undefined) return notSimulated("bridge help");
+  // do_cmd: the first object the word is a prefix of, in cmds[] order.
+  if (matches(object, "link")) return doLink(ctx.net, g, rest);
+  if (matches(object, "fdb")) return doFdb(ctx.net, g, rest);
+  for (const o of ["mdb", "vlan", "vni", "monitor"]) if (matches(object, o)) return notSimulated(`bridge ${o}`);
+  if (matches(object, "help")) return notSimulated("bridge help");
   return failWith(`Object "${object}" is unknown, try "bridge help".\n`, 255);
 };

@@ -41,9 +41,15 @@ export class Fdb {
     this.entries.set(mac, { port, isLocal: false, isStatic: false, updated: now, used: now });
   }
 
+  /**
+   * fdb_add_local: an address learned on a port gives way to the local one,
+   * deleted and created anew, so it is the newest entry (insertion order
+   * stands for fdb_list, where fdb_create adds at the head).
+   */
   insertLocal(mac: Mac, port: BridgePort | null): void {
     const e = this.entries.get(mac);
     if (e?.isLocal) return;
+    this.entries.delete(mac);
     this.entries.set(mac, { port, isLocal: true, isStatic: true, updated: 0, used: 0 });
   }
 
