@@ -16,7 +16,9 @@ export type Errno =
   | "EACCES"
   | "EPERM"
   | "ELOOP"
-  | "EXDEV";
+  | "EXDEV"
+  | "ENOBUFS"
+  | "EADDRINUSE";
 
 export type KResult<T = void> = { ok: true; value: T } | { ok: false; errno: Errno; msg?: string };
 
@@ -43,4 +45,6 @@ export const STRERROR: Record<Errno, string> = {
   EACCES: "Permission denied",
   EPERM: "Operation not permitted",
   ELOOP: "Too many levels of symbolic links",
+  ENOBUFS: "No buffer space available",
+  EADDRINUSE: "Address already in use",
 };

@@ -11,6 +11,8 @@ export { LoopbackDevice } from "./devices/loopback.js";
 export { VethDevice } from "./devices/veth.js";
 export { EthernetDevice } from "./devices/ethernet.js";
 export { BridgeDevice, BridgePort, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
+export { IpvlanDevice, IpvlPort, type IpvlanMode, type IpvlanFlags } from "./devices/ipvlan/ipvlan.js";
+export { ipvlanChangelink, type IpvlanNewlink } from "./devices/ipvlan/ipvlan-main.js";
 export * from "./rtnl-link.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";

@@ -6,6 +6,7 @@ import type { Ipv4 } from "../wire/ipv4-addr.js";
 import { Fib } from "./ipv4/fib.js";
 import type { Kernel } from "./kernel.js";
 import type { PacketSocket, RawSocket } from "./sockets.js";
+import type { SkBuff } from "./skb.js";
 import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type ConfKey, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
 
 export class Net {
@@ -30,6 +31,8 @@ export class Net {
   readonly mib: Record<string, number> = Object.create(null) as Record<string, number>;
   readonly rawSockets = new Set<RawSocket>();
   readonly packetSockets = new Set<PacketSocket>();
+  /** NF_INET_LOCAL_IN hooks registered in this namespace (ipvlan's l3s): each may hand the packet to another device before delivery. */
+  readonly nfLocalIn = new Set<(skb: SkBuff) => void>();
   /** inet_peer state for ip_rt_send_redirect, keyed by the packet's source. */
   readonly redirectPeers = new Map<number, { rateLast: number; nRedirects: number }>();
   /** inet_peer token buckets for icmpv4_xrlim_allow, keyed by the error's destination. */

@@ -3,12 +3,14 @@
 
 import { releaseAtLeast } from "./release.js";
 import { parseMac, randomMac, type Mac, isValidEtherAddr } from "../wire/mac.js";
-import { devClose, devOpen, inetdevDestroy } from "./core/link.js";
+import { devClose, devOpen, inetdevDestroy, netdevChangeaddr } from "./core/link.js";
 import { callNetdevNotifiers } from "./core/notify.js";
 import { BridgeDevice, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
 import { EthernetDevice } from "./devices/ethernet.js";
 import type { NetDevice } from "./devices/net-device.js";
 import { VethDevice, vethPair } from "./devices/veth.js";
+import type { IpvlanDevice } from "./devices/ipvlan/ipvlan.js";
+import { ipvlanLinkNew, type IpvlanNewlink } from "./devices/ipvlan/ipvlan-main.js";
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import { inetdevInit } from "./ipv4/devinet.js";
 import type { Net } from "./net.js";
@@ -34,6 +36,7 @@ export function registerNetdevice(net: Net, dev: NetDevice, ifindex?: number): v
   dev.net = net;
   dev.ifindex = ifindex && !net.devices.has(ifindex) ? ifindex : net.devNewIndex();
   net.devices.set(dev.ifindex, dev);
+  if (dev.addrAssignType === "perm" && dev.permAddr === null && dev.mac !== "00:00:00:00:00:00") dev.permAddr = dev.mac;
   inetdevInit(dev);
 }
 
@@ -42,6 +45,7 @@ export function unregisterNetdevice(dev: NetDevice, includeLo = false): void {
   const net = dev.net;
   if (!net.devices.has(dev.ifindex) || (dev === net.loopback && !includeLo)) return;
   const extra = dev.dellinkExtra();
+  dev.regState = "unregistering";
   devClose(dev);
   callNetdevNotifiers(dev, "unregister");
   inetdevDestroy(dev);
@@ -82,6 +86,15 @@ export function linkAddBridge(net: Net, name: string, o: { mac?: Mac } = {}): KR
   return ok(br);
 }
 
+/** `ip link add link LINK NAME type ipvlan [mode M] [FLAG]`: LINK is looked up in the caller's namespace, the slave is made in `net`. */
+export function linkAddIpvlan(net: Net, name: string, link: NetDevice, o: IpvlanNewlink): KResult<IpvlanDevice> {
+  return ipvlanLinkNew(net, name, link, o, (n, dev) => {
+    const c = checkNewName(n, dev.name);
+    if (c.ok) registerNetdevice(n, dev);
+    return c;
+  });
+}
+
 /** A lab NIC (not an `ip link add` kind): how a host's interfaces on a lab network come to exist. */
 export function linkAddEthernet(net: Net, name: string, o: { mac?: Mac } = {}): KResult<EthernetDevice> {
   const c = checkNewName(net, name);
@@ -109,8 +122,9 @@ export function linkSetDown(dev: NetDevice): KResult {
 }
 
 export function linkSetMtu(dev: NetDevice, mtu: number): KResult {
+  if (mtu === dev.mtu) return okVoid;
   const r = dev.ndoChangeMtu(mtu);
-  if (r.ok) callNetdevNotifiers(dev, "change");
+  if (r.ok) callNetdevNotifiers(dev, "changemtu");
   return r;
 }
 
@@ -119,7 +133,7 @@ export function linkSetAddress(dev: NetDevice, text: string): KResult {
   const mac = parseMac(text);
   if (!mac || !isValidEtherAddr(mac)) return fail("EADDRNOTAVAIL");
   const r = dev.ndoSetMacAddress(mac);
-  if (r.ok) callNetdevNotifiers(dev, "changeaddr");
+  if (r.ok) netdevChangeaddr(dev);
   return r;
 }
 

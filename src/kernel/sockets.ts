@@ -66,7 +66,9 @@ export class RawSocket {
       payload: { kind: "icmp", icmp },
     };
     if (rt.value.broadcast && !o.saddr) return fail("EACCES");
-    ipLocalOut(net, ip, rt.value);
+    // ip_send_skb: a driver's NET_XMIT_DROP comes back as ENOBUFS (net_xmit_errno).
+    const x = ipLocalOut(net, ip, rt.value);
+    if (x !== "ok") return fail(x);
     return { ok: true, value: { src: ip.src } };
   }
 }

@@ -48,24 +48,9 @@ interface FdbMsg {
   state: number;
 }
 
-/**
- * The device's multicast address list as ndo_dflt_fdb_dump reports it
- * (`self permanent`), in the order the addresses were joined: IPv6's
- * all-nodes group at registration (even with IPv6 disabled), a snooping
- * bridge's all-snoopers groups when it opens, and IPv4's all-hosts group
- * while the device is up (ip_mc_up). Loopback has none.
- */
-function mcList(dev: NetDevice): string[] {
-  if (dev === dev.net.loopback) return [];
-  const list = ["33:33:00:00:00:01"];
-  if (dev instanceof BridgeDevice && dev.isUp && dev.mcastSnooping) list.push("01:00:5e:00:00:6a", "33:33:00:00:00:6a");
-  if (dev.isUp && dev.inDev) list.push("01:00:5e:00:00:01");
-  return list;
-}
-
 /** ndo_dflt_fdb_dump: the unicast list (always empty here) then the multicast list. */
 function ndoDfltFdbDump(dev: NetDevice): FdbMsg[] {
-  return mcList(dev).map((mac) => ({ mac, dev, vid: 0, self: true, master: null, state: NUD_PERMANENT }));
+  return dev.mcList().map((mac) => ({ mac, dev, vid: 0, self: true, master: null, state: NUD_PERMANENT }));
 }
 
 /**

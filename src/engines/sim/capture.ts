@@ -2,7 +2,7 @@
 // device for exactly that step, started before its command and stopped
 // 0.3 s of virtual time after it ends, as the real driver does.
 
-import { BridgeDevice, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
+import { BridgeDevice, IFF_LOOPBACK, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
 import type { CaptureTarget } from "../../lab/types.js";
 import type { CapturedFrame } from "../../userland/tcpdump.js";
 
@@ -34,7 +34,11 @@ export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget
     return c;
   }
   c.dev = dev;
-  c.tap = (ev) => c.frames.push({ time: ev.time, frame: ev.frame });
+  // libpcap rejects what a loopback device sends: it sees each packet again as received.
+  const loopback = (dev.flags & IFF_LOOPBACK) !== 0;
+  c.tap = (ev) => {
+    if (!(loopback && ev.direction === "out")) c.frames.push({ time: ev.time, frame: ev.frame });
+  };
   dev.taps.add(c.tap);
   setPromiscuity(dev, 1);
   return c;

@@ -77,7 +77,7 @@ export const NETSTAT_ATTRS: ReadonlyArray<[string, (s: DevStats) => number]> = [
   ["tx_packets", (s) => s.txPackets],
   ["rx_bytes", (s) => s.rxBytes],
   ["tx_bytes", (s) => s.txBytes],
-  ["rx_errors", () => 0],
+  ["rx_errors", (s) => s.rxErrors],
   ["tx_errors", (s) => s.txErrors],
   ["rx_dropped", (s) => s.rxDropped],
   ["tx_dropped", (s) => s.txDropped],
@@ -114,7 +114,7 @@ export function devSeqShow(net: Net): string {
   for (const d of devs) {
     const s = d.stats;
     const cols: Array<[number, number]> = [
-      [s.rxBytes, 7], [s.rxPackets, 7], [0, 4], [s.rxDropped, 4], [0, 4], [0, 5], [0, 10], [0, 9],
+      [s.rxBytes, 7], [s.rxPackets, 7], [s.rxErrors, 4], [s.rxDropped, 4], [0, 4], [0, 5], [0, 10], [0, 9],
       [s.txBytes, 8], [s.txPackets, 7], [s.txErrors, 4], [s.txDropped, 4], [0, 4], [0, 5], [0, 7], [0, 10],
     ];
     out += `${d.name.padStart(6)}: ${cols.map(([v, w]) => String(v).padStart(w)).join(" ")}\n`;

@@ -5,8 +5,8 @@
 // eth_type_trans).
 
 import { isBroadcastMac, isMulticastMac } from "../../wire/mac.js";
-import type { EthernetFrame } from "../../wire/ethernet.js";
-import type { NetDevice } from "../devices/net-device.js";
+import { ETH_HLEN, type EthernetFrame } from "../../wire/ethernet.js";
+import { skbLen, type NetDevice } from "../devices/net-device.js";
 import { arpRcv } from "../ipv4/arp.js";
 import { ipRcv } from "../ipv4/ip-input.js";
 import type { PacketType, SkBuff } from "../skb.js";
@@ -34,12 +34,13 @@ export function devQueueXmit(skb: SkBuff): XmitResult {
     return "ENETDOWN";
   }
   if (!dev.carrier) {
+    // noop_enqueue answers NET_XMIT_CN, which net_xmit_errno does not count as an error.
     if (net.tracing) net.trace(dev, "__dev_queue_xmit", "drop", "no carrier (noop qdisc)");
-    return "ENOBUFS";
+    return "ok";
   }
   runTaps(dev, "out", "outgoing", skb.frame);
-  dev.ndoStartXmit(skb);
-  return "ok";
+  const rc = dev.ndoStartXmit(skb);
+  return rc === "NET_XMIT_SUCCESS" ? "ok" : rc === "ENETDOWN" ? "ENETDOWN" : "ENOBUFS";
 }
 
 /** eth_type_trans: pkt_type from the destination MAC as seen by dev. */
@@ -57,12 +58,16 @@ export function netifRx(skb: SkBuff): void {
   skb.dev.net.kernel.sim.deliverFrame(netifReceiveSkb, skb);
 }
 
-/** dev_forward_skb (veth): the receiving device must be up and the frame must fit its MTU; false means dropped (rx_dropped of the receiver). */
+/**
+ * dev_forward_skb (veth, ipvlan): the receiving device must be up and the
+ * frame must fit its MTU (is_skb_forwardable); false means dropped, counted
+ * in the receiver's rx_dropped.
+ */
 export function devForwardSkb(dev: NetDevice, frame: EthernetFrame, rt: null = null): boolean {
   const net = dev.net;
-  if (!dev.isUp) {
+  if (!dev.isUp || skbLen(frame) > dev.mtu + ETH_HLEN + 4) {
     dev.stats.rxDropped++;
-    if (net.tracing) net.trace(dev, "dev_forward_skb", "drop", "receiving device is down");
+    if (net.tracing) net.trace(dev, "dev_forward_skb", "drop", dev.isUp ? `frame longer than the MTU ${dev.mtu}` : "receiving device is down");
     return false;
   }
   netifRx({ frame, dev, pktType: ethTypeTrans(frame, dev), rt, iif: null });
@@ -71,9 +76,10 @@ export function devForwardSkb(dev: NetDevice, frame: EthernetFrame, rt: null = n
 
 /** __netif_receive_skb_core. */
 export function netifReceiveSkb(skb: SkBuff): void {
-  skb.iif ??= skb.dev;
   for (;;) {
     const dev = skb.dev;
+    // another_round: skb_iif is the device of each round (an rx_handler may hand the frame on).
+    skb.iif = dev;
     runTaps(dev, "in", skb.pktType, skb.frame);
     const handler = dev.rxHandler;
     if (!handler) break;

@@ -62,3 +62,9 @@ export function inetdevDestroy(dev: NetDevice): void {
   neighIfdown(dev);
   dev.inDev = null;
 }
+
+/** NETDEV_CHANGEADDR after a device's MAC changed: arp_netdev_event flushes its neighbours (neigh_changeaddr), then the device's own listeners. */
+export function netdevChangeaddr(dev: NetDevice): void {
+  neighIfdown(dev);
+  callNetdevNotifiers(dev, "changeaddr");
+}

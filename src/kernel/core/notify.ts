@@ -4,7 +4,7 @@
 
 import type { NetDevice } from "../devices/net-device.js";
 
-export type NetdevEvent = "up" | "down" | "change" | "changeaddr" | "unregister";
+export type NetdevEvent = "up" | "down" | "change" | "changeaddr" | "changemtu" | "unregister";
 export type NetdevNotifier = (dev: NetDevice, ev: NetdevEvent) => void;
 
 const chains = new WeakMap<NetDevice, Set<NetdevNotifier>>();

@@ -9,7 +9,7 @@ import { netifCarrier } from "../core/link.js";
 import type { Net } from "../net.js";
 import type { SkBuff } from "../skb.js";
 import type { SwitchPort } from "../switch.js";
-import { NetDevice, skbLen } from "./net-device.js";
+import { NetDevice, skbLen, type NetdevTx } from "./net-device.js";
 
 export class EthernetDevice extends NetDevice {
   readonly kind = "ethernet";
@@ -21,14 +21,15 @@ export class EthernetDevice extends NetDevice {
     this.addrAssignType = "perm";
   }
 
-  ndoStartXmit(skb: SkBuff): void {
+  ndoStartXmit(skb: SkBuff): NetdevTx {
     if (!this.port) {
       this.stats.txDropped++;
-      return;
+      return "NET_XMIT_DROP";
     }
     this.stats.txPackets++;
     this.stats.txBytes += skbLen(skb.frame);
     this.port.transmit(skb.frame);
+    return "NET_XMIT_SUCCESS";
   }
 
   /** Like most NIC drivers, the link comes up with the device when it is cabled. */

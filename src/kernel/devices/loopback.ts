@@ -5,7 +5,7 @@ import { ZERO_MAC } from "../../wire/mac.js";
 import { ethTypeTrans, netifRx } from "../core/dev.js";
 import type { Net } from "../net.js";
 import type { SkBuff } from "../skb.js";
-import { IFF_LOOPBACK, NetDevice, skbLen } from "./net-device.js";
+import { IFF_LOOPBACK, NetDevice, skbLen, type NetdevTx } from "./net-device.js";
 
 export class LoopbackDevice extends NetDevice {
   readonly kind = "loopback";
@@ -21,12 +21,13 @@ export class LoopbackDevice extends NetDevice {
   }
 
   /** loopback_xmit: one count, reported as both rx and tx (loopback_get_stats64). */
-  ndoStartXmit(skb: SkBuff): void {
+  ndoStartXmit(skb: SkBuff): NetdevTx {
     const len = skbLen(skb.frame);
     netifRx({ frame: skb.frame, dev: this, pktType: ethTypeTrans(skb.frame, this), rt: skb.rt, iif: null });
     this.stats.txPackets++;
     this.stats.txBytes += len;
     this.stats.rxPackets++;
     this.stats.rxBytes += len;
+    return "NET_XMIT_SUCCESS";
   }
 }

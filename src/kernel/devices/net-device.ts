@@ -55,6 +55,7 @@ export interface DevStats {
   rxDropped: number;
   txDropped: number;
   txErrors: number;
+  rxErrors: number;
 }
 
 /** skb->len of a frame as a driver's transmit sees it: the Ethernet header and the packet, no padding, no FCS. */
@@ -65,6 +66,12 @@ export function skbLen(frame: EthernetFrame): number {
 
 export type AddrAssignType = "perm" | "random" | "set";
 
+/** netdev_tx_t as ndo_start_xmit returns it: NET_XMIT_DROP comes back to a sender as ENOBUFS (net_xmit_errno). */
+export type NetdevTx = "NET_XMIT_SUCCESS" | "NET_XMIT_DROP" | "ENETDOWN";
+
+/** inetaddr_chain's events for one IPv4 address of a device. */
+export type InetaddrEvent = "up" | "down";
+
 export abstract class NetDevice {
   abstract readonly kind: string;
   /** NETIF_F_NETNS_LOCAL: lo and bridges cannot change namespace. */
@@ -73,22 +80,36 @@ export abstract class NetDevice {
   readonly hasLinkOps: boolean = true;
   readonly minMtu: number = 68;
   readonly maxMtu: number = 65535;
+  /** IFF_NO_RX_HANDLER: nothing can stack on this device (an ipvlan slave). */
+  readonly noRxHandler: boolean = false;
+  /**
+   * Whether the driver's stats include dev->stats (what DEV_STATS_INC counts):
+   * veth_get_stats64 reports only its own per-cpu counters, so an error the
+   * core or an upper device counts on a veth never shows.
+   */
+  readonly reportsDevStats: boolean = true;
 
   ifindex = 0;
   flags = IFF_BROADCAST | IFF_MULTICAST;
   carrier = false;
   mtu = 1500;
   addrAssignType: AddrAssignType = "random";
+  /** dev->perm_addr: register_netdevice copies the address of a NET_ADDR_PERM device (an ipvlan's is its parent's). */
+  permAddr: Mac | null = null;
+  /** NETREG_UNREGISTERING while it is being deleted: a netns move sends NETDEV_UNREGISTER too, but stays REGISTERED. */
+  regState: "registered" | "unregistering" = "registered";
   /** dev->qdisc: noop until the first open attaches the default (dev_activate), back to noop when a netns move shuts it down. */
   qdisc: "noop" | "noqueue" = "noop";
   rxHandler: RxHandler | null = null;
+  /** l3mdev_ops->l3mdev_l3_rcv of a device with IFF_L3MDEV_RX_HANDLER: ip_rcv_finish hands it every IPv4 packet first (l3mdev_ip_rcv). */
+  l3mdevL3Rcv: ((skb: SkBuff) => void) | null = null;
   /** netdev_master_upper_dev (the bridge a port belongs to). */
   master: NetDevice | null = null;
   inDev: InDevice | null = null;
   /** This device's share of arp_tbl, keyed by the neighbour's IPv4 address. */
   readonly neigh = new Map<number, Neighbour>();
   readonly taps = new Set<Tap>();
-  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, txErrors: 0 };
+  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, txErrors: 0, rxErrors: 0 };
 
   constructor(
     public name: string,
@@ -106,7 +127,21 @@ export abstract class NetDevice {
   }
 
   /** ndo_start_xmit: the frame has passed the taps; the device moves it on. */
-  abstract ndoStartXmit(skb: SkBuff): void;
+  abstract ndoStartXmit(skb: SkBuff): NetdevTx;
+  /** ndo_get_iflink: the device this one is stacked on or paired with (IFLA_LINK, the `@if` in `ip link`). */
+  ndoGetIflink(): NetDevice | null {
+    return null;
+  }
+  /**
+   * The device's multicast address list (dev->mc), in the order the
+   * addresses were joined: IPv6's all-nodes group at registration (even with
+   * IPv6 disabled), then IPv4's all-hosts group while the device is up with
+   * IPv4 (ip_mc_up). Loopback has none.
+   */
+  mcList(): Mac[] {
+    if (this.flags & IFF_LOOPBACK) return [];
+    return this.isUp && this.inDev ? ["33:33:00:00:00:01", "01:00:5e:00:00:01"] : ["33:33:00:00:00:01"];
+  }
   /** ndo_open: called after IFF_UP is set. */
   ndoOpen(): void {}
   /** ndo_stop: called after IFF_UP is cleared. */
@@ -129,15 +164,23 @@ export abstract class NetDevice {
   inetaddrValidate(_addr: number): KResult {
     return okVoid;
   }
+  /** inetaddr_chain NETDEV_UP/NETDEV_DOWN for one of this device's addresses (ipvlan keeps its port's address hash with it). */
+  inetaddrEvent(_ev: InetaddrEvent, _addr: number): void {}
   /** Called when the device leaves its namespace or is deleted, after IPv4 and FIB cleanup. */
   ndoUninit(): void {}
 }
 
 /** netdev_rx_handler_register: one handler per device; EBUSY if taken. */
 export function netdevRxHandlerRegister(dev: NetDevice, handler: RxHandler): KResult {
+  if (dev.noRxHandler) return fail("EINVAL");
   if (dev.rxHandler) return fail("EBUSY", "Device is already in use");
   dev.rxHandler = handler;
   return okVoid;
+}
+
+/** DEV_STATS_INC: counted in dev->stats, which only some drivers report. */
+export function devStatsInc(dev: NetDevice, key: "txErrors" | "rxErrors"): void {
+  if (dev.reportsDevStats) dev.stats[key]++;
 }
 
 export function netdevRxHandlerUnregister(dev: NetDevice): void {

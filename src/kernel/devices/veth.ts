@@ -6,10 +6,11 @@ import { devForwardSkb } from "../core/dev.js";
 import { netifCarrier } from "../core/link.js";
 import type { Net } from "../net.js";
 import type { SkBuff } from "../skb.js";
-import { NetDevice, skbLen } from "./net-device.js";
+import { NetDevice, skbLen, type NetdevTx } from "./net-device.js";
 
 export class VethDevice extends NetDevice {
   readonly kind = "veth";
+  override readonly reportsDevStats = false;
   peer: VethDevice | null = null;
 
   constructor(name: string, mac: Mac, net: Net) {
@@ -23,17 +24,23 @@ export class VethDevice extends NetDevice {
    * receiving end counts a frame as soon as it is queued to it, whatever its
    * stack (or bridge) then does with it.
    */
-  ndoStartXmit(skb: SkBuff): void {
+  ndoStartXmit(skb: SkBuff): NetdevTx {
     const peer = this.peer;
     if (!peer || !devForwardSkb(peer, skb.frame)) {
       this.stats.txDropped++;
-      return;
+      // veth_xmit drops silently: the sender sees NETDEV_TX_OK.
+      return "NET_XMIT_SUCCESS";
     }
     const len = skbLen(skb.frame);
     this.stats.txPackets++;
     this.stats.txBytes += len;
     peer.stats.rxPackets++;
     peer.stats.rxBytes += len;
+    return "NET_XMIT_SUCCESS";
+  }
+
+  override ndoGetIflink(): NetDevice | null {
+    return this.peer;
   }
 
   /** veth_open. */

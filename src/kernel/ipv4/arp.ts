@@ -30,20 +30,24 @@ import { icmpSend } from "./icmp.js";
 import { ipRouteInputSlow, ipRouteOutput, type Rtable } from "./route.js";
 import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from "../../wire/icmp.js";
 
-/** arp_constructor: NOARP entries for devices without ARP and for broadcast/multicast addresses. */
+/**
+ * arp_constructor: NOARP entries for multicast addresses (their mapped MAC),
+ * for devices without ARP (their own MAC: an L3 ipvlan addresses every frame
+ * to itself, broadcasts too) and for broadcast addresses, in that order.
+ */
 export function arpConstructor(n: Neighbour): void {
   const dev = n.dev;
   const type = dev.net.fib.addrType(n.key);
-  if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
+  if (type === "multicast") {
+    n.state = "noarp";
+    const k = n.key;
+    n.ha = `01:00:5e:${((k >>> 16) & 0x7f).toString(16).padStart(2, "0")}:${((k >>> 8) & 0xff).toString(16).padStart(2, "0")}:${(k & 0xff).toString(16).padStart(2, "0")}`;
+  } else if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
     n.state = "noarp";
     n.ha = dev.mac;
   } else if (type === "broadcast") {
     n.state = "noarp";
     n.ha = BROADCAST_MAC;
-  } else if (type === "multicast") {
-    n.state = "noarp";
-    const k = n.key;
-    n.ha = `01:00:5e:${((k >>> 16) & 0x7f).toString(16).padStart(2, "0")}:${((k >>> 8) & 0xff).toString(16).padStart(2, "0")}:${(k & 0xff).toString(16).padStart(2, "0")}`;
   }
 }
 

@@ -8,8 +8,6 @@ import { fibAddIfaddr, fibDelIfaddr, fibDisableIp } from "./fib-frontend.js";
 
 export function inetInsertIfa(inDev: InDevice, ifa: InIfaddr): KResult {
   if (!ifa.local) return fail("EINVAL");
-  const v = inDev.dev.inetaddrValidate(ifa.local);
-  if (!v.ok) return v;
   let lastPrimary = 0;
   for (let i = 0; i < inDev.ifaList.length; i++) {
     const ifa1 = inDev.ifaList[i]!;
@@ -20,10 +18,14 @@ export function inetInsertIfa(inDev: InDevice, ifa: InIfaddr): KResult {
       ifa.secondary = true;
     }
   }
+  // inetaddr_validator_chain: devices weigh in after the duplicate checks, before anything is committed.
+  const v = inDev.dev.inetaddrValidate(ifa.local);
+  if (!v.ok) return v;
   if (ifa.secondary) inDev.ifaList.push(ifa);
   else inDev.ifaList.splice(lastPrimary, 0, ifa);
   inetHashInsert(inDev.dev, ifa);
   fibAddIfaddr(inDev, ifa);
+  inDev.dev.inetaddrEvent("up", ifa.local);
   const net = inDev.net;
   if (net.tracing) net.trace(inDev.dev, "fib_add_ifaddr", `address added${ifa.secondary ? " (secondary)" : ""}`);
   return okVoid;
@@ -32,6 +34,7 @@ export function inetInsertIfa(inDev: InDevice, ifa: InIfaddr): KResult {
 /** fib_inetaddr_event NETDEV_DOWN: routes of the address go; the last address takes every route of the device with it. */
 function inetaddrDown(inDev: InDevice, ifa: InIfaddr): void {
   fibDelIfaddr(inDev, ifa, null);
+  inDev.dev.inetaddrEvent("down", ifa.local);
   if (inDev.ifaList.length === 0) {
     fibDisableIp(inDev.dev, true);
     neighIfdown(inDev.dev);

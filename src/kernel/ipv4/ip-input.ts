@@ -23,6 +23,8 @@ export function ipRcv(skb: SkBuff): void {
   }
   net.mibInc("IpInReceives");
   if (!dev.inDev) return;
+  // ip_rcv_finish: l3mdev_ip_rcv first (ipvlan l3s may route the packet as its slave's).
+  dev.l3mdevL3Rcv?.(skb);
   let rt = skb.rt;
   if (!rt) {
     const r = ipRouteInputSlow(ip.dst, ip.src, dev, true);
@@ -51,6 +53,8 @@ const INET_PROTOS = new Set([IPPROTO_ICMP, 2 /* IGMP */, 6 /* TCP */, 17 /* UDP 
 
 /** ip_local_deliver -> ip_local_deliver_finish -> ip_protocol_deliver_rcu: raw sockets first, then the protocol. */
 export function ipLocalDeliver(skb: SkBuff, ip: Ipv4Repr, rt: Rtable): void {
+  // NF_INET_LOCAL_IN in the namespace the packet arrived in; a hook may hand it to a device elsewhere.
+  for (const hook of skb.dev.net.nfLocalIn) hook(skb);
   const net = skb.dev.net;
   if (net.tracing) net.trace(skb.dev, "ip_local_deliver", `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)}`);
   const raw = rawLocalDeliver(skb, ip);

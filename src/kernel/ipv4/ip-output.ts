@@ -4,6 +4,7 @@
 import { ipv4TotalLength, type Ipv4Repr } from "../../wire/ipv4.js";
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
 import { IFF_LOOPBACK, IFF_POINTOPOINT } from "../devices/net-device.js";
+import type { XmitResult } from "../core/dev.js";
 import { neighLookup, neighOutput } from "../neigh/neighbour.js";
 import type { Net } from "../net.js";
 import { rngBelow } from "../rng.js";
@@ -15,22 +16,22 @@ import { rtNexthop, type Rtable } from "./route.js";
  * packet to the neighbour. In 6.1 ip_output counts OutRequests for every
  * packet it sends, forwarded ones too.
  */
-export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): void {
+export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): XmitResult {
   const dev = rt.dev;
   const net = dev.net;
   net.mibInc("IpOutRequests");
   // __ipv4_neigh_lookup_noref: loopback and point-to-point devices have one neighbour, keyed 0.0.0.0.
   const nh = dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT) ? 0 : rtNexthop(rt, ip.dst);
   const n = neighLookup(dev, nh, true);
-  if (!n) return;
+  if (!n) return "ok";
   if (net.tracing) net.trace(dev, "ip_finish_output2", `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)} via neighbour ${formatIpv4(nh)} (${n.state})`);
-  neighOutput(n, ip, rt, ipv4TotalLength(ip));
+  return neighOutput(n, ip, rt, ipv4TotalLength(ip));
 }
 
 /** __ip_make_skb (which counts the ICMP it builds) and ip_local_out, for a packet whose route is already chosen. */
-export function ipLocalOut(net: Net, ip: Ipv4Repr, rt: Rtable): void {
+export function ipLocalOut(net: Net, ip: Ipv4Repr, rt: Rtable): XmitResult {
   if (ip.payload.kind === "icmp") icmpOutCount(net, icmpType(ip.payload.icmp));
-  ipFinishOutput2(ip, rt);
+  return ipFinishOutput2(ip, rt);
 }
 
 /** ip_select_ident: DF packets of unconnected sockets get id 0, others a random-looking one. */

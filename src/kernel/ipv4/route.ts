@@ -39,6 +39,8 @@ export interface RouteOutputRequest {
   oif?: number;
   /** RTO_ONLINK in the tos: only routes of scope link or narrower. */
   onlink?: boolean;
+  /** FLOWI_FLAG_ANYSRC: the source need not be a local address (ipvlan's L3 egress). */
+  anySrc?: boolean;
 }
 
 function rtable(p: Partial<Rtable> & Pick<Rtable, "type" | "dev">): Rtable {
@@ -90,7 +92,7 @@ export function ipRouteOutput(net: Net, req: RouteOutputRequest): KResult<Rtable
       if (!devOut) return fail("ENETUNREACH");
       return make("unicast", devOut, null);
     }
-    if (!ipDevFind(net, saddr)) return fail("ENETUNREACH");
+    if (!req.anySrc && !ipDevFind(net, saddr)) return fail("ENETUNREACH");
   }
   if (oif) {
     devOut = net.devByIndex(oif) ?? null;

@@ -8,7 +8,7 @@ import type { Timer } from "../clock.js";
 import type { NetDevice } from "../devices/net-device.js";
 import { arpConstructor, arpErrorReport, arpSolicit } from "../ipv4/arp.js";
 import type { Rtable } from "../ipv4/route.js";
-import { devQueueXmit } from "../core/dev.js";
+import { devQueueXmit, type XmitResult } from "../core/dev.js";
 import { NEIGH_PARMS_DEFAULTS, type NeighParms } from "../sysctl-defaults.js";
 import { rngBelow } from "../rng.js";
 
@@ -79,14 +79,16 @@ function delTimer(n: Neighbour): void {
 }
 
 /** neigh_resolve_output / neigh_output: send now if the entry is usable, else queue and resolve. */
-export function neighOutput(n: Neighbour, ip: Ipv4Repr, rt: Rtable, bytes: number): void {
+/** neigh_output: sent now, or queued until the neighbour resolves (which is no error for the sender). */
+export function neighOutput(n: Neighbour, ip: Ipv4Repr, rt: Rtable, bytes: number): XmitResult {
   n.used = n.dev.net.now;
-  if (nudConnected(n.state) || !neighEventSend(n, { ip, rt, bytes })) neighXmit(n, ip, rt);
+  if (nudConnected(n.state) || !neighEventSend(n, { ip, rt, bytes })) return neighXmit(n, ip, rt);
+  return "ok";
 }
 
-function neighXmit(n: Neighbour, ip: Ipv4Repr, rt: Rtable): void {
+function neighXmit(n: Neighbour, ip: Ipv4Repr, rt: Rtable): XmitResult {
   const dev = n.dev;
-  devQueueXmit({ frame: { dst: n.ha!, src: dev.mac, payload: { kind: "ipv4", ip } }, dev, pktType: "outgoing", rt, iif: null });
+  return devQueueXmit({ frame: { dst: n.ha!, src: dev.mac, payload: { kind: "ipv4", ip } }, dev, pktType: "outgoing", rt, iif: null });
 }
 
 /** __neigh_event_send: true when the packet was queued (or dropped) rather than sendable now. */

@@ -30,7 +30,9 @@ export function linkText(dev: NetDevice, f: LinkFormat): string[] {
   const ns = netnsText(dev);
   const head = `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} qdisc ${dev.qdisc}${master} state ${operstate(dev)}${mode} group default qlen 1000`;
   if (f.noLinkLine) return [`${head}${ns}\n`];
-  return [`${head}\n`, `    link/${linkType(dev)} ${dev.mac} brd ${broadcastMac(dev)}${ns}\n`];
+  // IFLA_PERM_ADDRESS is shown when it differs from the address (an ipvlan whose parent's MAC changed).
+  const perm = dev.permAddr && dev.permAddr !== dev.mac ? ` permaddr ${dev.permAddr}` : "";
+  return [`${head}\n`, `    link/${linkType(dev)} ${dev.mac} brd ${broadcastMac(dev)}${perm}${ns}\n`];
 }
 
 /** print_name_and_link("%-16s ") and print_operstate("%-14s "). */
@@ -58,6 +60,7 @@ export function linkJson(dev: NetDevice, f: LinkFormat): Record<string, unknown>
   o.link_type = linkType(dev);
   o.address = dev.mac;
   o.broadcast = broadcastMac(dev);
+  if (dev.permAddr && dev.permAddr !== dev.mac) o.permaddr = dev.permAddr;
   if (ref && ref.netnsid !== null) {
     const name = netnsNameOf(dev);
     if (name) o.link_netns = name;

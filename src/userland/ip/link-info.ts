@@ -12,12 +12,7 @@ const NO_CARRIER_MGMT = new Set(["loopback", "ipvlan", "ipvtap", "dummy"]);
 
 /** The device this one is stacked on or paired with (dev_get_iflink), if any. */
 export function iflinkOf(dev: NetDevice): NetDevice | null {
-  const d = dev as unknown as Record<string, unknown>;
-  for (const k of ["peer", "lower", "parent", "link"]) {
-    const v = d[k];
-    if (v && typeof v === "object" && "ifindex" in v && "net" in v) return v as NetDevice;
-  }
-  return null;
+  return dev.ndoGetIflink();
 }
 
 export function operstate(dev: NetDevice): string {

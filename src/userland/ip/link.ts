@@ -4,7 +4,10 @@
 
 import {
   devChangeNetNamespace,
+  IpvlanDevice,
+  ipvlanChangelink,
   linkAddBridge,
+  linkAddIpvlan,
   linkAddVeth,
   linkDel,
   linkSetAddress,
@@ -64,7 +67,11 @@ export function linkModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
     const r = linkDel(dev);
     return r.ok ? done() : rtnlError(r);
   }
-  if (cmd.type !== null) return notSimulated("ip link set ... type");
+  if (cmd.type !== null) {
+    if (cmd.type.kind !== "ipvlan" || !(dev instanceof IpvlanDevice)) return notSimulated("ip link set ... type");
+    const r = ipvlanChangelink(dev, cmd.type.mode, cmd.type.flag ?? "bridge");
+    if (!r.ok) return rtnlError(r);
+  }
   return linkSet(dev, a, master, target);
 }
 
@@ -92,9 +99,9 @@ function linkSet(dev: NetDevice, a: LinkAttrs, master: NetDevice | null | undefi
   return done();
 }
 
-/** veth_newlink names an unnamed peer like the kernel's "veth%d": the first free number. */
-function freeVethName(net: Net): string {
-  for (let i = 0; ; i++) if (!net.devByName(`veth${i}`)) return `veth${i}`;
+/** An unnamed device is named like the kernel's "KIND%d" (veth_newlink's peer, rtnl_newlink's device): the first free number. */
+function freeName(net: Net, kind: string): string {
+  for (let i = 0; ; i++) if (!net.devByName(`${kind}${i}`)) return `${kind}${i}`;
 }
 
 function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefined, target: Net | undefined): ExecResult {
@@ -115,7 +122,7 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     const o: Parameters<typeof linkAddVeth>[3] = { peerNet };
     if (a.address) o.mac = a.address;
     if (p?.address) o.peerMac = p.address;
-    const r = linkAddVeth(net, a.name!, p?.name ?? freeVethName(peerNet), o);
+    const r = linkAddVeth(net, a.name!, p?.name ?? freeName(peerNet, "veth"), o);
     if (!r.ok) return rtnlError(r);
     if (peerNet !== net) peernet2idAlloc(net, peerNet);
     created = r.value.dev;
@@ -127,6 +134,15 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     // br_changelink: ageing_time in centiseconds; the others change nothing the simulator shows with STP off.
     if (t.options.ageing_time !== undefined) r.value.fdb.ageingMs = t.options.ageing_time * 10;
     if (t.options.mcast_snooping !== undefined) r.value.mcastSnooping = t.options.mcast_snooping !== 0;
+  } else if (t.kind === "ipvlan") {
+    // IFLA_LINK is required; iproute2 sends the flags always (bridge when none is named).
+    if (a.link === null) return rtnlError({ errno: "EINVAL" });
+    const link = ctx.net.devByName(a.link)!;
+    const r = linkAddIpvlan(net, a.name ?? freeName(net, "ipvlan"), link, { mode: t.mode, flags: t.flag ?? "bridge", mtu: a.mtu });
+    if (!r.ok) return rtnlError(r);
+    created = r.value;
+  } else if (t.kind === "ipvtap" || t.kind === "macvlan" || t.kind === "macvtap") {
+    return notSimulated(`ip link add ... type ${t.kind}`);
   } else {
     return failWith("Error: Unknown device type.\n", 2);
   }

@@ -4,12 +4,12 @@
 // forwards.
 
 import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
-import { netifCarrier } from "../../core/link.js";
-import { callNetdevNotifiers, registerNetdevNotifier, unregisterNetdevNotifier, type NetdevNotifier } from "../../core/notify.js";
+import { netdevChangeaddr, netifCarrier } from "../../core/link.js";
+import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevNotifier } from "../../core/notify.js";
 import { fail, okVoid, type KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
 import type { SkBuff } from "../../skb.js";
-import { IFF_LOOPBACK, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, NetDevice, netdevRxHandlerRegister, netdevRxHandlerUnregister, skbLen } from "../net-device.js";
+import { IFF_LOOPBACK, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, NetDevice, type NetdevTx, netdevRxHandlerRegister, netdevRxHandlerUnregister, skbLen } from "../net-device.js";
 import { Fdb } from "./br-fdb.js";
 import { brFlood, brForward } from "./br-forward.js";
 import { brHandleFrame } from "./br-input.js";
@@ -48,17 +48,25 @@ export class BridgeDevice extends NetDevice {
   }
 
   /** br_dev_xmit: frames the host sends through the bridge, counted as sent before they are forwarded or flooded. */
-  ndoStartXmit(skb: SkBuff): void {
+  ndoStartXmit(skb: SkBuff): NetdevTx {
     this.stats.txPackets++;
     this.stats.txBytes += skbLen(skb.frame);
     const dst = skb.frame.dst;
     if (isMulticastMac(dst)) {
       brFlood(this, skb, isBroadcastMac(dst) ? "broadcast" : "multicast");
-      return;
+      return "NET_XMIT_SUCCESS";
     }
     const e = this.fdb.find(dst, this.net.now);
     if (e?.port) brForward(e.port, skb);
     else if (!e) brFlood(this, skb, "unknown unicast");
+    return "NET_XMIT_SUCCESS";
+  }
+
+  /** A snooping bridge joins the all-snoopers groups when it opens (br_multicast_open), after IPv6's all-nodes. */
+  override mcList(): Mac[] {
+    const list = super.mcList();
+    if (this.isUp && this.mcastSnooping) list.splice(1, 0, "01:00:5e:00:00:6a", "33:33:00:00:00:6a");
+    return list;
   }
 
   override ndoOpen(): void {
@@ -87,7 +95,7 @@ export class BridgeDevice extends NetDevice {
     this.fdb.deleteLocal(this.mac, null);
     this.mac = lowest;
     this.fdb.insertLocal(lowest, null);
-    callNetdevNotifiers(this, "changeaddr");
+    netdevChangeaddr(this);
   }
 
   portEvent(p: BridgePort, ev: string): void {
