@@ -3,6 +3,7 @@
 // setup action, then the lab's steps in order, into the same LabResult.
 // Pure: pcap files are the caller's business (each capture's frames are kept).
 
+import type { TraceSink } from "../../kernel/index.js";
 import type { CommandStep, Lab } from "../../lab/types.js";
 import { runScript } from "../../shell/index.js";
 import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
@@ -23,6 +24,8 @@ export interface SimLabOptions {
   onStep?: (index: number, total: number, label: string) => void;
   /** The Linux release to behave as; default the modelled one. */
   release?: string;
+  /** Receives every trace point of the run (kernel functions, decisions, reasons). */
+  trace?: TraceSink;
 }
 
 /** The frames one capture of one step saw, for pcap files. */
@@ -46,6 +49,7 @@ function planned(lab: Lab): Planned[] {
 
 export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<SimLabRun> {
   const world = buildWorld(lab, opts.release);
+  if (opts.trace) world.sim.traceSink = opts.trace;
   const tools = { ...defaultTools(), ...(opts.tools ?? {}) };
   const plan = planned(lab);
   const steps: StepResult[] = [];
