@@ -191,3 +191,9 @@ test("read from a pipeline, line by line", async () => {
   const r = await run("ip link | while read n name rest; do echo \"$name\"; done");
   assert.equal(r.stdout, "lo:\neth0:\n");
 });
+
+test("seq counts as coreutils does, and refuses what it cannot count", async () => {
+  const r = await run(`for i in $(seq 3); do echo -n "$i "; done; echo; seq 5 -2 1 | tr '\\n' ' '; echo; seq 2 3; seq 1.5 || echo "status $?"`);
+  assert.equal(r.stdout, "1 2 3 \n5 3 1 \n2\n3\nstatus 1\n");
+  assert.equal(r.stderr, "seq: invalid floating point argument: '1.5'\nTry 'seq --help' for more information.\n");
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CommandResult, LabResult } from "../src/engines/result.js";
 import { diffResults } from "../src/verify/diff.js";
+import { canonicalNeighDumps } from "../src/verify/normalize.js";
 
 function run(engine: "uml" | "sim", stdout: string, capture: string[], cellOk = true): LabResult {
   const step: CommandResult = {
@@ -72,4 +73,13 @@ test("a cell the golden file marks unstable is not compared", () => {
   m.cells[0]!.unstable = true;
   assert.deepEqual(diffResults(golden, run("sim", "", [], false), lab), []);
   assert.equal(diffResults(run("uml", "", [], true), run("sim", "", [], false), lab).length, 1);
+});
+
+test("neighbour dumps compare as sets: each run of `ip neigh` lines is sorted, nothing else moves", () => {
+  const real = "header\n172.16.91.10 lladdr 00:0c:29:a0:10:10 REACHABLE \n172.16.91.2 dev ens34 lladdr 00:50:56:e1:f0:02 STALE \nother\n10.0.0.9 FAILED \n10.0.0.1 INCOMPLETE \n";
+  assert.equal(
+    canonicalNeighDumps(real),
+    "header\n172.16.91.10 lladdr 00:0c:29:a0:10:10 REACHABLE \n172.16.91.2 dev ens34 lladdr 00:50:56:e1:f0:02 STALE \nother\n10.0.0.1 INCOMPLETE \n10.0.0.9 FAILED \n",
+  );
+  assert.equal(canonicalNeighDumps("b\na\n"), "b\na\n", "lines that are not neighbours keep their order");
 });

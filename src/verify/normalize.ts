@@ -5,7 +5,8 @@ import type { CommandResult, LabResult, MatrixResult, StepResult } from "../engi
  * token: clock times, round-trip times, ICMP ids, the paths of the real
  * engines' work files, and MACs the kernel chose at random (each mapped to a
  * stable name in order of first appearance, so which device has which MAC
- * still has to agree).
+ * still has to agree). Neighbour dumps are sorted first
+ * (canonicalNeighDumps).
  */
 export class Normalizer {
   private readonly macs = new Map<string, string>();
@@ -38,12 +39,32 @@ export class Normalizer {
   }
 }
 
+/** A line of `ip neigh show`: the address, what iproute2 prints after it, and the NUD state(s). */
+const NEIGH_LINE = /^\d{1,3}(\.\d{1,3}){3} (dev \S+ )?(lladdr \S+ )?(router )?(proxy )?(INCOMPLETE|REACHABLE|STALE|DELAY|PROBE|FAILED|NOARP|PERMANENT|NONE)\b/;
+
+/**
+ * The kernel dumps neighbours in hash-bucket order (neigh_dump_table), and
+ * the hash mixes the address with a per-boot random seed and the device's
+ * address in kernel memory: an order no two kernels need share. Each run of
+ * `ip neigh` lines is compared as a set (sorted as text).
+ */
+export function canonicalNeighDumps(text: string): string {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j < lines.length && NEIGH_LINE.test(lines[j]!)) j++;
+    if (j - i > 1) lines.splice(i, j - i, ...lines.slice(i, j).sort());
+    i = j > i ? j : i + 1;
+  }
+  return lines.join("\n");
+}
+
 function commandBlock(s: CommandResult, n: Normalizer): string[] {
   const out = [`${s.kind} "${s.name}" on ${s.host}: exit ${s.exitCode}${s.expect ? `, expect ${s.expect}` : ""}`];
   const section = (title: string, text: string) => {
     if (text.trim()) out.push(`--- ${title}`, ...n.text(text).replace(/\n$/, "").split("\n"));
   };
-  section("stdout", s.stdout);
+  section("stdout", canonicalNeighDumps(s.stdout));
   section("stderr", s.stderr);
   for (const [where, lines] of Object.entries(s.captures)) {
     out.push(`--- capture ${where} (${lines.length} packets)`, ...lines.map((l) => n.text(l)));

@@ -132,10 +132,11 @@ function enqueue(n: Neighbour, pkt: QueuedPacket, p: NeighParms): void {
   n.queueBytes += pkt.bytes;
 }
 
+/** neigh_probe: the solicit sees the count before this probe (so PROBE's first ucast_solicit probes are unicast). */
 function neighProbe(n: Neighbour): void {
-  n.probes++;
   const last = n.queue[n.queue.length - 1] ?? null;
   arpSolicit(n, last?.ip ?? null);
+  n.probes++;
 }
 
 /** neigh_timer_handler. */
