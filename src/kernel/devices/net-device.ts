@@ -54,7 +54,10 @@ export interface DevStats {
   txBytes: number;
   rxDropped: number;
   txDropped: number;
+  rxErrors: number;
   txErrors: number;
+  /** Multicast frames received (rx_multicast). */
+  multicast: number;
 }
 
 /** skb->len of a frame as a driver's transmit sees it: the Ethernet header and the packet, no padding, no FCS. */
@@ -71,8 +74,16 @@ export abstract class NetDevice {
   readonly netnsLocal: boolean = false;
   /** Has rtnl_link_ops: deleted, not sent home, when its namespace is deleted. */
   readonly hasLinkOps: boolean = true;
+  /** dev->min_mtu / max_mtu; 0 means no limit (dev_validate_mtu). */
   readonly minMtu: number = 68;
   readonly maxMtu: number = 65535;
+  /** What rtnl_fill_ifinfo reports for a single-queue virtual device without offloads (the 6.1 defaults). */
+  readonly numTxQueues: number = 1;
+  readonly gsoMaxSize: number = 65536;
+  readonly gsoMaxSegs: number = 65535;
+  readonly tsoMaxSize: number = 524280;
+  readonly tsoMaxSegs: number = 65535;
+  readonly groMaxSize: number = 65536;
 
   ifindex = 0;
   flags = IFF_BROADCAST | IFF_MULTICAST;
@@ -82,13 +93,22 @@ export abstract class NetDevice {
   /** dev->qdisc: noop until the first open attaches the default (dev_activate), back to noop when a netns move shuts it down. */
   qdisc: "noop" | "noqueue" = "noop";
   rxHandler: RxHandler | null = null;
+  /** dev->promiscuity and dev->allmulti: how many users asked (dev_set_promiscuity, dev_set_allmulti). */
+  promiscuity = 0;
+  allmulti = 0;
+  /**
+   * carrier_up_count + carrier_down_count (IFLA_CARRIER_CHANGES): every
+   * carrier change after registration; a driver that turns the carrier off
+   * right after register_netdevice starts at 1.
+   */
+  carrierChanges = 0;
   /** netdev_master_upper_dev (the bridge a port belongs to). */
   master: NetDevice | null = null;
   inDev: InDevice | null = null;
   /** This device's share of arp_tbl, keyed by the neighbour's IPv4 address. */
   readonly neigh = new Map<number, Neighbour>();
   readonly taps = new Set<Tap>();
-  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, txErrors: 0 };
+  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, rxErrors: 0, txErrors: 0, multicast: 0 };
 
   constructor(
     public name: string,
@@ -121,7 +141,8 @@ export abstract class NetDevice {
     return okVoid;
   }
   ndoChangeMtu(mtu: number): KResult {
-    if (mtu < this.minMtu || mtu > this.maxMtu) return fail("EINVAL", mtu < this.minMtu ? "mtu less than device minimum" : "mtu greater than device maximum");
+    if (this.minMtu > 0 && mtu < this.minMtu) return fail("EINVAL", "mtu less than device minimum");
+    if (this.maxMtu > 0 && mtu > this.maxMtu) return fail("EINVAL", "mtu greater than device maximum");
     this.mtu = mtu;
     return okVoid;
   }

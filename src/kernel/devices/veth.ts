@@ -11,6 +11,8 @@ import { NetDevice, skbLen } from "./net-device.js";
 export class VethDevice extends NetDevice {
   readonly kind = "veth";
   peer: VethDevice | null = null;
+  /** veth_newlink turns the carrier off after register_netdevice, which counts. */
+  override carrierChanges = 1;
 
   constructor(name: string, mac: Mac, net: Net) {
     super(name, mac, net);

@@ -22,6 +22,8 @@ export class BridgePort {
   constructor(
     readonly br: BridgeDevice,
     readonly dev: NetDevice,
+    /** find_portno: the lowest number no other port holds, from 1. */
+    readonly portNo: number,
   ) {
     this.notifier = (_d, ev) => br.portEvent(this, ev);
   }
@@ -40,9 +42,13 @@ export class BridgeDevice extends NetDevice {
   promisc = false;
   /** multicast_snooping (on by default): only its effect on the device's multicast list is modelled. */
   mcastSnooping = true;
+  /** When gc_work (br_fdb_cleanup) first runs: br_dev_open queues it HZ/10 ahead, br_dev_stop cancels it. */
+  gcStart: number | null = null;
 
   constructor(name: string, mac: Mac, net: Net) {
     super(name, mac, net);
+    // alloc_netdev leaves the carrier on; the first br_port_state_selection that finds no forwarding port turns it off, and that counts.
+    this.carrier = true;
     this.flags |= IFF_MASTER;
     this.fdb.insertLocal(mac, null);
   }
@@ -62,10 +68,12 @@ export class BridgeDevice extends NetDevice {
   }
 
   override ndoOpen(): void {
+    this.gcStart = this.net.now + 100;
     this.updateCarrier();
   }
 
   override ndoStop(): void {
+    this.gcStart = null;
     netifCarrier(this, false);
   }
 
@@ -104,18 +112,28 @@ export class BridgeDevice extends NetDevice {
   }
 }
 
+function findPortno(br: BridgeDevice): number {
+  const used = new Set([...br.ports.values()].map((p) => p.portNo));
+  let n = 1;
+  while (used.has(n)) n++;
+  return n;
+}
+
 /** br_add_if. */
 export function brAddIf(br: BridgeDevice, dev: NetDevice): KResult {
   if (dev.flags & IFF_LOOPBACK) return fail("EINVAL");
   if (dev === br || dev instanceof BridgeDevice) return fail("ELOOP", "Can not enslave a bridge to a bridge");
   if (dev.net !== br.net) return fail("EINVAL");
   if (dev.master) return fail("EBUSY", "Device is already in use");
-  const p = new BridgePort(br, dev);
+  const p = new BridgePort(br, dev, findPortno(br));
   const r = netdevRxHandlerRegister(dev, (skb) => brHandleFrame(p, skb));
   if (!r.ok) return r;
   br.ports.set(dev, p);
   dev.master = br;
   dev.flags |= IFF_SLAVE | IFF_PROMISC;
+  // br_add_if: dev_set_allmulti, then nbp_update_port_count's dev_set_promiscuity (no vlan filtering, so every port is promiscuous).
+  dev.allmulti++;
+  dev.promiscuity++;
   br.fdb.insertLocal(dev.mac, p);
   registerNetdevNotifier(dev, p.notifier);
   br.recalcMac();
@@ -133,6 +151,8 @@ export function brDelIf(br: BridgeDevice, dev: NetDevice): KResult {
   br.fdb.deletePort(p);
   dev.master = null;
   dev.flags &= ~(IFF_SLAVE | IFF_PROMISC);
+  dev.allmulti--;
+  dev.promiscuity--;
   br.recalcMac();
   br.updateCarrier();
   return okVoid;
