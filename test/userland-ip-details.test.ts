@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { buildWorld } from "../src/engines/sim/world.js";
+import { readSimFile } from "../src/engines/sim/files.js";
 import { addrAdd, linkSetUp, NetDevice, pingOnce, registerNetdevice, type BridgeDevice, type Kernel, type Net, type Sim } from "../src/kernel/index.js";
 import { parseYamlLab } from "../src/lab/parse.js";
 import type { ExecResult } from "../src/shell/index.js";
@@ -26,6 +27,7 @@ interface Recorded {
 const load = (name: string): Recorded => JSON.parse(readFileSync(fixture(`uml/${name}.json`), "utf8")) as Recorded;
 const details = load("ip-details");
 const kinds = load("ip-details-kinds");
+const rpf = load("rp-filter-netstat");
 
 /** A recorded step's stdout. */
 function real(rec: Recorded, name: string): string {
@@ -273,4 +275,28 @@ test("carrier transitions: a veth counts the carrier turned off at creation; a b
   assert.equal(transns("vm0"), recorded(rec[5]!));
   const b = bridged();
   assert.equal(/ +(\d+) \n?$/.exec(b.sh("ip -s -s link show br0"))![1], recorded(records(real(details, "s s link"), [5])));
+});
+
+test("/proc/net/netstat and snmp: 6.1.176's columns; IPReversePathFilter counts IP packets, not ARP requests", () => {
+  const l = lab();
+  const h2 = l.sim.kernels.get("h2")!.initNet;
+  const read = (net: Net, path: string) => {
+    const r = readSimFile(net, path);
+    assert.ok(r?.ok, path);
+    return r.content;
+  };
+  h2.confAll.rp_filter = 1;
+  l.sh("ip addr add 10.0.0.1/24 dev eth0");
+  l.sh("ip addr add 10.9.0.1/24 dev eth0");
+  l.sh("ip link set eth0 up");
+  // h2 has no route back to 10.9.0.1: it does not answer the ARP request, and arp_process counts nothing.
+  assert.equal(pingOnce(l.h1.initNet, 0x0a000002, { src: 0x0a090001 }).reply, null);
+  assert.equal(read(h2, "/proc/net/netstat"), real(rpf, "netstat after arp"));
+  // The echo request queued on the unresolved neighbour leaves with the permanent entry, then two more: three drops.
+  l.sh("ip neigh replace 10.0.0.2 lladdr 02:00:00:00:02:02 dev eth0 nud permanent");
+  for (let seq = 1; seq <= 2; seq++) {
+    assert.equal(pingOnce(l.h1.initNet, 0x0a000002, { src: 0x0a090001, seq, timeoutMs: 200 }).reply, null);
+  }
+  assert.equal(read(h2, "/proc/net/netstat"), real(rpf, "netstat after ip"));
+  assert.equal(read(h2, "/proc/net/snmp"), real(rpf, "snmp after"));
 });
