@@ -138,7 +138,7 @@ export function bridgeSlaveOpts(dev: NetDevice): Opt[] {
     n("designated_root", "root_id", id),
     timer("hold_timer", 0),
     timer("message_age_timer", 0),
-    timer("forward_delay_timer", 0),
+    timer("forward_delay_timer", p.forwardDelayEnd === null ? 0 : p.forwardDelayEnd - br.net.now),
     n("topology_change_ack", "topology_change_ack", 0),
     n("config_pending", "config_pending", 0),
     b("proxy_arp", "proxy_arp", false),

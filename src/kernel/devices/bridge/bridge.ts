@@ -14,9 +14,18 @@ import { Fdb } from "./br-fdb.js";
 import { brFlood, brForward } from "./br-forward.js";
 import { brHandleFrame } from "./br-input.js";
 
+/** BR_DEFAULT_FORWARD_DELAY (15 s). */
+const BR_FORWARD_DELAY_MS = 15_000;
+
 export class BridgePort {
   hairpin = false;
   learning = true;
+  /**
+   * When forward_delay_timer expires: br_make_forwarding arms it (forward_delay,
+   * 15 s) even without STP, where the port forwards at once; disabling the
+   * port deletes it. null while not armed.
+   */
+  forwardDelayEnd: number | null = null;
   readonly notifier: NetdevNotifier;
 
   constructor(
@@ -74,6 +83,7 @@ export class BridgeDevice extends NetDevice {
 
   override ndoStop(): void {
     this.gcStart = null;
+    for (const p of this.ports.values()) p.forwardDelayEnd = null;
     netifCarrier(this, false);
   }
 
@@ -83,7 +93,12 @@ export class BridgeDevice extends NetDevice {
     return super.ndoSetMacAddress(mac);
   }
 
+  /** br_port_state_selection, as far as STP off goes: the ports' forward_delay_timer, then the bridge's carrier. */
   updateCarrier(): void {
+    for (const p of this.ports.values()) {
+      if (!p.forwarding) p.forwardDelayEnd = null;
+      else if (p.forwardDelayEnd === null) p.forwardDelayEnd = this.net.now + BR_FORWARD_DELAY_MS;
+    }
     netifCarrier(this, this.isUp && [...this.ports.values()].some((p) => p.forwarding));
   }
 
