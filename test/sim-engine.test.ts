@@ -352,14 +352,10 @@ describe("sim engine: golden labs it can run", () => {
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {
-    "vlan-ipvlan-default-mode": "ip -d link details are not printed yet",
-    "vlan-ipvlan-flags-reset": "ip -d link details are not printed yet",
-    "vlan-ipvlan-port-mode-flip": "ip -d link details are not printed yet",
-    "seed-ipvlan0-slash24": "ip -d link details are not printed yet",
-    "vlan-ipvlan-l2-host-side-slash32": "/proc/net/netstat is not served yet",
-    "seed-ipvlan-l2-rpfilter": "/proc/net/netstat; ARP exchanges after the slave-to-master pings",
-    "seed-ipvlan-l2": "ARP exchanges after the slave-to-master pings",
-    "seed-ipvlan-l3": "the order of vm01's leftover ARP retry and ns01's ping",
+    "seed-ipvlan0-slash24": "step 12: ens34's last ARP retry from step 10 lands in the capture (inter-step timing)",
+    "seed-ipvlan-l2-rpfilter": "steps 9-10: background ARP re-probes after the matrix (inter-step timing)",
+    "seed-ipvlan-l2": "steps 11-12: background ARP re-probes after the matrix (inter-step timing)",
+    "seed-ipvlan-l3": "step 8: vm01's leftover ARP retry lands after ns01's echo, not before (inter-step timing)",
   };
 
   for (const file of goldens) {

@@ -27,7 +27,7 @@ export class Net {
   readonly inetAddrLst = new Map<Ipv4, NetDevice[]>();
   readonly neighDflt: NeighParms = { ...NEIGH_PARMS_DEFAULTS };
   readonly scalars: Record<NetScalarKey, number> = { ...NET_SCALAR_DEFAULTS };
-  /** nstat-style counters (TcpExtIPReversePathFilter, IpInAddrErrors, …), always counted. */
+  /** nstat-style counters (TcpExtIPReversePathFilter, IpInAddrErrors, IpInOctets, …), always counted. */
   readonly mib: Record<string, number> = Object.create(null) as Record<string, number>;
   readonly rawSockets = new Set<RawSocket>();
   readonly packetSockets = new Set<PacketSocket>();
@@ -70,6 +70,10 @@ export class Net {
 
   mibInc(name: string): void {
     this.mib[name] = (this.mib[name] ?? 0) + 1;
+  }
+
+  mibAdd(name: string, n: number): void {
+    this.mib[name] = (this.mib[name] ?? 0) + n;
   }
 
   devByName(name: string): NetDevice | undefined {

@@ -1,5 +1,5 @@
 // The files outside /proc/sys a lab script reads, as Linux 6.1 prints them
-// for one network namespace: /proc/net/snmp (net/ipv4/proc.c), /proc/net/dev
+// for one network namespace: /proc/net/snmp and /proc/net/netstat (net/ipv4/proc.c), /proc/net/dev
 // (net/core/net-procfs.c) and /sys/class/net/DEV/statistics/* (net/core/
 // net-sysfs.c). The kernel keeps the counters (Net.mib, NetDevice.stats);
 // this is only their text. /proc/net and /sys/class/net follow the namespace
@@ -40,13 +40,51 @@ export function snmpSeqShow(net: Net): string {
   const mib = (name: string) => net.mib[name] ?? 0;
   let out = `Ip: Forwarding DefaultTTL ${IP_MIB.join(" ")}\n`;
   out += `Ip: ${net.confAll.forwarding ? 1 : 2} ${net.scalars.ip_default_ttl} ${IP_MIB.map((n) => mib(`Ip${n}`)).join(" ")}\n`;
-  out += `Icmp: InMsgs InErrors InCsumErrors ${ICMP_MIBMAP.map(([n]) => `In${n}`).join(" ")} OutMsgs OutErrors ${ICMP_MIBMAP.map(([n]) => `Out${n}`).join(" ")}\n`;
+  // 6.1.176 has the rate-limit counters backported from 6.2 (icmp: Add counters for rate limits).
+  out += `Icmp: InMsgs InErrors InCsumErrors ${ICMP_MIBMAP.map(([n]) => `In${n}`).join(" ")} OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost ${ICMP_MIBMAP.map(([n]) => `Out${n}`).join(" ")}\n`;
   out += `Icmp: ${mib("IcmpInMsgs")} ${mib("IcmpInErrors")} ${mib("IcmpInCsumErrors")} ${ICMP_MIBMAP.map(([, t]) => mib(`IcmpMsgInType${t}`)).join(" ")} `;
-  out += `${mib("IcmpOutMsgs")} ${mib("IcmpOutErrors")} ${ICMP_MIBMAP.map(([, t]) => mib(`IcmpMsgOutType${t}`)).join(" ")}\n`;
+  out += `${mib("IcmpOutMsgs")} ${mib("IcmpOutErrors")} ${mib("IcmpOutRateLimitGlobal")} ${mib("IcmpOutRateLimitHost")} ${ICMP_MIBMAP.map(([, t]) => mib(`IcmpMsgOutType${t}`)).join(" ")}\n`;
   out += icmpmsgPut(net);
   out += `Tcp: ${TCP_MIB.join(" ")}\nTcp: ${TCP_MIB.map((n) => TCP_CONSTANTS[n] ?? mib(`Tcp${n}`)).join(" ")}\n`;
   out += `Udp: ${UDP_MIB.join(" ")}\nUdp: ${UDP_MIB.map((n) => mib(`Udp${n}`)).join(" ")}\n`;
   out += `UdpLite: ${UDP_MIB.join(" ")}\nUdpLite: ${UDP_MIB.map((n) => mib(`UdpLite${n}`)).join(" ")}\n`;
+  return out;
+}
+
+// snmp4_net_list (the TcpExt line, as 6.1.176 built for uml lists it) and snmp4_ipextstats_list.
+const TCPEXT_MIB = [
+  "SyncookiesSent", "SyncookiesRecv", "SyncookiesFailed", "EmbryonicRsts", "PruneCalled", "RcvPruned", "OfoPruned", "OutOfWindowIcmps",
+  "LockDroppedIcmps", "ArpFilter", "TW", "TWRecycled", "TWKilled", "PAWSActive", "PAWSEstab", "DelayedACKs",
+  "DelayedACKLocked", "DelayedACKLost", "ListenOverflows", "ListenDrops", "TCPHPHits", "TCPPureAcks", "TCPHPAcks", "TCPRenoRecovery",
+  "TCPSackRecovery", "TCPSACKReneging", "TCPSACKReorder", "TCPRenoReorder", "TCPTSReorder", "TCPFullUndo", "TCPPartialUndo", "TCPDSACKUndo",
+  "TCPLossUndo", "TCPLostRetransmit", "TCPRenoFailures", "TCPSackFailures", "TCPLossFailures", "TCPFastRetrans", "TCPSlowStartRetrans", "TCPTimeouts",
+  "TCPLossProbes", "TCPLossProbeRecovery", "TCPRenoRecoveryFail", "TCPSackRecoveryFail", "TCPRcvCollapsed", "TCPBacklogCoalesce", "TCPDSACKOldSent", "TCPDSACKOfoSent",
+  "TCPDSACKRecv", "TCPDSACKOfoRecv", "TCPAbortOnData", "TCPAbortOnClose", "TCPAbortOnMemory", "TCPAbortOnTimeout", "TCPAbortOnLinger", "TCPAbortFailed",
+  "TCPMemoryPressures", "TCPMemoryPressuresChrono", "TCPSACKDiscard", "TCPDSACKIgnoredOld", "TCPDSACKIgnoredNoUndo", "TCPSpuriousRTOs", "TCPMD5NotFound", "TCPMD5Unexpected",
+  "TCPMD5Failure", "TCPSackShifted", "TCPSackMerged", "TCPSackShiftFallback", "TCPBacklogDrop", "PFMemallocDrop", "TCPMinTTLDrop", "TCPDeferAcceptDrop",
+  "IPReversePathFilter", "TCPTimeWaitOverflow", "TCPReqQFullDoCookies", "TCPReqQFullDrop", "TCPRetransFail", "TCPRcvCoalesce", "TCPOFOQueue", "TCPOFODrop",
+  "TCPOFOMerge", "TCPChallengeACK", "TCPSYNChallenge", "TCPFastOpenActive", "TCPFastOpenActiveFail", "TCPFastOpenPassive", "TCPFastOpenPassiveFail", "TCPFastOpenListenOverflow",
+  "TCPFastOpenCookieReqd", "TCPFastOpenBlackhole", "TCPSpuriousRtxHostQueues", "BusyPollRxPackets", "TCPAutoCorking", "TCPFromZeroWindowAdv", "TCPToZeroWindowAdv", "TCPWantZeroWindowAdv",
+  "TCPSynRetrans", "TCPOrigDataSent", "TCPHystartTrainDetect", "TCPHystartTrainCwnd", "TCPHystartDelayDetect", "TCPHystartDelayCwnd", "TCPACKSkippedSynRecv", "TCPACKSkippedPAWS",
+  "TCPACKSkippedSeq", "TCPACKSkippedFinWait2", "TCPACKSkippedTimeWait", "TCPACKSkippedChallenge", "TCPWinProbe", "TCPKeepAlive", "TCPMTUPFail", "TCPMTUPSuccess",
+  "TCPDelivered", "TCPDeliveredCE", "TCPAckCompressed", "TCPZeroWindowDrop", "TCPRcvQDrop", "TCPWqueueTooBig", "TCPFastOpenPassiveAltKey", "TcpTimeoutRehash",
+  "TcpDuplicateDataRehash", "TCPDSACKRecvSegs", "TCPDSACKIgnoredDubious", "TCPMigrateReqSuccess", "TCPMigrateReqFailure",
+];
+const IPEXT_MIB = [
+  "InNoRoutes", "InTruncatedPkts", "InMcastPkts", "OutMcastPkts", "InBcastPkts", "OutBcastPkts", "InOctets", "OutOctets",
+  "InMcastOctets", "OutMcastOctets", "InBcastOctets", "OutBcastOctets", "InCsumErrors", "InNoECTPkts", "InECT1Pkts", "InECT0Pkts",
+  "InCEPkts", "ReasmOverlaps",
+];
+
+/**
+ * netstat_seq_show: TcpExt from the LINUX_MIB counters (Net.mib "TcpExt…"),
+ * IpExt from the same ipstats counters the Ip line of snmp reads ("Ip…").
+ * No MPTcpExt pair: this kernel is built without MPTCP.
+ */
+export function netstatSeqShow(net: Net): string {
+  const mib = (name: string) => net.mib[name] ?? 0;
+  let out = `TcpExt: ${TCPEXT_MIB.join(" ")}\nTcpExt: ${TCPEXT_MIB.map((n) => mib(`TcpExt${n}`)).join(" ")}\n`;
+  out += `IpExt: ${IPEXT_MIB.join(" ")}\nIpExt: ${IPEXT_MIB.map((n) => mib(`Ip${n}`)).join(" ")}\n`;
   return out;
 }
 
@@ -145,6 +183,7 @@ function lookup(net: Net, path: string): Node {
     const rest = p.slice(at("proc", "self") ? 3 : 2);
     if (rest.length === 0) return { kind: "dir" };
     if (rest.length === 1 && rest[0] === "snmp") return { kind: "file", content: () => snmpSeqShow(net), size: PROCFS_SIZE };
+    if (rest.length === 1 && rest[0] === "netstat") return { kind: "file", content: () => netstatSeqShow(net), size: PROCFS_SIZE };
     if (rest.length === 1 && rest[0] === "dev") return { kind: "file", content: () => devSeqShow(net), size: PROCFS_SIZE };
     return null;
   }

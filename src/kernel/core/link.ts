@@ -46,6 +46,7 @@ export function devClose(dev: NetDevice): void {
 export function netifCarrier(dev: NetDevice, on: boolean): void {
   if (dev.carrier === on) return;
   dev.carrier = on;
+  dev.carrierChanges++;
   fibSyncCarrier(dev);
   if (!on && dev.inDev && IN_DEV_ARP_EVICT_NOCARRIER(dev.inDev)) neighCarrierDown(dev);
   callNetdevNotifiers(dev, "change");

@@ -11,6 +11,9 @@ export class LoopbackDevice extends NetDevice {
   readonly kind = "loopback";
   override readonly netnsLocal = true;
   override readonly hasLinkOps = false;
+  /** loopback_setup leaves min_mtu and max_mtu 0: any MTU goes. */
+  override readonly minMtu = 0;
+  override readonly maxMtu = 0;
 
   constructor(net: Net) {
     super("lo", ZERO_MAC, net);

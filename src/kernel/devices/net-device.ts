@@ -54,8 +54,10 @@ export interface DevStats {
   txBytes: number;
   rxDropped: number;
   txDropped: number;
-  txErrors: number;
   rxErrors: number;
+  txErrors: number;
+  /** Multicast frames received (rx_multicast). */
+  multicast: number;
 }
 
 /** skb->len of a frame as a driver's transmit sees it: the Ethernet header and the packet, no padding, no FCS. */
@@ -78,6 +80,7 @@ export abstract class NetDevice {
   readonly netnsLocal: boolean = false;
   /** Has rtnl_link_ops: deleted, not sent home, when its namespace is deleted. */
   readonly hasLinkOps: boolean = true;
+  /** dev->min_mtu / max_mtu; 0 means no limit (dev_validate_mtu). */
   readonly minMtu: number = 68;
   readonly maxMtu: number = 65535;
   /** IFF_NO_RX_HANDLER: nothing can stack on this device (an ipvlan slave). */
@@ -88,6 +91,13 @@ export abstract class NetDevice {
    * core or an upper device counts on a veth never shows.
    */
   readonly reportsDevStats: boolean = true;
+  /** What rtnl_fill_ifinfo reports for a single-queue virtual device without offloads (the 6.1 defaults). */
+  readonly numTxQueues: number = 1;
+  readonly gsoMaxSize: number = 65536;
+  readonly gsoMaxSegs: number = 65535;
+  readonly tsoMaxSize: number = 524280;
+  readonly tsoMaxSegs: number = 65535;
+  readonly groMaxSize: number = 65536;
 
   ifindex = 0;
   flags = IFF_BROADCAST | IFF_MULTICAST;
@@ -103,13 +113,22 @@ export abstract class NetDevice {
   rxHandler: RxHandler | null = null;
   /** l3mdev_ops->l3mdev_l3_rcv of a device with IFF_L3MDEV_RX_HANDLER: ip_rcv_finish hands it every IPv4 packet first (l3mdev_ip_rcv). */
   l3mdevL3Rcv: ((skb: SkBuff) => void) | null = null;
+  /** dev->promiscuity and dev->allmulti: how many users asked (dev_set_promiscuity, dev_set_allmulti). */
+  promiscuity = 0;
+  allmulti = 0;
+  /**
+   * carrier_up_count + carrier_down_count (IFLA_CARRIER_CHANGES): every
+   * carrier change after registration; a driver that turns the carrier off
+   * right after register_netdevice starts at 1.
+   */
+  carrierChanges = 0;
   /** netdev_master_upper_dev (the bridge a port belongs to). */
   master: NetDevice | null = null;
   inDev: InDevice | null = null;
   /** This device's share of arp_tbl, keyed by the neighbour's IPv4 address. */
   readonly neigh = new Map<number, Neighbour>();
   readonly taps = new Set<Tap>();
-  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, txErrors: 0, rxErrors: 0 };
+  readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, rxErrors: 0, txErrors: 0, multicast: 0 };
 
   constructor(
     public name: string,
@@ -156,7 +175,8 @@ export abstract class NetDevice {
     return okVoid;
   }
   ndoChangeMtu(mtu: number): KResult {
-    if (mtu < this.minMtu || mtu > this.maxMtu) return fail("EINVAL", mtu < this.minMtu ? "mtu less than device minimum" : "mtu greater than device maximum");
+    if (this.minMtu > 0 && mtu < this.minMtu) return fail("EINVAL", "mtu less than device minimum");
+    if (this.maxMtu > 0 && mtu > this.maxMtu) return fail("EINVAL", "mtu greater than device maximum");
     this.mtu = mtu;
     return okVoid;
   }

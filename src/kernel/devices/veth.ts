@@ -12,6 +12,8 @@ export class VethDevice extends NetDevice {
   readonly kind = "veth";
   override readonly reportsDevStats = false;
   peer: VethDevice | null = null;
+  /** veth_newlink turns the carrier off after register_netdevice, which counts. */
+  override carrierChanges = 1;
 
   constructor(name: string, mac: Mac, net: Net) {
     super(name, mac, net);

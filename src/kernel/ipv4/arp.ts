@@ -133,7 +133,7 @@ function arpFilter(sip: Ipv4, tip: Ipv4, dev: NetDevice): boolean {
   const rt = ipRouteOutput(dev.net, { daddr: sip, saddr: tip });
   if (!rt.ok) return true;
   if (rt.value.dev !== dev) {
-    dev.net.mibInc("ArpFilter");
+    dev.net.mibInc("TcpExtArpFilter");
     return true;
   }
   return false;
@@ -174,7 +174,7 @@ function arpProcess(skb: SkBuff, arp: ArpRepr): void {
   if (arp.op === ARPOP_REQUEST) {
     const route = ipRouteInputSlow(tip, sip, dev, false);
     if (!route.ok) {
-      if (route.errno === "EXDEV") net.mibInc("TcpExtIPReversePathFilter");
+      // arp_process only tests ip_route_input_noref for 0: unlike ip_rcv_finish it counts no IPReversePathFilter.
       if (trace) net.trace(dev, "ip_route_input_noref", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, route.why);
     } else if (route.rt.type === "local") {
       let dontSend = arpIgnore(inDev, sip, tip);

@@ -81,6 +81,7 @@ function icmpv4XrlimAllow(net: Net, rt: Rtable, type: number, daddr: Ipv4): bool
     peer.tokens -= timeout;
     return true;
   }
+  net.mibInc("IcmpOutRateLimitHost");
   return false;
 }
 

@@ -1,7 +1,7 @@
 // net/ipv4/ip_input.c: ip_rcv, input routing, and local delivery to raw
 // sockets and ICMP.
 
-import { IPPROTO_ICMP, protocolOf, type Ipv4Repr } from "../../wire/ipv4.js";
+import { IPPROTO_ICMP, ipv4TotalLength, protocolOf, type Ipv4Repr } from "../../wire/ipv4.js";
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
 import { rawLocalDeliver } from "../sockets.js";
 import type { SkBuff } from "../skb.js";
@@ -10,6 +10,9 @@ import { icmpRcv, icmpSend } from "./icmp.js";
 import { ipForward } from "./ip-forward.js";
 import { ipRouteInputSlow, type Rtable } from "./route.js";
 import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED } from "../../wire/icmp.js";
+
+/** IPSTATS_MIB_NOECTPKTS + (tos & INET_ECN_MASK). */
+const IPSTATS_MIB_ECN = ["IpInNoECTPkts", "IpInECT1Pkts", "IpInECT0Pkts", "IpInCEPkts"];
 
 /** ip_rcv + ip_rcv_finish. */
 export function ipRcv(skb: SkBuff): void {
@@ -22,6 +25,8 @@ export function ipRcv(skb: SkBuff): void {
     return;
   }
   net.mibInc("IpInReceives");
+  net.mibAdd("IpInOctets", ipv4TotalLength(ip));
+  net.mibInc(IPSTATS_MIB_ECN[ip.tos & 3]!);
   if (!dev.inDev) return;
   // ip_rcv_finish: l3mdev_ip_rcv first (ipvlan l3s may route the packet as its slave's).
   dev.l3mdevL3Rcv?.(skb);

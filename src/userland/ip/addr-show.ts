@@ -6,7 +6,8 @@ import { addrList, type NetDevice } from "../../kernel/index.js";
 import { done, type IpCtx } from "./common.js";
 import { addrBrief, addrJson, addrOneline, addrText, scopeName } from "./addr-format.js";
 import { jsonOut } from "./json.js";
-import { briefPrefix, linkJson, linkText } from "./link-format.js";
+import { briefPrefix, linkJson, linkStatsText, linkText } from "./link-format.js";
+import { printStats64Json } from "./link-stats.js";
 import { selectLinks } from "./link-show.js";
 
 type ShowCmd = Extract<IpCommand, { object: "address"; command: "show" | "flush" }>;
@@ -30,7 +31,11 @@ export function addrShow(ctx: IpCtx, cmd: ShowCmd): ExecResult {
   // With a family or an address filter, links without a matching address are left out.
   const shown = rows.filter((r) => !(inetOnly || g.family === "inet6" || cmd.scope !== null || cmd.label !== null) || r.addrs.length > 0);
   if (g.json) {
-    const items = shown.map(({ d, addrs }) => ({ ...linkJson(d, { linkmode: false, noLinkLine: false }), addr_info: addrs.map(addrJson) }));
+    const items = shown.map(({ d, addrs }) => ({
+      ...linkJson(d, { linkmode: false, noLinkLine: false, details: g.details > 0 }),
+      addr_info: addrs.map(addrJson),
+      ...(g.stats ? printStats64Json(d, g.stats) : {}),
+    }));
     return done(jsonOut(items, g.pretty));
   }
   if (g.brief) {
@@ -39,8 +44,9 @@ export function addrShow(ctx: IpCtx, cmd: ShowCmd): ExecResult {
   if (g.oneline) return done(shown.flatMap(({ d, addrs }) => addrs.map((a) => addrOneline(d, a))).join(""));
   let out = "";
   for (const { d, addrs } of shown) {
-    if (!hideLink || addrs.length > 0) out += linkText(d, { linkmode: false, noLinkLine: inetOnly }).join("");
+    if (!hideLink || addrs.length > 0) out += linkText(d, { linkmode: false, noLinkLine: inetOnly, details: g.details > 0 });
     out += addrs.map(addrText).join("");
+    if (g.stats) out += linkStatsText(d, g.stats);
   }
   return done(out);
 }

@@ -2,13 +2,19 @@
 // brief and JSON forms.
 
 import type { NetDevice } from "../../kernel/index.js";
+import { linkDetails } from "./link-details.js";
 import { broadcastMac, flagNames, linkRef, linkType, netnsNameOf, operstate } from "./link-info.js";
+import { printStats64Json, printStats64Text } from "./link-stats.js";
 
 export interface LinkFormat {
-  /** `mode DEFAULT` appears in `ip link`, not in `ip addr`. */
+  /** do_link: `ip link` (mode DEFAULT, addrgenmode, stats inline), not `ip addr`. */
   linkmode: boolean;
   /** `ip -4 addr`: no link/ether line; link-netnsid moves to the header. */
   noLinkLine: boolean;
+  /** -d: show_details. */
+  details?: boolean;
+  /** -s, -s -s: show_stats, printed here only for `ip link` (do_link). */
+  stats?: number;
 }
 
 function netnsText(dev: NetDevice): string {
@@ -23,16 +29,33 @@ export function linkName(dev: NetDevice): string {
   return ref ? `${dev.name}@${ref.suffix}` : dev.name;
 }
 
-/** The header and link/ether lines, each ending in "\n". */
-export function linkText(dev: NetDevice, f: LinkFormat): string[] {
+/**
+ * print_linkinfo's text, ending in "\n"; the lines inside are print_nl()s,
+ * which -o turns into "\\" (see onelineText).
+ */
+export function linkText(dev: NetDevice, f: LinkFormat): string {
   const master = dev.master ? ` master ${dev.master.name}` : "";
   const mode = f.linkmode ? " mode DEFAULT" : "";
   const ns = netnsText(dev);
   const head = `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} qdisc ${dev.qdisc}${master} state ${operstate(dev)}${mode} group default qlen 1000`;
-  if (f.noLinkLine) return [`${head}${ns}\n`];
+  // With -d the link line shows whatever the family filter.
+  if (f.noLinkLine && !f.details) return `${head}${ns}\n`;
   // IFLA_PERM_ADDRESS is shown when it differs from the address (an ipvlan whose parent's MAC changed).
   const perm = dev.permAddr && dev.permAddr !== dev.mac ? ` permaddr ${dev.permAddr}` : "";
-  return [`${head}\n`, `    link/${linkType(dev)} ${dev.mac} brd ${broadcastMac(dev)}${perm}${ns}\n`];
+  let out = `${head}\n    link/${linkType(dev)} ${dev.mac} brd ${broadcastMac(dev)}${perm}${ns}`;
+  if (f.details) out += linkDetails(dev, f.linkmode).text;
+  if (f.linkmode && f.stats) out += `\n${printStats64Text(dev, f.stats)}`;
+  return `${out}\n`;
+}
+
+/** print_link_stats for `ip -s addr`: after the addresses, ended by print_nl. */
+export function linkStatsText(dev: NetDevice, level: number): string {
+  return `${printStats64Text(dev, level)}\n`;
+}
+
+/** -o: every print_nl inside a record is "\\" (_SL_). */
+export function onelineText(t: string): string {
+  return `${t.slice(0, -1).replaceAll("\n", "\\")}\n`;
 }
 
 /** print_name_and_link("%-16s ") and print_operstate("%-14s "). */
@@ -66,6 +89,8 @@ export function linkJson(dev: NetDevice, f: LinkFormat): Record<string, unknown>
     if (name) o.link_netns = name;
     else o.link_netnsid = ref.netnsid;
   }
+  if (f.details) Object.assign(o, linkDetails(dev, f.linkmode).json);
+  if (f.stats) Object.assign(o, printStats64Json(dev, f.stats));
   return o;
 }
 

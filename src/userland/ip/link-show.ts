@@ -4,7 +4,7 @@ import type { ExecResult, IpCommand } from "../../shell/index.js";
 import type { NetDevice } from "../../kernel/index.js";
 import { devices, done, failWith, noDeviceShow, type IpCtx } from "./common.js";
 import { jsonOut } from "./json.js";
-import { linkBrief, linkBriefJson, linkJson, linkText } from "./link-format.js";
+import { linkBrief, linkBriefJson, linkJson, linkText, onelineText } from "./link-format.js";
 
 type ShowCmd = Extract<IpCommand, { object: "link"; command: "show" }>;
 
@@ -30,12 +30,12 @@ export function linkShow(ctx: IpCtx, cmd: ShowCmd): ExecResult {
   const sel = selectLinks(ctx, cmd.filter);
   if (!Array.isArray(sel)) return sel;
   const { g } = ctx;
-  const fmt = { linkmode: true, noLinkLine: false };
+  const fmt = { linkmode: true, noLinkLine: false, details: g.details > 0, stats: g.stats };
   if (g.json) return done(jsonOut(sel.map((d) => (g.brief ? linkBriefJson(d) : linkJson(d, fmt))), g.pretty));
   if (g.brief) return done(sel.map(linkBrief).join(""));
   const lines = sel.map((d) => {
     const t = linkText(d, fmt);
-    return g.oneline ? `${t.map((l) => l.replace(/\n$/, "")).join("\\")}\n` : t.join("");
+    return g.oneline ? onelineText(t) : t;
   });
   return done(lines.join(""));
 }

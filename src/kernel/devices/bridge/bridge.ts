@@ -14,14 +14,25 @@ import { Fdb } from "./br-fdb.js";
 import { brFlood, brForward } from "./br-forward.js";
 import { brHandleFrame } from "./br-input.js";
 
+/** BR_DEFAULT_FORWARD_DELAY (15 s). */
+const BR_FORWARD_DELAY_MS = 15_000;
+
 export class BridgePort {
   hairpin = false;
   learning = true;
+  /**
+   * When forward_delay_timer expires: br_make_forwarding arms it (forward_delay,
+   * 15 s) even without STP, where the port forwards at once; disabling the
+   * port deletes it. null while not armed.
+   */
+  forwardDelayEnd: number | null = null;
   readonly notifier: NetdevNotifier;
 
   constructor(
     readonly br: BridgeDevice,
     readonly dev: NetDevice,
+    /** find_portno: the lowest number no other port holds, from 1. */
+    readonly portNo: number,
   ) {
     this.notifier = (_d, ev) => br.portEvent(this, ev);
   }
@@ -40,9 +51,13 @@ export class BridgeDevice extends NetDevice {
   promisc = false;
   /** multicast_snooping (on by default): only its effect on the device's multicast list is modelled. */
   mcastSnooping = true;
+  /** When gc_work (br_fdb_cleanup) first runs: br_dev_open queues it HZ/10 ahead, br_dev_stop cancels it. */
+  gcStart: number | null = null;
 
   constructor(name: string, mac: Mac, net: Net) {
     super(name, mac, net);
+    // alloc_netdev leaves the carrier on; the first br_port_state_selection that finds no forwarding port turns it off, and that counts.
+    this.carrier = true;
     this.flags |= IFF_MASTER;
     this.fdb.insertLocal(mac, null);
   }
@@ -70,10 +85,13 @@ export class BridgeDevice extends NetDevice {
   }
 
   override ndoOpen(): void {
+    this.gcStart = this.net.now + 100;
     this.updateCarrier();
   }
 
   override ndoStop(): void {
+    this.gcStart = null;
+    for (const p of this.ports.values()) p.forwardDelayEnd = null;
     netifCarrier(this, false);
   }
 
@@ -83,7 +101,12 @@ export class BridgeDevice extends NetDevice {
     return super.ndoSetMacAddress(mac);
   }
 
+  /** br_port_state_selection, as far as STP off goes: the ports' forward_delay_timer, then the bridge's carrier. */
   updateCarrier(): void {
+    for (const p of this.ports.values()) {
+      if (!p.forwarding) p.forwardDelayEnd = null;
+      else if (p.forwardDelayEnd === null) p.forwardDelayEnd = this.net.now + BR_FORWARD_DELAY_MS;
+    }
     netifCarrier(this, this.isUp && [...this.ports.values()].some((p) => p.forwarding));
   }
 
@@ -112,18 +135,28 @@ export class BridgeDevice extends NetDevice {
   }
 }
 
+function findPortno(br: BridgeDevice): number {
+  const used = new Set([...br.ports.values()].map((p) => p.portNo));
+  let n = 1;
+  while (used.has(n)) n++;
+  return n;
+}
+
 /** br_add_if. */
 export function brAddIf(br: BridgeDevice, dev: NetDevice): KResult {
   if (dev.flags & IFF_LOOPBACK) return fail("EINVAL");
   if (dev === br || dev instanceof BridgeDevice) return fail("ELOOP", "Can not enslave a bridge to a bridge");
   if (dev.net !== br.net) return fail("EINVAL");
   if (dev.master) return fail("EBUSY", "Device is already in use");
-  const p = new BridgePort(br, dev);
+  const p = new BridgePort(br, dev, findPortno(br));
   const r = netdevRxHandlerRegister(dev, (skb) => brHandleFrame(p, skb));
   if (!r.ok) return r;
   br.ports.set(dev, p);
   dev.master = br;
   dev.flags |= IFF_SLAVE | IFF_PROMISC;
+  // br_add_if: dev_set_allmulti, then nbp_update_port_count's dev_set_promiscuity (no vlan filtering, so every port is promiscuous).
+  dev.allmulti++;
+  dev.promiscuity++;
   br.fdb.insertLocal(dev.mac, p);
   registerNetdevNotifier(dev, p.notifier);
   br.recalcMac();
@@ -141,6 +174,8 @@ export function brDelIf(br: BridgeDevice, dev: NetDevice): KResult {
   br.fdb.deletePort(p);
   dev.master = null;
   dev.flags &= ~(IFF_SLAVE | IFF_PROMISC);
+  dev.allmulti--;
+  dev.promiscuity--;
   br.recalcMac();
   br.updateCarrier();
   return okVoid;
