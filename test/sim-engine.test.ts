@@ -355,7 +355,6 @@ describe("sim engine: golden labs it can run", () => {
     "seed-ipvlan0-slash24": "step 12: ens34's last ARP retry from step 10 lands in the capture (inter-step timing)",
     "seed-ipvlan-l2-rpfilter": "steps 9-10: background ARP re-probes after the matrix (inter-step timing)",
     "seed-ipvlan-l2": "steps 11-12: background ARP re-probes after the matrix (inter-step timing)",
-    "seed-ipvlan-l3": "step 8: vm01's leftover ARP retry lands after ns01's echo, not before (inter-step timing)",
   };
 
   for (const file of goldens) {

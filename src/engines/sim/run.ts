@@ -17,6 +17,17 @@ import { buildWorld, StepKilled, type World } from "./world.js";
 const SETUP_TIMEOUT = 120;
 /** The driver lets frames still in flight land in the capture before stopping tcpdump. */
 const CAPTURE_LINGER_MS = 300;
+/**
+ * What a step costs the real driver before its command runs, in virtual
+ * time: its bookkeeping and process starts (STEP_START_MS), and its
+ * captures' tcpdumps coming up until they say "listening on"
+ * (CAPTURE_START_MS). Measured on the uml recordings
+ * (seed-ipvlan-l3: 1.1 s from one step's capture linger to the next step's
+ * command with one capture). Timers left running by a step (an ARP retry, a
+ * neighbour's delay) fire in that time on a real engine, so they must here.
+ */
+const STEP_START_MS = 300;
+const CAPTURE_START_MS = 700;
 
 export interface SimLabOptions {
   /** Replaces or adds commands (tests; the real sysctl tool once it lands). */
@@ -57,6 +68,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
   for (let idx = 0; idx < plan.length; idx++) {
     const p = plan[idx]!;
     opts.onStep?.(idx, plan.length, p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name);
+    if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
@@ -72,6 +84,7 @@ async function runCommand(world: World, tools: Record<string, Tool>, host: strin
   const { sim, kernels } = world;
   const kernel = kernels.get(host)!;
   const caps = (step?.capture ?? []).map((c) => startCapture(kernels, c));
+  if (caps.length > 0) sim.run({ for: CAPTURE_START_MS });
   const shell = new SimShellHost(sim, kernel, kernel.initNet, tools);
   sim.setDeadline(sim.now + timeout * 1000);
   let exitCode: number;
