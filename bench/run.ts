@@ -3,7 +3,7 @@
 //
 //   node [--max-old-space-size=MB] dist/bench/run.js [--runs N] [--core-runs N]
 //        [--bridges K --per-bridge I] [--sources N|all] [--seq-sources N] [--trace-sources N]
-//        [--matrix-step-ns N,N,...] [--only seed,core,ns,step]
+//        [--matrix-step-ns N,N,...] [--only seed,core,ns,ipvlan,step]
 
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -17,7 +17,7 @@ import { parseYamlLab } from "../src/lab/parse.js";
 import type { Lab } from "../src/lab/types.js";
 import { packageRoot } from "../src/paths.js";
 import { parseIpv4 } from "../src/wire/ipv4-addr.js";
-import { manyNsLab, nsAddr, nsName, SEED_SIZE_LAB, type ManyNsShape } from "./labs.js";
+import { manyIpvlanLab, manyNsLab, nsAddr, nsName, slaveAddr, slaveNs, type ManyNsShape } from "./labs.js";
 import { matrixBySource, sequentialPingOnce, type PingEndpoint, type PingTally } from "./pings.js";
 import { atLeast, atMost, info, int, median, mib, ms, quantile, table, type Figure } from "./report.js";
 
@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     "trace-sources": { type: "string", default: "100" },
     sources: { type: "string", default: "all" },
     "matrix-step-ns": { type: "string", default: "50,100" },
-    only: { type: "string", default: "seed,core,ns,step" },
+    only: { type: "string", default: "seed,core,ns,ipvlan,step" },
   },
 });
 const num = (s: string | undefined): number => {
@@ -57,12 +57,13 @@ const checks = (r: LabResult): string => {
 };
 
 // ---------------------------------------------------------------------------
-// 1. The seed-size lab and the core labs, through SimEngine.runMany in-process.
+// 1. The seed lab and the core labs, through SimEngine.runMany in-process.
 
 async function seedSize(): Promise<Figure[]> {
   const runs = num(args.runs);
   const t0 = performance.now();
-  const lab = parseYamlLab("bench/seed-size.lab.yaml", SEED_SIZE_LAB).lab;
+  const file = "examples/seed-ipvlan-l2.lab.yaml";
+  const lab = parseYamlLab(file, readFileSync(join(packageRoot, file), "utf8")).lab;
   const parseMs = performance.now() - t0;
   const matrices = lab.steps.filter((s) => s.kind === "matrix").length;
   const planned = lab.hosts.filter((h) => h.run.trim()).length + lab.steps.length;
@@ -72,7 +73,7 @@ async function seedSize(): Promise<Figure[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push((await timed(() => engine.runMany([lab])))[1]);
   return [
-    info("lab", `${lab.hosts.length} hosts, ${lab.networks.length} network, ${planned} planned steps (setups included), ${matrices} matrices`),
+    info("lab", `${file}: ${lab.hosts.length} hosts, ${lab.networks.length} network, ${planned} planned steps (setups included), ${matrices} matrices`),
     info("answers", checks(last!)),
     info("parseYamlLab, first call (cold: module load, JIT)", ms(parseMs)),
     atMost(`SimEngine.runMany, median of ${runs} warm runs`, median(times), 50, ms),
@@ -206,6 +207,34 @@ async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
 }
 
 /**
+ * 4. ipvlan at scale: 1,000 l2 slaves over 10 parents (manyIpvlanLab), the
+ * all-pairs matrix straight on the kernel as in 2.
+ */
+async function manyIpvlanSlaves(): Promise<Figure[]> {
+  const shape: ManyNsShape = { bridges: num(args.bridges), perBridge: num(args["per-bridge"]) };
+  const total = shape.bridges * shape.perBridge;
+  const peak = peakMemory();
+  const lab = parseYamlLab(`bench/ipvlan-${total}.lab.yaml`, manyIpvlanLab(shape)).lab;
+  const [run, buildMs] = await timed(() => runLabInSim(lab));
+  peak.sample();
+  const k = run.world.kernels.get("h")!;
+  const eps: PingEndpoint[] = [];
+  for (let b = 1; b <= shape.bridges; b++) for (let i = 1; i <= shape.perBridge; i++) eps.push({ net: k.netns.get(slaveNs(b, i))!, addr: parseIpv4(slaveAddr(b, i))! });
+  const sources = args.sources === "all" ? range(0, total, total) : range(0, num(args.sources), total);
+  const full = matrixBySource(run.world.sim, eps, { sources, onBatch: () => peak.sample() });
+  return [
+    info("lab", `host h: ${shape.bridges} NICs on ${shape.bridges} networks, ${shape.perBridge} ipvlan l2 slaves on each, one namespace per slave; host gw routes between the networks`),
+    info("first check", checks(run.result)),
+    info("build: host scripts through the shell (runLabInSim)", ms(buildMs)),
+    info(`matrix: ${sources.length} sources one at a time, each's pings at once, 1 s virtual each`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
+    info("matrix wall time", ms(full.ms)),
+    atLeast("matrix pings/s (one core)", rate(full), 50_000, int),
+    atMost("peak rss (process.memoryUsage, sampled per source)", peak.rss, GiB, mib),
+    atMost("peak heapUsed (sampled per source)", peak.heapUsed, GiB, mib),
+  ];
+}
+
+/**
  * The lab's own matrix step (src/engines/sim/matrix.ts) on smaller labs of
  * the same shape: what it costs, and whether its answers hold at that size.
  */
@@ -236,6 +265,7 @@ if (only.has("ns")) {
   console.log(table("2. many namespaces: all-pairs ping matrix on the simulated kernel", ns));
   if (trace.length) console.log(table("3. tracing off vs on, same ping loop", trace));
 }
+if (only.has("ipvlan")) console.log(table("4. ipvlan: 1,000 slaves over 10 parents, all-pairs ping matrix", await manyIpvlanSlaves()));
 if (only.has("step")) {
   // Last: at 200 namespaces the lab's matrix step alone takes ~2 GiB.
   console.log(table("4. the lab's own matrix step (src/engines/sim/matrix.ts) on smaller labs of the same shape", await matrixStepScaling()));
