@@ -84,6 +84,8 @@ export function runClockUntil(sim: Sim, until: number, stop: () => boolean): boo
 }
 
 const MAXWAIT_MS = 10_000;
+/** SCHINT's floor: no interval is shorter. */
+const MIN_INTERVAL_MS = 10;
 const DEFDATALEN = 56;
 
 function strerror(e: Errno): string {
@@ -340,6 +342,7 @@ export const pingTool: Tool = (argv, ctx) => {
   const sentAt = new Map<number, number>();
   const received = new Set<number>();
   let nextSend = start;
+  let oomCount = 0;
 
   const acknowledge = (seq: number) => {
     const diff = (ntransmitted - seq) & 0xffff;
@@ -411,6 +414,16 @@ export const pingTool: Tool = (argv, ctx) => {
           { type: "echo-request", id: ident, seq, data: new Uint8Array(DEFDATALEN) },
           { ...(strict || o.broadcast ? { saddr: source } : {}), ...(o.ttl !== null ? { ttl: o.ttl } : {}) },
         );
+        if (!send.ok && send.errno === "ENOBUFS") {
+          // pinger: a full device queue (or a driver's drop) is retried after half the interval,
+          // at most 500 ms, until that would outlast the linger time; only then is it a hard error.
+          const nores = Math.min(Math.max(Math.trunc(o.intervalMs / 2), MIN_INTERVAL_MS), 500);
+          oomCount++;
+          if (oomCount * nores < o.lingerMs) {
+            nextSend = sim.now + nores;
+            continue;
+          }
+        } else if (send.ok) oomCount = 0;
         ntransmitted++;
         sentAt.set(seq, sim.now);
         if (!send.ok && !o.quiet) stderr += `ping: sendmsg: ${strerror(send.errno)}\n`;

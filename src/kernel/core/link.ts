@@ -42,11 +42,16 @@ export function devClose(dev: NetDevice): void {
   callNetdevNotifiers(dev, "down");
 }
 
-/** netif_carrier_on/off + linkwatch NETDEV_CHANGE. */
+/**
+ * netif_carrier_on/off, then linkwatch_do_dev: only a device that is up
+ * gets NETDEV_CHANGE (dev_activate/deactivate, netdev_state_change), so a
+ * carrier lost while closing reaches no listener (ipvlan slaves keep theirs).
+ */
 export function netifCarrier(dev: NetDevice, on: boolean): void {
   if (dev.carrier === on) return;
   dev.carrier = on;
   dev.carrierChanges++;
+  if (!dev.isUp) return;
   fibSyncCarrier(dev);
   if (!on && dev.inDev && IN_DEV_ARP_EVICT_NOCARRIER(dev.inDev)) neighCarrierDown(dev);
   callNetdevNotifiers(dev, "change");
