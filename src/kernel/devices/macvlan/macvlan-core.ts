@@ -21,8 +21,13 @@ export function macvlanHashLookup(port: MacvlanPort, addr: Mac): MacvlanDevice |
   return null;
 }
 
-/** macvlan_count_rx; macvlan_dev_get_stats64 reports rx_errors as rx_dropped as well. */
-function macvlanCountRx(vlan: MacvlanDevice, len: number, success: boolean): void {
+/**
+ * macvlan_count_rx; macvlan_dev_get_stats64 reports rx_errors as rx_dropped
+ * as well. `multicast` marks what the kernel also counts in rx_multicast,
+ * which DevStats does not hold.
+ */
+function macvlanCountRx(vlan: MacvlanDevice, len: number, success: boolean, multicast: boolean): void {
+  void multicast;
   if (success) {
     vlan.stats.rxPackets++;
     vlan.stats.rxBytes += len;
@@ -72,7 +77,7 @@ function macvlanBroadcast(skb: SkBuff, port: MacvlanPort, src: MacvlanDevice | n
     let success = true;
     if (local) success = devForwardSkb(vlan, f);
     else netifRx({ frame: f, dev: vlan, pktType: isBroadcastMac(f.dst) ? "broadcast" : "multicast", rt: null, iif: null });
-    macvlanCountRx(vlan, len, success);
+    macvlanCountRx(vlan, len, success, true);
   }
 }
 
@@ -121,7 +126,7 @@ function macvlanForwardSourceOne(skb: SkBuff, vlan: MacvlanDevice): void {
   if (!vlan.isUp) return;
   const f = skb.frame;
   netifRx({ frame: f, dev: vlan, pktType: f.dst === vlan.mac ? "host" : skb.pktType, rt: null, iif: null });
-  macvlanCountRx(vlan, skbLen(f), true);
+  macvlanCountRx(vlan, skbLen(f), true, false);
 }
 
 /** macvlan_forward_source: every source-mode macvlan that lists the frame's source MAC gets it; true if one of them is nodst. */
@@ -149,7 +154,7 @@ export function macvlanHandleFrame(port: MacvlanPort, skb: SkBuff): RxHandlerRes
       if (net.tracing) net.trace(port.dev, "macvlan_handle_frame", `back to ${src.name} only`, `its own ${isBroadcastMac(f.dst) ? "broadcast" : "multicast"} came back, and it is ${src.mode}`);
       netifRx({ frame: f, dev: src, pktType: isBroadcastMac(f.dst) ? "broadcast" : "multicast", rt: null, iif: null });
       // len is never set on this path: the packet counts, its bytes do not.
-      macvlanCountRx(src, 0, true);
+      macvlanCountRx(src, 0, true, false);
       return "consumed";
     }
     if (macvlanPortMcFilter(port, f.dst)) macvlanBroadcastEnqueue(port, src, skb);
@@ -163,7 +168,7 @@ export function macvlanHandleFrame(port: MacvlanPort, skb: SkBuff): RxHandlerRes
     return "consumed";
   }
   if (net.tracing) net.trace(port.dev, "macvlan_handle_frame", `steered to ${vlan.name}`, port.passthru ? "passthru: the one macvlan takes all unicast" : `${f.dst} is ${vlan.name}'s MAC`);
-  macvlanCountRx(vlan, skbLen(f), true);
+  macvlanCountRx(vlan, skbLen(f), true, false);
   skb.dev = vlan;
   skb.pktType = "host";
   return "another";
