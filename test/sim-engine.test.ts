@@ -358,7 +358,7 @@ describe("sim engine: golden labs it can run", () => {
     "seed-ipvlan0-slash24": "ip -d link details are not printed yet",
     "vlan-macvlan-default-vepa": "ip -d link details are not printed yet",
     "macvlan-vepa":
-      "step 11 starts 2 s after the matrix in sim, while its unanswered ARP resolutions still retry (and the neighbour replace flushes the matrix's queued echo request); on uml the matrix and step 10 take seconds longer, so they are over",
+      "step 11 starts 2 s after the matrix in sim, while its unanswered ARP resolutions still retry (and the neighbour replace flushes the matrix's queued echo request); on uml the matrix and step 10 take seconds longer, so they are over (with a 3 s sleep before step 11 sim and uml agree)",
     "vlan-ipvlan-l2-host-side-slash32": "/proc/net/netstat is not served yet",
     "seed-ipvlan-l2-rpfilter": "/proc/net/netstat; ARP exchanges after the slave-to-master pings",
     "seed-ipvlan-l2": "ARP exchanges after the slave-to-master pings",
