@@ -16,11 +16,11 @@ test("run without --engine simulates", async () => {
   assert.ok(result.steps.length > 0);
 });
 
-test("--engine sim refuses a lab with macvlan, naming the kind and the engine that runs it", async () => {
-  const r = await runCli(["run", fixture("labs/macvlan-one-slave.lab.yaml"), "--engine", "sim"]);
+test("--engine sim refuses a lab with macvtap, naming the kind and the engine that runs it", async () => {
+  const r = await runCli(["run", fixture("labs/macvtap-one-slave.lab.yaml"), "--engine", "sim"]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /macvlan-one-slave: --engine sim does not simulate macvlan yet; run this lab with --engine uml/);
+  assert.match(r.stderr, /macvtap-one-slave: --engine sim does not simulate macvtap yet; run this lab with --engine uml/);
 });
 
 test("record and verify take only real engines", async () => {
@@ -31,13 +31,13 @@ test("record and verify take only real engines", async () => {
   }
 });
 
-test("run without --engine sends a macvlan lab to uml, and says so", async () => {
-  const r = await runCli(["run", fixture("labs/macvlan-one-slave.lab.yaml"), "--json"]);
+test("run without --engine sends a macvtap lab to uml, and says so", async () => {
+  const r = await runCli(["run", fixture("labs/macvtap-one-slave.lab.yaml"), "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /macvlan-one-slave creates macvlan devices, which the simulator does not model yet: running it on --engine uml/);
+  assert.match(r.stderr, /macvtap-one-slave creates macvtap devices, which the simulator does not model yet: running it on --engine uml/);
   const result = JSON.parse(r.stdout) as LabResult;
   assert.equal(result.engine, "uml");
   const last = result.steps.at(-1)!;
   assert.ok(last.kind !== "matrix");
-  assert.match(last.stdout, /^macvlan0@eth0 /);
+  assert.match(last.stdout, /^macvtap0@eth0 /);
 });

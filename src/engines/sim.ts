@@ -10,7 +10,7 @@ import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import type { LabResult } from "./result.js";
 import { runLabInSim } from "./sim/run.js";
 
-const UNSIMULATED_KINDS = /\btype\s+(macvlan|ipvtap|macvtap)\b/;
+const UNSIMULATED_KINDS = /\btype\s+(ipvtap|macvtap)\b/;
 
 /** The device kind a lab creates that the simulator does not model yet, if any. */
 export function unsimulatedKind(lab: Lab): string | null {

@@ -9,12 +9,14 @@ import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
 import type { LabResult } from "./result.js";
 
 const MODULES_ROOT = "/usr/lib/uml/modules";
-// In modules.dep order: ipvlan needs ipv6 and crc-ccitt; bridge needs llc then stp.
+// In modules.dep order: ipvlan needs ipv6 and crc-ccitt; macvtap needs macvlan and tap; bridge needs llc then stp.
 const MODULES = [
   "lib/crc-ccitt",
   "net/ipv6/ipv6 disable_ipv6=IPV6_OFF",
   "drivers/net/ipvlan/ipvlan",
   "drivers/net/macvlan",
+  "drivers/net/tap",
+  "drivers/net/macvtap",
   "drivers/net/veth",
   "drivers/net/dummy numdummies=0",
   "net/llc/llc",

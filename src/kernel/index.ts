@@ -13,6 +13,8 @@ export { EthernetDevice } from "./devices/ethernet.js";
 export { BridgeDevice, BridgePort, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
 export { IpvlanDevice, IpvlPort, type IpvlanMode, type IpvlanFlags } from "./devices/ipvlan/ipvlan.js";
 export { ipvlanChangelink, type IpvlanNewlink } from "./devices/ipvlan/ipvlan-main.js";
+export { MacvlanDevice, MacvlanPort, type MacvlanMode, type MacvlanFlags, type MacvlanMacaddrMode } from "./devices/macvlan/macvlan.js";
+export { macvlanChangelink, macvlanPortGet, type MacvlanNewlink, type MacvlanData, type MacvlanMacaddr } from "./devices/macvlan/macvlan-link.js";
 export * from "./rtnl-link.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";

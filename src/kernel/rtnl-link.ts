@@ -11,6 +11,8 @@ import type { NetDevice } from "./devices/net-device.js";
 import { VethDevice, vethPair } from "./devices/veth.js";
 import type { IpvlanDevice } from "./devices/ipvlan/ipvlan.js";
 import { ipvlanLinkNew, type IpvlanNewlink } from "./devices/ipvlan/ipvlan-main.js";
+import type { MacvlanDevice } from "./devices/macvlan/macvlan.js";
+import { macvlanCommonNewlink, type MacvlanNewlink } from "./devices/macvlan/macvlan-link.js";
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import { inetdevInit } from "./ipv4/devinet.js";
 import type { Net } from "./net.js";
@@ -95,6 +97,15 @@ export function linkAddIpvlan(net: Net, name: string, link: NetDevice, o: Ipvlan
   });
 }
 
+/** `ip link add link LINK NAME type macvlan [mode M] [flag F] [macaddr ...]`: LINK is looked up in the caller's namespace, the macvlan is made in `net`. */
+export function linkAddMacvlan(net: Net, name: string, link: NetDevice, o: MacvlanNewlink): KResult<MacvlanDevice> {
+  return macvlanCommonNewlink(net, name, link, o, (n, dev) => {
+    const c = checkNewName(n, dev.name);
+    if (c.ok) registerNetdevice(n, dev);
+    return c;
+  });
+}
+
 /** A lab NIC (not an `ip link add` kind): how a host's interfaces on a lab network come to exist. */
 export function linkAddEthernet(net: Net, name: string, o: { mac?: Mac } = {}): KResult<EthernetDevice> {
   const c = checkNewName(net, name);
@@ -112,8 +123,7 @@ export function linkDel(dev: NetDevice): KResult {
 }
 
 export function linkSetUp(dev: NetDevice): KResult {
-  devOpen(dev);
-  return okVoid;
+  return devOpen(dev);
 }
 
 export function linkSetDown(dev: NetDevice): KResult {

@@ -10,16 +10,21 @@ import { inetDelAll, inetInsertIfa } from "../ipv4/ifaddr.js";
 import { makeIfaddr } from "../ipv4/devinet.js";
 import { neighCarrierDown, neighIfdown } from "../neigh/neighbour.js";
 import { callNetdevNotifiers } from "./notify.js";
+import { okVoid, type KResult } from "../errno.js";
 import { INADDR_LOOPBACK } from "../../wire/ipv4-addr.js";
 import { RT_SCOPE_HOST } from "../ipv4/fib.js";
 
 /** dev_open + NETDEV_UP. */
-export function devOpen(dev: NetDevice): void {
-  if (dev.isUp) return;
+export function devOpen(dev: NetDevice): KResult {
+  if (dev.isUp) return okVoid;
   dev.flags |= IFF_UP;
+  const r = dev.ndoOpen();
+  if (r && !r.ok) {
+    dev.flags &= ~IFF_UP;
+    return r;
+  }
   // Every simulated device is IFF_NO_QUEUE (virtual), so dev_activate gives it noqueue.
   dev.qdisc = "noqueue";
-  dev.ndoOpen();
   const inDev = dev.inDev;
   if (inDev && dev.flags & IFF_LOOPBACK) {
     // inetdev_event: lo gets 127.0.0.1/8 on every up (EEXIST if still there), with ipv4_devconf_setall.
@@ -29,6 +34,7 @@ export function devOpen(dev: NetDevice): void {
   fibNetdevUp(dev);
   if (dev.net.tracing) dev.net.trace(dev, "dev_open", "link up");
   callNetdevNotifiers(dev, "up");
+  return okVoid;
 }
 
 /** dev_close + NETDEV_DOWN: routes through the device go (local ones stay), its neighbours are flushed. */

@@ -161,8 +161,8 @@ export abstract class NetDevice {
     if (this.flags & IFF_LOOPBACK) return [];
     return this.isUp && this.inDev ? ["33:33:00:00:00:01", "01:00:5e:00:00:01"] : ["33:33:00:00:00:01"];
   }
-  /** ndo_open: called after IFF_UP is set. */
-  ndoOpen(): void {}
+  /** ndo_open: called after IFF_UP is set; a refusal (macvlan_open's EADDRINUSE) leaves the device down. */
+  ndoOpen(): KResult | void {}
   /** ndo_stop: called after IFF_UP is cleared. */
   ndoStop(): void {}
   /** rtnl_link_ops->dellink: a veth takes its peer with it. */

@@ -40,7 +40,18 @@ export type LinkType =
   | { kind: "veth"; peer: LinkAttrs | null }
   | { kind: "bridge"; options: Record<string, number> }
   | { kind: "ipvlan" | "ipvtap"; mode: "l2" | "l3" | "l3s" | null; flag: "bridge" | "private" | "vepa" | null }
-  | { kind: "macvlan" | "macvtap"; mode: "private" | "vepa" | "bridge" | "passthru" | "source" | null; nopromisc: boolean; nodst: boolean }
+  | {
+      kind: "macvlan" | "macvtap";
+      mode: "private" | "vepa" | "bridge" | "passthru" | "source" | null;
+      nopromisc: boolean;
+      nodst: boolean;
+      /** IFLA_MACVLAN_FLAGS is sent: a `flag` (even `flag null`), `nopromisc` or `nodst` was named. */
+      hasFlags: boolean;
+      /** IFLA_MACVLAN_MACADDR_MODE with its addresses (one for add/del, any number for set, none for flush); the last `macaddr` wins. */
+      macaddr: { mode: "add" | "del" | "set" | "flush"; macs: string[] } | null;
+      /** IFLA_MACVLAN_BC_QUEUE_LEN. */
+      bcqueuelen: number | null;
+    }
   | { kind: "other"; name: string; args: string[] };
 
 export interface LinkShowFilter {

@@ -68,6 +68,8 @@ function macvlan(kind: "macvlan" | "macvtap", a: Args): LinkType {
   let nopromisc = false;
   let nodst = false;
   let hasFlags = false;
+  let macaddr: Extract<LinkType, { kind: "macvlan" | "macvtap" }>["macaddr"] = null;
+  let bcqueuelen: number | null = null;
   for (; a.more; a.i++) {
     const arg = a.cur;
     if (matches(arg, "mode")) {
@@ -82,6 +84,31 @@ function macvlan(kind: "macvlan" | "macvtap", a: Args): LinkType {
       else if (v === "nodst") nodst = true;
       else if (v !== "null") throw fail1(`Error: argument of "flag" must be "nopromisc", "nodst" or "null", not "${v}"\n`);
       hasFlags = true;
+    } else if (matches(arg, "macaddr")) {
+      const v = a.next();
+      if (v !== "add" && v !== "del" && v !== "set" && v !== "flush") throw fail1(MACVLAN_EXPLAIN(kind));
+      macaddr = { mode: v, macs: [] };
+      if (v === "add" || v === "del") {
+        const m = a.next();
+        const mac = llAddrA2n(m);
+        // ll_addr_a2n has already said what is wrong with a malformed address; a short one fails silently.
+        if (mac.error) throw fail1(mac.error);
+        if (mac.len !== 6) throw fail1("");
+        macaddr.macs.push(mac.mac);
+      } else if (v === "set") {
+        // As many addresses as follow; the first word that is not one ends the list and is parsed as an option.
+        while (a.i + 1 < a.argv.length) {
+          const mac = llAddrA2n(a.argv[a.i + 1]!);
+          if (mac.len !== 6) break;
+          a.i++;
+          macaddr.macs.push(mac.mac);
+        }
+      }
+    } else if (matches(arg, "bcqueuelen")) {
+      const v = a.next();
+      const n = /^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? Number(v) : NaN;
+      if (!(n <= 0xffffffff)) throw fail1(`Error: argument of "bcqueuelen" must be a positive integer [0-4294967295], not "${v}"\n`);
+      bcqueuelen = n;
     } else if (matches(arg, "nopromisc")) {
       nopromisc = hasFlags = true;
     } else if (matches(arg, "nodst")) {
@@ -90,7 +117,7 @@ function macvlan(kind: "macvlan" | "macvtap", a: Args): LinkType {
     else throw fail1(`${kind}: unknown option "${arg}"?\n${MACVLAN_EXPLAIN(kind)}`);
   }
   if (hasFlags && nopromisc && mode !== "passthru") throw fail1(`${kind}: nopromisc flag only valid in passthru mode\n${MACVLAN_EXPLAIN(kind)}`);
-  return { kind, mode, nopromisc, nodst };
+  return { kind, mode, nopromisc, nodst, hasFlags, macaddr, bcqueuelen };
 }
 
 function bridge(a: Args): LinkType {
@@ -108,4 +135,21 @@ function bridge(a: Args): LinkType {
     options[key] = n;
   }
   return { kind: "bridge", options };
+}
+
+/**
+ * ll_addr_a2n for an Ethernet address: up to six colon-separated hex bytes,
+ * and how many it read. A piece that is not hex is an error with a message;
+ * fewer pieces is only a short length.
+ */
+function llAddrA2n(arg: string): { mac: string; len: number; error: string | null } {
+  const out: string[] = [];
+  const parts = arg.split(":");
+  for (const p of parts.slice(0, 6)) {
+    const m = /^\s*(?:0[xX])?([0-9a-fA-F]+)/.exec(p);
+    const v = m ? parseInt(m[1]!, 16) : NaN;
+    if (!m || v > 255) return { mac: "", len: -1, error: `"${p}" is invalid lladdr.\n` };
+    out.push(v.toString(16).padStart(2, "0"));
+  }
+  return { mac: out.join(":"), len: out.length, error: null };
 }

@@ -8,6 +8,10 @@ import {
   ipvlanChangelink,
   linkAddBridge,
   linkAddIpvlan,
+  linkAddMacvlan,
+  MacvlanDevice,
+  macvlanChangelink,
+  type MacvlanData,
   linkAddVeth,
   linkDel,
   linkSetAddress,
@@ -68,8 +72,11 @@ export function linkModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
     return r.ok ? done() : rtnlError(r);
   }
   if (cmd.type !== null) {
-    if (cmd.type.kind !== "ipvlan" || !(dev instanceof IpvlanDevice)) return notSimulated("ip link set ... type");
-    const r = ipvlanChangelink(dev, cmd.type.mode, cmd.type.flag ?? "bridge");
+    const t = cmd.type;
+    let r: KResult;
+    if (t.kind === "ipvlan" && dev instanceof IpvlanDevice) r = ipvlanChangelink(dev, t.mode, t.flag ?? "bridge");
+    else if (t.kind === "macvlan" && dev instanceof MacvlanDevice) r = macvlanChangelink(dev, macvlanData(t));
+    else return notSimulated("ip link set ... type");
     if (!r.ok) return rtnlError(r);
   }
   return linkSet(dev, a, master, target);
@@ -141,7 +148,14 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     const r = linkAddIpvlan(net, a.name ?? freeName(net, "ipvlan"), link, { mode: t.mode, flags: t.flag ?? "bridge", mtu: a.mtu });
     if (!r.ok) return rtnlError(r);
     created = r.value;
-  } else if (t.kind === "ipvtap" || t.kind === "macvlan" || t.kind === "macvtap") {
+  } else if (t.kind === "macvlan") {
+    // IFLA_LINK is required (macvlan_common_newlink).
+    if (a.link === null) return rtnlError({ errno: "EINVAL" });
+    const link = ctx.net.devByName(a.link)!;
+    const r = linkAddMacvlan(net, a.name ?? freeName(net, "macvlan"), link, { ...macvlanData(t), mtu: a.mtu, mac: a.address });
+    if (!r.ok) return rtnlError(r);
+    created = r.value;
+  } else if (t.kind === "ipvtap" || t.kind === "macvtap") {
     return notSimulated(`ip link add ... type ${t.kind}`);
   } else {
     return failWith("Error: Unknown device type.\n", 2);
@@ -155,4 +169,14 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     if (!r.ok) return rtnlError(r);
   }
   return done();
+}
+
+/** The IFLA_MACVLAN_* attributes macvlan_parse_opt puts in the request. */
+function macvlanData(t: Extract<ModifyCmd["type"], { kind: "macvlan" | "macvtap" }>): MacvlanData {
+  return {
+    mode: t.mode,
+    flags: t.hasFlags ? { nopromisc: t.nopromisc, nodst: t.nodst } : null,
+    macaddr: t.macaddr,
+    bcQueueLen: t.bcqueuelen,
+  };
 }
