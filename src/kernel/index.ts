@@ -9,6 +9,7 @@ export { STRERROR, type Errno, type KResult } from "./errno.js";
 export * from "./devices/net-device.js";
 export { LoopbackDevice } from "./devices/loopback.js";
 export { VethDevice } from "./devices/veth.js";
+export { DummyDevice } from "./devices/dummy.js";
 export { EthernetDevice } from "./devices/ethernet.js";
 export { BridgeDevice, BridgePort, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
 export { IpvlanDevice, IpvlPort, type IpvlanMode, type IpvlanFlags } from "./devices/ipvlan/ipvlan.js";

@@ -9,6 +9,7 @@ import { BridgeDevice, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
 import { EthernetDevice } from "./devices/ethernet.js";
 import type { NetDevice } from "./devices/net-device.js";
 import { VethDevice, vethPair } from "./devices/veth.js";
+import { DummyDevice } from "./devices/dummy.js";
 import type { IpvlanDevice } from "./devices/ipvlan/ipvlan.js";
 import { ipvlanLinkNew, type IpvlanNewlink } from "./devices/ipvlan/ipvlan-main.js";
 import type { MacvlanDevice } from "./devices/macvlan/macvlan.js";
@@ -76,6 +77,16 @@ export function linkAddVeth(net: Net, name: string, peerName: string, o: { peerN
   registerNetdevice(peerNet, peer);
   registerNetdevice(net, dev);
   return ok({ dev, peer });
+}
+
+/** `ip link add NAME type dummy`. */
+export function linkAddDummy(net: Net, name: string, o: { mac?: Mac } = {}): KResult<DummyDevice> {
+  const c = checkNewName(net, name);
+  if (!c.ok) return c;
+  const dev = new DummyDevice(name, o.mac ?? randomEtherAddr(net), net);
+  if (o.mac) dev.addrAssignType = "set";
+  registerNetdevice(net, dev);
+  return ok(dev);
 }
 
 /** `ip link add NAME type bridge`. */

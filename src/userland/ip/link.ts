@@ -7,6 +7,7 @@ import {
   IpvlanDevice,
   ipvlanChangelink,
   linkAddBridge,
+  linkAddDummy,
   linkAddIpvlan,
   linkAddMacvlan,
   MacvlanDevice,
@@ -141,6 +142,10 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     // br_changelink: ageing_time in centiseconds; the others change nothing the simulator shows with STP off.
     if (t.options.ageing_time !== undefined) r.value.fdb.ageingMs = t.options.ageing_time * 10;
     if (t.options.mcast_snooping !== undefined) r.value.mcastSnooping = t.options.mcast_snooping !== 0;
+  } else if (t.kind === "other" && t.name === "dummy" && t.args.length === 0) {
+    const r = linkAddDummy(net, a.name ?? freeName(net, "dummy"), a.address ? { mac: a.address } : {});
+    if (!r.ok) return rtnlError(r);
+    created = r.value;
   } else if (t.kind === "ipvlan") {
     // IFLA_LINK is required; iproute2 sends the flags always (bridge when none is named).
     if (a.link === null) return rtnlError({ errno: "EINVAL" });

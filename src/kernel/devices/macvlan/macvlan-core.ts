@@ -56,7 +56,7 @@ function macvlanMcFilter(vlan: MacvlanDevice, addr: Mac): boolean {
  */
 function macvlanPortMcFilter(port: MacvlanPort, addr: Mac): boolean {
   const lower = port.dev;
-  if (isBroadcastMac(addr) || lower.flags & (IFF_PROMISC | IFF_ALLMULTI) || port.lowerUc.size > 0 || port.lowerPromiscuity > 0) return true;
+  if (isBroadcastMac(addr) || lower.flags & (IFF_PROMISC | IFF_ALLMULTI) || port.lowerUc.size > 0 || port.dev.promiscuity > 0) return true;
   if (lower.mcList().includes(addr)) return true;
   return port.vlans.some((v) => v.isUp && v.mcList().includes(addr));
 }

@@ -184,7 +184,7 @@ export function macvlanChangelink(vlan: MacvlanDevice, o: MacvlanData): KResult 
     if (vlan.mode === "source" && o.mode !== "source") macvlanFlushSources(vlan.port, vlan);
   }
   if (o.flags) {
-    if (vlan.port.passthru && vlan.isUp && o.flags.nopromisc !== vlan.macvlanFlags.nopromisc) vlan.port.lowerPromiscuity += o.flags.nopromisc ? -1 : 1;
+    if (vlan.port.passthru && vlan.isUp && o.flags.nopromisc !== vlan.macvlanFlags.nopromisc) vlan.port.dev.promiscuity += o.flags.nopromisc ? -1 : 1;
     vlan.macvlanFlags = { ...o.flags };
   }
   if (o.bcQueueLen !== null) {
@@ -205,7 +205,13 @@ function macvlanAddrBusy(port: MacvlanPort, addr: Mac): boolean {
   return macvlanHashLookup(port, addr) !== null;
 }
 
+/**
+ * dev_uc_add / dev_uc_del on the lower device. No simulated device filters
+ * unicast (IFF_UNICAST_FLT), so __dev_set_rx_mode makes it promiscuous while
+ * its unicast list is not empty (uc_promisc), which `ip -d link` counts.
+ */
 function devUcAdd(port: MacvlanPort, addr: Mac): void {
+  if (port.lowerUc.size === 0) port.dev.promiscuity++;
   port.lowerUc.set(addr, (port.lowerUc.get(addr) ?? 0) + 1);
 }
 
@@ -213,6 +219,7 @@ function devUcDel(port: MacvlanPort, addr: Mac): void {
   const n = (port.lowerUc.get(addr) ?? 0) - 1;
   if (n > 0) port.lowerUc.set(addr, n);
   else port.lowerUc.delete(addr);
+  if (port.lowerUc.size === 0) port.dev.promiscuity--;
 }
 
 /**
@@ -223,7 +230,7 @@ function devUcDel(port: MacvlanPort, addr: Mac): void {
 export function macvlanOpen(vlan: MacvlanDevice): KResult {
   const port = vlan.port;
   if (port.passthru) {
-    if (!vlan.macvlanFlags.nopromisc) port.lowerPromiscuity++;
+    if (!vlan.macvlanFlags.nopromisc) port.dev.promiscuity++;
   } else {
     if (macvlanAddrBusy(port, vlan.mac)) return fail("EADDRINUSE");
     devUcAdd(port, vlan.mac);
@@ -236,7 +243,7 @@ export function macvlanOpen(vlan: MacvlanDevice): KResult {
 export function macvlanStop(vlan: MacvlanDevice): void {
   const port = vlan.port;
   if (port.passthru) {
-    if (!vlan.macvlanFlags.nopromisc) port.lowerPromiscuity--;
+    if (!vlan.macvlanFlags.nopromisc) port.dev.promiscuity--;
   } else devUcDel(port, vlan.mac);
   port.vlanHash.del(vlan.mac, (v) => v === vlan);
 }

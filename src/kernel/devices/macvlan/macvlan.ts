@@ -118,8 +118,6 @@ export class MacvlanPort {
    * lack it), so a non-empty list makes the lower device promiscuous.
    */
   readonly lowerUc = new Map<Mac, number>();
-  /** dev_set_promiscuity(lowerdev, ±1) from passthru macvlans. */
-  lowerPromiscuity = 0;
   /** macvlan_port_destroy has run: cancel_work_sync, nothing more is processed. */
   destroyed = false;
   readonly notifier: NetdevNotifier;
