@@ -20,7 +20,7 @@ test("--engine sim refuses a lab with macvtap, naming the kind and the engine th
   const r = await runCli(["run", fixture("labs/macvtap-one-slave.lab.yaml"), "--engine", "sim"]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /macvtap-one-slave: --engine sim does not simulate macvtap yet; run this lab with --engine uml/);
+  assert.match(r.stderr, /macvtap-one-slave: --engine sim does not simulate macvtap devices yet; run this lab with --engine uml/);
 });
 
 test("record and verify take only real engines", async () => {
@@ -34,7 +34,7 @@ test("record and verify take only real engines", async () => {
 test("run without --engine sends a macvtap lab to uml, and says so", async () => {
   const r = await runCli(["run", fixture("labs/macvtap-one-slave.lab.yaml"), "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /macvtap-one-slave creates macvtap devices, which the simulator does not model yet: running it on --engine uml/);
+  assert.match(r.stderr, /macvtap-one-slave uses macvtap devices, which the simulator does not model yet: running it on --engine uml/);
   const result = JSON.parse(r.stdout) as LabResult;
   assert.equal(result.engine, "uml");
   const last = result.steps.at(-1)!;

@@ -24,7 +24,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const kind = engine === "sim" && flags.engineDefaulted ? unsimulatedKind(lab!) : null;
   if (kind) {
     engine = FALLBACK_ENGINE;
-    if (!flags.quiet) process.stderr.write(`${lab!.name} creates ${kind} devices, which the simulator does not model yet: running it on --engine ${engine}\n`);
+    if (!flags.quiet) process.stderr.write(`${lab!.name} uses ${kind}, which the simulator does not model yet: running it on --engine ${engine}\n`);
   }
   const [result] = await engineByName(engine).runMany([lab!], { onProgress: progress(flags.quiet), pcapDir: flags.pcap });
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");

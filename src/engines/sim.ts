@@ -12,11 +12,15 @@ import { runLabInSim } from "./sim/run.js";
 
 const UNSIMULATED_KINDS = /\btype\s+(ipvtap|macvtap)\b/;
 
-/** The device kind a lab creates that the simulator does not model yet, if any. */
+/**
+ * What a lab uses that the simulator does not model yet, if anything ("macvtap
+ * devices", "IPv6"): such a lab would run in sim without it, silently wrong.
+ */
 export function unsimulatedKind(lab: Lab): string | null {
+  if (lab.ipv6) return "IPv6 (ipv6: true)";
   for (const script of [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))]) {
     const m = UNSIMULATED_KINDS.exec(script.replace(/#.*$/gm, ""));
-    if (m) return m[1]!;
+    if (m) return `${m[1]!} devices`;
   }
   return null;
 }
