@@ -2,13 +2,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { addrAdd, arpingOnce, linkAddEthernet, linkSetUp, pingOnce, RawSocket, Sim, sysctlWrite, type TapEvent, type TraceStep } from "../src/kernel/index.js";
-import { formatIpv4, parseIpv4 } from "../src/wire/index.js";
+import { formatIpv4 } from "../src/wire/index.js";
+import { ip, must } from "./kernel-helpers.js";
 
-const ip = (s: string) => parseIpv4(s)!;
-function must<T>(r: { ok: true; value: T } | { ok: false; errno: string; msg?: string }): T {
-  if (!r.ok) throw new Error(`${r.errno} ${r.msg ?? ""}`);
-  return r.value;
-}
 
 function lan(trace?: (s: TraceStep) => void) {
   const sim = new Sim({ seed: 3, trace: trace ?? null });

@@ -14,13 +14,8 @@ import {
   type Net,
   type TapEvent,
 } from "../src/kernel/index.js";
-import { parseIpv4 } from "../src/wire/index.js";
+import { ip, must } from "./kernel-helpers.js";
 
-const ip = (s: string) => parseIpv4(s)!;
-function must<T>(r: { ok: true; value: T } | { ok: false; errno: string; msg?: string }): T {
-  if (!r.ok) throw new Error(`${r.errno} ${r.msg ?? ""}`);
-  return r.value;
-}
 
 // ns1..ns3 each [eth0 10.0.0.N/24] == veth == [pN] br0 (in the host)
 function bridgeLab() {

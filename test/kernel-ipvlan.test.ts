@@ -21,13 +21,8 @@ import {
   type Net,
   type TapEvent,
 } from "../src/kernel/index.js";
-import { parseIpv4 } from "../src/wire/index.js";
+import { ip, must } from "./kernel-helpers.js";
 
-const ip = (s: string) => parseIpv4(s)!;
-function must<T>(r: { ok: true; value: T } | { ok: false; errno: string; msg?: string }): T {
-  if (!r.ok) throw new Error(`${r.errno} ${r.msg ?? ""}`);
-  return r.value;
-}
 
 function parentLab() {
   const sim = new Sim({ seed: 11 });

@@ -30,13 +30,8 @@ import {
   type TapEvent,
 } from "../src/kernel/index.js";
 import { parseIp } from "../src/shell/iproute2/ip.js";
-import { parseIpv4 } from "../src/wire/index.js";
+import { ip, must } from "./kernel-helpers.js";
 
-const ip = (s: string) => parseIpv4(s)!;
-function must<T>(r: { ok: true; value: T } | { ok: false; errno: string; msg?: string }): T {
-  if (!r.ok) throw new Error(`${r.errno} ${r.msg ?? ""}`);
-  return r.value;
-}
 function errnoOf(r: { ok: true } | { ok: false; errno: string }): string {
   return r.ok ? "ok" : r.errno;
 }

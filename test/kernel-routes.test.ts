@@ -20,13 +20,9 @@ import {
   sysctlWrite,
   type FibRoute,
 } from "../src/kernel/index.js";
-import { formatIpv4, parseIpv4 } from "../src/wire/index.js";
+import { formatIpv4 } from "../src/wire/index.js";
+import { ip, must } from "./kernel-helpers.js";
 
-const ip = (s: string) => parseIpv4(s)!;
-function must<T>(r: { ok: true; value: T } | { ok: false; errno: string; msg?: string }): T {
-  if (!r.ok) throw new Error(`${r.errno} ${r.msg ?? ""}`);
-  return r.value;
-}
 const show = (rs: FibRoute[]) => rs.map((r) => `${r.type} ${formatIpv4(r.dst)}/${r.len} dev ${r.nh.dev?.name} proto ${r.protocol} src ${formatIpv4(r.prefsrc)}`);
 
 function host() {

@@ -28,13 +28,8 @@ import { StepSim } from "../src/engines/sim/world.js";
 import { runScript } from "../src/shell/index.js";
 import { TOOLS } from "../src/shell/tools/index.js";
 import { stdinOnly } from "../src/shell/tools/tool.js";
-import { parseIpv4 } from "../src/wire/index.js";
+import { ip, must } from "./kernel-helpers.js";
 
-const ip = (s: string) => parseIpv4(s)!;
-function must<T>(r: { ok: true; value: T } | { ok: false; errno: string; msg?: string }): T {
-  if (!r.ok) throw new Error(`${r.errno} ${r.msg ?? ""}`);
-  return r.value;
-}
 
 // ns1 [v1 10.0.0.1/24] ==veth== [v2 10.0.0.2/24] ns2
 function vethLab(sim: Sim = new Sim({ seed: 3 })) {
