@@ -353,9 +353,6 @@ describe("sim engine: golden labs it can run", () => {
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {
     "seed-ipvlan-l2-rpfilter": "step 16: vm02 counts 7 reverse-path drops on uml, 6 in sim",
-    "macvlan-bridge": "step 12: the first matrix's unanswered ARP resolutions still retry in sim (inter-step timing)",
-    "macvlan-vepa":
-      "step 11 starts 2 s after the matrix in sim, while its unanswered ARP resolutions still retry (and the neighbour replace flushes the matrix's queued echo request); on uml the matrix and step 10 take seconds longer, so they are over",
   };
 
   for (const file of goldens) {

@@ -35,10 +35,11 @@ function ipvlanAddrLookup(port: IpvlPort, frame: EthernetFrame, useDest: boolean
 }
 
 /** ipvlan_count_rx; ipvlan_get_stats64 reports rx_errs as rx_dropped. */
-function ipvlanCountRx(ipvlan: IpvlanDevice, len: number, success: boolean): void {
+function ipvlanCountRx(ipvlan: IpvlanDevice, len: number, success: boolean, mcast = false): void {
   if (success) {
     ipvlan.stats.rxPackets++;
     ipvlan.stats.rxBytes += len;
+    if (mcast) ipvlan.stats.multicast++;
   } else ipvlan.stats.rxDropped++;
 }
 
@@ -218,7 +219,7 @@ function ipvlanProcessMulticast(port: IpvlPort): void {
       let success = true;
       if (txPkt) success = devForwardSkb(ipvlan, f);
       else netifRx({ frame: f, dev: ipvlan, pktType, rt: null, iif: null });
-      ipvlanCountRx(ipvlan, len, success);
+      ipvlanCountRx(ipvlan, len, success, true);
     }
     if (txPkt) {
       const net = port.dev.net;

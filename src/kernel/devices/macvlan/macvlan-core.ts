@@ -21,16 +21,12 @@ export function macvlanHashLookup(port: MacvlanPort, addr: Mac): MacvlanDevice |
   return null;
 }
 
-/**
- * macvlan_count_rx; macvlan_dev_get_stats64 reports rx_errors as rx_dropped
- * as well. `multicast` marks what the kernel also counts in rx_multicast,
- * which DevStats does not hold.
- */
+/** macvlan_count_rx; macvlan_dev_get_stats64 reports rx_errors as rx_dropped as well. */
 function macvlanCountRx(vlan: MacvlanDevice, len: number, success: boolean, multicast: boolean): void {
-  void multicast;
   if (success) {
     vlan.stats.rxPackets++;
     vlan.stats.rxBytes += len;
+    if (multicast) vlan.stats.multicast++;
   } else {
     vlan.stats.rxErrors++;
     vlan.stats.rxDropped++;
