@@ -351,9 +351,7 @@ describe("sim engine: golden labs it can run", () => {
   const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan")].filter((d) => existsSync(d));
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
-  const KNOWN_DIFFS: Record<string, string> = {
-    "seed-ipvlan-l2-rpfilter": "step 16: vm02 counts 7 reverse-path drops on uml, 6 in sim",
-  };
+  const KNOWN_DIFFS: Record<string, string> = {};
 
   for (const file of goldens) {
     const g = JSON.parse(readFileSync(file, "utf8")) as GoldenFile;
