@@ -11,14 +11,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { buildWorld } from "../src/engines/sim/world.js";
 import { readSimFile } from "../src/engines/sim/files.js";
-import { addrAdd, linkSetUp, NetDevice, pingOnce, registerNetdevice, type BridgeDevice, type NetdevTx, type Kernel, type Net, type Sim } from "../src/kernel/index.js";
-import { parseYamlLab } from "../src/lab/parse.js";
-import type { ExecResult } from "../src/shell/index.js";
-import { ipTool } from "../src/userland/ip/index.js";
-import type { ToolContext } from "../src/userland/tool.js";
+import { NetDevice, pingOnce, registerNetdevice, type BridgeDevice, type NetdevTx, type Kernel, type Net, type Sim } from "../src/kernel/index.js";
 import { fixture } from "./helpers.js";
+import { probeLab } from "./userland-helpers.js";
 
 interface Recorded {
   steps: { name: string; command: string; stdout: string }[];
@@ -63,14 +59,6 @@ function outputOf(rec: Recorded, step: string, command: string): string {
 /** gc_timer counts down from when the bridge came up, which the recording does not give. */
 const maskGc = (s: string) => s.replace(/gc_timer +\d+\.\d\d/g, "gc_timer X").replace(/"gc_timer":\d+\.\d\d/g, '"gc_timer":X');
 
-const PROBE_LAB = `
-name: probe
-networks: { n1: {} }
-hosts:
-  h1: { interfaces: { eth0: { network: n1, mac: "02:00:00:00:01:01" } } }
-  h2: { interfaces: { eth0: { network: n1, mac: "02:00:00:00:02:02" } } }
-`;
-
 interface Lab {
   sim: Sim;
   h1: Kernel;
@@ -78,16 +66,7 @@ interface Lab {
 }
 
 function lab(): Lab {
-  const { sim, kernels } = buildWorld(parseYamlLab("probe.lab.yaml", PROBE_LAB).lab);
-  const h1 = kernels.get("h1")!;
-  const e2 = kernels.get("h2")!.initNet.devByName("eth0")!;
-  assert.ok(addrAdd(e2, { local: 0x0a000002, prefixlen: 24 }).ok);
-  linkSetUp(e2);
-  const exec = (argv: string[], net: Net): ExecResult => {
-    const ctx: ToolContext = { sim, kernel: net.kernel, net, stdin: "", env: {}, exec };
-    if (argv[0] === "ip") return ipTool(argv, ctx) as ExecResult;
-    return { exitCode: 127, stdout: "", stderr: `${argv[0]}: command not found\n` };
-  };
+  const { sim, h1, exec } = probeLab();
   const sh = (line: string): string => {
     const r = exec(line.trim().split(/\s+/), h1.initNet);
     assert.equal(r.stderr, "", line);

@@ -8,13 +8,9 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildWorld } from "../src/engines/sim/world.js";
-import { addrAdd, linkSetUp, pingOnce, type Kernel, type Net, type Sim } from "../src/kernel/index.js";
-import { parseYamlLab } from "../src/lab/parse.js";
+import { pingOnce, type Kernel, type Sim } from "../src/kernel/index.js";
 import type { ExecResult } from "../src/shell/index.js";
-import { ipTool } from "../src/userland/ip/index.js";
-import { sysctlTool } from "../src/userland/sysctl.js";
-import type { ToolContext } from "../src/userland/tool.js";
+import { probeLab } from "./userland-helpers.js";
 
 interface Lab {
   sim: Sim;
@@ -23,27 +19,8 @@ interface Lab {
   sh(line: string): ExecResult;
 }
 
-const PROBE_LAB = `
-name: probe
-networks: { n1: {} }
-hosts:
-  h1: { interfaces: { eth0: { network: n1, mac: "02:00:00:00:01:01" } } }
-  h2: { interfaces: { eth0: { network: n1, mac: "02:00:00:00:02:02" } } }
-`;
-
 function lab(): Lab {
-  const { sim, kernels } = buildWorld(parseYamlLab("probe.lab.yaml", PROBE_LAB).lab);
-  const h1 = kernels.get("h1")!;
-  const e2 = kernels.get("h2")!.initNet.devByName("eth0")!;
-  assert.ok(addrAdd(e2, { local: 0x0a000002, prefixlen: 24 }).ok);
-  linkSetUp(e2);
-  const exec = (argv: string[], net: Net): ExecResult => {
-    const ctx: ToolContext = { sim, kernel: net.kernel, net, stdin: "", env: {}, exec };
-    if (argv[0] === "ip") return ipTool(argv, ctx) as ExecResult;
-    if (argv[0] === "sysctl") return sysctlTool(argv, ctx) as ExecResult;
-    if (argv[0] === "true") return { exitCode: 0, stdout: "", stderr: "" };
-    return { exitCode: 127, stdout: "", stderr: `${argv[0]}: command not found\n` };
-  };
+  const { sim, h1, exec } = probeLab();
   return { sim, h1, sh: (line) => exec(line.trim().split(/\s+/), h1.initNet) };
 }
 
