@@ -1,6 +1,11 @@
 import { EngineUnavailable } from "../engines/engine.js";
 import { LabError } from "../lab/errors.js";
 
+/** A command line that asks for something the lab does not have: one line on stderr, exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
 /** Exit codes: 1 a check not met, 2 bad input or engine unavailable, 3 the run itself broke. */
 export function exitOnError<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -10,7 +15,7 @@ export function exitOnError<A extends unknown[]>(fn: (...args: A) => Promise<num
       if (e instanceof LabError) {
         process.stderr.write(e.message + "\n");
         process.exitCode = 2;
-      } else if (e instanceof EngineUnavailable) {
+      } else if (e instanceof EngineUnavailable || e instanceof UsageError) {
         process.stderr.write(`ipvlab: ${e.message}\n`);
         process.exitCode = 2;
       } else {

@@ -4,6 +4,7 @@ import { runCommand, type RunFlags } from "./run.js";
 import { recordCommand } from "./record.js";
 import { checkCommand } from "./check.js";
 import { verifyCommand } from "./verify.js";
+import { traceCommand, type TraceFlags } from "./trace.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
@@ -59,6 +60,31 @@ Example:
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --pcap /tmp/caps`,
   )
   .action(exitOnError((file: string, flags: RunFlags, cmd: Command) => runCommand(file, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" })));
+
+program
+  .command("trace")
+  .description("run one command in the simulated lab and show every kernel decision it causes, in order, with a verdict")
+  .argument("<lab>", "a *.lab.yaml file or a shell script")
+  .option("--on <host>", "the lab host to run the command on")
+  .option("--run <command>", "the command, as you would type it on that host")
+  .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace")
+  .option("--to <address>", "the address --from pings")
+  .option("--arp", "with --from: arping instead of ping")
+  .option("--after <step>", "trace in the state after this step (its number, as `ipvlab run` lists them, or its name); default: right after the hosts' setup")
+  .option("--json", "print the trace, the command's output and the verdict as JSON")
+  .addHelpText(
+    "after",
+    `
+Each line is one decision the simulated kernel made: virtual milliseconds since the command
+started, the host (and namespace), the device, the kernel function it mirrors
+(ipvlan_xmit_mode_l2, arp_process, fib_validate_source, br_forward, ...), what happened and why.
+
+Examples:
+  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --on vm02 --run "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14"
+  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after 6
+  ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json`,
+  )
+  .action(exitOnError((file: string, flags: TraceFlags) => traceCommand(file, flags)));
 
 program
   .command("check")

@@ -37,6 +37,8 @@ export interface SimLabOptions {
   release?: string;
   /** Receives every trace point of the run (kernel functions, decisions, reasons). */
   trace?: TraceSink;
+  /** Run only the host setups and the first N steps (default: all). */
+  steps?: number;
 }
 
 /** The frames one capture of one step saw, for pcap files. */
@@ -62,7 +64,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
   const world = buildWorld(lab, opts.release);
   if (opts.trace) world.sim.traceSink = opts.trace;
   const tools = { ...defaultTools(), ...(opts.tools ?? {}) };
-  const plan = planned(lab);
+  const plan = planned(lab).slice(0, opts.steps === undefined ? undefined : lab.hosts.filter((h) => h.run.trim()).length + opts.steps);
   const steps: StepResult[] = [];
   const captures: StepCapture[] = [];
   for (let idx = 0; idx < plan.length; idx++) {
@@ -78,6 +80,14 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
     }
   }
   return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps }, captures, world };
+}
+
+/**
+ * One more command on a built world, as a step with no expectation runs
+ * (`ipvlab trace` runs its command this way, in the state a lab left).
+ */
+export async function runExtraCommand(world: World, host: string, script: string, timeout: number, tools: Record<string, Tool> = {}): Promise<CommandResult> {
+  return runCommand(world, { ...defaultTools(), ...tools }, host, script, timeout, null, 0, []);
 }
 
 async function runCommand(world: World, tools: Record<string, Tool>, host: string, script: string, timeout: number, step: CommandStep | null, idx: number, out: StepCapture[]): Promise<CommandResult> {

@@ -27,7 +27,11 @@ export function brForward(to: BridgePort, skb: SkBuff): void {
 
 /** br_flood: br_add_if puts each new port at the head of port_list (list_add_rcu), so the newest port hears a flood first. */
 export function brFlood(br: BridgeDevice, skb: SkBuff, why: string): void {
-  if (br.net.tracing) br.net.trace(br, "br_flood", `flood ${skb.frame.src} > ${skb.frame.dst}`, why);
+  if (br.net.tracing) {
+    const ingress = br.ports.get(skb.dev);
+    const back = ingress && !ingress.hairpin ? `; not back out ${skb.dev.name}, where it came in` : "";
+    br.net.trace(br, "br_flood", `flood ${skb.frame.src} > ${skb.frame.dst}`, `${why}${back}`);
+  }
   const ports = [...br.ports.values()];
   for (let i = ports.length - 1; i >= 0; i--) if (shouldDeliver(ports[i]!, skb)) brDeliver(ports[i]!, skb);
 }

@@ -1,0 +1,67 @@
+// `ipvlab trace LAB`: one command run in the simulator, in the state the lab
+// leaves after its setup (or after a given step), with every kernel decision
+// it causes, in order, and a verdict.
+
+import { runExtraCommand, runLabInSim } from "../engines/sim/run.js";
+import type { World } from "../engines/sim/world.js";
+import type { TraceStep } from "../kernel/index.js";
+import type { Lab } from "../lab/types.js";
+import { colour, plain } from "../report/text.js";
+import { traceText, traceVerdict, type TracedCommand } from "../report/trace.js";
+import { UsageError } from "./errors.js";
+import { loadLabs } from "./load.js";
+
+export interface TraceFlags {
+  on?: string;
+  run?: string;
+  from?: string;
+  to?: string;
+  arp?: boolean;
+  after?: string;
+  json?: boolean;
+}
+
+function usage(msg: string): never {
+  throw new UsageError(msg);
+}
+
+/** --after: a step number (1-based, as `ipvlab run` lists them) or a step's exact name; how many steps run first, and how to say it. */
+function stepsBefore(lab: Lab, after: string | undefined): { count: number; label: string } {
+  if (after === undefined) return { count: 0, label: "setup" };
+  const named = lab.steps.findIndex((s) => s.name === after);
+  const n = named >= 0 ? named + 1 : /^\d+$/.test(after) ? Number(after) : NaN;
+  if (!(n >= 1 && n <= lab.steps.length)) {
+    usage(`--after ${after}: no such step in ${lab.name} (give a number from 1 to ${lab.steps.length} or a step's name: ${lab.steps.map((s) => JSON.stringify(s.name)).join(", ")})`);
+  }
+  return { count: n, label: `step ${n} (${lab.steps[n - 1]!.name})` };
+}
+
+/** --from HOST[/NS] --to ADDR [--arp]: the ping (or arping, from the namespace's first addressed device) a matrix cell runs. */
+function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: string; run: string } {
+  const [host, ns] = f.from!.split("/", 2) as [string, string | undefined];
+  if (!f.to) usage("--from needs --to ADDR");
+  const net = world.kernels.get(host)?.net(ns);
+  if (!net) usage(`--from ${f.from}: ${world.kernels.has(host) ? `no namespace ${ns} on ${host}` : `no host ${host} in ${lab.name}`} at that point of the lab`);
+  const inNs = (cmd: string) => (ns ? `ip netns exec ${ns} ${cmd}` : cmd);
+  if (!f.arp) return { host, run: inNs(`ping -c 1 -W 1 ${f.to}`) };
+  const dev = [...net.devices.values()].find((d) => d !== net.loopback && (d.inDev?.ifaList.length ?? 0) > 0);
+  if (!dev) usage(`--from ${f.from} --arp: no device there has an IPv4 address to arping from`);
+  return { host, run: inNs(`arping -c 1 -w 1 -I ${dev.name} ${f.to}`) };
+}
+
+export async function traceCommand(file: string, f: TraceFlags): Promise<number> {
+  const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
+  if (!f.from && (!f.on || !f.run)) usage("say what to trace: --on HOST --run COMMAND, or --from HOST[/NS] --to ADDR");
+  if (!f.from && !lab!.hosts.some((h) => h.name === f.on)) usage(`--on ${f.on}: no host ${f.on} in ${lab!.name} (hosts: ${lab!.hosts.map((h) => h.name).join(", ")})`);
+  const { count, label } = stepsBefore(lab!, f.after);
+  const { world } = await runLabInSim(lab!, { steps: count });
+  const { host, run } = f.from ? probeCommand(world, lab!, f) : { host: f.on!, run: f.run! };
+  const steps: TraceStep[] = [];
+  world.sim.traceSink = (s) => steps.push(s);
+  const start = world.sim.now;
+  const r = await runExtraCommand(world, host, run, 30);
+  const t: TracedCommand = { host, command: run, after: label, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps };
+  if (f.json) process.stdout.write(`${JSON.stringify({ lab: lab!.name, ...t, verdict: traceVerdict(t) }, null, 2)}\n`);
+  else process.stdout.write(traceText(t, process.stdout.isTTY ? colour : plain));
+  return 0;
+}
