@@ -11,6 +11,7 @@ import {
   linkAddVeth,
   linkDel,
   linkSetAddress,
+  linkSetDown,
   linkSetMtu,
   linkSetUp,
   pingOnce,
@@ -21,6 +22,7 @@ import {
   type Net,
   type TapEvent,
 } from "../src/kernel/index.js";
+import { eui48LinkLocal } from "../src/kernel/ipv6/addrconf.js";
 import { ip, must } from "./kernel-helpers.js";
 
 
@@ -122,5 +124,28 @@ describe("ipvlan", () => {
     assert.equal(a.ns.devByName("ipvl1"), undefined);
     assert.equal(eth0.rxHandler, null, "the port went with the last slave");
     assert.equal(k.initNet.devByName("eth0"), undefined);
+  });
+});
+
+describe("IPv6 link-locals (addrconf)", () => {
+  test("EUI-64 from the MAC, or around the dev_id without flipping the U/L bit", () => {
+    assert.equal(eui48LinkLocal("02:00:00:00:0a:10", 0), "fe80::ff:fe00:a10");
+    assert.equal(eui48LinkLocal("02:00:00:00:0a:10", 1), "fe80::200:0:100:a10");
+    assert.equal(eui48LinkLocal("52:54:00:12:34:56", 0), "fe80::5054:ff:fe12:3456");
+    assert.equal(eui48LinkLocal("52:54:00:12:34:56", 1), "fe80::5254:0:112:3456");
+  });
+
+  test("with IPv6 on, a slave gets its link-local at up (after DAD), and loses it at down", () => {
+    const { sim, k, slave } = parentLab();
+    k.ipv6 = true;
+    const { dev } = slave("ipvl1", "192.168.1.21", "l2");
+    assert.deepEqual(
+      dev.in6Addrs.map((a) => [a.addr, a.tentative]),
+      [["fe80::200:0:100:a10", true]],
+    );
+    sim.run({ for: 2000 });
+    assert.equal(dev.in6Addrs[0]!.tentative, false, "DAD ends within rtr_solicit_delay + retrans_time");
+    must(linkSetDown(dev));
+    assert.deepEqual(dev.in6Addrs, []);
   });
 });

@@ -13,13 +13,25 @@ import { runLabInSim } from "./sim/run.js";
 const UNSIMULATED_KINDS = /\btype\s+(ipvtap|macvtap)\b/;
 
 /**
+ * In a lab with IPv6 on, what needs IPv6 packets: the simulator configures
+ * IPv6 addresses and routes but sends no IPv6 packet (no DAD, MLD or
+ * neighbour discovery), so a capture, an IPv6 address in a command, ping6
+ * or `ping -6`, a change to IPv6 state, or the bridge's multicast view would
+ * come out wrong.
+ */
+const IPV6_TRAFFIC = /::|\bping6\b|\bping\s+(-\S+\s+)*-6\b|\s-6\s.*\b(add|del|delete|replace|change|flush|get)\b|\bbridge\s+(fdb|mdb|link|vlan|monitor)\b|\bmaddr\b/;
+
+/**
  * What a lab uses that the simulator does not model yet, if anything ("macvtap
- * devices", "IPv6"): such a lab would run in sim without it, silently wrong.
+ * devices", "IPv6 traffic"): such a lab would run in sim without it, silently wrong.
  */
 export function unsimulatedKind(lab: Lab): string | null {
-  if (lab.ipv6) return "IPv6 (ipv6: true)";
-  for (const script of [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))]) {
-    const m = UNSIMULATED_KINDS.exec(script.replace(/#.*$/gm, ""));
+  const scripts = [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))].map((t) => t.replace(/#.*$/gm, ""));
+  if (lab.ipv6 && (lab.steps.some((s) => s.kind !== "matrix" && s.capture.length > 0) || scripts.some((t) => IPV6_TRAFFIC.test(t)))) {
+    return "IPv6 traffic (captures or IPv6 commands with ipv6: true)";
+  }
+  for (const script of scripts) {
+    const m = UNSIMULATED_KINDS.exec(script);
     if (m) return `${m[1]!} devices`;
   }
   return null;

@@ -25,5 +25,6 @@ export { neighLookup, neighUpdate, neighDelete, type Neighbour, type NudState } 
 export { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from "./ipv4/fib.js";
 export type { Rtable } from "./ipv4/route.js";
 export type { InIfaddr } from "./ipv4/devinet.js";
+export type { Inet6Ifaddr, Rt6Info } from "./ipv6/addrconf.js";
 export type { PacketType } from "./skb.js";
 export { pingOnce, arpingOnce, type PingOptions, type PingOutcome, type ArpingReply } from "./tools.js";

@@ -10,6 +10,8 @@ import type { Sim } from "./sim.js";
 export class Kernel {
   readonly initNet: Net;
   readonly netns = new Map<string, Net>();
+  /** IPv6 is on (the ipv6 module's disable_ipv6=0): every namespace of the host configures its addresses. */
+  ipv6 = false;
 
   constructor(
     readonly sim: Sim,

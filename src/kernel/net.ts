@@ -7,6 +7,7 @@ import { Fib } from "./ipv4/fib.js";
 import type { Kernel } from "./kernel.js";
 import type { PacketSocket, RawSocket } from "./sockets.js";
 import type { SkBuff } from "./skb.js";
+import type { Rt6Info } from "./ipv6/addrconf.js";
 import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type ConfKey, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
 
 export class Net {
@@ -33,6 +34,8 @@ export class Net {
   readonly packetSockets = new Set<PacketSocket>();
   /** NF_INET_LOCAL_IN hooks registered in this namespace (ipvlan's l3s): each may hand the packet to another device before delivery. */
   readonly nfLocalIn = new Set<(skb: SkBuff) => void>();
+  /** IPv6 routes of table main, in the order fib6 lists them (the kernel's fe80::/64 per device). */
+  readonly rt6: Rt6Info[] = [];
   /** inet_peer state for ip_rt_send_redirect, keyed by the packet's source. */
   readonly redirectPeers = new Map<number, { rateLast: number; nRedirects: number }>();
   /** inet_peer token buckets for icmpv4_xrlim_allow, keyed by the error's destination. */

@@ -67,6 +67,7 @@ export function buildWorld(lab: Lab, release?: string): World {
   const kernels = new Map<string, Kernel>();
   for (const h of lab.hosts) {
     const k = sim.addKernel(h.name);
+    k.ipv6 = lab.ipv6;
     kernels.set(h.name, k);
     // A booted machine: lo up (the holder runs `ip link set lo up`).
     linkSetUp(k.initNet.loopback);

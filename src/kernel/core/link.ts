@@ -10,6 +10,7 @@ import { inetDelAll, inetInsertIfa } from "../ipv4/ifaddr.js";
 import { makeIfaddr } from "../ipv4/devinet.js";
 import { neighCarrierDown, neighIfdown } from "../neigh/neighbour.js";
 import { callNetdevNotifiers } from "./notify.js";
+import { addrconfDevUp, addrconfIfdown } from "../ipv6/addrconf.js";
 import { okVoid, type KResult } from "../errno.js";
 import { INADDR_LOOPBACK } from "../../wire/ipv4-addr.js";
 import { RT_SCOPE_HOST } from "../ipv4/fib.js";
@@ -32,6 +33,7 @@ export function devOpen(dev: NetDevice): KResult {
     inetInsertIfa(inDev, makeIfaddr(INADDR_LOOPBACK, 8, { scope: RT_SCOPE_HOST, label: dev.name }));
   }
   fibNetdevUp(dev);
+  addrconfDevUp(dev);
   if (dev.net.tracing) dev.net.trace(dev, "dev_open", "link up");
   callNetdevNotifiers(dev, "up");
   return okVoid;
@@ -44,6 +46,7 @@ export function devClose(dev: NetDevice): void {
   dev.ndoStop();
   fibDisableIp(dev, false);
   neighIfdown(dev);
+  addrconfIfdown(dev);
   if (dev.net.tracing) dev.net.trace(dev, "dev_close", "link down", "routes through it removed (local routes kept), neighbours flushed");
   callNetdevNotifiers(dev, "down");
 }
@@ -59,6 +62,7 @@ export function netifCarrier(dev: NetDevice, on: boolean): void {
   dev.carrierChanges++;
   if (!dev.isUp) return;
   fibSyncCarrier(dev);
+  if (on) addrconfDevUp(dev);
   if (!on && dev.inDev && IN_DEV_ARP_EVICT_NOCARRIER(dev.inDev)) neighCarrierDown(dev);
   callNetdevNotifiers(dev, "change");
 }

@@ -9,6 +9,7 @@ import { ARP_HLEN } from "../../wire/arp.js";
 import { ipv4TotalLength } from "../../wire/ipv4.js";
 import { fail, okVoid, type KResult } from "../errno.js";
 import type { InDevice } from "../ipv4/devinet.js";
+import type { Inet6Ifaddr } from "../ipv6/addrconf.js";
 import type { Neighbour } from "../neigh/neighbour.js";
 import type { Net } from "../net.js";
 import type { PacketType, SkBuff } from "../skb.js";
@@ -122,6 +123,10 @@ export abstract class NetDevice {
    * right after register_netdevice starts at 1.
    */
   carrierChanges = 0;
+  /** dev->dev_id: tells apart devices that share a MAC (an ipvlan port's slaves) in their IPv6 interface ids. */
+  devId = 0;
+  /** The device's IPv6 addresses (inet6_dev's addr_list), newest last. */
+  readonly in6Addrs: Inet6Ifaddr[] = [];
   /** netdev_master_upper_dev (the bridge a port belongs to). */
   master: NetDevice | null = null;
   inDev: InDevice | null = null;

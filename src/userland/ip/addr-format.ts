@@ -2,7 +2,7 @@
 // forms, and the addr_info JSON objects.
 
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
-import type { InIfaddr, NetDevice } from "../../kernel/index.js";
+import type { Inet6Ifaddr, InIfaddr, NetDevice } from "../../kernel/index.js";
 
 const FOREVER = 4294967295;
 
@@ -51,6 +51,31 @@ export function addrJson(a: InIfaddr): Record<string, unknown> {
   if (a.secondary) o.secondary = true;
   if (a.noprefixroute) o.noprefixroute = true;
   o.label = a.label;
+  o.valid_life_time = FOREVER;
+  o.preferred_life_time = FOREVER;
+  return o;
+}
+
+/** print_addrinfo for IPv6: `inet6 ADDR/LEN scope S [tentative] `, then the lifetimes. */
+function inet6Text(a: Inet6Ifaddr): string {
+  return `inet6 ${a.addr}/${a.prefixlen} scope ${a.scope} ${a.tentative ? "tentative " : ""}`;
+}
+
+export function addr6Text(a: Inet6Ifaddr): string {
+  return `    ${inet6Text(a)}\n${LIFETIME}`;
+}
+
+export function addr6Oneline(dev: NetDevice, a: Inet6Ifaddr): string {
+  return `${dev.ifindex}: ${dev.name}    ${inet6Text(a)}\\${LIFETIME}`;
+}
+
+export function addr6Brief(a: Inet6Ifaddr): string {
+  return `${a.addr}/${a.prefixlen} `;
+}
+
+export function addr6Json(a: Inet6Ifaddr): Record<string, unknown> {
+  const o: Record<string, unknown> = { family: "inet6", local: a.addr, prefixlen: a.prefixlen, scope: a.scope };
+  if (a.tentative) o.tentative = true;
   o.valid_life_time = FOREVER;
   o.preferred_life_time = FOREVER;
   return o;

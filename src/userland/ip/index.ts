@@ -57,6 +57,8 @@ export const ipTool: Tool = (argv: string[], tool: ToolContext) => {
     if (!n) return cannotOpen(inv.globals.netns);
     net = n;
   }
-  if (inv.globals.family === "inet6" && inv.cmd.object !== "netns") return done(inv.globals.json ? "[]\n" : "");
+  // -6: with IPv6 off there is nothing to list; with it on, addresses and routes are what the simulator keeps (no neighbours: it sends no IPv6).
+  const v6Listing = tool.kernel.ipv6 && (inv.cmd.object === "address" || inv.cmd.object === "route") && (inv.cmd.command === "show" || inv.cmd.command === "flush");
+  if (inv.globals.family === "inet6" && inv.cmd.object !== "netns" && !v6Listing) return done(inv.globals.json ? "[]\n" : "");
   return run({ tool, kernel: tool.kernel, net, g: inv.globals }, inv);
 };

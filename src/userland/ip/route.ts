@@ -97,8 +97,19 @@ function select(ctx: IpCtx, s: RouteSpec): { routes: FibRoute[]; fmt: RouteForma
   return { routes, fmt: { hideDev, showTable: all } };
 }
 
+/** `ip -6 route show`: the kernel's own routes of table main (the fe80::/64 each device gets); anything more is not simulated. */
+function route6Show(ctx: IpCtx, cmd: ListCmd): ExecResult {
+  const s = cmd.route;
+  if (cmd.command === "flush" || s.to || s.via || s.src || s.table || s.type || s.scope || s.proto || s.metric !== null) return notSimulated("IPv6 routing");
+  const dev = s.dev === null ? null : ctx.net.devByName(s.dev);
+  if (dev === undefined) return noDevice(s.dev!);
+  const routes = ctx.net.rt6.filter((r) => dev === null || r.dev === dev);
+  if (ctx.g.json) return done(jsonOut(routes.map((r) => ({ dst: r.dst, ...(dev ? {} : { dev: r.dev.name }), protocol: "kernel", metric: 256, flags: [], pref: "medium" })), ctx.g.pretty));
+  return done(routes.map((r) => `${r.dst}${dev ? "" : ` dev ${r.dev.name}`} proto kernel metric 256 pref medium\n`).join(""));
+}
+
 export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
-  if (ctx.g.family === "inet6" || isInet6(cmd.route)) return done(ctx.g.json ? jsonOut([], ctx.g.pretty) : "");
+  if (ctx.g.family === "inet6" || isInet6(cmd.route)) return route6Show(ctx, cmd);
   const sel = select(ctx, cmd.route);
   if (!("routes" in sel)) return sel;
   if (cmd.command === "flush") {

@@ -63,7 +63,6 @@ export class IpvlanDevice extends NetDevice {
   override readonly maxMtu = 65535;
   /** ipvlan->addrs: every IPv4 address configured on the slave, up or not. */
   readonly addrs = new Set<Ipv4>();
-  devId = 0;
   /** ipvlan->port: set once registered (ipvlan_init creates it on the first slave). */
   port!: IpvlPort;
 
