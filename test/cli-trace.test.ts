@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { traceVerdict, type TracedCommand } from "../src/report/trace.js";
+import { traceVerdict, type TracedCommand } from "../src/engines/sim/trace-verdict.js";
+import type { MatrixResult } from "../src/engines/result.js";
 import { example, runCli } from "./helpers.js";
 
 test("trace: a slave's ping of its parent's own address, hop by hop, with the verdict from the trace", async () => {
@@ -20,7 +21,7 @@ test("trace --from/--to --json: the steps, the command's result and the verdict;
   assert.equal(t.command, "ping -c 1 -W 1 172.16.91.101");
   assert.equal(t.exitCode, 1);
   assert.ok(t.steps.some((s) => s.func === "ipvlan_rcv_frame" && s.dev === "ipvlan1"), "steered to the slave by the ARP's target address");
-  assert.match(t.verdict, /no reply comes; at vm02\/ns01 ipvlan1, arp_rcv drop ARP \(device is NOARP\)\.$/);
+  assert.match(t.verdict, /no reply comes; at vm02\/ns01 ipvlan1, arp_rcv drop ARP who-has 172\.16\.91\.101 tell 172\.16\.91\.10 \(device is NOARP\)\.$/);
 });
 
 test("trace --after runs the lab's steps first; a step that does not exist is a usage error", async () => {
@@ -42,4 +43,21 @@ test("traceVerdict: a failure is told by its last drop, a success by its last de
   );
   assert.equal(traceVerdict({ ...base, exitCode: 0, steps: [step("ip_local_deliver", "b > a")] }), "`ping x` on h succeeds: at h/ns1 eth0, ip_local_deliver b > a.");
   assert.equal(traceVerdict({ ...base, exitCode: 2, steps: [] }), "`ping x` on h fails (exit 2), and no packet moved.");
+});
+
+test("matrix: every failed cell carries the reason its ping's trace gives; --markdown is the note's checklist", async () => {
+  const j = await runCli(["matrix", example("seed-ipvlan-l3.lab.yaml"), "--json"]);
+  assert.equal(j.code, 0, j.stderr);
+  const ms = JSON.parse(j.stdout) as MatrixResult[];
+  assert.deepEqual(ms.map((m) => m.name), ["before host routes", "after host routes"]);
+  const cell = ms[0]!.cells.find((c) => c.from === "vm01:ens34" && c.to === "vm02/ns01:ipvlan1")!;
+  assert.equal(cell.ok, false);
+  assert.match(cell.reason ?? "", /asks "who-has 172\.16\.91\.101 tell 172\.16\.91\.10" and no reply comes; at vm02\/ns01 ipvlan1, arp_rcv drop ARP .*\(device is NOARP\)$/);
+  assert.ok(ms.every((m) => m.cells.every((c) => c.ok || c.reason)), "no failed cell without a reason");
+  const md = await runCli(["matrix", example("seed-ipvlan-l3.lab.yaml"), "--markdown"]);
+  assert.match(md.stdout, /^### before host routes$/m);
+  assert.match(md.stdout, /^- \[ \] vm01:ens34 <--> vm02\/ns01:ipvlan1 — vm01's ens34 asks/m);
+  assert.match(md.stdout, /^- \[x\] vm02\/ns01:ipvlan1 <--> vm02\/ns02:ipvlan2$/m);
+  const both = await runCli(["matrix", example("seed-ipvlan-l3.lab.yaml"), "--markdown", "--json"]);
+  assert.equal(both.code, 2);
 });

@@ -5,6 +5,7 @@ import { recordCommand } from "./record.js";
 import { checkCommand } from "./check.js";
 import { verifyCommand } from "./verify.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
+import { matrixCommand, type MatrixFlags } from "./matrix.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
@@ -85,6 +86,27 @@ Examples:
   ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json`,
   )
   .action(exitOnError((file: string, flags: TraceFlags) => traceCommand(file, flags)));
+
+program
+  .command("matrix")
+  .description("the lab's ping matrices from the simulator, every failed cell with the reason its trace gives")
+  .argument("<lab>", "a *.lab.yaml file or a shell script")
+  .option("--after <step>", "instead: one matrix taken in the state after this step (its number or its name)")
+  .option("--markdown", "the seed note's checklist: - [x] a <--> b, - [ ] a ---> b — reason")
+  .option("--json", "the matrices as JSON (each cell with ok and, when it failed, reason)")
+  .addHelpText(
+    "after",
+    `
+A cell is \`ping -c 1 -W 1 -I FROM TO\` in FROM's namespace, all cells at once. A failed cell's
+reason comes from running its ping again, alone, in the state just before the matrix, with
+the kernel trace on (see \`ipvlab trace\`).
+
+Examples:
+  ipvlab matrix examples/seed-ipvlan-l2.lab.yaml
+  ipvlab matrix examples/seed-ipvlan-l3.lab.yaml --markdown
+  ipvlab matrix examples/seed-ipvlan-l2.lab.yaml --after "the note's host routes" --json`,
+  )
+  .action(exitOnError((file: string, flags: MatrixFlags) => matrixCommand(file, flags)));
 
 program
   .command("check")

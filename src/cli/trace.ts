@@ -7,7 +7,8 @@ import type { World } from "../engines/sim/world.js";
 import type { TraceStep } from "../kernel/index.js";
 import type { Lab } from "../lab/types.js";
 import { colour, plain } from "../report/text.js";
-import { traceText, traceVerdict, type TracedCommand } from "../report/trace.js";
+import { traceVerdict, type TracedCommand } from "../engines/sim/trace-verdict.js";
+import { traceText } from "../report/trace.js";
 import { UsageError } from "./errors.js";
 import { loadLabs } from "./load.js";
 
@@ -26,7 +27,7 @@ function usage(msg: string): never {
 }
 
 /** --after: a step number (1-based, as `ipvlab run` lists them) or a step's exact name; how many steps run first, and how to say it. */
-function stepsBefore(lab: Lab, after: string | undefined): { count: number; label: string } {
+export function stepsBefore(lab: Lab, after: string | undefined): { count: number; label: string } {
   if (after === undefined) return { count: 0, label: "setup" };
   const named = lab.steps.findIndex((s) => s.name === after);
   const n = named >= 0 ? named + 1 : /^\d+$/.test(after) ? Number(after) : NaN;

@@ -103,7 +103,11 @@ export function arpRcv(skb: SkBuff): void {
   const net = dev.net;
   if (skb.frame.payload.kind !== "arp") return;
   if (dev.flags & IFF_NOARP || skb.pktType === "otherhost" || skb.pktType === "loopback") {
-    if (net.tracing) net.trace(dev, "arp_rcv", "drop ARP", dev.flags & IFF_NOARP ? "device is NOARP" : `pkt_type ${skb.pktType}`);
+    if (net.tracing) {
+      const a = skb.frame.payload.arp;
+      const what = a.op === ARPOP_REQUEST ? `who-has ${formatIpv4(a.tpa)} tell ${formatIpv4(a.spa)}` : `${formatIpv4(a.spa)} is-at ${a.sha}`;
+      net.trace(dev, "arp_rcv", `drop ARP ${what}`, dev.flags & IFF_NOARP ? "device is NOARP" : `pkt_type ${skb.pktType}`);
+    }
     return;
   }
   arpProcess(skb, skb.frame.payload.arp);

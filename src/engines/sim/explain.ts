@@ -1,0 +1,42 @@
+// Why a matrix cell failed, from the kernel's own trace: the cell's ping is
+// run again, alone, in the state the lab was in just before the matrix, and
+// the step that decided its outcome becomes the cell's reason.
+
+import type { TraceStep } from "../../kernel/index.js";
+import type { Lab } from "../../lab/types.js";
+import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
+import { runExtraCommand, runLabInSim } from "./run.js";
+import { traceCause } from "./trace-verdict.js";
+
+/** The matrix's command for one cell, in FROM's namespace. */
+function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; run: string } {
+  const a = m.endpoints.find((e) => e.id === cell.from)!;
+  const b = m.endpoints.find((e) => e.id === cell.to)!;
+  const ping = `ping -c 1 -W 1 -I ${a.address} ${b.address}`;
+  return { host: a.host, run: a.netns ? `ip netns exec ${a.netns} ${ping}` : ping };
+}
+
+/** The reason one cell fails: its ping traced alone after `steps` of the lab's steps. */
+export async function explainCell(lab: Lab, steps: number, m: MatrixResult, cell: MatrixCell): Promise<string | null> {
+  const { world } = await runLabInSim(lab, { steps });
+  const trace: TraceStep[] = [];
+  world.sim.traceSink = (s) => trace.push(s);
+  const start = world.sim.now;
+  const { host, run } = cellCommand(m, cell);
+  const r = await runExtraCommand(world, host, run, 30);
+  if (r.exitCode === 0) return "alone, this ping succeeds: in the matrix it raced the other pings for the same ARP entries";
+  return traceCause({ host, command: run, after: "", exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace });
+}
+
+/** Every failed cell of every matrix in a sim LabResult gets its reason (the result's steps start with the host setups). */
+export async function explainMatrices(lab: Lab, result: LabResult): Promise<void> {
+  const setups = result.steps.filter((s) => s.kind !== "matrix" && s.setup).length;
+  for (const [i, s] of result.steps.entries()) {
+    if (s.kind !== "matrix") continue;
+    for (const cell of s.cells) {
+      if (cell.ok) continue;
+      const reason = await explainCell(lab, i - setups, s, cell);
+      if (reason) cell.reason = reason;
+    }
+  }
+}
