@@ -6,6 +6,7 @@ import { checkCommand } from "./check.js";
 import { verifyCommand } from "./verify.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
 import { matrixCommand, type MatrixFlags } from "./matrix.js";
+import { diagramCommand, type DiagramFlags } from "./diagram.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
@@ -107,6 +108,22 @@ Examples:
   ipvlab matrix examples/seed-ipvlan-l2.lab.yaml --after "the note's host routes" --json`,
   )
   .action(exitOnError((file: string, flags: MatrixFlags) => matrixCommand(file, flags)));
+
+program
+  .command("diagram")
+  .description("draw the lab: hosts, their namespaces, devices with addresses, what each slave is stacked on, the networks")
+  .argument("<lab>", "a *.lab.yaml file or a shell script")
+  .option("--after <step>", "draw the state after this step (its number or its name); default: right after the hosts' setup")
+  .option("--mermaid", "a Mermaid flowchart instead of text, for docs")
+  .option("--json", "the topology as JSON")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml
+  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > seed.mmd`,
+  )
+  .action(exitOnError((file: string, flags: DiagramFlags) => diagramCommand(file, flags)));
 
 program
   .command("check")

@@ -1,0 +1,23 @@
+// `ipvlab diagram LAB`: the lab's hosts, namespaces, devices and networks as
+// the simulator has them after the setup (or after a given step).
+
+import { runLabInSim } from "../engines/sim/run.js";
+import { topologyOf } from "../engines/sim/topology.js";
+import { diagramMermaid, diagramText } from "../report/diagram.js";
+import { loadLabs } from "./load.js";
+import { stepsBefore } from "./trace.js";
+
+export interface DiagramFlags {
+  after?: string;
+  mermaid?: boolean;
+  json?: boolean;
+}
+
+export async function diagramCommand(file: string, f: DiagramFlags): Promise<number> {
+  const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
+  const { count } = stepsBefore(lab!, f.after);
+  const { world } = await runLabInSim(lab!, { steps: count });
+  const t = topologyOf(lab!, world);
+  process.stdout.write(f.json ? `${JSON.stringify(t, null, 2)}\n` : f.mermaid ? diagramMermaid(t) : diagramText(t));
+  return 0;
+}

@@ -1,0 +1,76 @@
+// The lab as it stands in the simulator at some point, reduced to what a
+// diagram shows: each network and who is plugged into it, each host's
+// namespaces with their devices, addresses and what each device is stacked on.
+
+import { formatIpv4 } from "../../wire/ipv4-addr.js";
+import type { NetDevice } from "../../kernel/index.js";
+import type { Lab } from "../../lab/types.js";
+import type { World } from "./world.js";
+
+export interface TopoDevice {
+  name: string;
+  kind: string;
+  up: boolean;
+  addrs: string[];
+  /** For ipvlan/macvlan: "ipvlan l2", "macvlan bridge"; for a lab NIC: "on NETWORK". */
+  role: string | null;
+  /** The device it is stacked on (an ipvlan's or macvlan's parent), as "dev" or "dev (netns X)" when elsewhere. */
+  parent: string | null;
+  /** The same, as a namespace (null: the host's own) and a device name. */
+  parentRef: { netns: string | null; name: string } | null;
+}
+
+export interface TopoNamespace {
+  /** null: the host's own (initial) namespace. */
+  name: string | null;
+  devices: TopoDevice[];
+}
+
+export interface Topology {
+  lab: string;
+  networks: { name: string; hairpin: boolean; members: string[] }[];
+  hosts: { name: string; namespaces: TopoNamespace[] }[];
+}
+
+function role(dev: NetDevice, nics: Map<string, string>): string | null {
+  const d = dev as NetDevice & { port?: { mode?: string; flags?: string }; mode?: string };
+  if (dev.kind === "ipvlan" && d.port) return `ipvlan ${d.port.mode}${d.port.flags && d.port.flags !== "bridge" ? ` ${d.port.flags}` : ""}`;
+  if (dev.kind === "macvlan" && d.mode) return `macvlan ${d.mode}`;
+  const net = nics.get(dev.name);
+  return net ? `on ${net}` : dev.kind === "veth" || dev.kind === "loopback" ? null : dev.kind;
+}
+
+export function topologyOf(lab: Lab, world: World): Topology {
+  const hosts = lab.hosts.map((h) => {
+    const k = world.kernels.get(h.name)!;
+    const nics = new Map(h.interfaces.map((i) => [i.name, i.network]));
+    const namespaces: TopoNamespace[] = [];
+    const nets = [[null, k.initNet] as const, ...[...k.netns.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))];
+    for (const [name, net] of nets) {
+      const devices: TopoDevice[] = [...net.devices.values()]
+        .filter((d) => d !== net.loopback)
+        .sort((a, b) => a.ifindex - b.ifindex)
+        .map((d) => {
+          const lower = d.kind === "ipvlan" || d.kind === "macvlan" ? d.ndoGetIflink() : null;
+          const parent = lower ? (lower.net === d.net ? lower.name : `${lower.name} (${lower.net.name ? `netns ${lower.net.name}` : "root namespace"})`) : null;
+          return {
+            name: d.name,
+            kind: d.kind,
+            up: d.isUp,
+            addrs: (d.inDev?.ifaList ?? []).map((a) => `${formatIpv4(a.local)}/${a.prefixlen}`),
+            role: name === null ? role(d, nics) : role(d, new Map()),
+            parent,
+            parentRef: lower ? { netns: lower.net.name || null, name: lower.name } : null,
+          };
+        });
+      if (name === null || devices.length > 0) namespaces.push({ name, devices });
+    }
+    return { name: h.name, namespaces };
+  });
+  const networks = lab.networks.map((n) => ({
+    name: n.name,
+    hairpin: n.hairpin,
+    members: lab.hosts.flatMap((h) => h.interfaces.filter((i) => i.network === n.name).map((i) => `${h.name}:${i.name}`)),
+  }));
+  return { lab: lab.name, networks, hosts };
+}
