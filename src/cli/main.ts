@@ -7,6 +7,7 @@ import { verifyCommand } from "./verify.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
 import { matrixCommand, type MatrixFlags } from "./matrix.js";
 import { diagramCommand, type DiagramFlags } from "./diagram.js";
+import { reportCommand, type ReportFlags } from "./report.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
@@ -124,6 +125,25 @@ Examples:
   ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > seed.mmd`,
   )
   .action(exitOnError((file: string, flags: DiagramFlags) => diagramCommand(file, flags)));
+
+program
+  .command("report")
+  .description("one Markdown document: each lab's narrative, diagram, checks with outputs, why each failure failed, matrices")
+  .argument("<labs...>", "lab files")
+  .addOption(new Option("-e, --engine <engine>", "also run a real kernel and say where the simulator differs: uml or host").choices(["uml", "host"]))
+  .option("-o, --out <file>", "write the document there instead of to stdout")
+  .option("-q, --quiet", "no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+The narrative is the lab file's own comments: the block at its top and the comment above each
+step. Every failed command is run again in the simulator, alone and traced, and its trace says why.
+
+Examples:
+  ipvlab report examples/seed-ipvlan-l2.lab.yaml -o seed-l2.md
+  ipvlab report examples/seed-*.lab.yaml --engine uml -o docs/seed-report.md`,
+  )
+  .action(exitOnError((files: string[], flags: ReportFlags) => reportCommand(files, flags)));
 
 program
   .command("check")

@@ -16,7 +16,7 @@ export interface VerifyFlags {
 }
 
 /** MACs the lab itself fixes: they must match exactly, not just consistently. */
-function labMacs(lab: Lab): string[] {
+export function labMacs(lab: Lab): string[] {
   return lab.hosts.flatMap((h) => h.interfaces.map((i) => i.mac));
 }
 

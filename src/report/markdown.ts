@@ -1,0 +1,84 @@
+// `ipvlab report`: one Markdown document per lab. The lab's own narrative
+// (its header comment, each step's comment), the diagram, every check with
+// its output and captures, the trace's verdict for every command that
+// failed, each matrix as the seed note's checklist with its reasons, and,
+// with a real engine, how the simulator compared.
+
+import type { CommandResult, LabResult, MatrixResult } from "../engines/result.js";
+import type { StepDiff } from "../verify/diff.js";
+import { matrixChecklist } from "./matrix.js";
+
+export interface LabReportInput {
+  /** The sim run, with matrix reasons filled in. */
+  sim: LabResult;
+  /** The lab file's text: its comments are the narrative. */
+  source: string;
+  diagram: string;
+  /** Verdicts of failed commands, by step index in `sim.steps`. */
+  verdicts: Map<number, string>;
+  /** With a real engine: its result and the differences from sim (empty: they agree). */
+  real?: { result: LabResult; diffs: StepDiff[] };
+}
+
+/** The comment block at the top of a lab file, without the `#`. */
+export function headerComment(source: string): string {
+  const lines: string[] = [];
+  for (const l of source.split("\n")) {
+    if (!l.startsWith("#")) break;
+    lines.push(l.replace(/^# ?/, ""));
+  }
+  return lines.join("\n").trim();
+}
+
+/** The comment right above a step (`  # ...` lines before `- name: NAME` or `- matrix: NAME`). */
+export function stepComment(source: string, name: string): string {
+  const lines = source.split("\n");
+  const at = lines.findIndex((l) => /^\s*- (name|matrix):\s*/.test(l) && l.replace(/^\s*- (name|matrix):\s*/, "").replace(/^["']|["']$/g, "") === name);
+  if (at < 0) return "";
+  const out: string[] = [];
+  for (let i = at - 1; i >= 0 && /^\s*#/.test(lines[i]!); i--) {
+    const text = lines[i]!.replace(/^\s*# ?/, "");
+    // A section rule ("--- After the host routes ----") belongs to the part, not to the step.
+    if (/^-{3}.*-{3,}$/.test(text)) break;
+    out.unshift(text);
+  }
+  return out.join(" ").replace(/\s+/g, " ").trim();
+}
+
+const fence = (text: string, lang = ""): string => `\`\`\`${lang}\n${text.replace(/\n$/, "")}\n\`\`\``;
+
+function checkSection(s: CommandResult, source: string, verdict: string | undefined): string {
+  const mark = s.met ? "✓" : "✗";
+  const outcome = `${s.ok ? "succeeds" : `fails (exit ${s.exitCode})`}, expected ${s.expect === "ok" ? "to succeed" : "to fail"}`;
+  const parts = [`### ${mark} ${s.name}`, "", `On ${s.host}: ${outcome}.`];
+  const why = stepComment(source, s.name);
+  if (why) parts.push("", why);
+  parts.push("", fence(`$ ${s.command.trim()}${s.stdout.trim() ? `\n${s.stdout.trimEnd()}` : ""}${s.stderr.trim() ? `\n${s.stderr.trimEnd()}` : ""}`, "console"));
+  for (const [where, lines] of Object.entries(s.captures)) parts.push("", `tcpdump on ${where} (${lines.length} packets):`, "", fence(lines.join("\n") || "(nothing)"));
+  if (verdict) parts.push("", `**Why, from the trace:** ${verdict}`);
+  return parts.join("\n");
+}
+
+function matrixSection(m: MatrixResult, source: string): string {
+  const ok = m.cells.filter((c) => c.ok).length;
+  const why = stepComment(source, m.name);
+  return [`### Matrix: ${m.name}`, "", `${ok} of ${m.cells.length} pings answered.${why ? ` ${why}` : ""}`, "", ...matrixChecklist(m)].join("\n");
+}
+
+export function labReport(r: LabReportInput): string {
+  const out = [`## ${r.sim.lab}`, ""];
+  const intro = headerComment(r.source);
+  if (intro) out.push(fence(intro, "text"), "");
+  out.push(fence(r.diagram.replace(/^.*\n\n/, ""), "text"), "");
+  r.sim.steps.forEach((s, i) => {
+    if (s.kind === "matrix") out.push(matrixSection(s, r.source), "");
+    else if (s.kind === "check") out.push(checkSection(s, r.source, r.verdicts.get(i)), "");
+  });
+  if (r.real) {
+    const differ = r.real.diffs.filter((d) => d.patch);
+    out.push(`### The simulator against ${r.real.result.engine} (Linux ${r.real.result.kernel})`, "");
+    if (differ.length === 0) out.push(`Every step agrees (${r.sim.steps.length} steps, after normalising times, ICMP ids and random MACs).`, "");
+    else for (const d of differ) out.push(`Step ${d.step}, ${d.name}:`, "", fence(d.patch, "diff"), "");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
