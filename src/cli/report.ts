@@ -63,7 +63,8 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
       }),
     );
   }
-  const doc = `${parts.join("\n")}`;
+  const against = real ? `, each compared with a fresh run on ${real[0]!.engine} (Linux ${real[0]!.kernel})` : "";
+  const doc = `# ipvlab report\n\n${labs.length} lab${labs.length === 1 ? "" : "s"} in the simulator${against}: ${labs.map((l) => l.name).join(", ")}.\n\n${parts.join("\n")}`;
   if (f.out) writeFileSync(f.out, doc);
   else process.stdout.write(doc);
   return 0;
