@@ -6,11 +6,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
 import type { LabResult } from "../engines/result.js";
-import { explainMatrices } from "../engines/sim/explain.js";
-import { runExtraCommand, runLabInSim } from "../engines/sim/run.js";
+import { explainMatrices, traceAfter } from "../engines/sim/explain.js";
+import { runLabInSim } from "../engines/sim/run.js";
 import { topologyOf } from "../engines/sim/topology.js";
 import { traceCause } from "../engines/sim/trace-verdict.js";
-import type { TraceStep } from "../kernel/index.js";
 import type { Lab } from "../lab/types.js";
 import { diagramText } from "../report/diagram.js";
 import { labReport } from "../report/markdown.js";
@@ -31,12 +30,7 @@ async function verdicts(lab: Lab, sim: LabResult): Promise<Map<number, string>> 
   const setups = sim.steps.filter((s) => s.kind !== "matrix" && s.setup).length;
   for (const [i, s] of sim.steps.entries()) {
     if (s.kind !== "check" || s.ok) continue;
-    const { world } = await runLabInSim(lab, { steps: i - setups });
-    const steps: TraceStep[] = [];
-    world.sim.traceSink = (t) => steps.push(t);
-    const start = world.sim.now;
-    const r = await runExtraCommand(world, s.host, s.command, 30);
-    const cause = traceCause({ host: s.host, command: s.command, after: "", exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps });
+    const cause = traceCause(await traceAfter(lab, i - setups, "", () => ({ host: s.host, run: s.command })));
     if (cause) out.set(i, cause);
   }
   return out;

@@ -2,12 +2,11 @@
 // leaves after its setup (or after a given step), with every kernel decision
 // it causes, in order, and a verdict.
 
-import { runExtraCommand, runLabInSim } from "../engines/sim/run.js";
+import { traceAfter } from "../engines/sim/explain.js";
 import type { World } from "../engines/sim/world.js";
-import type { TraceStep } from "../kernel/index.js";
 import type { Lab } from "../lab/types.js";
 import { colour, plain } from "../report/text.js";
-import { traceVerdict, type TracedCommand } from "../engines/sim/trace-verdict.js";
+import { traceVerdict } from "../engines/sim/trace-verdict.js";
 import { traceText } from "../report/trace.js";
 import { UsageError } from "./errors.js";
 import { loadLabs } from "./load.js";
@@ -55,13 +54,7 @@ export async function traceCommand(file: string, f: TraceFlags): Promise<number>
   if (!f.from && (!f.on || !f.run)) usage("say what to trace: --on HOST --run COMMAND, or --from HOST[/NS] --to ADDR");
   if (!f.from && !lab!.hosts.some((h) => h.name === f.on)) usage(`--on ${f.on}: no host ${f.on} in ${lab!.name} (hosts: ${lab!.hosts.map((h) => h.name).join(", ")})`);
   const { count, label } = stepsBefore(lab!, f.after);
-  const { world } = await runLabInSim(lab!, { steps: count });
-  const { host, run } = f.from ? probeCommand(world, lab!, f) : { host: f.on!, run: f.run! };
-  const steps: TraceStep[] = [];
-  world.sim.traceSink = (s) => steps.push(s);
-  const start = world.sim.now;
-  const r = await runExtraCommand(world, host, run, 30);
-  const t: TracedCommand = { host, command: run, after: label, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps };
+  const t = await traceAfter(lab!, count, label, (world) => (f.from ? probeCommand(world, lab!, f) : { host: f.on!, run: f.run! }));
   if (f.json) process.stdout.write(`${JSON.stringify({ lab: lab!.name, ...t, verdict: traceVerdict(t) }, null, 2)}\n`);
   else process.stdout.write(traceText(t, process.stdout.isTTY ? colour : plain));
   return 0;

@@ -6,7 +6,8 @@ import type { TraceStep } from "../../kernel/index.js";
 import type { Lab } from "../../lab/types.js";
 import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
 import { runExtraCommand, runLabInSim } from "./run.js";
-import { traceCause } from "./trace-verdict.js";
+import { traceCause, type TracedCommand } from "./trace-verdict.js";
+import type { World } from "./world.js";
 
 /** The matrix's command for one cell, in FROM's namespace. */
 function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; run: string } {
@@ -16,16 +17,25 @@ function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; run: st
   return { host: a.host, run: a.netns ? `ip netns exec ${a.netns} ${ping}` : ping };
 }
 
-/** The reason one cell fails: its ping traced alone after `steps` of the lab's steps. */
-export async function explainCell(lab: Lab, steps: number, m: MatrixResult, cell: MatrixCell): Promise<string | null> {
+/**
+ * One command traced in the state after the lab's setup and its first
+ * `steps` steps; `command` picks it once that state exists.
+ */
+export async function traceAfter(lab: Lab, steps: number, after: string, command: (world: World) => { host: string; run: string }): Promise<TracedCommand> {
   const { world } = await runLabInSim(lab, { steps });
+  const { host, run } = command(world);
   const trace: TraceStep[] = [];
   world.sim.traceSink = (s) => trace.push(s);
   const start = world.sim.now;
-  const { host, run } = cellCommand(m, cell);
   const r = await runExtraCommand(world, host, run, 30);
-  if (r.exitCode === 0) return "alone, this ping succeeds: in the matrix it raced the other pings for the same ARP entries";
-  return traceCause({ host, command: run, after: "", exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace });
+  return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace };
+}
+
+/** The reason one cell fails: its ping traced alone after `steps` of the lab's steps. */
+export async function explainCell(lab: Lab, steps: number, m: MatrixResult, cell: MatrixCell): Promise<string | null> {
+  const t = await traceAfter(lab, steps, "", () => cellCommand(m, cell));
+  if (t.exitCode === 0) return "alone, this ping succeeds: in the matrix it raced the other pings for the same ARP entries";
+  return traceCause(t);
 }
 
 /** Every failed cell of every matrix in a sim LabResult gets its reason (the result's steps start with the host setups). */
