@@ -73,7 +73,7 @@ program
   .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace")
   .option("--to <address>", "the address --from pings")
   .option("--arp", "with --from: arping instead of ping")
-  .option("--after <step>", "trace in the state after this step (its number, as `ipvlab run` lists them, or its name); default: right after the hosts' setup")
+  .option("--after <step>", "trace in the state after this step (its number, counted as `ipvlab run` and `verify` count them, setups first, or its name); default: right after the hosts' setup")
   .option("--json", "print the trace, the command's output and the verdict as JSON")
   .addHelpText(
     "after",

@@ -25,15 +25,21 @@ function usage(msg: string): never {
   throw new UsageError(msg);
 }
 
-/** --after: a step number (1-based, as `ipvlab run` lists them) or a step's exact name; how many steps run first, and how to say it. */
+/**
+ * --after: a step's number as `ipvlab run` and `ipvlab verify` count them
+ * (the hosts' setup scripts first), or its exact name; how many of the lab's
+ * steps run first, and how to say it.
+ */
 export function stepsBefore(lab: Lab, after: string | undefined): { count: number; label: string } {
   if (after === undefined) return { count: 0, label: "setup" };
+  const setups = lab.hosts.filter((h) => h.run.trim()).length;
   const named = lab.steps.findIndex((s) => s.name === after);
-  const n = named >= 0 ? named + 1 : /^\d+$/.test(after) ? Number(after) : NaN;
+  const n = named >= 0 ? named + 1 : /^\d+$/.test(after) ? Number(after) - setups : NaN;
   if (!(n >= 1 && n <= lab.steps.length)) {
-    usage(`--after ${after}: no such step in ${lab.name} (give a number from 1 to ${lab.steps.length} or a step's name: ${lab.steps.map((s) => JSON.stringify(s.name)).join(", ")})`);
+    const range = `${setups + 1} to ${setups + lab.steps.length}`;
+    usage(`--after ${after}: no such step in ${lab.name} (give a number from ${range}, counted as \`ipvlab run\` counts them with the ${setups} setup scripts first, or a step's name: ${lab.steps.map((s) => JSON.stringify(s.name)).join(", ")})`);
   }
-  return { count: n, label: `step ${n} (${lab.steps[n - 1]!.name})` };
+  return { count: n, label: `step ${n + setups} (${lab.steps[n - 1]!.name})` };
 }
 
 /** --from HOST[/NS] --to ADDR [--arp]: the ping (or arping, from the namespace's first addressed device) a matrix cell runs. */

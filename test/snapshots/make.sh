@@ -1,0 +1,13 @@
+#!/bin/sh
+# Writes the snapshots test/snapshots.test.ts holds the simulator's traces and
+# diagrams to (they are sim-only: no real kernel can record them). Review a
+# changed snapshot as a reader would before committing it.
+#   npm run build && sh test/snapshots/make.sh
+set -e
+cd "$(dirname "$0")/../.."
+ipvlab() { node dist/src/cli/main.js "$@"; }
+ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 > test/snapshots/trace-l2-ns01-to-own-host.txt
+ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 > test/snapshots/trace-l3-lan-to-slave.txt
+ipvlab trace examples/seed-ipvlan-l2-rpfilter.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after "the note's host routes" > test/snapshots/trace-l2-rpfilter-after-routes.txt
+ipvlab diagram examples/seed-ipvlan-l2.lab.yaml > test/snapshots/diagram-seed-l2.txt
+ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > test/snapshots/diagram-seed-l2.mmd
