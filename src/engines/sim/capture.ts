@@ -2,7 +2,7 @@
 // device for exactly that step, started before its command and stopped
 // 0.3 s of virtual time after it ends, as the real driver does.
 
-import { BridgeDevice, IFF_LOOPBACK, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
+import { IFF_LOOPBACK, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
 import type { CaptureTarget } from "../../lab/types.js";
 import type { CapturedFrame } from "../../userland/tcpdump.js";
 
@@ -52,12 +52,9 @@ export function stopCapture(c: Capture): void {
   c.tap = null;
 }
 
-// tcpdump (without -p) puts the device into promiscuous mode, as
-// dev_set_promiscuity counts it; on a bridge that makes br_handle_frame_finish
+// tcpdump (without -p) puts the device into promiscuous mode: dev_set_promiscuity,
+// counted with every other user's. On a bridge that makes br_handle_frame_finish
 // pass a copy of every forwarded frame up to the bridge device, where the capture sees it.
-const promiscuity = new WeakMap<NetDevice, number>();
 function setPromiscuity(dev: NetDevice, inc: number): void {
-  const n = (promiscuity.get(dev) ?? 0) + inc;
-  promiscuity.set(dev, n);
-  if (dev instanceof BridgeDevice) dev.promisc = n > 0;
+  dev.promiscuity += inc;
 }

@@ -3,7 +3,7 @@
 // namespaces with their devices, addresses and what each device is stacked on.
 
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
-import type { NetDevice } from "../../kernel/index.js";
+import { IpvlanDevice, MacvlanDevice, type NetDevice } from "../../kernel/index.js";
 import type { Lab } from "../../lab/types.js";
 import type { World } from "./world.js";
 
@@ -33,9 +33,8 @@ export interface Topology {
 }
 
 function role(dev: NetDevice, nics: Map<string, string>): string | null {
-  const d = dev as NetDevice & { port?: { mode?: string; flags?: string }; mode?: string };
-  if (dev.kind === "ipvlan" && d.port) return `ipvlan ${d.port.mode}${d.port.flags && d.port.flags !== "bridge" ? ` ${d.port.flags}` : ""}`;
-  if (dev.kind === "macvlan" && d.mode) return `macvlan ${d.mode}`;
+  if (dev instanceof IpvlanDevice) return `ipvlan ${dev.port.mode}${dev.port.flags !== "bridge" ? ` ${dev.port.flags}` : ""}`;
+  if (dev instanceof MacvlanDevice) return `macvlan ${dev.mode}`;
   const net = nics.get(dev.name);
   return net ? `on ${net}` : dev.kind === "veth" || dev.kind === "loopback" ? null : dev.kind;
 }
@@ -51,7 +50,7 @@ export function topologyOf(lab: Lab, world: World): Topology {
         .filter((d) => d !== net.loopback)
         .sort((a, b) => a.ifindex - b.ifindex)
         .map((d) => {
-          const lower = d.kind === "ipvlan" || d.kind === "macvlan" ? d.ndoGetIflink() : null;
+          const lower = d instanceof IpvlanDevice || d instanceof MacvlanDevice ? d.ndoGetIflink() : null;
           const parent = lower ? (lower.net === d.net ? lower.name : `${lower.name} (${lower.net.name ? `netns ${lower.net.name}` : "root namespace"})`) : null;
           return {
             name: d.name,

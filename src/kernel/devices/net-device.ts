@@ -20,6 +20,7 @@ export const IFF_LOOPBACK = 0x8;
 export const IFF_POINTOPOINT = 0x10;
 export const IFF_NOARP = 0x80;
 export const IFF_PROMISC = 0x100;
+export const IFF_ALLMULTI = 0x200;
 export const IFF_MASTER = 0x400;
 export const IFF_SLAVE = 0x800;
 export const IFF_MULTICAST = 0x1000;
@@ -69,6 +70,17 @@ export function skbLen(frame: EthernetFrame): number {
 
 export type AddrAssignType = "perm" | "random" | "set";
 
+/** ETH_MIN_MTU and ETH_MAX_MTU: ether_setup's range, which most virtual devices keep. */
+export const ETH_MIN_MTU = 68;
+export const ETH_MAX_MTU = 65535;
+
+/** dev_validate_mtu: within the device's range, where 0 means no limit. */
+export function devValidateMtu(mtu: number, minMtu: number, maxMtu: number): KResult {
+  if (minMtu > 0 && mtu < minMtu) return fail("EINVAL", "mtu less than device minimum");
+  if (maxMtu > 0 && mtu > maxMtu) return fail("EINVAL", "mtu greater than device maximum");
+  return okVoid;
+}
+
 /** netdev_tx_t as ndo_start_xmit returns it: NET_XMIT_DROP comes back to a sender as ENOBUFS (net_xmit_errno). */
 export type NetdevTx = "NET_XMIT_SUCCESS" | "NET_XMIT_DROP" | "ENETDOWN";
 
@@ -82,8 +94,8 @@ export abstract class NetDevice {
   /** Has rtnl_link_ops: deleted, not sent home, when its namespace is deleted. */
   readonly hasLinkOps: boolean = true;
   /** dev->min_mtu / max_mtu; 0 means no limit (dev_validate_mtu). */
-  readonly minMtu: number = 68;
-  readonly maxMtu: number = 65535;
+  readonly minMtu: number = ETH_MIN_MTU;
+  readonly maxMtu: number = ETH_MAX_MTU;
   /** IFF_NO_RX_HANDLER: nothing can stack on this device (an ipvlan slave). */
   readonly noRxHandler: boolean = false;
   /**
@@ -180,10 +192,9 @@ export abstract class NetDevice {
     return okVoid;
   }
   ndoChangeMtu(mtu: number): KResult {
-    if (this.minMtu > 0 && mtu < this.minMtu) return fail("EINVAL", "mtu less than device minimum");
-    if (this.maxMtu > 0 && mtu > this.maxMtu) return fail("EINVAL", "mtu greater than device maximum");
-    this.mtu = mtu;
-    return okVoid;
+    const r = devValidateMtu(mtu, this.minMtu, this.maxMtu);
+    if (r.ok) this.mtu = mtu;
+    return r;
   }
   /** inetaddr_validator_chain: a device may refuse an address (ipvlan refuses duplicates across its port). */
   inetaddrValidate(_addr: number): KResult {

@@ -7,7 +7,6 @@
 
 import type { Mac } from "../../wire/mac.js";
 import { IFF_LOOPBACK, IFF_NOARP, type NetDevice } from "../devices/net-device.js";
-import type { Net } from "../net.js";
 import { rngBelow } from "../rng.js";
 
 export interface Inet6Ifaddr {
@@ -51,11 +50,6 @@ function compress(groups: string[]): string {
   return `${groups.slice(0, best).join(":")}::${groups.slice(best + len).join(":")}`;
 }
 
-/** The per-namespace IPv6 state the simulator keeps: whether IPv6 is on, and the kernel routes of table main. */
-export function ipv6On(net: Net): boolean {
-  return net.kernel.ipv6;
-}
-
 function addAddr(dev: NetDevice, ifa: Inet6Ifaddr): void {
   dev.in6Addrs.push(ifa);
 }
@@ -63,7 +57,7 @@ function addAddr(dev: NetDevice, ifa: Inet6Ifaddr): void {
 /** addrconf_notify NETDEV_UP / NETDEV_CHANGE: configure once the device is up and has carrier. */
 export function addrconfDevUp(dev: NetDevice): void {
   const net = dev.net;
-  if (!ipv6On(net) || !dev.isUp || dev.in6Addrs.length > 0) return;
+  if (!net.kernel.ipv6 || !dev.isUp || dev.in6Addrs.length > 0) return;
   if (dev.flags & IFF_LOOPBACK) {
     addAddr(dev, { addr: "::1", prefixlen: 128, scope: "host", tentative: false });
     return;

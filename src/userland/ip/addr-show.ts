@@ -7,7 +7,7 @@ import { done, type IpCtx } from "./common.js";
 import { addr6Brief, addr6Json, addr6Oneline, addr6Text, addrBrief, addrJson, addrOneline, addrText, scopeName } from "./addr-format.js";
 import { jsonOut } from "./json.js";
 import { briefPrefix, linkJson, linkStatsText, linkText } from "./link-format.js";
-import { flagNames, iflinkOf, operstate } from "./link-info.js";
+import { flagNames, operstate } from "./link-info.js";
 import { printStats64Json } from "./link-stats.js";
 import { selectLinks } from "./link-show.js";
 
@@ -33,7 +33,7 @@ function selectAddrs6(dev: NetDevice, cmd: ShowCmd) {
  * ifindex in this namespace, whatever device has that index here.
  */
 function inet6LinkHeader(d: NetDevice): string {
-  const iflink = iflinkOf(d);
+  const iflink = d.ndoGetIflink();
   const here = iflink ? d.net.devByIndex(iflink.ifindex) : undefined;
   const name = iflink ? `${d.name}@${here ? here.name : `if${iflink.ifindex}`}` : d.name;
   return `${d.ifindex}: ${name}: <${flagNames(d).join(",")}> mtu ${d.mtu} state ${operstate(d)} qlen 1000\n`;

@@ -2,7 +2,7 @@
 // device the way the kernel derives them (dev_get_flags, rfc2863 operstate,
 // the qdisc attached at first open, IFLA_LINK and its netnsid).
 
-import { IFF_LOWER_UP, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, type NetDevice } from "../../kernel/index.js";
+import { IFF_ALLMULTI, IFF_LOWER_UP, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, type NetDevice } from "../../kernel/index.js";
 import { peernet2idAlloc } from "./netnsid.js";
 
 const IFF_RUNNING = 0x40;
@@ -10,18 +10,13 @@ const IFF_RUNNING = 0x40;
 /** Drivers that never touch the carrier: their operstate stays UNKNOWN while up. */
 const NO_CARRIER_MGMT = new Set(["loopback", "ipvlan", "ipvtap", "dummy"]);
 
-/** The device this one is stacked on or paired with (dev_get_iflink), if any. */
-export function iflinkOf(dev: NetDevice): NetDevice | null {
-  return dev.ndoGetIflink();
-}
-
 export function operstate(dev: NetDevice): string {
   if (!dev.isUp) return "DOWN";
   if (NO_CARRIER_MGMT.has(dev.kind)) return "UNKNOWN";
   if (dev.carrier) return "UP";
   // link_watch.c default_operstate (6.1) compares ifindex numbers only, even
   // across namespaces: a veth whose peer has the same ifindex shows DOWN.
-  const iflink = iflinkOf(dev)?.ifindex ?? dev.ifindex;
+  const iflink = dev.ndoGetIflink()?.ifindex ?? dev.ifindex;
   return iflink !== dev.ifindex ? "LOWERLAYERDOWN" : "DOWN";
 }
 
@@ -46,7 +41,7 @@ const FLAG_NAMES: [number, string][] = [
   [0x10, "POINTOPOINT"],
   [0x1000, "MULTICAST"],
   [0x80, "NOARP"],
-  [0x200, "ALLMULTI"],
+  [IFF_ALLMULTI, "ALLMULTI"],
   [IFF_PROMISC, "PROMISC"],
   [IFF_MASTER, "MASTER"],
   [0x800, "SLAVE"],
@@ -60,7 +55,7 @@ export function flagNames(dev: NetDevice): string[] {
   const out: string[] = [];
   if (f & IFF_UP && !(f & IFF_RUNNING)) out.push("NO-CARRIER");
   for (const [bit, name] of FLAG_NAMES) if (f & bit) out.push(name);
-  const link = iflinkOf(dev);
+  const link = dev.ndoGetIflink();
   if (link && link.net === dev.net && !link.isUp) out.push("M-DOWN");
   return out;
 }
@@ -84,7 +79,7 @@ export interface LinkRef {
 }
 
 export function linkRef(dev: NetDevice): LinkRef | null {
-  const link = iflinkOf(dev);
+  const link = dev.ndoGetIflink();
   if (!link) return null;
   if (link.net === dev.net) return { suffix: link.name, json: { link: link.name }, netnsid: null };
   return { suffix: `if${link.ifindex}`, json: { link_index: link.ifindex }, netnsid: peernet2idAlloc(dev.net, link.net) };
@@ -92,7 +87,7 @@ export function linkRef(dev: NetDevice): LinkRef | null {
 
 /** The netns name iproute2 finds for a netnsid (a named namespace of this host with that id), if any. */
 export function netnsNameOf(dev: NetDevice): string | null {
-  const link = iflinkOf(dev);
+  const link = dev.ndoGetIflink();
   if (!link || link.net === dev.net) return null;
   return link.net.name || null;
 }

@@ -48,7 +48,10 @@ export class BridgeDevice extends NetDevice {
   override readonly netnsLocal = true;
   readonly ports = new Map<NetDevice, BridgePort>();
   readonly fdb = new Fdb();
-  promisc = false;
+  /** IFF_PROMISC on the bridge device itself (a capture on it): br_handle_frame_finish passes every frame up. */
+  get promisc(): boolean {
+    return this.promiscuity > 0;
+  }
   /** multicast_snooping (on by default): only its effect on the device's multicast list is modelled. */
   mcastSnooping = true;
   /** When gc_work (br_fdb_cleanup) first runs: br_dev_open queues it HZ/10 ahead, br_dev_stop cancels it. */

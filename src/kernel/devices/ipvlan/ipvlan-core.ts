@@ -11,10 +11,8 @@ import { devForwardSkb, devQueueXmit, netifRx } from "../../core/dev.js";
 import { ipFinishOutput2 } from "../../ipv4/ip-output.js";
 import { ipRouteOutput } from "../../ipv4/route.js";
 import type { SkBuff } from "../../skb.js";
-import { devStatsInc, IFF_PROMISC, skbLen, type NetDevice, type NetdevTx, type RxHandlerResult } from "../net-device.js";
+import { devStatsInc, IFF_ALLMULTI, IFF_PROMISC, skbLen, type NetDevice, type NetdevTx, type RxHandlerResult } from "../net-device.js";
 import { IPVLAN_QBACKLOG_LIMIT, type IpvlanDevice, type IpvlPort } from "./ipvlan.js";
-
-const IFF_ALLMULTI = 0x200;
 
 /**
  * ipvlan_get_L3_hdr + the key ipvlan_addr_lookup takes from it: for IPv4 the

@@ -10,7 +10,7 @@ import { fail, ok, okVoid, type KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
 import { neighIfdown } from "../../neigh/neighbour.js";
 import { releaseAtLeast } from "../../release.js";
-import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, netdevRxHandlerRegister, netdevRxHandlerUnregister, type InetaddrEvent, type NetDevice } from "../net-device.js";
+import { devValidateMtu, ETH_MAX_MTU, ETH_MIN_MTU, IFF_LOOPBACK, IFF_NOARP, IFF_UP, netdevRxHandlerRegister, netdevRxHandlerUnregister, type InetaddrEvent, type NetDevice } from "../net-device.js";
 import { unregisterNetdevice } from "../../rtnl-link.js";
 import { IpvlanDevice, IpvlPort, type IpvlanFlags, type IpvlanMode } from "./ipvlan.js";
 import { ipvlanL3sRegister, ipvlanL3sUnregister } from "./ipvlan-l3s.js";
@@ -55,7 +55,11 @@ function ipvlanPortDestroy(port: IpvlPort): void {
  * registered in `net` (the `netns` of the request, or the caller's).
  */
 export function ipvlanLinkNew(net: Net, name: string, link: NetDevice, o: IpvlanNewlink, register: (net: Net, dev: NetDevice) => KResult): KResult<IpvlanDevice> {
-  if (o.mtu !== null && (o.mtu < 68 || o.mtu > 65535)) return fail("EINVAL", o.mtu < 68 ? "mtu less than device minimum" : "mtu greater than device maximum");
+  // rtnl_create_link checks IFLA_MTU against ipvlan_link_setup's range (max_mtu = ETH_MAX_MTU) before anything else.
+  if (o.mtu !== null) {
+    const r = devValidateMtu(o.mtu, ETH_MIN_MTU, ETH_MAX_MTU);
+    if (!r.ok) return r;
+  }
   let phy = link;
   // An ipvlan on an ipvlan is a sibling: the new slave goes on the real parent.
   if (phy instanceof IpvlanDevice) phy = phy.phyDev;

@@ -8,7 +8,7 @@ import type { Ipv4 } from "../../../wire/ipv4-addr.js";
 import type { KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
 import type { SkBuff } from "../../skb.js";
-import { NetDevice, type InetaddrEvent, type NetdevTx, type RxHandlerResult } from "../net-device.js";
+import { ETH_MAX_MTU, NetDevice, type InetaddrEvent, type NetdevTx, type RxHandlerResult } from "../net-device.js";
 import type { NetdevNotifier } from "../../core/notify.js";
 import { ipvlanHandleFrame, ipvlanQueueXmit } from "./ipvlan-core.js";
 import { ipvlanAddr4Event, ipvlanAddr4Validate, ipvlanOpen, ipvlanStop, ipvlanUninit } from "./ipvlan-main.js";
@@ -60,7 +60,7 @@ export class IpvlanDevice extends NetDevice {
   readonly kind: string = "ipvlan";
   override readonly noRxHandler = true;
   /** ipvlan_link_setup: max_mtu = ETH_MAX_MTU, whatever the parent's MTU. */
-  override readonly maxMtu = 65535;
+  override readonly maxMtu = ETH_MAX_MTU;
   /** ipvlan->addrs: every IPv4 address configured on the slave, up or not. */
   readonly addrs = new Set<Ipv4>();
   /** ipvlan->port: set once registered (ipvlan_init creates it on the first slave). */

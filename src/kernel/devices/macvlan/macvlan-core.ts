@@ -10,10 +10,8 @@ import { ETH_HLEN, type EthernetFrame } from "../../../wire/ethernet.js";
 import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
 import { devForwardSkb, devQueueXmit, netifRx } from "../../core/dev.js";
 import type { SkBuff } from "../../skb.js";
-import { IFF_PROMISC, skbLen, type NetdevTx, type RxHandlerResult } from "../net-device.js";
+import { IFF_ALLMULTI, IFF_PROMISC, skbLen, type NetdevTx, type RxHandlerResult } from "../net-device.js";
 import type { MacvlanDevice, MacvlanMode, MacvlanPort } from "./macvlan.js";
-
-const IFF_ALLMULTI = 0x200;
 
 /** macvlan_hash_lookup: the macvlan that is up with this MAC. */
 export function macvlanHashLookup(port: MacvlanPort, addr: Mac): MacvlanDevice | null {

@@ -8,7 +8,7 @@ import { netdevChangeaddr, netifCarrier } from "../../core/link.js";
 import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent } from "../../core/notify.js";
 import { fail, ok, okVoid, type KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
-import { IFF_LOOPBACK, netdevRxHandlerRegister, netdevRxHandlerUnregister, type NetDevice } from "../net-device.js";
+import { devValidateMtu, ETH_MAX_MTU, ETH_MIN_MTU, IFF_LOOPBACK, netdevRxHandlerRegister, netdevRxHandlerUnregister, type NetDevice } from "../net-device.js";
 import { linkSetMtu, randomEtherAddr, unregisterNetdevice } from "../../rtnl-link.js";
 import { macvlanHashLookup } from "./macvlan-core.js";
 import { MACVLAN_DEFAULT_BC_QUEUE_LEN, MacvlanDevice, MacvlanPort, type MacvlanFlags, type MacvlanMacaddrMode, type MacvlanMode } from "./macvlan.js";
@@ -79,7 +79,10 @@ export function macvlanCommonNewlink(net: Net, name: string, link: NetDevice, o:
   // macvlan_validate, before anything else.
   if (o.mac !== null && !isValidEtherAddr(o.mac)) return fail("EADDRNOTAVAIL");
   // rtnl_create_link checks IFLA_MTU against macvlan_common_setup's range, before the lower device is known.
-  if (o.mtu !== null && (o.mtu < 68 || o.mtu > 65535)) return fail("EINVAL", o.mtu < 68 ? "mtu less than device minimum" : "mtu greater than device maximum");
+  if (o.mtu !== null) {
+    const r = devValidateMtu(o.mtu, ETH_MIN_MTU, ETH_MAX_MTU);
+    if (!r.ok) return r;
+  }
   // A macvlan on a macvlan goes on the real lower device.
   const lowerdev = link instanceof MacvlanDevice ? link.lowerdev : link;
   if (o.mtu !== null && o.mtu > lowerdev.mtu) return fail("EINVAL");
@@ -289,7 +292,8 @@ export function macvlanSetMacAddress(vlan: MacvlanDevice, addr: Mac): KResult {
 
 /** macvlan_change_mtu: never above the lower device's MTU. */
 export function macvlanChangeMtu(vlan: MacvlanDevice, mtu: number): KResult {
-  if (mtu < vlan.minMtu || mtu > vlan.maxMtu) return fail("EINVAL", mtu < vlan.minMtu ? "mtu less than device minimum" : "mtu greater than device maximum");
+  const r = devValidateMtu(mtu, vlan.minMtu, vlan.maxMtu);
+  if (!r.ok) return r;
   if (vlan.lowerdev.mtu < mtu) return fail("EINVAL");
   vlan.mtu = mtu;
   return okVoid;
