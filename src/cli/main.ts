@@ -8,6 +8,7 @@ import { traceCommand, type TraceFlags } from "./trace.js";
 import { matrixCommand, type MatrixFlags } from "./matrix.js";
 import { diagramCommand, type DiagramFlags } from "./diagram.js";
 import { reportCommand, type ReportFlags } from "./report.js";
+import { DEFAULT_PORT, serveCommand, type ServeFlags } from "./serve.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
@@ -144,6 +145,31 @@ Examples:
   ipvlab report examples/seed-*.lab.yaml --engine uml -o docs/seed-report.md`,
   )
   .action(exitOnError((files: string[], flags: ReportFlags) => reportCommand(files, flags)));
+
+program
+  .command("serve")
+  .description("open a lab in the web page: edit it, see the topology and the matrices, step through any ping's packets")
+  .argument("[lab]", "the lab the page opens with (default: the seed lab; the examples are in the page's list)")
+  .option("-p, --port <n>", "the TCP port (0: any free one)", (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("a port number from 0 to 65535");
+    return n;
+  }, DEFAULT_PORT)
+  .option("--host <address>", "bind this address instead of 127.0.0.1 (anything but loopback makes the lab readable from the network)")
+  .addHelpText(
+    "after",
+    `
+The page runs the simulator in the browser (the same code as \`ipvlab run\`): every edit of
+the lab re-runs it. Click a red matrix cell to step through its ping, kernel function by
+kernel function, with the device it is at lit up in the topology. The server only hands out
+the page, the example labs and LAB (read again on every reload); it runs nothing. Real
+kernels (--engine uml|host) stay on the command line.
+
+Examples:
+  ipvlab serve examples/seed-ipvlan-l2.lab.yaml          then open http://127.0.0.1:${DEFAULT_PORT}/
+  ipvlab serve my.lab.yaml --port 0                      any free port (the URL is printed)`,
+  )
+  .action(exitOnError((file: string | undefined, flags: ServeFlags) => serveCommand(file, flags)));
 
 program
   .command("check")
