@@ -1,0 +1,168 @@
+// The page: the lab editor on the left; the matrices, steps and captures in
+// the middle; the topology and the trace stepper on the right. Every edit
+// goes to the simulator's worker; what comes back is drawn. No simulation
+// happens here.
+
+import type { TraceStep } from "../../src/kernel/trace.js";
+import { h } from "./dom.js";
+import { labEditor } from "./editor.js";
+import { drawTopology, type TopologyView } from "./graph.js";
+import { drawMatrices, type CellRef, type MatrixView } from "./matrix.js";
+import type { Diagnostic, FromWorker, ToWorker } from "./protocol.js";
+import { drawStepper } from "./stepper.js";
+import { drawCaptures, drawSteps } from "./steps.js";
+
+const $ = (id: string) => document.getElementById(id)!;
+const DEBOUNCE_MS = 120;
+
+const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+const send = (m: ToWorker) => worker.postMessage(m);
+
+let file = "lab.lab.yaml";
+let gen = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let topologyJson = "";
+let topology: TopologyView | null = null;
+let matrices: MatrixView | null = null;
+let picked: CellRef | null = null;
+let failedCells = 0;
+
+const editor = labEditor($("editor"), () => schedule(DEBOUNCE_MS));
+
+function schedule(ms: number): void {
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    gen++;
+    document.body.dataset.state = "running";
+    send({ type: "run", gen, file, text: editor.text() });
+  }, ms);
+}
+
+function status(text: string, cls = ""): void {
+  const s = $("status");
+  s.textContent = text;
+  s.className = cls;
+}
+
+function showDiagnostics(diags: Diagnostic[]): void {
+  editor.mark(diags);
+  $("diagnostics").replaceChildren(
+    ...diags.map((d) => {
+      const li = h("li", { class: d.severity, "data-line": d.line, "data-col": d.col }, h("span", { class: "at" }, `line ${d.line}:${d.col}`), ` ${d.severity}: ${d.message}`);
+      li.addEventListener("click", () => editor.goto(d.line, d.col));
+      return li;
+    }),
+  );
+}
+
+function pick(cell: CellRef): void {
+  picked = cell;
+  matrices?.select(cell);
+  $("trace").replaceChildren(h("p", { class: "hint" }, `Tracing ${cell.from} → ${cell.to}…`));
+  send({ type: "trace", gen, step: cell.step, from: cell.from, to: cell.to });
+}
+
+function unpick(): void {
+  picked = null;
+  matrices?.select(null);
+  topology?.highlight(null);
+  $("trace").replaceChildren(h("p", { class: "hint" }, "Click a matrix cell (a red one: why it fails) to follow its ping through the kernel, step by step."));
+}
+
+async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
+  document.body.classList.remove("stale");
+  showDiagnostics(m.warnings);
+  const total = m.parseMs + m.runMs;
+  const label = `simulated in ${Math.round(total)} ms`;
+  status(label, "ok");
+  $("status").dataset.ms = String(total);
+  failedCells = m.result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => !c.ok).length : 0), 0);
+  document.body.dataset.explained = String(failedCells === 0);
+  matrices = drawMatrices($("matrices"), m.result, pick);
+  drawSteps($("steps"), m.result, (step) => $("matrices").querySelector(`[data-matrix="${step}"]`)?.scrollIntoView({ behavior: "smooth" }));
+  drawCaptures($("captures"), m.result);
+  const still = picked && m.result.steps[picked.step]?.kind === "matrix" ? picked : null;
+  if (still) pick(still);
+  else unpick();
+  // Laying out the graph again only when it changed keeps it still while typing.
+  const json = JSON.stringify(m.topology);
+  if (json !== topologyJson) {
+    topologyJson = json;
+    topology = await drawTopology($("topology"), m.topology);
+  }
+  document.body.dataset.state = "ready";
+}
+
+worker.onmessage = (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  if (m.gen !== gen) return;
+  switch (m.type) {
+    case "lab":
+      void showLab(m);
+      break;
+    case "invalid": {
+      showDiagnostics(m.diagnostics);
+      const errors = m.diagnostics.filter((d) => d.severity === "error").length;
+      status(`${errors} error${errors === 1 ? "" : "s"} in the lab: the results shown are from the last good version`, "error");
+      document.body.classList.add("stale");
+      document.body.dataset.state = "invalid";
+      break;
+    }
+    case "failed":
+      showDiagnostics([]);
+      status(`the simulator stopped: ${m.message}`, "error");
+      document.body.classList.add("stale");
+      document.body.dataset.state = "failed";
+      break;
+    case "reason":
+      matrices?.setReason(m.step, m.from, m.to, m.reason);
+      break;
+    case "explained":
+      document.body.dataset.explained = "true";
+      if (failedCells) status(`${$("status").textContent}; ${failedCells} failed cell${failedCells === 1 ? "" : "s"} explained in ${Math.round(m.ms)} ms`, "ok");
+      break;
+    case "trace":
+      if (!picked || picked.step !== m.step || picked.from !== m.from || picked.to !== m.to) return;
+      drawStepper($("trace"), m, (s: TraceStep | null) => topology?.highlight(s), unpick);
+      break;
+    case "trace-failed":
+      $("trace").replaceChildren(h("p", { class: "error" }, `could not trace: ${m.message}`));
+      break;
+  }
+};
+
+async function getJson<T>(url: string): Promise<T> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  return (await r.json()) as T;
+}
+
+async function open(name: string, text: string): Promise<void> {
+  file = name;
+  $("file").textContent = name;
+  picked = null;
+  editor.setText(text);
+  schedule(0);
+}
+
+async function start(): Promise<void> {
+  const select = $("examples") as HTMLSelectElement;
+  const [given, examples] = await Promise.all([getJson<{ file: string; text?: string; error?: string } | null>("api/lab"), getJson<string[]>("api/examples")]);
+  select.replaceChildren(h("option", { value: "" }, given ? `${given.file} (from the command line)` : "pick an example lab…"), ...examples.map((x) => h("option", { value: x }, x)));
+  select.addEventListener("change", async () => {
+    if (!select.value) return;
+    const r = await fetch(`api/examples/${encodeURIComponent(select.value)}`);
+    await open(select.value, await r.text());
+  });
+  if (given?.text !== undefined) return open(given.file, given.text);
+  if (given?.error) status(given.error, "error");
+  const first = examples.find((x) => x === "seed-ipvlan-l2.lab.yaml") ?? examples[0];
+  if (first) {
+    select.value = first;
+    const r = await fetch(`api/examples/${encodeURIComponent(first)}`);
+    await open(first, await r.text());
+  }
+}
+
+unpick();
+start().catch((e: Error) => status(`could not load the lab: ${e.message}`, "error"));

@@ -1,0 +1,92 @@
+// Each matrix as a grid: a row per source, a column per destination, green
+// where the ping got through, red where it did not. Hovering a red cell says
+// why (the reason its ping's trace gives); clicking a cell traces it.
+
+import type { LabResult, MatrixResult } from "../../src/engines/result.js";
+import { h } from "./dom.js";
+
+export interface CellRef {
+  step: number;
+  from: string;
+  to: string;
+}
+
+export interface MatrixView {
+  setReason(step: number, from: string, to: string, reason: string): void;
+  select(cell: CellRef | null): void;
+}
+
+const short = (id: string) => id.replace(/#.*$/, "");
+
+export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c: CellRef) => void): MatrixView {
+  const cells = new Map<string, HTMLTableCellElement>();
+  const key = (step: number, from: string, to: string) => `${step}\u0000${from}\u0000${to}`;
+  const blocks: HTMLElement[] = [];
+  result.steps.forEach((s, step) => {
+    if (s.kind !== "matrix") return;
+    blocks.push(matrixBlock(s, step));
+  });
+  if (blocks.length === 0) blocks.push(h("p", { class: "hint" }, "This lab has no matrix step. Add one (- matrix: NAME) to ping every pair of addresses."));
+  parent.replaceChildren(...blocks);
+
+  function matrixBlock(m: MatrixResult, step: number): HTMLElement {
+    const info = h("div", { class: "cell-info" }, "Hover a cell to see the ping; a red one says why it fails. Click it to step through its packets.");
+    const byPair = new Map(m.cells.map((c) => [`${c.from}\u0000${c.to}`, c]));
+    const head = h("tr", {}, h("th", {}), ...m.endpoints.map((e, i) => h("th", { class: "col", title: `${e.id} ${e.address}` }, String(i + 1))));
+    const rows = m.endpoints.map((a, i) =>
+      h(
+        "tr",
+        {},
+        h("th", { class: "row", title: a.id }, h("span", { class: "n" }, String(i + 1)), ` ${short(a.id)} `, h("span", { class: "addr" }, a.address)),
+        ...m.endpoints.map((b) => {
+          const c = byPair.get(`${a.id}\u0000${b.id}`);
+          if (!c) return h("td", { class: "skip", title: "same namespace: not pinged" }, "·");
+          const td = h("td", { class: c.ok ? "ok" : "fail", "data-step": step, "data-from": c.from, "data-to": c.to, "data-ok": String(c.ok), tabindex: 0 }, c.ok ? "✓" : "✗");
+          const describe = () => {
+            const why = td.dataset.reason;
+            info.replaceChildren(
+              h("b", {}, `${c.from} (${a.address}) → ${c.to} (${b.address}): `),
+              c.ok ? "the ping gets through." : why ? h("span", { class: "reason" }, why) : "fails; working out why…",
+            );
+          };
+          td.addEventListener("mouseenter", describe);
+          td.addEventListener("focus", describe);
+          td.addEventListener("click", () => onPick({ step, from: c.from, to: c.to }));
+          td.addEventListener("keydown", (e) => {
+            if (e.key === "Enter" || e.key === " ") {
+              e.preventDefault();
+              onPick({ step, from: c.from, to: c.to });
+            }
+          });
+          if (c.reason) setCellReason(td, c.reason);
+          cells.set(key(step, c.from, c.to), td);
+          return td;
+        }),
+      ),
+    );
+    const failed = m.cells.filter((c) => !c.ok).length;
+    return h(
+      "section",
+      { class: "matrix", "data-matrix": step, "data-name": m.name },
+      h("h3", {}, `matrix “${m.name}” `, h("span", { class: "count" }, `${m.cells.length - failed} ✓  ${failed} ✗`)),
+      h("table", { class: "grid" }, h("thead", {}, head), h("tbody", {}, ...rows)),
+      info,
+    );
+  }
+
+  function setCellReason(td: HTMLTableCellElement, reason: string) {
+    td.dataset.reason = reason;
+    td.title = reason;
+  }
+
+  return {
+    setReason(step, from, to, reason) {
+      const td = cells.get(key(step, from, to));
+      if (td) setCellReason(td, reason);
+    },
+    select(cell) {
+      for (const td of cells.values()) td.classList.remove("selected");
+      if (cell) cells.get(key(cell.step, cell.from, cell.to))?.classList.add("selected");
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// What the page and the simulator's worker say to each other: plain data,
+// copied by postMessage. `gen` numbers the edits, so late answers about an
+// older text are recognised and dropped.
+
+import type { LabResult } from "../../src/engines/result.js";
+import type { Topology } from "../../src/engines/sim/topology.js";
+import type { TraceStep } from "../../src/kernel/trace.js";
+
+export type ToWorker =
+  | { type: "run"; gen: number; file: string; text: string }
+  /** Trace one matrix cell's ping: `step` is the matrix's index in the LabResult's steps. */
+  | { type: "trace"; gen: number; step: number; from: string; to: string };
+
+export interface Diagnostic {
+  severity: "error" | "warning";
+  line: number;
+  col: number;
+  message: string;
+}
+
+export interface TraceAnswer {
+  type: "trace";
+  gen: number;
+  step: number;
+  from: string;
+  to: string;
+  host: string;
+  command: string;
+  /** The lab state the ping ran in. */
+  after: string;
+  exitCode: number;
+  /** Step times made relative to the ping's start, in ms. */
+  steps: TraceStep[];
+  verdict: string;
+  /** Indexes of the steps where a packet was dropped (or a neighbour given up on). */
+  drops: number[];
+  /** The step the verdict names, when it names one. */
+  deciding: number | null;
+}
+
+export type FromWorker =
+  | { type: "lab"; gen: number; warnings: Diagnostic[]; result: LabResult; topology: Topology; parseMs: number; runMs: number }
+  | { type: "invalid"; gen: number; diagnostics: Diagnostic[] }
+  | { type: "failed"; gen: number; message: string }
+  | { type: "reason"; gen: number; step: number; from: string; to: string; reason: string }
+  | { type: "explained"; gen: number; ms: number }
+  | TraceAnswer
+  | { type: "trace-failed"; gen: number; message: string };

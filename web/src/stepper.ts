@@ -1,0 +1,99 @@
+// A traced ping, one kernel decision at a time: previous/next, the current
+// step's host, namespace, device, kernel function, what happened and why;
+// every step listed below, drops in red. The topology lights up the device.
+
+import type { TraceStep } from "../../src/kernel/trace.js";
+import { h } from "./dom.js";
+import type { TraceAnswer } from "./protocol.js";
+
+const where = (s: TraceStep) => (s.netns ? `${s.host}/${s.netns}` : s.host);
+
+export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: TraceStep | null) => void, onClose: () => void): void {
+  let at = 0;
+  const n = t.steps.length;
+  const drops = new Set(t.drops);
+  const prev = h("button", { type: "button", class: "prev", title: "previous step (←)" }, "◀ previous");
+  const next = h("button", { type: "button", class: "next", title: "next step (→)" }, "next ▶");
+  const deciding = h("button", { type: "button", class: "to-deciding", title: "the step the verdict names: where the ping's fate was decided" }, "★ deciding step");
+  const close = h("button", { type: "button", class: "close", title: "close the trace" }, "✕");
+  const counter = h("span", { class: "counter" });
+  const detail = h("div", { class: "step-detail" });
+  const list = h(
+    "ol",
+    { class: "trace-steps" },
+    ...t.steps.map((s, i) =>
+      h(
+        "li",
+        { class: `${drops.has(i) ? "drop" : ""}${i === t.deciding ? " deciding" : ""}`, "data-i": i },
+        i === t.deciding ? h("span", { class: "star", title: "the deciding step" }, "★ ") : null,
+        h("span", { class: "t" }, `${s.time.toFixed(3)} ms`),
+        " ",
+        h("span", { class: "w" }, `${where(s)} ${s.dev}`),
+        " ",
+        h("code", {}, s.func),
+        " ",
+        s.what,
+      ),
+    ),
+  );
+
+  const show = (i: number) => {
+    at = Math.min(Math.max(i, 0), n - 1);
+    const s = t.steps[at];
+    prev.disabled = at <= 0;
+    next.disabled = at >= n - 1;
+    deciding.disabled = t.deciding === null || at === t.deciding;
+    counter.textContent = n ? `step ${at + 1} of ${n}` : "no packet moved";
+    if (!s) {
+      detail.replaceChildren();
+      onStep(null);
+      return;
+    }
+    detail.replaceChildren(
+      h(
+        "dl",
+        { class: `${drops.has(at) ? "drop" : ""}${at === t.deciding ? " deciding" : ""}` },
+        h("dt", {}, "where"),
+        h("dd", { class: "where" }, `${where(s)}, device ${s.dev}`),
+        h("dt", {}, "kernel function"),
+        h("dd", { class: "func" }, h("code", {}, s.func)),
+        h("dt", {}, "what"),
+        h("dd", { class: "what" }, s.what),
+        h("dt", {}, "why"),
+        h("dd", { class: "why" }, s.why ?? "—"),
+        h("dt", {}, "time"),
+        h("dd", {}, `${s.time.toFixed(3)} ms after the ping started${at === t.deciding ? " — ★ the step the verdict names" : ""}`),
+      ),
+    );
+    for (const li of list.children) li.classList.toggle("current", Number((li as HTMLElement).dataset.i) === at);
+    list.children[at]?.scrollIntoView({ block: "nearest" });
+    onStep(s);
+  };
+
+  prev.addEventListener("click", () => show(at - 1));
+  next.addEventListener("click", () => show(at + 1));
+  deciding.addEventListener("click", () => show(t.deciding ?? at));
+  close.addEventListener("click", onClose);
+  list.addEventListener("click", (e) => {
+    const li = (e.target as HTMLElement).closest("li");
+    if (li) show(Number(li.dataset.i));
+  });
+  const panel = h(
+    "div",
+    { class: "stepper", tabindex: 0, "data-from": t.from, "data-to": t.to },
+    h("div", { class: "trace-head" }, h("code", {}, t.command), ` on ${t.host}, ${t.after} `, close),
+    h("p", { class: `verdict ${t.exitCode === 0 ? "ok" : "fail"}` }, t.verdict),
+    h("div", { class: "controls" }, prev, counter, next, deciding),
+    detail,
+    list,
+  );
+  panel.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowLeft") show(at - 1);
+    else if (e.key === "ArrowRight") show(at + 1);
+    else return;
+    e.preventDefault();
+  });
+  parent.replaceChildren(panel);
+  show(0);
+  panel.focus({ preventScroll: true });
+}

@@ -1,0 +1,71 @@
+// The lab's steps in order, each check with ✓ (met its expectation) or ✗,
+// with its command, output and captures; then the captures gathered per
+// interface, as tcpdump -n -e printed them.
+
+import type { CommandResult, LabResult } from "../../src/engines/result.js";
+import { h } from "./dom.js";
+
+function outcome(s: CommandResult): string {
+  if (s.kind === "action") return s.exitCode === 0 ? "" : `exit ${s.exitCode}`;
+  return `expect ${s.expect}, exit ${s.exitCode}`;
+}
+
+const output = (s: CommandResult) => [s.stdout && h("pre", { class: "stdout" }, s.stdout), s.stderr && h("pre", { class: "stderr" }, s.stderr)];
+
+function captureBlock(id: string, lines: string[]): HTMLElement {
+  return h("div", { class: "capture", "data-capture": id }, h("div", { class: "cap-head" }, `tcpdump -n -e on ${id}`), h("pre", {}, lines.length ? lines.join("\n") : "(nothing)"));
+}
+
+export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (step: number) => void): void {
+  const items = result.steps.map((s, i) => {
+    if (s.kind === "matrix") {
+      const failed = s.cells.filter((c) => !c.ok).length;
+      const li = h("li", { class: "matrix-step", "data-step": i }, h("span", { class: "mark" }, "▦"), ` matrix “${s.name}”: ${s.cells.length - failed} ✓ ${failed} ✗`);
+      li.addEventListener("click", () => onMatrix(i));
+      return li;
+    }
+    const mark = s.kind === "check" ? (s.met ? "✓" : "✗") : s.exitCode === 0 ? "•" : "!";
+    const cls = s.kind === "check" ? (s.met ? "check met" : "check unmet") : s.exitCode === 0 ? "action" : "action nonzero";
+    const caps = Object.entries(s.captures);
+    return h(
+      "li",
+      { class: cls, "data-step": i, "data-met": String(s.met) },
+      h(
+        "details",
+        {},
+        h("summary", {}, h("span", { class: "mark" }, mark), " ", s.setup ? `setup of ${s.host}` : s.name, " ", h("span", { class: "outcome" }, outcome(s)), caps.length ? h("span", { class: "caps" }, ` · tcpdump on ${caps.map(([id]) => id).join(", ")}`) : null),
+        h("pre", { class: "cmd" }, `${s.host}# ${s.command.trimEnd()}`),
+        ...output(s),
+        ...caps.map(([id, lines]) => captureBlock(id, lines)),
+      ),
+    );
+  });
+  const checks = result.steps.filter((s): s is CommandResult => s.kind === "check");
+  const unmet = checks.filter((s) => !s.met).length;
+  parent.replaceChildren(
+    h("p", { class: "summary" }, `${checks.length} checks: ${checks.length - unmet} met ✓, ${unmet} not met ✗`),
+    h("ol", { class: "step-list" }, ...items),
+  );
+}
+
+export function drawCaptures(parent: HTMLElement, result: LabResult): void {
+  const byDev = new Map<string, { step: CommandResult; lines: string[] }[]>();
+  for (const s of result.steps) {
+    if (s.kind === "matrix") continue;
+    for (const [id, lines] of Object.entries(s.captures)) byDev.set(id, [...(byDev.get(id) ?? []), { step: s, lines }]);
+  }
+  if (byDev.size === 0) {
+    parent.replaceChildren(h("p", { class: "hint" }, "No step captures. Add capture: [host:dev] to a step to see what tcpdump -n -e would print there."));
+    return;
+  }
+  parent.replaceChildren(
+    ...[...byDev.entries()].map(([id, runs]) =>
+      h(
+        "details",
+        { class: "iface", "data-iface": id },
+        h("summary", {}, `${id} `, h("span", { class: "count" }, `${runs.reduce((n, r) => n + r.lines.length, 0)} packets in ${runs.length} steps`)),
+        ...runs.map((r) => h("div", { class: "capture" }, h("div", { class: "cap-head" }, r.step.name), h("pre", {}, r.lines.length ? r.lines.join("\n") : "(nothing)"))),
+      ),
+    ),
+  );
+}

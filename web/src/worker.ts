@@ -1,0 +1,104 @@
+// The simulator, off the page's thread: parse the lab text, run it, and
+// answer with plain data; then explain the failed matrix cells one by one,
+// giving way to a newer edit between cells. The same engines/sim code as
+// `ipvlab run`, `matrix` and `trace`.
+
+import { runLabInSim } from "../../src/engines/sim/run.js";
+import { cellCommand, explainCell, traceAfter } from "../../src/engines/sim/explain.js";
+import { topologyOf } from "../../src/engines/sim/topology.js";
+import { isDrop, traceVerdict, where } from "../../src/engines/sim/trace-verdict.js";
+import type { LabResult, MatrixResult } from "../../src/engines/result.js";
+import { LabError, type LabDiagnostic } from "../../src/lab/errors.js";
+import { parseScriptLab, parseYamlLab, SCRIPT_EXT } from "../../src/lab/parse.js";
+import type { Lab } from "../../src/lab/types.js";
+import type { Diagnostic, FromWorker, ToWorker } from "./protocol.js";
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+  postMessage(m: FromWorker): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+const post = (m: FromWorker) => scope.postMessage(m);
+
+let latest = 0;
+let current: { gen: number; lab: Lab; result: LabResult } | null = null;
+
+const toDiagnostic = (d: LabDiagnostic): Diagnostic => ({ severity: d.severity, line: d.pos.line, col: d.pos.col, message: d.message });
+const setups = (r: LabResult) => r.steps.filter((s) => s.kind !== "matrix" && s.setup).length;
+const breathe = () => new Promise((r) => setTimeout(r, 0));
+
+async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
+  const t0 = performance.now();
+  let lab: Lab;
+  let warnings: LabDiagnostic[];
+  try {
+    ({ lab, warnings } = SCRIPT_EXT.test(m.file) ? parseScriptLab(m.file, m.text) : parseYamlLab(m.file, m.text));
+  } catch (e) {
+    if (e instanceof LabError) return post({ type: "invalid", gen: m.gen, diagnostics: e.diagnostics.map(toDiagnostic) });
+    return post({ type: "failed", gen: m.gen, message: (e as Error).message });
+  }
+  const t1 = performance.now();
+  let result: LabResult;
+  try {
+    const run = await runLabInSim(lab);
+    result = run.result;
+    const t2 = performance.now();
+    current = { gen: m.gen, lab, result };
+    post({ type: "lab", gen: m.gen, warnings: warnings.map(toDiagnostic), result, topology: topologyOf(lab, run.world), parseMs: t1 - t0, runMs: t2 - t1 });
+  } catch (e) {
+    return post({ type: "failed", gen: m.gen, message: (e as Error).message });
+  }
+  // As explainMatrices does, a cell at a time, so that a newer edit need not wait for all of them.
+  const t3 = performance.now();
+  for (const [i, s] of result.steps.entries()) {
+    if (s.kind !== "matrix") continue;
+    for (const cell of s.cells) {
+      if (cell.ok) continue;
+      await breathe();
+      if (latest !== m.gen) return;
+      const reason = await explainCell(lab, i - setups(result), s, cell);
+      if (reason) post({ type: "reason", gen: m.gen, step: i, from: cell.from, to: cell.to, reason });
+    }
+  }
+  post({ type: "explained", gen: m.gen, ms: performance.now() - t3 });
+}
+
+async function trace(m: Extract<ToWorker, { type: "trace" }>): Promise<void> {
+  if (!current || current.gen !== m.gen) return;
+  const { lab, result } = current;
+  const matrix = result.steps[m.step] as MatrixResult | undefined;
+  const cell = matrix?.kind === "matrix" ? matrix.cells.find((c) => c.from === m.from && c.to === m.to) : undefined;
+  if (!matrix || !cell) return post({ type: "trace-failed", gen: m.gen, message: `no cell ${m.from} → ${m.to}` });
+  try {
+    const t = await traceAfter(lab, m.step - setups(result), `just before matrix "${matrix.name}"`, () => cellCommand(matrix, cell));
+    const steps = t.steps.map((s) => ({ ...s, time: s.time - t.start }));
+    const verdict = traceVerdict(t);
+    // The verdict tells the deciding step in that step's own words: find it by them.
+    const deciding = steps.findLastIndex((s) => verdict.includes(s.what) && verdict.includes(`${where(s)}`) && verdict.includes(s.dev));
+    post({
+      type: "trace",
+      gen: m.gen,
+      step: m.step,
+      from: m.from,
+      to: m.to,
+      host: t.host,
+      command: t.command,
+      after: t.after,
+      exitCode: t.exitCode,
+      steps,
+      verdict,
+      drops: steps.flatMap((s, i) => (isDrop(s) ? [i] : [])),
+      deciding: deciding >= 0 ? deciding : null,
+    });
+  } catch (e) {
+    post({ type: "trace-failed", gen: m.gen, message: (e as Error).message });
+  }
+}
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === "run") {
+    latest = m.gen;
+    void run(m);
+  } else void trace(m);
+};
