@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import type { MatrixResult } from "../src/engines/result.js";
+import { example, runCli } from "./helpers.js";
+import { cellSelector, openLab, type PageSession } from "./web-browser.js";
+
+// The page, in a real browser, against the CLI on the seed lab: the same
+// cells, the same reasons, the same verdict; and a broken lab shows its
+// error at its line.
+const seed = example("seed-ipvlan-l2.lab.yaml");
+const NS01 = "vm02/ns01:ipvlan1";
+const ENS34 = "vm02:ens34";
+
+describe("the web page on the seed lab", () => {
+  let s: PageSession;
+  let matrices: MatrixResult[];
+  before(async () => {
+    const [session, cli] = await Promise.all([openLab(seed), runCli(["matrix", seed, "--json"])]);
+    s = session;
+    assert.equal(cli.code, 0, cli.stderr);
+    matrices = JSON.parse(cli.stdout) as MatrixResult[];
+    await s.page.waitForSelector("body[data-explained=true]", { timeout: 20_000 });
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  test("every matrix cell is the CLI's: ✓/✗ and, when red, the same reason", async () => {
+    const page = await s.page.$$eval("section.matrix", (sections) =>
+      sections.map((m) => ({
+        name: (m as HTMLElement).dataset.name,
+        cells: [...m.querySelectorAll<HTMLElement>("td[data-from]")].map((td) => ({ from: td.dataset.from, to: td.dataset.to, ok: td.dataset.ok === "true", reason: td.dataset.reason })),
+      })),
+    );
+    assert.deepEqual(
+      page.map((m) => m.name),
+      matrices.map((m) => m.name),
+    );
+    matrices.forEach((m, i) => {
+      const want = m.cells.map((c) => ({ from: c.from, to: c.to, ok: c.ok, reason: c.reason })).sort((a, b) => `${a.from} ${a.to}`.localeCompare(`${b.from} ${b.to}`));
+      const got = page[i]!.cells.sort((a, b) => `${a.from} ${a.to}`.localeCompare(`${b.from} ${b.to}`));
+      assert.deepEqual(got, want, `matrix "${m.name}"`);
+    });
+    assert.ok(page[0]!.cells.some((c) => !c.ok), "the seed lab's first matrix has red cells");
+  });
+
+  test("clicking ns01 → 172.16.91.14 opens its trace, with the CLI's verdict, and lights up the device", async () => {
+    const step = await s.page.$eval("section.matrix", (m) => Number((m as HTMLElement).dataset.matrix));
+    await s.page.click(cellSelector(step, NS01, ENS34));
+    const verdict = await s.page.waitForSelector(`.stepper[data-from="${NS01}"][data-to="${ENS34}"] .verdict`, { timeout: 10_000 });
+    const text = (await verdict.textContent())!;
+    const reason = matrices[0]!.cells.find((c) => c.from === NS01 && c.to === ENS34)!.reason!;
+    assert.ok(text.includes(reason), `${text}\n  should give the cell's reason:\n${reason}`);
+    // The same command in the same state (just before the matrix: after step `step`, counted with the setups) through the CLI.
+    const command = (await s.page.textContent(".trace-head code"))!;
+    const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step), "--json"]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(text, (JSON.parse(cli.stdout) as { verdict: string }).verdict);
+
+    // The stepper starts at the first step, at ns01's ipvlan1, and moves on.
+    assert.equal(await s.page.textContent(".controls .counter"), `step 1 of ${(JSON.parse(cli.stdout) as { steps: unknown[] }).steps.length}`);
+    assert.deepEqual(await s.page.$$eval(".node.current", (n) => n.map((g) => (g as SVGElement).dataset.id)), ["dev:vm02/ns01:ipvlan1"]);
+    await s.page.click(".controls .next");
+    assert.match((await s.page.textContent(".controls .counter"))!, /^step 2 of /);
+    const where = (await s.page.textContent(".step-detail .where"))!;
+    const lit = await s.page.$$eval(".node.current", (n) => n.map((g) => (g as SVGElement).dataset.id));
+    assert.equal(lit.length, 1, `one device lit up at "${where}"`);
+    // The deciding step is the one the verdict names.
+    await s.page.click(".controls .to-deciding");
+    const what = (await s.page.textContent(".step-detail .what"))!;
+    assert.ok(text.includes(what), `the deciding step's "${what}" is in the verdict`);
+  });
+
+  test("a bad key shows its error at its line as you type, and fixing it brings the results back", async () => {
+    const original = readFileSync(seed, "utf8");
+    const lines = original.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("networks:"));
+    lines[at] = "netwroks:";
+    const editor = s.page.locator(".cm-content");
+    await editor.click();
+    await s.page.keyboard.press("Control+A");
+    await s.page.keyboard.insertText(lines.join("\n"));
+    const diag = await s.page.waitForSelector("#diagnostics li.error", { timeout: 10_000 });
+    assert.equal(await diag.getAttribute("data-line"), String(at + 1));
+    assert.match((await diag.textContent())!, /networks/, "the message names the key meant");
+    assert.equal(await s.page.getAttribute("body", "data-state"), "invalid");
+    // The marker in the editor is on that line: clicking the error puts the cursor there.
+    await diag.click();
+    assert.equal(await s.page.textContent(".cm-activeLineGutter"), String(at + 1));
+    assert.equal(await s.page.locator(".cm-activeLine .cm-lintRange-error").count(), 1);
+    assert.ok((await s.page.locator(".cm-lint-marker-error").count()) >= 1, "a marker in the gutter");
+
+    await s.page.keyboard.press("Control+A");
+    await s.page.keyboard.insertText(original);
+    await s.page.waitForSelector("body[data-state=ready]", { timeout: 10_000 });
+    assert.equal(await s.page.locator("#diagnostics li.error").count(), 0);
+  });
+
+  test("an edit re-simulates the seed lab quickly, and the page logged no errors", async (t) => {
+    await s.page.locator(".cm-line").first().click();
+    await s.page.keyboard.press("End");
+    const before = await s.page.getAttribute("#status", "data-ms");
+    await s.page.keyboard.type(" edited");
+    await s.page.waitForFunction((b) => document.body.dataset.state === "ready" && document.getElementById("status")!.dataset.ms !== b, before, { timeout: 10_000 });
+    const ms = Number(await s.page.getAttribute("#status", "data-ms"));
+    t.diagnostic(`re-simulation of the seed lab: ${ms.toFixed(1)} ms`);
+    // The target is 100 ms; a loaded test machine gets slack, a regression by an order of magnitude does not.
+    assert.ok(ms < 500, `${ms} ms`);
+    assert.deepEqual(s.errors, []);
+  });
+});
