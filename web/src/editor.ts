@@ -19,8 +19,6 @@ export function labEditor(parent: HTMLElement, onEdit: (text: string) => void): 
     extensions: [
       basicSetup,
       yaml(),
-      // Labs carry long comment lines (their narrative): wrap rather than scroll sideways.
-      EditorView.lineWrapping,
       lintGutter(),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) onEdit(u.state.doc.toString());

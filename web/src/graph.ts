@@ -73,8 +73,9 @@ function graphOf(t: Topology): { graph: ElkNode; drawn: Map<string, Drawn> } {
       const src = devId(host, where?.name ?? null, dev);
       if (known.has(src)) edges.push({ id: `e:${src}:${id}`, sources: [src], targets: [id] });
     }
+    // A network is the bus every lab NIC plugs into: a tall bar beside the hosts.
     const b = box(id, lines);
-    return { ...b, width: Math.max(220, b.width ?? 0) };
+    return { ...b, height: Math.max(120, 40 * n.members.length) };
   });
   const valid = edges.filter((e) => known.has(e.sources[0]!) || e.sources[0]!.startsWith("net:"));
   return {
@@ -82,10 +83,10 @@ function graphOf(t: Topology): { graph: ElkNode; drawn: Map<string, Drawn> } {
       id: "root",
       layoutOptions: {
         "elk.algorithm": "layered",
-        "elk.direction": "DOWN",
+        "elk.direction": "RIGHT",
         "elk.hierarchyHandling": "INCLUDE_CHILDREN",
         "elk.spacing.nodeNode": "18",
-        "elk.layered.spacing.nodeNodeBetweenLayers": "28",
+        "elk.layered.spacing.nodeNodeBetweenLayers": "36",
         "elk.edgeRouting": "ORTHOGONAL",
       },
       children: [...hosts, ...nets],
@@ -151,7 +152,7 @@ export async function drawTopology(parent: HTMLElement, t: Topology): Promise<To
     {},
     svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, svg("path", { d: "M 0 0 L 10 5 L 0 10 z" })),
   );
-  const root = svg("svg", { class: "topology", viewBox: `-1 -1 ${w} ${hgt}`, width: w, height: hgt, role: "img", "aria-label": `topology of ${t.lab}` }, defs, shapes, wires);
+  const root = svg("svg", { class: "topology", viewBox: `-1 -1 ${w} ${hgt}`, role: "img", "aria-label": `topology of ${t.lab}` }, defs, shapes, wires);
   parent.replaceChildren(root);
 
   return {
@@ -167,7 +168,18 @@ export async function drawTopology(parent: HTMLElement, t: Topology): Promise<To
       const ns = step.netns ? byId.get(nsId(step.host, step.netns)) : byId.get(hostId(step.host));
       ns?.classList.add("current-ns");
       dev?.classList.add("current");
-      (dev ?? ns)?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+      const lit = dev ?? ns;
+      if (lit) keepInView(parent, lit);
     },
   };
+}
+
+/** Scrolls the graph's own box (not the page) so that `el` shows. */
+function keepInView(box: HTMLElement, el: SVGGraphicsElement): void {
+  const b = box.getBoundingClientRect();
+  const r = el.getBoundingClientRect();
+  if (r.top < b.top) box.scrollTop -= b.top - r.top + 8;
+  else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom + 8;
+  if (r.left < b.left) box.scrollLeft -= b.left - r.left + 8;
+  else if (r.right > b.right) box.scrollLeft += r.right - b.right + 8;
 }

@@ -66,7 +66,9 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
       ),
     );
     for (const li of list.children) li.classList.toggle("current", Number((li as HTMLElement).dataset.i) === at);
-    list.children[at]?.scrollIntoView({ block: "nearest" });
+    const li = list.children[at] as HTMLElement | undefined;
+    // Only the list scrolls: the page and the graph stay where they are.
+    if (li && (li.offsetTop < list.scrollTop || li.offsetTop + li.offsetHeight > list.scrollTop + list.clientHeight)) list.scrollTop = li.offsetTop - list.clientHeight / 2;
     onStep(s);
   };
 
