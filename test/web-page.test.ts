@@ -72,6 +72,21 @@ describe("the web page on the seed lab", () => {
     assert.ok(text.includes(what), `the deciding step's "${what}" is in the verdict`);
   });
 
+  test("a step's own command can be stepped through too, with the CLI's verdict for it", async () => {
+    const name = "ns01 cannot reach vm02's own 172.16.91.14 before host routes";
+    const li = s.page.locator(".step-list li", { hasText: name });
+    const step = Number(await li.getAttribute("data-step"));
+    await li.locator("summary").click();
+    await li.locator("button.trace-it").click();
+    const verdict = await s.page.waitForSelector(`.stepper[data-step="${step}"] .verdict`, { timeout: 10_000 });
+    const command = (await s.page.textContent(".trace-head code"))!;
+    assert.equal(command, "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14");
+    // In the state just before it: after the step before it, counted as `ipvlab run` counts (setups first, from 1).
+    const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step), "--json"]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(await verdict.textContent(), (JSON.parse(cli.stdout) as { verdict: string }).verdict);
+  });
+
   test("a bad key shows its error at its line as you type, and fixing it brings the results back", async () => {
     const original = readFileSync(seed, "utf8");
     const lines = original.split("\n");
@@ -98,15 +113,20 @@ describe("the web page on the seed lab", () => {
   });
 
   test("an edit re-simulates the seed lab quickly, and the page logged no errors", async (t) => {
-    await s.page.locator(".cm-line").first().click();
+    // The end of line 1, a comment: the edit changes nothing but the text.
+    await s.page.locator(".cm-content").click();
+    await s.page.keyboard.press("Control+Home");
     await s.page.keyboard.press("End");
     const before = await s.page.getAttribute("#status", "data-ms");
-    await s.page.keyboard.type(" edited");
+    // Slowly enough that every key re-simulates and redraws the open trace: the keys must all still land in the editor.
+    assert.equal(await s.page.locator(".stepper").count(), 1, "a trace is open");
+    await s.page.keyboard.type(" edited", { delay: 200 });
     await s.page.waitForFunction((b) => document.body.dataset.state === "ready" && document.getElementById("status")!.dataset.ms !== b, before, { timeout: 10_000 });
     const ms = Number(await s.page.getAttribute("#status", "data-ms"));
     t.diagnostic(`re-simulation of the seed lab: ${ms.toFixed(1)} ms`);
     // The target is 100 ms; a loaded test machine gets slack, a regression by an order of magnitude does not.
     assert.ok(ms < 500, `${ms} ms`);
+    assert.match((await s.page.locator(".cm-line").first().textContent())!, / edited$/);
     assert.deepEqual(s.errors, []);
   });
 });

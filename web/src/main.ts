@@ -7,8 +7,8 @@ import type { TraceStep } from "../../src/kernel/trace.js";
 import { h } from "./dom.js";
 import { labEditor } from "./editor.js";
 import { drawTopology, type TopologyView } from "./graph.js";
-import { drawMatrices, type CellRef, type MatrixView } from "./matrix.js";
-import type { Diagnostic, FromWorker, ToWorker } from "./protocol.js";
+import { drawMatrices, type MatrixView } from "./matrix.js";
+import { sameTarget, type Diagnostic, type FromWorker, type ToWorker, type TraceTarget } from "./protocol.js";
 import { drawStepper } from "./stepper.js";
 import { drawCaptures, drawSteps } from "./steps.js";
 
@@ -24,7 +24,11 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let topologyJson = "";
 let topology: TopologyView | null = null;
 let matrices: MatrixView | null = null;
-let picked: CellRef | null = null;
+let picked: TraceTarget | null = null;
+/** The trace shown was asked for by a click (not redrawn after an edit); where its stepper stands. */
+let pickedByUser = false;
+let stepperAt = 0;
+let lit: TraceStep | null = null;
 let failedCells = 0;
 
 const editor = labEditor($("editor"), () => schedule(DEBOUNCE_MS));
@@ -55,18 +59,21 @@ function showDiagnostics(diags: Diagnostic[]): void {
   );
 }
 
-function pick(cell: CellRef): void {
-  picked = cell;
-  matrices?.select(cell);
-  $("trace").replaceChildren(h("p", { class: "hint" }, `Tracing ${cell.from} → ${cell.to}…`));
-  send({ type: "trace", gen, step: cell.step, from: cell.from, to: cell.to });
+function pick(target: TraceTarget, byUser = true): void {
+  if (byUser || !sameTarget(picked, target)) stepperAt = 0;
+  picked = target;
+  pickedByUser = byUser;
+  matrices?.select(target);
+  $("trace").replaceChildren(h("p", { class: "hint" }, target.kind === "cell" ? `Tracing ${target.from} → ${target.to}…` : `Tracing step ${target.step + 1}…`));
+  send({ type: "trace", gen, target });
 }
 
 function unpick(): void {
   picked = null;
+  lit = null;
   matrices?.select(null);
   topology?.highlight(null);
-  $("trace").replaceChildren(h("p", { class: "hint" }, "Click a matrix cell (a red one: why it fails) to follow its ping through the kernel, step by step."));
+  $("trace").replaceChildren(h("p", { class: "hint" }, "Click a matrix cell (a red one: why it fails) to follow its ping through the kernel, step by step; or open a step and “step through its packets”."));
 }
 
 async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
@@ -79,19 +86,33 @@ async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
   failedCells = m.result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => !c.ok).length : 0), 0);
   document.body.dataset.explained = String(failedCells === 0);
   matrices = drawMatrices($("matrices"), m.result, pick);
-  drawSteps($("steps"), m.result, (step) => $("matrices").querySelector(`[data-matrix="${step}"]`)?.scrollIntoView({ behavior: "smooth" }));
+  drawSteps(
+    $("steps"),
+    m.result,
+    (step) => $("matrices").querySelector(`[data-matrix="${step}"]`)?.scrollIntoView({ behavior: "smooth" }),
+    (step) => pick({ kind: "command", step }),
+  );
   drawCaptures($("captures"), m.result);
-  const still = picked && m.result.steps[picked.step]?.kind === "matrix" ? picked : null;
-  if (still) pick(still);
+  // The same trace again on the new text, while the step it traced is still the same kind of step.
+  const was = picked && m.result.steps[picked.step];
+  const still = was && (picked!.kind === "cell" ? was.kind === "matrix" : was.kind !== "matrix") ? picked : null;
+  if (still) pick(still, false);
   else unpick();
   // Laying out the graph again only when it changed keeps it still while typing.
   const json = JSON.stringify(m.topology);
   if (json !== topologyJson) {
     topologyJson = json;
     topology = await drawTopology($("topology"), m.topology);
+    topology.highlight(picked ? lit : null);
   }
   document.body.dataset.state = "ready";
 }
+
+// The worker failing to start or dying is the page failing: say so rather than wait forever.
+worker.onerror = (e) => {
+  status(`the simulator's worker failed: ${e.message || "it could not start"}`, "error");
+  document.body.dataset.state = "failed";
+};
 
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
@@ -122,10 +143,21 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       if (failedCells) status(`${$("status").textContent}; ${failedCells} failed cell${failedCells === 1 ? "" : "s"} explained in ${Math.round(m.ms)} ms`, "ok");
       break;
     case "trace":
-      if (!picked || picked.step !== m.step || picked.from !== m.from || picked.to !== m.to) return;
-      drawStepper($("trace"), m, (s: TraceStep | null) => topology?.highlight(s), unpick);
+      if (!sameTarget(picked, m.target)) return;
+      drawStepper(
+        $("trace"),
+        m,
+        (s: TraceStep | null, i: number) => {
+          stepperAt = i;
+          lit = s;
+          topology?.highlight(s);
+        },
+        unpick,
+        { start: pickedByUser ? 0 : stepperAt, focus: pickedByUser },
+      );
       break;
     case "trace-failed":
+      if (!sameTarget(picked, m.target)) return;
       $("trace").replaceChildren(h("p", { class: "error" }, `could not trace: ${m.message}`));
       break;
   }

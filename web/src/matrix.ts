@@ -4,16 +4,13 @@
 
 import type { LabResult, MatrixResult } from "../../src/engines/result.js";
 import { h } from "./dom.js";
+import type { TraceTarget } from "./protocol.js";
 
-export interface CellRef {
-  step: number;
-  from: string;
-  to: string;
-}
+export type CellRef = Extract<TraceTarget, { kind: "cell" }>;
 
 export interface MatrixView {
   setReason(step: number, from: string, to: string, reason: string): void;
-  select(cell: CellRef | null): void;
+  select(target: TraceTarget | null): void;
 }
 
 const short = (id: string) => id.replace(/#.*$/, "");
@@ -30,7 +27,7 @@ export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c:
   parent.replaceChildren(...blocks);
 
   function matrixBlock(m: MatrixResult, step: number): HTMLElement {
-    const info = h("div", { class: "cell-info" }, "Hover a cell to see the ping; a red one says why it fails. Click it to step through its packets.");
+    const info = h("div", { class: "cell-info" }, "Each row pings each column: ✓ it gets through, ✗ it does not. Hover a red cell to read why; click any cell to step through its packets.");
     const byPair = new Map(m.cells.map((c) => [`${c.from}\u0000${c.to}`, c]));
     const head = h("tr", {}, h("th", {}), ...m.endpoints.map((e, i) => h("th", { class: "col", title: `${e.id} ${e.address}` }, String(i + 1))));
     const rows = m.endpoints.map((a, i) =>
@@ -51,11 +48,11 @@ export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c:
           };
           td.addEventListener("mouseenter", describe);
           td.addEventListener("focus", describe);
-          td.addEventListener("click", () => onPick({ step, from: c.from, to: c.to }));
+          td.addEventListener("click", () => onPick({ kind: "cell", step, from: c.from, to: c.to }));
           td.addEventListener("keydown", (e) => {
             if (e.key === "Enter" || e.key === " ") {
               e.preventDefault();
-              onPick({ step, from: c.from, to: c.to });
+              onPick({ kind: "cell", step, from: c.from, to: c.to });
             }
           });
           if (c.reason) setCellReason(td, c.reason);
@@ -84,9 +81,9 @@ export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c:
       const td = cells.get(key(step, from, to));
       if (td) setCellReason(td, reason);
     },
-    select(cell) {
+    select(target) {
       for (const td of cells.values()) td.classList.remove("selected");
-      if (cell) cells.get(key(cell.step, cell.from, cell.to))?.classList.add("selected");
+      if (target?.kind === "cell") cells.get(key(target.step, target.from, target.to))?.classList.add("selected");
     },
   };
 }

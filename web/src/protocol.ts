@@ -6,10 +6,15 @@ import type { LabResult } from "../../src/engines/result.js";
 import type { Topology } from "../../src/engines/sim/topology.js";
 import type { TraceStep } from "../../src/kernel/trace.js";
 
-export type ToWorker =
-  | { type: "run"; gen: number; file: string; text: string }
-  /** Trace one matrix cell's ping: `step` is the matrix's index in the LabResult's steps. */
-  | { type: "trace"; gen: number; step: number; from: string; to: string };
+/**
+ * What to trace: a matrix cell's ping (`step`: the matrix's index in the
+ * LabResult's steps), or a step's own command, in the state just before it.
+ */
+export type TraceTarget = { kind: "cell"; step: number; from: string; to: string } | { kind: "command"; step: number };
+
+export const sameTarget = (a: TraceTarget | null, b: TraceTarget | null): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export type ToWorker = { type: "run"; gen: number; file: string; text: string } | { type: "trace"; gen: number; target: TraceTarget };
 
 export interface Diagnostic {
   severity: "error" | "warning";
@@ -21,9 +26,7 @@ export interface Diagnostic {
 export interface TraceAnswer {
   type: "trace";
   gen: number;
-  step: number;
-  from: string;
-  to: string;
+  target: TraceTarget;
   host: string;
   command: string;
   /** The lab state the ping ran in. */
@@ -45,4 +48,4 @@ export type FromWorker =
   | { type: "reason"; gen: number; step: number; from: string; to: string; reason: string }
   | { type: "explained"; gen: number; ms: number }
   | TraceAnswer
-  | { type: "trace-failed"; gen: number; message: string };
+  | { type: "trace-failed"; gen: number; target: TraceTarget; message: string };

@@ -8,7 +8,12 @@ import type { TraceAnswer } from "./protocol.js";
 
 const where = (s: TraceStep) => (s.netns ? `${s.host}/${s.netns}` : s.host);
 
-export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: TraceStep | null) => void, onClose: () => void): void {
+/**
+ * `start`: the step to show first (a trace redrawn after an edit stays where
+ * it was); `focus`: take the keyboard (only when the user asked for this
+ * trace: a redraw must not pull the cursor out of the editor).
+ */
+export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: TraceStep | null, i: number) => void, onClose: () => void, opts: { start: number; focus: boolean }): void {
   let at = 0;
   const n = t.steps.length;
   const drops = new Set(t.drops);
@@ -46,7 +51,7 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
     counter.textContent = n ? `step ${at + 1} of ${n}` : "no packet moved";
     if (!s) {
       detail.replaceChildren();
-      onStep(null);
+      onStep(null, at);
       return;
     }
     detail.replaceChildren(
@@ -69,7 +74,7 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
     const li = list.children[at] as HTMLElement | undefined;
     // Only the list scrolls: the page and the graph stay where they are.
     if (li && (li.offsetTop < list.scrollTop || li.offsetTop + li.offsetHeight > list.scrollTop + list.clientHeight)) list.scrollTop = li.offsetTop - list.clientHeight / 2;
-    onStep(s);
+    onStep(s, at);
   };
 
   prev.addEventListener("click", () => show(at - 1));
@@ -82,7 +87,7 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
   });
   const panel = h(
     "div",
-    { class: "stepper", tabindex: 0, "data-from": t.from, "data-to": t.to },
+    { class: "stepper", tabindex: 0, "data-step": t.target.step, "data-from": t.target.kind === "cell" ? t.target.from : null, "data-to": t.target.kind === "cell" ? t.target.to : null },
     h("div", { class: "trace-head" }, h("code", {}, t.command), ` on ${t.host}, ${t.after} `, close),
     h("p", { class: `verdict ${t.exitCode === 0 ? "ok" : "fail"}` }, t.verdict),
     h("div", { class: "controls" }, prev, counter, next, deciding),
@@ -96,6 +101,6 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
     e.preventDefault();
   });
   parent.replaceChildren(panel);
-  show(0);
-  panel.focus({ preventScroll: true });
+  show(opts.start);
+  if (opts.focus) panel.focus({ preventScroll: true });
 }

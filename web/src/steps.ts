@@ -16,7 +16,8 @@ function captureBlock(id: string, lines: string[]): HTMLElement {
   return h("div", { class: "capture", "data-capture": id }, h("div", { class: "cap-head" }, `tcpdump -n -e on ${id}`), h("pre", {}, lines.length ? lines.join("\n") : "(nothing)"));
 }
 
-export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (step: number) => void): void {
+/** `onTrace(step)`: step through the packets of that step's command. */
+export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (step: number) => void, onTrace: (step: number) => void): void {
   const items = result.steps.map((s, i) => {
     if (s.kind === "matrix") {
       const failed = s.cells.filter((c) => !c.ok).length;
@@ -27,6 +28,11 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
     const mark = s.kind === "check" ? (s.met ? "✓" : "✗") : s.exitCode === 0 ? "•" : "!";
     const cls = s.kind === "check" ? (s.met ? "check met" : "check unmet") : s.exitCode === 0 ? "action" : "action nonzero";
     const caps = Object.entries(s.captures);
+    const trace = s.setup ? null : h("button", { type: "button", class: "trace-it", title: "run this command again, alone, in the state just before it, and step through what the kernel does" }, "step through its packets ▸");
+    trace?.addEventListener("click", (e) => {
+      e.preventDefault();
+      onTrace(i);
+    });
     return h(
       "li",
       { class: cls, "data-step": i, "data-met": String(s.met) },
@@ -35,6 +41,7 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
         {},
         h("summary", {}, h("span", { class: "mark" }, mark), " ", s.setup ? `setup of ${s.host}` : s.name, " ", h("span", { class: "outcome" }, outcome(s)), caps.length ? h("span", { class: "caps" }, ` · tcpdump on ${caps.map(([id]) => id).join(", ")}`) : null),
         h("pre", { class: "cmd" }, `${s.host}# ${s.command.trimEnd()}`),
+        trace,
         ...output(s),
         ...caps.map(([id, lines]) => captureBlock(id, lines)),
       ),

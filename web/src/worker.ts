@@ -7,11 +7,11 @@ import { runLabInSim } from "../../src/engines/sim/run.js";
 import { cellCommand, explainCell, traceAfter } from "../../src/engines/sim/explain.js";
 import { topologyOf } from "../../src/engines/sim/topology.js";
 import { isDrop, traceVerdict, where } from "../../src/engines/sim/trace-verdict.js";
-import type { LabResult, MatrixResult } from "../../src/engines/result.js";
+import type { LabResult } from "../../src/engines/result.js";
 import { LabError, type LabDiagnostic } from "../../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab, SCRIPT_EXT } from "../../src/lab/parse.js";
 import type { Lab } from "../../src/lab/types.js";
-import type { Diagnostic, FromWorker, ToWorker } from "./protocol.js";
+import type { Diagnostic, FromWorker, ToWorker, TraceTarget } from "./protocol.js";
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
@@ -63,24 +63,35 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
   post({ type: "explained", gen: m.gen, ms: performance.now() - t3 });
 }
 
+/** The command a target runs, the number of the lab's steps before it, and how to say when it ran. */
+function traced(lab: Lab, result: LabResult, target: TraceTarget): { command: { host: string; run: string }; steps: number; after: string } | string {
+  const s = result.steps[target.step];
+  if (!s) return `no step ${target.step + 1}`;
+  const before = target.step - setups(result);
+  if (target.kind === "cell") {
+    const cell = s.kind === "matrix" ? s.cells.find((c) => c.from === target.from && c.to === target.to) : undefined;
+    if (s.kind !== "matrix" || !cell) return `no cell ${target.from} → ${target.to}`;
+    return { command: cellCommand(s, cell), steps: before, after: `just before matrix "${s.name}"` };
+  }
+  if (s.kind === "matrix" || s.setup) return `step ${target.step + 1} is not one of the lab's commands`;
+  return { command: { host: s.host, run: s.command }, steps: before, after: before === 0 ? "right after the hosts' setup" : `after step ${target.step} (${lab.steps[before - 1]!.name})` };
+}
+
 async function trace(m: Extract<ToWorker, { type: "trace" }>): Promise<void> {
   if (!current || current.gen !== m.gen) return;
   const { lab, result } = current;
-  const matrix = result.steps[m.step] as MatrixResult | undefined;
-  const cell = matrix?.kind === "matrix" ? matrix.cells.find((c) => c.from === m.from && c.to === m.to) : undefined;
-  if (!matrix || !cell) return post({ type: "trace-failed", gen: m.gen, message: `no cell ${m.from} → ${m.to}` });
+  const what = traced(lab, result, m.target);
+  if (typeof what === "string") return post({ type: "trace-failed", gen: m.gen, target: m.target, message: what });
   try {
-    const t = await traceAfter(lab, m.step - setups(result), `just before matrix "${matrix.name}"`, () => cellCommand(matrix, cell));
+    const t = await traceAfter(lab, what.steps, what.after, () => what.command);
     const steps = t.steps.map((s) => ({ ...s, time: s.time - t.start }));
     const verdict = traceVerdict(t);
     // The verdict tells the deciding step in that step's own words: find it by them.
-    const deciding = steps.findLastIndex((s) => verdict.includes(s.what) && verdict.includes(`${where(s)}`) && verdict.includes(s.dev));
+    const deciding = steps.findLastIndex((s) => verdict.includes(s.what) && verdict.includes(where(s)) && verdict.includes(s.dev));
     post({
       type: "trace",
       gen: m.gen,
-      step: m.step,
-      from: m.from,
-      to: m.to,
+      target: m.target,
       host: t.host,
       command: t.command,
       after: t.after,
@@ -91,7 +102,7 @@ async function trace(m: Extract<ToWorker, { type: "trace" }>): Promise<void> {
       deciding: deciding >= 0 ? deciding : null,
     });
   } catch (e) {
-    post({ type: "trace-failed", gen: m.gen, message: (e as Error).message });
+    post({ type: "trace-failed", gen: m.gen, target: m.target, message: (e as Error).message });
   }
 }
 

@@ -4,8 +4,8 @@
 
 import { join } from "node:path";
 import { packageRoot } from "../src/paths.js";
-import { example } from "./helpers.js";
-import { cellSelector, openLab } from "./web-browser.js";
+import { example } from "../test/helpers.js";
+import { cellSelector, openLab } from "../test/web-browser.js";
 
 const out = process.argv[2] ?? join(packageRoot, "docs", "web-seed.png");
 const s = await openLab(example("seed-ipvlan-l2.lab.yaml"), { width: 1600, height: 940 });
