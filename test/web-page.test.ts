@@ -129,4 +129,16 @@ describe("the web page on the seed lab", () => {
     assert.match((await s.page.locator(".cm-line").first().textContent())!, / edited$/);
     assert.deepEqual(s.errors, []);
   });
+
+  test("what a run writes on stderr, and a check that is not met, are marked at their lines", async () => {
+    const lab = ["name: notes", "hosts:", "  h:", "    run: |", "      ip link add d0 type dummy", "      nft list ruleset", "steps:", "  - name: unreachable", "    on: h", "    run: ping -c 1 -W 1 192.0.2.1", "    expect: ok", ""].join("\n");
+    await s.page.locator(".cm-content").click();
+    await s.page.keyboard.press("Control+A");
+    await s.page.keyboard.insertText(lab);
+    await s.page.waitForFunction(() => document.body.dataset.state === "ready" && document.querySelectorAll("#diagnostics li").length >= 2, null, { timeout: 10_000 });
+    const notes = await s.page.$$eval("#diagnostics li", (ls) => ls.map((l) => `${(l as HTMLElement).dataset.line} ${l.textContent}`));
+    assert.ok(notes.some((n) => /^6 .*nft: command not found/.test(n)), notes.join("\n"));
+    assert.ok(notes.some((n) => /^8 .*“unreachable” expected ok, and the command exited [1-9]/.test(n)), notes.join("\n"));
+    assert.equal(await s.page.textContent(".step-list li.unmet .mark"), "✗");
+  });
 });

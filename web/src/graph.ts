@@ -152,7 +152,8 @@ export async function drawTopology(parent: HTMLElement, t: Topology): Promise<To
     {},
     svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, svg("path", { d: "M 0 0 L 10 5 L 0 10 z" })),
   );
-  const root = svg("svg", { class: "topology", viewBox: `-1 -1 ${w} ${hgt}`, role: "img", "aria-label": `topology of ${t.lab}` }, defs, shapes, wires);
+  // Fitted to its box, but never drawn larger than life.
+  const root = svg("svg", { class: "topology", viewBox: `-1 -1 ${w} ${hgt}`, style: `max-width: ${w}px; max-height: ${hgt}px`, role: "img", "aria-label": `topology of ${t.lab}` }, defs, shapes, wires);
   parent.replaceChildren(root);
 
   return {

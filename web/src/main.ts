@@ -78,7 +78,7 @@ function unpick(): void {
 
 async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
   document.body.classList.remove("stale");
-  showDiagnostics(m.warnings);
+  showDiagnostics(m.notes);
   const total = m.parseMs + m.runMs;
   const label = `simulated in ${Math.round(total)} ms`;
   status(label, "ok");

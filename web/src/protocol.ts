@@ -42,7 +42,8 @@ export interface TraceAnswer {
 }
 
 export type FromWorker =
-  | { type: "lab"; gen: number; warnings: Diagnostic[]; result: LabResult; topology: Topology; parseMs: number; runMs: number }
+  /** `notes`: the parser's warnings and what the run says about the lab's lines (web/src/notes.ts). */
+  | { type: "lab"; gen: number; notes: Diagnostic[]; result: LabResult; topology: Topology; parseMs: number; runMs: number }
   | { type: "invalid"; gen: number; diagnostics: Diagnostic[] }
   | { type: "failed"; gen: number; message: string }
   | { type: "reason"; gen: number; step: number; from: string; to: string; reason: string }

@@ -11,6 +11,7 @@ import type { LabResult } from "../../src/engines/result.js";
 import { LabError, type LabDiagnostic } from "../../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab, SCRIPT_EXT } from "../../src/lab/parse.js";
 import type { Lab } from "../../src/lab/types.js";
+import { runNotes } from "./notes.js";
 import type { Diagnostic, FromWorker, ToWorker, TraceTarget } from "./protocol.js";
 
 interface WorkerScope {
@@ -44,7 +45,8 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
     result = run.result;
     const t2 = performance.now();
     current = { gen: m.gen, lab, result };
-    post({ type: "lab", gen: m.gen, warnings: warnings.map(toDiagnostic), result, topology: topologyOf(lab, run.world), parseMs: t1 - t0, runMs: t2 - t1 });
+    const notes = runNotes(lab, result, m.text, SCRIPT_EXT.test(m.file));
+    post({ type: "lab", gen: m.gen, notes: [...warnings.map(toDiagnostic), ...notes], result, topology: topologyOf(lab, run.world), parseMs: t1 - t0, runMs: t2 - t1 });
   } catch (e) {
     return post({ type: "failed", gen: m.gen, message: (e as Error).message });
   }
