@@ -7,6 +7,7 @@ import type { Lab } from "../../lab/types.js";
 import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
 import { runExtraCommand, runLabInSim } from "./run.js";
 import { traceCause, type TracedCommand } from "./trace-verdict.js";
+import { placesOf } from "./topology.js";
 import type { World } from "./world.js";
 
 /** The matrix's command for one cell, in FROM's namespace. */
@@ -28,7 +29,8 @@ export async function traceAfter(lab: Lab, steps: number, after: string, command
   world.sim.traceSink = (s) => trace.push(s);
   const start = world.sim.now;
   const r = await runExtraCommand(world, host, run, 30);
-  return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace };
+  world.sim.traceSink = null;
+  return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world) };
 }
 
 /** The reason one cell fails: its ping traced alone after `steps` of the lab's steps. */

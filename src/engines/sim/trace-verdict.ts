@@ -1,8 +1,11 @@
-// A traced command and what it comes to: the step that decided its outcome,
-// told in the trace's own words (the verdict of `ipvlab trace`, the reason
-// of a failed matrix cell).
+// A traced command and what it comes to, in plain words: how far the packet
+// got, the step that decided its outcome, and why, told from the trace and
+// from who holds which address (the verdict of `ipvlab trace`, the reason of
+// a failed matrix cell). Each kernel mechanism has its own wording here;
+// which ones a sentence uses is read off the trace.
 
 import type { TraceStep } from "../../kernel/index.js";
+import type { PlacedDevice } from "./topology.js";
 
 export interface TracedCommand {
   readonly host: string;
@@ -15,72 +18,227 @@ export interface TracedCommand {
   /** Virtual ms when the command started: step times are relative to it. */
   readonly start: number;
   readonly steps: readonly TraceStep[];
+  /** Every device of the lab when the command ended: who holds which address. */
+  readonly places: readonly PlacedDevice[];
 }
 
-export const where = (s: TraceStep): string => (s.netns ? `${s.host}/${s.netns}` : s.host);
+export const where = (s: { host: string; netns: string }): string => (s.netns ? `${s.host}/${s.netns}` : s.host);
 
 export const isDrop = (s: TraceStep): boolean => /^drop\b/.test(s.what) || /^no answer\b/.test(s.what) || s.func === "neigh_invalidate";
 
+const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;
+const mentions = (text: string, addr: string): boolean => new RegExp(`(^|[^\\d.])${addr.replaceAll(".", "\\.")}(?![\\d.]*\\d)`).test(text);
+
 /**
- * The step that decided the outcome: for a failure the last packet the
- * kernel dropped (or the neighbour it gave up on), for a success the last
- * delivery; null when the trace is empty.
+ * The step that decided the outcome: for a failure the ARP request nobody
+ * answered (or the neighbour given up on), else the last drop; for a
+ * success the last delivery; null when the trace is empty.
  */
-function decisive(t: TracedCommand): TraceStep | null {
+export function decisive(t: TracedCommand): TraceStep | null {
   const steps = t.steps;
   if (t.exitCode === 0) return [...steps].reverse().find((s) => s.func === "ip_local_deliver" || s.func === "arp_process") ?? steps.at(-1) ?? null;
-  return unansweredArp(steps, t.command) ?? [...steps].reverse().find(isDrop) ?? steps.at(-1) ?? null;
+  const own = commandAddrs(t);
+  const has = (text: string, a: string | undefined) => a !== undefined && mentions(text, a);
+  const drops = [...steps].reverse().filter(isDrop);
+  // Hosts on the command's path: its own, the holders of its addresses, and those that forwarded its packets.
+  const onPath = new Set([t.host, ...t.places.filter((p) => p.addrs.some((a) => own.includes(a))).map((p) => p.host), ...steps.filter((s) => s.func === "ip_forward" && own.some((a) => has(s.what, a))).map((s) => s.host)]);
+  return (
+    lastUnanswered(steps, (target, by) => own.includes(target) && own.includes(by)) ??
+    drops.find((s) => has(s.what, own[0]) && has(s.what, own[1])) ??
+    lastUnanswered(steps, (target, _by, asker) => own.includes(target) && onPath.has(asker.host)) ??
+    drops.find((s) => own.some((a) => has(s.what, a))) ??
+    drops[0] ??
+    lastUnanswered(steps, () => true) ??
+    steps.at(-1) ??
+    null
+  );
+}
+
+/** The command's destination (its last address) and source (ping -I, else the first packet the trace shows going there). */
+function commandAddrs(t: TracedCommand): string[] {
+  const addrs = t.command.match(IPV4) ?? [];
+  const dst = addrs.at(-1);
+  if (!dst) return [];
+  const src = addrs.length > 1 ? addrs[0]! : t.steps.map((s) => new RegExp(`^(\\S+) > ${dst.replaceAll(".", "\\.")}\\b`).exec(s.what)?.[1]).find(Boolean);
+  return src ? [dst, src] : [dst];
 }
 
 /**
  * The last ARP request that no reply answered (no later arp_process of
- * "TARGET is-at" in the asker's namespace), for one of the command's own
- * addresses when there is one: retries a step left running may be in the
- * trace too.
+ * "TARGET is-at" in the asker's namespace) among those `wanted` picks:
+ * retries a step left running may be in the trace too.
  */
-function unansweredArp(steps: readonly TraceStep[], command: string): TraceStep | null {
-  const own = new Set(command.match(/\b\d{1,3}(\.\d{1,3}){3}\b/g) ?? []);
-  // Best: an exchange between the command's own addresses (who-has TO tell FROM, or back); then any ARP for one of them.
-  return lastUnanswered(steps, (t, by) => own.has(t) && own.has(by)) ?? lastUnanswered(steps, (t) => own.has(t)) ?? lastUnanswered(steps, () => true);
-}
-
-function lastUnanswered(steps: readonly TraceStep[], wanted: (target: string, sender: string) => boolean): TraceStep | null {
+function lastUnanswered(steps: readonly TraceStep[], wanted: (target: string, sender: string, asker: TraceStep) => boolean): TraceStep | null {
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
     const m = s.func === "arp_solicit" ? /who-has (\S+) tell (\S+)/.exec(s.what) : null;
     const target = m?.[1];
-    if (!target || !wanted(target, m[2]!)) continue;
+    if (!target || !wanted(target, m[2]!, s)) continue;
     const answered = steps.slice(i + 1).some((r) => r.func === "arp_process" && r.host === s.host && r.netns === s.netns && r.what.startsWith(`${target} is-at`));
     if (!answered) return s;
   }
   return null;
 }
 
-const said = (d: TraceStep): string => `at ${where(d)} ${d.dev}, ${d.func} ${d.what}${d.why ? ` (${d.why})` : ""}`;
-
-/**
- * One sentence: the command, its outcome, and the step that decided it, in
- * the steps' own words. An ARP request nobody answered is told with the
- * first drop after it, which is usually why.
- */
+/** A sentence from the command, its outcome and its cause. */
 export function traceVerdict(t: TracedCommand): string {
   const outcome = t.exitCode === 0 ? "succeeds" : `fails (exit ${t.exitCode})`;
   const cause = traceCause(t);
   return cause ? `\`${t.command}\` on ${t.host} ${outcome}: ${cause}.` : `\`${t.command}\` on ${t.host} ${outcome}, and no packet moved.`;
 }
 
-/** The decisive step in words (without the command), or null when nothing moved. */
+/** Why, in plain words (without the command), or null when nothing moved. */
 export function traceCause(t: TracedCommand): string | null {
   const d = decisive(t);
   if (!d) return null;
-  if (d.func !== "arp_solicit") return said(d);
-  const asked = `${where(d)}'s ${d.dev} asks "${d.what}" and no reply comes`;
-  const target = /who-has (\S+)/.exec(d.what)![1]!;
-  const first = t.steps.findIndex((s) => s.func === "arp_solicit" && s.host === d.host && s.netns === d.netns && s.what.startsWith(`who-has ${target} `));
-  // The drop that explains it: the first one of this very request, else the first about its target.
-  const sender = /tell (\S+)/.exec(d.what)![1]!;
-  const mentions = (s: TraceStep, a: string) => new RegExp(`\\b${a.replaceAll(".", "\\.")}\\b`).test(s.what);
-  const later = t.steps.slice(first + 1).filter(isDrop);
-  const drop = later.find((s) => mentions(s, target) && mentions(s, sender)) ?? later.find((s) => mentions(s, target));
-  return `${asked}${drop ? `; ${said(drop)}` : ""}`;
+  const story = new Story(t);
+  if (t.exitCode === 0) return `${d.func === "arp_process" ? "the ARP answer" : d.what} is delivered to ${story.name(d)}`;
+  const arp = d.func === "arp_solicit" ? /who-has (\S+)/.exec(d.what)?.[1] : d.func === "neigh_invalidate" ? /^(\S+):/.exec(d.what)?.[1] : undefined;
+  const cause = arp ? story.unanswered(d, arp) : story.dropped(d);
+  return `${story.progress(d)}${cause}`;
+}
+
+/** The trace and the lab's devices, and the words for what happened in them. */
+class Story {
+  private readonly steps: readonly TraceStep[];
+  private readonly places: readonly PlacedDevice[];
+
+  constructor(private readonly t: TracedCommand) {
+    this.steps = t.steps;
+    this.places = t.places;
+  }
+
+  private place(s: { host: string; netns: string; dev: string }): PlacedDevice | undefined {
+    return this.places.find((p) => p.host === s.host && p.netns === s.netns && p.dev === s.dev);
+  }
+
+  /** "vm02/ns01's ipvlan1". */
+  name(s: { host: string; netns: string; dev: string }): string {
+    return `${where(s)}'s ${s.dev}`;
+  }
+
+  /** The name and what the device is: "vm02/ns01's ipvlan1, an ipvlan l2 slave of ens34". */
+  private describe(p: PlacedDevice): string {
+    const role = p.role ?? "";
+    const stacked = /^(ipvlan|macvlan) (.*)$/.exec(role);
+    if (stacked && p.parent) {
+      const parentAt = p.parent.netns === p.netns ? p.parent.dev : `${where({ host: p.host, netns: p.parent.netns })}'s ${p.parent.dev}`;
+      return `${this.name(p)}, ${stacked[1] === "ipvlan" ? "an" : "a"} ${stacked[1]} ${stacked[2]} slave of ${parentAt}`;
+    }
+    return this.name(p);
+  }
+
+  /** The lab NIC a device's frames reach the wire through: itself, or the parent it is stacked on. */
+  private nicOf(p: PlacedDevice | undefined): PlacedDevice | undefined {
+    for (let hop = 0; p && hop < 4; hop++) {
+      if (p.network) return p;
+      p = p.parent ? this.place({ host: p.host, netns: p.parent.netns, dev: p.parent.dev }) : undefined;
+    }
+    return undefined;
+  }
+
+  /** How far the command's packet got before the decisive step: "the echo request reaches …, but the reply …". */
+  progress(d: TraceStep): string {
+    const addrs = this.t.command.match(IPV4) ?? [];
+    const dst = addrs.at(-1);
+    if (!dst) return "";
+    const arrived = this.steps.find((s) => s.func === "ip_local_deliver" && s.what.endsWith(` > ${dst}`));
+    if (!arrived || d.func === "ip_local_deliver" || !/\bping\b/.test(this.t.command)) return "";
+    return `the echo request reaches ${where(arrived)}, but the reply never gets back: `;
+  }
+
+  /** An ARP request for `target` from d's device that no answer came back to. */
+  unanswered(d: TraceStep, target: string): string {
+    // A neighbour given up on names no sender: take it from the asker's requests, if the trace has one.
+    const asked = [d, ...this.steps].map((s) => (s.func === "arp_solicit" && s.host === d.host && s.netns === d.netns ? new RegExp(`who-has ${target.replaceAll(".", "\\.")} tell (\\S+)`).exec(s.what)?.[1] : undefined));
+    const sender = asked.find(Boolean);
+    const asker = d.func === "neigh_invalidate" ? `${this.name(d)} gets no answer to its ARP requests for ${target} and gives up` : `${this.name(d)} asks who has ${target}, and no answer comes`;
+    // The whole trace: a request a step left pending may have gone out before the command.
+    const after = this.steps;
+    const owner = this.places.find((p) => p.addrs.includes(target));
+    if (!owner) return `${asker}: no device in the lab holds ${target}`;
+    // Steps about this very request: it names the target and the asker's address.
+    const esc = (a: string) => a.replaceAll(".", "\\.");
+    const by = sender ? esc(sender) : "\\S+";
+    const request = new RegExp(`who-has ${esc(target)} tell ${by}$`);
+    const answer = new RegExp(`^(proxy )?reply ${esc(target)} is-at \\S+ to ${by}$`);
+    const refusal = after.find((s) => s.host === owner.host && s.netns === owner.netns && isDrop(s) && request.test(s.what));
+    if (refusal && refusal.dev === owner.dev) return `${asker}: the request reaches ${this.describe(owner)}, which holds ${target} but ${this.refuses(refusal)}`;
+    if (refusal) {
+      const notOwner = this.whyNotReached(d, owner, target).filter((r) => !/switch/.test(r));
+      return `${asker}: in ${where(owner)} the request reaches ${refusal.dev}, not ${owner.dev} which holds ${target}${notOwner.length ? ` (${notOwner.join("; ")})` : ""}, and ${refusal.dev} ${this.refuses(refusal)}`;
+    }
+    // Only a known sender tells this asker's answer from another's.
+    const reply = sender ? after.find((s) => s.func === "arp_process" && answer.test(s.what)) : undefined;
+    if (reply) {
+      const later = after.slice(after.indexOf(reply) + 1).filter((s) => s.host === d.host);
+      // An rx_handler that steers the answer by its IP address to another device than the one that asked.
+      const steered = later.find((s) => /^steered /.test(s.what) && !(s.netns === d.netns && s.dev === d.dev));
+      const to = /holding (\S+)/.exec(steered?.what ?? "")?.[1];
+      if (steered) return `${asker}: ${this.name(reply)} answers, but the answer is steered to ${this.name(steered)}${to ? `, which holds ${to}, the address the request was sent from` : ""}, not to ${d.dev}, which asked`;
+      const lost = later.find((s) => isDrop(s) && s.func !== "neigh_invalidate" && s.netns === d.netns);
+      return `${asker}: ${this.name(reply)} answers, but ${lost ? `the answer is lost: ${this.dropped(lost)}` : "the answer never arrives"}`;
+    }
+    const reasons = this.whyNotReached(d, owner, target);
+    return `${asker}: ${target} is ${this.describe(owner)}, and the request never gets there${reasons.length ? `: ${reasons.join(", and ")}` : ""}`;
+  }
+
+  /**
+   * Why an asker's request never reached the owner of its target: what the
+   * lab's devices are to each other, and what the trace shows happening to
+   * the asker's frames (only when the trace holds a request of its own).
+   */
+  private whyNotReached(d: TraceStep, owner: PlacedDevice, target: string): string[] {
+    const asker = this.place(d);
+    const reasons: string[] = [];
+    const kind = /^(ipvlan|macvlan)\b/.exec(owner.role ?? "")?.[1];
+    if (kind && owner.host === d.host && owner.parent?.netns === d.netns && owner.parent.dev === d.dev)
+      reasons.push(`${kind === "ipvlan" ? "an" : "a"} ${kind} slave never sees what its parent ${d.dev} sends (the ${kind} rx_handler hooks only what ${d.dev} receives)`);
+    const asked = this.steps.some((s) => s.func === "arp_solicit" && s.host === d.host && s.netns === d.netns && s.what.startsWith(`who-has ${target} `));
+    if (!asked) return [...reasons, "its requests went out before this command, left pending by an earlier step"];
+    for (const s of this.steps) {
+      if (s.func === "ipvlan_process_multicast" && /parent's own stack gets none/.test(s.why ?? "") && s.host === owner.host && owner.netns === s.netns && owner.dev === s.dev)
+        reasons.push(`ipvlan hands a slave's broadcast to the other slaves and out of ${s.dev}, never up ${s.dev}'s own stack`);
+      else if (s.func === "macvlan_queue_xmit" && s.host === d.host && s.netns === d.netns && /nothing is switched locally/.test(s.why ?? ""))
+        reasons.push(`${s.dev} is a ${/^(\w+)/.exec(s.why!)![1]} macvlan: what it sends goes only out of the parent, nothing is switched to its siblings`);
+    }
+    const nic = this.nicOf(asker);
+    if (asker && nic && this.nicOf(owner) === nic) {
+      const fromAsker = (s: TraceStep) => s.host === `network ${nic.network}` && new RegExp(`^(flood|drop) ${asker.mac} > `).test(s.what);
+      if (this.steps.some((s) => fromAsker(s) && (s.func === "br_flood" ? /not back out/.test(s.why ?? "") : s.func === "br_forward")))
+        reasons.push(`the switch on ${nic.network} does not send a frame back out the port it came in on, the port ${where(owner)} sits behind too`);
+    }
+    return [...new Set(reasons)];
+  }
+
+  /** Why a device does not answer an ARP request, as a predicate: "is NOARP: …", "does not answer: …". */
+  private refuses(s: TraceStep): string {
+    const why = s.why ?? "";
+    if (s.func === "arp_rcv" && /NOARP/.test(why)) {
+      const p = this.place(s);
+      return /^ipvlan l3/.test(p?.role ?? "") ? "is NOARP: ipvlan's l3 mode marks every slave NOARP, so it never answers ARP" : "is NOARP and never answers ARP";
+    }
+    const rp = /rp_filter=(\d): the route back to the source leaves by (\S+), not (\S+)/.exec(why);
+    if (rp) return `does not answer: with rp_filter=${rp[1]} (strict reverse-path filtering) a device answers only a request that arrives where the route back to the asker leaves, and that is ${rp[2]}`;
+    if (s.func === "arp_ignore") return `does not answer (${why}: it answers only for an address of the device the request came in on)`;
+    if (s.func === "arp_filter") return `does not answer (${why})`;
+    return `drops it (${s.func}: ${s.what}${why ? `, ${why}` : ""})`;
+  }
+
+  /** A dropped packet in words. */
+  dropped(s: TraceStep): string {
+    const why = s.why ?? "";
+    const at = this.name(s);
+    const rp = /rp_filter=(\d): the route back to the source leaves by (\S+), not (\S+)/.exec(why);
+    const pkt = /drop (\S+) > (\S+)/.exec(s.what);
+    if (rp && pkt)
+      return `${where(s)} drops ${pkt[1]} > ${pkt[2]} as it arrives on ${rp[3]}: with rp_filter=${rp[1]} (strict reverse-path filtering) a packet from ${pkt[1]} must arrive where the route back to ${pkt[1]} leaves, and that is ${rp[2]}`;
+    if (s.func === "br_forward" && /no hairpin/.test(why)) return `the switch on ${s.host.replace(/^network /, "")} drops the frame: its destination sits behind the port it came in on, and a switch does not send a frame back out that port`;
+    if (s.func === "arp_rcv" || s.func === "arp_ignore" || s.func === "arp_filter" || s.func === "ip_route_input_noref") return `${at} ${this.refuses(s)}`;
+    if (/sibling slave and the port is private/.test(why)) return `${at} may not reach its sibling slave: the ipvlan port is private`;
+    if (s.func === "ipvlan_process_v4_outbound") return `in l3 mode the parent's namespace routes what the slave sends, and there ${pkt ? `${pkt[1]} > ${pkt[2]}` : "it"} is dropped: ${why}`;
+    if (s.func === "__dev_queue_xmit") return `${at} cannot send: ${why}`;
+    if (s.func === "ip_rcv_core") return `${at} drops it: ${why}`;
+    return `${at} drops it (${s.func}${why ? `: ${why}` : ""})`;
+  }
 }
