@@ -69,9 +69,13 @@ test("traceVerdict: what happened, in words built from the steps and from who ho
     places,
     steps: [step("h", "", "eth0", "arp_solicit", "who-has 10.0.0.9 tell 10.0.0.2"), step("g", "", "eth0", "arp_process", "reply 10.0.0.9 is-at 02:00:00:00:00:09 to 10.0.0.2"), step("h", "ns1", "ipvl1", "ipvlan_rcv_frame", "steered from eth0 to the slave holding 10.0.0.2")],
   });
-  assert.match(steered, /g's eth0 answers, but the answer is steered to h\/ns1's ipvl1, which holds 10\.0\.0\.2, the address the request was sent from, not to eth0, which asked\.$/);
+  assert.match(steered, /g's eth0 answers, but the answer goes to h\/ns1's ipvl1, which holds 10\.0\.0\.2, the address the request was sent from, not to eth0, which asked \(a neighbour entry belongs to one device\)\.$/);
   assert.equal(traceVerdict({ ...base, command: "ping x", exitCode: 0, places, steps: [step("h", "ns1", "eth0", "ip_local_deliver", "b > a")] }), "`ping x` on h succeeds: b > a is delivered to h/ns1's eth0.");
   assert.equal(traceVerdict({ ...base, command: "ping x", exitCode: 2, places, steps: [] }), "`ping x` on h fails (exit 2), and no packet moved.");
+  assert.equal(traceVerdict({ ...base, stderr: "ping: sendmsg: Network is unreachable\n", command: "ping x", exitCode: 1, places, steps: [] }), "`ping x` on h fails (exit 1): no packet leaves: ping: sendmsg: Network is unreachable.");
+  // Two networks: the owner of the address is on the other one.
+  const other = traceVerdict({ ...base, command: "ping -c 1 -I 10.0.0.9 10.0.0.1", exitCode: 1, places: [...places.slice(0, 2), { ...places[2]!, network: "wan" }], steps: [step("g", "", "eth0", "arp_solicit", "who-has 10.0.0.1 tell 10.0.0.9")] });
+  assert.match(other, /: eth0's frames reach only wan, and h is on lan: an ARP request never leaves its own network\.$/);
 });
 
 test("matrix: every failed cell carries the reason its ping's trace gives; --markdown is the note's checklist", async () => {

@@ -90,7 +90,11 @@ export function traceVerdict(t: TracedCommand): string {
 /** Why, in plain words (without the command), or null when nothing moved. */
 export function traceCause(t: TracedCommand): string | null {
   const d = decisive(t);
-  if (!d) return null;
+  if (!d) {
+    // Refused before any packet: the command's own complaint says why (ping's "connect: Network is unreachable").
+    const said = `${t.stderr}\n${t.stdout}`.split("\n").map((l) => l.trim()).filter((l) => /unreachable|not permitted|cannot|invalid|no such|error/i.test(l));
+    return said.length ? `no packet leaves: ${said[0]}` : null;
+  }
   const story = new Story(t);
   if (t.exitCode === 0) return `${d.func === "arp_process" ? "the ARP answer" : d.what} is delivered to ${story.name(d)}`;
   const arp = d.func === "arp_solicit" ? /who-has (\S+)/.exec(d.what)?.[1] : d.func === "neigh_invalidate" ? /^(\S+):/.exec(d.what)?.[1] : undefined;
@@ -172,10 +176,11 @@ class Story {
     const reply = sender ? after.find((s) => s.func === "arp_process" && answer.test(s.what)) : undefined;
     if (reply) {
       const later = after.slice(after.indexOf(reply) + 1).filter((s) => s.host === d.host);
-      // An rx_handler that steers the answer by its IP address to another device than the one that asked.
-      const steered = later.find((s) => /^steered /.test(s.what) && !(s.netns === d.netns && s.dev === d.dev));
-      const to = /holding (\S+)/.exec(steered?.what ?? "")?.[1];
-      if (steered) return `${asker}: ${this.name(reply)} answers, but the answer is steered to ${this.name(steered)}${to ? `, which holds ${to}, the address the request was sent from` : ""}, not to ${d.dev}, which asked`;
+      // The answer goes by its address to the device holding the request's source, which need not be the one that asked:
+      // an rx_handler steers it there, or the slave's frame is handed to the parent's own stack.
+      const elsewhere = later.find((s) => (/^steered /.test(s.what) || (s.func === "arp_process" && s.what.startsWith(`${target} is-at`))) && !(s.netns === d.netns && s.dev === d.dev));
+      if (elsewhere)
+        return `${asker}: ${this.name(reply)} answers, but the answer goes to ${this.name(elsewhere)}, which holds ${sender}, the address the request was sent from, not to ${d.dev}, which asked (a neighbour entry belongs to one device)`;
       const lost = later.find((s) => isDrop(s) && s.func !== "neigh_invalidate" && s.netns === d.netns);
       return `${asker}: ${this.name(reply)} answers, but ${lost ? `the answer is lost: ${this.dropped(lost)}` : "the answer never arrives"}`;
     }
@@ -203,7 +208,10 @@ class Story {
         reasons.push(`${s.dev} is a ${/^(\w+)/.exec(s.why!)![1]} macvlan: what it sends goes only out of the parent, nothing is switched to its siblings`);
     }
     const nic = this.nicOf(asker);
-    if (asker && nic && this.nicOf(owner) === nic) {
+    const ownerNic = this.nicOf(owner);
+    if (nic && ownerNic && nic.network !== ownerNic.network)
+      reasons.push(`${d.dev}'s frames reach only ${nic.network}, and ${where(owner)} is on ${ownerNic.network}: an ARP request never leaves its own network`);
+    if (asker && nic && ownerNic === nic) {
       const fromAsker = (s: TraceStep) => s.host === `network ${nic.network}` && new RegExp(`^(flood|drop) ${asker.mac} > `).test(s.what);
       if (this.steps.some((s) => fromAsker(s) && (s.func === "br_flood" ? /not back out/.test(s.why ?? "") : s.func === "br_forward")))
         reasons.push(`the switch on ${nic.network} does not send a frame back out the port it came in on, the port ${where(owner)} sits behind too`);
