@@ -21,3 +21,18 @@ test("report reads the narrative from the lab's comments", () => {
   assert.equal(stepComment(src, "a step"), "Why this step fails.");
   assert.equal(stepComment(src, "no such step"), "");
 });
+
+test("report of several labs: what changes between matrices, with the trace's reason on both sides, and what each result rests on", async () => {
+  const r = await runCli(["report", example("seed-ipvlan-l2.lab.yaml"), example("seed-ipvlan-l2-rpfilter.lab.yaml"), "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const summary = r.stdout.slice(r.stdout.indexOf("## What the traces say"), r.stdout.indexOf("## seed-ipvlan-l2\n"));
+  assert.match(summary, /^- \*\*seed-ipvlan-l2-rpfilter\*\*, ns01 still cannot reach vm02's own 172\.16\.91\.14 after host routes, as the note saw: vm02 drops 172\.16\.91\.101 > 172\.16\.91\.14 as it arrives on ens34: with rp_filter=1 /m);
+  // The host routes fix ns01 -> ipvlan0 in the same lab: the reply now leaves by ipvlan0.
+  const routes = summary.slice(summary.indexOf('#### seed-ipvlan-l2: "before host routes" → "after host routes"'));
+  assert.match(routes, /^- vm02\/ns01:ipvlan1 → vm02:ipvlan0: ✗ → ✓\n {2}- before: the echo request reaches vm02, but the reply never gets back: vm02's ens34 asks who has 172\.16\.91\.101.*\n {2}- after: the request leaves vm02\/ns01 by ipvlan1, the reply leaves vm02 by ipvlan0, /m);
+  // Between the labs, only rp_filter differs: ns01 -> .14 after the routes fails in the second.
+  const labs = summary.slice(summary.indexOf('#### seed-ipvlan-l2 → seed-ipvlan-l2-rpfilter, matrix "after host routes"'));
+  assert.match(labs, /^- vm02\/ns01:ipvlan1 → vm02:ens34: ✓ → ✗\n.*\n {2}- after: vm02 drops 172\.16\.91\.101 > 172\.16\.91\.14 as it arrives on ens34: with rp_filter=1/m);
+  assert.match(summary, /^- \*\*strict reverse-path filtering \(rp_filter=1\)[^\n]*\n {2}- seed-ipvlan-l2-rpfilter: /m);
+  assert.doesNotMatch(summary, /^- \*\*strict reverse-path filtering[^\n]*\n {2}- seed-ipvlan-l2: /m, "the default lab rests on no rp_filter");
+});

@@ -139,9 +139,18 @@ program
 The narrative is the lab file's own comments: the block at its top and the comment above each
 step. Every failed command is run again in the simulator, alone and traced, and its trace says why.
 
+The report opens with what the traces say: each failed check in one sentence; how each matrix
+changes from the one before it in its lab, and from the same-named matrix of the earlier lab
+it differs least from (each changed cell traced on both sides); and which mechanism or hidden
+state (rp_filter, a remembered neighbour entry, the switch) each result rests on. Give the labs
+in the order to compare them.
+
 Examples:
   ipvlab report examples/seed-ipvlan-l2.lab.yaml -o seed-l2.md
-  ipvlab report examples/seed-*.lab.yaml --engine uml -o docs/seed-report.md`,
+  ipvlab report examples/seed-ipvlan-l2.lab.yaml examples/seed-ipvlan-l2-rpfilter.lab.yaml \
+    examples/seed-ipvlan-l3.lab.yaml examples/seed-ipvlan-l3-stale-neigh.lab.yaml \
+    examples/seed-ipvlan-addr-before-move.lab.yaml examples/seed-ipvlan0-slash24.lab.yaml \
+    --engine uml -o docs/seed-report.md`,
   )
   .action(exitOnError((files: string[], flags: ReportFlags) => reportCommand(files, flags)));
 
