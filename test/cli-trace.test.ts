@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { traceVerdict, type TracedCommand } from "../src/engines/sim/trace-verdict.js";
 import type { PlacedDevice } from "../src/engines/sim/topology.js";
@@ -93,4 +97,23 @@ test("matrix: every failed cell carries the reason its ping's trace gives; --mar
   assert.match(md.stdout, /^- \[x\] vm02\/ns01:ipvlan1 <--> vm02\/ns02:ipvlan2$/m);
   const both = await runCli(["matrix", example("seed-ipvlan-l3.lab.yaml"), "--markdown", "--json"]);
   assert.equal(both.code, 2);
+});
+
+test("trace --pcap: one pcap file per device a frame crossed, which tcpdump reads", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ipvlab-trace-pcap-"));
+  try {
+    const r = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14", "--pcap", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^ipvlab: wrote \d+ pcap files \(one per device a frame crossed\) to /m);
+    const files = readdirSync(dir).sort();
+    assert.ok(files.includes("vm02_ens34.pcap") && files.includes("vm02_ns01_ipvlan1.pcap"), files.join(" "));
+    const tcpdump = ["/usr/bin/tcpdump", "/usr/sbin/tcpdump"].find((p) => existsSync(p));
+    if (!tcpdump) return;
+    const out = execFileSync(tcpdump, ["-n", "-e", "-r", join(dir, "vm02_ens34.pcap")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    // What the verdict says, on the wire: the parent's own question for its slave's address.
+    assert.match(out, /00:0c:29:51:4c:e0 > ff:ff:ff:ff:ff:ff, ethertype ARP \(0x0806\), length 42: Request who-has 172\.16\.91\.101 tell 172\.16\.91\.14, length 28/);
+    assert.match(out, /172\.16\.91\.101 > 172\.16\.91\.14: ICMP echo request/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -75,17 +75,20 @@ program
   .option("--arp", "with --from: arping instead of ping")
   .option("--after <step>", "trace in the state after this step (its number, counted as `ipvlab run` and `verify` count them, setups first, or its name); default: right after the hosts' setup")
   .option("--json", "print the trace, the command's output and the verdict as JSON")
+  .option("--pcap <dir>", "also write the frames each device saw during the command, one pcap file per device (tcpdump -r, wireshark)")
   .addHelpText(
     "after",
     `
 Each line is one decision the simulated kernel made: virtual milliseconds since the command
 started, the host (and namespace), the device, the kernel function it mirrors
 (ipvlan_xmit_mode_l2, arp_process, fib_validate_source, br_forward, ...), what happened and why.
+The verdict says it in plain words: how far the packet got, what stopped it, and why.
 
 Examples:
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --on vm02 --run "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14"
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after 6
-  ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json`,
+  ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json
+  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )
   .action(exitOnError((file: string, flags: TraceFlags) => traceCommand(file, flags)));
 

@@ -2,7 +2,8 @@
 // run again, alone, in the state the lab was in just before the matrix, and
 // the step that decided its outcome becomes the cell's reason.
 
-import type { TraceStep } from "../../kernel/index.js";
+import type { Tap, TraceStep } from "../../kernel/index.js";
+import type { CapturedFrame } from "../../userland/tcpdump.js";
 import type { Lab } from "../../lab/types.js";
 import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
 import { runExtraCommand, runLabInSim } from "./run.js";
@@ -20,17 +21,41 @@ function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; run: st
 
 /**
  * One command traced in the state after the lab's setup and its first
- * `steps` steps; `command` picks it once that state exists.
+ * `steps` steps; `command` picks it once that state exists. With `frames`,
+ * every device's frames during the command are kept too, by
+ * `host[/netns]:dev` (taps that, unlike tcpdump, leave promiscuity alone,
+ * so watching changes nothing).
  */
-export async function traceAfter(lab: Lab, steps: number, after: string, command: (world: World) => { host: string; run: string }): Promise<TracedCommand> {
+export async function traceAfter(lab: Lab, steps: number, after: string, command: (world: World) => { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
   const { world } = await runLabInSim(lab, { steps });
   const { host, run } = command(world);
   const trace: TraceStep[] = [];
   world.sim.traceSink = (s) => trace.push(s);
+  const untap = frames ? tapEveryDevice(world, frames) : () => {};
   const start = world.sim.now;
   const r = await runExtraCommand(world, host, run, 30);
   world.sim.traceSink = null;
+  untap();
   return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world) };
+}
+
+function tapEveryDevice(world: World, frames: Map<string, CapturedFrame[]>): () => void {
+  const taps: (() => void)[] = [];
+  for (const [name, k] of world.kernels)
+    for (const net of [k.initNet, ...k.netns.values()])
+      for (const dev of net.devices.values()) {
+        const id = `${name}${net.name ? `/${net.name}` : ""}:${dev.name}`;
+        const loopback = dev === net.loopback;
+        const tap: Tap = (ev) => {
+          // As libpcap: a loopback device's frames are seen once, as received.
+          if (loopback && ev.direction === "out") return;
+          const list = frames.get(id) ?? frames.set(id, []).get(id)!;
+          list.push({ time: ev.time, frame: ev.frame });
+        };
+        dev.taps.add(tap);
+        taps.push(() => dev.taps.delete(tap));
+      }
+  return () => taps.forEach((t) => t());
 }
 
 /** Why one cell came out as it did: its ping traced alone after `steps` of the lab's steps. */
