@@ -12,7 +12,7 @@ import { placesOf } from "./topology.js";
 import type { World } from "./world.js";
 
 /** The matrix's command for one cell, in FROM's namespace. */
-function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; run: string } {
+export function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; run: string } {
   const a = m.endpoints.find((e) => e.id === cell.from)!;
   const b = m.endpoints.find((e) => e.id === cell.to)!;
   const ping = `ping -c 1 -W 1 -I ${a.address} ${b.address}`;
