@@ -120,12 +120,14 @@ program
   .option("--after <step>", "draw the state after this step (its number or its name); default: right after the hosts' setup")
   .option("--mermaid", "a Mermaid flowchart instead of text, for docs")
   .option("--json", "the topology as JSON")
+  .option("--svg <file>", "write an SVG picture there (laid out by ELK: hosts holding namespaces, slaves wired to parents, NICs to networks)")
   .addHelpText(
     "after",
     `
 Examples:
   ipvlab diagram examples/seed-ipvlan-l2.lab.yaml
-  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > seed.mmd`,
+  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > seed.mmd
+  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --svg docs/seed-ipvlan-l2.svg`,
   )
   .action(exitOnError((file: string, flags: DiagramFlags) => diagramCommand(file, flags)));
 
