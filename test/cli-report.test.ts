@@ -36,3 +36,15 @@ test("report of several labs: what changes between matrices, with the trace's re
   assert.match(summary, /^- \*\*strict reverse-path filtering \(rp_filter=1\)[^\n]*\n {2}- seed-ipvlan-l2-rpfilter: /m);
   assert.doesNotMatch(summary, /^- \*\*strict reverse-path filtering[^\n]*\n {2}- seed-ipvlan-l2: /m, "the default lab rests on no rp_filter");
 });
+
+test("the report's why for a failed check is what `ipvlab trace` says for that command at that point", async () => {
+  const report = await runCli(["report", example("seed-ipvlan-l2.lab.yaml"), "-q"]);
+  assert.equal(report.code, 0, report.stderr);
+  const check = "ns01 cannot reach vm02's own 172.16.91.14 before host routes";
+  const why = new RegExp(`^- \\*\\*seed-ipvlan-l2\\*\\*, ${check.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: (.*)\\.$`, "m").exec(report.stdout)?.[1];
+  assert.ok(why, "the check is in the summary");
+  // Step 7 as `ipvlab run` counts: the trace runs the lab up to step 6, then the check's command.
+  const trace = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--after", "6", "--on", "vm02", "--run", "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14", "--json"]);
+  assert.equal(trace.code, 0, trace.stderr);
+  assert.equal((JSON.parse(trace.stdout) as { verdict: string }).verdict, `\`ip netns exec ns01 ping -c 1 -W 1 172.16.91.14\` on vm02 fails (exit 1): ${why}.`);
+});
