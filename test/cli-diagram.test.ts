@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { Topology } from "../src/engines/sim/topology.js";
 import { example, runCli } from "./helpers.js";
@@ -25,4 +28,24 @@ test("diagram --mermaid and --json; --after draws a later state", async () => {
   const after = JSON.parse((await runCli(["diagram", example("seed-ipvlan0-slash24.lab.yaml"), "--json", "--after", "switch the ipvlan port to mode l2"])).stdout) as Topology;
   const role = (t: Topology) => t.hosts.find((h) => h.name === "vm02")!.namespaces[0]!.devices.find((d) => d.name === "ipvlan0")!.role;
   assert.deepEqual([role(before), role(after)], ["ipvlan l3", "ipvlan l2"]);
+});
+
+test("diagram --svg: every device with its addresses in its host's box, a dashed line from each slave to its parent, a line from each NIC to its network", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ipvlab-svg-"));
+  try {
+    const file = join(dir, "seed.svg");
+    const r = await runCli(["diagram", example("seed-ipvlan-l2.lab.yaml"), "--svg", file]);
+    assert.equal(r.code, 0, r.stderr);
+    const svg = readFileSync(file, "utf8");
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="(\d+)" height="(\d+)" viewBox="0 0 \1 \2"/);
+    const [w, h] = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)!.slice(1).map(Number) as [number, number];
+    for (const text of ["vm02", "netns ns01", "ipvlan1", "172.16.91.101/24", "ipvlan l2", "ipvlan0", "172.16.91.100/32", "gateway", "vmnet8"]) assert.ok(svg.includes(`>${text}<`), `${text} is drawn`);
+    const lines = [...svg.matchAll(/<polyline points="([^"]+)"[^>]*?( stroke-dasharray="3 2")?\/>/g)];
+    assert.equal(lines.filter((l) => l[2]).length, 3, "three slaves wired to ens34");
+    assert.equal(lines.filter((l) => !l[2]).length, 3, "three NICs wired to vmnet8");
+    const points = lines.flatMap((l) => l[1]!.split(" ").map((p) => p.split(",").map(Number) as [number, number]));
+    assert.ok(points.every(([x, y]) => x >= 0 && y >= 0 && x <= w && y <= h), "every line inside the picture");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { traceVerdict, type TracedCommand } from "../src/engines/sim/trace-verdict.js";
+import type { PlacedDevice } from "../src/engines/sim/topology.js";
 import type { MatrixResult } from "../src/engines/result.js";
 import { example, runCli } from "./helpers.js";
 
@@ -10,7 +15,7 @@ test("trace: a slave's ping of its parent's own address, hop by hop, with the ve
   assert.match(r.stdout, /^trace of `ip netns exec ns01 ping -c 1 -W 1 172\.16\.91\.14` on vm02, in the state after setup$/m);
   assert.match(r.stdout, /vm02\/ns01 +ipvlan1 +ipvlan_xmit_mode_l2 +to the parent ens34's own stack \(dev_forward_skb\)/);
   assert.match(r.stdout, /br_flood .*not back out port2, where it came in/);
-  assert.match(r.stdout, /^verdict: .* fails \(exit 1\): vm02's ens34 asks "who-has 172\.16\.91\.101 tell 172\.16\.91\.14" and no reply comes\.$/m);
+  assert.match(r.stdout, /^verdict: .* fails \(exit 1\): the echo request reaches vm02, but the reply never gets back: vm02's ens34 asks who has 172\.16\.91\.101, and no answer comes: 172\.16\.91\.101 is vm02\/ns01's ipvlan1, an ipvlan l2 slave of vm02's ens34, and the request never gets there: an ipvlan slave never sees what its parent ens34 sends .*, and the switch on vmnet8 does not send a frame back out the port it came in on, the port vm02\/ns01 sits behind too\.$/m);
 });
 
 test("trace --from/--to --json: the steps, the command's result and the verdict; an L3 slave's ARP dies on its NOARP device", async () => {
@@ -21,7 +26,8 @@ test("trace --from/--to --json: the steps, the command's result and the verdict;
   assert.equal(t.command, "ping -c 1 -W 1 172.16.91.101");
   assert.equal(t.exitCode, 1);
   assert.ok(t.steps.some((s) => s.func === "ipvlan_rcv_frame" && s.dev === "ipvlan1"), "steered to the slave by the ARP's target address");
-  assert.match(t.verdict, /no reply comes; at vm02\/ns01 ipvlan1, arp_rcv drop ARP who-has 172\.16\.91\.101 tell 172\.16\.91\.10 \(device is NOARP\)\.$/);
+  assert.match(t.verdict, /: vm01's ens34 asks who has 172\.16\.91\.101, and no answer comes: the request reaches vm02\/ns01's ipvlan1, an ipvlan l3 slave of vm02's ens34, which holds 172\.16\.91\.101 but is NOARP: ipvlan's l3 mode marks every slave NOARP, so it never answers ARP\.$/);
+  assert.ok(t.places.some((p) => p.host === "vm02" && p.netns === "ns01" && p.dev === "ipvlan1" && p.addrs.includes("172.16.91.101") && p.role === "ipvlan l3"), "who holds which address comes with the trace");
 });
 
 test("trace --after runs the lab's steps first; a step that does not exist is a usage error", async () => {
@@ -34,15 +40,46 @@ test("trace --after runs the lab's steps first; a step that does not exist is a 
   assert.match(bad.stderr, /^ipvlab: --after 99: no such step in seed-ipvlan-l2 \(give a number from 4 to 19, counted as `ipvlab run` counts them with the 3 setup scripts first, or a step's name: /);
 });
 
-test("traceVerdict: a failure is told by its last drop, a success by its last delivery", () => {
-  const step = (func: string, what: string, why?: string) => ({ time: 1, host: "h", netns: "ns1", dev: "eth0", func, what, ...(why ? { why } : {}) });
-  const base = { host: "h", command: "ping x", after: "setup", stdout: "", stderr: "", start: 0 };
-  assert.equal(
-    traceVerdict({ ...base, exitCode: 1, steps: [step("ip_local_deliver", "a > b"), step("fib_validate_source", "drop a > b", "rp_filter=1")] }),
-    "`ping x` on h fails (exit 1): at h/ns1 eth0, fib_validate_source drop a > b (rp_filter=1).",
-  );
-  assert.equal(traceVerdict({ ...base, exitCode: 0, steps: [step("ip_local_deliver", "b > a")] }), "`ping x` on h succeeds: at h/ns1 eth0, ip_local_deliver b > a.");
-  assert.equal(traceVerdict({ ...base, exitCode: 2, steps: [] }), "`ping x` on h fails (exit 2), and no packet moved.");
+test("traceVerdict: what happened, in words built from the steps and from who holds which address", () => {
+  const step = (host: string, netns: string, dev: string, func: string, what: string, why?: string) => ({ time: 1, host, netns, dev, func, what, ...(why ? { why } : {}) });
+  const place = (host: string, netns: string, dev: string, addr: string, more: Partial<PlacedDevice> = {}): PlacedDevice => ({ host, netns, dev, mac: "02:00:00:00:00:01", addrs: [addr], role: null, parent: null, network: null, ...more });
+  const base = { host: "h", after: "setup", stdout: "", stderr: "", start: 0 };
+  const places = [place("h", "", "eth0", "10.0.0.1", { role: "on lan", network: "lan" }), place("h", "ns1", "ipvl1", "10.0.0.2", { role: "ipvlan l2", parent: { netns: "", dev: "eth0" } }), place("g", "", "eth0", "10.0.0.9", { network: "lan" })];
+  // rp_filter: the drop between the command's own addresses, not the later unrelated one.
+  const rp = traceVerdict({
+    ...base,
+    command: "ping -c 1 10.0.0.1",
+    exitCode: 1,
+    places,
+    steps: [step("h", "ns1", "ipvl1", "ip_finish_output2", "10.0.0.2 > 10.0.0.1 via neighbour 10.0.0.1 (reachable)"), step("h", "", "eth0", "fib_validate_source", "drop 10.0.0.2 > 10.0.0.1", "rp_filter=1: the route back to the source leaves by ipvl0, not eth0"), step("h", "ns1", "lo", "__dev_queue_xmit", "drop", "device is down")],
+  });
+  assert.equal(rp, "`ping -c 1 10.0.0.1` on h fails (exit 1): h drops 10.0.0.2 > 10.0.0.1 as it arrives on eth0: with rp_filter=1 (strict reverse-path filtering) a packet from 10.0.0.2 must arrive where the route back to 10.0.0.2 leaves, and that is ipvl0.");
+  // A parent asking for its own slave's address: the slave is never reached, and the trace shows the switch not sending the frame back.
+  const parent = traceVerdict({
+    ...base,
+    command: "ping -c 1 -I 10.0.0.1 10.0.0.2",
+    exitCode: 1,
+    places,
+    steps: [step("h", "", "eth0", "arp_solicit", "who-has 10.0.0.2 tell 10.0.0.1"), step("network lan", "", "br0", "br_flood", "flood 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff", "broadcast; not back out port1, where it came in")],
+  });
+  assert.match(parent, /: h's eth0 asks who has 10\.0\.0\.2, and no answer comes: 10\.0\.0\.2 is h\/ns1's ipvl1, an ipvlan l2 slave of h's eth0, and the request never gets there: an ipvlan slave never sees what its parent eth0 sends .*, and the switch on lan does not send a frame back out the port it came in on, the port h\/ns1 sits behind too\.$/);
+  // Without the flood in the trace, the switch is not blamed.
+  assert.doesNotMatch(traceVerdict({ ...base, command: "ping -c 1 -I 10.0.0.1 10.0.0.2", exitCode: 1, places, steps: [step("h", "", "eth0", "arp_solicit", "who-has 10.0.0.2 tell 10.0.0.1")] }), /switch/);
+  // An answer steered to another device than the one that asked.
+  const steered = traceVerdict({
+    ...base,
+    command: "ping -c 1 -I 10.0.0.2 10.0.0.9",
+    exitCode: 1,
+    places,
+    steps: [step("h", "", "eth0", "arp_solicit", "who-has 10.0.0.9 tell 10.0.0.2"), step("g", "", "eth0", "arp_process", "reply 10.0.0.9 is-at 02:00:00:00:00:09 to 10.0.0.2"), step("h", "ns1", "ipvl1", "ipvlan_rcv_frame", "steered from eth0 to the slave holding 10.0.0.2")],
+  });
+  assert.match(steered, /g's eth0 answers, but the answer goes to h\/ns1's ipvl1, which holds 10\.0\.0\.2, the address the request was sent from, not to eth0, which asked \(a neighbour entry belongs to one device\)\.$/);
+  assert.equal(traceVerdict({ ...base, command: "ping x", exitCode: 0, places, steps: [step("h", "ns1", "eth0", "ip_local_deliver", "b > a")] }), "`ping x` on h succeeds: b > a is delivered to h/ns1's eth0.");
+  assert.equal(traceVerdict({ ...base, command: "ping x", exitCode: 2, places, steps: [] }), "`ping x` on h fails (exit 2), and no packet moved.");
+  assert.equal(traceVerdict({ ...base, stderr: "ping: sendmsg: Network is unreachable\n", command: "ping x", exitCode: 1, places, steps: [] }), "`ping x` on h fails (exit 1): no packet leaves: ping: sendmsg: Network is unreachable.");
+  // Two networks: the owner of the address is on the other one.
+  const other = traceVerdict({ ...base, command: "ping -c 1 -I 10.0.0.9 10.0.0.1", exitCode: 1, places: [...places.slice(0, 2), { ...places[2]!, network: "wan" }], steps: [step("g", "", "eth0", "arp_solicit", "who-has 10.0.0.1 tell 10.0.0.9")] });
+  assert.match(other, /: eth0's frames reach only wan, and h is on lan: an ARP request never leaves its own network\.$/);
 });
 
 test("matrix: every failed cell carries the reason its ping's trace gives; --markdown is the note's checklist", async () => {
@@ -52,7 +89,7 @@ test("matrix: every failed cell carries the reason its ping's trace gives; --mar
   assert.deepEqual(ms.map((m) => m.name), ["before host routes", "after host routes"]);
   const cell = ms[0]!.cells.find((c) => c.from === "vm01:ens34" && c.to === "vm02/ns01:ipvlan1")!;
   assert.equal(cell.ok, false);
-  assert.match(cell.reason ?? "", /asks "who-has 172\.16\.91\.101 tell 172\.16\.91\.10" and no reply comes; at vm02\/ns01 ipvlan1, arp_rcv drop ARP .*\(device is NOARP\)$/);
+  assert.match(cell.reason ?? "", /^vm01's ens34 asks who has 172\.16\.91\.101, and no answer comes: the request reaches vm02\/ns01's ipvlan1, .* but is NOARP: ipvlan's l3 mode marks every slave NOARP/);
   assert.ok(ms.every((m) => m.cells.every((c) => c.ok || c.reason)), "no failed cell without a reason");
   const md = await runCli(["matrix", example("seed-ipvlan-l3.lab.yaml"), "--markdown"]);
   assert.match(md.stdout, /^### before host routes$/m);
@@ -60,4 +97,23 @@ test("matrix: every failed cell carries the reason its ping's trace gives; --mar
   assert.match(md.stdout, /^- \[x\] vm02\/ns01:ipvlan1 <--> vm02\/ns02:ipvlan2$/m);
   const both = await runCli(["matrix", example("seed-ipvlan-l3.lab.yaml"), "--markdown", "--json"]);
   assert.equal(both.code, 2);
+});
+
+test("trace --pcap: one pcap file per device a frame crossed, which tcpdump reads", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ipvlab-trace-pcap-"));
+  try {
+    const r = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14", "--pcap", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^ipvlab: wrote \d+ pcap files \(one per device a frame crossed\) to /m);
+    const files = readdirSync(dir).sort();
+    assert.ok(files.includes("vm02_ens34.pcap") && files.includes("vm02_ns01_ipvlan1.pcap"), files.join(" "));
+    const tcpdump = ["/usr/bin/tcpdump", "/usr/sbin/tcpdump"].find((p) => existsSync(p));
+    if (!tcpdump) return;
+    const out = execFileSync(tcpdump, ["-n", "-e", "-r", join(dir, "vm02_ens34.pcap")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    // What the verdict says, on the wire: the parent's own question for its slave's address.
+    assert.match(out, /00:0c:29:51:4c:e0 > ff:ff:ff:ff:ff:ff, ethertype ARP \(0x0806\), length 42: Request who-has 172\.16\.91\.101 tell 172\.16\.91\.14, length 28/);
+    assert.match(out, /172\.16\.91\.101 > 172\.16\.91\.14: ICMP echo request/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

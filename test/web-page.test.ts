@@ -66,10 +66,12 @@ describe("the web page on the seed lab", () => {
     const where = (await s.page.textContent(".step-detail .where"))!;
     const lit = await s.page.$$eval(".node.current", (n) => n.map((g) => (g as SVGElement).dataset.id));
     assert.equal(lit.length, 1, `one device lit up at "${where}"`);
-    // The deciding step is the one the verdict names.
+    // The deciding step: vm02's ARP for ns01's address, out of ens34, that nobody answers.
     await s.page.click(".controls .to-deciding");
-    const what = (await s.page.textContent(".step-detail .what"))!;
-    assert.ok(text.includes(what), `the deciding step's "${what}" is in the verdict`);
+    assert.equal(await s.page.textContent(".step-detail .func"), "arp_solicit");
+    assert.equal(await s.page.textContent(".step-detail .where"), "vm02, device ens34");
+    assert.match((await s.page.textContent(".step-detail .what"))!, /^who-has 172\.16\.91\.101 tell 172\.16\.91\.14$/);
+    assert.deepEqual(await s.page.$$eval(".node.current", (n) => n.map((g) => (g as SVGElement).dataset.id)), ["dev:vm02/:ens34"]);
   });
 
   test("a step's own command can be stepped through too, with the CLI's verdict for it", async () => {

@@ -76,17 +76,20 @@ program
   .option("--arp", "with --from: arping instead of ping")
   .option("--after <step>", "trace in the state after this step (its number, counted as `ipvlab run` and `verify` count them, setups first, or its name); default: right after the hosts' setup")
   .option("--json", "print the trace, the command's output and the verdict as JSON")
+  .option("--pcap <dir>", "also write the frames each device saw during the command, one pcap file per device (tcpdump -r, wireshark)")
   .addHelpText(
     "after",
     `
 Each line is one decision the simulated kernel made: virtual milliseconds since the command
 started, the host (and namespace), the device, the kernel function it mirrors
 (ipvlan_xmit_mode_l2, arp_process, fib_validate_source, br_forward, ...), what happened and why.
+The verdict says it in plain words: how far the packet got, what stopped it, and why.
 
 Examples:
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --on vm02 --run "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14"
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after 6
-  ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json`,
+  ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json
+  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )
   .action(exitOnError((file: string, flags: TraceFlags) => traceCommand(file, flags)));
 
@@ -118,12 +121,14 @@ program
   .option("--after <step>", "draw the state after this step (its number or its name); default: right after the hosts' setup")
   .option("--mermaid", "a Mermaid flowchart instead of text, for docs")
   .option("--json", "the topology as JSON")
+  .option("--svg <file>", "write an SVG picture there (laid out by ELK: hosts holding namespaces, slaves wired to parents, NICs to networks)")
   .addHelpText(
     "after",
     `
 Examples:
   ipvlab diagram examples/seed-ipvlan-l2.lab.yaml
-  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > seed.mmd`,
+  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > seed.mmd
+  ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --svg docs/seed-ipvlan-l2.svg`,
   )
   .action(exitOnError((file: string, flags: DiagramFlags) => diagramCommand(file, flags)));
 
@@ -140,9 +145,18 @@ program
 The narrative is the lab file's own comments: the block at its top and the comment above each
 step. Every failed command is run again in the simulator, alone and traced, and its trace says why.
 
+The report opens with what the traces say: each failed check in one sentence; how each matrix
+changes from the one before it in its lab, and from the same-named matrix of the earlier lab
+it differs least from (each changed cell traced on both sides); and which mechanism or hidden
+state (rp_filter, a remembered neighbour entry, the switch) each result rests on. Give the labs
+in the order to compare them.
+
 Examples:
   ipvlab report examples/seed-ipvlan-l2.lab.yaml -o seed-l2.md
-  ipvlab report examples/seed-*.lab.yaml --engine uml -o docs/seed-report.md`,
+  ipvlab report examples/seed-ipvlan-l2.lab.yaml examples/seed-ipvlan-l2-rpfilter.lab.yaml \
+    examples/seed-ipvlan-l3.lab.yaml examples/seed-ipvlan-l3-stale-neigh.lab.yaml \
+    examples/seed-ipvlan-addr-before-move.lab.yaml examples/seed-ipvlan0-slash24.lab.yaml \
+    --engine uml -o docs/seed-report.md`,
   )
   .action(exitOnError((files: string[], flags: ReportFlags) => reportCommand(files, flags)));
 

@@ -3,7 +3,7 @@
 // matrix taken in the state after a given step.
 
 import type { MatrixResult } from "../engines/result.js";
-import { explainCell, explainMatrices } from "../engines/sim/explain.js";
+import { explainFailedCell, explainMatrices } from "../engines/sim/explain.js";
 import { runMatrix } from "../engines/sim/matrix.js";
 import { runLabInSim } from "../engines/sim/run.js";
 import { matrixChecklist, matrixGrid } from "../report/matrix.js";
@@ -31,7 +31,7 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
     const { count, label } = stepsBefore(lab!, f.after);
     const { world } = await runLabInSim(lab!, { steps: count });
     const m = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
-    for (const cell of m.cells) if (!cell.ok) cell.reason = (await explainCell(lab!, count, m, cell)) ?? undefined;
+    for (const cell of m.cells) if (!cell.ok) await explainFailedCell(lab!, count, m, cell);
     matrices = [m];
   } else {
     const { result } = await runLabInSim(lab!);

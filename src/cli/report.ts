@@ -5,14 +5,15 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
-import type { LabResult } from "../engines/result.js";
-import { explainMatrices, traceAfter } from "../engines/sim/explain.js";
+import type { LabResult, MatrixCell } from "../engines/result.js";
+import { explainCell, explainMatrices, labStepsBefore, traceAfter } from "../engines/sim/explain.js";
 import { runLabInSim } from "../engines/sim/run.js";
 import { topologyOf } from "../engines/sim/topology.js";
-import { traceCause } from "../engines/sim/trace-verdict.js";
+import { explainTrace, type Explanation } from "../engines/sim/trace-verdict.js";
 import type { Lab } from "../lab/types.js";
 import { diagramText } from "../report/diagram.js";
 import { labReport } from "../report/markdown.js";
+import { matrixPairs, summaryMarkdown, type MatrixPair } from "../report/summary.js";
 import { diffResults } from "../verify/diff.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
@@ -25,14 +26,27 @@ export interface ReportFlags {
 }
 
 /** Why each failed check's command failed: the command again, traced, in the state just before its step. */
-async function verdicts(lab: Lab, sim: LabResult): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  const setups = sim.steps.filter((s) => s.kind !== "matrix" && s.setup).length;
+async function checkExplanations(lab: Lab, sim: LabResult): Promise<Map<number, Explanation>> {
+  const out = new Map<number, Explanation>();
   for (const [i, s] of sim.steps.entries()) {
     if (s.kind !== "check" || s.ok) continue;
-    const cause = traceCause(await traceAfter(lab, i - setups, "", () => ({ host: s.host, run: s.command })));
-    if (cause) out.set(i, cause);
+    const e = explainTrace(await traceAfter(lab, labStepsBefore(sim, i), "", () => ({ host: s.host, run: s.command })));
+    if (e.cause) out.set(i, e);
   }
+  return out;
+}
+
+/** The succeeding side of each changed cell, traced too: how it got through where the other side did not. */
+async function successExplanations(labs: readonly Lab[], sims: readonly LabResult[], pairs: readonly MatrixPair[]): Promise<Map<MatrixCell, Explanation>> {
+  const out = new Map<MatrixCell, Explanation>();
+  for (const p of pairs)
+    for (const side of [p.before, p.after])
+      for (const c of p.changed) {
+        const cell = side === p.before ? c.before : c.after;
+        if (!cell.ok || out.has(cell)) continue;
+        const i = sims.findIndex((r) => r.lab === side.lab);
+        out.set(cell, await explainCell(labs[i]!, labStepsBefore(sims[i]!, side.step), side.matrix, cell));
+      }
   return out;
 }
 
@@ -40,25 +54,34 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
   const labs = loadLabs(files, (w) => process.stderr.write(w + "\n"));
   const say = progress(f.quiet);
   const real = f.engine ? await engineByName(f.engine).runMany(labs, { onProgress: say }) : null;
+  const sims: LabResult[] = [];
+  const checks = new Map<string, Map<number, Explanation>>();
   const parts: string[] = [];
   for (const [i, lab] of labs.entries()) {
     say(`${lab.name}: simulating, explaining what failed`);
     const { result: sim } = await runLabInSim(lab);
     await explainMatrices(lab, sim);
     const { world } = await runLabInSim(lab, { steps: 0 });
+    const explained = await checkExplanations(lab, sim);
+    sims.push(sim);
+    checks.set(lab.name, explained);
     const r = real?.[i];
     parts.push(
       labReport({
         sim,
         source: readFileSync(files[i]!, "utf8"),
         diagram: diagramText(topologyOf(lab, world)),
-        verdicts: await verdicts(lab, sim),
+        verdicts: new Map([...explained].map(([k, e]) => [k, e.cause!])),
         ...(r ? { real: { result: r, diffs: diffResults(r, { ...sim, engine: "sim" }, labMacs(lab)) } } : {}),
       }),
     );
   }
+  say("comparing the matrices");
+  const pairs = matrixPairs(sims);
+  const summary = summaryMarkdown({ labs: sims, pairs, checks, successes: await successExplanations(labs, sims, pairs) });
   const against = real ? `, each compared with a fresh run on ${real[0]!.engine} (Linux ${real[0]!.kernel})` : "";
-  const doc = `# ipvlab report\n\n${labs.length} lab${labs.length === 1 ? "" : "s"} in the simulator${against}: ${labs.map((l) => l.name).join(", ")}.\n\n${parts.join("\n")}`;
+  const made = ["ipvlab report", ...files, ...(f.engine ? ["--engine", f.engine] : []), ...(f.out ? ["-o", f.out] : [])].join(" ");
+  const doc = `# ipvlab report\n\n${labs.length} lab${labs.length === 1 ? "" : "s"} in the simulator${against}: ${labs.map((l) => l.name).join(", ")}. Made by \`${made}\`.\n\n${summary}\n${parts.join("\n")}`;
   if (f.out) writeFileSync(f.out, doc);
   else process.stdout.write(doc);
   return 0;

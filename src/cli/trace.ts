@@ -2,12 +2,16 @@
 // leaves after its setup (or after a given step), with every kernel decision
 // it causes, in order, and a verdict.
 
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { traceAfter } from "../engines/sim/explain.js";
 import type { World } from "../engines/sim/world.js";
 import type { Lab } from "../lab/types.js";
 import { colour, plain } from "../report/text.js";
 import { traceVerdict } from "../engines/sim/trace-verdict.js";
 import { traceText } from "../report/trace.js";
+import { writePcap } from "../userland/pcap.js";
+import type { CapturedFrame } from "../userland/tcpdump.js";
 import { UsageError } from "./errors.js";
 import { loadLabs } from "./load.js";
 
@@ -19,6 +23,7 @@ export interface TraceFlags {
   arp?: boolean;
   after?: string;
   json?: boolean;
+  pcap?: string;
 }
 
 function usage(msg: string): never {
@@ -55,12 +60,26 @@ function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: string; ru
   return { host, run: inNs(`arping -c 1 -w 1 -I ${dev.name} ${f.to}`) };
 }
 
+/** One pcap file per device that saw a frame of the command: DIR/host[_netns]_dev.pcap; the count on stderr. */
+function writeTracePcaps(dir: string, frames: Map<string, CapturedFrame[]>): void {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for (const [id, list] of frames) {
+    if (list.length === 0) continue;
+    writeFileSync(join(dir, `${id.replace(/[/:]/g, "_")}.pcap`), writePcap(list));
+    n++;
+  }
+  process.stderr.write(`ipvlab: wrote ${n} pcap file${n === 1 ? "" : "s"} (one per device a frame crossed) to ${dir}\n`);
+}
+
 export async function traceCommand(file: string, f: TraceFlags): Promise<number> {
   const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
   if (!f.from && (!f.on || !f.run)) usage("say what to trace: --on HOST --run COMMAND, or --from HOST[/NS] --to ADDR");
   if (!f.from && !lab!.hosts.some((h) => h.name === f.on)) usage(`--on ${f.on}: no host ${f.on} in ${lab!.name} (hosts: ${lab!.hosts.map((h) => h.name).join(", ")})`);
   const { count, label } = stepsBefore(lab!, f.after);
-  const t = await traceAfter(lab!, count, label, (world) => (f.from ? probeCommand(world, lab!, f) : { host: f.on!, run: f.run! }));
+  const frames = f.pcap ? new Map<string, CapturedFrame[]>() : undefined;
+  const t = await traceAfter(lab!, count, label, (world) => (f.from ? probeCommand(world, lab!, f) : { host: f.on!, run: f.run! }), frames);
+  if (f.pcap && frames) writeTracePcaps(f.pcap, frames);
   if (f.json) process.stdout.write(`${JSON.stringify({ lab: lab!.name, ...t, verdict: traceVerdict(t) }, null, 2)}\n`);
   else process.stdout.write(traceText(t, process.stdout.isTTY ? colour : plain));
   return 0;

@@ -55,6 +55,8 @@ export interface MatrixCell {
   ok: boolean;
   /** Why the ping failed, in one sentence; only the simulator can say. */
   reason?: string;
+  /** The mechanisms the reason rests on (FACTORS in engines/sim/trace-verdict.ts). */
+  factors?: string[];
   /** Only in golden files: the answer differed between recorded runs (a race between concurrent pings). */
   unstable?: boolean;
 }

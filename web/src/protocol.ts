@@ -37,7 +37,7 @@ export interface TraceAnswer {
   verdict: string;
   /** Indexes of the steps where a packet was dropped (or a neighbour given up on). */
   drops: number[];
-  /** The step the verdict names, when it names one. */
+  /** The step that decided the outcome (engines/sim/trace-read.ts's decisive), when there is one. */
   deciding: number | null;
 }
 

@@ -19,7 +19,7 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
   const drops = new Set(t.drops);
   const prev = h("button", { type: "button", class: "prev", title: "previous step (←)" }, "◀ previous");
   const next = h("button", { type: "button", class: "next", title: "next step (→)" }, "next ▶");
-  const deciding = h("button", { type: "button", class: "to-deciding", title: "the step the verdict names: where the ping's fate was decided" }, "★ deciding step");
+  const deciding = h("button", { type: "button", class: "to-deciding", title: "the step that decided the outcome (the one the verdict is about)" }, "★ deciding step");
   const close = h("button", { type: "button", class: "close", title: "close the trace" }, "✕");
   const counter = h("span", { class: "counter" });
   const detail = h("div", { class: "step-detail" });
@@ -67,7 +67,7 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
         h("dt", {}, "why"),
         h("dd", { class: "why" }, s.why ?? "—"),
         h("dt", {}, "time"),
-        h("dd", {}, `${s.time.toFixed(3)} ms after the ping started${at === t.deciding ? " — ★ the step the verdict names" : ""}`),
+        h("dd", {}, `${s.time.toFixed(3)} ms after the command started${at === t.deciding ? " — ★ the step that decided the outcome" : ""}`),
       ),
     );
     for (const li of list.children) li.classList.toggle("current", Number((li as HTMLElement).dataset.i) === at);

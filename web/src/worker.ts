@@ -4,9 +4,10 @@
 // `ipvlab run`, `matrix` and `trace`.
 
 import { runLabInSim } from "../../src/engines/sim/run.js";
-import { cellCommand, explainCell, traceAfter } from "../../src/engines/sim/explain.js";
+import { cellCommand, explainCell, labStepsBefore, traceAfter } from "../../src/engines/sim/explain.js";
 import { topologyOf } from "../../src/engines/sim/topology.js";
-import { isDrop, traceVerdict, where } from "../../src/engines/sim/trace-verdict.js";
+import { decisive, isDrop } from "../../src/engines/sim/trace-read.js";
+import { traceVerdict } from "../../src/engines/sim/trace-verdict.js";
 import type { LabResult } from "../../src/engines/result.js";
 import { LabError, type LabDiagnostic } from "../../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab, SCRIPT_EXT } from "../../src/lab/parse.js";
@@ -25,7 +26,6 @@ let latest = 0;
 let current: { gen: number; lab: Lab; result: LabResult } | null = null;
 
 const toDiagnostic = (d: LabDiagnostic): Diagnostic => ({ severity: d.severity, line: d.pos.line, col: d.pos.col, message: d.message });
-const setups = (r: LabResult) => r.steps.filter((s) => s.kind !== "matrix" && s.setup).length;
 const breathe = () => new Promise((r) => setTimeout(r, 0));
 
 async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
@@ -58,8 +58,8 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
       if (cell.ok) continue;
       await breathe();
       if (latest !== m.gen) return;
-      const reason = await explainCell(lab, i - setups(result), s, cell);
-      if (reason) post({ type: "reason", gen: m.gen, step: i, from: cell.from, to: cell.to, reason });
+      const { cause } = await explainCell(lab, labStepsBefore(result, i), s, cell);
+      if (cause) post({ type: "reason", gen: m.gen, step: i, from: cell.from, to: cell.to, reason: cause });
     }
   }
   post({ type: "explained", gen: m.gen, ms: performance.now() - t3 });
@@ -69,7 +69,7 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
 function traced(lab: Lab, result: LabResult, target: TraceTarget): { command: { host: string; run: string }; steps: number; after: string } | string {
   const s = result.steps[target.step];
   if (!s) return `no step ${target.step + 1}`;
-  const before = target.step - setups(result);
+  const before = labStepsBefore(result, target.step);
   if (target.kind === "cell") {
     const cell = s.kind === "matrix" ? s.cells.find((c) => c.from === target.from && c.to === target.to) : undefined;
     if (s.kind !== "matrix" || !cell) return `no cell ${target.from} → ${target.to}`;
@@ -88,8 +88,8 @@ async function trace(m: Extract<ToWorker, { type: "trace" }>): Promise<void> {
     const t = await traceAfter(lab, what.steps, what.after, () => what.command);
     const steps = t.steps.map((s) => ({ ...s, time: s.time - t.start }));
     const verdict = traceVerdict(t);
-    // The verdict tells the deciding step in that step's own words: find it by them.
-    const deciding = steps.findLastIndex((s) => verdict.includes(s.what) && verdict.includes(where(s)) && verdict.includes(s.dev));
+    const d = decisive(t);
+    const deciding = d ? t.steps.indexOf(d) : -1;
     post({
       type: "trace",
       gen: m.gen,

@@ -73,3 +73,44 @@ export function topologyOf(lab: Lab, world: World): Topology {
   }));
   return { lab: lab.name, networks, hosts };
 }
+
+/**
+ * Every device of every host, flat, with what a verdict needs to name it:
+ * who holds an address, what a device is stacked on, which network a lab
+ * NIC is plugged into. netns "" is the host's own, as in trace steps.
+ */
+export interface PlacedDevice {
+  host: string;
+  netns: string;
+  dev: string;
+  mac: string;
+  addrs: string[];
+  role: string | null;
+  parent: { netns: string; dev: string } | null;
+  network: string | null;
+}
+
+export function placesOf(lab: Lab, world: World): PlacedDevice[] {
+  return lab.hosts.flatMap((h) => {
+    const k = world.kernels.get(h.name)!;
+    const nics = new Map(h.interfaces.map((i) => [i.name, i.network]));
+    return [k.initNet, ...k.netns.values()].flatMap((net) =>
+      [...net.devices.values()]
+        .filter((d) => d !== net.loopback)
+        .map((d) => {
+          const lower = d instanceof IpvlanDevice || d instanceof MacvlanDevice ? d.ndoGetIflink() : null;
+          const network = net === k.initNet ? (nics.get(d.name) ?? null) : null;
+          return {
+            host: h.name,
+            netns: net.name,
+            dev: d.name,
+            mac: d.mac,
+            addrs: (d.inDev?.ifaList ?? []).map((a) => formatIpv4(a.local)),
+            role: role(d, network ? new Map([[d.name, network]]) : new Map()),
+            parent: lower ? { netns: lower.net.name, dev: lower.name } : null,
+            network,
+          };
+        }),
+    );
+  });
+}

@@ -124,6 +124,8 @@ export abstract class NetDevice {
   /** dev->qdisc: noop until the first open attaches the default (dev_activate), back to noop when a netns move shuts it down. */
   qdisc: "noop" | "noqueue" = "noop";
   rxHandler: RxHandler | null = null;
+  /** Whose rx_handler it is ("ipvlan", "macvlan", "bridge"), for traces that say who does not see a frame. */
+  rxHandlerOwner: string | null = null;
   /** l3mdev_ops->l3mdev_l3_rcv of a device with IFF_L3MDEV_RX_HANDLER: ip_rcv_finish hands it every IPv4 packet first (l3mdev_ip_rcv). */
   l3mdevL3Rcv: ((skb: SkBuff) => void) | null = null;
   /** dev->promiscuity and dev->allmulti: how many users asked (dev_set_promiscuity, dev_set_allmulti). */
@@ -207,10 +209,11 @@ export abstract class NetDevice {
 }
 
 /** netdev_rx_handler_register: one handler per device; EBUSY if taken. */
-export function netdevRxHandlerRegister(dev: NetDevice, handler: RxHandler): KResult {
+export function netdevRxHandlerRegister(dev: NetDevice, handler: RxHandler, owner: string): KResult {
   if (dev.noRxHandler) return fail("EINVAL");
   if (dev.rxHandler) return fail("EBUSY", "Device is already in use");
   dev.rxHandler = handler;
+  dev.rxHandlerOwner = owner;
   return okVoid;
 }
 
@@ -221,4 +224,5 @@ export function devStatsInc(dev: NetDevice, key: "txErrors" | "rxErrors"): void 
 
 export function netdevRxHandlerUnregister(dev: NetDevice): void {
   dev.rxHandler = null;
+  dev.rxHandlerOwner = null;
 }

@@ -82,7 +82,12 @@ export function arpSolicit(n: Neighbour, last: Ipv4Repr | null): void {
     if (probes < 0) return;
   }
   const net = dev.net;
-  if (net.tracing) net.trace(dev, "arp_solicit", `who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}${dstHw ? ` (unicast to ${dstHw})` : ""}`);
+  if (net.tracing) {
+    // The classic surprise: a parent's own frames never pass its slaves' rx_handler.
+    const upper = dev.rxHandlerOwner === "ipvlan" || dev.rxHandlerOwner === "macvlan" ? dev.rxHandlerOwner : null;
+    const why = upper ? `sent by ${dev.name} itself: its ${upper} slaves never see it (the ${upper} rx_handler hooks only what ${dev.name} receives)` : undefined;
+    net.trace(dev, "arp_solicit", `who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}${dstHw ? ` (unicast to ${dstHw})` : ""}`, why);
+  }
   // The target hardware address stays zero even in a unicast probe (arp_send_dst gets target_hw NULL).
   arpSend(ARPOP_REQUEST, target, dev, saddr, dstHw, dev.mac, null);
 }
@@ -182,13 +187,13 @@ function arpProcess(skb: SkBuff, arp: ArpRepr): void {
       if (trace) net.trace(dev, "ip_route_input_noref", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, route.why);
     } else if (route.rt.type === "local") {
       let dontSend = arpIgnore(inDev, sip, tip);
-      if (dontSend && trace) net.trace(dev, "arp_ignore", `no answer for ${formatIpv4(tip)}`, `arp_ignore=${IN_DEV_ARP_IGNORE(inDev)}`);
+      if (dontSend && trace) net.trace(dev, "arp_ignore", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, `arp_ignore=${IN_DEV_ARP_IGNORE(inDev)}`);
       if (!dontSend && IN_DEV_ARPFILTER(inDev)) {
         dontSend = arpFilter(sip, tip, dev);
-        if (dontSend && trace) net.trace(dev, "arp_filter", `no answer for ${formatIpv4(tip)}`, "arp_filter=1 and the route back does not leave by this device");
+        if (dontSend && trace) net.trace(dev, "arp_filter", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, "arp_filter=1 and the route back does not leave by this device");
       }
       if (!dontSend && neighEventNs(dev, sip, sha)) {
-        if (trace) net.trace(dev, "arp_process", `reply ${formatIpv4(tip)} is-at ${dev.mac}`, "target is a local address");
+        if (trace) net.trace(dev, "arp_process", `reply ${formatIpv4(tip)} is-at ${dev.mac} to ${formatIpv4(sip)}`, "target is a local address");
         arpSend(ARPOP_REPLY, sip, dev, tip, sha, dev.mac, sha);
       }
       return;
@@ -196,7 +201,7 @@ function arpProcess(skb: SkBuff, arp: ArpRepr): void {
       neighEventNs(dev, sip, sha);
       const proxyDelayMs = parms(dev).proxy_delay * 10;
       if (skb.locallyEnqueued || skb.pktType === "host" || proxyDelayMs === 0) {
-        if (trace) net.trace(dev, "arp_process", `proxy reply ${formatIpv4(tip)} is-at ${dev.mac}`, "proxy_arp and a route to the target through another device");
+        if (trace) net.trace(dev, "arp_process", `proxy reply ${formatIpv4(tip)} is-at ${dev.mac} to ${formatIpv4(sip)}`, "proxy_arp and a route to the target through another device");
         arpSend(ARPOP_REPLY, sip, dev, tip, sha, dev.mac, sha);
       } else {
         // pneigh_enqueue: a broadcast request is answered after a random delay below proxy_delay.

@@ -152,7 +152,7 @@ export function brAddIf(br: BridgeDevice, dev: NetDevice): KResult {
   if (dev.net !== br.net) return fail("EINVAL");
   if (dev.master) return fail("EBUSY", "Device is already in use");
   const p = new BridgePort(br, dev, findPortno(br));
-  const r = netdevRxHandlerRegister(dev, (skb) => brHandleFrame(p, skb));
+  const r = netdevRxHandlerRegister(dev, (skb) => brHandleFrame(p, skb), "bridge");
   if (!r.ok) return r;
   br.ports.set(dev, p);
   dev.master = br;

@@ -34,7 +34,7 @@ export interface IpvlanNewlink {
 /** ipvlan_port_create: the parent's rx_handler becomes ipvlan_handle_frame. */
 function ipvlanPortCreate(dev: NetDevice): IpvlPort {
   const port = new IpvlPort(dev, ipvlanDeviceEvent);
-  netdevRxHandlerRegister(dev, port.rxHandler);
+  netdevRxHandlerRegister(dev, port.rxHandler, "ipvlan");
   registerNetdevNotifier(dev, port.notifier);
   ports.set(dev, port);
   return port;

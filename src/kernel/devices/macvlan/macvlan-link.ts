@@ -49,7 +49,7 @@ function macvlanPortCreate(dev: NetDevice): KResult<MacvlanPort> {
   if (dev.rxHandler) return fail("EBUSY");
   const port = new MacvlanPort(dev, macvlanDeviceEvent);
   // An ipvlan slave (IFF_NO_RX_HANDLER) refuses with EINVAL here.
-  const r = netdevRxHandlerRegister(dev, port.rxHandler);
+  const r = netdevRxHandlerRegister(dev, port.rxHandler, "macvlan");
   if (!r.ok) return fail(r.errno);
   registerNetdevNotifier(dev, port.notifier);
   ports.set(dev, port);
