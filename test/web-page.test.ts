@@ -143,4 +143,13 @@ describe("the web page on the seed lab", () => {
     assert.ok(notes.some((n) => /^8 .*“unreachable” expected ok, and the command exited [1-9]/.test(n)), notes.join("\n"));
     assert.equal(await s.page.textContent(".step-list li.unmet .mark"), "✗");
   });
+
+  test("another example from the list replaces the edited lab once the user agrees", async () => {
+    s.page.once("dialog", (d) => void d.accept());
+    await s.page.selectOption("#examples", "macvlan-vepa.lab.yaml");
+    await s.page.waitForFunction(() => document.getElementById("file")!.textContent === "macvlan-vepa.lab.yaml" && document.body.dataset.state === "ready", null, { timeout: 10_000 });
+    assert.match((await s.page.textContent(".cm-content"))!, /name: macvlan-vepa/);
+    assert.ok((await s.page.locator("section.matrix").count()) >= 1);
+    assert.deepEqual(s.errors, []);
+  });
 });

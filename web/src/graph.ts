@@ -88,6 +88,8 @@ function graphOf(t: Topology): { graph: ElkNode; drawn: Map<string, Drawn> } {
         "elk.spacing.nodeNode": "18",
         "elk.layered.spacing.nodeNodeBetweenLayers": "36",
         "elk.edgeRouting": "ORTHOGONAL",
+        // Every edge's points relative to the whole picture, wherever ELK files the edge.
+        "elk.json.edgeCoords": "ROOT",
       },
       children: [...hosts, ...nets],
       edges: valid.filter((e) => drawn.has(e.targets[0]!)),
@@ -104,7 +106,6 @@ export interface TopologyView {
 export async function drawTopology(parent: HTMLElement, t: Topology): Promise<TopologyView> {
   const { graph, drawn } = graphOf(t);
   const laid = await elk.layout(graph);
-  const abs = new Map<string, { x: number; y: number }>();
   const shapes = svg("g", { class: "nodes" });
   const wires = svg("g", { class: "edges" });
   const byId = new Map<string, SVGGElement>();
@@ -112,7 +113,6 @@ export async function drawTopology(parent: HTMLElement, t: Topology): Promise<To
   const place = (n: ElkNode, ox: number, oy: number) => {
     const x = ox + (n.x ?? 0);
     const y = oy + (n.y ?? 0);
-    abs.set(n.id, { x, y });
     const d = drawn.get(n.id);
     if (d) {
       const g = svg("g", { class: `node ${d.kind}${d.down ? " down" : ""}`, "data-id": n.id });
@@ -132,15 +132,12 @@ export async function drawTopology(parent: HTMLElement, t: Topology): Promise<To
   place(laid, 0, 0);
 
   const drawEdges = (n: ElkNode) => {
-    for (const e of n.edges ?? []) {
-      // ELK gives an edge's points relative to its container (with INCLUDE_CHILDREN, the common ancestor).
-      const o = abs.get((e as ElkExtendedEdge & { container?: string }).container ?? n.id) ?? { x: 0, y: 0 };
-      for (const s of e.sections ?? []) {
-        const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => `${o.x + p.x},${o.y + p.y}`).join(" ");
+    for (const e of n.edges ?? [])
+      for (const sec of e.sections ?? []) {
+        const pts = [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint].map((p) => `${p.x},${p.y}`).join(" ");
         const toNet = e.targets[0]!.startsWith("net:");
         wires.append(svg("polyline", { points: pts, class: toNet ? "wire" : "stacked", "marker-end": toNet ? undefined : "url(#arrow)" }));
       }
-    }
     for (const c of n.children ?? []) drawEdges(c);
   };
   drawEdges(laid);

@@ -169,8 +169,12 @@ async function getJson<T>(url: string): Promise<T> {
   return (await r.json()) as T;
 }
 
+/** The text as it was opened: switching to another lab asks first when it was edited since. */
+let opened = "";
+
 async function open(name: string, text: string): Promise<void> {
   file = name;
+  opened = text;
   $("file").textContent = name;
   picked = null;
   editor.setText(text);
@@ -181,8 +185,14 @@ async function start(): Promise<void> {
   const select = $("examples") as HTMLSelectElement;
   const [given, examples] = await Promise.all([getJson<{ file: string; text?: string; error?: string } | null>("api/lab"), getJson<string[]>("api/examples")]);
   select.replaceChildren(h("option", { value: "" }, given ? `${given.file} (from the command line)` : "pick an example lab…"), ...examples.map((x) => h("option", { value: x }, x)));
+  let shown = select.value;
   select.addEventListener("change", async () => {
     if (!select.value) return;
+    if (editor.text() !== opened && !confirm(`Open ${select.value}? Your edits to ${file} are not saved anywhere.`)) {
+      select.value = shown;
+      return;
+    }
+    shown = select.value;
     const r = await fetch(`api/examples/${encodeURIComponent(select.value)}`);
     await open(select.value, await r.text());
   });
@@ -190,7 +200,7 @@ async function start(): Promise<void> {
   if (given?.error) status(given.error, "error");
   const first = examples.find((x) => x === "seed-ipvlan-l2.lab.yaml") ?? examples[0];
   if (first) {
-    select.value = first;
+    select.value = shown = first;
     const r = await fetch(`api/examples/${encodeURIComponent(first)}`);
     await open(first, await r.text());
   }
