@@ -21,6 +21,8 @@ const send = (m: ToWorker) => worker.postMessage(m);
 let file = "lab.lab.yaml";
 let gen = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
+/** An edit waits for its debounce: whatever arrives meanwhile is about an older text. */
+let pending = false;
 let topologyJson = "";
 let topology: TopologyView | null = null;
 let matrices: MatrixView | null = null;
@@ -35,9 +37,12 @@ const editor = labEditor($("editor"), () => schedule(DEBOUNCE_MS));
 
 function schedule(ms: number): void {
   clearTimeout(timer);
+  // From the keystroke on, what is shown is not the text's result yet.
+  pending = true;
+  document.body.dataset.state = "running";
   timer = setTimeout(() => {
+    pending = false;
     gen++;
-    document.body.dataset.state = "running";
     send({ type: "run", gen, file, text: editor.text() });
   }, ms);
 }
@@ -105,7 +110,12 @@ async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
     topology = await drawTopology($("topology"), m.topology);
     topology.highlight(picked ? lit : null);
   }
-  document.body.dataset.state = "ready";
+  settle("ready");
+}
+
+/** The page's state for the text as it is now, unless a newer edit is on its way. */
+function settle(state: "ready" | "invalid" | "failed"): void {
+  document.body.dataset.state = pending ? "running" : state;
 }
 
 // The worker failing to start or dying is the page failing: say so rather than wait forever.
@@ -126,14 +136,14 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const errors = m.diagnostics.filter((d) => d.severity === "error").length;
       status(`${errors} error${errors === 1 ? "" : "s"} in the lab: the results shown are from the last good version`, "error");
       document.body.classList.add("stale");
-      document.body.dataset.state = "invalid";
+      settle("invalid");
       break;
     }
     case "failed":
       showDiagnostics([]);
       status(`the simulator stopped: ${m.message}`, "error");
       document.body.classList.add("stale");
-      document.body.dataset.state = "failed";
+      settle("failed");
       break;
     case "reason":
       matrices?.setReason(m.step, m.from, m.to, m.reason);
