@@ -8,7 +8,7 @@ import { example } from "../test/helpers.js";
 import { cellSelector, openLab } from "../test/web-browser.js";
 
 const out = process.argv[2] ?? join(packageRoot, "docs", "web-seed.png");
-const s = await openLab(example("seed-ipvlan-l2.lab.yaml"), { width: 1600, height: 940 });
+const s = await openLab(example("seed-ipvlan-l2.lab.yaml"), { width: 1600, height: 1000 });
 try {
   await s.page.waitForSelector("body[data-explained=true]", { timeout: 20_000 });
   const step = await s.page.$eval("section.matrix", (m) => Number((m as HTMLElement).dataset.matrix));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { MatrixResult } from "../src/engines/result.js";
+import { FACTORS, type Factor } from "../src/engines/sim/trace-verdict.js";
 import { example, runCli } from "./helpers.js";
 import { cellSelector, openLab, type PageSession } from "./web-browser.js";
 
@@ -43,6 +44,17 @@ describe("the web page on the seed lab", () => {
       assert.deepEqual(got, want, `matrix "${m.name}"`);
     });
     assert.ok(page[0]!.cells.some((c) => !c.ok), "the seed lab's first matrix has red cells");
+  });
+
+  test("under each matrix, the kernel behaviours its red cells rest on, counted as the CLI's factors count them", async () => {
+    const shown = await s.page.$$eval("section.matrix", (sections) => sections.map((m) => [...m.querySelectorAll(".mechanisms li")].map((li) => li.textContent)));
+    matrices.forEach((m, i) => {
+      const counts = new Map<string, number>();
+      for (const c of m.cells) for (const f of (c.factors ?? []) as Factor[]) counts.set(FACTORS[f], (counts.get(FACTORS[f]) ?? 0) + 1);
+      const want = [...counts.entries()].map(([text, n]) => `${text} (${n} cell${n === 1 ? "" : "s"})`).sort();
+      assert.deepEqual([...shown[i]!].sort(), want, `matrix "${m.name}"`);
+    });
+    assert.ok(shown[0]!.some((t) => /slave never sees what its parent sends/.test(t!)), shown[0]!.join("\n"));
   });
 
   test("clicking ns01 → 172.16.91.14 opens its trace, with the CLI's verdict, and lights up the device", async () => {

@@ -146,7 +146,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       settle("failed");
       break;
     case "reason":
-      matrices?.setReason(m.step, m.from, m.to, m.reason);
+      matrices?.setReason(m.step, m.from, m.to, m.reason, m.mechanisms);
       break;
     case "explained":
       document.body.dataset.explained = "true";

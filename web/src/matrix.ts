@@ -9,7 +9,7 @@ import type { TraceTarget } from "./protocol.js";
 export type CellRef = Extract<TraceTarget, { kind: "cell" }>;
 
 export interface MatrixView {
-  setReason(step: number, from: string, to: string, reason: string): void;
+  setReason(step: number, from: string, to: string, reason: string, mechanisms: string[]): void;
   select(target: TraceTarget | null): void;
 }
 
@@ -17,6 +17,9 @@ const short = (id: string) => id.replace(/#.*$/, "");
 
 export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c: CellRef) => void): MatrixView {
   const cells = new Map<string, HTMLTableCellElement>();
+  /** Per matrix: the kernel behaviours its red cells rest on, and how many cells each. */
+  const summaries = new Map<number, HTMLElement>();
+  const tally = new Map<number, Map<string, number>>();
   const key = (step: number, from: string, to: string) => `${step}\u0000${from}\u0000${to}`;
   const blocks: HTMLElement[] = [];
   result.steps.forEach((s, step) => {
@@ -62,12 +65,15 @@ export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c:
       ),
     );
     const failed = m.cells.filter((c) => !c.ok).length;
+    const why = h("div", { class: "mechanisms" });
+    summaries.set(step, why);
     return h(
       "section",
       { class: "matrix", "data-matrix": step, "data-name": m.name },
       h("h3", {}, `matrix “${m.name}” `, h("span", { class: "count" }, `${m.cells.length - failed} ✓  ${failed} ✗`)),
       h("table", { class: "grid" }, h("thead", {}, head), h("tbody", {}, ...rows)),
       info,
+      why,
     );
   }
 
@@ -77,9 +83,17 @@ export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c:
   }
 
   return {
-    setReason(step, from, to, reason) {
+    setReason(step, from, to, reason, mechanisms) {
       const td = cells.get(key(step, from, to));
       if (td) setCellReason(td, reason);
+      const counts = tally.get(step) ?? tally.set(step, new Map()).get(step)!;
+      for (const m of mechanisms) counts.set(m, (counts.get(m) ?? 0) + 1);
+      const box = summaries.get(step);
+      if (box && counts.size)
+        box.replaceChildren(
+          "The red cells rest on: ",
+          h("ul", {}, ...[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([m, n]) => h("li", {}, m, h("span", { class: "count" }, ` (${n} cell${n === 1 ? "" : "s"})`)))),
+        );
     },
     select(target) {
       for (const td of cells.values()) td.classList.remove("selected");

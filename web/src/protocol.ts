@@ -37,6 +37,8 @@ export interface TraceAnswer {
   verdict: string;
   /** Indexes of the steps where a packet was dropped (or a neighbour given up on). */
   drops: number[];
+  /** The kernel behaviours the verdict rests on, in words. */
+  mechanisms: string[];
   /** The step that decided the outcome (engines/sim/trace-read.ts's decisive), when there is one. */
   deciding: number | null;
 }
@@ -46,7 +48,8 @@ export type FromWorker =
   | { type: "lab"; gen: number; notes: Diagnostic[]; result: LabResult; topology: Topology; parseMs: number; runMs: number }
   | { type: "invalid"; gen: number; diagnostics: Diagnostic[] }
   | { type: "failed"; gen: number; message: string }
-  | { type: "reason"; gen: number; step: number; from: string; to: string; reason: string }
+  /** `mechanisms`: the kernel behaviours the reason rests on, in words (engines/sim/verdict-story.ts's FACTORS). */
+  | { type: "reason"; gen: number; step: number; from: string; to: string; reason: string; mechanisms: string[] }
   | { type: "explained"; gen: number; ms: number }
   | TraceAnswer
   | { type: "trace-failed"; gen: number; target: TraceTarget; message: string };

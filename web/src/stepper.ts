@@ -90,6 +90,7 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
     { class: "stepper", tabindex: 0, "data-step": t.target.step, "data-from": t.target.kind === "cell" ? t.target.from : null, "data-to": t.target.kind === "cell" ? t.target.to : null },
     h("div", { class: "trace-head" }, h("code", {}, t.command), ` on ${t.host}, ${t.after} `, close),
     h("p", { class: `verdict ${t.exitCode === 0 ? "ok" : "fail"}` }, t.verdict),
+    t.mechanisms.length ? h("div", { class: "mechanisms" }, "What Linux does here: ", h("ul", {}, ...t.mechanisms.map((m) => h("li", {}, m)))) : null,
     h("div", { class: "controls" }, prev, counter, next, deciding),
     detail,
     list,

@@ -7,7 +7,7 @@ import { runLabInSim } from "../../src/engines/sim/run.js";
 import { cellCommand, explainCell, labStepsBefore, traceAfter } from "../../src/engines/sim/explain.js";
 import { topologyOf } from "../../src/engines/sim/topology.js";
 import { decisive, isDrop } from "../../src/engines/sim/trace-read.js";
-import { traceVerdict } from "../../src/engines/sim/trace-verdict.js";
+import { explainTrace, FACTORS, traceVerdict, type Factor } from "../../src/engines/sim/trace-verdict.js";
 import type { LabResult } from "../../src/engines/result.js";
 import { LabError, type LabDiagnostic } from "../../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab, SCRIPT_EXT } from "../../src/lab/parse.js";
@@ -26,6 +26,7 @@ let latest = 0;
 let current: { gen: number; lab: Lab; result: LabResult } | null = null;
 
 const toDiagnostic = (d: LabDiagnostic): Diagnostic => ({ severity: d.severity, line: d.pos.line, col: d.pos.col, message: d.message });
+const inWords = (factors: readonly Factor[]) => factors.map((f) => FACTORS[f]);
 const breathe = () => new Promise((r) => setTimeout(r, 0));
 
 async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
@@ -58,8 +59,8 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
       if (cell.ok) continue;
       await breathe();
       if (latest !== m.gen) return;
-      const { cause } = await explainCell(lab, labStepsBefore(result, i), s, cell);
-      if (cause) post({ type: "reason", gen: m.gen, step: i, from: cell.from, to: cell.to, reason: cause });
+      const { cause, factors } = await explainCell(lab, labStepsBefore(result, i), s, cell);
+      if (cause) post({ type: "reason", gen: m.gen, step: i, from: cell.from, to: cell.to, reason: cause, mechanisms: inWords(factors) });
     }
   }
   post({ type: "explained", gen: m.gen, ms: performance.now() - t3 });
@@ -100,6 +101,7 @@ async function trace(m: Extract<ToWorker, { type: "trace" }>): Promise<void> {
       exitCode: t.exitCode,
       steps,
       verdict,
+      mechanisms: inWords(explainTrace(t).factors),
       drops: steps.flatMap((s, i) => (isDrop(s) ? [i] : [])),
       deciding: deciding >= 0 ? deciding : null,
     });
