@@ -61,7 +61,6 @@ function graphOf(t: Topology): { graph: ElkNode; drawn: Map<string, Drawn> } {
     drawn.set(hostId(host.name), { kind: "host", lines: [host.name] });
     return compound(hostId(host.name), children);
   });
-  const known = new Set(drawn.keys());
   const nets: ElkNode[] = t.networks.map((n) => {
     const id = netId(n.name);
     const lines = [n.name, n.hairpin ? "switch, hairpin" : "switch"];
@@ -71,13 +70,12 @@ function graphOf(t: Topology): { graph: ElkNode; drawn: Map<string, Drawn> } {
       // A lab NIC may have been moved into a namespace since: find it wherever it is on its host.
       const where = t.hosts.find((h) => h.name === host)?.namespaces.find((ns) => ns.devices.some((d) => d.name === dev));
       const src = devId(host, where?.name ?? null, dev);
-      if (known.has(src)) edges.push({ id: `e:${src}:${id}`, sources: [src], targets: [id] });
+      edges.push({ id: `e:${src}:${id}`, sources: [src], targets: [id] });
     }
     // A network is the bus every lab NIC plugs into: a tall bar beside the hosts.
     const b = box(id, lines);
     return { ...b, height: Math.max(120, 40 * n.members.length) };
   });
-  const valid = edges.filter((e) => known.has(e.sources[0]!) || e.sources[0]!.startsWith("net:"));
   return {
     graph: {
       id: "root",
@@ -92,7 +90,8 @@ function graphOf(t: Topology): { graph: ElkNode; drawn: Map<string, Drawn> } {
         "elk.json.edgeCoords": "ROOT",
       },
       children: [...hosts, ...nets],
-      edges: valid.filter((e) => drawn.has(e.targets[0]!)),
+      // A parent the topology does not show (gone, or elsewhere) leaves its slave without a line.
+      edges: edges.filter((e) => drawn.has(e.sources[0]!) && drawn.has(e.targets[0]!)),
     },
     drawn,
   };

@@ -1,6 +1,7 @@
 // What a run says about the lab's own lines, for the editor: a check that
 // did not meet its expectation, and what a command wrote on stderr (at the
-// script line bash names, when it names one). Markers only: the run's
+// script line bash names, when it names one) unless it was a check that
+// meant to fail. Markers only: the run's
 // result is the simulator's, untouched.
 
 import type { CommandResult, LabResult } from "../../src/engines/result.js";
@@ -56,7 +57,8 @@ export function runNotes(lab: Lab, result: LabResult, text: string, isScriptLab:
     const pos = lab.steps[step++]?.pos;
     if (!pos) continue;
     const run = stepRun(lines, pos.line);
-    notes.push(...stderrNotes(s, scriptStart(lines, run.line, run.col), run.line, false));
+    // A check that meant to fail says why on stderr as it should: nothing to point out.
+    if (!(s.kind === "check" && s.met && s.expect === "fail")) notes.push(...stderrNotes(s, scriptStart(lines, run.line, run.col), run.line, false));
     if (!s.met) notes.push({ severity: "warning", line: pos.line, col: pos.col, message: `“${s.name}” expected ${s.expect}, and the command exited ${s.exitCode}` });
   }
   return notes.sort((a, b) => a.line - b.line || a.col - b.col);
