@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
-import { request } from "node:http";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { isLoopback, ServeError, startServer, type RunningServer } from "../src/web/server.js";
-import { example, runCli } from "./helpers.js";
 import { packageRoot } from "../src/paths.js";
-import { spawn } from "node:child_process";
-import { cli } from "./helpers.js";
+import { isLoopback, ServeError, startServer, type RunningServer } from "../src/web/server.js";
+import { cli, example, runCli } from "./helpers.js";
 
 // `ipvlab serve`'s server: loopback only unless told, read-only, nothing
 // outside the page's directory, the lab given read from disk.

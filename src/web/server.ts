@@ -148,7 +148,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const hostPart = opts.host.includes(":") ? `[${opts.host.replace(/^\[|\]$/g, "")}]` : opts.host;
   // Loopback: only the names this machine uses for itself. Another address was asked for on purpose: any Host.
   const allowed = () => (isLoopback(opts.host) ? new Set([`${hostPart}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) : null);
-  const server = createServer(handler(opts, page, allowed));
+  const handle = handler(opts, page, allowed);
+  const server = createServer((req, res) => {
+    // A file that vanished between the check and the read is this request's problem, not the server's end.
+    try {
+      handle(req, res);
+    } catch (e) {
+      if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", `${(e as Error).message}\n`, false);
+      else res.destroy();
+    }
+  });
   await new Promise<void>((ok, fail) => {
     server.once("error", fail);
     server.listen(opts.port, opts.host.replace(/^\[|\]$/g, ""), () => {
