@@ -13,8 +13,6 @@ export default defineConfig({
     // The simulator (and the bash parser it uses) is most of the bundle, in the worker.
     chunkSizeWarningLimit: 4096,
     sourcemap: false,
-    // Its timing report is noise in `npm run build`: one plugin pass over a large bundle is expected.
-    rolldownOptions: { checks: { pluginTimings: false } },
   },
   worker: { format: "es" },
 });
