@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -45,6 +45,21 @@ test("diagram --svg: every device with its addresses in its host's box, a dashed
     assert.equal(lines.filter((l) => !l[2]).length, 3, "three NICs wired to vmnet8");
     const points = lines.flatMap((l) => l[1]!.split(" ").map((p) => p.split(",").map(Number) as [number, number]));
     assert.ok(points.every(([x, y]) => x >= 0 && y >= 0 && x <= w && y <= h), "every line inside the picture");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("diagram --svg: a lab NIC moved into a namespace is still wired to its network", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ipvlab-svg-moved-"));
+  try {
+    const lab = join(dir, "moved.lab.yaml");
+    writeFileSync(lab, "name: moved\nnetworks: { lan: {} }\nhosts:\n  a:\n    interfaces: { eth0: { network: lan } }\n    run: |\n      ip netns add inner\n      ip link set eth0 netns inner\n  b:\n    interfaces: { eth0: { network: lan } }\n");
+    const r = await runCli(["diagram", lab, "--svg", join(dir, "moved.svg")]);
+    assert.equal(r.code, 0, r.stderr);
+    const svg = readFileSync(join(dir, "moved.svg"), "utf8");
+    assert.ok(svg.includes(">netns inner<"), "the namespace is drawn");
+    assert.equal([...svg.matchAll(/<polyline [^>]*\/>/g)].filter((m) => !m[0].includes("stroke-dasharray")).length, 2, "both NICs wired to lan");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

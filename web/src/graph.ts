@@ -2,100 +2,13 @@
 // each slave joined to its parent and each lab NIC to its network; laid out
 // by ELK (compound nodes, edges across them), drawn as SVG.
 
-import ELK, { type ElkExtendedEdge, type ElkNode } from "elkjs/lib/elk.bundled.js";
-import type { Topology, TopoDevice } from "../../src/engines/sim/topology.js";
+import ELK, { type ElkNode } from "elkjs/lib/elk.bundled.js";
+import type { Topology } from "../../src/engines/sim/topology.js";
+import { devId, hostId, LINE, netId, nsId, topologyGraph } from "../../src/report/topology-graph.js";
 import type { TraceStep } from "../../src/kernel/trace.js";
 import { svg } from "./dom.js";
 
 const elk = new ELK();
-
-const CHAR = 7.2;
-const LINE = 15;
-
-export const devId = (host: string, netns: string | null, dev: string) => `dev:${host}/${netns ?? ""}:${dev}`;
-const nsId = (host: string, netns: string) => `ns:${host}/${netns}`;
-const hostId = (host: string) => `host:${host}`;
-const netId = (net: string) => `net:${net}`;
-
-interface Drawn {
-  kind: "host" | "ns" | "dev" | "net";
-  lines: string[];
-  down?: boolean;
-}
-
-function deviceLines(d: TopoDevice): string[] {
-  return [d.name, ...(d.role ? [d.role] : d.kind !== "ethernet" ? [d.kind] : []), ...d.addrs];
-}
-
-function box(id: string, lines: string[]): ElkNode {
-  const width = Math.max(...lines.map((l) => l.length)) * CHAR + 18;
-  return { id, width: Math.max(width, 70), height: lines.length * LINE + 12 };
-}
-
-const compound = (id: string, children: ElkNode[]): ElkNode => ({
-  id,
-  children,
-  layoutOptions: { "elk.padding": "[top=26,left=12,bottom=12,right=12]" },
-});
-
-/** The ELK graph and what each node shows. */
-function graphOf(t: Topology): { graph: ElkNode; drawn: Map<string, Drawn> } {
-  const drawn = new Map<string, Drawn>();
-  const edges: ElkExtendedEdge[] = [];
-  const hosts: ElkNode[] = t.hosts.map((host) => {
-    const children: ElkNode[] = [];
-    for (const ns of host.namespaces) {
-      const devs = ns.devices.map((d) => {
-        const id = devId(host.name, ns.name, d.name);
-        const lines = deviceLines(d);
-        drawn.set(id, { kind: "dev", lines, down: !d.up });
-        if (d.parentRef) edges.push({ id: `e:${id}`, sources: [id], targets: [devId(host.name, d.parentRef.netns, d.parentRef.name)] });
-        return box(id, lines);
-      });
-      if (ns.name === null) children.push(...devs);
-      else {
-        drawn.set(nsId(host.name, ns.name), { kind: "ns", lines: [`netns ${ns.name}`] });
-        children.push(compound(nsId(host.name, ns.name), devs));
-      }
-    }
-    drawn.set(hostId(host.name), { kind: "host", lines: [host.name] });
-    return compound(hostId(host.name), children);
-  });
-  const nets: ElkNode[] = t.networks.map((n) => {
-    const id = netId(n.name);
-    const lines = [n.name, n.hairpin ? "switch, hairpin" : "switch"];
-    drawn.set(id, { kind: "net", lines });
-    for (const m of n.members) {
-      const [host, dev] = m.split(":") as [string, string];
-      // A lab NIC may have been moved into a namespace since: find it wherever it is on its host.
-      const where = t.hosts.find((h) => h.name === host)?.namespaces.find((ns) => ns.devices.some((d) => d.name === dev));
-      const src = devId(host, where?.name ?? null, dev);
-      edges.push({ id: `e:${src}:${id}`, sources: [src], targets: [id] });
-    }
-    // A network is the bus every lab NIC plugs into: a tall bar beside the hosts.
-    const b = box(id, lines);
-    return { ...b, height: Math.max(120, 40 * n.members.length) };
-  });
-  return {
-    graph: {
-      id: "root",
-      layoutOptions: {
-        "elk.algorithm": "layered",
-        "elk.direction": "RIGHT",
-        "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-        "elk.spacing.nodeNode": "18",
-        "elk.layered.spacing.nodeNodeBetweenLayers": "36",
-        "elk.edgeRouting": "ORTHOGONAL",
-        // Every edge's points relative to the whole picture, wherever ELK files the edge.
-        "elk.json.edgeCoords": "ROOT",
-      },
-      children: [...hosts, ...nets],
-      // A parent the topology does not show (gone, or elsewhere) leaves its slave without a line.
-      edges: edges.filter((e) => drawn.has(e.sources[0]!) && drawn.has(e.targets[0]!)),
-    },
-    drawn,
-  };
-}
 
 export interface TopologyView {
   /** Light up where a trace step is: its device (or its network), and its namespace. */
@@ -103,7 +16,7 @@ export interface TopologyView {
 }
 
 export async function drawTopology(parent: HTMLElement, t: Topology): Promise<TopologyView> {
-  const { graph, drawn } = graphOf(t);
+  const { graph, drawn } = topologyGraph(t, "RIGHT");
   const laid = await elk.layout(graph);
   const shapes = svg("g", { class: "nodes" });
   const wires = svg("g", { class: "edges" });

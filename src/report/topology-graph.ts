@@ -1,0 +1,99 @@
+// The topology as an ELK graph: hosts containing namespaces containing
+// devices, each slave joined to its parent and each lab NIC to its network.
+// The web page and `ipvlab diagram --svg` lay out the same graph and draw
+// it each in their own way.
+
+import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
+import type { Topology, TopoDevice } from "../engines/sim/topology.js";
+
+export const CHAR = 7.2;
+export const LINE = 15;
+
+export const devId = (host: string, netns: string | null, dev: string) => `dev:${host}/${netns ?? ""}:${dev}`;
+export const nsId = (host: string, netns: string) => `ns:${host}/${netns}`;
+export const hostId = (host: string) => `host:${host}`;
+export const netId = (net: string) => `net:${net}`;
+
+export interface Drawn {
+  kind: "host" | "ns" | "dev" | "net";
+  lines: string[];
+  down?: boolean;
+}
+
+function deviceLines(d: TopoDevice): string[] {
+  return [d.name, ...(d.role ? [d.role] : d.kind !== "ethernet" ? [d.kind] : []), ...d.addrs];
+}
+
+function box(id: string, lines: string[]): ElkNode {
+  const width = Math.max(...lines.map((l) => l.length)) * CHAR + 18;
+  return { id, width: Math.max(width, 70), height: lines.length * LINE + 12 };
+}
+
+const compound = (id: string, children: ElkNode[]): ElkNode => ({
+  id,
+  children,
+  layoutOptions: { "elk.padding": "[top=26,left=12,bottom=12,right=12]" },
+});
+
+/**
+ * The ELK graph and what each node shows. "RIGHT" puts the networks beside
+ * the hosts as tall buses (the page); "DOWN" puts them below (docs).
+ */
+export function topologyGraph(t: Topology, direction: "RIGHT" | "DOWN"): { graph: ElkNode; drawn: Map<string, Drawn> } {
+  const drawn = new Map<string, Drawn>();
+  const edges: ElkExtendedEdge[] = [];
+  const hosts: ElkNode[] = t.hosts.map((host) => {
+    const children: ElkNode[] = [];
+    for (const ns of host.namespaces) {
+      const devs = ns.devices.map((d) => {
+        const id = devId(host.name, ns.name, d.name);
+        const lines = deviceLines(d);
+        drawn.set(id, { kind: "dev", lines, down: !d.up });
+        if (d.parentRef) edges.push({ id: `e:${id}`, sources: [id], targets: [devId(host.name, d.parentRef.netns, d.parentRef.name)] });
+        return box(id, lines);
+      });
+      if (ns.name === null) children.push(...devs);
+      else {
+        drawn.set(nsId(host.name, ns.name), { kind: "ns", lines: [`netns ${ns.name}`] });
+        children.push(compound(nsId(host.name, ns.name), devs));
+      }
+    }
+    drawn.set(hostId(host.name), { kind: "host", lines: [host.name] });
+    return compound(hostId(host.name), children);
+  });
+  const nets: ElkNode[] = t.networks.map((n) => {
+    const id = netId(n.name);
+    const lines = [n.name, n.hairpin ? "switch, hairpin" : "switch"];
+    drawn.set(id, { kind: "net", lines });
+    for (const m of n.members) {
+      const [host, dev] = m.split(":") as [string, string];
+      // A lab NIC may have been moved into a namespace since: find it wherever it is on its host.
+      const where = t.hosts.find((h) => h.name === host)?.namespaces.find((ns) => ns.devices.some((d) => d.name === dev));
+      const src = devId(host, where?.name ?? null, dev);
+      edges.push({ id: `e:${src}:${id}`, sources: [src], targets: [id] });
+    }
+    // A network is the bus every lab NIC plugs into: a tall bar beside the hosts.
+    const b = box(id, lines);
+    return direction === "RIGHT" ? { ...b, height: Math.max(120, 40 * n.members.length) } : b;
+  });
+  return {
+    graph: {
+      id: "root",
+      layoutOptions: {
+        "elk.algorithm": "layered",
+        "elk.direction": direction,
+        "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+        "elk.spacing.nodeNode": "18",
+        "elk.layered.spacing.nodeNodeBetweenLayers": "36",
+        "elk.edgeRouting": "ORTHOGONAL",
+        // Every edge's points relative to the whole picture, wherever ELK files the edge.
+        "elk.json.edgeCoords": "ROOT",
+      },
+      children: [...hosts, ...nets],
+      // A parent the topology does not show (gone, or elsewhere) leaves its slave without a line.
+      edges: edges.filter((e) => drawn.has(e.sources[0]!) && drawn.has(e.targets[0]!)),
+    },
+    drawn,
+  };
+}
+
