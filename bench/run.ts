@@ -3,7 +3,7 @@
 //
 //   node [--max-old-space-size=MB] dist/bench/run.js [--runs N] [--core-runs N]
 //        [--bridges K --per-bridge I] [--sources N|all] [--seq-sources N] [--trace-sources N]
-//        [--matrix-step-ns N,N,...] [--only seed,core,ns,ipvlan,step]
+//        [--matrix-step-ns N,N,...] [--edits N] [--only seed,core,ns,ipvlan,step,web]
 
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -20,6 +20,7 @@ import { parseIpv4 } from "../src/wire/ipv4-addr.js";
 import { manyIpvlanLab, manyNsLab, nsAddr, nsName, slaveAddr, slaveNs, type ManyNsShape } from "./labs.js";
 import { matrixBySource, sequentialPingOnce, type PingEndpoint, type PingTally } from "./pings.js";
 import { atLeast, atMost, info, int, median, mib, ms, quantile, table, type Figure } from "./report.js";
+import { webResimulation } from "./web.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -31,7 +32,8 @@ const { values: args } = parseArgs({
     "trace-sources": { type: "string", default: "100" },
     sources: { type: "string", default: "all" },
     "matrix-step-ns": { type: "string", default: "50,100" },
-    only: { type: "string", default: "seed,core,ns,ipvlan,step" },
+    only: { type: "string", default: "seed,core,ns,ipvlan,step,web" },
+    edits: { type: "string", default: "30" },
   },
 });
 const num = (s: string | undefined): number => {
@@ -270,4 +272,5 @@ if (only.has("step")) {
   // Last: at 200 namespaces the lab's matrix step alone takes ~2 GiB.
   console.log(table("4. the lab's own matrix step (src/engines/sim/matrix.ts) on smaller labs of the same shape", await matrixStepScaling()));
 }
+if (only.has("web")) console.log(table("5. the web page: the seed lab re-simulated in its worker (Debian's chromium)", await webResimulation(num(args.edits))));
 console.log(`load average at the end: ${load()}`);

@@ -126,7 +126,7 @@ describe("the web page on the seed lab", () => {
     assert.equal(await s.page.locator("#diagnostics li.error").count(), 0);
   });
 
-  test("an edit re-simulates the seed lab quickly, and the page logged no errors", async (t) => {
+  test("every edit re-simulates the seed lab, the keys all land in the editor, and the page logged no errors", async () => {
     // The end of line 1, a comment: the edit changes nothing but the text.
     await s.page.locator(".cm-content").click();
     await s.page.keyboard.press("Control+Home");
@@ -136,10 +136,8 @@ describe("the web page on the seed lab", () => {
     assert.equal(await s.page.locator(".stepper").count(), 1, "a trace is open");
     await s.page.keyboard.type(" edited", { delay: 200 });
     await s.page.waitForFunction((b) => document.body.dataset.state === "ready" && document.getElementById("status")!.dataset.ms !== b, before, { timeout: 10_000 });
-    const ms = Number(await s.page.getAttribute("#status", "data-ms"));
-    t.diagnostic(`re-simulation of the seed lab: ${ms.toFixed(1)} ms`);
-    // The target is 100 ms; a loaded test machine gets slack, a regression by an order of magnitude does not.
-    assert.ok(ms < 500, `${ms} ms`);
+    // How fast is `npm run bench`'s business (its web figure); here only that a figure came.
+    assert.ok(Number(await s.page.getAttribute("#status", "data-ms")) > 0);
     assert.match((await s.page.locator(".cm-line").first().textContent())!, / edited$/);
     assert.deepEqual(s.errors, []);
   });
