@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Topology } from "../src/engines/sim/topology.js";
+import { packageRoot } from "../src/paths.js";
 import { example, runCli } from "./helpers.js";
 
 test("diagram: hosts as boxes, namespaces inside, slaves with their parent, networks below", async () => {
@@ -60,6 +61,23 @@ test("diagram --svg: a lab NIC moved into a namespace is still wired to its netw
     const svg = readFileSync(join(dir, "moved.svg"), "utf8");
     assert.ok(svg.includes(">netns inner<"), "the namespace is drawn");
     assert.equal([...svg.matchAll(/<polyline [^>]*\/>/g)].filter((m) => !m[0].includes("stroke-dasharray")).length, 2, "both NICs wired to lan");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("diagram: a veth pair inside a host is one cable between its two ends, in text and in SVG", async () => {
+  const lab = join(packageRoot, "test", "labs", "core", "veth-pair-netns.lab.yaml");
+  const text = await runCli(["diagram", lab]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /│ v1 +10\.0\.0\.1\/24 +veth to v2 \(netns ns2\) │/);
+  const dir = mkdtempSync(join(tmpdir(), "ipvlab-svg-veth-"));
+  try {
+    const r = await runCli(["diagram", lab, "--svg", join(dir, "veth.svg")]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = [...readFileSync(join(dir, "veth.svg"), "utf8").matchAll(/<polyline [^>]*\/>/g)];
+    assert.equal(lines.length, 1, "the pair is drawn once");
+    assert.ok(!lines[0]![0].includes("stroke-dasharray"), "as a cable, not as a slave on its parent");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
 import ElkBundled from "elkjs/lib/elk.bundled.js";
 import type { ElkNode } from "elkjs/lib/elk-api.js";
 import type { Topology } from "../engines/sim/topology.js";
-import { LINE, topologyGraph, type Drawn } from "./topology-graph.js";
+import { LINE, topologyGraph, VETH, type Drawn } from "./topology-graph.js";
 
 // A CommonJS module: its module.exports is the constructor its types call `default`.
 const ELK = ElkBundled as unknown as typeof ElkBundled.default;
@@ -41,7 +41,8 @@ export async function diagramSvg(t: Topology): Promise<string> {
     for (const e of n.edges ?? [])
       for (const s of e.sections ?? []) {
         const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => `${p.x},${p.y}`).join(" ");
-        lines.push(`<polyline points="${pts}" fill="none" stroke="#57606a" stroke-width="1.2"${e.targets[0]!.startsWith("net:") ? "" : ' stroke-dasharray="3 2"'}/>`);
+        const cable = e.targets[0]!.startsWith("net:") || e.id.startsWith(VETH);
+        lines.push(`<polyline points="${pts}" fill="none" stroke="#57606a" stroke-width="1.2"${cable ? "" : ' stroke-dasharray="3 2"'}/>`);
       }
     for (const c of n.children ?? []) walk(c, x, y);
   };

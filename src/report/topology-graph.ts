@@ -9,6 +9,9 @@ import type { Topology, TopoDevice } from "../engines/sim/topology.js";
 export const CHAR = 7.2;
 export const LINE = 15;
 
+/** The id prefix of a veth pair's edge (a cable, not a slave-to-parent stacking). */
+export const VETH = "veth:";
+
 export const devId = (host: string, netns: string | null, dev: string) => `dev:${host}/${netns ?? ""}:${dev}`;
 export const nsId = (host: string, netns: string) => `ns:${host}/${netns}`;
 export const hostId = (host: string) => `host:${host}`;
@@ -50,6 +53,9 @@ export function topologyGraph(t: Topology, direction: "RIGHT" | "DOWN"): { graph
         const lines = deviceLines(d);
         drawn.set(id, { kind: "dev", lines, down: !d.up });
         if (d.parentRef) edges.push({ id: `e:${id}`, sources: [id], targets: [devId(host.name, d.parentRef.netns, d.parentRef.name)] });
+        // A veth pair is one cable: drawn once, from the end that sorts first.
+        const peer = d.peerRef && devId(host.name, d.peerRef.netns, d.peerRef.name);
+        if (peer && id < peer) edges.push({ id: `${VETH}${id}`, sources: [id], targets: [peer] });
         return box(id, lines);
       });
       if (ns.name === null) children.push(...devs);

@@ -4,7 +4,7 @@
 
 import ELK, { type ElkNode } from "elkjs/lib/elk.bundled.js";
 import type { Topology } from "../../src/engines/sim/topology.js";
-import { devId, hostId, LINE, netId, nsId, topologyGraph } from "../../src/report/topology-graph.js";
+import { devId, hostId, LINE, netId, nsId, topologyGraph, VETH } from "../../src/report/topology-graph.js";
 import type { TraceStep } from "../../src/kernel/trace.js";
 import { svg } from "./dom.js";
 
@@ -47,8 +47,8 @@ export async function drawTopology(parent: HTMLElement, t: Topology): Promise<To
     for (const e of n.edges ?? [])
       for (const sec of e.sections ?? []) {
         const pts = [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint].map((p) => `${p.x},${p.y}`).join(" ");
-        const toNet = e.targets[0]!.startsWith("net:");
-        wires.append(svg("polyline", { points: pts, class: toNet ? "wire" : "stacked", "marker-end": toNet ? undefined : "url(#arrow)" }));
+        const cable = e.targets[0]!.startsWith("net:") || e.id.startsWith(VETH);
+        wires.append(svg("polyline", { points: pts, class: cable ? "wire" : "stacked", "marker-end": cable ? undefined : "url(#arrow)" }));
       }
     for (const c of n.children ?? []) drawEdges(c);
   };

@@ -3,7 +3,7 @@
 // namespaces with their devices, addresses and what each device is stacked on.
 
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
-import { IpvlanDevice, MacvlanDevice, type NetDevice } from "../../kernel/index.js";
+import { IpvlanDevice, MacvlanDevice, VethDevice, type NetDevice } from "../../kernel/index.js";
 import type { Lab } from "../../lab/types.js";
 import type { World } from "./world.js";
 
@@ -18,6 +18,8 @@ export interface TopoDevice {
   parent: string | null;
   /** The same, as a namespace (null: the host's own) and a device name. */
   parentRef: { netns: string | null; name: string } | null;
+  /** A veth's other end in the same host. */
+  peerRef: { netns: string | null; name: string } | null;
 }
 
 export interface TopoNamespace {
@@ -36,7 +38,15 @@ function role(dev: NetDevice, nics: Map<string, string>): string | null {
   if (dev instanceof IpvlanDevice) return `ipvlan ${dev.port.mode}${dev.port.flags !== "bridge" ? ` ${dev.port.flags}` : ""}`;
   if (dev instanceof MacvlanDevice) return `macvlan ${dev.mode}`;
   const net = nics.get(dev.name);
-  return net ? `on ${net}` : dev.kind === "veth" || dev.kind === "loopback" ? null : dev.kind;
+  if (net) return `on ${net}`;
+  const peer = hostPeer(dev);
+  if (peer) return `veth to ${peer.name}${peer.net === dev.net ? "" : ` (${peer.net.name ? `netns ${peer.net.name}` : "root namespace"})`}`;
+  return dev.kind === "veth" || dev.kind === "loopback" ? null : dev.kind;
+}
+
+/** A veth's other end when it is in the same host (a lab NIC's peer is the network's switch port). */
+function hostPeer(dev: NetDevice): VethDevice | null {
+  return dev instanceof VethDevice && dev.peer && dev.peer.net.kernel === dev.net.kernel ? dev.peer : null;
 }
 
 export function topologyOf(lab: Lab, world: World): Topology {
@@ -60,6 +70,7 @@ export function topologyOf(lab: Lab, world: World): Topology {
             role: name === null ? role(d, nics) : role(d, new Map()),
             parent,
             parentRef: lower ? { netns: lower.net.name || null, name: lower.name } : null,
+            peerRef: ((p) => (p ? { netns: p.net.name || null, name: p.name } : null))(hostPeer(d)),
           };
         });
       if (name === null || devices.length > 0) namespaces.push({ name, devices });
