@@ -6,6 +6,7 @@
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import type { Topology, TopoDevice } from "../engines/sim/topology.js";
 
+// Boxes are sized before any text is rendered: a 12px monospace character is about 7.2px wide.
 export const CHAR = 7.2;
 export const LINE = 15;
 
