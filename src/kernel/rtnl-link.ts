@@ -79,24 +79,28 @@ export function linkAddVeth(net: Net, name: string, peerName: string, o: { peerN
   return ok({ dev, peer });
 }
 
-/** `ip link add NAME type dummy`. */
-export function linkAddDummy(net: Net, name: string, o: { mac?: Mac } = {}): KResult<DummyDevice> {
+/**
+ * rtnl_newlink for a kind with no options beyond a name and an address:
+ * the name checked, the device made with the given MAC or a random one
+ * (NET_ADDR_SET or NET_ADDR_RANDOM), registered.
+ */
+function linkAddPlain<D extends NetDevice>(net: Net, name: string, o: { mac?: Mac }, make: new (name: string, mac: Mac, net: Net) => D): KResult<D> {
   const c = checkNewName(net, name);
   if (!c.ok) return c;
-  const dev = new DummyDevice(name, o.mac ?? randomEtherAddr(net), net);
+  const dev = new make(name, o.mac ?? randomEtherAddr(net), net);
   if (o.mac) dev.addrAssignType = "set";
   registerNetdevice(net, dev);
   return ok(dev);
 }
 
+/** `ip link add NAME type dummy`. */
+export function linkAddDummy(net: Net, name: string, o: { mac?: Mac } = {}): KResult<DummyDevice> {
+  return linkAddPlain(net, name, o, DummyDevice);
+}
+
 /** `ip link add NAME type bridge`. */
 export function linkAddBridge(net: Net, name: string, o: { mac?: Mac } = {}): KResult<BridgeDevice> {
-  const c = checkNewName(net, name);
-  if (!c.ok) return c;
-  const br = new BridgeDevice(name, o.mac ?? randomEtherAddr(net), net);
-  if (o.mac) br.addrAssignType = "set";
-  registerNetdevice(net, br);
-  return ok(br);
+  return linkAddPlain(net, name, o, BridgeDevice);
 }
 
 /** `ip link add link LINK NAME type ipvlan [mode M] [FLAG]`: LINK is looked up in the caller's namespace, the slave is made in `net`. */
