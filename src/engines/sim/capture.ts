@@ -34,14 +34,19 @@ export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget
     return c;
   }
   c.dev = dev;
-  // libpcap rejects what a loopback device sends: it sees each packet again as received.
-  const loopback = (dev.flags & IFF_LOOPBACK) !== 0;
-  c.tap = (ev) => {
-    if (!(loopback && ev.direction === "out")) c.frames.push({ time: ev.time, frame: ev.frame });
-  };
+  c.tap = frameTap(dev, c.frames);
   dev.taps.add(c.tap);
   setPromiscuity(dev, 1);
   return c;
+}
+
+/** A packet socket's view of dev, appended to `into`, as tcpdump gets it from libpcap. */
+export function frameTap(dev: NetDevice, into: CapturedFrame[]): Tap {
+  // libpcap rejects what a loopback device sends: it sees each packet again as received.
+  const loopback = (dev.flags & IFF_LOOPBACK) !== 0;
+  return (ev) => {
+    if (!(loopback && ev.direction === "out")) into.push({ time: ev.time, frame: ev.frame });
+  };
 }
 
 export function stopCapture(c: Capture): void {

@@ -2,10 +2,11 @@
 // run again, alone, in the state the lab was in just before the matrix, and
 // the step that decided its outcome becomes the cell's reason.
 
-import type { Tap, TraceStep } from "../../kernel/index.js";
+import type { TraceStep } from "../../kernel/index.js";
 import type { CapturedFrame } from "../../userland/tcpdump.js";
 import type { Lab } from "../../lab/types.js";
 import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
+import { frameTap } from "./capture.js";
 import { runExtraCommand, runLabInSim } from "./run.js";
 import { explainTrace, type Explanation, type TracedCommand } from "./trace-verdict.js";
 import { placesOf } from "./topology.js";
@@ -44,14 +45,9 @@ function tapEveryDevice(world: World, frames: Map<string, CapturedFrame[]>): () 
   for (const [name, k] of world.kernels)
     for (const net of [k.initNet, ...k.netns.values()])
       for (const dev of net.devices.values()) {
-        const id = `${name}${net.name ? `/${net.name}` : ""}:${dev.name}`;
-        const loopback = dev === net.loopback;
-        const tap: Tap = (ev) => {
-          // As libpcap: a loopback device's frames are seen once, as received.
-          if (loopback && ev.direction === "out") return;
-          const list = frames.get(id) ?? frames.set(id, []).get(id)!;
-          list.push({ time: ev.time, frame: ev.frame });
-        };
+        const list: CapturedFrame[] = [];
+        frames.set(`${name}${net.name ? `/${net.name}` : ""}:${dev.name}`, list);
+        const tap = frameTap(dev, list);
         dev.taps.add(tap);
         taps.push(() => dev.taps.delete(tap));
       }
