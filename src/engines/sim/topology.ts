@@ -102,26 +102,20 @@ export interface PlacedDevice {
 }
 
 export function placesOf(lab: Lab, world: World): PlacedDevice[] {
-  return lab.hosts.flatMap((h) => {
+  return topologyOf(lab, world).hosts.flatMap((h) => {
     const k = world.kernels.get(h.name)!;
-    const nics = new Map(h.interfaces.map((i) => [i.name, i.network]));
-    return [k.initNet, ...k.netns.values()].flatMap((net) =>
-      [...net.devices.values()]
-        .filter((d) => d !== net.loopback)
-        .map((d) => {
-          const lower = d instanceof IpvlanDevice || d instanceof MacvlanDevice ? d.ndoGetIflink() : null;
-          const network = net === k.initNet ? (nics.get(d.name) ?? null) : null;
-          return {
-            host: h.name,
-            netns: net.name,
-            dev: d.name,
-            mac: d.mac,
-            addrs: (d.inDev?.ifaList ?? []).map((a) => formatIpv4(a.local)),
-            role: role(d, network ? new Map([[d.name, network]]) : new Map()),
-            parent: lower ? { netns: lower.net.name, dev: lower.name } : null,
-            network,
-          };
-        }),
+    const nics = new Map(lab.hosts.find((l) => l.name === h.name)!.interfaces.map((i) => [i.name, i.network]));
+    return h.namespaces.flatMap((ns) =>
+      ns.devices.map((d) => ({
+        host: h.name,
+        netns: ns.name ?? "",
+        dev: d.name,
+        mac: k.net(ns.name ?? undefined)!.devByName(d.name)!.mac,
+        addrs: d.addrs.map((a) => a.slice(0, a.indexOf("/"))),
+        role: d.role,
+        parent: d.parentRef && { netns: d.parentRef.netns ?? "", dev: d.parentRef.name },
+        network: ns.name === null ? (nics.get(d.name) ?? null) : null,
+      })),
     );
   });
 }
