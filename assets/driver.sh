@@ -7,6 +7,7 @@
 #
 # Results go to files under the lab's output directory, one directory per step:
 #   rc, stdout, stderr, cap<K>.pcap, cap<K>.txt, cap<K>.err     (command steps)
+#   errs ("LINE STATUS" per failing command), at (the line running last), killed
 #   endpoints, cell.<I>.<J>                                      (matrix steps)
 # Progress goes to stdout as "@@ipvlab <event> ..." lines.
 
@@ -106,10 +107,26 @@ if [ "${IPVLAB_NETNS_INHERIT:-}" = 1 ]; then
   export -f ip ipvlab_ip_netns_inherit ipvlab_inherit_conf
 fi
 
+# Sourced by bash before a step's script (BASH_ENV): bash's own ERR trap
+# notes each failing command's line and status, and marks the place in its
+# stderr (0x1e) so that what the command said can be told apart; the DEBUG
+# trap notes the line running, for a step killed at its timeout. Both keep
+# $? and $_ as the script would see them, and neither reaches the script's
+# children (BASH_ENV is unset, the paths unexported).
+ipvlab_write_errtrap() {
+  cat > "$1" <<'TRAP'
+trap 'IPVLAB_S=$? IPVLAB_EU=$_; printf "%s %s\n" "$LINENO" "$IPVLAB_S" >> "$IPVLAB_ERRS"; printf "\036" >&2; : "$IPVLAB_EU"' ERR
+trap 'IPVLAB_DU=$_; printf "%s\n" "$LINENO" > "$IPVLAB_AT"; : "$IPVLAB_DU"' DEBUG
+export -n IPVLAB_ERRS IPVLAB_AT
+unset BASH_ENV
+TRAP
+}
+
 ipvlab_lab_begin() {
   LAB_OUT=$1 LAB_TAG=$2 IPV6_OFF=$3
   HOSTS=(); HOST_PID=(); NET_PID=(); NET_HAIRPIN=()
   mkdir -p "$LAB_OUT"
+  ipvlab_write_errtrap "$LAB_OUT/errtrap.sh"
   uname -r > "$LAB_OUT/kernel"
   # With net.core.devconf_inherit_init_net=1 (set under UML) namespaces made by
   # `ip netns add` inside a lab host copy these; on the host engine this is the
@@ -194,9 +211,14 @@ ipvlab_step() {
     ipvlab_capture_start "$d/cap$k" "$spec"
     k=$((k + 1))
   done
-  (cd / && IPVLAB_LAB=$LAB_TAG timeout -s KILL "$timeout" nsenter -t "${HOST_PID[$host]}" -n -m -- /bin/bash "$LAB_OUT/cmd/$idx.sh") \
+  local t0=${EPOCHREALTIME/./} rc
+  (cd / && IPVLAB_LAB=$LAB_TAG IPVLAB_ERRS=$d/errs IPVLAB_AT=$d/at BASH_ENV=$LAB_OUT/errtrap.sh \
+    timeout -s KILL "$timeout" nsenter -t "${HOST_PID[$host]}" -n -m -- /bin/bash "$LAB_OUT/cmd/$idx.sh") \
     < /dev/null > "$d/stdout" 2> "$d/stderr"
-  echo $? > "$d/rc"
+  rc=$?
+  echo $rc > "$d/rc"
+  # 137 is also a script's own `kill -9`: only a run that lasted the whole timeout was timeout's.
+  [ $rc = 137 ] && [ $(( ${EPOCHREALTIME/./} - t0 )) -ge $(( timeout * 1000000 - 100000 )) ] && : > "$d/killed"
   ipvlab_capture_stop "$d"
 }
 

@@ -9,7 +9,7 @@ function run(cellOk: boolean, exit: number): LabResult {
     engine: "uml",
     kernel: "6.1",
     steps: [
-      { kind: "check", name: "c", host: "a", command: "x", exitCode: exit, stdout: "", stderr: "", ok: exit === 0, expect: "ok", met: exit === 0, captures: {} },
+      { kind: "check", name: "c", host: "a", command: "x", exitCode: exit, stdout: "", stderr: "", ok: exit === 0, expect: "ok", met: exit === 0, state: exit === 0 ? "met" : "not-met", failures: [], captures: {} },
       {
         kind: "matrix",
         name: "m",
@@ -20,6 +20,7 @@ function run(cellOk: boolean, exit: number): LabResult {
         ],
       },
     ],
+    diagnostics: [],
   };
 }
 

@@ -13,7 +13,7 @@ const matrix = (name: string, ab: Partial<MatrixCell>, ba: Partial<MatrixCell> =
     { from: "b:eth0", to: "a:eth0", ok: true, ...ba },
   ],
 });
-const lab = (name: string, ...matrices: MatrixResult[]): LabResult => ({ lab: name, engine: "sim", kernel: "sim", steps: matrices });
+const lab = (name: string, ...matrices: MatrixResult[]): LabResult => ({ lab: name, engine: "sim", kernel: "sim", steps: matrices, diagnostics: [] });
 
 test("matrixPairs: each matrix against the one before it in its lab, and against the least different same-named matrix of an earlier lab", () => {
   const one = lab("one", matrix("m", { ok: false, reason: "r1", factors: ["rp-filter"] }), matrix("n", { ok: true }));

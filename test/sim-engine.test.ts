@@ -87,7 +87,13 @@ describe("sim engine: a lab run", () => {
     assert.equal(setup.setup, true);
     assert.equal(setup.exitCode, 0, setup.stderr);
     assert.deepEqual(setup.captures, {});
-    for (const s of r.steps) if (s.kind !== "matrix") assert.equal(s.met, true, `${s.name}: exit ${s.exitCode}\n${s.stdout}${s.stderr}`);
+    // A command that cannot run as written is an error whatever `expect` says; everything else here meets its expectation.
+    const cannotRun = ["unknown command", "killed at its timeout"];
+    for (const s of r.steps) {
+      if (s.kind === "matrix") continue;
+      assert.equal(s.state, cannotRun.includes(s.name) ? "error" : "met", `${s.name}: exit ${s.exitCode}\n${s.stdout}${s.stderr}`);
+      assert.equal(s.met, s.state === "met");
+    }
 
     const ping = command(r, "a reaches b");
     assert.equal(ping.host, "a");
@@ -113,12 +119,25 @@ describe("sim engine: a lab run", () => {
     const noRoute = command(r, "no route");
     assert.deepEqual([noRoute.exitCode, noRoute.stdout, noRoute.stderr], [2, "", "ping: connect: Network is unreachable\n"]);
 
+    // The simulator cannot know whether the command exists where the lab runs for real: it refuses it, at its line.
     const unknown = command(r, "unknown command");
-    assert.equal(unknown.exitCode, 127);
-    assert.match(unknown.stderr, /frobnicate: command not found\n$/);
+    assert.deepEqual(
+      unknown.failures.map((f) => [f.line, f.kind]),
+      [[1, "refused"]],
+    );
+    assert.match(unknown.stderr, /^\/ipvlab\/cmd\/\d+\.sh: line 1: `frobnicate`: --engine sim does not simulate this command; the real engines .* run it if it is installed\n$/);
 
     const killed = command(r, "killed at its timeout");
     assert.deepEqual([killed.exitCode, killed.stdout, killed.stderr], [137, "before\n", "ipvlab: killed after 2 s (the step's timeout)\n"]);
+    assert.deepEqual(killed.failures, [{ line: 2, exitCode: 137, kind: "killed", message: "`sleep 10` was killed after 2 s (the step's timeout): it sleeps 10 s; raise the step's timeout (timeout: 20)" }]);
+    const file = simFixture("basic.lab.yaml");
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.file === file, d.line, d.severity, d.step]),
+      [
+        [true, 49, "error", 10],
+        [true, 55, "error", 11],
+      ],
+    );
 
     assert.equal(command(r, "loopback is up on a booted host").exitCode, 0);
   });
@@ -304,7 +323,7 @@ describe("sim engine: ping", () => {
   }
 
   test("-c 3 to an absent host: three errors after the ARP failure, pipe 3, exit 1", async () => {
-    const run = await runLabInSim({ ...load(simFixture("basic.lab.yaml")), steps: [{ kind: "check", name: "p", on: "a", run: "ping -c 3 10.9.0.99", expect: "fail", capture: [], timeout: 30, pos: { file: "", line: 1, col: 1 } }] });
+    const run = await runLabInSim({ ...load(simFixture("basic.lab.yaml")), steps: [{ kind: "check", name: "p", on: "a", run: "ping -c 3 10.9.0.99", expect: "fail", capture: [], timeout: 30, pos: { file: "", line: 1, col: 1 }, runLines: [] }] });
     const s = run.result.steps[2] as CommandResult;
     assert.equal(s.exitCode, 1);
     assert.equal(

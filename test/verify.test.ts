@@ -16,6 +16,8 @@ function run(engine: "uml" | "sim", stdout: string, capture: string[], cellOk = 
     ok: true,
     expect: "ok",
     met: true,
+    state: "met",
+    failures: [],
     captures: { "a:eth0": capture },
   };
   return {
@@ -37,6 +39,7 @@ function run(engine: "uml" | "sim", stdout: string, capture: string[], cellOk = 
         ],
       },
     ],
+    diagnostics: [],
   };
 }
 

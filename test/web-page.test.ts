@@ -149,8 +149,8 @@ describe("the web page on the seed lab", () => {
     await s.page.keyboard.insertText(lab);
     await s.page.waitForFunction(() => document.body.dataset.state === "ready" && document.querySelectorAll("#diagnostics li").length >= 2, null, { timeout: 10_000 });
     const notes = await s.page.$$eval("#diagnostics li", (ls) => ls.map((l) => `${(l as HTMLElement).dataset.line} ${l.textContent}`));
-    assert.ok(notes.some((n) => /^6 .*nft: command not found/.test(n)), notes.join("\n"));
-    assert.ok(notes.some((n) => /^8 .*“unreachable” expected ok, and the command exited [1-9]/.test(n)), notes.join("\n"));
+    assert.ok(notes.some((n) => /^6 .*`nft`: --engine sim does not simulate this command/.test(n)), notes.join("\n"));
+    assert.ok(notes.some((n) => /^10 .*check "unreachable" expected ok, but `ping -c 1 -W 1 192.0.2.1` exited [1-9]/.test(n)), notes.join("\n"));
     assert.equal(await s.page.textContent(".step-list li.unmet .mark"), "✗");
   });
 

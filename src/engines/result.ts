@@ -6,6 +6,43 @@ export interface LabResult {
   engine: EngineName;
   kernel: string;
   steps: StepResult[];
+  /** Every failing command and unmet check at its place in the lab file (engines/diagnostics.ts). */
+  diagnostics: ResultDiagnostic[];
+}
+
+/**
+ * What a command step came to. `error`: a command could not run as written
+ * (not found, killed at the timeout, refused by the simulator, a syntax
+ * error), never met whatever `expect` says; `setup-failed`: a host's `run`
+ * script or an action had a command that exited non-zero.
+ */
+export type StepState = "met" | "not-met" | "error" | "setup-failed";
+
+/** How a command of a step failed; everything but `exit` means it could not run as written. */
+export type FailureKind = "exit" | "not-found" | "not-executable" | "killed" | "refused" | "syntax" | "limit";
+
+/**
+ * One command of a step's script that failed where bash's ERR trap fires:
+ * a simple command or pipeline at the script's top level that exits
+ * non-zero, not in a condition, not before `&&`/`||`, not negated.
+ */
+export interface CommandFailure {
+  /** Line (1-based) in the step's own script. */
+  line: number;
+  exitCode: number;
+  kind: FailureKind;
+  /** One line: the command and why it failed. */
+  message: string;
+}
+
+export interface ResultDiagnostic {
+  file: string;
+  line: number;
+  col: number;
+  severity: "error" | "warning";
+  message: string;
+  /** The LabResult step it is about. */
+  step: number;
 }
 
 export type EngineName = "sim" | "uml" | "host";
@@ -20,8 +57,10 @@ export interface CommandResult {
   stderr: string;
   ok: boolean;
   expect: Expect | null;
-  /** For a check: did ok match expect. For an action: true. */
+  /** state === "met": for a check, ok matched expect and every command could run; for an action or setup, every command succeeded. */
   met: boolean;
+  state: StepState;
+  failures: CommandFailure[];
   /** tcpdump -n -e lines per capture target ("host:dev" or "host/ns:dev"). */
   captures: Record<string, string[]>;
   /** Set for the hosts' `run` scripts, which run before the lab's steps. */
@@ -70,7 +109,7 @@ export interface MatrixResult {
 
 export type StepResult = CommandResult | MatrixResult;
 
-/** Every check met its expectation. */
+/** Every check met its expectation and every setup command and action succeeded. */
 export function allMet(r: LabResult): boolean {
   return r.steps.every((s) => s.kind === "matrix" || s.met);
 }

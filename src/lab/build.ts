@@ -50,12 +50,14 @@ function assemble(x: LabFacts): Lab {
     const runLoc = doc.locate(["hosts", h, "run"]);
     const host = own(root, "hosts") as Record<string, unknown>;
     const v = own(host, h);
+    const run = (isObj(v) && str(v, "run")) || "";
     return {
       name: h,
       interfaces: [],
-      run: (isObj(v) && str(v, "run")) || "",
+      run,
       pos: doc.keyPos(loc),
       runPos: runLoc ? doc.valuePos(runLoc) : doc.keyPos(loc),
+      runLines: doc.scriptLines(runLoc, run),
     };
   });
   for (const i of x.interfaces()) {
@@ -75,6 +77,7 @@ function assemble(x: LabFacts): Lab {
     const matrix = str(value, "matrix");
     if (matrix !== undefined) return { kind: "matrix", name: matrix, pos };
     const run = str(value, "run")!;
+    const runLines = doc.scriptLines(doc.locate([...path, "run"]), run);
     const expect = (str(value, "expect") ?? null) as Expect | null;
     const capture = own(value, "capture");
     const timeout = own(value, "timeout");
@@ -87,6 +90,7 @@ function assemble(x: LabFacts): Lab {
       capture: Array.isArray(capture) ? capture.map((c) => parseCapture(String(c))) : [],
       timeout: typeof timeout === "number" ? timeout : DEFAULT_STEP_TIMEOUT,
       pos,
+      runLines,
     };
   });
   return { name, file: doc.file, ipv6: own(root, "ipv6") === true, networks, hosts, steps };

@@ -65,7 +65,7 @@ export function listOf(items: Iterable<string>): string {
 }
 
 /** Diagnostics in file order, errors before warnings at the same place. */
-export function sortDiagnostics(diags: readonly LabDiagnostic[]): LabDiagnostic[] {
+export function sortDiagnostics<T extends LabDiagnostic>(diags: readonly T[]): T[] {
   return [...diags].sort(
     (a, b) => a.pos.file.localeCompare(b.pos.file) || a.pos.line - b.pos.line || a.pos.col - b.pos.col || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),
   );

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, Scalar, visit, type Document, type YAMLErro
 import { LabError, type LabDiagnostic } from "./errors.js";
 import { buildLab } from "./build.js";
 import { binaryError, scriptDiagnostics } from "./script.js";
+import { ownScriptLines } from "./script-lines.js";
 import type { Lab, SourcePos } from "./types.js";
 
 /*
@@ -35,7 +36,7 @@ export function parseScriptLab(file: string, text: string): LoadedLab {
     file,
     ipv6: false,
     networks: [],
-    hosts: [{ name: "host", interfaces: [], run: text, pos, runPos: pos }],
+    hosts: [{ name: "host", interfaces: [], run: text, pos, runPos: pos, runLines: ownScriptLines(file, text) }],
     steps: [{ kind: "matrix", name: "after the script", pos }],
   };
   return { lab, warnings: [] };

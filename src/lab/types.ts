@@ -20,6 +20,8 @@ export interface LabHost {
   run: string;
   pos: SourcePos;
   runPos: SourcePos;
+  /** Where each line of `run` was written (src/lab/script-lines.ts). */
+  runLines: SourcePos[];
 }
 
 export interface LabNetwork {
@@ -50,6 +52,8 @@ export interface CommandStep {
   /** Seconds before the command is killed. */
   timeout: number;
   pos: SourcePos;
+  /** Where each line of `run` was written (src/lab/script-lines.ts). */
+  runLines: SourcePos[];
 }
 
 export interface MatrixStep {

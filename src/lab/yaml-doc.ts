@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 import type { LabDiagnostic } from "./errors.js";
+import { scriptLinePositions } from "./script-lines.js";
 import { quote } from "./vocabulary.js";
 import type { SourcePos } from "./types.js";
 
@@ -198,6 +199,13 @@ export class LabDoc {
   /** Where the thing at `loc` is named: its key in a map, itself in a list. */
   keyPos(loc: Loc | null): SourcePos {
     return loc?.key ? this.posOf(loc.key) : this.valuePos(loc);
+  }
+
+  /** Where each line of the script at `loc` was written (an alias's lines are where its anchor is). */
+  scriptLines(loc: Loc | null, script: string): SourcePos[] {
+    const range = (loc?.value as Node | null | undefined)?.range;
+    if (!range) return script.split("\n").map(() => this.valuePos(loc));
+    return scriptLinePositions(script, this.source, range[0], range[1], (o) => this.at(o));
   }
 
   /** The text a node was written as. */

@@ -24,13 +24,24 @@ function indent(text: string, by = "    "): string {
     .join("\n");
 }
 
+/** What a step came to, in a few words: ✓ only where the kernel answered as expected. */
+export function stepMark(s: CommandResult, st: Style): string {
+  const first = (error: boolean) => s.failures.find((f) => (f.kind !== "exit") === error)?.message;
+  switch (s.state) {
+    case "error":
+      return st.bad(`✗ error: ${first(true) ?? `exit ${s.exitCode}`}`);
+    case "setup-failed":
+      return st.bad(`✗ failed: ${first(false) ?? `the script exited ${s.exitCode}`}`);
+    case "not-met":
+      return st.bad(`✗ ${s.ok ? "ok" : `fails (exit ${s.exitCode})`}, expected ${s.expect}`);
+    case "met":
+      return s.expect === null ? st.dim("•") : st.ok(`✓ ${s.ok ? "ok" : "fails"}, as expected`);
+  }
+}
+
 function commandText(s: CommandResult, st: Style): string {
   const out: string[] = [];
-  let mark: string;
-  if (s.expect === null) mark = s.ok ? st.dim("•") : st.dim(`• exit ${s.exitCode}`);
-  else if (s.met) mark = st.ok(`✓ ${s.ok ? "ok" : "fails"}, as expected`);
-  else mark = st.bad(`✗ ${s.ok ? "ok" : `fails (exit ${s.exitCode})`}, expected ${s.expect}`);
-  out.push(`${st.bold(s.name)} ${st.dim(`[${s.host}]`)} ${mark}`);
+  out.push(`${st.bold(s.name)} ${st.dim(`[${s.host}]`)} ${stepMark(s, st)}`);
   if (!s.setup || s.name !== s.command.split("\n")[0]) out.push(indent(`$ ${s.command.trim().split("\n").join("\n  ")}`, "  "));
   if (s.stdout.trim()) out.push(indent(s.stdout));
   if (s.stderr.trim()) out.push(indent(s.stderr));
@@ -51,19 +62,34 @@ function matrixText(m: MatrixResult, st: Style): string {
   ].join("\n");
 }
 
-/** The human report of a run: each step, each matrix as grid and checklist, a summary line. */
+/** Every failing command and unmet check, compiler-style: file:line:col: severity: message. */
+export function diagnosticsText(r: LabResult, st: Style = plain): string {
+  return r.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity === "error" ? st.bad("error") : st.bold("warning")}: ${d.message}`).join("\n");
+}
+
+/** The human report of a run: each step, each matrix as grid and checklist, what failed where, a summary line. */
 export function resultText(r: LabResult, st: Style = plain): string {
   const parts = [st.bold(`${r.lab} — engine ${r.engine}, kernel ${r.kernel}`)];
   for (const s of r.steps) parts.push(s.kind === "matrix" ? matrixText(s, st) : commandText(s, st));
+  if (r.diagnostics.length) parts.push(diagnosticsText(r, st));
   parts.push(summaryLine(r, st));
   return parts.join("\n\n") + "\n";
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 export function summaryLine(r: LabResult, st: Style = plain): string {
-  const checks = r.steps.filter((s): s is CommandResult => s.kind === "check");
+  const commands = r.steps.filter((s): s is CommandResult => s.kind !== "matrix");
+  const checks = commands.filter((s) => s.kind === "check");
   const met = checks.filter((s) => s.met).length;
   const matrices = r.steps.filter((s) => s.kind === "matrix").length;
-  const setupFailed = r.steps.filter((s): s is CommandResult => s.kind !== "matrix" && !!s.setup && !s.ok).length;
-  const text = `${r.lab}: ${met} of ${checks.length} checks met, ${matrices} ${matrices === 1 ? "matrix" : "matrices"}${setupFailed ? `, ${setupFailed} setup script(s) ended non-zero` : ""}`;
+  const errors = commands.filter((s) => s.state === "error").length;
+  const failed = commands.filter((s) => s.state === "setup-failed").length;
+  const text = [
+    `${r.lab}: ${met} of ${count(checks.length, "check")} met`,
+    ...(errors ? [count(errors, "step that could not run", "steps that could not run")] : []),
+    ...(failed ? [count(failed, "setup step with a failed command", "setup steps with a failed command")] : []),
+    count(matrices, "matrix", "matrices"),
+  ].join(", ");
   return allMet(r) ? st.ok(text) : st.bad(text);
 }

@@ -18,3 +18,20 @@ export const REAL_ENGINES = "the real engines (--engine uml or --engine host) ru
 export function unsupported(file: string, line: number, col: number, what: string): ShellScriptError {
   return new ShellScriptError(file, line, col, `${what} is not supported by --engine sim; ${REAL_ENGINES}`, "unsupported");
 }
+
+/**
+ * Thrown by whatever runs a command --engine sim does not model (a tool, an
+ * option of one): the script stops there, refused at its line, and the step
+ * is an error, never a pass.
+ */
+export class NotSimulated extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "NotSimulated";
+  }
+
+  /** `what` (a command, an option) is not modelled. */
+  static what(what: string): NotSimulated {
+    return new NotSimulated(`${what} is not supported by --engine sim; ${REAL_ENGINES}`);
+  }
+}

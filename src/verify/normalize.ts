@@ -59,13 +59,14 @@ export function canonicalNeighDumps(text: string): string {
   return lines.join("\n");
 }
 
-function commandBlock(s: CommandResult, n: Normalizer): string[] {
+function commandBlock(s: CommandResult, n: Normalizer, failures: boolean): string[] {
   const out = [`${s.kind} "${s.name}" on ${s.host}: exit ${s.exitCode}${s.expect ? `, expect ${s.expect}` : ""}`];
   const section = (title: string, text: string) => {
     if (text.trim()) out.push(`--- ${title}`, ...n.text(text).replace(/\n$/, "").split("\n"));
   };
   section("stdout", canonicalNeighDumps(s.stdout));
   section("stderr", s.stderr);
+  if (failures) for (const f of s.failures) out.push(`--- failed at line ${f.line}: exit ${f.exitCode} (${f.kind})`);
   for (const [where, lines] of Object.entries(s.captures)) {
     out.push(`--- capture ${where} (${lines.length} packets)`, ...lines.map((l) => n.text(l)));
   }
@@ -79,8 +80,8 @@ function matrixBlock(m: MatrixResult): string[] {
   return [`matrix "${m.name}"`, ...endpoints, ...cells];
 }
 
-/** One normalised text block per step, ready to diff line by line. */
-export function normalizeResult(r: LabResult, labMacs: Iterable<string>): string[] {
+/** One normalised text block per step, ready to diff line by line; `failures`: with each failing command's line and kind. */
+export function normalizeResult(r: LabResult, labMacs: Iterable<string>, failures = true): string[] {
   const n = new Normalizer(new Set([...labMacs].map((m) => m.toLowerCase())));
-  return r.steps.map((s: StepResult) => (s.kind === "matrix" ? matrixBlock(s) : commandBlock(s, n)).join("\n") + "\n");
+  return r.steps.map((s: StepResult) => (s.kind === "matrix" ? matrixBlock(s) : commandBlock(s, n, failures)).join("\n") + "\n");
 }

@@ -1,14 +1,20 @@
-// The lab's steps in order, each check with ✓ (met its expectation) or ✗,
-// with its command, output and captures; then the captures gathered per
-// interface, as tcpdump -n -e printed them.
+// The lab's steps in order, each with what it came to (✓ met, ✗ not met or
+// a failed setup command, ⚠ could not run as written), its command, output
+// and captures; then the captures gathered per interface, as tcpdump -n -e
+// printed them.
 
 import type { CommandResult, LabResult } from "../../src/engines/result.js";
 import { h } from "./dom.js";
 
 function outcome(s: CommandResult): string {
-  if (s.kind === "action") return s.exitCode === 0 ? "" : `exit ${s.exitCode}`;
+  const first = s.failures.find((f) => (f.kind === "exit") === (s.state !== "error"));
+  if (s.state === "error" || s.state === "setup-failed") return first?.message ?? `exit ${s.exitCode}`;
+  if (s.kind === "action") return "";
   return `expect ${s.expect}, exit ${s.exitCode}`;
 }
+
+const MARK = { met: "✓", "not-met": "✗", error: "⚠", "setup-failed": "✗" } as const;
+const CLASS = { met: "met", "not-met": "unmet", error: "error", "setup-failed": "failed" } as const;
 
 const output = (s: CommandResult) => [s.stdout && h("pre", { class: "stdout" }, s.stdout), s.stderr && h("pre", { class: "stderr" }, s.stderr)];
 
@@ -25,8 +31,8 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
       li.addEventListener("click", () => onMatrix(i));
       return li;
     }
-    const mark = s.kind === "check" ? (s.met ? "✓" : "✗") : s.exitCode === 0 ? "•" : "!";
-    const cls = s.kind === "check" ? (s.met ? "check met" : "check unmet") : s.exitCode === 0 ? "action" : "action nonzero";
+    const mark = s.kind === "action" && s.state === "met" ? "•" : MARK[s.state];
+    const cls = `${s.kind} ${CLASS[s.state]}`;
     const caps = Object.entries(s.captures);
     const trace = s.setup ? null : h("button", { type: "button", class: "trace-it", title: "run this command again, alone, in the state just before it, and step through what the kernel does" }, "step through its packets ▸");
     trace?.addEventListener("click", (e) => {
@@ -35,7 +41,7 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
     });
     return h(
       "li",
-      { class: cls, "data-step": i, "data-met": String(s.met) },
+      { class: cls, "data-step": i, "data-met": String(s.met), "data-state": s.state },
       h(
         "details",
         {},
@@ -47,10 +53,17 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
       ),
     );
   });
-  const checks = result.steps.filter((s): s is CommandResult => s.kind === "check");
-  const unmet = checks.filter((s) => !s.met).length;
+  const commands = result.steps.filter((s): s is CommandResult => s.kind !== "matrix");
+  const checks = commands.filter((s) => s.kind === "check");
+  const count = (state: CommandResult["state"], of = checks) => of.filter((s) => s.state === state).length;
+  const failed = count("setup-failed", commands);
+  const errors = count("error", commands);
   parent.replaceChildren(
-    h("p", { class: "summary" }, `${checks.length} checks: ${checks.length - unmet} met ✓, ${unmet} not met ✗`),
+    h(
+      "p",
+      { class: "summary" },
+      `${checks.length} checks: ${count("met")} met ✓, ${count("not-met")} not met ✗` + (errors ? `, ${errors} could not run ⚠` : "") + (failed ? `; ${failed} setup steps with a failed command ✗` : ""),
+    ),
     h("ol", { class: "step-list" }, ...items),
   );
 }

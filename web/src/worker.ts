@@ -46,7 +46,7 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
     result = run.result;
     const t2 = performance.now();
     current = { gen: m.gen, lab, result };
-    const notes = runNotes(lab, result, m.text, SCRIPT_EXT.test(m.file));
+    const notes = runNotes(result);
     post({ type: "lab", gen: m.gen, notes: [...warnings.map(toDiagnostic), ...notes], result, topology: topologyOf(lab, run.world), parseMs: t1 - t0, runMs: t2 - t1 });
   } catch (e) {
     return post({ type: "failed", gen: m.gen, message: (e as Error).message });

@@ -1,20 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labPorts } from "../lab-ports.js";
-import type { CommandStep, Lab, LabStep } from "../../lab/types.js";
+import type { CommandStep, Lab } from "../../lab/types.js";
 import { assetPath } from "../../paths.js";
-
-/** A step as the driver runs it: the hosts' `run` scripts first, then the lab's steps. */
-export type PlannedStep = { setup: true; host: string; run: string; timeout: number } | { setup: false; step: LabStep };
-
-const SETUP_TIMEOUT = 120;
-
-export function plannedSteps(lab: Lab): PlannedStep[] {
-  return [
-    ...lab.hosts.filter((h) => h.run.trim()).map((h) => ({ setup: true as const, host: h.name, run: h.run, timeout: SETUP_TIMEOUT })),
-    ...lab.steps.map((step) => ({ setup: false as const, step })),
-  ];
-}
+import { plannedSteps } from "../planned.js";
 
 export function labDir(work: string, index: number): string {
   return join(work, `lab${index}`);

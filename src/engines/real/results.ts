@@ -1,8 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../../lab/types.js";
+import { labDiagnostics } from "../diagnostics.js";
+import { settleCommand, type RawFailure } from "../outcome.js";
 import { nameEndpoints, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
-import { plannedSteps, type PlannedStep } from "./plan.js";
+import { plannedSteps, type PlannedStep } from "../planned.js";
 
 function read(file: string): string {
   return existsSync(file) ? readFileSync(file, "utf8") : "";
@@ -18,14 +20,39 @@ export function collectLab(lab: Lab, dir: string, engine: EngineName, pcapDir?: 
     const d = join(dir, String(idx));
     return !p.setup && p.step.kind === "matrix" ? collectMatrix(p.step.name, d) : collectCommand(lab, p, idx, d, pcapDir);
   });
-  return { lab: lab.name, engine, kernel: read(join(dir, "kernel")).trim(), steps };
+  return { lab: lab.name, engine, kernel: read(join(dir, "kernel")).trim(), steps, diagnostics: labDiagnostics(lab, steps) };
+}
+
+/** The ERR trap's mark in a step's output (assets/driver.sh). */
+const MARK = "\x1e";
+
+/**
+ * The step's failing commands from the driver's ERR trap: each with what the
+ * script wrote on stderr since the previous one (up to its mark). A script
+ * that moved its stderr elsewhere leaves fewer marks: those say nothing.
+ */
+function failuresOf(d: string, exitCode: number, stderr: string): RawFailure[] {
+  const said = stderr.split(MARK);
+  const raw: RawFailure[] = lines(read(join(d, "errs"))).map((l, i) => {
+    const [line, status] = l.split(" ").map(Number) as [number, number];
+    return { line, exitCode: status, kind: null, said: said.length > i + 1 ? said[i]! : "" };
+  });
+  // bash runs a script up to a line it cannot parse, then stops there without its ERR trap.
+  const syntax = /^[^\n]*: line (\d+): (syntax error[^\n]*)$/m.exec(stderr);
+  if (syntax) raw.push({ line: Number(syntax[1]), exitCode, kind: "syntax", said: syntax[2]! });
+  if (existsSync(join(d, "killed"))) {
+    const at = Number(read(join(d, "at")).trim()) || 0;
+    return [...raw.filter((f) => f.line !== at), { line: at, exitCode, kind: "killed", said: "" }];
+  }
+  return raw;
 }
 
 function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, pcapDir?: string): CommandResult {
   const rcText = read(join(d, "rc")).trim();
   const exitCode = rcText === "" ? -1 : Number(rcText);
   const step = p.setup ? null : p.step.kind === "matrix" ? null : p.step;
-  let stderr = read(join(d, "stderr"));
+  const rawStderr = read(join(d, "stderr"));
+  let stderr = rawStderr.replaceAll(MARK, "");
   if (exitCode === 137 && step) stderr += `ipvlab: killed after ${step.timeout} s (the step's timeout)\n`;
   const captures: Record<string, string[]> = {};
   step?.capture.forEach((c, k) => {
@@ -41,22 +68,22 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, pcapDi
       copyFileSync(`${f}.pcap`, join(out, `${String(idx).padStart(2, "0")}-${c.id.replace(/[/:]/g, "_")}.pcap`));
     }
   });
-  const ok = exitCode === 0;
-  const expect = step?.expect ?? null;
-  const base = {
-    kind: (step?.kind ?? "action") as "action" | "check",
-    name: p.setup ? `setup ${p.host}` : step!.name,
-    host: p.setup ? p.host : step!.on,
-    command: p.setup ? p.run : step!.run,
-    exitCode,
-    stdout: read(join(d, "stdout")),
-    stderr,
-    ok,
-    expect,
-    met: expect === null ? true : ok === (expect === "ok"),
-    captures,
-  };
-  return p.setup ? { ...base, setup: true } : base;
+  const result = settleCommand(
+    {
+      kind: step?.kind ?? "action",
+      name: p.setup ? `setup ${p.host}` : step!.name,
+      host: p.setup ? p.host : step!.on,
+      command: p.setup ? p.run : step!.run,
+      exitCode,
+      stdout: read(join(d, "stdout")).replaceAll(MARK, ""),
+      stderr,
+      expect: step?.expect ?? null,
+      captures,
+    },
+    failuresOf(d, exitCode, rawStderr),
+    p.setup ? p.timeout : step!.timeout,
+  );
+  return p.setup ? { ...result, setup: true } : result;
 }
 
 function collectMatrix(name: string, d: string): MatrixResult {

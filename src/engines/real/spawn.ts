@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { Lab } from "../../lab/types.js";
-import { plannedSteps } from "./plan.js";
+import { plannedLabel, plannedSteps } from "../planned.js";
 
 export interface DriverRun {
   code: number | null;
@@ -84,9 +84,7 @@ export function progressReporter(labs: Lab[], say: (line: string) => void): (eve
     } else if (event === "step") {
       const steps = plannedSteps(labs[lab]!);
       const idx = Number(arg);
-      const p = steps[idx]!;
-      const label = p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name;
-      say(`${prefix()}step ${idx + 1} of ${steps.length}: ${label}`);
+      say(`${prefix()}step ${idx + 1} of ${steps.length}: ${plannedLabel(steps[idx]!)}`);
     } else if (event === "lab-done") {
       say(`${prefix()}all ${plannedSteps(labs[lab]!).length} steps done`);
     } else if (event === "boot") {

@@ -8,13 +8,15 @@ import type { CommandStep, Lab } from "../../lab/types.js";
 import { runScript } from "../../shell/index.js";
 import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
 import type { Tool } from "../../userland/tool.js";
+import { labDiagnostics } from "../diagnostics.js";
+import { settleCommand, type RawFailure } from "../outcome.js";
+import { plannedLabel, plannedSteps, SETUP_TIMEOUT } from "../planned.js";
 import type { CommandResult, LabResult, StepResult } from "../result.js";
 import { startCapture, stopCapture } from "./capture.js";
 import { runMatrix } from "./matrix.js";
 import { defaultTools, SimShellHost } from "./shell-host.js";
 import { buildWorld, StepKilled, type World } from "./world.js";
 
-const SETUP_TIMEOUT = 120;
 /** The driver lets frames still in flight land in the capture before stopping tcpdump. */
 const CAPTURE_LINGER_MS = 300;
 /**
@@ -54,22 +56,16 @@ export interface SimLabRun {
   world: World;
 }
 
-type Planned = { setup: true; host: string; run: string } | { setup: false; step: Lab["steps"][number] };
-
-function planned(lab: Lab): Planned[] {
-  return [...lab.hosts.filter((h) => h.run.trim()).map((h) => ({ setup: true as const, host: h.name, run: h.run })), ...lab.steps.map((step) => ({ setup: false as const, step }))];
-}
-
 export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<SimLabRun> {
   const world = buildWorld(lab, opts.release);
   if (opts.trace) world.sim.traceSink = opts.trace;
   const tools = { ...defaultTools(), ...(opts.tools ?? {}) };
-  const plan = planned(lab).slice(0, opts.steps === undefined ? undefined : lab.hosts.filter((h) => h.run.trim()).length + opts.steps);
+  const plan = plannedSteps(lab).slice(0, opts.steps === undefined ? undefined : lab.hosts.filter((h) => h.run.trim()).length + opts.steps);
   const steps: StepResult[] = [];
   const captures: StepCapture[] = [];
   for (let idx = 0; idx < plan.length; idx++) {
     const p = plan[idx]!;
-    opts.onStep?.(idx, plan.length, p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name);
+    opts.onStep?.(idx, plan.length, plannedLabel(p));
     if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
@@ -79,7 +75,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
       steps.push(await runCommand(world, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
     }
   }
-  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps }, captures, world };
+  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps, diagnostics: labDiagnostics(lab, steps) }, captures, world };
 }
 
 /**
@@ -100,13 +96,19 @@ async function runCommand(world: World, tools: Record<string, Tool>, host: strin
   let exitCode: number;
   let stdout = "";
   let stderr = "";
+  let raw: RawFailure[];
   try {
     const r = await runScript(script, shell, { file: `/ipvlab/cmd/${idx}.sh`, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" } });
     ({ exitCode, stdout, stderr } = r);
-    if (sim.killed) exitCode = 137;
+    raw = r.failures.map((f) => ({ line: f.line, exitCode: f.exitCode, said: f.said, kind: f.refused ? "refused" : null }));
+    if (sim.killed) {
+      exitCode = 137;
+      raw = [...raw.filter((f) => f.line !== r.line), { line: r.line, exitCode, said: "", kind: "killed" }];
+    }
   } catch (e) {
     if (!(e instanceof StepKilled)) throw e;
     exitCode = 137;
+    raw = [{ line: 0, exitCode, said: "", kind: "killed" }];
   } finally {
     sim.setDeadline(Infinity);
   }
@@ -121,19 +123,5 @@ async function runCommand(world: World, tools: Record<string, Tool>, host: strin
       if (!c.error) out.push({ step: idx, id: c.target.id, frames: c.frames });
     }
   }
-  const ok = exitCode === 0;
-  const expect = step?.expect ?? null;
-  return {
-    kind: step?.kind ?? "action",
-    name: step ? step.name : `setup ${host}`,
-    host,
-    command: script,
-    exitCode,
-    stdout,
-    stderr,
-    ok,
-    expect,
-    met: expect === null ? true : ok === (expect === "ok"),
-    captures,
-  };
+  return settleCommand({ kind: step?.kind ?? "action", name: step ? step.name : `setup ${host}`, host, command: script, exitCode, stdout, stderr, expect: step?.expect ?? null, captures }, raw, timeout);
 }

@@ -4,7 +4,10 @@
 // /proc/net and /sys/class/net its counters (files.ts).
 
 import { sysctlRead, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
-import { readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
+import { NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
+import { REAL_ENGINES } from "../../shell/errors.js";
+import { BUILTINS } from "../../shell/interp/builtins.js";
+import { didYouMean } from "../../lab/errors.js";
 import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
 import { arpingTool } from "../../userland/arping.js";
 import { bridgeTool } from "../../userland/bridge.js";
@@ -67,7 +70,16 @@ export class SimShellHost implements ShellHost {
   }
 
   async exec(argv: string[], ctx: ExecContext): Promise<ExecResult | null> {
-    return this.killable(() => this.execIn(argv, this.net, ctx.stdin, ctx.env));
+    return this.killable(async () => (await this.execIn(argv, this.net, ctx.stdin, ctx.env)) ?? this.notSimulated(argv[0] ?? ""));
+  }
+
+  /** A command the simulator does not have: it may exist where the lab runs for real, so it is refused, not "not found". */
+  private notSimulated(arg0: string): never {
+    const name = commandName(arg0);
+    const known = [...Object.keys(this.tools), ...Object.keys(TEXT_TOOLS), ...Object.keys(BUILTINS), "true", "false", "sleep", "bash", "sh"];
+    // Short names are a letter away from everything (nc, wc): only a longer one is worth a guess.
+    const guess = name.length > 3 ? didYouMean(name, known) : "";
+    throw new NotSimulated(`\`${name}\`: --engine sim does not simulate this command${guess}; ${REAL_ENGINES} if it is installed`);
   }
 
   /**
@@ -95,11 +107,7 @@ export class SimShellHost implements ShellHost {
       net,
       stdin,
       env,
-      exec: async (argv2, net2) => {
-        const r = await this.execIn(argv2, net2, stdin, env);
-        // What `ip netns exec NS CMD` says when CMD does not exist.
-        return r ?? { exitCode: 255, stdout: "", stderr: `exec of "${argv2[0] ?? ""}" failed: No such file or directory\n` };
-      },
+      exec: async (argv2, net2) => (await this.execIn(argv2, net2, stdin, env)) ?? this.notSimulated(argv2[0] ?? ""),
     });
   }
 

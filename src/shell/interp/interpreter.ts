@@ -1,4 +1,4 @@
-import { ShellScriptError, unsupported } from "../errors.js";
+import { NotSimulated, ShellScriptError, unsupported } from "../errors.js";
 import type { Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
 import { TOOLS } from "../tools/index.js";
 import { BUILTINS, decl, type BuiltinContext } from "./builtins.js";
@@ -18,6 +18,11 @@ export class FatalError {
   ) {}
 }
 
+/** Where the top-level interpreter reports its failing commands, as bash's ERR trap sees them. */
+export interface ErrTrap {
+  report(line: number, status: number): void;
+}
+
 /** Tools that never read their input, so a `while read` loop's next line stays for `read`. */
 const NO_STDIN = new Set(["echo", "printf"]);
 
@@ -30,7 +35,14 @@ export class Interpreter {
     readonly host: ShellHost,
     readonly file: string,
     readonly state: ShellState,
+    /** Only the script's own interpreter has one: subshells and substitutions are not trapped. */
+    readonly trap: ErrTrap | null = null,
   ) {}
+
+  /** The line of the command running now. */
+  get currentLine(): number {
+    return this.line;
+  }
 
   pos(): Pos {
     return { line: this.line, col: 1 };
@@ -69,6 +81,8 @@ export class Interpreter {
     }
     if (s.negated) status = status === 0 ? 1 : 0;
     this.state.status = status;
+    // Function bodies are not trapped (no errtrace): their call is, when it returns non-zero.
+    if (this.trap && status !== 0 && !cond && !s.negated && this.state.frames.length === 0 && errTrapFires(s.cmd)) this.trap.report(s.pos.line, status);
     if (this.state.opts.errexit && status !== 0 && !cond && !s.negated && errexitApplies(s.cmd)) throw new ExitSignal(status);
     return status;
   }
@@ -222,7 +236,14 @@ export class Interpreter {
       return r.status;
     }
     const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
-    const r = await this.host.exec(argv, { stdin: io.stdin.peek(), env });
+    let r;
+    try {
+      r = await this.host.exec(argv, { stdin: io.stdin.peek(), env });
+    } catch (e) {
+      if (!(e instanceof NotSimulated)) throw e;
+      io.err(`${this.prefix()}${e.reason}\n`);
+      throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
+    }
     if (r === null) {
       io.err(`${this.prefix()}${name}: command not found\n`);
       return 127;
@@ -377,6 +398,13 @@ export class Interpreter {
       status: () => failed,
     };
   }
+}
+
+/** bash's ERR trap fires for simple commands, [[ ]], declarations and pipelines; compound commands and && || lists leave it to their parts. */
+function errTrapFires(c: Command | null): boolean {
+  if (c === null) return true;
+  if (c.kind === "binary") return c.op === "|" || c.op === "|&";
+  return c.kind === "call" || c.kind === "test" || c.kind === "decl";
 }
 
 /** set -e looks at simple commands and pipelines; compound commands and && || lists leave it to their parts. */
