@@ -16,7 +16,12 @@ export interface ScriptResult extends ShellResult {
   line: number;
 }
 
-/** Parses and runs a script as `bash FILE` would; a script bash would reject exits 2 with the error on stderr. */
+/**
+ * Parses and runs a script as `bash FILE` would. bash reads a script a
+ * command at a time: the commands before a line it cannot parse run, then it
+ * stops with exit 2, naming the line where it gave up (past the end, for a
+ * construct never closed).
+ */
 export async function runScript(text: string, host: ShellHost, options: RunOptions = {}): Promise<ScriptResult> {
   const file = options.file ?? "script.sh";
   let script: Script;
@@ -24,11 +29,32 @@ export async function runScript(text: string, host: ShellHost, options: RunOptio
     script = parseScript(text, file);
   } catch (e) {
     if (!(e instanceof ShellScriptError)) throw e;
-    const stderr = e.kind === "syntax" ? `${file}: line ${e.line}: syntax error: ${e.reason}\n` : `${file}: line ${e.line}: ${e.reason}\n`;
-    const failure = { line: e.line, exitCode: 2, said: e.kind === "syntax" ? `syntax error: ${e.reason}` : e.reason, refused: e.kind === "unsupported" };
-    return { exitCode: 2, stdout: "", stderr, unsupported: e.kind === "unsupported" ? e : null, failures: [failure], line: e.line };
+    if (e.kind === "unsupported") {
+      const failure: ScriptFailure = { line: e.line, exitCode: 2, said: e.reason, kind: "refused" };
+      return { exitCode: 2, stdout: "", stderr: `${file}: line ${e.line}: ${e.reason}\n`, unsupported: e, failures: [failure], line: e.line };
+    }
+    return runUpToSyntaxError(text, e, host, options);
   }
   return runParsed(script, host, options);
+}
+
+async function runUpToSyntaxError(text: string, e: ShellScriptError, host: ShellHost, options: RunOptions): Promise<ScriptResult> {
+  const file = options.file ?? "script.sh";
+  const atEof = /reached EOF|must end with/.test(e.reason);
+  const line = atEof ? text.split("\n").length : e.line;
+  const said = `syntax error: ${e.reason}`;
+  const before = text.split("\n").slice(0, e.line - 1).join("\n");
+  let ran: ScriptResult = { exitCode: 0, stdout: "", stderr: "", unsupported: null, failures: [], line };
+  if (before.trim()) {
+    try {
+      ran = await runParsed(parseScript(before, file), host, options);
+    } catch (again) {
+      if (!(again instanceof ShellScriptError)) throw again;
+    }
+    // A script that ended on its own before the bad line never reaches it.
+    if (ran.unsupported) return ran;
+  }
+  return { ...ran, exitCode: 2, stderr: `${ran.stderr}${file}: line ${line}: ${said}\n`, failures: [...ran.failures, { line, exitCode: 2, said, kind: "syntax" }], line };
 }
 
 export async function runParsed(script: Script, host: ShellHost, options: RunOptions = {}): Promise<ScriptResult> {
@@ -44,7 +70,7 @@ export async function runParsed(script: Script, host: ShellHost, options: RunOpt
   const failures: ScriptFailure[] = [];
   let saidFrom = 0;
   const fail = (line: number, exitCode: number, refused: string | null) => {
-    failures.push({ line, exitCode, said: refused ?? stderr.slice(saidFrom), refused: refused !== null });
+    failures.push({ line, exitCode, said: refused ?? stderr.slice(saidFrom), kind: refused === null ? "exit" : "refused" });
     saidFrom = stderr.length;
   };
   const trap: ErrTrap = { report: (line, status) => fail(line, status, null) };

@@ -38,7 +38,7 @@ function failuresOf(d: string, exitCode: number, stderr: string): RawFailure[] {
     return { line, exitCode: status, kind: null, said: said.length > i + 1 ? said[i]! : "" };
   });
   // bash runs a script up to a line it cannot parse, then stops there without its ERR trap.
-  const syntax = /^[^\n]*: line (\d+): (syntax error[^\n]*)$/m.exec(stderr);
+  const syntax = /^[^\n]*: line (\d+): (syntax error[^\n]*|unexpected EOF while looking for matching[^\n]*)$/m.exec(stderr);
   if (syntax) raw.push({ line: Number(syntax[1]), exitCode, kind: "syntax", said: syntax[2]! });
   if (existsSync(join(d, "killed"))) {
     const at = Number(read(join(d, "at")).trim()) || 0;

@@ -100,7 +100,7 @@ async function runCommand(world: World, tools: Record<string, Tool>, host: strin
   try {
     const r = await runScript(script, shell, { file: `/ipvlab/cmd/${idx}.sh`, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" } });
     ({ exitCode, stdout, stderr } = r);
-    raw = r.failures.map((f) => ({ line: f.line, exitCode: f.exitCode, said: f.said, kind: f.refused ? "refused" : null }));
+    raw = r.failures.map((f) => ({ line: f.line, exitCode: f.exitCode, said: f.said, kind: f.kind === "exit" ? null : f.kind }));
     if (sim.killed) {
       exitCode = 137;
       raw = [...raw.filter((f) => f.line !== r.line), { line: r.line, exitCode, said: "", kind: "killed" }];

@@ -69,13 +69,14 @@ export interface ShellResult {
  * A command that failed where bash's ERR trap would fire: at the script's
  * top level (not in a function body, a subshell or a command substitution),
  * a simple command, `[[ ]]` or pipeline that exits non-zero outside a
- * condition, not before `&&`/`||` and not negated; or a construct or
- * command the host refused (`refused`), which ends the script.
+ * condition, not before `&&`/`||` and not negated (`exit`); a construct or
+ * command the host refused (`refused`), which ends the script; a script
+ * bash cannot parse (`syntax`).
  */
 export interface ScriptFailure {
   line: number;
   exitCode: number;
   /** What was written on the script's stderr while it ran (or the refusal). */
   said: string;
-  refused: boolean;
+  kind: "exit" | "refused" | "syntax";
 }

@@ -10,6 +10,17 @@ const MACVLAN_EXPLAIN = (id: string): string =>
 
 const BRIDGE_U32 = ["forward_delay", "hello_time", "max_age", "ageing_time", "stp_state"];
 
+/**
+ * The kinds iproute2 6.1 has a link_util for (ip/iplink_*.c, link_*.c): only
+ * those take arguments after `type KIND`; any other kind followed by more
+ * words is garbage to iplink_modify before the kernel is asked.
+ */
+const LINK_UTILS = new Set([
+  "amt", "bareudp", "bond", "bond_slave", "bridge", "bridge_slave", "can", "dsa", "erspan", "geneve", "gre", "gretap", "gtp", "hsr",
+  "ip6erspan", "ip6gre", "ip6gretap", "ip6tnl", "ipip", "ipoib", "ipvlan", "ipvtap", "lowpan", "macsec", "macvlan", "macvtap", "rmnet",
+  "sit", "veth", "virt_wifi", "vlan", "vrf", "vti", "vti6", "vxcan", "vxlan", "xfrm",
+]);
+
 /** The type's parse_opt(): the arguments after `type KIND`. */
 export function parseLinkType(kind: string, a: Args): LinkType {
   switch (kind) {
@@ -25,6 +36,7 @@ export function parseLinkType(kind: string, a: Args): LinkType {
       return bridge(a);
     default: {
       const args = a.argv.slice(a.i);
+      if (args.length && !LINK_UTILS.has(kind)) throw fail1(`Garbage instead of arguments "${args[0]} ...". Try "ip link help".\n`);
       a.i = a.argv.length;
       return { kind: "other", name: kind, args };
     }

@@ -2,7 +2,7 @@
 // output and exit conventions, and device lookup.
 
 import { STRERROR, type Errno, type Kernel, type Net, type NetDevice } from "../../kernel/index.js";
-import type { ExecResult, IpGlobals } from "../../shell/index.js";
+import { NotSimulated, type ExecResult, type IpGlobals } from "../../shell/index.js";
 import type { ToolContext } from "../tool.js";
 
 export interface IpCtx {
@@ -34,8 +34,10 @@ export const noDeviceShow = (name: string): ExecResult => failWith(`Device "${na
 /** invarg(): iproute2's messages here end in "\n" and invarg adds another. */
 export const invarg = (msg: string, arg: string): ExecResult => failWith(`Error: argument "${arg}" is wrong: ${msg}\n`, 255);
 
-export const notSimulated = (what: string): ExecResult =>
-  failWith(`${what} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`, 255);
+/** Something `ip` does that the simulator does not model: the script is refused at this line. */
+export function notSimulated(what: string): never {
+  throw NotSimulated.what(what);
+}
 
 export function devices(net: Net): NetDevice[] {
   return [...net.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
