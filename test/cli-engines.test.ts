@@ -20,7 +20,7 @@ test("run without --engine simulates", async () => {
 
 test("--engine sim refuses a lab with macvtap, naming the kind and the engine that runs it", async () => {
   const r = await runCli(["run", fixture("labs/macvtap-one-slave.lab.yaml"), "--engine", "sim"]);
-  assert.equal(r.code, 2);
+  assert.equal(r.code, 3, "the engine cannot run this lab here");
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /macvtap-one-slave: --engine sim does not simulate macvtap devices yet; run this lab with --engine uml/);
 });

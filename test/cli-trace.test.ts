@@ -11,7 +11,7 @@ import { example, runCli } from "./helpers.js";
 
 test("trace: a slave's ping of its parent's own address, hop by hop, with the verdict from the trace", async () => {
   const r = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--on", "vm02", "--run", "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 1, `trace exits with the traced ping's status\n${r.stderr}`);
   assert.match(r.stdout, /^trace of `ip netns exec ns01 ping -c 1 -W 1 172\.16\.91\.14` on vm02, in the state after setup$/m);
   assert.match(r.stdout, /vm02\/ns01 +ipvlan1 +ipvlan_xmit_mode_l2 +to the parent ens34's own stack \(dev_forward_skb\)/);
   assert.match(r.stdout, /br_flood .*not back out port2, where it came in/);
@@ -20,7 +20,7 @@ test("trace: a slave's ping of its parent's own address, hop by hop, with the ve
 
 test("trace --from/--to --json: the steps, the command's result and the verdict; an L3 slave's ARP dies on its NOARP device", async () => {
   const r = await runCli(["trace", example("seed-ipvlan-l3.lab.yaml"), "--from", "vm01", "--to", "172.16.91.101", "--json"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 1, r.stderr);
   const t = JSON.parse(r.stdout) as TracedCommand & { lab: string; verdict: string };
   assert.equal(t.lab, "seed-ipvlan-l3");
   assert.equal(t.command, "ping -c 1 -W 1 172.16.91.101");
@@ -32,7 +32,7 @@ test("trace --from/--to --json: the steps, the command's result and the verdict;
 
 test("trace --after runs the lab's steps first; a step that does not exist is a usage error", async () => {
   const after = await runCli(["trace", example("seed-ipvlan-l2-rpfilter.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14", "--after", "the note's host routes"]);
-  assert.equal(after.code, 0, after.stderr);
+  assert.equal(after.code, 1, after.stderr);
   assert.match(after.stdout, /in the state after step \d+ \(the note's host routes\)/);
   assert.match(after.stdout, /fib_validate_source +drop 172\.16\.91\.101 > 172\.16\.91\.14/);
   const bad = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--from", "vm02", "--to", "172.16.91.2", "--after", "99"]);
@@ -103,7 +103,7 @@ test("trace --pcap: one pcap file per device a frame crossed, which tcpdump read
   const dir = mkdtempSync(join(tmpdir(), "ipvlab-trace-pcap-"));
   try {
     const r = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14", "--pcap", dir]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^ipvlab: wrote \d+ pcap files \(one per device a frame crossed\) to /m);
     const files = readdirSync(dir).sort();
     assert.ok(files.includes("vm02_ens34.pcap") && files.includes("vm02_ns01_ipvlan1.pcap"), files.join(" "));

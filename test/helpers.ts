@@ -36,9 +36,9 @@ export interface CliRun {
 }
 
 /** Runs the CLI; `killWhen` sees stderr as it grows and may return true to SIGKILL ipvlab then. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; killWhen?: (stderr: string) => boolean } = {}): Promise<CliRun> {
+export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; killWhen?: (stderr: string) => boolean } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: packageRoot, env: { ...process.env, ...opts.env } });
+    const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? packageRoot, env: { ...process.env, ...opts.env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -23,12 +23,12 @@ test("the host engine refuses a lab whose device types the kernel lacks", () => 
   assert.equal(why, "this machine's kernel cannot create ipvlan devices, which lab seed-ipvlan-l2 uses (type ipvlan); use --engine uml");
 });
 
-test("ipvlab run --engine host on an ipvlan lab: refused with exit 2 here, or run where the kernel has ipvlan", { skip: !isRoot && "needs root" }, async () => {
+test("ipvlab run --engine host on an ipvlan lab: refused with exit 3 here, or run where the kernel has ipvlan", { skip: !isRoot && "needs root" }, async () => {
   const r = await runCli(["run", example("seed-ipvlan-l2.lab.yaml"), "--engine", "host", "-q"]);
   if (kernelCanCreate("ipvlan")) {
-    assert.notEqual(r.code, 2, r.stderr);
+    assert.notEqual(r.code, 3, r.stderr);
   } else {
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 3);
     assert.equal(r.stderr.trim().split("\n").length, 1, "one sentence");
     assert.match(r.stderr, /^ipvlab: this machine's kernel cannot create ipvlan devices.*--engine uml$/m);
   }

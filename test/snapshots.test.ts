@@ -25,7 +25,9 @@ test("the snapshot list is read from make.sh", () => {
 for (const { args, file } of snapshots) {
   test(`snapshot ${file}`, async () => {
     const r = await runCli(args);
-    assert.equal(r.code, 0, r.stderr);
+    // trace exits with the traced command's status, which its verdict names.
+    const traced = /^verdict: .*? fails \(exit (\d+)\)/m.exec(r.stdout);
+    assert.equal(r.code, traced ? Number(traced[1]) : 0, r.stderr);
     assert.equal(r.stdout, readFileSync(join(packageRoot, file), "utf8"));
   });
 }

@@ -7,6 +7,7 @@ import { topologyOf } from "../engines/sim/topology.js";
 import { diagramMermaid, diagramText } from "../report/diagram.js";
 import { diagramSvg } from "../report/diagram-svg.js";
 import { loadLabs } from "./load.js";
+import { setupProblems } from "./problems.js";
 import { stepsBefore } from "./trace.js";
 
 export interface DiagramFlags {
@@ -19,13 +20,12 @@ export interface DiagramFlags {
 export async function diagramCommand(file: string, f: DiagramFlags): Promise<number> {
   const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
   const { count } = stepsBefore(lab!, f.after);
-  const { world } = await runLabInSim(lab!, { steps: count });
+  const { world, result } = await runLabInSim(lab!, { steps: count });
+  const code = setupProblems(result);
   const t = topologyOf(lab!, world);
   if (f.svg) {
     writeFileSync(f.svg, await diagramSvg(t));
     process.stderr.write(`ipvlab: wrote ${f.svg}\n`);
-    return 0;
-  }
-  process.stdout.write(f.json ? `${JSON.stringify(t, null, 2)}\n` : f.mermaid ? diagramMermaid(t) : diagramText(t));
-  return 0;
+  } else process.stdout.write(f.json ? `${JSON.stringify(t, null, 2)}\n` : f.mermaid ? diagramMermaid(t) : diagramText(t));
+  return code;
 }

@@ -11,7 +11,7 @@ import { reportCommand, type ReportFlags } from "./report.js";
 import { DEFAULT_PORT, serveCommand, type ServeFlags } from "./serve.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
-import { exitOnError } from "./errors.js";
+import { EXIT_CODES_HELP, exitFor, exitOnError } from "./errors.js";
 import { GOLDEN_DIR } from "../golden/golden.js";
 
 const ENGINE_HELP =
@@ -22,8 +22,11 @@ const realEngineOption = (what: string) =>
     .choices(["uml", "host"])
     .default("uml");
 
+// Commander's own usage errors (an unknown option or command, a bad value) are usage errors like any
+// other: thrown, then exit 2. Set before the subcommands are made, which copy it.
 const program = new Command()
   .name("ipvlab")
+  .exitOverride()
   .version(version)
   .description(
     "A lab for Linux virtual networking. Write the iproute2 commands that build hosts, namespaces and " +
@@ -33,7 +36,7 @@ const program = new Command()
     "after",
     `
 Lab files: *.lab.yaml (networks, hosts with interfaces and a run script, steps) or a shell script.
-Exit codes: 0 every check met its expectation, 1 a check did not, 2 bad input or engine unavailable.
+${EXIT_CODES_HELP}
 
 Examples:
   ipvlab run test/labs/core/proxy-arp.lab.yaml           a lab in the simulator (the default engine)
@@ -226,4 +229,10 @@ Examples:
   )
   .action(exitOnError((files: string[], flags: { engine: "uml" | "host"; golden?: boolean; goldenDir: string; quiet?: boolean }) => verifyCommand(files, flags)));
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (e) {
+  const { code, message } = exitFor(e);
+  if (message) process.stderr.write(message + "\n");
+  process.exitCode = code;
+}

@@ -9,6 +9,7 @@ import { runLabInSim } from "../engines/sim/run.js";
 import { matrixChecklist, matrixGrid } from "../report/matrix.js";
 import { loadLabs } from "./load.js";
 import { UsageError } from "./errors.js";
+import { setupProblems } from "./problems.js";
 import { stepsBefore } from "./trace.js";
 
 export interface MatrixFlags {
@@ -27,14 +28,17 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
   if (f.markdown && f.json) throw new UsageError("--markdown and --json: choose one");
   const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
   let matrices: MatrixResult[];
+  let code: number;
   if (f.after !== undefined) {
     const { count, label } = stepsBefore(lab!, f.after);
-    const { world } = await runLabInSim(lab!, { steps: count });
+    const { world, result } = await runLabInSim(lab!, { steps: count });
+    code = setupProblems(result);
     const m = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
     for (const cell of m.cells) if (!cell.ok) await explainFailedCell(lab!, count, m, cell);
     matrices = [m];
   } else {
     const { result } = await runLabInSim(lab!);
+    code = setupProblems(result);
     await explainMatrices(lab!, result);
     matrices = result.steps.filter((s): s is MatrixResult => s.kind === "matrix");
     if (matrices.length === 0) throw new UsageError(`${lab!.name} has no matrix step: give --after STEP to take one`);
@@ -42,5 +46,5 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
   if (f.json) process.stdout.write(`${JSON.stringify(matrices, null, 2)}\n`);
   else if (f.markdown) process.stdout.write(matrices.map((m) => [`### ${m.name}`, "", ...matrixChecklist(m), ""].join("\n")).join("\n"));
   else process.stdout.write(matrices.map(matrixText).join("\n"));
-  return 0;
+  return code;
 }

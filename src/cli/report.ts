@@ -5,7 +5,7 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
-import type { LabResult, MatrixCell } from "../engines/result.js";
+import { allMet, type LabResult, type MatrixCell } from "../engines/result.js";
 import { explainCell, explainMatrices, labStepsBefore, traceAfter } from "../engines/sim/explain.js";
 import { runLabInSim } from "../engines/sim/run.js";
 import { topologyOf } from "../engines/sim/topology.js";
@@ -15,6 +15,7 @@ import { diagramText } from "../report/diagram.js";
 import { labReport } from "../report/markdown.js";
 import { matrixPairs, summaryMarkdown, type MatrixPair } from "../report/summary.js";
 import { diffResults } from "../verify/diff.js";
+import { EXIT } from "./errors.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
 import { labMacs } from "./verify.js";
@@ -84,5 +85,5 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
   const doc = `# ipvlab report\n\n${labs.length} lab${labs.length === 1 ? "" : "s"} in the simulator${against}: ${labs.map((l) => l.name).join(", ")}. Made by \`${made}\`.\n\n${summary}\n${parts.join("\n")}`;
   if (f.out) writeFileSync(f.out, doc);
   else process.stdout.write(doc);
-  return 0;
+  return sims.every(allMet) && (real ?? []).every(allMet) ? EXIT.ok : EXIT.failed;
 }

@@ -3,6 +3,7 @@ import { unsimulatedKind } from "../engines/sim.js";
 import { explainMatrices } from "../engines/sim/explain.js";
 import { allMet, type EngineName } from "../engines/result.js";
 import { colour, plain, resultText } from "../report/text.js";
+import { EXIT } from "./errors.js";
 import { loadLabs } from "./load.js";
 
 export interface RunFlags {
@@ -32,5 +33,5 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (engine === "sim") await explainMatrices(lab!, result!);
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else process.stdout.write(resultText(result!, process.stdout.isTTY ? colour : plain));
-  return allMet(result!) ? 0 : 1;
+  return allMet(result!) ? EXIT.ok : EXIT.failed;
 }

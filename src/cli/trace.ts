@@ -82,5 +82,6 @@ export async function traceCommand(file: string, f: TraceFlags): Promise<number>
   if (f.pcap && frames) writeTracePcaps(f.pcap, frames);
   if (f.json) process.stdout.write(`${JSON.stringify({ lab: lab!.name, ...t, verdict: traceVerdict(t) }, null, 2)}\n`);
   else process.stdout.write(traceText(t, process.stdout.isTTY ? colour : plain));
-  return 0;
+  // The traced command's own status, so a script can branch on it as on the command itself.
+  return t.exitCode;
 }

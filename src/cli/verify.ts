@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { engineByName } from "../engines/index.js";
 import type { EngineName, LabResult } from "../engines/result.js";
-import { labSha256, readGolden } from "../golden/golden.js";
+import { findGolden, labSha256, readGolden } from "../golden/golden.js";
 import type { Lab } from "../lab/types.js";
 import { diffResults } from "../verify/diff.js";
+import { UsageError } from "./errors.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
 
@@ -30,8 +29,8 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   let real: LabResult[];
   if (flags.golden) {
     real = labs.map((lab) => {
-      // The examples' files sit at the top, the simulator's corpus in core/ and vlan/.
-      const dir = [flags.goldenDir, join(flags.goldenDir, "core"), join(flags.goldenDir, "vlan")].find((d) => existsSync(join(d, `${lab.name}.json`))) ?? flags.goldenDir;
+      const dir = findGolden(flags.goldenDir, lab.name);
+      if (!dir) throw new UsageError(`no golden file for lab ${lab.name} (${lab.name}.json) in ${flags.goldenDir} or a folder under it: record one with \`ipvlab record ${lab.file} -o ${flags.goldenDir}\`, or name the folder with --golden-dir`);
       const golden = readGolden(dir, lab.name);
       if (golden.recordedWith.labSha256 !== labSha256(lab.file)) {
         process.stderr.write(`${lab.file}: changed since ${golden.recordedWith.command} recorded it; comparing anyway\n`);
@@ -39,7 +38,7 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
       return golden.result;
     });
   } else {
-    if (flags.engine === "sim") throw new Error("verify compares sim with a real engine: use --engine uml or --engine host, or --golden");
+    if (flags.engine === "sim") throw new UsageError("verify compares sim with a real engine: use --engine uml or --engine host, or --golden");
     real = await engineByName(flags.engine).runMany(labs, { onProgress: say });
   }
   // Where Linux releases answer differently, sim behaves as the kernel it is held to.

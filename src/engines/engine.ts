@@ -23,3 +23,11 @@ export class EngineUnavailable extends Error {
     this.name = "EngineUnavailable";
   }
 }
+
+/** A real engine that started but could not finish the run here (the kernel stopped, the sandbox refused): said in one sentence. */
+export class EngineFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineFailed";
+  }
+}

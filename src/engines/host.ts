@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lab } from "../lab/types.js";
-import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
+import { EngineFailed, EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import { labDir, writePlan } from "./real/plan.js";
 import { collectLab } from "./real/results.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
@@ -80,7 +80,7 @@ export class HostEngine implements Engine {
         progressReporter(labs, say),
         runBudget(labs),
       );
-      if (run.fatal) throw new Error(`the host run failed: ${run.fatal}`);
+      if (run.fatal) throw new EngineFailed(`the host run failed: ${run.fatal}`);
       return labs.map((lab, i) => collectLab(lab, labDir(work, i), "host", opts.pcapDir));
     } finally {
       if (!process.env.IPVLAB_KEEP) rmSync(work, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Lab } from "../lab/types.js";
-import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
+import { EngineFailed, EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import { labDir, writePlan } from "./real/plan.js";
 import { collectLab } from "./real/results.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
@@ -81,11 +81,11 @@ export class UmlEngine implements Engine {
         "kill -KILL $watchdog -- -$uml 2>/dev/null",
       ].join("\n");
       const run = await runWrapper("/bin/bash", ["-c", wrapper], progressReporter(labs, say), runBudget(labs));
-      if (run.fatal) throw new Error(`the uml run failed: ${run.fatal}`);
+      if (run.fatal) throw new EngineFailed(`the uml run failed: ${run.fatal}`);
       return labs.map((lab, i) => {
         const dir = labDir(work, i);
         if (!existsSync(join(dir, "done"))) {
-          throw new Error(`User-Mode Linux stopped before lab ${lab.name} finished; its console said:\n${run.console.trim().split("\n").slice(-15).join("\n")}`);
+          throw new EngineFailed(`User-Mode Linux stopped before lab ${lab.name} finished; its console said:\n${run.console.trim().split("\n").slice(-15).join("\n")}`);
         }
         return collectLab(lab, dir, "uml", opts.pcapDir);
       });

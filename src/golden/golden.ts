@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { packageRoot } from "../paths.js";
 import type { EngineName, LabResult } from "../engines/result.js";
 
 /** A real kernel's answer for one lab, written only by `ipvlab record`. */
@@ -25,4 +26,19 @@ export function labSha256(file: string): string {
 
 export function readGolden(dir: string, lab: string): GoldenFile {
   return JSON.parse(readFileSync(join(dir, `${lab}.json`), "utf8")) as GoldenFile;
+}
+
+/**
+ * Where a lab's golden file is: DIR/<lab>.json or one folder down (the
+ * examples' files sit at the top, the corpora in core/, vlan/, ...); then the
+ * same under ipvlab's own test/golden, so its labs verify from any folder.
+ * Null when there is none.
+ */
+export function findGolden(dir: string, lab: string): string | null {
+  for (const base of [dir, join(packageRoot, GOLDEN_DIR)]) {
+    if (!existsSync(base)) continue;
+    const subdirs = readdirSync(base).filter((d) => statSync(join(base, d)).isDirectory());
+    for (const d of [base, ...subdirs.map((x) => join(base, x))]) if (existsSync(join(d, `${lab}.json`))) return d;
+  }
+  return null;
 }

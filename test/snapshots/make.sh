@@ -5,7 +5,8 @@
 #   npm run build && sh test/snapshots/make.sh
 set -e
 cd "$(dirname "$0")/../.."
-ipvlab() { node dist/src/cli/main.js "$@"; }
+# trace exits 1 when the traced ping fails, as these do: only 2 and up stop the script.
+ipvlab() { node dist/src/cli/main.js "$@" || [ $? -eq 1 ]; }
 ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 > test/snapshots/trace-l2-ns01-to-own-host.txt
 ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 > test/snapshots/trace-l3-lan-to-slave.txt
 ipvlab trace examples/seed-ipvlan-l2-rpfilter.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after "the note's host routes" > test/snapshots/trace-l2-rpfilter-after-routes.txt
