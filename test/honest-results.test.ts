@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { SimEngine } from "../src/engines/sim.js";
 import { UmlEngine } from "../src/engines/uml.js";
+import { HostEngine } from "../src/engines/host.js";
 import type { CommandResult, LabResult } from "../src/engines/result.js";
 import { loadLabFile } from "../src/lab/load.js";
 import type { Lab } from "../src/lab/types.js";
 import { packageRoot } from "../src/paths.js";
-import { runCli } from "./helpers.js";
+import { isRoot, runCli } from "./helpers.js";
 
 // Labs that once came out as passes although nothing was tested: on every
 // engine, each failing command is reported at its line and the run fails.
@@ -96,6 +97,22 @@ describe("honest results in the simulator", () => {
       assert.equal(r.code, 1, `${f}\n${r.stdout}${r.stderr}`);
       assert.match(r.stdout, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: (error|warning): `, "m"));
     }
+  });
+});
+
+describe("honest results on this machine's kernel (host)", { skip: !isRoot && "needs root" }, () => {
+  // The host engine runs what this kernel can make: the first lab needs no ipvlan.
+  let r: LabResult | undefined;
+  before(async () => {
+    [r] = await new HostEngine().runMany([labs[0]!]);
+  });
+  test("the same errors at the same lines as on the other engines", async () => {
+    const [sim] = await new SimEngine().runMany([labs[0]!]);
+    assert.deepEqual(where(r!), where(sim!));
+    assert.deepEqual(
+      r!.steps.map((s) => s.kind !== "matrix" && s.state),
+      sim!.steps.map((s) => s.kind !== "matrix" && s.state),
+    );
   });
 });
 
