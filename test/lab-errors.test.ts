@@ -439,6 +439,35 @@ describe("ipvlab check", () => {
     }
   });
 
+  test("what the scripts say, read without running them: a line bash cannot parse and an ip command iproute2 refuses are errors (exit 2); a tool the simulator lacks, a ping that never ends, a namespace never made are warnings", () => {
+    const honest = (name: string) => join("test", "labs", "honest", name);
+    const typos = check(honest("typos.lab.yaml"));
+    assert.equal(typos.status, 2, typos.stderr);
+    assert.deepEqual(
+      typos.stderr.trimEnd().split("\n").map((l) => l.replace(/: iproute2 refuses this: .*/, "")),
+      [12, 13, 14].map((line) => `${honest("typos.lab.yaml")}:${line}:7: error`),
+    );
+    assert.match(typos.stderr, /:12:7: error: iproute2 refuses this: Object "lnk" is unknown, try "ip help"\.$/m);
+    assert.match(typos.stdout, /typos\.lab\.yaml: 3 problems — typos: /);
+    const cannot = check(honest("commands-that-cannot-run.lab.yaml"));
+    assert.equal(cannot.status, 2);
+    assert.deepEqual(
+      cannot.stderr.trimEnd().split("\n").map((l) => /:(\d+):\d+: (error|warning): /.exec(l)?.slice(1).join(" ")),
+      ["16 warning", "20 warning", "24 warning", "30 warning", "36 error"],
+      cannot.stderr,
+    );
+    assert.match(cannot.stderr, /:30:7: warning: arping without -c never ends: it will be killed at the step's timeout \(3 s\); add -c N$/m);
+    assert.match(cannot.stderr, /:24:10: warning: no `ip netns add ns02` on a: /m);
+  });
+
+  test("every example and corpus lab reads clean", () => {
+    const dirs = ["examples", join("test", "labs", "core"), join("test", "labs", "vlan")];
+    const files = dirs.flatMap((d) => readdirSync(join(packageRoot, d)).filter((f) => f.endsWith(".lab.yaml")).map((f) => join(d, f)));
+    const r = check(...files);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "");
+  });
+
   test("good and bad labs together: only the bad one's errors, exit 2", () => {
     const r = check(join("examples", "seed-ipvlan-l2.lab.yaml"), rel("mac-twice.lab.yaml"));
     assert.equal(r.status, 2);

@@ -67,7 +67,7 @@ describe("the web page on the seed lab", () => {
     // The same command in the same state (just before the matrix: after step `step`, counted with the setups) through the CLI.
     const command = (await s.page.textContent(".trace-head code"))!;
     const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step), "--json"]);
-    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.code, 1, `the traced ping fails, and trace exits with its status\n${cli.stderr}`);
     assert.equal(text, (JSON.parse(cli.stdout) as { verdict: string }).verdict);
 
     // The stepper starts at the first step, at ns01's ipvlan1, and moves on.
@@ -97,7 +97,7 @@ describe("the web page on the seed lab", () => {
     assert.equal(command, "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14");
     // In the state just before it: after the step before it, counted as `ipvlab run` counts (setups first, from 1).
     const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step), "--json"]);
-    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.code, 1, cli.stderr);
     assert.equal(await verdict.textContent(), (JSON.parse(cli.stdout) as { verdict: string }).verdict);
   });
 

@@ -5,7 +5,7 @@
 import { sortDiagnostics } from "../lab/errors.js";
 import { scriptLineAt } from "../lab/script-lines.js";
 import type { Lab, SourcePos } from "../lab/types.js";
-import { plannedSteps } from "./planned.js";
+import { plannedCommand, plannedSteps } from "./planned.js";
 import type { CommandResult, ResultDiagnostic, StepResult } from "./result.js";
 
 function unmet(s: CommandResult): string {
@@ -19,7 +19,7 @@ export function labDiagnostics(lab: Lab, steps: readonly StepResult[]): ResultDi
   const out: { pos: SourcePos; severity: "error" | "warning"; message: string; step: number }[] = [];
   steps.forEach((s, step) => {
     const p = plan[step];
-    const where = p?.setup ? p : p?.step.kind !== "matrix" ? p?.step : undefined;
+    const where = p ? plannedCommand(p) : null;
     if (!where || s.kind === "matrix") return;
     const lines = where.runLines;
     const first = lines[0] ?? where.pos;

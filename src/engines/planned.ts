@@ -20,3 +20,19 @@ export function plannedSteps(lab: Lab): PlannedStep[] {
 export function plannedLabel(p: PlannedStep): string {
   return p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name;
 }
+
+/** What runs a command step: its host, script and where each line was written; null for a matrix. */
+export interface PlannedCommand {
+  host: string;
+  run: string;
+  runLines: SourcePos[];
+  pos: SourcePos;
+  timeout: number;
+}
+
+export function plannedCommand(p: PlannedStep): PlannedCommand | null {
+  if (p.setup) return p;
+  if (p.step.kind === "matrix") return null;
+  const s = p.step;
+  return { host: s.on, run: s.run, runLines: s.runLines, pos: s.pos, timeout: s.timeout };
+}

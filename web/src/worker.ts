@@ -12,6 +12,7 @@ import type { LabResult } from "../../src/engines/result.js";
 import { LabError, type LabDiagnostic } from "../../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab, SCRIPT_EXT } from "../../src/lab/parse.js";
 import type { Lab } from "../../src/lab/types.js";
+import { lintLab } from "../../src/engines/sim/script-lint.js";
 import { runNotes } from "./notes.js";
 import type { Diagnostic, FromWorker, ToWorker, TraceTarget } from "./protocol.js";
 
@@ -46,7 +47,10 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
     result = run.result;
     const t2 = performance.now();
     current = { gen: m.gen, lab, result };
-    const notes = runNotes(result);
+    // What the scripts say before they run, where the run itself said nothing at that line.
+    const ran = runNotes(result);
+    const read = lintLab(lab).map(toDiagnostic).filter((d) => !ran.some((r) => r.line === d.line));
+    const notes = [...ran, ...read];
     post({ type: "lab", gen: m.gen, notes: [...warnings.map(toDiagnostic), ...notes], result, topology: topologyOf(lab, run.world), parseMs: t1 - t0, runMs: t2 - t1 });
   } catch (e) {
     return post({ type: "failed", gen: m.gen, message: (e as Error).message });
