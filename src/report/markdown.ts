@@ -48,8 +48,9 @@ export function stepComment(source: string, name: string): string {
 const fence = (text: string, lang = ""): string => `\`\`\`${lang}\n${text.replace(/\n$/, "")}\n\`\`\``;
 
 function checkSection(s: CommandResult, source: string, verdict: string | undefined): string {
-  const mark = s.met ? "✓" : "✗";
-  const outcome = `${s.ok ? "succeeds" : `fails (exit ${s.exitCode})`}, expected ${s.expect === "ok" ? "to succeed" : "to fail"}`;
+  const mark = s.state === "met" ? "✓" : "✗";
+  const error = s.failures.find((f) => f.kind !== "exit");
+  const outcome = error ? `could not run as written: ${error.message}` : `${s.ok ? "succeeds" : `fails (exit ${s.exitCode})`}, expected ${s.expect === "ok" ? "to succeed" : "to fail"}`;
   const parts = [`### ${mark} ${s.name}`, "", `On ${s.host}: ${outcome}.`];
   const why = stepComment(source, s.name);
   if (why) parts.push("", why);
@@ -74,6 +75,9 @@ export function labReport(r: LabReportInput): string {
     if (s.kind === "matrix") out.push(matrixSection(s, r.source), "");
     else if (s.kind === "check") out.push(checkSection(s, r.source, r.verdicts.get(i)), "");
   });
+  if (r.sim.diagnostics.length) {
+    out.push("### What failed where", "", ...r.sim.diagnostics.map((d) => `- \`${d.file}:${d.line}:${d.col}\` ${d.severity}: ${d.message}`), "");
+  }
   if (r.real) {
     const differ = r.real.diffs.filter((d) => d.patch);
     out.push(`### The simulator against ${r.real.result.engine} (Linux ${r.real.result.kernel})`, "");
