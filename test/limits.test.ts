@@ -1,25 +1,131 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { Limits } from "../src/engines/limits.js";
 import type { CommandResult, LabResult } from "../src/engines/result.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import { Sim } from "../src/kernel/index.js";
-import { parseScriptLab } from "../src/lab/parse.js";
+import { parseScriptLab, parseYamlLab } from "../src/lab/parse.js";
 
 // A lab is untrusted text: each of these once hung or crashed ipvlab. Each
 // must now end within its limit, as an error that names the limit, and the
 // run must go on to its summary. Small limits keep them fast.
 
-async function runScriptLab(script: string): Promise<LabResult> {
+/** A clock that moves 1 ms each time it is read: a wall limit reached in a known number of checks. */
+function fakeClock(): () => number {
+  let t = 0;
+  return () => (t += 1);
+}
+
+/** With a wall limit, on the fake clock; otherwise on the real one, with the default limit. */
+async function runScriptLab(script: string, limits: Partial<Limits> = {}): Promise<LabResult> {
   const { lab } = parseScriptLab("r.sh", script);
-  return (await runLabInSim(lab)).result;
+  return (await runLabInSim(lab, { limits, ...(limits.wall === undefined ? {} : { probes: { now: fakeClock() } }) })).result;
 }
 
 const setupOf = (r: LabResult) => r.steps[0] as CommandResult;
 
+/** The step ended as an error at line 1, its last failure the named limit. */
+function assertLimit(r: LabResult, flag: RegExp): CommandResult {
+  const s = setupOf(r);
+  assert.equal(s.state, "error", `${s.command}: ${s.stderr.slice(-300)}`);
+  const f = s.failures.at(-1)!;
+  assert.equal(f.kind, "limit");
+  assert.equal(f.line, 1);
+  assert.match(f.message, flag);
+  assert.match(s.stderr, /ipvlab: stopped/, "said on stderr too");
+  assert.equal(r.steps.length, 2, "the run goes on: the lab's matrix is still taken");
+  return s;
+}
+
 describe("limits: one-line labs that used to hang or crash the simulator", () => {
+  test("while true; do :; done: stopped by the wall clock, which the shell checks between commands", async () => {
+    assertLimit(await runScriptLab("while true; do :; done\n", { wall: 0.2 }), /stopped after 0\.2 s of real time \(--max-wall 0\.2\)/);
+  });
+
+  test("a loop that makes namespaces without end: stopped at the memory limit, which the shell checks with the clock", async () => {
+    const { lab } = parseScriptLab("r.sh", "i=0; while :; do ip netns add n$i; i=$((i+1)); done\n");
+    let looks = 0;
+    const heapUsed = () => ++looks * (1 << 20);
+    const r = (await runLabInSim(lab, { limits: { memory: 64 << 20 }, probes: { heapUsed } })).result;
+    assertLimit(r, /the simulator's memory passed 64 MiB \(--max-memory 64M\)/);
+    assert.equal(looks, 65);
+  });
+
+  test("while :; do echo x; done: stopped at the output limit, its first bytes kept", async () => {
+    const s = assertLimit(await runScriptLab("while :; do echo x; done\n", { output: 1000 }), /stdout passed 1000 bytes \(--max-output 1000\)/);
+    assert.equal(s.stdout, "x\n".repeat(500));
+  });
+
+  test("f(){ f; }; f: stopped at the function nesting limit", async () => {
+    assertLimit(await runScriptLab("f(){ f; }; f\n", { depth: 50 }), /function calls nested 50 deep at `f` \(--max-depth 50\)/);
+  });
+
+  test("f(){ f | f; }; f: the limit ends every subshell of the pipeline, not just the one that reached it", async () => {
+    assertLimit(await runScriptLab("f(){ f | f; }; f\n", { depth: 20 }), /nested 20 deep at `f`/);
+  });
+
+  test("for i in $(seq 1 150000): runs to the end, as in bash", async () => {
+    const r = await runScriptLab('set -- $(seq 1 150000); echo $#; for i in "$@"; do :; done; echo $i\n');
+    assert.equal(setupOf(r).state, "met");
+    assert.equal(setupOf(r).stdout, "150000\n150000\n");
+  });
+
+  test("s=a; while :; do s=$s$s; done: stopped at the string limit", async () => {
+    assertLimit(await runScriptLab("s=a; while :; do s=$s$s; done\n", { string: 1 << 16 }), /would pass 64 KiB \(--max-string 64K\)/);
+  });
+
+  test("seq 1 100000000 | wc -l: seq stops at the string limit before it makes its output", async () => {
+    assertLimit(await runScriptLab("seq 1 100000000 | wc -l\n", { string: 1 << 20 }), /`seq`'s output would pass 1 MiB \(--max-string 1M\)/);
+  });
+
+  test('x=$(printf "%*s" 50000000 x): printf refuses the width before it pads', async () => {
+    assertLimit(await runScriptLab('x=$(printf "%*s" 50000000 x)\n', { string: 1 << 20 }), /`printf`'s output would pass 1 MiB/);
+  });
+
+  test("a pipe's contents and awk's strings are held to the string limit too", async () => {
+    assertLimit(await runScriptLab("while :; do echo xxxxxxxx; done | wc -l\n", { string: 4096 }), /a pipe's contents would pass 4 KiB/);
+    assertLimit(await runScriptLab("awk 'BEGIN { s = \"x\"; while (1) s = s s }'\n", { string: 4096 }), /a string in `awk` would pass 4 KiB/);
+  });
+
+  test("a script run by the script (bash -c) is held to the same limits, and the limit ends the step", async () => {
+    const r = await runScriptLab("bash -c 'while :; do :; done'\necho never\n", { wall: 0.2 });
+    assert.equal(assertLimit(r, /--max-wall 0\.2/).stdout, "");
+  });
+
+  test("nesting deeper than the parser's stack is a limit, not a crash", async () => {
+    assertLimit(await runScriptLab(`${Array(20000).fill("true").join(" && ")}\n`), /nested deeper than the simulator can parse/);
+    assertLimit(await runScriptLab(`echo $((${"(".repeat(3000)}1${")".repeat(3000)}))\n`), /nested deeper than the simulator can parse/);
+    assert.equal(setupOf(await runScriptLab("echo still parses\n")).stdout, "still parses\n", "the parser is whole after its stack ran out");
+  });
+
+  test("a loop of failing commands keeps the first hundred, not one record per turn", async () => {
+    const s = setupOf(await runScriptLab("while :; do false; done\n", { wall: 0.5 }));
+    assert.equal(s.failures.length, 101);
+    assert.equal(s.failures.at(-1)!.kind, "limit");
+    assert.match(s.stderr, /ipvlab: \d+ more failing commands not listed/);
+  });
+
+  test("a long run of the virtual clock is stopped too: the kernel polls the wall clock between events", async () => {
+    const { lab } = parseScriptLab("r.sh", "ping -c 1000000 -i 0 -q 127.0.0.1\n");
+    const r = (await runLabInSim(lab, { limits: { wall: 0.1 }, probes: { now: fakeClock() } })).result;
+    assert.match(setupOf(r).failures.at(-1)!.message, /--max-wall 0\.1/);
+  });
+
   test("ping -c 70000 -i 0 counts every reply once: a sequence number that wrapped is not a duplicate", async () => {
     const s = setupOf(await runScriptLab("ping -c 70000 -i 0 -q 127.0.0.1\n"));
     assert.match(s.stdout, /^70000 packets transmitted, 70000 received, 0% packet loss/m);
+  });
+
+  test("a step's captures keep their head only", async () => {
+    const { lab } = parseYamlLab(
+      "c.lab.yaml",
+      "name: c\nhosts:\n  a:\n    run: ip link set lo up\nsteps:\n  - on: a\n    run: ping -c 200 -i 0.01 -q 127.0.0.1\n    capture: [a:lo]\n",
+    );
+    const r = (await runLabInSim(lab, { limits: { output: 2000 } })).result;
+    const s = r.steps[1] as CommandResult;
+    assert.equal(s.state, "error");
+    assert.ok(s.captures["a:lo"]!.join("\n").length <= 2000);
+    assert.match(s.failures.at(-1)!.message, /the capture on a:lo passed 2000 bytes \(--max-output 2000\)/);
   });
 });
 
