@@ -1,14 +1,22 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
-import type { Limits } from "../src/engines/limits.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { DEFAULT_LIMITS, setLimits, type Limits } from "../src/engines/limits.js";
+import { collectLab } from "../src/engines/real/results.js";
 import type { CommandResult, LabResult } from "../src/engines/result.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
+import { UmlEngine } from "../src/engines/uml.js";
 import { Sim } from "../src/kernel/index.js";
 import { parseScriptLab, parseYamlLab } from "../src/lab/parse.js";
 
 // A lab is untrusted text: each of these once hung or crashed ipvlab. Each
 // must now end within its limit, as an error that names the limit, and the
 // run must go on to its summary. Small limits keep them fast.
+
+const work = mkdtempSync(join(tmpdir(), "ipvlab-limits-"));
+after(() => rmSync(work, { recursive: true, force: true }));
 
 /** A clock that moves 1 ms each time it is read: a wall limit reached in a known number of checks. */
 function fakeClock(): () => number {
@@ -126,6 +134,40 @@ describe("limits: one-line labs that used to hang or crash the simulator", () =>
     assert.equal(s.state, "error");
     assert.ok(s.captures["a:lo"]!.join("\n").length <= 2000);
     assert.match(s.failures.at(-1)!.message, /the capture on a:lo passed 2000 bytes \(--max-output 2000\)/);
+  });
+});
+
+describe("limits: the real engines read the head of a step's output", () => {
+  const lab = parseYamlLab("y.lab.yaml", "name: y\nhosts:\n  a:\n    run: \"true\"\nsteps:\n  - name: yes\n    on: a\n    run: yes\n    expect: ok\n    timeout: 3\n").lab;
+
+  test("stdout past the output limit is cut, said on stderr, and the step is an error", () => {
+    const dir = join(work, "real");
+    for (const [i, rc] of [[0, "0"], [1, "137"]] as const) {
+      mkdirSync(join(dir, String(i)), { recursive: true });
+      writeFileSync(join(dir, String(i), "rc"), rc);
+    }
+    writeFileSync(join(dir, "1", "stdout"), "y\n".repeat(3 << 20));
+    writeFileSync(join(dir, "1", "killed"), "");
+    const s = collectLab(lab, dir, "uml", undefined, { ...DEFAULT_LIMITS, output: 1 << 20 }).steps[1] as CommandResult;
+    assert.equal(s.stdout.length, 1 << 20);
+    assert.equal(s.state, "error");
+    const cut = s.failures.find((f) => f.kind === "limit")!;
+    assert.match(cut.message, /stdout passed 1 MiB \(--max-output 1M\); the first 1 MiB is kept \(it wrote 6 MiB\)/);
+    assert.match(s.stderr, /^ipvlab: stopped: stdout passed 1 MiB/m);
+  });
+
+  test("on uml: a step that prints 3 MB keeps its first 100 KiB", async () => {
+    const big = parseYamlLab("y.lab.yaml", "name: y\nhosts:\n  a:\n    run: \"true\"\nsteps:\n  - name: yes\n    on: a\n    run: yes | head -c 3000000\n    expect: ok\n").lab;
+    setLimits({ output: 100 << 10 });
+    try {
+      const [r] = await new UmlEngine().runMany([big]);
+      const s = r!.steps[1] as CommandResult;
+      assert.equal(s.stdout.length, 100 << 10);
+      assert.equal(s.state, "error");
+      assert.match(s.failures.at(-1)!.message, /stdout passed 100 KiB \(--max-output 100K\)/);
+    } finally {
+      setLimits({});
+    }
   });
 });
 
