@@ -9,6 +9,7 @@ import type { CommandResult, LabResult } from "../src/engines/result.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import { UmlEngine } from "../src/engines/uml.js";
 import { Sim } from "../src/kernel/index.js";
+import { LabError } from "../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab } from "../src/lab/parse.js";
 
 // A lab is untrusted text: each of these once hung or crashed ipvlab. Each
@@ -135,6 +136,25 @@ describe("limits: one-line labs that used to hang or crash the simulator", () =>
     assert.ok(s.captures["a:lo"]!.join("\n").length <= 2000);
     assert.match(s.failures.at(-1)!.message, /the capture on a:lo passed 2000 bytes \(--max-output 2000\)/);
   });
+});
+
+describe("limits: a lab file nested without end", () => {
+  for (const [shape, text] of [
+    ["flow", `name: deep\nx: ${"[".repeat(1500)}${"]".repeat(1500)}\n`],
+    ["block", `name: deep\nx:\n${Array.from({ length: 1500 }, (_, i) => `${"  ".repeat(i + 1)}k:\n`).join("")}`],
+  ] as const) {
+    test(`${shape} nesting 1,500 deep is a file:line error, not a stack overflow`, () => {
+      try {
+        parseYamlLab("deep.lab.yaml", text);
+        assert.fail("accepted");
+      } catch (e) {
+        assert.ok(e instanceof LabError, String(e));
+        const d = e.diagnostics[0]!;
+        assert.equal(d.pos.line, shape === "flow" ? 2 : 66);
+        assert.match(d.message, /nested more than 64 deep/);
+      }
+    });
+  }
 });
 
 describe("limits: the real engines read the head of a step's output", () => {
