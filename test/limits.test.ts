@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { DEFAULT_LIMITS, setLimits, type Limits } from "../src/engines/limits.js";
+import { DEFAULT_LIMITS, parseSize, setLimits, type Limits } from "../src/engines/limits.js";
 import { collectLab } from "../src/engines/real/results.js";
 import type { CommandResult, LabResult } from "../src/engines/result.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
@@ -11,6 +11,7 @@ import { UmlEngine } from "../src/engines/uml.js";
 import { Sim } from "../src/kernel/index.js";
 import { LabError } from "../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab } from "../src/lab/parse.js";
+import { runCli } from "./helpers.js";
 
 // A lab is untrusted text: each of these once hung or crashed ipvlab. Each
 // must now end within its limit, as an error that names the limit, and the
@@ -188,6 +189,35 @@ describe("limits: the real engines read the head of a step's output", () => {
     } finally {
       setLimits({});
     }
+  });
+});
+
+describe("limits: the command line", () => {
+  test("sizes are read as dd reads them", () => {
+    assert.deepEqual(["4096", "64K", "1M", "1.5m", "2G", "1MiB", "0", "x", "-1"].map(parseSize), [4096, 65536, 1048576, 1572864, 2147483648, 1048576, null, null, null]);
+  });
+
+  test("ipvlab run: a step stopped by --max-wall is an error, the run reaches its summary and exits 1", async () => {
+    const file = join(work, "loop.sh");
+    writeFileSync(file, "ip link add d0 type dummy\nwhile true; do :; done\n");
+    const r = await runCli(["run", file, "--max-wall", "0.3", "-q"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /loop\.sh:2:1: error: `while true; do :; done`: stopped after 0\.3 s of real time \(--max-wall 0\.3\)/);
+    assert.match(r.stdout, /^loop: 0 of 0 checks met, 1 step that could not run, 1 matrix$/m);
+  });
+
+  test("every command that runs a lab documents its limits in --help", async () => {
+    for (const cmd of ["run", "trace", "matrix", "diagram", "report", "verify"]) {
+      const r = await runCli([cmd, "--help"]);
+      for (const flag of ["--max-wall", "--max-memory", "--max-output", "--max-string", "--max-depth"]) assert.match(r.stdout, new RegExp(flag), `${cmd} ${flag}`);
+    }
+    assert.match((await runCli(["record", "--help"])).stdout, /--max-output/);
+  });
+
+  test("a bad limit is refused by the flag's parser", async () => {
+    const r = await runCli(["run", "x.sh", "--max-output", "lots"]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /--max-output <size>' argument 'lots' is invalid/);
   });
 });
 
