@@ -32,13 +32,17 @@ export function limitOptions(which: "all" | "output"): Option[] {
   ];
 }
 
-export const LIMITS_HELP = `
+/** The help's paragraph on limits, for a command that takes all of them or the output limit only. */
+export function limitsHelp(which: "all" | "output"): string {
+  if (which === "output") return "\nLimits: a step's output past --max-output is cut, its head kept, and the step is an error.";
+  return `
 Limits: a step that reaches one is an error that names it, and the run goes on to its
 summary. In the simulator a step may run --max-wall real seconds (its timeout: counts
 virtual time, which a busy loop never advances), hold --max-memory, keep --max-output of
 stdout and of stderr, make strings up to --max-string and nest function calls
 --max-depth deep. On uml and host a step's output past --max-output is cut and its head
 kept.`;
+}
 
 /** Node aborts the whole process at its heap limit: the simulator's must come first. */
 function memoryDefault(): number {

@@ -13,7 +13,7 @@ import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { exitOnError } from "./errors.js";
 import { GOLDEN_DIR } from "../golden/golden.js";
-import { applyLimitFlags, LIMITS_HELP, withLimits } from "./limits.js";
+import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
 
 const ENGINE_HELP =
   "sim: the simulated Linux network stack, in-process, milliseconds; uml: a Linux 6.1 kernel in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
@@ -35,7 +35,6 @@ const program = new Command()
     `
 Lab files: *.lab.yaml (networks, hosts with interfaces and a run script, steps) or a shell script.
 Exit codes: 0 every check met its expectation, 1 a check did not, 2 bad input or engine unavailable.
-${LIMITS_HELP.trim()}
 
 Examples:
   ipvlab run test/labs/core/proxy-arp.lab.yaml           a lab in the simulator (the default engine)
@@ -232,8 +231,9 @@ Examples:
 const LIMITED: Record<string, "all" | "output"> = { run: "all", trace: "all", matrix: "all", diagram: "all", report: "all", verify: "all", record: "output" };
 for (const c of program.commands) {
   const which = LIMITED[c.name()];
-  if (which) withLimits(c, which).addHelpText("after", LIMITS_HELP);
+  if (which) withLimits(c, which).addHelpText("after", limitsHelp(which));
 }
+program.addHelpText("after", limitsHelp("all"));
 program.hook("preAction", (_program, action) => applyLimitFlags(action.opts()));
 
 await program.parseAsync();
