@@ -25,6 +25,9 @@ import type { TraceSink } from "./trace.js";
  */
 export const FRAME_HOP_MS = 1 / 64;
 
+/** Events between two calls of Sim.poll: often enough to stop within a blink, rare enough to cost nothing. */
+const POLL_EVERY = 4096;
+
 export interface SimOptions {
   seed?: number;
   trace?: TraceSink | null;
@@ -56,6 +59,14 @@ export class Sim {
   readonly release: KernelRelease;
   readonly kernels = new Map<string, Kernel>();
   readonly switches = new Map<string, LabSwitch>();
+  /**
+   * Called every POLL_EVERY events of a run: whoever runs the simulation may
+   * throw from it to stop a run that takes too long in real time (the
+   * kernel has no clock of its own to tell).
+   */
+  poll: (() => void) | null = null;
+  /** Events since the last poll, across runs: a tool may run the clock one event at a time. */
+  #unpolled = 0;
   #frames = 0;
   #exceeded = false;
   #runStart = 0;
@@ -112,7 +123,14 @@ export class Sim {
     this.#exceeded = false;
     this.#runStart = this.now;
     this.#runBounded = until !== Infinity;
-    for (let ev = this.queue.popDue(until); ev; ev = this.queue.popDue(until)) {
+    // Polled between events, never with one taken off the queue: a run stopped there can go on later.
+    for (;;) {
+      if (this.poll && ++this.#unpolled >= POLL_EVERY) {
+        this.#unpolled = 0;
+        this.poll();
+      }
+      const ev = this.queue.popDue(until);
+      if (!ev) break;
       if (ev.kind === "frame" && !this.#admitFrame()) continue;
       ev.fn(ev.arg);
     }

@@ -84,6 +84,14 @@ export function runClockUntil(sim: Sim, until: number, stop: () => boolean): boo
 }
 
 const MAXWAIT_MS = 10_000;
+/**
+ * What sending one probe costs ping in time, so that `-i 0` does not send
+ * every probe at one virtual instant with no reply in between (and a million
+ * probes in flight at once). Real ping -i 0 on loopback sends one every
+ * 0.039 ms (its ipg); 1/32 ms is two frame hops, a binary fraction that keeps
+ * virtual times exact.
+ */
+const PROBE_COST_MS = 1 / 32;
 /** SCHINT's floor: no interval is shorter. */
 const MIN_INTERVAL_MS = 10;
 const DEFDATALEN = 56;
@@ -408,6 +416,8 @@ export const pingTool: Tool = (argv, ctx) => {
       const moreToSend = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
       if (moreToSend && sim.now >= nextSend) {
         const seq = (ntransmitted + 1) & 0xffff;
+        // ping4_send_probe: rcvd_clear(ntransmitted + 1), so a sequence number that wrapped is not a duplicate.
+        received.delete(seq);
         curTime = sim.now;
         const send = sock.sendIcmp(
           whereto,
@@ -427,7 +437,7 @@ export const pingTool: Tool = (argv, ctx) => {
         ntransmitted++;
         sentAt.set(seq, sim.now);
         if (!send.ok && !o.quiet) stderr += `ping: sendmsg: ${strerror(send.errno)}\n`;
-        nextSend = sim.now + o.intervalMs;
+        nextSend = sim.now + Math.max(o.intervalMs, PROBE_COST_MS);
         if (o.count > 0 && ntransmitted >= o.count && !o.deadline && !waitScheduled) {
           waitScheduled = true;
           const waitUs = nreceived ? Math.max(2 * tmax, o.intervalMs * 1000) : o.lingerMs * 1000;

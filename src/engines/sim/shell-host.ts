@@ -16,6 +16,7 @@ import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
 import type { Tool } from "../../userland/tool.js";
 import { ExitSignal } from "../../shell/interp/signals.js";
+import { UNLIMITED, type ShellLimits } from "../../shell/interp/limits.js";
 import { readSimFile, statSimFile } from "./files.js";
 import { StepKilled, type StepSim } from "./world.js";
 
@@ -57,6 +58,8 @@ export class SimShellHost implements ShellHost {
     readonly kernel: Kernel,
     readonly net: Net,
     readonly tools: Record<string, Tool>,
+    /** The step's: a script it starts (`bash -c`) is held to them too. */
+    readonly limits: ShellLimits = UNLIMITED,
   ) {
     this.procSys = procSysOf(net);
   }
@@ -119,7 +122,7 @@ export class SimShellHost implements ShellHost {
     const text = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
     if (text) {
       const host = this.hostIn(net);
-      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p) });
+      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p), limits: this.limits });
       return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
     }
     return null;
@@ -127,11 +130,13 @@ export class SimShellHost implements ShellHost {
 
   /** This host as seen from another of its namespaces (`ip netns exec`). */
   private hostIn(net: Net): SimShellHost {
-    return net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools);
+    return net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools, this.limits);
   }
 
   private async runIn(net: Net, script: string, stdin: string, env: Record<string, string>, args: string[] = []): Promise<ExecResult> {
-    const r = await runScript(script, this.hostIn(net), { file: args[0] ?? "bash", env, stdin, args: args.slice(1) });
+    const r = await runScript(script, this.hostIn(net), { file: args[0] ?? "bash", env, stdin, args: args.slice(1), limits: this.limits });
+    // A limit ends the step, not just the script that reached it.
+    if (r.limit) throw r.limit;
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
 

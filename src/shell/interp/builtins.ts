@@ -194,7 +194,7 @@ export const decl: Builtin = async (ctx, argv, d) => {
       continue;
     }
     if (isLocal) st.makeLocal(name);
-    if (value !== null) st.vars.set(name, value);
+    if (value !== null) ctx.sh.setVar(name, value);
     else if (isLocal && !st.vars.has(name)) st.vars.delete(name);
     if (exporting) st.exported.add(name);
   }

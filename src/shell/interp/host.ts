@@ -49,6 +49,8 @@ export interface ShellHost {
   stat?(path: string): "file" | "dir" | null;
 }
 
+import type { ShellLimits } from "./limits.js";
+
 export interface RunOptions {
   /** The name bash would report in its messages (`FILE: line N: ...`). */
   file?: string;
@@ -57,6 +59,8 @@ export interface RunOptions {
   /** $1, $2, ... */
   args?: string[];
   stdin?: string;
+  /** What the script may use before it is stopped (default: no limit). */
+  limits?: ShellLimits;
 }
 
 export interface ShellResult {
@@ -71,12 +75,12 @@ export interface ShellResult {
  * a simple command, `[[ ]]` or pipeline that exits non-zero outside a
  * condition, not before `&&`/`||` and not negated (`exit`); a construct or
  * command the host refused (`refused`), which ends the script; a script
- * bash cannot parse (`syntax`).
+ * bash cannot parse (`syntax`); a limit reached (`limit`), which ends it too.
  */
 export interface ScriptFailure {
   line: number;
   exitCode: number;
   /** What was written on the script's stderr while it ran (or the refusal). */
   said: string;
-  kind: "exit" | "refused" | "syntax";
+  kind: "exit" | "refused" | "syntax" | "limit";
 }

@@ -6,6 +6,7 @@ import { expandFields, expandPattern, expandString, type ExpandEnv } from "./exp
 import { PROC_SYS, readPath, statPath } from "./files.js";
 import type { ShellHost } from "./host.js";
 import { Input, discard, type Sink, type Streams } from "./io.js";
+import { LimitExceeded, checkString, type ShellLimits } from "./limits.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./signals.js";
 import type { ShellState } from "./state.js";
 import { TestError, binaryTest, unaryTest } from "./test-expr.js";
@@ -35,6 +36,7 @@ export class Interpreter {
     readonly host: ShellHost,
     readonly file: string,
     readonly state: ShellState,
+    readonly limits: ShellLimits,
     /** Only the script's own interpreter has one: subshells and substitutions are not trapped. */
     readonly trap: ErrTrap | null = null,
   ) {}
@@ -67,6 +69,7 @@ export class Interpreter {
 
   async runStmt(s: Stmt, io: Streams, cond = false): Promise<number> {
     this.line = s.pos.line;
+    this.limits.tick();
     let status: number;
     const redirected = await this.redirect(s.redirs, io);
     if (redirected === null) {
@@ -172,7 +175,12 @@ export class Interpreter {
     for (const [i, p] of parts.entries()) {
       const last = i === parts.length - 1;
       let buf = "";
-      const out: Sink = last ? io.out : (t) => (buf += t);
+      const out: Sink = last
+        ? io.out
+        : (t) => {
+            checkString(this.limits, buf.length + t.length, "a pipe's contents");
+            buf += t;
+          };
       const err: Sink = !last && p.withErr ? out : io.err;
       statuses.push(await this.subshell(p.stmt, { stdin: input, out, err }));
       input = new Input(buf);
@@ -182,7 +190,7 @@ export class Interpreter {
   }
 
   async subshell(s: Stmt | Stmt[], io: Streams): Promise<number> {
-    const child = new Interpreter(this.host, this.file, this.state.clone());
+    const child = new Interpreter(this.host, this.file, this.state.clone(), this.limits);
     child.line = this.line;
     try {
       return Array.isArray(s) ? await child.runStmts(s, io) : await child.runStmt(s, io);
@@ -200,7 +208,9 @@ export class Interpreter {
     const assigns: Array<[string, string]> = [];
     for (const a of c.assigns) {
       const v = a.value ? await expandString(env, a.value) : "";
-      assigns.push([a.name, a.append ? (this.state.vars.get(a.name) ?? "") + v : v]);
+      const value = a.append ? (this.state.vars.get(a.name) ?? "") + v : v;
+      this.checkString(value.length, `the variable ${a.name}`);
+      assigns.push([a.name, value]);
     }
     const argv = await expandFields(env, c.args);
     if (this.state.opts.xtrace) io.err(`+ ${[...assigns.map(([n, v]) => `${n}=${v}`), ...argv].join(" ")}\n`);
@@ -220,7 +230,7 @@ export class Interpreter {
       const saved = assigns.map(([n]) => [n, this.state.vars.get(n)] as const);
       for (const [n, v] of assigns) this.state.vars.set(n, v);
       try {
-        return fn ? await this.callFunction(fn, argv.slice(1), io) : await builtin!(this.context(io), argv);
+        return fn ? await this.callFunction(name, fn, argv.slice(1), io) : await builtin!(this.context(io), argv);
       } finally {
         for (const [n, v] of saved) {
           if (v === undefined) this.state.vars.delete(n);
@@ -230,7 +240,7 @@ export class Interpreter {
     }
     const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
     if (tool) {
-      const r = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p) });
+      const r = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p), limits: this.limits });
       io.out(r.stdout);
       io.err(r.stderr);
       return r.status;
@@ -253,7 +263,9 @@ export class Interpreter {
     return r.exitCode;
   }
 
-  private async callFunction(body: Stmt, args: string[], io: Streams): Promise<number> {
+  private async callFunction(name: string, body: Stmt, args: string[], io: Streams): Promise<number> {
+    // bash without FUNCNEST recurses until it segfaults; here the step ends with the limit named instead.
+    if (this.state.frames.length >= this.limits.depth) throw new LimitExceeded("depth", `\`${name}\``);
     const savedArgs = this.state.positional;
     const savedDepth = this.state.loopDepth;
     this.state.positional = args;
@@ -306,7 +318,12 @@ export class Interpreter {
   }
 
   setVar(name: string, value: string): void {
+    this.checkString(value.length, `the variable ${name}`);
     this.state.vars.set(name, value);
+  }
+
+  checkString(length: number, what: string): void {
+    checkString(this.limits, length, what);
   }
 
   lookup(name: string): string | undefined {
@@ -324,9 +341,14 @@ export class Interpreter {
       positional: () => this.state.positional,
       assign: (n, v) => this.setVar(n, v),
       nounset: () => this.state.opts.nounset,
+      limits: this.limits,
       substitute: async (stmts) => {
         let out = "";
-        this.substStatus = await this.subshell(stmts, { stdin: Input.empty(), out: (t) => (out += t), err: io.err });
+        const sink: Sink = (t) => {
+          checkString(this.limits, out.length + t.length, "a command substitution's output");
+          out += t;
+        };
+        this.substStatus = await this.subshell(stmts, { stdin: Input.empty(), out: sink, err: io.err });
         this.state.status = this.substStatus;
         return out;
       },

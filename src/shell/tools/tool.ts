@@ -1,4 +1,5 @@
 import type { FileRead } from "../interp/host.js";
+import { checkString, UNLIMITED, type ShellLimits } from "../interp/limits.js";
 
 /** A text tool the shell runs itself (no kernel involved): argv without the name, and where it reads from. */
 export interface ToolResult {
@@ -12,6 +13,35 @@ export interface ToolIo {
   stdin(): string;
   /** A file operand; null when the host does not model that path. */
   readFile(path: string): FileRead | null;
+  /** The script's limits: a tool that makes text from little (seq, printf, awk) stops at them. */
+  limits?: ShellLimits;
+}
+
+/**
+ * Output built piece by piece within the string limit, watching the clock:
+ * a tool's output is one string, so it must not outgrow what the script may hold.
+ */
+export class Output {
+  private text = "";
+  private n = 0;
+  constructor(
+    private readonly limits: ShellLimits,
+    private readonly what: string,
+  ) {}
+
+  static for(io: ToolIo, tool: string): Output {
+    return new Output(io.limits ?? UNLIMITED, `\`${tool}\`'s output`);
+  }
+
+  add(s: string): void {
+    checkString(this.limits, this.text.length + s.length, this.what);
+    if ((++this.n & 1023) === 0) this.limits.tick();
+    this.text += s;
+  }
+
+  toString(): string {
+    return this.text;
+  }
 }
 
 export type Tool = (args: string[], io: ToolIo) => ToolResult;
