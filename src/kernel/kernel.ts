@@ -17,10 +17,10 @@ export class Kernel {
     readonly sim: Sim,
     readonly hostname: string,
   ) {
-    this.initNet = this.#newNet("", null);
+    this.initNet = this.newNet("", null);
   }
 
-  #newNet(name: string, template: Net | null): Net {
+  private newNet(name: string, template: Net | null): Net {
     const net = new Net(this, name, template);
     const lo = new LoopbackDevice(net);
     net.loopback = lo;
@@ -32,7 +32,7 @@ export class Kernel {
   netnsAdd(name: string): KResult<Net> {
     if (!name || name.includes("/") || name === "." || name === "..") return fail("EINVAL", `Invalid netns name "${name}"`);
     if (this.netns.has(name)) return fail("EEXIST", `Cannot create namespace file "/run/netns/${name}": File exists`);
-    const net = this.#newNet(name, this.initNet);
+    const net = this.newNet(name, this.initNet);
     this.netns.set(name, net);
     return ok(net);
   }

@@ -7,6 +7,7 @@
 import { isBroadcastMac, isMulticastMac } from "../../wire/mac.js";
 import { ETH_HLEN, type EthernetFrame } from "../../wire/ethernet.js";
 import { skbLen, type NetDevice } from "../devices/net-device.js";
+import { kernelFn } from "../fork.js";
 import { arpRcv } from "../ipv4/arp.js";
 import { ipRcv } from "../ipv4/ip-input.js";
 import type { PacketType, SkBuff } from "../skb.js";
@@ -100,3 +101,4 @@ export function netifReceiveSkb(skb: SkBuff): void {
       return;
   }
 }
+kernelFn(netifReceiveSkb);

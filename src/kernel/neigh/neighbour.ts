@@ -11,6 +11,7 @@ import type { Rtable } from "../ipv4/route.js";
 import { devQueueXmit, type XmitResult } from "../core/dev.js";
 import { NEIGH_PARMS_DEFAULTS, type NeighParms } from "../sysctl-defaults.js";
 import { rngBelow } from "../rng.js";
+import { kernelFn } from "../fork.js";
 
 export type NudState = "none" | "incomplete" | "reachable" | "stale" | "delay" | "probe" | "failed" | "noarp" | "permanent";
 
@@ -70,7 +71,7 @@ export function neighLookup(dev: NetDevice, key: Ipv4, create: boolean): Neighbo
 
 function setTimer(n: Neighbour, delay: number): void {
   if (n.timer) n.timer.cancelled = true;
-  n.timer = n.dev.net.kernel.sim.queue.schedule(delay, () => neighTimerHandler(n));
+  n.timer = n.dev.net.kernel.sim.queue.schedule(delay, neighTimerHandler, "timer", n);
 }
 
 function delTimer(n: Neighbour): void {
@@ -182,6 +183,7 @@ function neighTimerHandler(n: Neighbour): void {
   setTimer(n, Math.max(next - now, 10));
   if (n.state === "incomplete" || n.state === "probe") neighProbe(n);
 }
+kernelFn(neighTimerHandler);
 
 /** neigh_invalidate: resolution failed; every queued packet gets arp_error_report. */
 function neighInvalidate(n: Neighbour): void {
