@@ -3,9 +3,10 @@
 // matrix taken in the state after a given step.
 
 import type { MatrixResult } from "../engines/result.js";
-import { explainFailedCell, explainMatrices } from "../engines/sim/explain.js";
+import { explainMatrices, explainMatrix } from "../engines/sim/explain.js";
 import { runMatrix } from "../engines/sim/matrix.js";
 import { runLabInSim } from "../engines/sim/run.js";
+import { snapshotWorld } from "../engines/sim/world.js";
 import { matrixChecklist, matrixGrid } from "../report/matrix.js";
 import { loadLabs } from "./load.js";
 import { UsageError } from "./errors.js";
@@ -30,12 +31,14 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
   if (f.after !== undefined) {
     const { count, label } = stepsBefore(lab!, f.after);
     const { world } = await runLabInSim(lab!, { steps: count });
+    const before = snapshotWorld(world);
     const m = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
-    for (const cell of m.cells) if (!cell.ok) await explainFailedCell(lab!, count, m, cell);
+    await explainMatrix(lab!, before, m);
     matrices = [m];
   } else {
-    const { result } = await runLabInSim(lab!);
-    await explainMatrices(lab!, result);
+    const run = await runLabInSim(lab!, { forkBeforeMatrix: true });
+    await explainMatrices(lab!, run);
+    const result = run.result;
     matrices = result.steps.filter((s): s is MatrixResult => s.kind === "matrix");
     if (matrices.length === 0) throw new UsageError(`${lab!.name} has no matrix step: give --after STEP to take one`);
   }

@@ -8,6 +8,7 @@ import { writePcap } from "../userland/pcap.js";
 import type { Tool } from "../userland/tool.js";
 import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import type { LabResult } from "./result.js";
+import { explainMatrices } from "./sim/explain.js";
 import { runLabInSim } from "./sim/run.js";
 
 const UNSIMULATED_KINDS = /\btype\s+(ipvtap|macvtap)\b/;
@@ -56,8 +57,10 @@ export class SimEngine implements Engine {
       const run = await runLabInSim(lab, {
         tools: this.tools,
         onStep: (i, n, label) => say(`${prefix}step ${i + 1} of ${n}: ${label}`),
+        forkBeforeMatrix: opts.reasons === true,
         ...(opts.kernelRelease ? { release: opts.kernelRelease } : {}),
       });
+      if (opts.reasons) await explainMatrices(lab, run);
       if (opts.pcapDir) {
         for (const c of run.captures) {
           const dir = join(opts.pcapDir, lab.name);

@@ -3,7 +3,7 @@
 // setup action, then the lab's steps in order, into the same LabResult.
 // Pure: pcap files are the caller's business (each capture's frames are kept).
 
-import type { TraceSink } from "../../kernel/index.js";
+import type { Snapshot, TraceSink } from "../../kernel/index.js";
 import type { CommandStep, Lab } from "../../lab/types.js";
 import { runScript } from "../../shell/index.js";
 import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
@@ -12,7 +12,7 @@ import type { CommandResult, LabResult, StepResult } from "../result.js";
 import { startCapture, stopCapture } from "./capture.js";
 import { runMatrix } from "./matrix.js";
 import { defaultTools, SimShellHost } from "./shell-host.js";
-import { buildWorld, StepKilled, type World } from "./world.js";
+import { buildWorld, snapshotWorld, StepKilled, type World } from "./world.js";
 
 const SETUP_TIMEOUT = 120;
 /** The driver lets frames still in flight land in the capture before stopping tcpdump. */
@@ -39,7 +39,10 @@ export interface SimLabOptions {
   trace?: TraceSink;
   /** Run only the host setups and the first N steps (default: all). */
   steps?: number;
+  /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.beforeMatrix), to explain its cells on forks of it. */
+  forkBeforeMatrix?: boolean;
 }
+
 
 /** The frames one capture of one step saw, for pcap files. */
 export interface StepCapture {
@@ -52,6 +55,8 @@ export interface SimLabRun {
   result: LabResult;
   captures: StepCapture[];
   world: World;
+  /** With forkBeforeMatrix, by index in result.steps: the world just before each matrix step (copy() forks it). */
+  beforeMatrix: Map<number, Snapshot<World>>;
 }
 
 type Planned = { setup: true; host: string; run: string } | { setup: false; step: Lab["steps"][number] };
@@ -67,9 +72,12 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
   const plan = planned(lab).slice(0, opts.steps === undefined ? undefined : lab.hosts.filter((h) => h.run.trim()).length + opts.steps);
   const steps: StepResult[] = [];
   const captures: StepCapture[] = [];
+  const beforeMatrix = new Map<number, Snapshot<World>>();
   for (let idx = 0; idx < plan.length; idx++) {
     const p = plan[idx]!;
     opts.onStep?.(idx, plan.length, p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name);
+    // Before the step's start-up time: the state a full run of the lab's earlier steps leaves.
+    if (opts.forkBeforeMatrix && !p.setup && p.step.kind === "matrix") beforeMatrix.set(idx, snapshotWorld(world));
     if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
@@ -79,7 +87,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
       steps.push(await runCommand(world, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
     }
   }
-  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps }, captures, world };
+  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps }, captures, world, beforeMatrix };
 }
 
 /**
