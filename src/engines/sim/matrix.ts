@@ -39,8 +39,16 @@ interface Probe {
   replied: boolean;
 }
 
+/** Where a matrix step is: its pings sent (none answered yet), or all answered that will be. */
+export interface MatrixProgress {
+  matrix: string;
+  cells: number;
+  /** null until the clock has run out the pings' -W 1. */
+  ok: number | null;
+}
+
 /** Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1). */
-export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim): MatrixResult {
+export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void): MatrixResult {
   const endpoints = discoverEndpoints(lab, kernels);
   const probes: Probe[] = [];
   let ident = sim.rng.u32() & 0xffff;
@@ -74,10 +82,12 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
       p.sock = null;
     }
   }
+  onProgress?.({ matrix: name, cells: probes.length, ok: null });
   sim.run({ until: start + 1000 });
   for (const p of probes) {
     p.sock?.close();
     p.cell.ok = p.replied;
   }
+  onProgress?.({ matrix: name, cells: probes.length, ok: probes.filter((p) => p.replied).length });
   return { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) };
 }

@@ -8,9 +8,9 @@ import type { CommandStep, Lab } from "../../lab/types.js";
 import { runScript } from "../../shell/index.js";
 import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
 import type { Tool } from "../../userland/tool.js";
-import type { CommandResult, LabResult, StepResult } from "../result.js";
+import type { CommandResult, LabResult, MatrixResult, StepResult } from "../result.js";
 import { startCapture, stopCapture } from "./capture.js";
-import { runMatrix } from "./matrix.js";
+import { runMatrix, type MatrixProgress } from "./matrix.js";
 import { defaultTools, SimShellHost } from "./shell-host.js";
 import { buildWorld, snapshotWorld, StepKilled, type World } from "./world.js";
 
@@ -41,6 +41,10 @@ export interface SimLabOptions {
   steps?: number;
   /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.beforeMatrix), to explain its cells on forks of it. */
   forkBeforeMatrix?: boolean;
+  /** A matrix step's own progress: its pings sent, then how many were answered. */
+  onMatrix?: (p: MatrixProgress) => void;
+  /** After each matrix step, before the next step: the matrix and the world as the matrix found it (to explain its cells on). */
+  afterMatrix?: (m: MatrixResult, before: Snapshot<World>) => Promise<void>;
 }
 
 
@@ -77,12 +81,15 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
     const p = plan[idx]!;
     opts.onStep?.(idx, plan.length, p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name);
     // Before the step's start-up time: the state a full run of the lab's earlier steps leaves.
-    if (opts.forkBeforeMatrix && !p.setup && p.step.kind === "matrix") beforeMatrix.set(idx, snapshotWorld(world));
+    const before = !p.setup && p.step.kind === "matrix" && (opts.forkBeforeMatrix || opts.afterMatrix) ? snapshotWorld(world) : null;
+    if (before && opts.forkBeforeMatrix) beforeMatrix.set(idx, before);
     if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
-      steps.push(runMatrix(p.step.name, lab, world.kernels, world.sim));
+      const m = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix);
+      steps.push(m);
+      if (opts.afterMatrix) await opts.afterMatrix(m, before!);
     } else {
       steps.push(await runCommand(world, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
     }
