@@ -10,25 +10,24 @@ import { describe, test } from "node:test";
 import type { MatrixResult } from "../src/engines/result.js";
 import { unsimulatedKind } from "../src/engines/sim.js";
 import { cellCommand, explainMatrices, explainMatrix, explainTracedCell, labStepsBefore, traceAfter, traceOn } from "../src/engines/sim/explain.js";
-import { runMatrix } from "../src/engines/sim/matrix.js";
+import { runMatrix, type MatrixContext } from "../src/engines/sim/matrix.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
-import { snapshotWorld, type World } from "../src/engines/sim/world.js";
-import type { Snapshot } from "../src/kernel/index.js";
+import { snapshotWorld } from "../src/engines/sim/world.js";
 import { loadLabFile } from "../src/lab/load.js";
 import type { Lab } from "../src/lab/types.js";
 import { packageRoot } from "../src/paths.js";
 import { exampleAndGoldenLabs } from "./helpers.js";
 
 /** Every cell of m (failed ones carry the reason the fork gave): its trace and reason on a fork, and after a re-run of `steps` of the lab's steps. */
-async function sameAsRerun(lab: Lab, before: Snapshot<World>, steps: number, m: MatrixResult): Promise<number> {
+async function sameAsRerun(lab: Lab, ctx: MatrixContext, steps: number, m: MatrixResult): Promise<number> {
   let failed = 0;
   for (const cell of m.cells) {
     const command = cellCommand(m, cell);
-    const onFork = await traceOn(lab, before.copy(), "", command);
+    const onFork = await traceOn(lab, ctx.before.copy(), "", command);
     const rerun = await traceAfter(lab, steps, "", () => command);
     assert.deepEqual(onFork, rerun, `${m.name}: ${cell.from} → ${cell.to}: the trace`);
-    const e = explainTracedCell(rerun, cell);
-    assert.deepEqual(explainTracedCell(onFork, cell), e);
+    const e = explainTracedCell(rerun, cell, ctx.limits);
+    assert.deepEqual(explainTracedCell(onFork, cell, ctx.limits), e);
     if (!cell.ok) {
       failed++;
       assert.equal(cell.reason, e.cause ?? undefined, `${m.name}: ${cell.from} → ${cell.to}: the reason`);
@@ -45,12 +44,12 @@ describe("a matrix's reasons on a fork are a full re-run's", () => {
     test(file, async () => {
       const run = await runLabInSim(lab, { forkBeforeMatrix: true });
       await explainMatrices(lab, run);
-      for (const [i, s] of run.result.steps.entries()) if (s.kind === "matrix") await sameAsRerun(lab, run.beforeMatrix.get(i)!, labStepsBefore(run.result, i), s);
+      for (const [i, s] of run.result.steps.entries()) if (s.kind === "matrix") await sameAsRerun(lab, run.matrices.get(i)!, labStepsBefore(run.result, i), s);
       const { world } = await runLabInSim(lab);
       const before = snapshotWorld(world);
-      const last = runMatrix("after the last step", lab, world.kernels, world.sim);
-      await explainMatrix(lab, before, last);
-      await sameAsRerun(lab, before, lab.steps.length, last);
+      const { result: last, limits } = runMatrix("after the last step", lab, world.kernels, world.sim);
+      await explainMatrix(lab, { before, limits }, last);
+      await sameAsRerun(lab, { before, limits }, lab.steps.length, last);
     });
   }
 });

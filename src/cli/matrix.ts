@@ -32,8 +32,8 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
     const { count, label } = stepsBefore(lab!, f.after);
     const { world } = await runLabInSim(lab!, { steps: count });
     const before = snapshotWorld(world);
-    const m = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
-    await explainMatrix(lab!, before, m);
+    const { result: m, limits } = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
+    await explainMatrix(lab!, { before, limits }, m);
     matrices = [m];
   } else {
     const run = await runLabInSim(lab!, { forkBeforeMatrix: true });

@@ -45,7 +45,7 @@ async function successExplanations(labs: readonly Lab[], runs: readonly SimLabRu
         const cell = side === p.before ? c.before : c.after;
         if (!cell.ok || out.has(cell)) continue;
         const i = runs.findIndex((r) => r.result.lab === side.lab);
-        out.set(cell, await explainCell(labs[i]!, runs[i]!.beforeMatrix.get(side.step)!, side.matrix, cell));
+        out.set(cell, await explainCell(labs[i]!, runs[i]!.matrices.get(side.step)!, side.matrix, cell));
       }
   return out;
 }

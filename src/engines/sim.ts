@@ -59,7 +59,7 @@ export class SimEngine implements Engine {
         tools: this.tools,
         onStep: (i, n, label) => say(`${prefix}step ${i + 1} of ${n}: ${label}`),
         onMatrix: (p) => say(`${prefix}${matrixProgress(p)}`),
-        ...(opts.reasons ? { afterMatrix: (m, before) => explainMatrix(lab, before, m, throttled((p) => say(`${prefix}${reasonsProgress(p)}`))) } : {}),
+        ...(opts.reasons ? { afterMatrix: (m, ctx) => explainMatrix(lab, ctx, m, throttled((p) => say(`${prefix}${reasonsProgress(p)}`))) } : {}),
         ...(opts.kernelRelease ? { release: opts.kernelRelease } : {}),
       });
       if (opts.pcapDir) {

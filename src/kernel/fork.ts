@@ -82,43 +82,55 @@ export function sideTable<K extends object, V>(): SideTable<K, V> {
   return new SideTable<K, V>();
 }
 
-/** A reference to the object recorded at index i. */
-class Ref {
-  constructor(readonly i: number) {}
-}
-
 enum Kind {
   Object,
+  /** An array with no holes, rebuilt by push. */
   Array,
+  /** An array with holes (a table by prefix length), which keep their places. */
+  SparseArray,
   Map,
   Set,
   Bytes,
   Bound,
 }
 
-/** The world recorded as data: copy() builds a fresh world from it each time. */
+/**
+ * The world recorded as data: copy() builds a fresh world from it each
+ * time. Object i's contents are the slots start[i] .. start[i] + len[i]:
+ * a key (Object, SparseArray), and a value that is either the object
+ * recorded at refs[slot] or, where that is -1, vals[slot] itself.
+ */
 export class Snapshot<T> {
   constructor(
-    private readonly kinds: Kind[],
-    /** Per object: its prototype (Object), its length (Array), its bytes (Bytes), the bound function (Bound). */
+    private readonly kinds: Uint8Array,
+    /** Per object: its prototype (Object), its length (SparseArray), its bytes (Bytes), the bound function (Bound). */
     private readonly heads: unknown[],
-    /** Per object: its keys (Object), present indices (Array), or null. */
-    private readonly keys: (readonly (string | number)[] | null)[],
-    /** Per object: its values, in the order of keys (Object, Array), as key/value pairs (Map), members (Set), or the bound data (Bound). */
-    private readonly values: unknown[][],
-    private readonly side: Array<[SideTable<object, unknown>, number, unknown]>,
+    private readonly start: Int32Array,
+    private readonly len: Int32Array,
+    private readonly keys: (string | number)[],
+    private readonly vals: unknown[],
+    private readonly refs: Int32Array,
+    private readonly side: Array<[SideTable<object, unknown>, number, number]>,
   ) {}
 
+  /** The number of objects a copy makes. */
+  get size(): number {
+    return this.kinds.length;
+  }
+
   copy(): T {
-    const n = this.kinds.length;
+    const { kinds, heads, start, len, keys, vals, refs } = this;
+    const n = kinds.length;
     const objs: unknown[] = new Array(n);
-    const { kinds, heads, keys, values } = this;
     for (let i = 0; i < n; i++) {
       switch (kinds[i]) {
         case Kind.Object:
           objs[i] = Object.create(heads[i] as object | null);
           break;
         case Kind.Array:
+          objs[i] = [];
+          break;
+        case Kind.SparseArray:
           objs[i] = new Array(heads[i] as number);
           break;
         case Kind.Map:
@@ -132,36 +144,42 @@ export class Snapshot<T> {
           break;
       }
     }
-    const at = (v: unknown): unknown => (v instanceof Ref ? objs[v.i] : v);
-    for (let i = 0; i < n; i++) if (kinds[i] === Kind.Bound) objs[i] = bound(heads[i] as (d: unknown) => unknown, at(values[i]![0]));
+    const at = (slot: number): unknown => {
+      const r = refs[slot]!;
+      return r >= 0 ? objs[r] : vals[slot];
+    };
+    for (let i = 0; i < n; i++) if (kinds[i] === Kind.Bound) objs[i] = bound(heads[i] as (d: unknown) => unknown, at(start[i]!));
     for (let i = 0; i < n; i++) {
-      const vs = values[i]!;
+      const from = start[i]!;
+      const to = from + len[i]!;
       switch (kinds[i]) {
         case Kind.Object:
-        case Kind.Array: {
+        case Kind.SparseArray: {
           const o = objs[i] as Record<string | number, unknown>;
-          const ks = keys[i]!;
-          for (let j = 0; j < ks.length; j++) o[ks[j]!] = at(vs[j]);
+          for (let j = from; j < to; j++) o[keys[j]!] = at(j);
+          break;
+        }
+        case Kind.Array: {
+          const a = objs[i] as unknown[];
+          for (let j = from; j < to; j++) a.push(at(j));
           break;
         }
         case Kind.Map: {
           const m = objs[i] as Map<unknown, unknown>;
-          for (let j = 0; j < vs.length; j += 2) m.set(at(vs[j]), at(vs[j + 1]));
+          for (let j = from; j < to; j += 2) m.set(at(j), at(j + 1));
           break;
         }
         case Kind.Set: {
-          const s = objs[i] as Set<unknown>;
-          for (const v of vs) s.add(at(v));
+          const set = objs[i] as Set<unknown>;
+          for (let j = from; j < to; j++) set.add(at(j));
           break;
         }
       }
     }
-    for (const [t, k, v] of this.side) t.set(objs[k] as object, at(v));
+    for (const [t, k, slot] of this.side) t.set(objs[k] as object, at(slot));
     return objs[0] as T;
   }
 }
-
-const NO_VALUES: unknown[] = [];
 
 /**
  * Records everything reachable from root. Frozen objects and kernel
@@ -171,11 +189,14 @@ const NO_VALUES: unknown[] = [];
  */
 export function snapshot<T>(root: T): Snapshot<T> {
   const index = new Map<unknown, number>();
-  const kinds: Kind[] = [];
+  const kinds: number[] = [];
   const heads: unknown[] = [];
-  const keys: (readonly (string | number)[] | null)[] = [];
-  const values: unknown[][] = [];
-  const side: Array<[SideTable<object, unknown>, number, unknown]> = [];
+  const start: number[] = [];
+  const len: number[] = [];
+  const keys: (string | number)[] = [];
+  const vals: unknown[] = [];
+  const refs: number[] = [];
+  const side: Array<[SideTable<object, unknown>, number, number]> = [];
   const work: number[] = [];
   const originals: unknown[] = [];
   /** Where a value was found, for NotForkable's message (built only then). */
@@ -186,84 +207,108 @@ export function snapshot<T>(root: T): Snapshot<T> {
     index.set(v, i);
     kinds.push(kind);
     heads.push(head);
-    keys.push(null);
-    values.push(NO_VALUES);
+    start.push(0);
+    len.push(0);
     originals.push(v);
     return i;
   };
 
-  /** A value as recorded: itself when it is shared, else a Ref to its record (made, and queued for its contents, on first sight). */
-  const ref = (v: unknown, from: unknown, key: string | number): unknown => {
-    if (v === null || (typeof v !== "object" && typeof v !== "function")) return v;
+  /** The object recorded for v (made, and queued for its contents, on first sight), or -1 when v is shared as it is. */
+  const record = (v: unknown, from: unknown, key: string | number): number => {
+    if (v === null || (typeof v !== "object" && typeof v !== "function")) return -1;
     const seen = index.get(v);
-    if (seen !== undefined) return new Ref(seen);
+    if (seen !== undefined) return seen;
     if (typeof v === "function") {
       const b = BINDINGS.get(v);
       if (!b) {
-        if (KERNEL_FNS.has(v)) return v;
+        if (KERNEL_FNS.has(v)) return -1;
         throw new NotForkable(`${where(from, key)} holds a closure (${v.name || "anonymous"}): store a kernelFn or a bound() callback instead`);
       }
       if (!KERNEL_FNS.has(b.fn)) throw new NotForkable(`${where(from, key)} binds a function that is not a kernelFn (${b.fn.name || "anonymous"})`);
       const i = add(v, Kind.Bound, b.fn);
-      values[i] = [ref(b.data, from, key)];
-      return new Ref(i);
+      // Its one slot, the data, is filled when it comes off the work list.
+      work.push(i);
+      return i;
     }
-    if (Object.isFrozen(v)) return v;
+    if (Object.isFrozen(v)) return -1;
     let i: number;
-    if (Array.isArray(v)) i = add(v, Kind.Array, v.length);
-    else if (v instanceof Map) i = add(v, Kind.Map, null);
+    if (Array.isArray(v)) {
+      let dense = true;
+      for (let j = 0; j < v.length && dense; j++) dense = j in v;
+      i = dense ? add(v, Kind.Array, null) : add(v, Kind.SparseArray, v.length);
+    } else if (v instanceof Map) i = add(v, Kind.Map, null);
     else if (v instanceof Set) i = add(v, Kind.Set, null);
     else if (v instanceof Uint8Array || v instanceof Uint16Array || v instanceof Uint32Array) i = add(v, Kind.Bytes, v.slice());
     else if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise) throw new NotForkable(`a ${v.constructor.name} in ${where(from, key)}`);
     else i = add(v, Kind.Object, Object.getPrototypeOf(v));
     work.push(i);
-    return new Ref(i);
+    return i;
   };
 
-  const rootRef = ref(root, undefined, "");
-  if (!(rootRef instanceof Ref) || rootRef.i !== 0) throw new NotForkable("the root is not an object of its own");
+  const slot = (v: unknown, from: unknown, key: string | number): void => {
+    const r = record(v, from, key);
+    refs.push(r);
+    vals.push(r >= 0 ? undefined : v);
+  };
+
+  if (record(root, undefined, "") !== 0) throw new NotForkable("the root is not an object of its own");
   while (work.length > 0) {
     const i = work.pop()!;
     const v = originals[i]!;
+    const first = vals.length;
+    // Every slot of object i is pushed below before any other object's: record() only queues.
+    start[i] = first;
     switch (kinds[i]) {
       case Kind.Object: {
-        const ks = Object.keys(v);
-        const vs: unknown[] = new Array(ks.length);
-        for (let j = 0; j < ks.length; j++) vs[j] = ref((v as Record<string, unknown>)[ks[j]!], v, ks[j]!);
-        keys[i] = ks;
-        values[i] = vs;
-        break;
-      }
-      case Kind.Array: {
-        // A sparse array (a table by prefix length) keeps its holes.
-        const a = v as unknown[];
-        const ks: number[] = [];
-        const vs: unknown[] = [];
-        for (let j = 0; j < a.length; j++) {
-          if (!(j in a)) continue;
-          ks.push(j);
-          vs.push(ref(a[j], v, j));
+        const o = v as Record<string, unknown>;
+        for (const k of Object.keys(o)) {
+          keys.push(k);
+          slot(o[k], v, k);
         }
-        keys[i] = ks;
-        values[i] = vs;
         break;
       }
-      case Kind.Map: {
-        const vs: unknown[] = [];
-        for (const [k, x] of v as Map<unknown, unknown>) vs.push(ref(k, v, "key"), ref(x, v, "value"));
-        values[i] = vs;
+      case Kind.Array:
+        for (let j = 0; j < (v as unknown[]).length; j++) {
+          keys.push(j);
+          slot((v as unknown[])[j], v, j);
+        }
         break;
-      }
-      case Kind.Set: {
-        const vs: unknown[] = [];
-        for (const x of v as Set<unknown>) vs.push(ref(x, v, "member"));
-        values[i] = vs;
+      case Kind.SparseArray:
+        for (let j = 0; j < (v as unknown[]).length; j++) {
+          if (!(j in (v as unknown[]))) continue;
+          keys.push(j);
+          slot((v as unknown[])[j], v, j);
+        }
         break;
+      case Kind.Map:
+        for (const [k, x] of v as Map<unknown, unknown>) {
+          keys.push("key", "value");
+          slot(k, v, "key");
+          slot(x, v, "value");
+        }
+        break;
+      case Kind.Set:
+        for (const x of v as Set<unknown>) {
+          keys.push("member");
+          slot(x, v, "member");
+        }
+        break;
+      case Kind.Bound:
+        keys.push("data");
+        slot(BINDINGS.get(v as object)!.data, v, "data");
+        break;
+    }
+    len[i] = vals.length - first;
+    if (kinds[i] !== Kind.Bound && SIDE_KEYS.has(v as object)) {
+      for (const t of SIDE_TABLES) {
+        if (!t.has(v as object)) continue;
+        side.push([t, i, vals.length]);
+        keys.push("its side-table entry");
+        slot(t.get(v as object), v, "its side-table entry");
       }
     }
-    if (SIDE_KEYS.has(v as object)) for (const t of SIDE_TABLES) if (t.has(v as object)) side.push([t, i, ref(t.get(v as object), v, "its side-table entry")]);
   }
-  return new Snapshot<T>(kinds, heads, keys, values, side);
+  return new Snapshot<T>(Uint8Array.from(kinds), heads, Int32Array.from(start), Int32Array.from(len), keys, vals, Int32Array.from(refs), side);
 }
 
 /** One copy of everything reachable from root (see snapshot). */

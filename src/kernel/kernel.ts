@@ -4,6 +4,7 @@
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import { LoopbackDevice } from "./devices/loopback.js";
 import { Net } from "./net.js";
+import { NeighTable } from "./neigh/neigh-table.js";
 import { registerNetdevice, unregisterNetdevice, devChangeNetNamespace } from "./rtnl-link.js";
 import type { Sim } from "./sim.js";
 
@@ -12,6 +13,8 @@ export class Kernel {
   readonly netns = new Map<string, Net>();
   /** IPv6 is on (the ipv6 module's disable_ipv6=0): every namespace of the host configures its addresses. */
   ipv6 = false;
+  /** arp_tbl: every namespace's IPv4 neighbours count against its limits. */
+  readonly arpTbl = new NeighTable();
 
   constructor(
     readonly sim: Sim,

@@ -60,7 +60,7 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
       if (cell.ok) continue;
       await breathe();
       if (latest !== m.gen) return;
-      const { cause, factors } = await explainCell(lab, run.beforeMatrix.get(i)!, s, cell);
+      const { cause, factors } = await explainCell(lab, run.matrices.get(i)!, s, cell);
       if (cause) post({ type: "reason", gen: m.gen, step: i, from: cell.from, to: cell.to, reason: cause, mechanisms: inWords(factors) });
     }
   }

@@ -7,7 +7,8 @@ import type { Lab } from "../../lab/types.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
 import { nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
-import type { StepSim } from "./world.js";
+import type { Snapshot } from "../../kernel/index.js";
+import type { StepSim, World } from "./world.js";
 
 /** Every non-loopback IPv4 address: hosts in lab order, the root namespace first, then namespaces by name (C collation), devices by ifindex. */
 export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpoint[] {
@@ -47,8 +48,22 @@ export interface MatrixProgress {
   ok: number | null;
 }
 
+/** Limits a matrix ran into with all its pings at once, which no single ping alone meets. */
+export interface MatrixLimits {
+  /** Lab hosts whose neighbour table refused new entries ("neighbor table overflow!"), with its gc_thresh3. */
+  neighTableFull: { host: string; gcThresh3: number }[];
+  /** The simulator's frame budget (frames per virtual second) when it cut the matrix's traffic, else null. */
+  frameBudget: number | null;
+}
+
+/** What a matrix's cells are explained from: the world just before the matrix step (copy() forks it) and the limits the matrix met. */
+export interface MatrixContext {
+  before: Snapshot<World>;
+  limits: MatrixLimits;
+}
+
 /** Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1). */
-export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void): MatrixResult {
+export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void): { result: MatrixResult; limits: MatrixLimits } {
   const endpoints = discoverEndpoints(lab, kernels);
   const probes: Probe[] = [];
   let ident = sim.rng.u32() & 0xffff;
@@ -83,11 +98,16 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
     }
   }
   onProgress?.({ matrix: name, cells: probes.length, ok: null });
-  sim.run({ until: start + 1000 });
+  const fullBefore = new Map([...kernels].map(([h, k]) => [h, k.arpTbl.tableFulls]));
+  const report = sim.run({ until: start + 1000 });
   for (const p of probes) {
     p.sock?.close();
     p.cell.ok = p.replied;
   }
   onProgress?.({ matrix: name, cells: probes.length, ok: probes.filter((p) => p.replied).length });
-  return { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) };
+  const limits: MatrixLimits = {
+    neighTableFull: [...kernels].filter(([h, k]) => k.arpTbl.tableFulls > fullBefore.get(h)!).map(([host, k]) => ({ host, gcThresh3: k.arpTbl.gcThresh3 })),
+    frameBudget: report.budgetExceeded ? sim.frameBudget : null,
+  };
+  return { result: { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) }, limits };
 }

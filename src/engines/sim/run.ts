@@ -3,14 +3,14 @@
 // setup action, then the lab's steps in order, into the same LabResult.
 // Pure: pcap files are the caller's business (each capture's frames are kept).
 
-import type { Snapshot, TraceSink } from "../../kernel/index.js";
+import type { TraceSink } from "../../kernel/index.js";
 import type { CommandStep, Lab } from "../../lab/types.js";
 import { runScript } from "../../shell/index.js";
 import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
 import type { Tool } from "../../userland/tool.js";
 import type { CommandResult, LabResult, MatrixResult, StepResult } from "../result.js";
 import { startCapture, stopCapture } from "./capture.js";
-import { runMatrix, type MatrixProgress } from "./matrix.js";
+import { runMatrix, type MatrixContext, type MatrixProgress } from "./matrix.js";
 import { defaultTools, SimShellHost } from "./shell-host.js";
 import { buildWorld, snapshotWorld, StepKilled, type World } from "./world.js";
 
@@ -39,12 +39,12 @@ export interface SimLabOptions {
   trace?: TraceSink;
   /** Run only the host setups and the first N steps (default: all). */
   steps?: number;
-  /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.beforeMatrix), to explain its cells on forks of it. */
+  /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.matrices), to explain its cells on forks of it. */
   forkBeforeMatrix?: boolean;
   /** A matrix step's own progress: its pings sent, then how many were answered. */
   onMatrix?: (p: MatrixProgress) => void;
   /** After each matrix step, before the next step: the matrix and the world as the matrix found it (to explain its cells on). */
-  afterMatrix?: (m: MatrixResult, before: Snapshot<World>) => Promise<void>;
+  afterMatrix?: (m: MatrixResult, ctx: MatrixContext) => Promise<void>;
 }
 
 
@@ -59,8 +59,8 @@ export interface SimLabRun {
   result: LabResult;
   captures: StepCapture[];
   world: World;
-  /** With forkBeforeMatrix, by index in result.steps: the world just before each matrix step (copy() forks it). */
-  beforeMatrix: Map<number, Snapshot<World>>;
+  /** With forkBeforeMatrix, by index in result.steps: what each matrix step's cells are explained from. */
+  matrices: Map<number, MatrixContext>;
 }
 
 type Planned = { setup: true; host: string; run: string } | { setup: false; step: Lab["steps"][number] };
@@ -76,25 +76,28 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
   const plan = planned(lab).slice(0, opts.steps === undefined ? undefined : lab.hosts.filter((h) => h.run.trim()).length + opts.steps);
   const steps: StepResult[] = [];
   const captures: StepCapture[] = [];
-  const beforeMatrix = new Map<number, Snapshot<World>>();
+  const matrices = new Map<number, MatrixContext>();
   for (let idx = 0; idx < plan.length; idx++) {
     const p = plan[idx]!;
     opts.onStep?.(idx, plan.length, p.setup ? `setup of ${p.host}` : p.step.kind === "matrix" ? `matrix "${p.step.name}"` : p.step.name);
     // Before the step's start-up time: the state a full run of the lab's earlier steps leaves.
     const before = !p.setup && p.step.kind === "matrix" && (opts.forkBeforeMatrix || opts.afterMatrix) ? snapshotWorld(world) : null;
-    if (before && opts.forkBeforeMatrix) beforeMatrix.set(idx, before);
     if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
-      const m = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix);
+      const { result: m, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix);
       steps.push(m);
-      if (opts.afterMatrix) await opts.afterMatrix(m, before!);
+      if (before) {
+        const ctx = { before, limits };
+        if (opts.forkBeforeMatrix) matrices.set(idx, ctx);
+        await opts.afterMatrix?.(m, ctx);
+      }
     } else {
       steps.push(await runCommand(world, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
     }
   }
-  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps }, captures, world, beforeMatrix };
+  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps }, captures, world, matrices };
 }
 
 /**

@@ -13,7 +13,7 @@ import { ipRcv } from "../ipv4/ip-input.js";
 import type { PacketType, SkBuff } from "../skb.js";
 import { packetRcv } from "../sockets.js";
 
-export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS";
+export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS" | "EINVAL";
 
 function runTaps(dev: NetDevice, direction: "in" | "out", pktType: PacketType, frame: EthernetFrame): void {
   if (dev.taps.size === 0) return;

@@ -196,6 +196,8 @@ function arpProcess(skb: SkBuff, arp: ArpRepr): void {
       if (!dontSend && neighEventNs(dev, sip, sha)) {
         if (trace) net.trace(dev, "arp_process", `reply ${formatIpv4(tip)} is-at ${dev.mac} to ${formatIpv4(sip)}`, "target is a local address");
         arpSend(ARPOP_REPLY, sip, dev, tip, sha, dev.mac, sha);
+      } else if (!dontSend && trace) {
+        net.trace(dev, "arp_process", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, `no neighbour entry for ${formatIpv4(sip)} could be made (neigh_event_ns): the neighbour table is full`);
       }
       return;
     } else if (IN_DEV_FORWARD(inDev) && route.rt.type === "unicast" && arpFwdProxy(inDev, dev, route.rt)) {
