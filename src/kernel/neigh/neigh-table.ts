@@ -2,8 +2,10 @@
 // namespace in it, so the entries of all of them count against the same
 // gc_thresh2 and gc_thresh3. Their sysctls exist only in the machine's
 // initial namespace, which no lab host is on a real engine (each is a
-// namespace of its own), so a lab always meets the defaults. neigh_alloc and
-// neigh_forced_gc are in neighbour.ts.
+// namespace of its own), so a lab always meets the defaults; only the
+// machine's administrator (here: code driving the kernel directly, such as
+// the benchmark) changes them. neigh_alloc and neigh_forced_gc are in
+// neighbour.ts.
 
 import type { Neighbour } from "./neighbour.js";
 
@@ -13,9 +15,9 @@ export const GC_THRESH3 = 1024;
 
 export class NeighTable {
   /** Past this many entries, a new one first runs forced gc if it has not run for 5 s. */
-  readonly gcThresh2 = GC_THRESH2;
+  gcThresh2 = GC_THRESH2;
   /** Past this many entries, a new one is refused unless forced gc frees one ("neighbor table overflow!"). */
-  readonly gcThresh3 = GC_THRESH3;
+  gcThresh3 = GC_THRESH3;
   /** gc_list, oldest first: the entries that count (all but PERMANENT ones); its size is gc_entries. */
   readonly gcList = new Set<Neighbour>();
   /** last_flush: when forced gc last ran (the table is made at boot, time 0). */
