@@ -47,7 +47,6 @@ export interface SimLabOptions {
   afterMatrix?: (m: MatrixResult, ctx: MatrixContext) => Promise<void>;
 }
 
-
 /** The frames one capture of one step saw, for pcap files. */
 export interface StepCapture {
   step: number;
