@@ -5,6 +5,7 @@ export { Kernel } from "./kernel.js";
 export { Net } from "./net.js";
 export { LabSwitch, SwitchPort } from "./switch.js";
 export type { TraceStep, TraceSink } from "./trace.js";
+export { forkGraph, snapshot, sideTable, NotForkable, type Snapshot } from "./fork.js";
 export { STRERROR, type Errno, type KResult } from "./errno.js";
 export * from "./devices/net-device.js";
 export { LoopbackDevice } from "./devices/loopback.js";

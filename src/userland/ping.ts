@@ -1,7 +1,8 @@
 // iputils ping (20221126, as Debian 12 ships it), IPv4 only, over a raw
 // ICMP socket of the simulated kernel. Output, timing and exit codes follow
 // ping/ping.c and ping/ping_common.c: the main loop's exit conditions,
-// schedule_exit's linger, acknowledge()'s pipe size, finish()'s statistics.
+// schedule_exit's linger, acknowledge()'s pipe size, pinger's pacing of an
+// unlimited flood, rcvd_tbl's duplicates, finish()'s statistics.
 
 import { pingEchoFilter, STRERROR, RawSocket, routeGet, type Errno, type Sim } from "../kernel/index.js";
 import type { ExecResult } from "../shell/index.js";
@@ -84,17 +85,35 @@ export function runClockUntil(sim: Sim, until: number, stop: () => boolean): boo
 }
 
 const MAXWAIT_MS = 10_000;
-/**
- * What sending one probe costs ping in time, so that `-i 0` does not send
- * every probe at one virtual instant with no reply in between (and a million
- * probes in flight at once). Real ping -i 0 on loopback sends one every
- * 0.039 ms (its ipg); 1/32 ms is two frame hops, a binary fraction that keeps
- * virtual times exact.
- */
-const PROBE_COST_MS = 1 / 32;
 /** SCHINT's floor: no interval is shorter. */
 const MIN_INTERVAL_MS = 10;
 const DEFDATALEN = 56;
+/** The bits of rcvd_tbl: one per sequence number, so the window is the whole 16-bit sequence space. */
+const MAX_DUP_CHK = 0x10000;
+
+/**
+ * rcvd_tbl: which sequence numbers have had their reply. A number's bit is
+ * cleared when it is sent (again, after the 16-bit sequence wraps), so only
+ * a second reply to the same transmission is a duplicate.
+ */
+class RcvdTbl {
+  private readonly bitmap = new Uint32Array(MAX_DUP_CHK / 32);
+
+  set(seq: number): void {
+    const bit = seq % MAX_DUP_CHK;
+    this.bitmap[bit >>> 5] |= 1 << (bit & 31);
+  }
+
+  clear(seq: number): void {
+    const bit = seq % MAX_DUP_CHK;
+    this.bitmap[bit >>> 5] &= ~(1 << (bit & 31));
+  }
+
+  test(seq: number): boolean {
+    const bit = seq % MAX_DUP_CHK;
+    return (this.bitmap[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+}
 
 function strerror(e: Errno): string {
   return STRERROR[e];
@@ -345,10 +364,12 @@ export const pingTool: Tool = (argv, ctx) => {
   let tmax = 0;
   let tsum = 0;
   let tsum2 = 0;
+  /** rts->rtt: eight times the moving average of the round trip, in us (the ewma finish() prints for -i 0). */
+  let rtt = 0;
   let exitAt = Infinity;
   const deadlineAt = o.deadline ? start + o.deadline * 1000 : Infinity;
   const sentAt = new Map<number, number>();
-  const received = new Set<number>();
+  const rcvd = new RcvdTbl();
   let nextSend = start;
   let oomCount = 0;
 
@@ -356,8 +377,17 @@ export const pingTool: Tool = (argv, ctx) => {
     const diff = (ntransmitted - seq) & 0xffff;
     if (diff <= 0x7fff) {
       if (diff + 1 > pipesize) pipesize = diff + 1;
-      if (((seq - acked) << 16) >> 16 > 0 || ((ntransmitted - acked) & 0xffff) > 0x7fff) acked = seq;
+      if (((seq - acked) << 16) >> 16 > 0 || (ntransmitted & 0xffff) - acked > 0x7fff) acked = seq;
     }
+  };
+  /** advance_ntransmitted: acked is invalidated when the 16-bit sequence runs more than half a window past it. */
+  const advanceNtransmitted = () => {
+    ntransmitted++;
+    if ((ntransmitted & 0xffff) - acked > 0x7fff) acked = (ntransmitted & 0xffff) + 1;
+  };
+  const inFlight = () => {
+    const diff = ((ntransmitted & 0xffff) - acked) & 0xffff;
+    return diff <= 0x7fff ? diff : ntransmitted - nreceived - nerrors;
   };
 
   const onPacket = (ip: Ipv4Repr) => {
@@ -377,13 +407,14 @@ export const pingTool: Tool = (argv, ctx) => {
         tsum2 += triptime * triptime;
         if (triptime < tmin) tmin = triptime;
         if (triptime > tmax) tmax = triptime;
+        rtt = rtt ? rtt + triptime - Math.trunc(rtt / 8) : triptime * 8;
       }
       let dup = false;
-      if (received.has(seq)) {
+      if (rcvd.test(seq)) {
         nrepeats++;
         nreceived--;
         dup = true;
-      } else received.add(seq);
+      } else rcvd.set(seq);
       if (o.quiet) return;
       let line = `${8 + icmp.data.length} bytes from ${formatIpv4(ip.src)}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTriptime(triptime)} ms`;
       if (dup && !multicast) line += " (DUP!)";
@@ -414,11 +445,15 @@ export const pingTool: Tool = (argv, ctx) => {
       if (done()) break;
       if (sim.now >= deadlineAt || sim.now >= exitAt) break;
       const moreToSend = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
+      // pinger: an unlimited flood (-i 0) waits for the echo in flight, at most MININTERVAL, so the sequence never laps its replies.
+      if (moreToSend && o.intervalMs === 0 && ntransmitted > 0 && inFlight() >= 1 && sim.now < curTime + MIN_INTERVAL_MS) {
+        runClockUntil(sim, Math.min(curTime + MIN_INTERVAL_MS, exitAt, deadlineAt), () => done() || inFlight() === 0);
+        continue;
+      }
       if (moreToSend && sim.now >= nextSend) {
         const seq = (ntransmitted + 1) & 0xffff;
-        // ping4_send_probe: rcvd_clear(ntransmitted + 1), so a sequence number that wrapped is not a duplicate.
-        received.delete(seq);
         curTime = sim.now;
+        rcvd.clear(ntransmitted + 1);
         const send = sock.sendIcmp(
           whereto,
           { type: "echo-request", id: ident, seq, data: new Uint8Array(DEFDATALEN) },
@@ -434,10 +469,10 @@ export const pingTool: Tool = (argv, ctx) => {
             continue;
           }
         } else if (send.ok) oomCount = 0;
-        ntransmitted++;
+        advanceNtransmitted();
         sentAt.set(seq, sim.now);
         if (!send.ok && !o.quiet) stderr += `ping: sendmsg: ${strerror(send.errno)}\n`;
-        nextSend = sim.now + Math.max(o.intervalMs, PROBE_COST_MS);
+        nextSend = sim.now + o.intervalMs;
         if (o.count > 0 && ntransmitted >= o.count && !o.deadline && !waitScheduled) {
           waitScheduled = true;
           const waitUs = nreceived ? Math.max(2 * tmax, o.intervalMs * 1000) : o.lingerMs * 1000;
@@ -476,7 +511,14 @@ export const pingTool: Tool = (argv, ctx) => {
     stdout += `rtt min/avg/max/mdev = ${fmtMs(tmin)}/${fmtMs(tmavg)}/${fmtMs(tmax)}/${fmtMs(tmdev)} ms`;
     comma = ", ";
   }
-  if (pipesize > 1) stdout += `${comma}pipe ${pipesize}`;
+  if (pipesize > 1) {
+    stdout += `${comma}pipe ${pipesize}`;
+    comma = ", ";
+  }
+  if (nreceived && o.intervalMs === 0 && ntransmitted > 1) {
+    const ipg = Math.trunc(Math.round((curTime - start) * 1000) / (ntransmitted - 1));
+    stdout += `${comma}ipg/ewma ${fmtMs(ipg)}/${fmtMs(Math.trunc(rtt / 8))} ms`;
+  }
   stdout += "\n";
   const exitCode = !nreceived || (o.deadline && nreceived < o.count) ? 1 : 0;
   return { exitCode, stdout, stderr };

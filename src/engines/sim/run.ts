@@ -13,12 +13,12 @@ import { labDiagnostics } from "../diagnostics.js";
 import { currentHeapProbe, currentLimits, limitMessage, type Limits } from "../limits.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
 import { plannedLabel, plannedSteps, SETUP_TIMEOUT } from "../planned.js";
-import type { CommandResult, LabResult, StepResult } from "../result.js";
+import type { CommandResult, LabResult, MatrixResult, StepResult } from "../result.js";
 import { captureLines, startCapture, stopCapture } from "./capture.js";
-import { runMatrix } from "./matrix.js";
+import { runMatrix, type MatrixContext, type MatrixProgress } from "./matrix.js";
 import { defaultTools, SimShellHost } from "./shell-host.js";
 import { StepGuard, type GuardProbes } from "./guard.js";
-import { buildWorld, StepKilled, type World } from "./world.js";
+import { buildWorld, snapshotWorld, StepKilled, type World } from "./world.js";
 
 /** The driver lets frames still in flight land in the capture before stopping tcpdump. */
 const CAPTURE_LINGER_MS = 300;
@@ -48,6 +48,12 @@ export interface SimLabOptions {
   limits?: Partial<Limits>;
   /** The real clock the wall limit reads, in ms, and the heap the memory limit reads (tests). */
   probes?: Partial<GuardProbes>;
+  /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.matrices), to explain its cells on forks of it. */
+  forkBeforeMatrix?: boolean;
+  /** A matrix step's own progress: its pings sent, then how many were answered. */
+  onMatrix?: (p: MatrixProgress) => void;
+  /** After each matrix step, before the next step: the matrix and the world as the matrix found it (to explain its cells on). */
+  afterMatrix?: (m: MatrixResult, ctx: MatrixContext) => Promise<void>;
 }
 
 /** How one run's steps are held to its limits. */
@@ -72,6 +78,8 @@ export interface SimLabRun {
   result: LabResult;
   captures: StepCapture[];
   world: World;
+  /** With forkBeforeMatrix, by index in result.steps: what each matrix step's cells are explained from. */
+  matrices: Map<number, MatrixContext>;
 }
 
 export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<SimLabRun> {
@@ -82,19 +90,28 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
   const plan = plannedSteps(lab).slice(0, opts.steps === undefined ? undefined : lab.hosts.filter((h) => h.run.trim()).length + opts.steps);
   const steps: StepResult[] = [];
   const captures: StepCapture[] = [];
+  const matrices = new Map<number, MatrixContext>();
   for (let idx = 0; idx < plan.length; idx++) {
     const p = plan[idx]!;
     opts.onStep?.(idx, plan.length, plannedLabel(p));
+    // Before the step's start-up time: the state a full run of the lab's earlier steps leaves.
+    const before = !p.setup && p.step.kind === "matrix" && (opts.forkBeforeMatrix || opts.afterMatrix) ? snapshotWorld(world) : null;
     if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, held, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
-      steps.push(runMatrix(p.step.name, lab, world.kernels, world.sim));
+      const { result: m, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix);
+      steps.push(m);
+      if (before) {
+        const ctx = { before, limits };
+        if (opts.forkBeforeMatrix) matrices.set(idx, ctx);
+        await opts.afterMatrix?.(m, ctx);
+      }
     } else {
       steps.push(await runCommand(world, held, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
     }
   }
-  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps, diagnostics: labDiagnostics(lab, steps) }, captures, world };
+  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps, diagnostics: labDiagnostics(lab, steps) }, captures, world, matrices };
 }
 
 /**

@@ -7,12 +7,13 @@
 import { isBroadcastMac, isMulticastMac } from "../../wire/mac.js";
 import { ETH_HLEN, type EthernetFrame } from "../../wire/ethernet.js";
 import { skbLen, type NetDevice } from "../devices/net-device.js";
+import { kernelFn } from "../fork.js";
 import { arpRcv } from "../ipv4/arp.js";
 import { ipRcv } from "../ipv4/ip-input.js";
 import type { PacketType, SkBuff } from "../skb.js";
 import { packetRcv } from "../sockets.js";
 
-export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS";
+export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS" | "EINVAL";
 
 function runTaps(dev: NetDevice, direction: "in" | "out", pktType: PacketType, frame: EthernetFrame): void {
   if (dev.taps.size === 0) return;
@@ -100,3 +101,4 @@ export function netifReceiveSkb(skb: SkBuff): void {
       return;
   }
 }
+kernelFn(netifReceiveSkb);

@@ -25,7 +25,9 @@ export function neighModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const lladdr = cmd.lladdr ? cmd.lladdr : null;
   // __neigh_update: a valid state needs an address, given or already known.
   if (VALID.has(state) && !lladdr && !(existing && VALID.has(existing.state))) return rtnlError({ errno: "EINVAL" });
-  const n = existing ?? neighLookup(dev, key, true)!;
+  // neigh_add: a PERMANENT entry is exempt from gc, any other may find the table full.
+  const n = existing ?? neighLookup(dev, key, true, state === "permanent");
+  if (!n) return rtnlError({ errno: "ENOBUFS" });
   neighUpdate(n, lladdr, state, { override: true, admin: true });
   return done();
 }
