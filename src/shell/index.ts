@@ -3,7 +3,7 @@ export { runScript, runParsed, type ScriptResult } from "./run.js";
 export { readPath } from "./interp/files.js";
 export { parseScript } from "./parse/parse.js";
 export type { Script } from "./parse/ast.js";
-export { NotSimulated, ShellScriptError } from "./errors.js";
+export { Killed, NotSimulated, ShellScriptError } from "./errors.js";
 export type { ExecContext, ExecResult, FileRead, ProcSys, RunOptions, ScriptFailure, ShellHost, ShellResult } from "./interp/host.js";
 export { parseIp, ipObject } from "./iproute2/ip.js";
 export type * from "./iproute2/ast.js";

@@ -4,11 +4,11 @@
 // schedule_exit's linger, acknowledge()'s pipe size, finish()'s statistics.
 
 import { pingEchoFilter, STRERROR, RawSocket, routeGet, type Errno, type Sim } from "../kernel/index.js";
-import type { ExecResult } from "../shell/index.js";
+import { NotSimulated, type ExecResult } from "../shell/index.js";
 import type { IcmpRepr } from "../wire/icmp.js";
 import type { Ipv4Repr } from "../wire/ipv4.js";
 import { formatIpv4, ipv4IsMulticast, type Ipv4 } from "../wire/ipv4-addr.js";
-import type { Tool, ToolContext } from "./tool.js";
+import { Interrupted, type Tool, type ToolContext } from "./tool.js";
 
 /** GNU getopt with argument permutation: options may follow operands; `spec` is the optstring. */
 export function gnuGetopt(
@@ -265,7 +265,7 @@ function parseArgs(argv: string[]): PingOpts | ExecResult {
       case "?":
         return usage();
       default:
-        return { exitCode: 2, stdout: "", stderr: `ping: -${c} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n` };
+        throw NotSimulated.what(`ping -${c}`);
     }
   }
   if (g.operands.length === 0) return { exitCode: 1, stdout: "", stderr: "ping: usage error: Destination address required\n" };
@@ -290,6 +290,8 @@ export const pingTool: Tool = (argv, ctx) => {
   const net = ctx.net;
   let stdout = "";
   let stderr = "";
+  // How much of stdout ping has fflush()ed: all a kill leaves of it.
+  let flushed = 0;
   const whereto = inetAton(o.target);
   if (whereto === null) return { exitCode: 2, stdout: "", stderr: `ping: ${o.target}: Name or service not known\n` };
 
@@ -376,11 +378,16 @@ export const pingTool: Tool = (argv, ctx) => {
         nreceived--;
         dup = true;
       } else received.add(seq);
-      if (o.quiet) return;
+      // ping4_parse_reply fflush()es after every reply it takes, printed or not (-q).
+      if (o.quiet) {
+        flushed = stdout.length;
+        return;
+      }
       let line = `${8 + icmp.data.length} bytes from ${formatIpv4(ip.src)}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTriptime(triptime)} ms`;
       if (dup && !multicast) line += " (DUP!)";
       if (wrongSource) line += " (DIFFERENT ADDRESS!)";
       stdout += line + "\n";
+      flushed = stdout.length;
       return;
     }
     const err = icmpTypeCode(icmp);
@@ -396,6 +403,7 @@ export const pingTool: Tool = (argv, ctx) => {
     acknowledge(inner.seq);
     nerrors++;
     if (!o.quiet) stdout += `From ${formatIpv4(ip.src)} icmp_seq=${inner.seq} ${icmpDescription(err.type, err.code, err.info)}\n`;
+    flushed = stdout.length;
   };
   sock.onRecv = (r) => onPacket(r.ip);
 
@@ -444,6 +452,8 @@ export const pingTool: Tool = (argv, ctx) => {
       }
       runClockUntil(sim, wake, done);
     }
+  } catch (e) {
+    throw new Interrupted(e, stdout.slice(0, flushed), stderr);
   } finally {
     sock.close();
   }

@@ -2,7 +2,7 @@
 // it runs in: reads, writes (`key=value`, with or without -w), -n, -q, -e.
 
 import { sysctlRead, sysctlWrite } from "../kernel/index.js";
-import { formatSysctl, parseSysctl, sysctlName, unknownKeyError, type ExecResult } from "../shell/index.js";
+import { formatSysctl, NotSimulated, parseSysctl, sysctlName, unknownKeyError, type ExecResult } from "../shell/index.js";
 import type { Tool, ToolContext } from "./tool.js";
 
 /** argv[0] is the command name, as for every userland tool (tolerated when missing). */
@@ -14,12 +14,10 @@ export const sysctlTool: Tool = (argv: string[], ctx: ToolContext): ExecResult =
   let stdout = "";
   let stderr = "";
   let exitCode = 0;
+  // Refused before any of them is written: sysctl writes its operands one by one.
+  const unmodelled = inv.items.find((item) => !item.path.startsWith("net/ipv4/"));
+  if (unmodelled) throw NotSimulated.what(`sysctl ${sysctlName(unmodelled.key)}`);
   for (const item of inv.items) {
-    if (!item.path.startsWith("net/ipv4/")) {
-      stderr += `sysctl: ${sysctlName(item.key)} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`;
-      exitCode = 255;
-      continue;
-    }
     if (item.value === null) {
       const r = sysctlRead(ctx.net, item.path);
       if (r.ok) stdout += formatSysctl(inv, item, String(r.value));

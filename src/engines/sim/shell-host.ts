@@ -4,7 +4,7 @@
 // /proc/net and /sys/class/net its counters (files.ts).
 
 import { sysctlRead, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
-import { NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
+import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
 import { didYouMean } from "../../lab/errors.js";
@@ -14,8 +14,7 @@ import { bridgeTool } from "../../userland/bridge.js";
 import { ipTool } from "../../userland/ip/index.js";
 import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
-import type { Tool } from "../../userland/tool.js";
-import { ExitSignal } from "../../shell/interp/signals.js";
+import { Interrupted, type Tool } from "../../userland/tool.js";
 import { readSimFile, statSimFile } from "./files.js";
 import { StepKilled, type StepSim } from "./world.js";
 
@@ -70,7 +69,10 @@ export class SimShellHost implements ShellHost {
   }
 
   async exec(argv: string[], ctx: ExecContext): Promise<ExecResult | null> {
-    return this.killable(async () => (await this.execIn(argv, this.net, ctx.stdin, ctx.env)) ?? this.notSimulated(argv[0] ?? ""));
+    const r = await this.killable(async () => (await this.execIn(argv, this.net, ctx.stdin, ctx.env)) ?? this.notSimulated(argv[0] ?? ""));
+    // A script it ran (bash -c) was killed inside: it ends here too, with what that script wrote.
+    if (this.sim.killed) throw new Killed(137, r.stdout, r.stderr);
+    return r;
   }
 
   /** A command the simulator does not have: it may exist where the lab runs for real, so it is refused, not "not found". */
@@ -83,15 +85,20 @@ export class SimShellHost implements ShellHost {
   }
 
   /**
-   * Past the step's timeout the script is killed: it ends as if it had called
-   * `exit 137`, so what it printed before stays, as on a real engine.
+   * Past the step's timeout the script is killed: it ends with status 137,
+   * keeping what it printed before and what the killed tool had written out,
+   * as on a real engine.
    */
   private async killable<T>(fn: () => T | Promise<T>): Promise<T> {
-    if (this.sim.killed) throw new ExitSignal(137);
+    if (this.sim.killed) throw new Killed(137, "", "");
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof StepKilled) throw new ExitSignal(137);
+      if (e instanceof Interrupted) {
+        if (e.by instanceof StepKilled) throw new Killed(137, e.stdout, e.stderr);
+        throw e.by;
+      }
+      if (e instanceof StepKilled) throw new Killed(137, "", "");
       throw e;
     }
   }

@@ -1,4 +1,4 @@
-import { NotSimulated, ShellScriptError, unsupported } from "../errors.js";
+import { Killed, NotSimulated, ShellScriptError, unsupported } from "../errors.js";
 import type { Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
 import { TOOLS } from "../tools/index.js";
 import { BUILTINS, decl, type BuiltinContext } from "./builtins.js";
@@ -220,7 +220,7 @@ export class Interpreter {
       const saved = assigns.map(([n]) => [n, this.state.vars.get(n)] as const);
       for (const [n, v] of assigns) this.state.vars.set(n, v);
       try {
-        return fn ? await this.callFunction(fn, argv.slice(1), io) : await builtin!(this.context(io), argv);
+        return fn ? await this.callFunction(fn, argv.slice(1), io) : await this.refusable(io, async () => builtin!(this.context(io), argv));
       } finally {
         for (const [n, v] of saved) {
           if (v === undefined) this.state.vars.delete(n);
@@ -229,21 +229,14 @@ export class Interpreter {
       }
     }
     const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
-    if (tool) {
-      const r = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p) });
-      io.out(r.stdout);
-      io.err(r.stderr);
-      return r.status;
-    }
-    const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
-    let r;
-    try {
-      r = await this.host.exec(argv, { stdin: io.stdin.peek(), env });
-    } catch (e) {
-      if (!(e instanceof NotSimulated)) throw e;
-      io.err(`${this.prefix()}${e.reason}\n`);
-      throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
-    }
+    const r = await this.refusable(io, async () => {
+      if (tool) {
+        const t = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p) });
+        return { exitCode: t.status, stdout: t.stdout, stderr: t.stderr };
+      }
+      const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
+      return this.host.exec(argv, { stdin: io.stdin.peek(), env });
+    });
     if (r === null) {
       io.err(`${this.prefix()}${name}: command not found\n`);
       return 127;
@@ -251,6 +244,26 @@ export class Interpreter {
     io.out(r.stdout);
     io.err(r.stderr);
     return r.exitCode;
+  }
+
+  /**
+   * Runs a command that the host may refuse (NotSimulated: the script stops
+   * at this line) or kill (Killed: the script ends, keeping what the command
+   * wrote).
+   */
+  private async refusable<T>(io: Streams, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof Killed) {
+        io.out(e.stdout);
+        io.err(e.stderr);
+        throw new ExitSignal(e.status);
+      }
+      if (!(e instanceof NotSimulated)) throw e;
+      io.err(`${this.prefix()}${e.reason}\n`);
+      throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
+    }
   }
 
   private async callFunction(body: Stmt, args: string[], io: Streams): Promise<number> {

@@ -1,3 +1,5 @@
+import { NotSimulated } from "../errors.js";
+
 /** procps-ng sysctl's command line: what to read and write, and how to print it. */
 export interface SysctlItem {
   /** As typed, dots or slashes. */
@@ -44,7 +46,7 @@ export function parseSysctl(argv: string[]): SysctlParse {
         else if (c === "q") inv.quiet = true;
         else if (c === "e") inv.ignoreUnknown = true;
         else if (c === "N" || c === "a" || c === "A" || c === "X" || c === "p" || c === "r" || c === "b") {
-          return { ok: false, stderr: `sysctl: -${c} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`, exitCode: 2 };
+          throw NotSimulated.what(`sysctl -${c}`);
         } else return { ok: false, stderr: `sysctl: invalid option -- '${c}'\n`, exitCode: 2 };
       }
     } else operands.push(a);
