@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { NotSimulated } from "../src/shell/errors.js";
 import { parseIp, ipObject } from "../src/shell/iproute2/ip.js";
 import { parseSysctl, formatSysctl } from "../src/shell/sysctl/sysctl.js";
 
@@ -46,13 +47,45 @@ test("object abbreviations follow ip.c's table order", () => {
   err("ip foo", 'Object "foo" is unknown, try "ip help".\n', 1);
 });
 
-test("global options", () => {
+test("global options, abbreviated as ip.c tests them", () => {
   const v = ok("ip -n ns01 -4 -br -j -d -s -s -p -o -c addr show");
-  assert.deepEqual({ ...v.globals }, { netns: "ns01", family: "inet", brief: true, json: true, pretty: true, details: 1, stats: 2, oneline: true, color: true, force: false, all: false });
+  assert.deepEqual({ ...v.globals }, { netns: "ns01", family: "inet", brief: true, json: true, pretty: true, details: 1, stats: 2, oneline: true, force: false, all: false, human: false });
   assert.equal(ok("ip -netns x link").globals.netns, "x");
   assert.equal(ok("ip --json link").globals.json, true);
+  assert.equal(ok("ip -h -s link").globals.human, true);
+  assert.equal(ok("ip -i link").globals.human, true, "-i is -iec");
+  // -t is -timestamp, which only ip monitor prints; -l N and -rcvbuf N change nothing a listing shows.
+  ok("ip -t -ts -l 3 -rcvbuf 1000 -color=never -color=auto link");
   err("ip -zzz link", 'Option "-zzz" is unknown, try "ip -help".\n', 255);
+  err("ip -colour link", 'Option "-colour" is unknown, try "ip -help".\n', 255);
+  err("ip -color=red link", 'Option "-color=red" is unknown, try "ip -help".\n', 255);
+  err("ip -rcvbuf x link", "Invalid rcvbuf size 'x'\n", 255);
   err("ip -n", 'Command line is not complete. Try option "help"\n', 255);
+});
+
+test("global options sim does not model are refused, abbreviations included", () => {
+  const refused = (line: string, what: string) =>
+    assert.throws(() => parseIp(line.split(/\s+/).slice(1)), (e: unknown) => e instanceof NotSimulated && e.reason.startsWith(`${what} is not supported by --engine sim`), line);
+  refused("ip -r addr", "ip -resolve");
+  refused("ip -resolve addr", "ip -resolve");
+  refused("ip -N route", "ip -Numeric");
+  refused("ip -echo addr add 10.0.0.1/24 dev eth0", "ip -echo");
+  refused("ip -c addr", "ip -color");
+  refused("ip -color=always link", "ip -color");
+  refused("ip -b cmds.txt", "ip -batch");
+  refused("ip -M route", "ip -M");
+  refused("ip -B link", "ip -B");
+  refused("ip -f mpls route", "ip -family mpls");
+  refused("ip -all netns exec ip link", "ip -all netns exec");
+  refused("ip -a netns del", "ip -all netns delete");
+  refused("ip netns set ns1 5", "ip netns set");
+  refused("ip netns monitor", "ip netns monitor");
+  refused("ip rule add from 10.0.0.1 table 5", "ip rule add");
+  refused("ip tunnel show", "ip tunnel");
+  // -color with -json prints no colour, as check_enable_color() decides.
+  ok("ip -c -j link");
+  // `ip netns s` is show, not set: do_netns tests list|show|lst first.
+  assert.equal(ok("ip netns s").cmd.object, "netns");
 });
 
 test("ip link add: ipvlan, macvlan, veth peer, bridge", () => {

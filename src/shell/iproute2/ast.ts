@@ -10,9 +10,11 @@ export interface IpGlobals {
   details: number;
   stats: number;
   oneline: boolean;
-  color: boolean;
   force: boolean;
+  /** -all: `ip -all netns exec|delete`. */
   all: boolean;
+  /** -human or -iec: statistics in k, M, G (or Ki, Mi, Gi). */
+  human: boolean;
 }
 
 export interface LinkAttrs {

@@ -51,6 +51,8 @@ export const ipTool: Tool = (argv: string[], tool: ToolContext) => {
   const p = parseIp(tableAll(/(^|\/)ip$/.test(argv[0] ?? "") ? argv.slice(1) : argv));
   if (!p.ok) return { exitCode: p.exitCode, stdout: "", stderr: p.stderr };
   const inv = p.value;
+  // print_num() and size_columns() change the statistics' text; JSON keeps the numbers.
+  if (inv.globals.human && inv.globals.stats && !inv.globals.json) notSimulated("ip -human (or -iec) with -stats");
   let net = tool.net;
   if (inv.globals.netns !== null) {
     const n = tool.kernel.netns.get(inv.globals.netns);
