@@ -143,7 +143,23 @@ test("ip addr add/del/flush/show", () => {
   const d = ok("ip addr del 172.16.91.100/32 dev ipvlan0").cmd;
   assert.ok(d.object === "address" && d.command === "delete");
   const f = ok("ip addr flush dev eth0").cmd;
-  assert.ok(f.object === "address" && f.command === "flush" && f.dev === "eth0");
+  assert.ok(f.object === "address" && f.command === "flush" && f.filter.dev === "eth0");
+  const s = ok("ip addr show secondary -permanent dynamic primary label 'eth0:*' scope link up").cmd;
+  // get_filter: dynamic is -permanent, primary -secondary; the last word for a flag wins.
+  assert.ok(s.object === "address" && s.command === "show" && s.filter.flagmask === 0x81 && s.filter.flags === 0 && s.filter.up && s.filter.scope === "link");
+  const flags = ok("ip addr add 10.0.0.1/24 dev eth0 noprefixroute nodad secondary home").cmd;
+  assert.ok(flags.object === "address" && flags.command === "add");
+  assert.equal(flags.flags, 0x200);
+  assert.equal(
+    flags.warnings,
+    "Warning: nodad option can be set only for IPv6 addresses\nWarning: secondary option is not mutable from userspace\nWarning: home option can be set only for IPv6 addresses\n",
+  );
+  // The family is the first address's: a flag before it is judged by -4/-6 alone.
+  const v6 = ok("ip addr add 2001:db8::1/64 dev eth0 nodad").cmd;
+  assert.ok(v6.object === "address" && v6.command === "add" && v6.flags === 0x02 && v6.warnings === "");
+  ok("ip addr add 10.0.0.1/24 dev eth0 valid_lft forever preferred_lft forever");
+  err("ip addr add 10.0.0.1/24 dev eth0 valid_lft soon", 'Error: argument "soon" is wrong: valid_lft value\n', 255);
+  err("ip addr show group blue", 'Error: argument "blue" is wrong: Invalid "group" value\n\n', 255);
   err("ip addr add 10.0.0.1/24", 'Not enough information: "dev" argument is required.\n', 1);
   err("ip addr add 10.0.0.300/24 dev eth0", 'Error: any valid prefix is expected rather than "10.0.0.300/24".\n', 1);
   err("ip -4 addr add 10.0.0.1/33 dev eth0", 'Error: inet prefix is expected rather than "10.0.0.1/33".\n', 1);

@@ -8,5 +8,6 @@ export type { ExecContext, ExecResult, FileRead, ProcSys, RunOptions, ScriptFail
 export { parseIp, ipObject } from "./iproute2/ip.js";
 export type * from "./iproute2/ast.js";
 export type { InetPrefix } from "./iproute2/inet.js";
+export { IFA_F_NOPREFIXROUTE, IFA_F_MCAUTOJOIN, IFA_F_PERMANENT, IFA_F_SECONDARY, IFA_F_TENTATIVE, type ListFilter } from "./iproute2/list-filter.js";
 export { parseSysctl, formatSysctl, sysctlPath, sysctlName, unknownKeyError } from "./sysctl/sysctl.js";
 export type { SysctlInvocation, SysctlItem, SysctlParse } from "./sysctl/sysctl.js";

@@ -1,3 +1,4 @@
+import { NotSimulated } from "../errors.js";
 import type { IpCommand } from "./ast.js";
 import { dispatchModifyList } from "./dispatch.js";
 import { Args, duparg, duparg2, fail1, fail255, matches } from "./errors.js";
@@ -10,7 +11,6 @@ function modify(a: Args, command: "add" | "delete" | "replace" | "change", famil
   let dev: string | null = null;
   let lladdr: string | null = null;
   let nud: string | null = null;
-  let router = false;
   let proxy = false;
   for (; a.more; a.i++) {
     const arg = a.cur;
@@ -27,8 +27,10 @@ function modify(a: Args, command: "add" | "delete" | "replace" | "change", famil
       const v = a.next();
       if (to) throw duparg("address", v);
       to = getPrefix(v, family);
-    } else if (matches(arg, "router")) router = true;
-    else if (arg === "dev") dev = a.next();
+    } else if (arg === "router" || arg === "use" || arg === "managed" || matches(arg, "extern_learn")) {
+      throw NotSimulated.what(`ip neigh ... ${matches(arg, "extern_learn") ? "extern_learn" : arg}`);
+    } else if (arg === "dev") dev = a.next();
+    else if (matches(arg, "protocol")) throw NotSimulated.what("ip neigh ... protocol");
     else {
       const v = arg === "to" ? a.next() : arg;
       if (matches(v, "help")) throw fail255("Usage: ip neigh { add | del | change | replace }\n");
@@ -37,28 +39,30 @@ function modify(a: Args, command: "add" | "delete" | "replace" | "change", famil
     }
   }
   if (!dev || !to) throw fail1("Device and destination are required arguments.\n");
-  return { object: "neigh", command, to, dev, lladdr, nud, router, proxy };
+  return { object: "neigh", command, to, dev, lladdr, nud, proxy };
 }
 
 function list(a: Args, command: "show" | "flush", family: Family): IpCommand {
+  let proxy = false;
   let to: InetPrefix | null = null;
   let dev: string | null = null;
   let nud: string | null = null;
   for (; a.more; a.i++) {
     const arg = a.cur;
     if (arg === "dev") dev = a.next();
+    else if (["master", "vrf", "nomaster", "unused"].includes(arg)) throw NotSimulated.what(`ip neigh show ${arg}`);
     else if (arg === "nud") nud = a.next();
-    else if (["unused", "proxy", "master", "vrf"].includes(arg)) {
-      if (arg === "master" || arg === "vrf") a.next();
-    } else {
+    else if (arg === "proxy") proxy = true;
+    else if (matches(arg, "protocol")) throw NotSimulated.what("ip neigh show protocol");
+    else {
       const v = arg === "to" ? a.next() : arg;
       if (to) throw duparg2("to", v);
       to = getPrefix(v, family);
     }
   }
-  return { object: "neigh", command, to, dev, nud };
+  return { object: "neigh", command, to, dev, nud, proxy };
 }
 
 export function parseNeigh(argv: string[], family: Family): IpCommand {
-  return dispatchModifyList(argv, family, modify, list, "neigh");
+  return dispatchModifyList(argv, family, modify, list, "neigh", ["get"]);
 }

@@ -6,7 +6,7 @@ import { ipObject, parseIp, type ExecResult, type IpInvocation } from "../../she
 import type { Tool, ToolContext } from "../tool.js";
 import { addrFlush, addrModify } from "./addr.js";
 import { addrShow } from "./addr-show.js";
-import { done, notSimulated, type IpCtx } from "./common.js";
+import { notSimulated, type IpCtx } from "./common.js";
 import { linkModify } from "./link.js";
 import { linkShow } from "./link-show.js";
 import { neighList, neighModify } from "./neigh.js";
@@ -59,8 +59,5 @@ export const ipTool: Tool = (argv: string[], tool: ToolContext) => {
     if (!n) return cannotOpen(inv.globals.netns);
     net = n;
   }
-  // -6: with IPv6 off there is nothing to list; with it on, addresses and routes are what the simulator keeps (no neighbours: it sends no IPv6).
-  const v6Listing = tool.kernel.ipv6 && (inv.cmd.object === "address" || inv.cmd.object === "route") && (inv.cmd.command === "show" || inv.cmd.command === "flush");
-  if (inv.globals.family === "inet6" && inv.cmd.object !== "netns" && !v6Listing) return done(inv.globals.json ? "[]\n" : "");
   return run({ tool, kernel: tool.kernel, net, g: inv.globals }, inv);
 };
