@@ -219,4 +219,9 @@ test("sysctl arguments and output", () => {
   assert.ok(q.ok && q.value.quiet);
   const bad = parseSysctl(["-w", "net.ipv4.ip_forward"]);
   assert.ok(!bad.ok && bad.stderr === 'sysctl: "net.ipv4.ip_forward" must be of the form name=value\n');
+  const long = parseSysctl(["--values", "--quiet", "--ignore", "--write", "a.b=1"]);
+  assert.ok(long.ok && long.value.valuesOnly && long.value.quiet && long.value.ignoreUnknown);
+  for (const refused of [["--system"], ["--load=/etc/sysctl.conf"], ["-p"], ["-f"], ["-a"]]) {
+    assert.throws(() => parseSysctl(refused), (e: unknown) => e instanceof NotSimulated, refused.join(" "));
+  }
 });

@@ -174,7 +174,8 @@ describe("/sys/class/net and /proc/net/dev", () => {
     assert.deepEqual(readSimFile(ns1, "/sys/class/net/v1"), { ok: false, error: "Is a directory" });
     assert.equal(statSimFile(ns1, "/sys/class/net/v1/statistics"), "dir");
     assert.equal(statSimFile(ns1, "/sys/class/net//v1/./statistics/tx_packets"), "file");
-    assert.equal(statSimFile(ns1, "/sys/class/net/v2"), null);
+    assert.equal(statSimFile(ns1, "/sys/class/net/v2"), "missing");
+    assert.equal(statSimFile(ns1, "/sys/class/net/v1/mtu"), null, "not modelled");
     // What the simulator does not model is not claimed to be missing.
     assert.equal(readSimFile(ns1, "/sys/class/net/v1/mtu"), null);
     assert.equal(readSimFile(ns1, "/proc/net/route"), null);

@@ -3,7 +3,7 @@
 // runs the virtual clock; /proc/sys is the namespace's sysctls, and
 // /proc/net and /sys/class/net its counters (files.ts).
 
-import { sysctlRead, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import { sysctlRead, sysctlStatus, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
@@ -18,21 +18,37 @@ import { Interrupted, type Tool } from "../../userland/tool.js";
 import { readSimFile, statSimFile } from "./files.js";
 import { StepKilled, type StepSim } from "./world.js";
 
-/** /proc/sys of one namespace (net/ipv4 only: what the kernel models). */
+/**
+ * /proc/sys of one namespace: the net/ipv4 keys the kernel models; a name
+ * Linux has and the simulator does not model is null (refused), a name
+ * Linux does not have is missing, as it is there.
+ */
 export function procSysOf(net: Net): ProcSys {
   return {
     read(path) {
+      const status = sysctlStatus(net, path);
+      if (status === "unmodelled") return null;
+      if (status === "dir") return { ok: false, error: "Is a directory" };
       const r = sysctlRead(net, path);
       return r.ok ? { ok: true, content: `${r.value}\n` } : { ok: false, error: "No such file or directory" };
     },
     write(path, data) {
+      const status = sysctlStatus(net, path);
+      if (status === "unmodelled") return null;
+      if (status === "dir") return { ok: false, error: "Is a directory" };
+      if (status === "absent") return { ok: false, error: "No such file or directory" };
       const text = data.trim();
-      if (!/^-?\d+$/.test(text)) {
-        return sysctlRead(net, path).ok ? { ok: false, error: "Invalid argument" } : { ok: false, error: "No such file or directory" };
-      }
+      if (!/^-?\d+$/.test(text)) return { ok: false, error: "Invalid argument" };
+      // A key nothing in the simulator reads may only be written with the value it has.
+      const now = sysctlRead(net, path);
+      if (status === "stored" && now.ok && now.value !== Number(text)) return null;
       const r = sysctlWrite(net, path, Number(text));
       if (r.ok) return { ok: true };
       return { ok: false, error: r.errno === "ENOENT" ? "No such file or directory" : "Invalid argument" };
+    },
+    stat(path) {
+      const status = sysctlStatus(net, path);
+      return status === "unmodelled" ? null : status === "dir" ? "dir" : status === "absent" ? "missing" : "file";
     },
   };
 }
@@ -64,7 +80,7 @@ export class SimShellHost implements ShellHost {
     return readSimFile(this.net, path);
   }
 
-  stat(path: string): "file" | "dir" | null {
+  stat(path: string): "file" | "dir" | "missing" | null {
     return statSimFile(this.net, path);
   }
 

@@ -301,7 +301,7 @@ export class Interpreter {
       case "word":
         return (await expandString(env, e.word)) !== "";
       case "unary":
-        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p));
+        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p, io));
       case "binary":
         if (e.op === "&&") return (await this.evalTest(e.x, io)) && this.evalTest(e.y, io);
         if (e.op === "||") return (await this.evalTest(e.x, io)) || this.evalTest(e.y, io);
@@ -314,8 +314,11 @@ export class Interpreter {
     }
   }
 
-  stat(path: string): "file" | "dir" | null {
-    return statPath(this.host, path);
+  /** For test -e/-f/-d: null when the path is not there; a path the host does not model is refused here. */
+  stat(path: string, io: Streams): "file" | "dir" | null {
+    const s = statPath(this.host, path);
+    if (s === null) this.unsupported(io, this.pos(), `testing the file ${path}`);
+    return s === "missing" ? null : s;
   }
 
   setVar(name: string, value: string): void {
@@ -389,6 +392,7 @@ export class Interpreter {
       else if (target === "/dev/stdout") sink = io.out;
       else if (target === "/dev/stderr") sink = io.err;
       else if (target.startsWith(PROC_SYS) && this.host.procSys) {
+        if (this.host.procSys.stat?.(target.slice(PROC_SYS.length)) === null) this.unsupported(io, r.pos, `writing to the file ${target}`);
         const w = { path: target, data: [] as string[], pos: r.pos };
         writes.push(w);
         sink = (t) => void w.data.push(t);
@@ -402,6 +406,7 @@ export class Interpreter {
       after: () => {
         for (const w of writes) {
           const res = this.host.procSys!.write(w.path.slice(PROC_SYS.length), w.data.join(""));
+          if (res === null) this.unsupported(io, w.pos, `writing ${w.data.join("").trim()} to ${w.path}`);
           if (!res.ok) {
             io.err(`${this.prefix(w.pos.line)}${w.path}: ${res.error}\n`);
             failed = 1;
