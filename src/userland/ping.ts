@@ -195,6 +195,8 @@ interface PingOpts {
   source: Ipv4 | null;
   broadcast: boolean;
   quiet: boolean;
+  /** -O: report a probe still unanswered when the next is sent. */
+  outstanding: boolean;
   ttl: number | null;
   target: string;
 }
@@ -202,7 +204,7 @@ interface PingOpts {
 function parseArgs(argv: string[]): PingOpts | ExecResult {
   const g = gnuGetopt("ping", argv.slice(1), "h?4bRT:6F:N:aABc:CdDe:fi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:");
   if ("error" in g) return { ...usage(), stderr: `${g.error}\n${usage().stderr}` };
-  const o: PingOpts = { count: 0, deadline: 0, intervalMs: 1000, lingerMs: MAXWAIT_MS, device: null, source: null, broadcast: false, quiet: false, ttl: null, target: "" };
+  const o: PingOpts = { count: 0, deadline: 0, intervalMs: 1000, lingerMs: MAXWAIT_MS, device: null, source: null, broadcast: false, quiet: false, outstanding: false, ttl: null, target: "" };
   const strtol = (v: string, min: number, max: number): number | ExecResult => {
     if (!/^[+-]?\d+$/.test(v.trim()) || v.trim() !== v.trimStart()) return { exitCode: 1, stdout: "", stderr: `ping: invalid argument: '${v}'\n` };
     const n = Number(v);
@@ -253,12 +255,12 @@ function parseArgs(argv: string[]): PingOpts | ExecResult {
       case "q":
         o.quiet = true;
         break;
+      case "O":
+        o.outstanding = true;
+        break;
+      // No names are looked up, only IPv4 is pinged, and -U changes how a time is taken, not what is printed.
       case "n":
       case "4":
-      case "v":
-      case "D":
-      case "A":
-      case "O":
       case "U":
         break;
       case "h":
@@ -415,6 +417,11 @@ export const pingTool: Tool = (argv, ctx) => {
       if (sim.now >= deadlineAt || sim.now >= exitAt) break;
       const moreToSend = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
       if (moreToSend && sim.now >= nextSend) {
+        // pinger(): -O looks at the previous probe before each send (rcvd_test), quiet or not.
+        if (o.outstanding && ntransmitted > 0 && !received.has(ntransmitted & 0xffff)) {
+          stdout += `no answer yet for icmp_seq=${ntransmitted % 0x10000}\n`;
+          flushed = stdout.length;
+        }
         const seq = (ntransmitted + 1) & 0xffff;
         curTime = sim.now;
         const send = sock.sendIcmp(
