@@ -171,6 +171,8 @@ const IP_LINK: Refusal[] = [
   ["ip link xstats", "ip link xstats"],
   ["ip link property add dev eth0 altname uplink", "ip link property"],
   ["ip link show vrf red", "ip link|addr show vrf"],
+  ["ip link show label eth0", "ip link show label"],
+  ["ip link show to 10.0.0.0/8", "ip link show to"],
 ];
 
 const IP_ADDR: Refusal[] = [

@@ -112,9 +112,17 @@ function modify(a: Args, command: "add" | "set" | "replace" | "delete"): IpComma
   return { object: "link", command, attrs, type: lt };
 }
 
-/** ipaddr_list_link(): the address filters are read and, with no address dump for AF_PACKET, change nothing. */
+/**
+ * ipaddr_list_link(): the address filters are read and, with no address
+ * dump for AF_PACKET, change nothing, but for two: a label makes
+ * print_linkinfo print nothing of a link, and `to` is parsed in family
+ * AF_PACKET. Neither is modelled.
+ */
 function show(a: Args): IpCommand {
-  return { object: "link", command: "show", filter: parseListFilter(a, "any", LINK_USAGE) };
+  const filter = parseListFilter(a, "any", LINK_USAGE);
+  if (filter.label !== null) throw NotSimulated.what("ip link show label");
+  if (filter.to !== null) throw NotSimulated.what("ip link show to");
+  return { object: "link", command: "show", filter };
 }
 
 /** do_iplink(): the subcommand by iproute2's prefix order. */
