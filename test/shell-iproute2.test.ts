@@ -192,6 +192,12 @@ test("ip neigh and ip netns", () => {
   assert.ok(n.object === "neigh" && n.command === "replace" && n.lladdr === "02:00:00:00:00:02" && n.nud === "permanent" && n.dev === "eth0");
   assert.ok(ok("ip n show dev eth0").cmd.object === "neigh");
   assert.ok(ok("ip neigh flush dev eth0").cmd.object === "neigh");
+  // nud_state_a2n: permanent, reachable and failed abbreviate; a word it does not know is an error.
+  const perm = ok("ip neigh show nud perm").cmd;
+  assert.ok(perm.object === "neigh" && perm.command === "show" && perm.nud === "permanent");
+  const f = ok("ip neigh add 10.0.0.3 dev eth0 nud f").cmd;
+  assert.ok(f.object === "neigh" && f.command === "add" && f.nud === "failed");
+  err("ip neigh show nud sleepy", 'Error: argument "sleepy" is wrong: nud state is bad\n', 255);
   err("ip neigh add 10.0.0.2 lladdr 02:00:00:00:00:02", "Device and destination are required arguments.\n", 1);
   const e = ok("ip net exec ns01 ping -c 1 10.0.0.1").cmd;
   assert.deepEqual(e.object === "netns" && e.command === "exec" && [e.name, e.argv], ["ns01", ["ping", "-c", "1", "10.0.0.1"]]);

@@ -226,6 +226,8 @@ const IP_NEIGH_NETNS: Refusal[] = [
   ["ip neigh show master br0", "ip neigh show master"],
   ["ip neigh flush proxy", "ip neigh flush proxy"],
   ["ip neigh get 10.0.0.2 dev eth0", "ip neigh get"],
+  ["ip neigh show nud stale nud delay", "ip neigh show nud ... nud ..."],
+  ["ip neigh show nud 0x40", "ip neigh ... nud 0x40"],
   ["ip netns set ns1 5", "ip netns set"],
   ["ip netns monitor", "ip netns monitor"],
   ["ip netns pids ns1", "ip netns pids"],
