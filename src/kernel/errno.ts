@@ -18,7 +18,8 @@ export type Errno =
   | "ELOOP"
   | "EXDEV"
   | "ENOBUFS"
-  | "EADDRINUSE";
+  | "EADDRINUSE"
+  | "ENOTCONN";
 
 export type KResult<T = void> = { ok: true; value: T } | { ok: false; errno: Errno; msg?: string };
 
@@ -47,4 +48,5 @@ export const STRERROR: Record<Errno, string> = {
   ELOOP: "Too many levels of symbolic links",
   ENOBUFS: "No buffer space available",
   EADDRINUSE: "Address already in use",
+  ENOTCONN: "Transport endpoint is not connected",
 };

@@ -23,10 +23,12 @@ export type FileRead = { ok: true; content: string; size?: number } | { ok: fals
 /** An /proc/sys failure, as the strerror text a real write or open would report. */
 export type ProcSysError = "No such file or directory" | "Invalid argument" | "Permission denied" | string;
 
+/** /proc/sys; each method returns null for a path the host does not model (the script is refused there). */
 export interface ProcSys {
   /** `path` is under /proc/sys with slashes ("net/ipv4/ip_forward"); the content includes its trailing newline. */
-  read(path: string): { ok: true; content: string } | { ok: false; error: ProcSysError };
-  write(path: string, data: string): { ok: true } | { ok: false; error: ProcSysError };
+  read(path: string): { ok: true; content: string } | { ok: false; error: ProcSysError } | null;
+  write(path: string, data: string): { ok: true } | { ok: false; error: ProcSysError } | null;
+  stat?(path: string): "file" | "dir" | "missing" | null;
 }
 
 /**
@@ -45,8 +47,12 @@ export interface ShellHost {
    * path, which the shell reports as not supported by --engine sim.
    */
   readFile?(path: string): FileRead | null;
-  /** For `test -e/-f/-d` beyond /dev/null and readable /proc/sys files; without it, files readFile reads exist. */
-  stat?(path: string): "file" | "dir" | null;
+  /**
+   * For `test -e/-f/-d` beyond /dev/null and /proc/sys: "missing" when the
+   * path is not there, null when the host does not model it; without it,
+   * what readFile reads exists.
+   */
+  stat?(path: string): "file" | "dir" | "missing" | null;
 }
 
 import type { ShellLimits } from "./limits.js";

@@ -1,4 +1,4 @@
-import { NotSimulated, ShellScriptError, unsupported } from "../errors.js";
+import { Killed, NotSimulated, ShellScriptError, unsupported } from "../errors.js";
 import type { Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
 import { TOOLS } from "../tools/index.js";
 import { BUILTINS, decl, type BuiltinContext } from "./builtins.js";
@@ -230,7 +230,7 @@ export class Interpreter {
       const saved = assigns.map(([n]) => [n, this.state.vars.get(n)] as const);
       for (const [n, v] of assigns) this.state.vars.set(n, v);
       try {
-        return fn ? await this.callFunction(name, fn, argv.slice(1), io) : await builtin!(this.context(io), argv);
+        return fn ? await this.callFunction(name, fn, argv.slice(1), io) : await this.refusable(io, async () => builtin!(this.context(io), argv));
       } finally {
         for (const [n, v] of saved) {
           if (v === undefined) this.state.vars.delete(n);
@@ -239,21 +239,14 @@ export class Interpreter {
       }
     }
     const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
-    if (tool) {
-      const r = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p), limits: this.limits });
-      io.out(r.stdout);
-      io.err(r.stderr);
-      return r.status;
-    }
-    const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
-    let r;
-    try {
-      r = await this.host.exec(argv, { stdin: io.stdin.peek(), env });
-    } catch (e) {
-      if (!(e instanceof NotSimulated)) throw e;
-      io.err(`${this.prefix()}${e.reason}\n`);
-      throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
-    }
+    const r = await this.refusable(io, async () => {
+      if (tool) {
+        const t = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p), limits: this.limits });
+        return { exitCode: t.status, stdout: t.stdout, stderr: t.stderr };
+      }
+      const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
+      return this.host.exec(argv, { stdin: io.stdin.peek(), env });
+    });
     if (r === null) {
       io.err(`${this.prefix()}${name}: command not found\n`);
       return 127;
@@ -261,6 +254,26 @@ export class Interpreter {
     io.out(r.stdout);
     io.err(r.stderr);
     return r.exitCode;
+  }
+
+  /**
+   * Runs a command that the host may refuse (NotSimulated: the script stops
+   * at this line) or kill (Killed: the script ends, keeping what the command
+   * wrote).
+   */
+  private async refusable<T>(io: Streams, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof Killed) {
+        io.out(e.stdout);
+        io.err(e.stderr);
+        throw new ExitSignal(e.status);
+      }
+      if (!(e instanceof NotSimulated)) throw e;
+      io.err(`${this.prefix()}${e.reason}\n`);
+      throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
+    }
   }
 
   private async callFunction(name: string, body: Stmt, args: string[], io: Streams): Promise<number> {
@@ -300,7 +313,7 @@ export class Interpreter {
       case "word":
         return (await expandString(env, e.word)) !== "";
       case "unary":
-        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p));
+        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p, io));
       case "binary":
         if (e.op === "&&") return (await this.evalTest(e.x, io)) && this.evalTest(e.y, io);
         if (e.op === "||") return (await this.evalTest(e.x, io)) || this.evalTest(e.y, io);
@@ -313,8 +326,11 @@ export class Interpreter {
     }
   }
 
-  stat(path: string): "file" | "dir" | null {
-    return statPath(this.host, path);
+  /** For test -e/-f/-d: null when the path is not there; a path the host does not model is refused here. */
+  stat(path: string, io: Streams): "file" | "dir" | null {
+    const s = statPath(this.host, path);
+    if (s === null) this.unsupported(io, this.pos(), `testing the file ${path}`);
+    return s === "missing" ? null : s;
   }
 
   setVar(name: string, value: string): void {
@@ -398,6 +414,7 @@ export class Interpreter {
       else if (target === "/dev/stdout") sink = io.out;
       else if (target === "/dev/stderr") sink = io.err;
       else if (target.startsWith(PROC_SYS) && this.host.procSys) {
+        if (this.host.procSys.stat?.(target.slice(PROC_SYS.length)) === null) this.unsupported(io, r.pos, `writing to the file ${target}`);
         const w = { path: target, data: [] as string[], pos: r.pos };
         writes.push(w);
         sink = (t) => void w.data.push(t);
@@ -411,6 +428,7 @@ export class Interpreter {
       after: () => {
         for (const w of writes) {
           const res = this.host.procSys!.write(w.path.slice(PROC_SYS.length), w.data.join(""));
+          if (res === null) this.unsupported(io, w.pos, `writing ${w.data.join("").trim()} to ${w.path}`);
           if (!res.ok) {
             io.err(`${this.prefix(w.pos.line)}${w.path}: ${res.error}\n`);
             failed = 1;

@@ -1,14 +1,14 @@
 import { checkString, UNLIMITED } from "../interp/limits.js";
 import { formatFloat } from "./cformat.js";
 import { escapes } from "./echo.js";
-import { fail, Output, type Tool } from "./tool.js";
+import { fail, Output, unsupportedOption, type Tool } from "./tool.js";
 
 const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([sdiuxXocfeEgGb%])/g;
 
 /** printf's common forms: %s %d %i %u %x %X %o %c %f %e %g %b %%, flags, width, precision; the format repeats over extra arguments. */
 export const printf: Tool = (args, io) => {
   if (args.length === 0) return fail(2, "printf: usage: printf [-v var] format [arguments]\n");
-  if (args[0] === "-v") return fail(2, "printf: -v is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n");
+  if (args[0] === "-v") return unsupportedOption("printf", "-v");
   const format = args[0]!;
   const rest = args.slice(1);
   const out = Output.for(io, "printf");

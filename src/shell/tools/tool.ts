@@ -1,3 +1,4 @@
+import { NotSimulated } from "../errors.js";
 import type { FileRead } from "../interp/host.js";
 import { checkString, UNLIMITED, type ShellLimits } from "../interp/limits.js";
 
@@ -84,8 +85,9 @@ export const ok = (stdout: string): ToolResult => ({ status: 0, stdout, stderr: 
 
 export const fail = (status: number, stderr: string): ToolResult => ({ status, stdout: "", stderr });
 
-export function unsupportedOption(tool: string, what: string): ToolResult {
-  return fail(2, `${tool}: ${what} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`);
+/** Something of a text tool sim does not model (an option, a file): the script is refused there. */
+export function unsupportedOption(tool: string, what: string): never {
+  throw NotSimulated.what(`${tool}: ${what}`);
 }
 
 /** Lines of a text, without the empty one after a final newline. */
