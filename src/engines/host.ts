@@ -4,9 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lab } from "../lab/types.js";
 import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
-import { labDir, writePlan } from "./real/plan.js";
+import { assetPath } from "../paths.js";
+import { labDir, q, writePlan } from "./real/plan.js";
 import { collectLab } from "./real/results.js";
+import { writableDirs } from "./real/sandbox.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
+import { makeSafeToRead } from "./real/work-files.js";
 import type { LabResult } from "./result.js";
 
 // How to make each device type in a throwaway namespace, to learn whether this kernel has it.
@@ -61,7 +64,9 @@ export class HostEngine implements Engine {
         init,
         [
           "#!/bin/bash",
-          "mount -t tmpfs ipvlab-run /run && mkdir -p /run/netns || exit 3",
+          `source ${q(assetPath("sandbox.sh"))}`,
+          `why=$(ipvlab_host_mounts ${[work, ...writableDirs()].map(q).join(" ")} 2>&1) || { echo "@@ipvlab fatal cannot build the sandbox's mounts: \${why//[[:cntrl:]]/ }"; exit 3; }`,
+          "mkdir -p /run/netns || exit 3",
           // Namespaces made inside a lab host copy its settings, as under uml (see driver.sh).
           "export IPVLAB_NETNS_INHERIT=1",
           "exec 3<&0",
@@ -76,11 +81,12 @@ export class HostEngine implements Engine {
       say(`running on this machine's kernel in a sandbox namespace (${labs.length} lab${labs.length > 1 ? "s" : ""})`);
       const run = await runWrapper(
         "unshare",
-        ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--mount", "--propagation", "private", "--", "/bin/bash", init],
+        ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--mount", "--uts", "--ipc", "--propagation", "private", "--", "/bin/bash", init],
         progressReporter(labs, say),
         runBudget(labs),
       );
       if (run.fatal) throw new Error(`the host run failed: ${run.fatal}`);
+      makeSafeToRead(work);
       return labs.map((lab, i) => collectLab(lab, labDir(work, i), "host", opts.pcapDir));
     } finally {
       if (!process.env.IPVLAB_KEEP) rmSync(work, { recursive: true, force: true });
