@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../lab/types.js";
 import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
@@ -10,6 +9,7 @@ import { collectLab } from "./real/results.js";
 import { writableDirs } from "./real/sandbox.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
 import { makeSafeToRead } from "./real/work-files.js";
+import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
 import type { LabResult } from "./result.js";
 
 // How to make each device type in a throwaway namespace, to learn whether this kernel has it.
@@ -54,7 +54,7 @@ export class HostEngine implements Engine {
     const refusal = hostRefusal(labs, process.getuid?.() ?? -1, kernelCanCreate);
     if (refusal) throw new EngineUnavailable(refusal);
     const say = opts.onProgress ?? (() => {});
-    const work = mkdtempSync(join(tmpdir(), "ipvlab-host-"));
+    const work = makeWorkDir("host");
     try {
       const plan = writePlan(work, labs);
       // PID 1 of the sandbox's pid namespace: when it exits the kernel kills
@@ -73,8 +73,9 @@ export class HostEngine implements Engine {
           `bash ${plan} </dev/null & plan=$!`,
           "cat <&3 >/dev/null & watch=$!",
           "wait -n $plan $watch",
-          // ipvlab itself is gone: nobody will read or remove the work directory.
-          `kill -0 $watch 2>/dev/null || rm -rf ${work}`,
+          // ipvlab itself is gone: nobody will read the work directory. (Its mount point here
+          // stays, empty, on the machine until the next run's sweep.)
+          `kill -0 $watch 2>/dev/null || rm -rf ${q(work)}`,
         ].join("\n") + "\n",
         { mode: 0o755 },
       );
@@ -89,7 +90,7 @@ export class HostEngine implements Engine {
       makeSafeToRead(work);
       return labs.map((lab, i) => collectLab(lab, labDir(work, i), "host", opts.pcapDir));
     } finally {
-      if (!process.env.IPVLAB_KEEP) rmSync(work, { recursive: true, force: true });
+      dropWorkDir(work);
     }
   }
 }

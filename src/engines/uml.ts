@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { Lab } from "../lab/types.js";
 import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
@@ -10,6 +9,7 @@ import { collectLab } from "./real/results.js";
 import { writableDirs } from "./real/sandbox.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
 import { makeSafeToRead } from "./real/work-files.js";
+import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
 import type { LabResult } from "./result.js";
 
 const MODULES_ROOT = "/usr/lib/uml/modules";
@@ -82,14 +82,15 @@ export class UmlEngine implements Engine {
   private async boot(labs: Lab[], ipv6: boolean, opts: RunOptions): Promise<LabResult[]> {
     const { kernel, modules } = this.locate();
     const say = opts.onProgress ?? (() => {});
-    const work = mkdtempSync(join(tmpdir(), "ipvlab-uml-"));
+    const work = makeWorkDir("uml");
     try {
       const plan = writePlan(work, labs);
       const init = join(work, "init.sh");
       writeFileSync(init, umlInit(modules, plan, ipv6, work), { mode: 0o755 });
       const namespace = mountNamespace();
       if (!namespace) say("warning: no mount namespace can be made here (neither root nor user namespaces): only the guest's read-only root keeps a lab from writing this machine's files");
-      const boot = `${kernel} mem=384M rootfstype=hostfs rootflags=/ ro init=${init} con0=fd:0,fd:1 con=null quiet`;
+      // The guest's pid file and mconsole socket (uml_dir, umid) live and go with the work directory.
+      const boot = `${kernel} mem=384M rootfstype=hostfs rootflags=/ ro init=${init} con0=fd:0,fd:1 con=null quiet uml_dir=${work}/uml umid=ipvlab`;
       // exec keeps linux.uml at the pid the wrapper started; its memory file goes to the namespace's own tmpfs.
       const guarded = namespace
         ? `${namespace.join(" ")} /bin/bash -c 'source "$0" && why=$(ipvlab_uml_mounts "$1" 2>&1) || { echo "@@ipvlab fatal cannot make this machine read-only for User-Mode Linux: \${why//[[:cntrl:]]/ }"; exit 3; }; shift; TMPDIR=/dev/shm exec "$@"' ${q(assetPath("sandbox.sh"))} ${q(work)} ${boot}`
@@ -100,7 +101,7 @@ export class UmlEngine implements Engine {
         `${guarded} </dev/null &`,
         "uml=$!",
         // linux.uml makes a session of its own (setsid), so its group is killed by name.
-        `{ cat <&3 >/dev/null; kill -KILL -- -$uml 2>/dev/null; rm -rf ${work}; kill -KILL 0; } &`,
+        `{ cat <&3 >/dev/null; kill -KILL -- -$uml 2>/dev/null; rm -rf ${q(work)}; kill -KILL 0; } &`,
         "watchdog=$!",
         "wait $uml",
         // A normal end: the watchdog must not take the results with it when the pipe closes.
@@ -117,7 +118,7 @@ export class UmlEngine implements Engine {
         return collectLab(lab, dir, "uml", opts.pcapDir);
       });
     } finally {
-      if (!process.env.IPVLAB_KEEP) rmSync(work, { recursive: true, force: true });
+      dropWorkDir(work);
     }
   }
 }
