@@ -19,7 +19,9 @@ ipvlab_readonly() {
 # A writable layer over each directory given: reads see what is there, writes
 # land in a tmpfs and vanish with the namespace. The tmpfs is mounted on the
 # directory $1 only while the layers are stacked (an overlay keeps a private
-# hold on its upper directory), so no lab sees it.
+# hold on its upper directory), so no lab sees it. A directory overlayfs will
+# not take as its lower layer (some network and FUSE file systems) stays
+# read-only: a lab's writes there fail, and say so.
 ipvlab_layers() {
   local spare=$1 dir n=0; shift
   mount -t tmpfs -o mode=0700 ipvlab-layers "$spare" || return
@@ -27,7 +29,7 @@ ipvlab_layers() {
     n=$((n + 1))
     mkdir "$spare/$n" "$spare/$n/upper" "$spare/$n/work" &&
       mount -t overlay ipvlab-layer -o "lowerdir=$dir,upperdir=$spare/$n/upper,workdir=$spare/$n/work" "$dir" ||
-      { echo "cannot put a writable layer over $dir" >&2; umount -l "$spare"; return 1; }
+      echo "no writable layer over $dir: it stays read-only" >&2
   done
   umount -l "$spare"
 }

@@ -131,9 +131,9 @@ export class UmlEngine implements Engine {
 function umlInit(modules: string, plan: string, ipv6: boolean, work: string): string {
   return `#!/bin/bash
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-# Set-user-ID files run as root here only without set-user-ID: in a user namespace (ipvlab
-# without root) hostfs shows the machine's root-owned files as owned by nobody, and a
-# set-user-ID mount(8) would run as nobody. busybox is not set-user-ID (and needs /proc/mounts).
+# nosuid: in a user namespace (ipvlab without root) hostfs shows the machine's root-owned
+# files as nobody's, and a set-user-ID mount(8) would run as nobody. busybox is not
+# set-user-ID; it needs /proc for the remount.
 busybox mount -t proc proc /proc
 busybox mount -o remount,ro,nosuid / || echo "@@ipvlab fatal cannot remount the root nosuid"
 mount -t sysfs sysfs /sys
