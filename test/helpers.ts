@@ -37,16 +37,15 @@ export interface CliRun {
 
 /**
  * Runs the CLI (in `cwd`, default the package root); `killWhen` sees stderr as it grows and may
- * return true to SIGKILL ipvlab then; `killAfterMs` SIGKILLs it that long after it started.
+ * return true to SIGKILL ipvlab then; `onStart` is given ipvlab's pid.
  */
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; cwd?: string; killWhen?: (stderr: string) => boolean; killAfterMs?: number; onStart?: (pid: number) => void } = {},
+  opts: { env?: Record<string, string>; cwd?: string; killWhen?: (stderr: string) => boolean; onStart?: (pid: number) => void } = {},
 ): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? packageRoot, env: { ...process.env, ...opts.env } });
     opts.onStart?.(child.pid!);
-    const timer = opts.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), opts.killAfterMs);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -54,10 +53,7 @@ export function runCli(
       stderr += d.toString();
       if (opts.killWhen?.(stderr)) child.kill("SIGKILL");
     });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 
