@@ -6,11 +6,14 @@
 # non-zero) rather than leave a place writable that should not be.
 
 # Every mount read-only, each with its other options kept (a mount in a user
-# namespace refuses a remount that would drop nosuid, nodev or the like).
+# namespace refuses a remount that would drop nosuid, nodev or the like). A
+# mount whose path leads nowhere (its mount point was deleted) is out of every
+# lab's reach already.
 ipvlab_readonly() {
   local mp opts
   while read -r _ _ _ _ mp opts _; do
     mp=$(printf '%b' "$mp")  # mountinfo writes a space in a path as \040
+    [ -e "$mp" ] || continue
     mount -o "remount,bind,ro,${opts#rw,}" "$mp" 2>/dev/null ||
       { echo "cannot make $mp read-only" >&2; return 1; }
   done < <(cat /proc/self/mountinfo)
