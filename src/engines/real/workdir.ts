@@ -1,17 +1,33 @@
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /*
  * A real engine's work directory (plans, outputs, captures; under uml also the
  * kernel's pid file and mconsole socket) is named after the ipvlab process that
- * owns it: ipvlab-<engine>-<pid>-<start time>-XXXXXX. The start time tells a
- * live owner from a later process that was given the same pid. A run removes
- * its own directory when it ends; one killed before it could (SIGKILL) leaves
- * it behind, and the next real-engine run removes it.
+ * owns it: ipvlab-<engine>-<pid namespace>-<pid>-<start time>-XXXXXX. The start
+ * time tells a live owner from a later process that was given the same pid; a
+ * pid means something only in its own pid namespace (containers may share a
+ * $TMPDIR), so a directory from another is left alone. A run removes its own
+ * directory when it ends; one killed before it could (SIGKILL) leaves it
+ * behind, and the next real-engine run removes it.
  */
 
-const NAME = /^ipvlab-(?:uml|host)-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
+const NAME = /^ipvlab-(?:uml|host)-(\d+)-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
+
+/** This process's pid namespace, as the number of its inode. */
+function pidNamespace(): string {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync("/proc/self/ns/pid"))?.[1] ?? "0";
+  } catch {
+    return "0";
+  }
+}
+
+/** Who owns a work directory this process makes: "<pid namespace>-<pid>-<start time>". */
+export function workDirOwner(): string {
+  return `${pidNamespace()}-${process.pid}-${processStart("self") ?? "0"}`;
+}
 
 /** When a process started, in clock ticks since boot (field 22 of /proc/PID/stat); null when it is not running. */
 export function processStart(pid: number | "self"): string | null {
@@ -37,9 +53,10 @@ export function sweepWorkDirs(dir: string = tmpdir()): string[] {
     return [];
   }
   const swept: string[] = [];
+  const ns = pidNamespace();
   for (const name of names) {
     const m = NAME.exec(name);
-    if (!m || ownerAlive(Number(m[1]), m[2]!)) continue;
+    if (!m || m[1] !== ns || ownerAlive(Number(m[2]), m[3]!)) continue;
     try {
       rmSync(join(dir, name), { recursive: true, force: true });
       swept.push(name);
@@ -53,7 +70,7 @@ export function sweepWorkDirs(dir: string = tmpdir()): string[] {
 /** A new work directory for this process, after clearing the ones dead runs left behind. */
 export function makeWorkDir(engine: "uml" | "host"): string {
   sweepWorkDirs();
-  return mkdtempSync(join(tmpdir(), `ipvlab-${engine}-${process.pid}-${processStart("self") ?? "0"}-`));
+  return mkdtempSync(join(tmpdir(), `ipvlab-${engine}-${workDirOwner()}-`));
 }
 
 /**
