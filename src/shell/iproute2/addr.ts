@@ -13,6 +13,7 @@ function modify(a: Args, command: "add" | "change" | "replace" | "delete", famil
   let scope: string | null = null;
   let label: string | null = null;
   let metric: number | null = null;
+  let noprefixroute = false;
   for (; a.more; a.i++) {
     const arg = a.cur;
     if (arg === "peer" || arg === "remote") {
@@ -33,7 +34,9 @@ function modify(a: Args, command: "add" | "change" | "replace" | "delete", famil
       const v = a.next();
       if (!/^\d+$/.test(v)) throw invarg('"metric" value is invalid\n', v);
       metric = Number(v);
-    } else if (["home", "nodad", "noprefixroute", "autojoin", "mngtmpaddr", "optimistic"].includes(arg)) {
+    } else if (arg === "noprefixroute") {
+      noprefixroute = true;
+    } else if (["home", "nodad", "autojoin", "mngtmpaddr", "optimistic"].includes(arg)) {
       continue;
     } else {
       const v = arg === "local" ? a.next() : arg;
@@ -46,7 +49,7 @@ function modify(a: Args, command: "add" | "change" | "replace" | "delete", famil
   if (label !== null && !label.startsWith(dev)) {
     throw fail1(`"dev" (${dev}) must match "label" (${label}).\n`);
   }
-  return { object: "address", command, dev, local, peer, broadcast, scope, label, metric };
+  return { object: "address", command, dev, local, peer, broadcast, scope, label, metric, noprefixroute };
 }
 
 function list(a: Args, command: "show" | "flush", family: Family): IpCommand {

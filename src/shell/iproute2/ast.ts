@@ -64,7 +64,7 @@ export interface LinkShowFilter {
 export type IpCommand =
   | { object: "link"; command: "add" | "set" | "replace" | "delete"; attrs: LinkAttrs; type: LinkType | null }
   | { object: "link"; command: "show"; filter: LinkShowFilter }
-  | { object: "address"; command: "add" | "change" | "replace" | "delete"; dev: string; local: InetPrefix | null; peer: InetPrefix | null; broadcast: string | null; scope: string | null; label: string | null; metric: number | null }
+  | { object: "address"; command: "add" | "change" | "replace" | "delete"; dev: string; local: InetPrefix | null; peer: InetPrefix | null; broadcast: string | null; scope: string | null; label: string | null; metric: number | null; noprefixroute: boolean }
   | { object: "address"; command: "show" | "flush"; dev: string | null; up: boolean; scope: string | null; label: string | null; to: InetPrefix | null }
   | { object: "route"; command: "add" | "delete" | "replace" | "change" | "append" | "prepend"; route: RouteSpec }
   | { object: "route"; command: "show" | "flush"; route: RouteSpec }

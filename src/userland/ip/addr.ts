@@ -37,6 +37,7 @@ export function addrModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   req.scope = cmd.scope !== null ? scopeNumber(cmd.scope) : local >>> 24 === 127 ? 254 : 0;
   if (cmd.label !== null) req.label = cmd.label;
   if (cmd.metric !== null) req.metric = cmd.metric;
+  if (cmd.noprefixroute) req.noprefixroute = true;
   const exists = addrList(dev).some((a) => a.local === local && a.prefixlen === prefixlen);
   if (cmd.command === "change" && !exists) return rtnlError({ errno: "ENOENT" });
   if (cmd.command !== "add" && exists) return done();
