@@ -46,6 +46,8 @@ export function decisive(t: TracedCommand): TraceStep | null {
     lastUnanswered(steps, (target, by) => own.includes(target) && own.includes(by)) ??
     drops.find((s) => has(s.what, own[0]) && has(s.what, own[1])) ??
     lastUnanswered(steps, (target, _by, asker) => own.includes(target) && onPath.has(asker.host)) ??
+    // A neighbour given up on for the command's own address before whatever its failure then dropped (an ICMP error on a down lo).
+    drops.find((s) => s.func === "neigh_invalidate" && own.some((a) => s.what.startsWith(`${a}:`))) ??
     drops.find((s) => own.some((a) => has(s.what, a))) ??
     drops[0] ??
     lastUnanswered(steps, () => true) ??
