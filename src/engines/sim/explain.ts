@@ -9,6 +9,7 @@ import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
 import { frameTap } from "./capture.js";
 import { runExtraCommand, runLabInSim } from "./run.js";
 import { explainTrace, type Explanation, type TracedCommand } from "./trace-verdict.js";
+import { meantAddresses } from "./lab-intent.js";
 import { placesOf } from "./topology.js";
 import type { World } from "./world.js";
 
@@ -37,7 +38,7 @@ export async function traceAfter(lab: Lab, steps: number, after: string, command
   const r = await runExtraCommand(world, host, run, 30);
   world.sim.traceSink = null;
   untap();
-  return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world) };
+  return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world), meant: meantAddresses(lab, world, steps) };
 }
 
 function tapEveryDevice(world: World, frames: Map<string, CapturedFrame[]>): () => void {

@@ -3,6 +3,7 @@
 // command is about, and which step decided its outcome.
 
 import type { TraceStep } from "../../kernel/index.js";
+import type { MeantAddress } from "./lab-intent.js";
 import type { PlacedDevice } from "./topology.js";
 
 export interface TracedCommand {
@@ -18,6 +19,8 @@ export interface TracedCommand {
   readonly steps: readonly TraceStep[];
   /** Every device of the lab when the command ended: who holds which address. */
   readonly places: readonly PlacedDevice[];
+  /** The addresses the lab's commands add, and whether their namespace and device exist. */
+  readonly meant: readonly MeantAddress[];
 }
 
 export const where = (s: { host: string; netns: string }): string => (s.netns ? `${s.host}/${s.netns}` : s.host);

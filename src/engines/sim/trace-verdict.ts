@@ -28,14 +28,19 @@ export function traceCause(t: TracedCommand): string | null {
 
 export function explainTrace(t: TracedCommand): Explanation {
   const d = decisive(t);
+  const story = new Story(t);
   if (!d) {
     // Refused before any packet: the command's own complaint says why (ping's "connect: Network is unreachable").
     const said = `${t.stderr}\n${t.stdout}`.split("\n").map((l) => l.trim()).filter((l) => /unreachable|not permitted|cannot|invalid|no such|error/i.test(l));
-    return said.length ? { cause: `no packet leaves: ${said[0]}`, factors: /unreachable/i.test(said[0]!) ? ["no-route"] : [] } : { cause: null, factors: [] };
+    if (!said.length) return { cause: null, factors: [] };
+    const unrouted = /Network is unreachable/i.test(said[0]!) ? story.unrouted() : null;
+    return { cause: unrouted ? `no packet leaves (${said[0]}): ${unrouted}` : `no packet leaves: ${said[0]}`, factors: unrouted ? [...story.factors] : /unreachable/i.test(said[0]!) ? ["no-route"] : [] };
   }
-  const story = new Story(t);
   let cause: string;
+  // A neighbour entry with the wrong MAC is the first cause on the path, whatever drops the packet later.
+  const wrong = t.exitCode === 0 ? null : story.wrongNeighbour();
   if (t.exitCode === 0) cause = story.delivered(d);
+  else if (wrong) cause = `${story.progress(wrong.step)}${wrong.cause}`;
   else {
     const arp = d.func === "arp_solicit" ? /who-has (\S+)/.exec(d.what)?.[1] : d.func === "neigh_invalidate" ? /^(\S+):/.exec(d.what)?.[1] : undefined;
     const why = arp ? story.unanswered(d, arp) : story.dropped(d);
