@@ -30,6 +30,14 @@ test("trace --from/--to --json: the steps, the command's result and the verdict;
   assert.ok(t.places.some((p) => p.host === "vm02" && p.netns === "ns01" && p.dev === "ipvlan1" && p.addrs.includes("172.16.91.101") && p.role === "ipvlan l3"), "who holds which address comes with the trace");
 });
 
+test("trace: an address the lab gave a device before moving it is named, with the command that gives it back; a reply's failure comes after its request's arrival", async () => {
+  const moved = await runCli(["trace", example("seed-ipvlan-addr-before-move.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.2"]);
+  assert.equal(moved.code, 0, moved.stderr);
+  assert.match(moved.stdout, /^verdict: .*fails \(exit 2\): no packet leaves \(ping: connect: Network is unreachable\): vm02\/ns01 has no route to 172\.16\.91\.2: vm02\/ns01's ipvlan1, on the same link as gateway's eth0, has no address: the lab gave it 172\.16\.91\.101\/24 in vm02, and moving a device to another namespace flushes its addresses \(`ip netns exec ns01 ip addr add 172\.16\.91\.101\/24 dev ipvlan1` on vm02 gives it the address\)\.$/m);
+  const l3 = await runCli(["trace", example("seed-ipvlan-l3.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14"]);
+  assert.match(l3.stdout, /^verdict: .*fails \(exit 1\): the echo request reaches vm02, but the reply never gets back: vm02's ens34 asks who has 172\.16\.91\.101, and no answer comes/m);
+});
+
 test("trace --after runs the lab's steps first; a step that does not exist is a usage error", async () => {
   const after = await runCli(["trace", example("seed-ipvlan-l2-rpfilter.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14", "--after", "the note's host routes"]);
   assert.equal(after.code, 0, after.stderr);

@@ -71,7 +71,7 @@ export class Causes {
       return this.because("no-route", `${at} has no route to ${dst}: ${this.places.name(addressed)} holds ${a}/${len}, a prefix that does not take in ${dst}, though ${dst} is ${this.places.name(owner)} (${dst}/${ownerLen}) on the same link${fix}`);
     }
     const bare = onLink[0];
-    if (bare) return this.because("no-route", `${at} has no route to ${dst}: ${this.places.name(bare)}, on the same link as ${this.places.name(owner)}, has no address`);
+    if (bare) return this.because("no-route", `${at} has no route to ${dst}: ${this.places.name(bare)}, on the same link as ${this.places.name(owner)}, has no address${this.flushed(bare, ": ")}`);
     return this.because("no-route", `${at} has no route to ${dst} (${this.places.name(owner)})`);
   }
 
@@ -85,8 +85,9 @@ export class Causes {
       const add = `no device in the lab holds ${target}: the lab adds it to ${meant.dev}${meant.netns ? ` in ${meant.netns}` : ""} on ${meant.host}`;
       if (!meant.netnsExists) return this.because("no-address", `${add}, but ${meant.host} has no namespace ${meant.netns} ${fixText(netnsAdd(meant.host, meant.netns))}`);
       const ns = meant.devIn.find((n) => n !== meant.netns);
+      const moved = ns !== undefined ? this.places.at({ host: meant.host, netns: ns, dev: meant.dev }) : undefined;
       if (!meant.devIn.includes(meant.netns))
-        return this.because("no-address", `${add}, but there is no ${meant.dev} there${ns !== undefined ? ` (${this.places.name({ host: meant.host, netns: ns, dev: meant.dev })} is in another namespace)` : ""}`);
+        return this.because("no-address", `${add}, but there is no ${meant.dev} there${moved ? `: it is ${this.places.name(moved)} now${moved.addrs.length ? "" : `, with no address${this.flushed(moved, ": ")}`}` : ""}`);
       const p = this.places.at({ host: meant.host, netns: meant.netns, dev: meant.dev });
       return this.because("no-address", `${add}, but it does not hold it now${p ? ` ${fixText(addrAdd(p, target, meant.prefixlen))}` : ""}`);
     }
@@ -95,6 +96,17 @@ export class Causes {
     if (bare.length === 1 && len !== undefined)
       return this.because("no-address", `no device in the lab holds ${target}; ${this.places.name(bare[0]!)}, on the same link, has no address ${fixText(addrAdd(bare[0]!, target, len))}`);
     return this.because("no-address", `no device in the lab holds ${target}${bare.length ? `; on the same link, ${bare.map((p) => this.places.name(p)).join(" and ")} ha${bare.length === 1 ? "s" : "ve"} no address` : ""}`);
+  }
+
+  /**
+   * An address the lab gave a device in another namespace than the one it
+   * is in now, which moving it flushed: the clause after `sep`, or "" when
+   * the lab gave it none elsewhere.
+   */
+  private flushed(p: PlacedDevice, sep: string): string {
+    const m = this.t.meant.find((a) => a.host === p.host && a.dev === p.dev && a.netns !== p.netns);
+    if (!m) return "";
+    return `${sep}the lab gave it ${m.addr}/${m.prefixlen} in ${where({ host: m.host, netns: m.netns })}, and moving a device to another namespace flushes its addresses ${fixText(addrAdd(p, m.addr, m.prefixlen))}`;
   }
 
   /** A parent or a bridge port: its own address is not what it is for. */
