@@ -106,6 +106,23 @@ describe("verdict catalogue: broken labs, one mistake each", () => {
     });
   }
 
+  test("an arping's verdict names the cause as a ping's does: its probes are requests too", async () => {
+    const ARPINGS: [lab: string, run: string, cause: RegExp][] = [
+      ["seed-l2-slave-down", "ip netns exec ns02 arping -c 1 -w 1 -I ipvlan2 172.16.91.101", /: 172\.16\.91\.101 is vm02\/ns01's ipvlan1, an ipvlan l2 slave of vm02's ens34, which is down \(`ip netns exec ns01 ip link set ipvlan1 up` on vm02 brings it up\)\.$/],
+      ["seed-l2-lan-nic-down", "ip netns exec ns01 arping -c 1 -w 1 -I ipvlan1 172.16.91.10", /: 172\.16\.91\.10 is vm01's ens34, which is down \(`ip link set ens34 up` on vm01 brings it up\)\.$/],
+      ["seed-l2-parent-down", "ip netns exec ns01 arping -c 1 -w 1 -I ipvlan1 172.16.91.102", /: the request never leaves: vm02\/ns01's ipvlan1 cannot send: it has no carrier: its parent vm02's ens34 is down/],
+      // The sender is a bridge-mode macvlan; the one that holds the address is not.
+      ["macvlan-private", "ip netns exec ns02 arping -c 1 -w 1 -I macvlan2 172.16.91.101", /macvlan1 is a private macvlan: nothing is switched to it locally, not even from a bridge-mode sibling \(`ip netns exec ns01 ip link set macvlan1 type macvlan mode bridge` on vm02/],
+      // arping refuses a device that is down before any probe.
+      ["macvlan-slave-down", "ip netns exec ns02 arping -c 1 -w 1 -I macvlan2 172.16.91.101", /no packet leaves \(Interface "macvlan2" is down\): vm02\/ns02's macvlan2 is down \(`ip netns exec ns02 ip link set macvlan2 up` on vm02 brings it up\)\.$/],
+    ];
+    for (const [name, run, cause] of ARPINGS) {
+      const lab = loadLabFile(join(labDir, `${name}.lab.yaml`)).lab;
+      const verdict = traceVerdict(await traceAfter(lab, 0, "", () => ({ host: "vm02", run })));
+      assert.match(verdict, cause, `${name}: ${verdict}`);
+    }
+  });
+
   test("a matrix cell's reason is the same verdict, fix included", async () => {
     const r = await runCli(["matrix", join(labDir, "seed-l2-slave-down.lab.yaml"), "--json"]);
     assert.equal(r.code, 0, r.stderr);

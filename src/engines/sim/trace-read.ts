@@ -25,6 +25,9 @@ export interface TracedCommand {
 
 export const where = (s: { host: string; netns: string }): string => (s.netns ? `${s.host}/${s.netns}` : s.host);
 
+/** An ARP request a device sends: the kernel's own (arp_solicit), or one a tool writes to a packet socket (arping). */
+export const isArpRequest = (s: TraceStep): boolean => s.func === "arp_solicit" || (s.func === "packet_snd" && s.what.startsWith("ARP who-has "));
+
 export const isDrop = (s: TraceStep): boolean => /^drop\b/.test(s.what) || /^no answer\b/.test(s.what) || s.func === "neigh_invalidate";
 
 const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;
@@ -76,7 +79,7 @@ export function commandAddrs(t: TracedCommand): string[] {
 function lastUnanswered(steps: readonly TraceStep[], wanted: (target: string, sender: string, asker: TraceStep) => boolean): TraceStep | null {
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
-    const m = s.func === "arp_solicit" ? /who-has (\S+) tell (\S+)/.exec(s.what) : null;
+    const m = isArpRequest(s) ? /who-has (\S+) tell (\S+)/.exec(s.what) : null;
     const target = m?.[1];
     if (!target || !wanted(target, m[2]!, s)) continue;
     const answered = steps.slice(i + 1).some((r) => r.func === "arp_process" && r.host === s.host && r.netns === s.netns && r.what.startsWith(`${target} is-at`));

@@ -7,7 +7,7 @@
 
 import type { TraceStep } from "../../kernel/index.js";
 import type { PlacedDevice } from "./topology.js";
-import { commandAddrs, escapeAddr, isDrop, where, type TracedCommand } from "./trace-read.js";
+import { commandAddrs, escapeAddr, isArpRequest, isDrop, where, type TracedCommand } from "./trace-read.js";
 import { Causes } from "./verdict-cause.js";
 import { arpOn, fixClause, fixText, ipvlanMode, linkAddOn, macvlanMode, sysctl } from "./verdict-fix.js";
 import { Places } from "./verdict-places.js";
@@ -40,6 +40,9 @@ export type Factor = keyof typeof FACTORS;
 
 /** rp_filter counts the higher of conf/all and conf/DEV, and 2 is the highest: conf/all alone makes it loose. */
 const looseRpFilter = (s: TraceStep) => sysctl(s.host, s.netns, ["net.ipv4.conf.all.rp_filter"], 2, "makes it loose: any route back will do");
+
+/** The functions on a device's transmit path: a request dropped in one never left its sender. */
+const XMIT = new Set(["__dev_queue_xmit", "ipvlan_xmit_mode_l2", "ipvlan_xmit_mode_l3", "ipvlan_process_outbound", "macvlan_queue_xmit"]);
 
 /** What each arp_ignore mode (Documentation/networking/ip-sysctl.rst) leaves a device answering. */
 const ARP_IGNORE: Record<string, string> = {
@@ -117,15 +120,25 @@ export class Story {
   /** The command was refused before any packet left, for want of a route: why there is none. */
   unrouted(): string | null {
     const [dst] = commandAddrs(this.t);
-    if (!dst) return null;
-    const netns = /\bip\s+(?:netns|net)\s+exec\s+(\S+)/.exec(this.t.command)?.[1] ?? /\bip\s+-n(?:etns)?\s+(\S+)/.exec(this.t.command)?.[1] ?? "";
-    return this.causes.noRoute(this.t.host, netns, dst);
+    return dst ? this.causes.noRoute(this.t.host, this.commandNetns(), dst) : null;
+  }
+
+  /** The command was refused because a device it names (arping -I) is down. */
+  downDevice(dev: string): string | null {
+    const p = this.places.at({ host: this.t.host, netns: this.commandNetns(), dev });
+    const down = p && this.causes.down(p);
+    return down ? `${this.name(p)} ${down}` : null;
+  }
+
+  /** The namespace the command runs in: `ip netns exec NS`, `ip -n NS`, or the host's own. */
+  private commandNetns(): string {
+    return /\bip\s+(?:netns|net)\s+exec\s+(\S+)/.exec(this.t.command)?.[1] ?? /\bip\s+-n(?:etns)?\s+(\S+)/.exec(this.t.command)?.[1] ?? "";
   }
 
   /** An ARP request for `target` from d's device that no answer came back to. */
   unanswered(d: TraceStep, target: string): string {
     // A neighbour given up on names no sender: take it from the asker's requests, if the trace has one.
-    const asked = [d, ...this.steps].map((s) => (s.func === "arp_solicit" && s.host === d.host && s.netns === d.netns ? new RegExp(`who-has ${escapeAddr(target)} tell (\\S+)`).exec(s.what)?.[1] : undefined));
+    const asked = [d, ...this.steps].map((s) => (isArpRequest(s) && s.host === d.host && s.netns === d.netns ? new RegExp(`who-has ${escapeAddr(target)} tell (\\S+)`).exec(s.what)?.[1] : undefined));
     const sender = asked.find(Boolean);
     const asker = d.func === "neigh_invalidate" ? `${this.name(d)} gets no answer to its ARP requests for ${target} and gives up` : `${this.name(d)} asks who has ${target}, and no answer comes`;
     const from = this.places.at(d);
@@ -137,7 +150,7 @@ export class Story {
     const request = new RegExp(`who-has ${escapeAddr(target)} tell ${by}$`);
     const answer = new RegExp(`^(proxy )?reply ${escapeAddr(target)} is-at \\S+ to ${by}$`);
     // The first cause on the path is the asker's own: its request never left.
-    const leaving = this.steps.find((s) => isDrop(s) && request.test(s.what) && this.onAskerPath(s, from));
+    const leaving = this.steps.find((s) => XMIT.has(s.func) && isDrop(s) && request.test(s.what) && this.onAskerPath(s, from));
     if (leaving) return `${asker}: the request never leaves: ${this.dropped(leaving)}`;
     const unreachable = this.causes.unreachable(owner, from);
     if (unreachable) return `${asker}: ${target} is ${this.describe(owner)}, ${unreachable}`;
@@ -148,7 +161,13 @@ export class Story {
       return `${asker}: in ${where(owner)} the request reaches ${refusal.dev}, not ${owner.dev} which holds ${target}${notOwner.length ? ` (${notOwner.join("; ")})` : ""}, and ${refusal.dev} ${this.refuses(refusal)}`;
     }
     // Only a known sender tells this asker's answer from another's.
-    const reply = sender ? this.steps.find((s) => s.func === "arp_process" && answer.test(s.what)) : undefined;
+    // An answer to this resolution, not to an earlier request of the command that was answered (arping's first probe).
+    let since = 0;
+    for (let i = this.steps.indexOf(d) - 1; i >= 0 && since === 0; i--) {
+      const s = this.steps[i]!;
+      if (s.func === "arp_process" && s.host === d.host && s.netns === d.netns && s.what.startsWith(`${target} is-at`)) since = i + 1;
+    }
+    const reply = sender ? this.steps.slice(since).find((s) => s.func === "arp_process" && answer.test(s.what)) : undefined;
     if (reply) {
       const later = this.steps.slice(this.steps.indexOf(reply) + 1);
       // The answer goes by its address to the device holding the request's source, which need not be the one that asked:
@@ -157,7 +176,9 @@ export class Story {
       if (elsewhere)
         return `${asker}: ${this.name(reply)} answers, but ${this.because("answer-to-source", "the answer goes to")} ${this.name(elsewhere)}, which holds ${sender}, the address the request was sent from, not to ${d.dev}, which asked (a neighbour entry belongs to one device)`;
       const dropsAnswer = new RegExp(`reply ${escapeAddr(target)} is-at \\S+ to ${by}$`);
-      const lost = later.find((s) => isDrop(s) && s.func !== "neigh_invalidate" && (dropsAnswer.test(s.what) || (s.host === d.host && s.netns === d.netns)));
+      const replier = this.places.at(reply);
+      const bounced = (s: TraceStep) => s.func === "br_forward" && replier !== undefined && s.what.startsWith(`drop ${replier.mac} > `);
+      const lost = later.find((s) => isDrop(s) && s.func !== "neigh_invalidate" && (dropsAnswer.test(s.what) || bounced(s) || (s.host === d.host && s.netns === d.netns)));
       const vepa = later.find((s) => s.func === "ipvlan_xmit_mode_l2" && /^vepa:/.test(s.why ?? "") && s.host === reply.host && s.netns === reply.netns && s.dev === reply.dev);
       if (vepa) return `${asker}: ${this.name(reply)} answers, but the answer is lost: ${this.vepa(vepa, lost)}`;
       return `${asker}: ${this.name(reply)} answers, but ${lost ? `the answer is lost: ${this.dropped(lost)}` : "the answer never arrives"}`;
@@ -194,7 +215,7 @@ export class Story {
     const kind = /^(ipvlan|macvlan)\b/.exec(owner.role ?? "")?.[1];
     if (kind && owner.host === d.host && owner.parent?.netns === d.netns && owner.parent.dev === d.dev)
       reasons.push(this.because("slave-misses-parent", `${kind === "ipvlan" ? "an" : "a"} ${kind} slave never sees what its parent ${d.dev} sends (the ${kind} rx_handler hooks only what ${d.dev} receives)`));
-    const asked = this.steps.some((s) => s.func === "arp_solicit" && s.host === d.host && s.netns === d.netns && s.what.startsWith(`who-has ${target} `));
+    const asked = this.steps.some((s) => isArpRequest(s) && s.host === d.host && s.netns === d.netns && s.what.includes(`who-has ${target} `));
     if (!asked) return [...reasons, this.because("earlier-neighbour", "its requests went out before this command, left pending by an earlier step")];
     for (const s of this.steps) {
       if (s.func === "ipvlan_process_multicast" && /parent's own stack gets none/.test(s.why ?? "") && s.host === owner.host && owner.netns === s.netns && owner.dev === s.dev)
@@ -205,6 +226,10 @@ export class Story {
         reasons.push(this.because("macvlan-isolation", `${s.dev} is a ${/^(\w+)/.exec(s.why!)![1]} macvlan: what it sends goes only out of the parent, nothing is switched to its siblings${fix}`));
       }
     }
+    // A bridge-mode sender copies only to bridge-mode siblings (macvlan_broadcast, macvlan_queue_xmit).
+    const ownerMode = /^macvlan (\w+)$/.exec(owner.role ?? "")?.[1];
+    if (asker?.role === "macvlan bridge" && ownerMode && ownerMode !== "bridge" && this.places.siblings(asker, owner))
+      reasons.push(this.because("macvlan-isolation", `${owner.dev} is a ${ownerMode} macvlan: nothing is switched to it locally, not even from a bridge-mode sibling ${fixText(macvlanMode([owner], "bridge"))}`));
     const nic = this.places.nicOf(asker);
     const ownerNic = this.places.nicOf(owner);
     if (nic && ownerNic && nic.network !== ownerNic.network) reasons.push(this.because("other-network", `${d.dev}'s frames reach only ${nic.network}, and ${where(owner)} is on ${ownerNic.network}: an ARP request never leaves its own network${this.otherParent(asker!, ownerNic.network!)}`));
