@@ -34,6 +34,9 @@ test("trace: an address the lab gave a device before moving it is named, with th
   const moved = await runCli(["trace", example("seed-ipvlan-addr-before-move.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.2"]);
   assert.equal(moved.code, 0, moved.stderr);
   assert.match(moved.stdout, /^verdict: .*fails \(exit 2\): no packet leaves \(ping: connect: Network is unreachable\): vm02\/ns01 has no route to 172\.16\.91\.2: vm02\/ns01's ipvlan1, on the same link as gateway's eth0, has no address: the lab gave it 172\.16\.91\.101\/24 in vm02, and moving a device to another namespace flushes its addresses \(`ip netns exec ns01 ip addr add 172\.16\.91\.101\/24 dev ipvlan1` on vm02 gives it the address\)\.$/m);
+  // The answer ens34's own stack takes in is not one that reached ipvlan0, which asked.
+  const steered = await runCli(["trace", example("seed-ipvlan-l2-rpfilter.lab.yaml"), "--on", "vm02", "--run", "ping -c 1 -W 1 -I 172.16.91.14 172.16.91.102", "--after", "vm02's reverse-path drops so far (TcpExt IPReversePathFilter)"]);
+  assert.match(steered.stdout, /: vm02's ipvlan0 asks who has 172\.16\.91\.102, and no answer comes: vm02\/ns02's ipvlan2 answers, but the answer goes to vm02's ens34, which holds 172\.16\.91\.14/);
   const l3 = await runCli(["trace", example("seed-ipvlan-l3.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14"]);
   assert.match(l3.stdout, /^verdict: .*fails \(exit 1\): the echo request reaches vm02, but the reply never gets back: vm02's ens34 asks who has 172\.16\.91\.101, and no answer comes/m);
 });

@@ -165,7 +165,7 @@ export class Story {
     let since = 0;
     for (let i = this.steps.indexOf(d) - 1; i >= 0 && since === 0; i--) {
       const s = this.steps[i]!;
-      if (s.func === "arp_process" && s.host === d.host && s.netns === d.netns && s.what.startsWith(`${target} is-at`)) since = i + 1;
+      if (s.func === "arp_process" && s.host === d.host && s.netns === d.netns && s.dev === d.dev && s.what.startsWith(`${target} is-at`)) since = i + 1;
     }
     const reply = sender ? this.steps.slice(since).find((s) => s.func === "arp_process" && answer.test(s.what)) : undefined;
     if (reply) {
