@@ -26,8 +26,19 @@ test("trace --from/--to --json: the steps, the command's result and the verdict;
   assert.equal(t.command, "ping -c 1 -W 1 172.16.91.101");
   assert.equal(t.exitCode, 1);
   assert.ok(t.steps.some((s) => s.func === "ipvlan_rcv_frame" && s.dev === "ipvlan1"), "steered to the slave by the ARP's target address");
-  assert.match(t.verdict, /: vm01's ens34 asks who has 172\.16\.91\.101, and no answer comes: the request reaches vm02\/ns01's ipvlan1, an ipvlan l3 slave of vm02's ens34, which holds 172\.16\.91\.101 but is NOARP: ipvlan's l3 mode marks every slave NOARP, so it never answers ARP\.$/);
+  assert.match(t.verdict, /: vm01's ens34 asks who has 172\.16\.91\.101, and no answer comes: the request reaches vm02\/ns01's ipvlan1, an ipvlan l3 slave of vm02's ens34, which holds 172\.16\.91\.101 but is NOARP: ipvlan's l3 mode marks every slave NOARP, so it never answers ARP \(`ip netns exec ns01 ip link set ipvlan1 type ipvlan mode l2` on vm02 makes the whole port l2, whose slaves answer ARP\)\.$/);
   assert.ok(t.places.some((p) => p.host === "vm02" && p.netns === "ns01" && p.dev === "ipvlan1" && p.addrs.includes("172.16.91.101") && p.role === "ipvlan l3"), "who holds which address comes with the trace");
+});
+
+test("trace: an address the lab gave a device before moving it is named, with the command that gives it back; a reply's failure comes after its request's arrival", async () => {
+  const moved = await runCli(["trace", example("seed-ipvlan-addr-before-move.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.2"]);
+  assert.equal(moved.code, 2, `ping's own status: connect: Network is unreachable\n${moved.stderr}`);
+  assert.match(moved.stdout, /^verdict: .*fails \(exit 2\): no packet leaves \(ping: connect: Network is unreachable\): vm02\/ns01 has no route to 172\.16\.91\.2: vm02\/ns01's ipvlan1, on the same link as gateway's eth0, has no address: the lab gave it 172\.16\.91\.101\/24 in vm02, and moving a device to another namespace flushes its addresses \(`ip netns exec ns01 ip addr add 172\.16\.91\.101\/24 dev ipvlan1` on vm02 gives it the address\)\.$/m);
+  // The answer ens34's own stack takes in is not one that reached ipvlan0, which asked.
+  const steered = await runCli(["trace", example("seed-ipvlan-l2-rpfilter.lab.yaml"), "--on", "vm02", "--run", "ping -c 1 -W 1 -I 172.16.91.14 172.16.91.102", "--after", "vm02's reverse-path drops so far (TcpExt IPReversePathFilter)"]);
+  assert.match(steered.stdout, /: vm02's ipvlan0 asks who has 172\.16\.91\.102, and no answer comes: vm02\/ns02's ipvlan2 answers, but the answer goes to vm02's ens34, which holds 172\.16\.91\.14/);
+  const l3 = await runCli(["trace", example("seed-ipvlan-l3.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14"]);
+  assert.match(l3.stdout, /^verdict: .*fails \(exit 1\): the echo request reaches vm02, but the reply never gets back: vm02's ens34 asks who has 172\.16\.91\.101, and no answer comes/m);
 });
 
 test("trace --after runs the lab's steps first; a step that does not exist is a usage error", async () => {
@@ -42,8 +53,8 @@ test("trace --after runs the lab's steps first; a step that does not exist is a 
 
 test("traceVerdict: what happened, in words built from the steps and from who holds which address", () => {
   const step = (host: string, netns: string, dev: string, func: string, what: string, why?: string) => ({ time: 1, host, netns, dev, func, what, ...(why ? { why } : {}) });
-  const place = (host: string, netns: string, dev: string, addr: string, more: Partial<PlacedDevice> = {}): PlacedDevice => ({ host, netns, dev, mac: "02:00:00:00:00:01", addrs: [addr], role: null, parent: null, network: null, ...more });
-  const base = { host: "h", after: "setup", stdout: "", stderr: "", start: 0 };
+  const place = (host: string, netns: string, dev: string, addr: string, more: Partial<PlacedDevice> = {}): PlacedDevice => ({ host, netns, dev, mac: "02:00:00:00:00:01", addrs: [addr], role: null, parent: null, network: null, up: true, carrier: true, noarp: false, prefixlens: [24], peer: null, ...more });
+  const base = { host: "h", after: "setup", stdout: "", stderr: "", start: 0, meant: [] };
   const places = [place("h", "", "eth0", "10.0.0.1", { role: "on lan", network: "lan" }), place("h", "ns1", "ipvl1", "10.0.0.2", { role: "ipvlan l2", parent: { netns: "", dev: "eth0" } }), place("g", "", "eth0", "10.0.0.9", { network: "lan" })];
   // rp_filter: the drop between the command's own addresses, not the later unrelated one.
   const rp = traceVerdict({
@@ -53,7 +64,7 @@ test("traceVerdict: what happened, in words built from the steps and from who ho
     places,
     steps: [step("h", "ns1", "ipvl1", "ip_finish_output2", "10.0.0.2 > 10.0.0.1 via neighbour 10.0.0.1 (reachable)"), step("h", "", "eth0", "fib_validate_source", "drop 10.0.0.2 > 10.0.0.1", "rp_filter=1: the route back to the source leaves by ipvl0, not eth0"), step("h", "ns1", "lo", "__dev_queue_xmit", "drop", "device is down")],
   });
-  assert.equal(rp, "`ping -c 1 10.0.0.1` on h fails (exit 1): h drops 10.0.0.2 > 10.0.0.1 as it arrives on eth0: with rp_filter=1 (strict reverse-path filtering) a packet from 10.0.0.2 must arrive where the route back to 10.0.0.2 leaves, and that is ipvl0.");
+  assert.equal(rp, "`ping -c 1 10.0.0.1` on h fails (exit 1): h drops 10.0.0.2 > 10.0.0.1 as it arrives on eth0: with rp_filter=1 (strict reverse-path filtering) a packet from 10.0.0.2 must arrive where the route back to 10.0.0.2 leaves, and that is ipvl0 (`sysctl -w net.ipv4.conf.all.rp_filter=2` on h makes it loose: any route back will do).");
   // A parent asking for its own slave's address: the slave is never reached, and the trace shows the switch not sending the frame back.
   const parent = traceVerdict({
     ...base,

@@ -23,7 +23,7 @@ async function sameAsRerun(lab: Lab, ctx: MatrixContext, steps: number, m: Matri
   let failed = 0;
   for (const cell of m.cells) {
     const command = cellCommand(m, cell);
-    const onFork = await traceOn(lab, ctx.before.copy(), "", command);
+    const onFork = await traceOn(lab, ctx.before.copy(), ctx.steps, "", command);
     const rerun = await traceAfter(lab, steps, "", () => command);
     assert.deepEqual(onFork, rerun, `${m.name}: ${cell.from} → ${cell.to}: the trace`);
     const e = explainTracedCell(rerun, cell, ctx.limits);
@@ -44,12 +44,16 @@ describe("a matrix's reasons on a fork are a full re-run's", () => {
     test(file, async () => {
       const run = await runLabInSim(lab, { forkBeforeMatrix: true });
       await explainMatrices(lab, run);
-      for (const [i, s] of run.result.steps.entries()) if (s.kind === "matrix") await sameAsRerun(lab, run.matrices.get(i)!, labStepsBefore(run.result, i), s);
+      for (const [i, s] of run.result.steps.entries()) {
+        if (s.kind !== "matrix") continue;
+        assert.equal(run.matrices.get(i)!.steps, labStepsBefore(run.result, i));
+        await sameAsRerun(lab, run.matrices.get(i)!, labStepsBefore(run.result, i), s);
+      }
       const { world } = await runLabInSim(lab);
       const before = snapshotWorld(world);
       const { result: last, limits } = runMatrix("after the last step", lab, world.kernels, world.sim);
-      await explainMatrix(lab, { before, limits }, last);
-      await sameAsRerun(lab, { before, limits }, lab.steps.length, last);
+      await explainMatrix(lab, { before, limits, steps: lab.steps.length }, last);
+      await sameAsRerun(lab, { before, limits, steps: lab.steps.length }, lab.steps.length, last);
     });
   }
 });

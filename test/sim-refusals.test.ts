@@ -154,7 +154,6 @@ const IP_LINK: Refusal[] = [
   ["ip link add v1 type veth peer name v2 txqueuelen 5", "ip link add ... type veth peer ... txqueuelen"],
   ["ip link add v1 type veth peer name v2 master br0", "ip link add ... type veth peer ... master"],
   ["ip link set eth0 promisc on", "ip link set ... promisc"],
-  ["ip link set eth0 arp off", "ip link set ... arp"],
   ["ip link set eth0 multicast off", "ip link set ... multicast"],
   ["ip link set eth0 txqueuelen 100", "ip link set ... txqueuelen"],
   ["ip link set eth0 alias uplink", "ip link set ... alias"],

@@ -309,6 +309,26 @@ test("ip link set: mtu, name, nomaster; ip link del takes the peer along", () =>
   err(l, "ip link show veth1", 'Device "veth1" does not exist.\n', 1);
 });
 
+test("ip addr add ... noprefixroute brings no route to its subnet (fib_add_ifaddr), as on Linux 6.1", () => {
+  const l = lab();
+  ok(l, "ip link set eth0 up", "ip addr add 10.0.1.1/24 dev eth0 noprefixroute", "ip addr add 10.0.2.1/24 dev eth0");
+  assert.match(l.sh("ip addr show dev eth0").stdout, /inet 10\.0\.1\.1\/24 scope global noprefixroute eth0\n/);
+  out(l, "ip route show", "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.1 \n");
+});
+
+test("ip link set ... arp off|on sets NOARP, which an l2 ipvlan's open clears (ipvlan_open), as on Linux 6.1", () => {
+  const l = lab();
+  const flags = (dev: string) => /<([^>]*)>/.exec(l.sh(`ip link show ${dev}`).stdout)![1]!.split(",");
+  ok(l, "ip link set eth0 arp off");
+  assert.ok(flags("eth0").includes("NOARP"));
+  ok(l, "ip link set eth0 arp on");
+  assert.ok(!flags("eth0").includes("NOARP"));
+  ok(l, "ip link add link eth0 ipv1 type ipvlan mode l2", "ip link set ipv1 arp off up");
+  assert.ok(!flags("ipv1").includes("NOARP"), "ipvlan_open decides NOARP from the port's mode");
+  ok(l, "ip link set ipv1 arp off");
+  assert.ok(flags("ipv1").includes("NOARP"));
+});
+
 test("ip rule shows the default rules", () => {
   out(lab(), "ip rule", "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n");
 });

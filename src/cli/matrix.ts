@@ -36,7 +36,7 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
     code = setupProblems(result);
     const before = snapshotWorld(world);
     const { result: m, limits } = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
-    await explainMatrix(lab!, { before, limits }, m);
+    await explainMatrix(lab!, { before, limits, steps: count }, m);
     matrices = [m];
   } else {
     const run = await runLabInSim(lab!, { forkBeforeMatrix: true });

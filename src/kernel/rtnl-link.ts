@@ -3,7 +3,7 @@
 
 import { releaseAtLeast } from "./release.js";
 import { parseMac, randomMac, type Mac, isValidEtherAddr } from "../wire/mac.js";
-import { devClose, devOpen, inetdevDestroy, netdevChangeaddr } from "./core/link.js";
+import { devChangeNoarp, devClose, devOpen, inetdevDestroy, netdevChangeaddr } from "./core/link.js";
 import { callNetdevNotifiers } from "./core/notify.js";
 import { BridgeDevice, brAddIf, brDelIf } from "./devices/bridge/bridge.js";
 import { EthernetDevice } from "./devices/ethernet.js";
@@ -143,6 +143,12 @@ export function linkSetUp(dev: NetDevice): KResult {
 
 export function linkSetDown(dev: NetDevice): KResult {
   devClose(dev);
+  return okVoid;
+}
+
+/** `ip link set DEV arp on|off`: IFF_NOARP, which ipvlan_open sets again from the port's mode. */
+export function linkSetArp(dev: NetDevice, on: boolean): KResult {
+  devChangeNoarp(dev, !on);
   return okVoid;
 }
 

@@ -14,6 +14,7 @@ import { ipLocalOut, ipSelectIdent } from "./ipv4/ip-output.js";
 import { ipRouteOutput } from "./ipv4/route.js";
 import type { Net } from "./net.js";
 import type { PacketType, SkBuff } from "./skb.js";
+import { frameWhat } from "./trace.js";
 
 export interface RawRecv {
   readonly time: number;
@@ -136,7 +137,10 @@ export class PacketSocket {
     this.dev.net.packetSockets.delete(this);
   }
 
+  /** packet_snd: the frame goes to the device as the tool built it (arping's requests, unlike arp_solicit's, pass no neighbour). */
   send(frame: EthernetFrame): XmitResult {
+    const net = this.dev.net;
+    if (net.tracing) net.trace(this.dev, "packet_snd", frameWhat(frame));
     return devQueueXmit({ frame, dev: this.dev, pktType: "outgoing", rt: null, iif: null });
   }
 }

@@ -2,6 +2,10 @@
 // packet path checks `net.tracing` before building a step, so a simulation
 // without a sink allocates nothing for tracing.
 
+import { ARPOP_REQUEST } from "../wire/arp.js";
+import type { EthernetFrame } from "../wire/ethernet.js";
+import { formatIpv4 } from "../wire/ipv4-addr.js";
+
 export interface TraceStep {
   readonly time: number;
   readonly host: string;
@@ -15,3 +19,17 @@ export interface TraceStep {
 }
 
 export type TraceSink = (step: TraceStep) => void;
+
+/**
+ * A frame in a trace step's words, so that a step about a frame says which
+ * packet it is: "ARP who-has B tell A", "ARP reply B is-at M to A", "A > B".
+ */
+export function frameWhat(frame: EthernetFrame): string {
+  const p = frame.payload;
+  if (p.kind === "arp") {
+    const a = p.arp;
+    return a.op === ARPOP_REQUEST ? `ARP who-has ${formatIpv4(a.tpa)} tell ${formatIpv4(a.spa)}` : `ARP reply ${formatIpv4(a.spa)} is-at ${a.sha} to ${formatIpv4(a.tpa)}`;
+  }
+  if (p.kind === "ipv4") return `${formatIpv4(p.ip.src)} > ${formatIpv4(p.ip.dst)}`;
+  return `${frame.src} > ${frame.dst}`;
+}

@@ -63,3 +63,41 @@ export function createdDevices(scripts: readonly string[]): string[] {
   }
   return [...new Set(out.filter(Boolean))];
 }
+
+/** An IPv4 address a lab's commands add to a device: in which namespace ("" for the host's own), on which device. */
+export interface AddressAdded {
+  netns: string;
+  dev: string;
+  addr: string;
+  prefixlen: number;
+}
+
+const IPV4_PREFIX = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/;
+
+/**
+ * The addresses `ip addr add` (and `replace`) gives, in `ip netns exec NS`,
+ * `ip -n NS` or the host's own namespace: what a lab meant each device to
+ * hold, to compare with what it holds.
+ */
+export function addressesAdded(scripts: readonly string[]): AddressAdded[] {
+  const out: AddressAdded[] = [];
+  for (const s of scripts) {
+    for (const line of s.replace(/#.*$/gm, "").split(/[\n;&|]+/)) {
+      let t = line.trim().split(/\s+/);
+      let netns = "";
+      if (t[0] === "ip" && /^net(ns?)?$|^ne$/.test(t[1] ?? "") && t[2] === "exec" && t[3]) {
+        netns = t[3];
+        t = t.slice(4);
+      }
+      if (t[0] !== "ip") continue;
+      let j = 1;
+      for (; t[j]?.startsWith("-"); j++) if ((t[j] === "-n" || t[j] === "-netns") && t[j + 1]) netns = t[++j]!;
+      const verb = t[j + 1] ?? "";
+      if (!t[j] || !"address".startsWith(t[j]!) || !verb || !("add".startsWith(verb) || verb === "replace")) continue;
+      const dev = t.indexOf("dev", j + 2);
+      const addr = t.slice(j + 2).map((w) => IPV4_PREFIX.exec(w)).find(Boolean);
+      if (dev > 0 && t[dev + 1] && addr) out.push({ netns, dev: t[dev + 1]!, addr: addr[1]!, prefixlen: addr[2] ? Number(addr[2]) : 32 });
+    }
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import { frameTap } from "./capture.js";
 import { runExtraCommand, runLabInSim, type SimLabRun } from "./run.js";
 import type { MatrixContext, MatrixLimits } from "./matrix.js";
 import { explainTrace, type Explanation, type TracedCommand } from "./trace-verdict.js";
+import { meantAddresses } from "./lab-intent.js";
 import { placesOf } from "./topology.js";
 import type { World } from "./world.js";
 
@@ -28,7 +29,7 @@ export function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; 
  * (taps that, unlike tcpdump, leave promiscuity alone, so watching changes
  * nothing).
  */
-export async function traceOn(lab: Lab, world: World, after: string, command: { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
+export async function traceOn(lab: Lab, world: World, steps: number, after: string, command: { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
   const { host, run } = command;
   const trace: TraceStep[] = [];
   world.sim.traceSink = (s) => trace.push(s);
@@ -37,13 +38,13 @@ export async function traceOn(lab: Lab, world: World, after: string, command: { 
   const r = await runExtraCommand(world, host, run, 30);
   world.sim.traceSink = null;
   untap();
-  return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world) };
+  return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world), meant: meantAddresses(lab, world, steps) };
 }
 
 /** One command traced in the state after the lab's setup and its first `steps` steps; `command` picks it once that state exists. */
 export async function traceAfter(lab: Lab, steps: number, after: string, command: (world: World) => { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
   const { world } = await runLabInSim(lab, { steps });
-  return traceOn(lab, world, after, command(world), frames);
+  return traceOn(lab, world, steps, after, command(world), frames);
 }
 
 function tapEveryDevice(world: World, frames: Map<string, CapturedFrame[]>): () => void {
@@ -84,7 +85,7 @@ export function explainTracedCell(t: TracedCommand, cell: MatrixCell, limits: Ma
 
 /** Why one cell came out as it did: its ping traced alone on a fork of the world as the matrix found it. */
 export async function explainCell(lab: Lab, ctx: MatrixContext, m: MatrixResult, cell: MatrixCell): Promise<Explanation> {
-  return explainTracedCell(await traceOn(lab, ctx.before.copy(), "", cellCommand(m, cell)), cell, ctx.limits);
+  return explainTracedCell(await traceOn(lab, ctx.before.copy(), ctx.steps, "", cellCommand(m, cell)), cell, ctx.limits);
 }
 
 /** A failed cell gets its reason and the mechanisms it rests on. */

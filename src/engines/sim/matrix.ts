@@ -60,6 +60,8 @@ export interface MatrixLimits {
 export interface MatrixContext {
   before: Snapshot<World>;
   limits: MatrixLimits;
+  /** How many of the lab's own steps ran before the matrix (what a verdict may say the lab meant so far). */
+  steps: number;
 }
 
 /** Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1). */

@@ -103,7 +103,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
       const { result: m, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix);
       steps.push(m);
       if (before) {
-        const ctx = { before, limits };
+        const ctx = { before, limits, steps: idx - (plan.length - lab.steps.length) };
         if (opts.forkBeforeMatrix) matrices.set(idx, ctx);
         await opts.afterMatrix?.(m, ctx);
       }

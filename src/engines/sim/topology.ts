@@ -3,7 +3,7 @@
 // namespaces with their devices, addresses and what each device is stacked on.
 
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
-import { IpvlanDevice, MacvlanDevice, VethDevice, type NetDevice } from "../../kernel/index.js";
+import { IFF_NOARP, IpvlanDevice, MacvlanDevice, VethDevice, type NetDevice } from "../../kernel/index.js";
 import type { Lab } from "../../lab/types.js";
 import type { World } from "./world.js";
 
@@ -99,6 +99,15 @@ export interface PlacedDevice {
   role: string | null;
   parent: { netns: string; dev: string } | null;
   network: string | null;
+  /** IFF_UP, and the carrier that lets it move frames (a slave's follows its parent's, a veth's needs its peer up). */
+  up: boolean;
+  carrier: boolean;
+  /** IFF_NOARP: it never asks or answers ARP. */
+  noarp: boolean;
+  /** The prefix length of each address, in the order of addrs. */
+  prefixlens: number[];
+  /** A veth's other end in the same host. */
+  peer: { netns: string; dev: string } | null;
 }
 
 export function placesOf(lab: Lab, world: World): PlacedDevice[] {
@@ -106,16 +115,24 @@ export function placesOf(lab: Lab, world: World): PlacedDevice[] {
     const k = world.kernels.get(h.name)!;
     const nics = new Map(lab.hosts.find((l) => l.name === h.name)!.interfaces.map((i) => [i.name, i.network]));
     return h.namespaces.flatMap((ns) =>
-      ns.devices.map((d) => ({
-        host: h.name,
-        netns: ns.name ?? "",
-        dev: d.name,
-        mac: k.net(ns.name ?? undefined)!.devByName(d.name)!.mac,
-        addrs: d.addrs.map((a) => a.slice(0, a.indexOf("/"))),
-        role: d.role,
-        parent: d.parentRef && { netns: d.parentRef.netns ?? "", dev: d.parentRef.name },
-        network: ns.name === null ? (nics.get(d.name) ?? null) : null,
-      })),
+      ns.devices.map((d) => {
+        const dev = k.net(ns.name ?? undefined)!.devByName(d.name)!;
+        return {
+          host: h.name,
+          netns: ns.name ?? "",
+          dev: d.name,
+          mac: dev.mac,
+          addrs: d.addrs.map((a) => a.slice(0, a.indexOf("/"))),
+          role: d.role,
+          parent: d.parentRef && { netns: d.parentRef.netns ?? "", dev: d.parentRef.name },
+          network: ns.name === null ? (nics.get(d.name) ?? null) : null,
+          up: dev.isUp,
+          carrier: dev.carrier,
+          noarp: (dev.flags & IFF_NOARP) !== 0,
+          prefixlens: d.addrs.map((a) => Number(a.slice(a.indexOf("/") + 1))),
+          peer: d.peerRef && { netns: d.peerRef.netns ?? "", dev: d.peerRef.name },
+        };
+      }),
     );
   });
 }

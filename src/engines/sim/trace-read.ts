@@ -3,6 +3,7 @@
 // command is about, and which step decided its outcome.
 
 import type { TraceStep } from "../../kernel/index.js";
+import type { MeantAddress } from "./lab-intent.js";
 import type { PlacedDevice } from "./topology.js";
 
 export interface TracedCommand {
@@ -18,9 +19,14 @@ export interface TracedCommand {
   readonly steps: readonly TraceStep[];
   /** Every device of the lab when the command ended: who holds which address. */
   readonly places: readonly PlacedDevice[];
+  /** The addresses the lab's commands add, and whether their namespace and device exist. */
+  readonly meant: readonly MeantAddress[];
 }
 
 export const where = (s: { host: string; netns: string }): string => (s.netns ? `${s.host}/${s.netns}` : s.host);
+
+/** An ARP request a device sends: the kernel's own (arp_solicit), or one a tool writes to a packet socket (arping). */
+export const isArpRequest = (s: TraceStep): boolean => s.func === "arp_solicit" || (s.func === "packet_snd" && s.what.startsWith("ARP who-has "));
 
 export const isDrop = (s: TraceStep): boolean => /^drop\b/.test(s.what) || /^no answer\b/.test(s.what) || s.func === "neigh_invalidate";
 
@@ -46,6 +52,8 @@ export function decisive(t: TracedCommand): TraceStep | null {
     lastUnanswered(steps, (target, by) => own.includes(target) && own.includes(by)) ??
     drops.find((s) => has(s.what, own[0]) && has(s.what, own[1])) ??
     lastUnanswered(steps, (target, _by, asker) => own.includes(target) && onPath.has(asker.host)) ??
+    // A neighbour given up on for the command's own address before whatever its failure then dropped (an ICMP error on a down lo).
+    drops.find((s) => s.func === "neigh_invalidate" && own.some((a) => s.what.startsWith(`${a}:`))) ??
     drops.find((s) => own.some((a) => has(s.what, a))) ??
     drops[0] ??
     lastUnanswered(steps, () => true) ??
@@ -71,7 +79,7 @@ export function commandAddrs(t: TracedCommand): string[] {
 function lastUnanswered(steps: readonly TraceStep[], wanted: (target: string, sender: string, asker: TraceStep) => boolean): TraceStep | null {
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
-    const m = s.func === "arp_solicit" ? /who-has (\S+) tell (\S+)/.exec(s.what) : null;
+    const m = isArpRequest(s) ? /who-has (\S+) tell (\S+)/.exec(s.what) : null;
     const target = m?.[1];
     if (!target || !wanted(target, m[2]!, s)) continue;
     const answered = steps.slice(i + 1).some((r) => r.func === "arp_process" && r.host === s.host && r.netns === s.netns && r.what.startsWith(`${target} is-at`));

@@ -2,7 +2,7 @@
 // the step that decided its outcome, and why (the verdict of `ipvlab trace`,
 // the reason of a failed matrix cell).
 
-import { decisive, type TracedCommand } from "./trace-read.js";
+import { decisive, isArpRequest, type TracedCommand } from "./trace-read.js";
 import { Story, type Factor } from "./verdict-story.js";
 
 export { where, type TracedCommand } from "./trace-read.js";
@@ -28,16 +28,22 @@ export function traceCause(t: TracedCommand): string | null {
 
 export function explainTrace(t: TracedCommand): Explanation {
   const d = decisive(t);
+  const story = new Story(t);
   if (!d) {
     // Refused before any packet: the command's own complaint says why (ping's "connect: Network is unreachable").
-    const said = `${t.stderr}\n${t.stdout}`.split("\n").map((l) => l.trim()).filter((l) => /unreachable|not permitted|cannot|invalid|no such|error/i.test(l));
-    return said.length ? { cause: `no packet leaves: ${said[0]}`, factors: /unreachable/i.test(said[0]!) ? ["no-route"] : [] } : { cause: null, factors: [] };
+    const said = `${t.stderr}\n${t.stdout}`.split("\n").map((l) => l.trim()).filter((l) => /unreachable|not permitted|cannot|invalid|no such|error|is down/i.test(l));
+    if (!said.length) return { cause: null, factors: [] };
+    const down = /^Interface "(\S+)" is down$/.exec(said[0]!);
+    const unrouted = down ? story.downDevice(down[1]!) : /Network is unreachable/i.test(said[0]!) ? story.unrouted() : null;
+    return { cause: unrouted ? `no packet leaves (${said[0]}): ${unrouted}` : `no packet leaves: ${said[0]}`, factors: unrouted ? [...story.factors] : /unreachable/i.test(said[0]!) ? ["no-route"] : [] };
   }
-  const story = new Story(t);
   let cause: string;
+  // A neighbour entry with the wrong MAC is the first cause on the path, whatever drops the packet later.
+  const wrong = t.exitCode === 0 ? null : story.wrongNeighbour();
   if (t.exitCode === 0) cause = story.delivered(d);
+  else if (wrong) cause = `${story.progress(wrong.step)}${wrong.cause}`;
   else {
-    const arp = d.func === "arp_solicit" ? /who-has (\S+)/.exec(d.what)?.[1] : d.func === "neigh_invalidate" ? /^(\S+):/.exec(d.what)?.[1] : undefined;
+    const arp = isArpRequest(d) ? /who-has (\S+)/.exec(d.what)?.[1] : d.func === "neigh_invalidate" ? /^(\S+):/.exec(d.what)?.[1] : undefined;
     const why = arp ? story.unanswered(d, arp) : story.dropped(d);
     cause = `${story.progress(d)}${why}`;
   }

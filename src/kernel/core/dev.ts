@@ -12,6 +12,7 @@ import { arpRcv } from "../ipv4/arp.js";
 import { ipRcv } from "../ipv4/ip-input.js";
 import type { PacketType, SkBuff } from "../skb.js";
 import { packetRcv } from "../sockets.js";
+import { frameWhat } from "../trace.js";
 
 export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS" | "EINVAL";
 
@@ -31,12 +32,12 @@ export function devQueueXmit(skb: SkBuff): XmitResult {
   const dev = skb.dev;
   const net = dev.net;
   if (!dev.isUp) {
-    if (net.tracing) net.trace(dev, "__dev_queue_xmit", "drop", "device is down");
+    if (net.tracing) net.trace(dev, "__dev_queue_xmit", `drop ${frameWhat(skb.frame)}`, "device is down");
     return "ENETDOWN";
   }
   if (!dev.carrier) {
     // noop_enqueue answers NET_XMIT_CN, which net_xmit_errno does not count as an error.
-    if (net.tracing) net.trace(dev, "__dev_queue_xmit", "drop", "no carrier (noop qdisc)");
+    if (net.tracing) net.trace(dev, "__dev_queue_xmit", `drop ${frameWhat(skb.frame)}`, "no carrier (noop qdisc)");
     return "ok";
   }
   runTaps(dev, "out", "outgoing", skb.frame);
@@ -68,7 +69,7 @@ export function devForwardSkb(dev: NetDevice, frame: EthernetFrame, rt: null = n
   const net = dev.net;
   if (!dev.isUp || skbLen(frame) > dev.mtu + ETH_HLEN + 4) {
     dev.stats.rxDropped++;
-    if (net.tracing) net.trace(dev, "dev_forward_skb", "drop", dev.isUp ? `frame longer than the MTU ${dev.mtu}` : "receiving device is down");
+    if (net.tracing) net.trace(dev, "dev_forward_skb", `drop ${frameWhat(frame)}`, dev.isUp ? `frame longer than the MTU ${dev.mtu}` : "receiving device is down");
     return false;
   }
   netifRx({ frame, dev, pktType: ethTypeTrans(frame, dev), rt, iif: null });

@@ -3,7 +3,7 @@
 // neighbour table and devinet do on that event.
 
 import type { NetDevice } from "../devices/net-device.js";
-import { IFF_LOOPBACK, IFF_UP } from "../devices/net-device.js";
+import { IFF_LOOPBACK, IFF_NOARP, IFF_UP } from "../devices/net-device.js";
 import { IN_DEV_ARP_EVICT_NOCARRIER } from "../ipv4/devinet.js";
 import { fibDisableIp, fibNetdevUp, fibSyncCarrier } from "../ipv4/fib-frontend.js";
 import { inetDelAll, inetInsertIfa } from "../ipv4/ifaddr.js";
@@ -65,6 +65,17 @@ export function netifCarrier(dev: NetDevice, on: boolean): void {
   if (on) addrconfDevUp(dev);
   if (!on && dev.inDev && IN_DEV_ARP_EVICT_NOCARRIER(dev.inDev)) neighCarrierDown(dev);
   callNetdevNotifiers(dev, "change");
+}
+
+/**
+ * dev_change_flags for IFF_NOARP: a device that is up raises NETDEV_CHANGE,
+ * on which arp_netdev_event flushes its neighbours (neigh_changeaddr), so
+ * every later entry is made by arp_constructor under the new flag.
+ */
+export function devChangeNoarp(dev: NetDevice, on: boolean): void {
+  if (((dev.flags & IFF_NOARP) !== 0) === on) return;
+  dev.flags = on ? dev.flags | IFF_NOARP : dev.flags & ~IFF_NOARP;
+  if (dev.flags & IFF_UP) neighIfdown(dev);
 }
 
 /** The NETDEV_UNREGISTER work for IPv4 (used by netns moves and deletion). */

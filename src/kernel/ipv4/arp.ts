@@ -13,6 +13,7 @@ import { kernelFn } from "../fork.js";
 import { rngBelow } from "../rng.js";
 import type { SkBuff } from "../skb.js";
 import {
+  confSources,
   IN_DEV_ARP_ACCEPT,
   IN_DEV_ARP_ANNOUNCE,
   IN_DEV_ARP_IGNORE,
@@ -188,10 +189,10 @@ function arpProcess(skb: SkBuff, arp: ArpRepr): void {
       if (trace) net.trace(dev, "ip_route_input_noref", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, route.why);
     } else if (route.rt.type === "local") {
       let dontSend = arpIgnore(inDev, sip, tip);
-      if (dontSend && trace) net.trace(dev, "arp_ignore", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, `arp_ignore=${IN_DEV_ARP_IGNORE(inDev)}`);
+      if (dontSend && trace) net.trace(dev, "arp_ignore", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, `arp_ignore=${IN_DEV_ARP_IGNORE(inDev)} (${confSources(inDev, "arp_ignore")})`);
       if (!dontSend && IN_DEV_ARPFILTER(inDev)) {
         dontSend = arpFilter(sip, tip, dev);
-        if (dontSend && trace) net.trace(dev, "arp_filter", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, "arp_filter=1 and the route back does not leave by this device");
+        if (dontSend && trace) net.trace(dev, "arp_filter", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, `arp_filter=1 (${confSources(inDev, "arp_filter")}) and the route back does not leave by this device`);
       }
       if (!dontSend && neighEventNs(dev, sip, sha)) {
         if (trace) net.trace(dev, "arp_process", `reply ${formatIpv4(tip)} is-at ${dev.mac} to ${formatIpv4(sip)}`, "target is a local address");

@@ -62,6 +62,12 @@ export const inDevAndConf = (d: InDevice, k: ConfKey): boolean => d.net.confAll[
 export const inDevOrConf = (d: InDevice, k: ConfKey): boolean => d.net.confAll[k] !== 0 || d.conf[k] !== 0;
 export const inDevMaxConf = (d: InDevice, k: ConfKey): number => Math.max(d.net.confAll[k], d.conf[k]);
 
+/** The sysctls that give a knob its non-zero value on this device (conf/all, conf/DEV): what a trace names, so that a reader knows which one to write. */
+export function confSources(d: InDevice, k: ConfKey): string {
+  const set = ([["all", d.net.confAll[k]], [d.dev.name, d.conf[k]]] as const).filter(([, v]) => v !== 0);
+  return set.map(([dir, v]) => `net.ipv4.conf.${dir}.${k}=${v}`).join(", ");
+}
+
 export const IN_DEV_FORWARD = (d: InDevice): boolean => inDevConf(d, "forwarding") !== 0;
 export const IN_DEV_RPFILTER = (d: InDevice): number => inDevMaxConf(d, "rp_filter");
 export const IN_DEV_ACCEPT_LOCAL = (d: InDevice): boolean => inDevOrConf(d, "accept_local");

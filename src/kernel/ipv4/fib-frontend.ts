@@ -6,7 +6,7 @@
 import { broadcastOf, ipv4IsZeronet, networkOf, type Ipv4 } from "../../wire/ipv4-addr.js";
 import { IFF_LOOPBACK, type NetDevice } from "../devices/net-device.js";
 import type { Net } from "../net.js";
-import { IN_DEV_ACCEPT_LOCAL, IN_DEV_RPFILTER, IN_DEV_TX_REDIRECTS, inetIfaByprefix, inetIfaMatch, ipDevFind, type InDevice, type InIfaddr } from "./devinet.js";
+import { confSources, IN_DEV_ACCEPT_LOCAL, IN_DEV_RPFILTER, IN_DEV_TX_REDIRECTS, inetIfaByprefix, inetIfaMatch, ipDevFind, type InDevice, type InIfaddr } from "./devinet.js";
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from "./fib.js";
 
 /** fib_magic: the kernel's own routes, proto kernel, appended; a duplicate is silently ignored. */
@@ -170,7 +170,7 @@ export function fibValidateSource(net: Net, src: Ipv4, dst: Ipv4, oif: number, d
 function fullValidateSource(net: Net, src: Ipv4, dst: Ipv4, _oif: number, dev: NetDevice, rpf: number, inDev: InDevice): ValidateSource {
   const noAddr = inDev.ifaList.length === 0;
   const lastResort = (): ValidateSource =>
-    rpf ? { ok: false, errno: "EXDEV", why: `rp_filter=${rpf}: no route back to the source` } : { ok: true, onlink: false };
+    rpf ? { ok: false, errno: "EXDEV", why: `rp_filter=${rpf}: no route back to the source (${confSources(inDev, "rp_filter")})` } : { ok: true, onlink: false };
   const res = net.fib.lookup({ daddr: src, saddr: dst, oif: 0, scope: RT_SCOPE_UNIVERSE });
   if (!res.ok) return lastResort();
   if (res.res.type !== "unicast" && (res.res.type !== "local" || !IN_DEV_ACCEPT_LOCAL(inDev)))
@@ -178,7 +178,7 @@ function fullValidateSource(net: Net, src: Ipv4, dst: Ipv4, _oif: number, dev: N
   const devMatch = res.res.dev === dev || (res.res.type === "local" && dev === net.loopback);
   if (devMatch) return { ok: true, onlink: res.res.route.nh.scope >= RT_SCOPE_HOST };
   if (noAddr) return lastResort();
-  if (rpf === 1) return { ok: false, errno: "EXDEV", why: `rp_filter=1: the route back to the source leaves by ${res.res.dev?.name ?? "?"}, not ${dev.name}` };
+  if (rpf === 1) return { ok: false, errno: "EXDEV", why: `rp_filter=1: the route back to the source leaves by ${res.res.dev?.name ?? "?"}, not ${dev.name} (${confSources(inDev, "rp_filter")})` };
   const again = net.fib.lookup({ daddr: src, saddr: dst, oif: dev.ifindex, scope: RT_SCOPE_UNIVERSE }, true);
   return { ok: true, onlink: again.ok && again.res.type === "unicast" && again.res.route.nh.scope >= RT_SCOPE_HOST };
 }

@@ -28,7 +28,12 @@ export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): XmitResult {
     if (net.tracing) net.trace(dev, "ip_finish_output2", `drop ${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)}`, `no neighbour entry for ${formatIpv4(nh)} could be made: the neighbour table is full`);
     return "EINVAL";
   }
-  if (net.tracing) net.trace(dev, "ip_finish_output2", `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)} via neighbour ${formatIpv4(nh)} (${n.state})`);
+  if (net.tracing) {
+    // An entry set by hand is the one MAC no ARP exchange in the trace explains.
+    const what = `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)} via neighbour ${formatIpv4(nh)} (${n.state})`;
+    if (n.state === "permanent" && n.ha) net.trace(dev, "ip_finish_output2", what, `a permanent entry: lladdr ${n.ha}`);
+    else net.trace(dev, "ip_finish_output2", what);
+  }
   return neighOutput(n, ip, rt, ipv4TotalLength(ip));
 }
 

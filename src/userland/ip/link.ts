@@ -16,6 +16,7 @@ import {
   linkAddVeth,
   linkDel,
   linkSetAddress,
+  linkSetArp,
   linkSetDown,
   linkSetMaster,
   linkSetMtu,
@@ -51,7 +52,6 @@ const KERNEL_KINDS = new Set([
 ]);
 
 function unsupportedAttr(a: LinkAttrs): string | null {
-  if (a.arp !== null) return "ip link set ... arp";
   if (a.promisc !== null) return "ip link set ... promisc";
   if (a.multicast !== null || a.allmulticast !== null) return "ip link set ... multicast";
   if (a.txqueuelen !== null) return "ip link set ... txqueuelen";
@@ -142,6 +142,8 @@ function linkSet(dev: NetDevice, a: LinkAttrs, master: NetDevice | null | undefi
   if (a.address !== null) steps.push(() => linkSetAddress(dev, a.address!));
   if (a.mtu !== null) steps.push(() => linkSetMtu(dev, a.mtu!));
   if (a.name !== null && a.name !== dev.name) steps.push(() => linkSetName(dev, a.name!));
+  // __dev_change_flags: IFF_NOARP is stored before the device is opened, so an opening ipvlan decides it again.
+  if (a.arp !== null) steps.push(() => linkSetArp(dev, a.arp!));
   if (a.up !== null) steps.push(() => (a.up ? linkSetUp(dev) : linkSetDown(dev)));
   if (master !== undefined) steps.push(() => linkSetMaster(dev, master));
   for (const s of steps) {

@@ -22,7 +22,14 @@ export function brForward(to: BridgePort, skb: SkBuff): void {
     return;
   }
   const br = to.br;
-  if (br.net.tracing) br.net.trace(br, "br_forward", `drop ${skb.frame.src} > ${skb.frame.dst}`, `destination is behind ingress port ${to.dev.name} (no hairpin)`);
+  if (br.net.tracing) br.net.trace(br, "br_forward", `drop ${skb.frame.src} > ${skb.frame.dst}`, to.forwarding ? `destination is behind ingress port ${to.dev.name} (no hairpin)` : notForwarding(to));
+}
+
+/** Why a port that is not the ingress one takes nothing: what a reader needs to find the cable that is down. */
+function notForwarding(p: BridgePort): string {
+  const other = p.dev.ndoGetIflink();
+  const link = other && !other.isUp ? `its link is down: the other end, ${other.net.kernel.hostname}${other.net.name ? `/${other.net.name}` : ""}:${other.name}, is down` : "its link is down (no carrier)";
+  return `${p.dev.name} is not forwarding: ${!p.dev.isUp ? "it is down" : !p.dev.carrier ? link : "the bridge is down"}`;
 }
 
 /** br_flood: br_add_if puts each new port at the head of port_list (list_add_rcu), so the newest port hears a flood first. */
@@ -33,5 +40,9 @@ export function brFlood(br: BridgeDevice, skb: SkBuff, why: string): void {
     br.net.trace(br, "br_flood", `flood ${skb.frame.src} > ${skb.frame.dst}`, `${why}${back}`);
   }
   const ports = [...br.ports.values()];
-  for (let i = ports.length - 1; i >= 0; i--) if (shouldDeliver(ports[i]!, skb)) brDeliver(ports[i]!, skb);
+  for (let i = ports.length - 1; i >= 0; i--) {
+    const p = ports[i]!;
+    if (shouldDeliver(p, skb)) brDeliver(p, skb);
+    else if (br.net.tracing && !p.forwarding && p.dev !== skb.dev) br.net.trace(br, "br_flood", `not out ${p.dev.name}`, notForwarding(p));
+  }
 }

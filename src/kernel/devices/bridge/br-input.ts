@@ -14,7 +14,7 @@ export function brHandleFrame(port: BridgePort, skb: SkBuff): RxHandlerResult {
   if (skb.pktType === "loopback") return "pass";
   if (!isValidEtherAddr(skb.frame.src)) return "consumed";
   if (!port.forwarding) {
-    if (br.net.tracing) br.net.trace(port.dev, "br_handle_frame", "drop", "port is disabled (bridge or port down)");
+    if (br.net.tracing) br.net.trace(port.dev, "br_handle_frame", `drop ${skb.frame.src} > ${skb.frame.dst}`, "port is disabled (bridge or port down)");
     return "consumed";
   }
   if (skb.frame.dst === br.mac) skb.pktType = "host";

@@ -11,6 +11,7 @@ import { devForwardSkb, devQueueXmit, netifRx } from "../../core/dev.js";
 import { kernelFn } from "../../fork.js";
 import { ipFinishOutput2 } from "../../ipv4/ip-output.js";
 import { ipRouteOutput } from "../../ipv4/route.js";
+import { frameWhat } from "../../trace.js";
 import type { SkBuff } from "../../skb.js";
 import { devStatsInc, IFF_ALLMULTI, IFF_PROMISC, skbLen, type NetDevice, type NetdevTx, type RxHandlerResult } from "../net-device.js";
 import { IPVLAN_QBACKLOG_LIMIT, type IpvlanDevice, type IpvlPort } from "./ipvlan.js";
@@ -55,7 +56,7 @@ function ipvlanRcvFrame(ipvlan: IpvlanDevice, skb: SkBuff, local: boolean): RxHa
   if (local) {
     if (!ipvlan.isUp) {
       ipvlanCountRx(ipvlan, len, false);
-      if (net.tracing) net.trace(ipvlan, "ipvlan_rcv_frame", "drop", "the slave holding the address is down");
+      if (net.tracing) net.trace(ipvlan, "ipvlan_rcv_frame", `drop ${frameWhat(skb.frame)}`, "the slave holding the address is down");
       return "consumed";
     }
     if (net.tracing) net.trace(ipvlan, "ipvlan_rcv_frame", "delivered from a sibling slave (dev_forward_skb)");
@@ -94,7 +95,7 @@ function ipvlanXmitModeL2(dev: IpvlanDevice, skb: SkBuff): NetdevTx {
     const addr = ipvlanAddrLookup(port, f, true);
     if (addr) {
       if (port.flags === "private") {
-        if (net.tracing) net.trace(dev, "ipvlan_xmit_mode_l2", "drop", `${addr.name} is a sibling slave and the port is private`);
+        if (net.tracing) net.trace(dev, "ipvlan_xmit_mode_l2", `drop ${frameWhat(f)}`, `${addr.name} is a sibling slave and the port is private`);
         return "NET_XMIT_DROP";
       }
       ipvlanRcvFrame(addr, skb, true);
@@ -129,7 +130,7 @@ function ipvlanXmitModeL3(dev: IpvlanDevice, skb: SkBuff): NetdevTx {
     const addr = ipvlanAddrLookup(port, skb.frame, true);
     if (addr) {
       if (port.flags === "private") {
-        if (dev.net.tracing) dev.net.trace(dev, "ipvlan_xmit_mode_l3", "drop", `${addr.name} is a sibling slave and the port is private`);
+        if (dev.net.tracing) dev.net.trace(dev, "ipvlan_xmit_mode_l3", `drop ${frameWhat(skb.frame)}`, `${addr.name} is a sibling slave and the port is private`);
         return "NET_XMIT_DROP";
       }
       ipvlanRcvFrame(addr, skb, true);
@@ -214,7 +215,11 @@ function ipvlanProcessMulticast(port: IpvlPort): void {
     const len = skbLen(f) + (txPkt ? ETH_HLEN : 0);
     for (const ipvlan of [...port.ipvlans]) {
       if (txPkt && ipvlan === skb.dev) continue;
-      if (!ipvlanMacFilter(ipvlan, f.dst) || !ipvlan.isUp) continue;
+      if (!ipvlanMacFilter(ipvlan, f.dst)) continue;
+      if (!ipvlan.isUp) {
+        if (ipvlan.net.tracing) ipvlan.net.trace(ipvlan, "ipvlan_process_multicast", `drop ${frameWhat(f)}`, `${ipvlan.name} is down: copies go only to slaves that are up`);
+        continue;
+      }
       let success = true;
       if (txPkt) success = devForwardSkb(ipvlan, f);
       else netifRx({ frame: f, dev: ipvlan, pktType, rt: null, iif: null });

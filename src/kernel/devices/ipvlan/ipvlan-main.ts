@@ -4,14 +4,13 @@
 // events (ipvlan_device_event) reach every slave, in any namespace.
 
 import type { Ipv4 } from "../../../wire/ipv4-addr.js";
-import { netdevChangeaddr, netifCarrier } from "../../core/link.js";
+import { devChangeNoarp, netdevChangeaddr, netifCarrier } from "../../core/link.js";
 import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent } from "../../core/notify.js";
 import { fail, ok, okVoid, type KResult } from "../../errno.js";
 import { kernelFn, sideTable } from "../../fork.js";
 import type { Net } from "../../net.js";
-import { neighIfdown } from "../../neigh/neighbour.js";
 import { releaseAtLeast } from "../../release.js";
-import { devValidateMtu, ETH_MAX_MTU, ETH_MIN_MTU, IFF_LOOPBACK, IFF_NOARP, IFF_UP, netdevRxHandlerRegister, netdevRxHandlerUnregister, type InetaddrEvent, type NetDevice } from "../net-device.js";
+import { devValidateMtu, ETH_MAX_MTU, ETH_MIN_MTU, IFF_LOOPBACK, IFF_NOARP, netdevRxHandlerRegister, netdevRxHandlerUnregister, type InetaddrEvent, type NetDevice } from "../net-device.js";
 import { unregisterNetdevice } from "../../rtnl-link.js";
 import { IpvlanDevice, IpvlPort, type IpvlanFlags, type IpvlanMode } from "./ipvlan.js";
 import { ipvlanL3sRegister, ipvlanL3sUnregister } from "./ipvlan-l3s.js";
@@ -114,13 +113,6 @@ export function ipvlanSetPortMode(port: IpvlPort, mode: IpvlanMode): void {
   if (mode === "l3s") ipvlanL3sRegister(port);
   else if (port.mode === "l3s") ipvlanL3sUnregister(port);
   port.mode = mode;
-}
-
-function devChangeNoarp(dev: NetDevice, on: boolean): void {
-  const was = (dev.flags & IFF_NOARP) !== 0;
-  if (was === on) return;
-  dev.flags = on ? dev.flags | IFF_NOARP : dev.flags & ~IFF_NOARP;
-  if (dev.flags & IFF_UP) neighIfdown(dev);
 }
 
 /** ipvlan_nl_changelink (`ip link set DEV type ipvlan ...`): the mode, then the flags, of the whole port. */

@@ -11,6 +11,7 @@ import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
 import { devForwardSkb, devQueueXmit, netifRx } from "../../core/dev.js";
 import { kernelFn } from "../../fork.js";
 import type { SkBuff } from "../../skb.js";
+import { frameWhat } from "../../trace.js";
 import { IFF_ALLMULTI, IFF_PROMISC, skbLen, type NetdevTx, type RxHandlerResult } from "../net-device.js";
 import type { MacvlanDevice, MacvlanMode, MacvlanPort } from "./macvlan.js";
 
@@ -66,6 +67,7 @@ function macvlanBroadcast(skb: SkBuff, port: MacvlanPort, src: MacvlanDevice | n
   const f = skb.frame;
   // Transmitted, skb->len still holds the Ethernet header; received, it does not.
   const len = skbLen(f) + (local ? ETH_HLEN : 0);
+  if (port.dev.net.tracing) macvlanTraceDown(port, f, src, modes);
   for (const vlan of port.vlanHash) {
     if (vlan === src || !modes.includes(vlan.mode)) continue;
     if (!macvlanMcFilter(vlan, f.dst)) continue;
@@ -74,6 +76,12 @@ function macvlanBroadcast(skb: SkBuff, port: MacvlanPort, src: MacvlanDevice | n
     else netifRx({ frame: f, dev: vlan, pktType: isBroadcastMac(f.dst) ? "broadcast" : "multicast", rt: null, iif: null });
     macvlanCountRx(vlan, len, success, true);
   }
+}
+
+/** What macvlan_broadcast never considers: a macvlan that is down, which macvlan_stop took out of the port's hash. */
+function macvlanTraceDown(port: MacvlanPort, f: EthernetFrame, src: MacvlanDevice | null, modes: readonly MacvlanMode[]): void {
+  for (const vlan of port.vlans)
+    if (vlan !== src && !vlan.isUp && modes.includes(vlan.mode) && vlan.net.tracing) vlan.net.trace(vlan, "macvlan_broadcast", `drop ${frameWhat(f)}`, `${vlan.name} is down, so not in the port's hash: no copy for it`);
 }
 
 /**
@@ -160,7 +168,7 @@ export function macvlanHandleFrame(port: MacvlanPort, skb: SkBuff): RxHandlerRes
   const vlan = port.passthru ? (port.vlans[0] ?? null) : macvlanHashLookup(port, f.dst);
   if (!vlan || vlan.mode === "source") return "pass";
   if (!vlan.isUp) {
-    if (net.tracing) net.trace(port.dev, "macvlan_handle_frame", "drop", `${vlan.name} is down`);
+    if (net.tracing) net.trace(port.dev, "macvlan_handle_frame", `drop ${frameWhat(f)}`, `${vlan.name} is down`);
     return "consumed";
   }
   if (net.tracing) net.trace(port.dev, "macvlan_handle_frame", `steered to ${vlan.name}`, port.passthru ? "passthru: the one macvlan takes all unicast" : `${f.dst} is ${vlan.name}'s MAC`);
