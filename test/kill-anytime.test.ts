@@ -106,7 +106,22 @@ for (const engine of ["uml", "host"] as const) {
       }
       assert.equal(kills, KILLS, `${KILLS} runs were killed before they ended`);
       t.diagnostic(`killed runs that left their work directory for the next run to remove: ${leftBehind}`);
-      assert.ok(leftBehind > 0, "a run killed with every process of it leaves its work directory");
+    });
+
+    test("a run killed with every process of it once its work directory exists leaves it, and the next run removes it", async () => {
+      const tag = `kills-${engine}-${process.pid}-after-workdir`;
+      let pid = 0;
+      const killed = runCli(["run", probe.lab, "--engine", engine, "-q"], { cwd: probe.cwd, env: { ...env, IPVLAB_RUN: tag }, onStart: (p) => (pid = p) });
+      const own = () => workDirs().filter((d) => d.includes(`-${pid}-`));
+      assert.ok(await waitUntil(() => pid > 0 && own().length > 0, 30_000), "the run made its work directory");
+      await killWholeRun(pid, tag);
+      assert.equal((await killed).code, null, "killed before it ended");
+      assert.ok(await waitUntil(() => processesTagged(tag).length === 0, 10_000));
+      assert.equal(own().length, 1, "nobody was left to remove it");
+      const next = await run(`kills-${engine}-${process.pid}-after-workdir-next`);
+      assert.equal(next.code, 0, next.stderr);
+      assert.deepEqual(workDirs(), [], "the next run removed it, and its own");
+      assert.equal(probe.machine(), machine);
     });
 
     test("the next run removes what killed runs left, and keeps a live run's", async () => {
