@@ -18,7 +18,9 @@ export type Errno =
   | "ELOOP"
   | "EXDEV"
   | "ENOBUFS"
-  | "EADDRINUSE";
+  | "EADDRINUSE"
+  | "ERANGE"
+  | "EPROTONOSUPPORT";
 
 export type KResult<T = void> = { ok: true; value: T } | { ok: false; errno: Errno; msg?: string };
 
@@ -47,4 +49,6 @@ export const STRERROR: Record<Errno, string> = {
   ELOOP: "Too many levels of symbolic links",
   ENOBUFS: "No buffer space available",
   EADDRINUSE: "Address already in use",
+  ERANGE: "Numerical result out of range",
+  EPROTONOSUPPORT: "Protocol not supported",
 };
