@@ -16,6 +16,8 @@ export { IpvlanDevice, IpvlPort, type IpvlanMode, type IpvlanFlags } from "./dev
 export { ipvlanChangelink, type IpvlanNewlink } from "./devices/ipvlan/ipvlan-main.js";
 export { MacvlanDevice, MacvlanPort, type MacvlanMode, type MacvlanFlags, type MacvlanMacaddrMode } from "./devices/macvlan/macvlan.js";
 export { macvlanChangelink, macvlanPortGet, type MacvlanNewlink, type MacvlanData, type MacvlanMacaddr } from "./devices/macvlan/macvlan-link.js";
+export { VlanDevice, VLAN_FLAG_REORDER_HDR, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_BRIDGE_BINDING } from "./devices/vlan/vlan.js";
+export { vlanChangelink, type VlanData, type VlanNewlink, type VlanQosMapping } from "./devices/vlan/vlan-link.js";
 export * from "./rtnl-link.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";
