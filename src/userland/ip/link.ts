@@ -10,7 +10,12 @@ import {
   linkAddDummy,
   linkAddIpvlan,
   linkAddMacvlan,
+  linkAddVlan,
   MacvlanDevice,
+  brSetport,
+  VlanDevice,
+  vlanChangelink,
+  type VlanData,
   macvlanChangelink,
   type MacvlanData,
   linkAddVeth,
@@ -46,7 +51,7 @@ const isNet = (v: Net | ExecResult): v is Net => "devices" in v;
  */
 const KERNEL_KINDS = new Set([
   "amt", "bareudp", "batadv", "bond", "can", "erspan", "geneve", "gre", "gretap", "gtp", "hsr", "ifb", "ip6erspan", "ip6gre", "ip6gretap",
-  "ip6tnl", "ipip", "ipoib", "ipvtap", "macsec", "macvtap", "netkit", "nlmon", "rmnet", "sit", "team", "vcan", "virt_wifi", "vlan", "vrf",
+  "ip6tnl", "ipip", "ipoib", "ipvtap", "macsec", "macvtap", "netkit", "nlmon", "rmnet", "sit", "team", "vcan", "virt_wifi", "vrf",
   "vti", "vti6", "vxcan", "vxlan", "wireguard", "xfrm",
 ]);
 
@@ -87,7 +92,17 @@ export function linkModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
     let r: KResult;
     if (t.kind === "ipvlan" && dev instanceof IpvlanDevice) r = ipvlanChangelink(dev, t.mode, t.flag ?? "bridge");
     else if (t.kind === "macvlan" && dev instanceof MacvlanDevice) r = macvlanChangelink(dev, macvlanData(t));
-    else return notSimulated("ip link set ... type");
+    else if (t.kind === "vlan" && dev instanceof VlanDevice) {
+      const refused = vlanUnmodelled(t);
+      if (refused) return notSimulated(refused);
+      r = vlanChangelink(dev, vlanData(t));
+    } else if (t.kind === "bridge_slave") {
+      const o = t.options;
+      if (o.unmodelled.length) return notSimulated(`ip link set ... type bridge_slave ${o.unmodelled[0]!}`);
+      // Without IFLA_INFO_SLAVE_DATA (no option named) rtnl_newlink asks nothing of the master.
+      const named = Object.entries(o).some(([k, v]) => k !== "unmodelled" && v !== null);
+      r = named ? brSetport(dev, o) : { ok: true, value: undefined };
+    } else return notSimulated("ip link set ... type");
     if (!r.ok) return rtnlError(r);
   }
   return linkSet(dev, a, master, target);
@@ -170,6 +185,13 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     const r = linkAddMacvlan(net, a.name ?? freeName(net, "macvlan"), link, { ...macvlanData(t), mtu: a.mtu, mac: a.address });
     if (!r.ok) return rtnlError(r);
     created = r.value;
+  } else if (t.kind === "vlan") {
+    const refused = vlanUnmodelled(t);
+    if (refused) return notSimulated(refused);
+    const link = a.link === null ? null : ctx.net.devByName(a.link)!;
+    const r = linkAddVlan(net, a.name ?? freeName(net, "vlan"), link, { ...vlanData(t), mtu: a.mtu, mac: a.address });
+    if (!r.ok) return rtnlError(r);
+    created = r.value;
   } else if (t.kind === "ipvtap" || t.kind === "macvtap") {
     return notSimulated(`ip link add ... type ${t.kind}`);
   } else if (t.kind === "other" && KERNEL_KINDS.has(t.name)) {
@@ -196,4 +218,25 @@ function macvlanData(t: Extract<ModifyCmd["type"], { kind: "macvlan" | "macvtap"
     macaddr: t.macaddr,
     bcQueueLen: t.bcqueuelen,
   };
+}
+
+/** The IFLA_VLAN_* attributes vlan_parse_opt puts in the request. */
+function vlanData(t: Extract<ModifyCmd["type"], { kind: "vlan" }>): VlanData {
+  return { data: t.data, id: t.id, protocol: t.protocol, flags: t.flags, egressQos: t.egressQos };
+}
+
+/**
+ * What `type vlan` can ask that the simulator does not model: headers kept
+ * tagged on receive (reorder_hdr off), GVRP/MVRP registration traffic, a
+ * carrier tied to bridge ports (bridge_binding), and skb priorities
+ * (ingress-qos-map). Turning any of the flags off is the default, and modelled.
+ */
+function vlanUnmodelled(t: Extract<ModifyCmd["type"], { kind: "vlan" }>): string | null {
+  const f = t.flags;
+  if (f && f.mask & 0x1 && !(f.flags & 0x1)) return "ip link ... type vlan reorder_hdr off";
+  if (f && f.mask & f.flags & 0x2) return "ip link ... type vlan gvrp on";
+  if (f && f.mask & f.flags & 0x8) return "ip link ... type vlan mvrp on";
+  if (f && f.mask & f.flags & 0x10) return "ip link ... type vlan bridge_binding on";
+  if (t.ingressQos) return "ip link ... type vlan ingress-qos-map";
+  return null;
 }
