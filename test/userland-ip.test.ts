@@ -349,4 +349,7 @@ test("ip link ... type vlan: what the simulator does not model is refused, turni
   assert.throws(() => run("ip link set v type vlan reorder_hdr off"), /reorder_hdr off is not supported/);
   assert.deepEqual(run("ip link set v type vlan loose_binding on").exitCode, 0);
   assert.match(run("ip -d link show v").stdout, /vlan protocol 802\.1Q id 5 <REORDER_HDR,LOOSE_BINDING> /);
+  // VLAN options for a device that is no VLAN: rtnl_newlink's EOPNOTSUPP; `type vlan` alone asks nothing of it.
+  assert.deepEqual(run("ip link set eth0 type vlan id 5"), { exitCode: 2, stdout: "", stderr: "RTNETLINK answers: Operation not supported\n" });
+  assert.equal(run("ip link set eth0 type vlan").exitCode, 0);
 });

@@ -92,10 +92,12 @@ export function linkModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
     let r: KResult;
     if (t.kind === "ipvlan" && dev instanceof IpvlanDevice) r = ipvlanChangelink(dev, t.mode, t.flag ?? "bridge");
     else if (t.kind === "macvlan" && dev instanceof MacvlanDevice) r = macvlanChangelink(dev, macvlanData(t));
-    else if (t.kind === "vlan" && dev instanceof VlanDevice) {
+    else if (t.kind === "vlan") {
       const refused = vlanUnmodelled(t);
       if (refused) return notSimulated(refused);
-      r = vlanChangelink(dev, vlanData(t));
+      // rtnl_newlink: IFLA_INFO_DATA for a kind the device is not is EOPNOTSUPP; without it nothing is asked.
+      if (dev instanceof VlanDevice) r = vlanChangelink(dev, vlanData(t));
+      else r = t.data ? { ok: false, errno: "EOPNOTSUPP" } : { ok: true, value: undefined };
     } else if (t.kind === "bridge_slave") {
       const o = t.options;
       if (o.unmodelled.length) return notSimulated(`ip link set ... type bridge_slave ${o.unmodelled[0]!}`);
