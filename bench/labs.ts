@@ -113,3 +113,37 @@ steps:
     expect: ok
 `;
 }
+
+/**
+ * N ipvlan l3 slaves of host h's eth0, slave i in namespace s<i> with
+ * 10.0.X.Y/16 (i = 1..N), h's own 10.0.255.1 on eth0 and a gateway host on
+ * the same network: the slaves reach each other and the gateway, and h's own
+ * address is out of their reach (an ipvlan slave never reaches its parent),
+ * so 4N cells fail and need their reasons.
+ */
+export function ipvlanSlavesLab(n: number): string {
+  return `name: bench-ipvlan-l3-${n}
+networks:
+  lan: {}
+hosts:
+  gw:
+    interfaces: { eth0: { network: lan } }
+    run: |
+      ip addr add 10.0.255.254/16 dev eth0
+      ip link set eth0 up
+  h:
+    interfaces: { eth0: { network: lan } }
+    run: |
+      ip addr add 10.0.255.1/16 dev eth0
+      ip link set eth0 up
+      for i in $(seq 1 ${n}); do
+        ip netns add s$i
+        ip link add link eth0 name ipv$i type ipvlan mode l3
+        ip link set ipv$i netns s$i
+        ip -n s$i addr add 10.0.$((i / 250)).$((i % 250 + 1))/16 dev ipv$i
+        ip -n s$i link set ipv$i up
+      done
+steps:
+  - matrix: all
+`;
+}

@@ -3,7 +3,8 @@
 //
 //   node [--max-old-space-size=MB] dist/bench/run.js [--runs N] [--core-runs N]
 //        [--bridges K --per-bridge I] [--sources N|all] [--seq-sources N] [--trace-sources N]
-//        [--matrix-step-ns N,N,...] [--edits N] [--only seed,core,ns,ipvlan,step,web]
+//        [--matrix-step-ns N,N,...] [--reasons-ns N,N,...] [--reasons-ipvlan N,N,...] [--edits N]
+//        [--only seed,core,ns,ipvlan,step,reasons,web]
 
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -11,13 +12,14 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { allMet, type LabResult } from "../src/engines/result.js";
 import { SimEngine } from "../src/engines/sim.js";
+import { explainMatrix } from "../src/engines/sim/explain.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import type { Kernel, TraceStep } from "../src/kernel/index.js";
 import { parseYamlLab } from "../src/lab/parse.js";
 import type { Lab } from "../src/lab/types.js";
 import { packageRoot } from "../src/paths.js";
 import { parseIpv4 } from "../src/wire/ipv4-addr.js";
-import { manyIpvlanLab, manyNsLab, nsAddr, nsName, slaveAddr, slaveNs, type ManyNsShape } from "./labs.js";
+import { ipvlanSlavesLab, manyIpvlanLab, manyNsLab, nsAddr, nsName, slaveAddr, slaveNs, type ManyNsShape } from "./labs.js";
 import { matrixBySource, sequentialPingOnce, type PingEndpoint, type PingTally } from "./pings.js";
 import { atLeast, atMost, info, int, median, mib, ms, quantile, table, type Figure } from "./report.js";
 import { webResimulation } from "./web.js";
@@ -32,7 +34,9 @@ const { values: args } = parseArgs({
     "trace-sources": { type: "string", default: "100" },
     sources: { type: "string", default: "all" },
     "matrix-step-ns": { type: "string", default: "50,100" },
-    only: { type: "string", default: "seed,core,ns,ipvlan,step,web" },
+    "reasons-ns": { type: "string", default: "100" },
+    "reasons-ipvlan": { type: "string", default: "50,100,200" },
+    only: { type: "string", default: "seed,core,ns,ipvlan,step,reasons,web" },
     edits: { type: "string", default: "30" },
   },
 });
@@ -108,6 +112,20 @@ async function coreLabs(): Promise<Figure[]> {
 // ---------------------------------------------------------------------------
 // 2. 1,000 namespaces on bridges, the all-pairs matrix straight on the kernel.
 
+/**
+ * 1,000 namespaces reaching 100 neighbours each need 100,000 entries in
+ * their kernel's one ARP table, past Linux's default gc_thresh3 of 1,024:
+ * as an administrator would (net.ipv4.neigh.default.gc_thresh2/3 in the
+ * machine's initial namespace), the speed figures raise the limits so that
+ * every ping is answered and the whole path is measured.
+ */
+function raiseNeighLimits(kernels: Iterable<Kernel>): void {
+  for (const k of kernels) {
+    k.arpTbl.gcThresh2 = 1 << 20;
+    k.arpTbl.gcThresh3 = 1 << 20;
+  }
+}
+
 interface Peak {
   rss: number;
   heapUsed: number;
@@ -148,6 +166,7 @@ async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
   const text = manyNsLab(shape);
   const lab = parseYamlLab(`bench/ns-${total}.lab.yaml`, text).lab;
   const [run, buildMs] = await timed(() => runLabInSim(lab));
+  raiseNeighLimits(run.world.kernels.values());
   peak.sample();
   const commands = 1 + shape.bridges * 3 + total * 7;
   const sim = run.world.sim;
@@ -181,7 +200,7 @@ async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
   const traced = on.reduce((n, t) => n + t.pings, 0);
 
   const rows: Figure[] = [
-    info("lab", `1 host, ${shape.bridges} bridges × ${shape.perBridge} namespaces (veth, default route via the host, ip_forward=1)`),
+    info("lab", `1 host, ${shape.bridges} bridges × ${shape.perBridge} namespaces (veth, default route via the host, ip_forward=1); ARP table limits raised`),
     info("build: host script through the shell (runLabInSim)", `${ms(buildMs)} for ${int(commands)} commands`),
     info(`matrix: ${sources.length} sources one at a time, each's pings at once, 1 s virtual each`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
     info("matrix wall time", ms(full.ms)),
@@ -218,6 +237,7 @@ async function manyIpvlanSlaves(): Promise<Figure[]> {
   const peak = peakMemory();
   const lab = parseYamlLab(`bench/ipvlan-${total}.lab.yaml`, manyIpvlanLab(shape)).lab;
   const [run, buildMs] = await timed(() => runLabInSim(lab));
+  raiseNeighLimits(run.world.kernels.values());
   peak.sample();
   const k = run.world.kernels.get("h")!;
   const eps: PingEndpoint[] = [];
@@ -225,7 +245,7 @@ async function manyIpvlanSlaves(): Promise<Figure[]> {
   const sources = args.sources === "all" ? range(0, total, total) : range(0, num(args.sources), total);
   const full = matrixBySource(run.world.sim, eps, { sources, onBatch: () => peak.sample() });
   return [
-    info("lab", `host h: ${shape.bridges} NICs on ${shape.bridges} networks, ${shape.perBridge} ipvlan l2 slaves on each, one namespace per slave; host gw routes between the networks`),
+    info("lab", `host h: ${shape.bridges} NICs on ${shape.bridges} networks, ${shape.perBridge} ipvlan l2 slaves on each, one namespace per slave; host gw routes between the networks; ARP table limits raised`),
     info("first check", checks(run.result)),
     info("build: host scripts through the shell (runLabInSim)", ms(buildMs)),
     info(`matrix: ${sources.length} sources one at a time, each's pings at once, 1 s virtual each`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
@@ -255,6 +275,51 @@ async function matrixStepScaling(): Promise<Figure[]> {
   return out;
 }
 
+/**
+ * 4b. A lab's matrix with its failed cells' reasons, as `ipvlab run` finds
+ * them (SimEngine with reasons): each failed cell's ping traced alone on a
+ * fork of the world as the matrix found it. Before forks, each reason was a
+ * run of the whole lab: 100 namespaces on one bridge did not finish in 14
+ * minutes, and N ipvlan slaves took 16 s (N = 50), 143 s (100) and more than
+ * 600 s (200). The targets are on CPU time, which other processes skew
+ * less than wall time (GC threads count too).
+ */
+async function matrixReasons(): Promise<Figure[]> {
+  const out: Figure[] = [];
+  const labs = [
+    ...args["reasons-ns"].split(",").filter(Boolean).map(num).map((n) => ({ n, what: `1 host, ${n} namespaces on one bridge`, text: manyNsLab({ bridges: 1, perBridge: n }, { matrix: true }), target: 120_000 })),
+    ...args["reasons-ipvlan"].split(",").filter(Boolean).map(num).map((n) => ({ n, what: `${n} ipvlan l3 slaves of one NIC, each in a namespace, and a gateway`, text: ipvlanSlavesLab(n), target: n <= 50 ? 5_000 : n <= 100 ? 15_000 : 60_000 })),
+  ];
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  for (const l of labs) {
+    const lab = parseYamlLab(`bench/reasons-${l.n}.lab.yaml`, l.text).lab;
+    let reasonsCpu = 0;
+    let failed = 0;
+    let cells = 0;
+    const cpu0 = process.cpuUsage();
+    const [, wall] = await timed(() =>
+      runLabInSim(lab, {
+        afterMatrix: async (m, ctx) => {
+          const c0 = process.cpuUsage();
+          await explainMatrix(lab, ctx, m);
+          reasonsCpu += cpuMs(process.cpuUsage(c0));
+          cells += m.cells.length;
+          failed += m.cells.filter((c) => !c.ok).length;
+        },
+      }),
+    );
+    const cpu = cpuMs(process.cpuUsage(cpu0));
+    out.push(
+      info(l.what, `${int(cells)} cells, ${int(failed)} failed`),
+      atMost("  whole run with every reason, CPU time", cpu, l.target, ms),
+      info("  whole run, wall time", ms(wall)),
+      info("  the reasons, CPU time", `${ms(reasonsCpu)}, ${failed ? ms(reasonsCpu / failed) : "-"} each`),
+      info("  process maxRSS after", mib(process.resourceUsage().maxRSS * 1024)),
+    );
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 
 const cmdline = [process.execPath.replace(/.*\//, ""), ...process.execArgv, relative(process.cwd(), process.argv[1]!), ...process.argv.slice(2)].join(" ");
@@ -272,5 +337,6 @@ if (only.has("step")) {
   // Last: at 200 namespaces the lab's matrix step alone takes ~2 GiB.
   console.log(table("4. the lab's own matrix step (src/engines/sim/matrix.ts) on smaller labs of the same shape", await matrixStepScaling()));
 }
+if (only.has("reasons")) console.log(table("4b. a matrix with its failed cells' reasons, each on a fork of the world (as ipvlab run)", await matrixReasons()));
 if (only.has("web")) console.log(table("5. the web page: the seed lab re-simulated in its worker (Debian's chromium)", await webResimulation(num(args.edits))));
 console.log(`load average at the end: ${load()}`);

@@ -58,3 +58,12 @@ export async function waitUntil(cond: () => boolean, ms: number): Promise<boolea
   }
   return cond();
 }
+
+/** Every example lab and every lab under test/labs/ (the golden labs), by path from the package root. */
+export function exampleAndGoldenLabs(): string[] {
+  const under = (dir: string): string[] =>
+    readdirSync(join(packageRoot, dir), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? under(join(dir, e.name)) : e.name.endsWith(".lab.yaml") ? [join(dir, e.name)] : []))
+      .sort();
+  return [...under("examples"), ...under(join("test", "labs"))];
+}

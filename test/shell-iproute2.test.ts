@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { NotSimulated } from "../src/shell/errors.js";
 import { parseIp, ipObject } from "../src/shell/iproute2/ip.js";
 import { parseSysctl, formatSysctl } from "../src/shell/sysctl/sysctl.js";
 
@@ -46,13 +47,45 @@ test("object abbreviations follow ip.c's table order", () => {
   err("ip foo", 'Object "foo" is unknown, try "ip help".\n', 1);
 });
 
-test("global options", () => {
+test("global options, abbreviated as ip.c tests them", () => {
   const v = ok("ip -n ns01 -4 -br -j -d -s -s -p -o -c addr show");
-  assert.deepEqual({ ...v.globals }, { netns: "ns01", family: "inet", brief: true, json: true, pretty: true, details: 1, stats: 2, oneline: true, color: true, force: false, all: false });
+  assert.deepEqual({ ...v.globals }, { netns: "ns01", family: "inet", brief: true, json: true, pretty: true, details: 1, stats: 2, oneline: true, force: false, all: false, human: false });
   assert.equal(ok("ip -netns x link").globals.netns, "x");
   assert.equal(ok("ip --json link").globals.json, true);
+  assert.equal(ok("ip -h -s link").globals.human, true);
+  assert.equal(ok("ip -i link").globals.human, true, "-i is -iec");
+  // -t is -timestamp, which only ip monitor prints; -l N and -rcvbuf N change nothing a listing shows.
+  ok("ip -t -ts -l 3 -rcvbuf 1000 -color=never -color=auto link");
   err("ip -zzz link", 'Option "-zzz" is unknown, try "ip -help".\n', 255);
+  err("ip -colour link", 'Option "-colour" is unknown, try "ip -help".\n', 255);
+  err("ip -color=red link", 'Option "-color=red" is unknown, try "ip -help".\n', 255);
+  err("ip -rcvbuf x link", "Invalid rcvbuf size 'x'\n", 255);
   err("ip -n", 'Command line is not complete. Try option "help"\n', 255);
+});
+
+test("global options sim does not model are refused, abbreviations included", () => {
+  const refused = (line: string, what: string) =>
+    assert.throws(() => parseIp(line.split(/\s+/).slice(1)), (e: unknown) => e instanceof NotSimulated && e.reason.startsWith(`${what} is not supported by --engine sim`), line);
+  refused("ip -r addr", "ip -resolve");
+  refused("ip -resolve addr", "ip -resolve");
+  refused("ip -N route", "ip -Numeric");
+  refused("ip -echo addr add 10.0.0.1/24 dev eth0", "ip -echo");
+  refused("ip -c addr", "ip -color");
+  refused("ip -color=always link", "ip -color");
+  refused("ip -b cmds.txt", "ip -batch");
+  refused("ip -M route", "ip -M");
+  refused("ip -B link", "ip -B");
+  refused("ip -f mpls route", "ip -family mpls");
+  refused("ip -all netns exec ip link", "ip -all netns exec");
+  refused("ip -a netns del", "ip -all netns delete");
+  refused("ip netns set ns1 5", "ip netns set");
+  refused("ip netns monitor", "ip netns monitor");
+  refused("ip rule add from 10.0.0.1 table 5", "ip rule add");
+  refused("ip tunnel show", "ip tunnel");
+  // -color with -json prints no colour, as check_enable_color() decides.
+  ok("ip -c -j link");
+  // `ip netns s` is show, not set: do_netns tests list|show|lst first.
+  assert.equal(ok("ip netns s").cmd.object, "netns");
 });
 
 test("ip link add: ipvlan, macvlan, veth peer, bridge", () => {
@@ -110,7 +143,23 @@ test("ip addr add/del/flush/show", () => {
   const d = ok("ip addr del 172.16.91.100/32 dev ipvlan0").cmd;
   assert.ok(d.object === "address" && d.command === "delete");
   const f = ok("ip addr flush dev eth0").cmd;
-  assert.ok(f.object === "address" && f.command === "flush" && f.dev === "eth0");
+  assert.ok(f.object === "address" && f.command === "flush" && f.filter.dev === "eth0");
+  const s = ok("ip addr show secondary -permanent dynamic primary label 'eth0:*' scope link up").cmd;
+  // get_filter: dynamic is -permanent, primary -secondary; the last word for a flag wins.
+  assert.ok(s.object === "address" && s.command === "show" && s.filter.flagmask === 0x81 && s.filter.flags === 0 && s.filter.up && s.filter.scope === "link");
+  const flags = ok("ip addr add 10.0.0.1/24 dev eth0 noprefixroute nodad secondary home").cmd;
+  assert.ok(flags.object === "address" && flags.command === "add");
+  assert.equal(flags.flags, 0x200);
+  assert.equal(
+    flags.warnings,
+    "Warning: nodad option can be set only for IPv6 addresses\nWarning: secondary option is not mutable from userspace\nWarning: home option can be set only for IPv6 addresses\n",
+  );
+  // The family is the first address's: a flag before it is judged by -4/-6 alone.
+  const v6 = ok("ip addr add 2001:db8::1/64 dev eth0 nodad").cmd;
+  assert.ok(v6.object === "address" && v6.command === "add" && v6.flags === 0x02 && v6.warnings === "");
+  ok("ip addr add 10.0.0.1/24 dev eth0 valid_lft forever preferred_lft forever");
+  err("ip addr add 10.0.0.1/24 dev eth0 valid_lft soon", 'Error: argument "soon" is wrong: valid_lft value\n', 255);
+  err("ip addr show group blue", 'Error: argument "blue" is wrong: Invalid "group" value\n\n', 255);
   err("ip addr add 10.0.0.1/24", 'Not enough information: "dev" argument is required.\n', 1);
   err("ip addr add 10.0.0.300/24 dev eth0", 'Error: any valid prefix is expected rather than "10.0.0.300/24".\n', 1);
   err("ip -4 addr add 10.0.0.1/33 dev eth0", 'Error: inet prefix is expected rather than "10.0.0.1/33".\n', 1);
@@ -143,6 +192,12 @@ test("ip neigh and ip netns", () => {
   assert.ok(n.object === "neigh" && n.command === "replace" && n.lladdr === "02:00:00:00:00:02" && n.nud === "permanent" && n.dev === "eth0");
   assert.ok(ok("ip n show dev eth0").cmd.object === "neigh");
   assert.ok(ok("ip neigh flush dev eth0").cmd.object === "neigh");
+  // nud_state_a2n: permanent, reachable and failed abbreviate; a word it does not know is an error.
+  const perm = ok("ip neigh show nud perm").cmd;
+  assert.ok(perm.object === "neigh" && perm.command === "show" && perm.nud === "permanent");
+  const f = ok("ip neigh add 10.0.0.3 dev eth0 nud f").cmd;
+  assert.ok(f.object === "neigh" && f.command === "add" && f.nud === "failed");
+  err("ip neigh show nud sleepy", 'Error: argument "sleepy" is wrong: nud state is bad\n', 255);
   err("ip neigh add 10.0.0.2 lladdr 02:00:00:00:00:02", "Device and destination are required arguments.\n", 1);
   const e = ok("ip net exec ns01 ping -c 1 10.0.0.1").cmd;
   assert.deepEqual(e.object === "netns" && e.command === "exec" && [e.name, e.argv], ["ns01", ["ping", "-c", "1", "10.0.0.1"]]);
@@ -170,6 +225,11 @@ test("sysctl arguments and output", () => {
   assert.ok(q.ok && q.value.quiet);
   const bad = parseSysctl(["-w", "net.ipv4.ip_forward"]);
   assert.ok(!bad.ok && bad.stderr === 'sysctl: "net.ipv4.ip_forward" must be of the form name=value\n');
+  const long = parseSysctl(["--values", "--quiet", "--ignore", "--write", "a.b=1"]);
+  assert.ok(long.ok && long.value.valuesOnly && long.value.quiet && long.value.ignoreUnknown);
+  for (const refused of [["--system"], ["--load=/etc/sysctl.conf"], ["-p"], ["-f"], ["-a"]]) {
+    assert.throws(() => parseSysctl(refused), (e: unknown) => e instanceof NotSimulated, refused.join(" "));
+  }
 });
 
 test("type vlan: iplink_vlan.c's options and complaints", () => {

@@ -345,6 +345,16 @@ describe("sim engine: ping", () => {
     );
   });
 
+  test("past 65,536 echoes the sequence wraps and every reply still counts once (rcvd_tbl)", async () => {
+    const run = await runLabInSim({
+      ...load(simFixture("basic.lab.yaml")),
+      steps: [{ kind: "check", name: "p", on: "a", run: "ping -c 1 -W 1 10.9.0.2 >/dev/null; ping -q -c 70000 -i 0 10.9.0.2", expect: "ok", capture: [], timeout: 30, pos: { file: "", line: 1, col: 1 }, runLines: [] }],
+    });
+    const s = run.result.steps[2] as CommandResult;
+    assert.equal(s.exitCode, 0);
+    assert.match(s.stdout, /^70000 packets transmitted, 70000 received, 0% packet loss, time \d+ms\nrtt min\/avg\/max\/mdev = [\d./]+ ms, ipg\/ewma [\d.]+\/[\d.]+ ms$/m);
+  });
+
   test("-I ADDR prints the source; -I DEV the source and the device; a foreign -I address cannot bind", () => {
     const { ctx } = ctxFor(simFixture("basic.lab.yaml"), "a");
     const c = ctx();

@@ -174,7 +174,8 @@ describe("/sys/class/net and /proc/net/dev", () => {
     assert.deepEqual(readSimFile(ns1, "/sys/class/net/v1"), { ok: false, error: "Is a directory" });
     assert.equal(statSimFile(ns1, "/sys/class/net/v1/statistics"), "dir");
     assert.equal(statSimFile(ns1, "/sys/class/net//v1/./statistics/tx_packets"), "file");
-    assert.equal(statSimFile(ns1, "/sys/class/net/v2"), null);
+    assert.equal(statSimFile(ns1, "/sys/class/net/v2"), "missing");
+    assert.equal(statSimFile(ns1, "/sys/class/net/v1/mtu"), null, "not modelled");
     // What the simulator does not model is not claimed to be missing.
     assert.equal(readSimFile(ns1, "/sys/class/net/v1/mtu"), null);
     assert.equal(readSimFile(ns1, "/proc/net/route"), null);
@@ -225,14 +226,24 @@ cat /sys/class/net/v1/statistics/rx_packets; echo "status $?"`,
     assert.equal(r.stderr, "cat: /sys/class/net/v1/statistics/rx_packets: No such file or directory\n");
   });
 
-  test("a file sim does not model is reported as such, not as missing", async () => {
+  test("a file sim does not model is refused at its line, not reported missing", async () => {
     const sim = new StepSim();
     const k = sim.addKernel("h");
-    const r = await runScript("cat /etc/hostname; echo $?; grep x /proc/net/route; echo $?; awk '{print}' /proc/net/arp; echo $?", shellOn(sim, k));
-    assert.equal(r.stdout, "2\n2\n2\n");
-    assert.match(r.stderr, /^cat: reading the file \/etc\/hostname is not supported by --engine sim/);
-    assert.match(r.stderr, /\ngrep: reading the file \/proc\/net\/route is not supported by --engine sim/);
-    assert.match(r.stderr, /\nawk: reading the file \/proc\/net\/arp is not supported by --engine sim/);
+    for (const [script, said] of [
+      ["echo x\ncat /etc/hostname\necho after", "cat: reading the file /etc/hostname"],
+      ["echo x\ngrep x /proc/net/route\necho after", "grep: reading the file /proc/net/route"],
+      ["echo x\nawk '{print}' /proc/net/arp\necho after", "awk: reading the file /proc/net/arp"],
+      ["echo x\nip netns add n; ip netns exec n cat /etc/hosts\necho after", "cat: reading the file /etc/hosts"],
+    ] as const) {
+      const r = await runScript(script, shellOn(sim, k));
+      assert.equal(r.stdout, "x\n", script);
+      assert.deepEqual(
+        r.failures.map((f) => [f.line, f.kind, f.said]),
+        [[2, "refused", `${said} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it`]],
+        script,
+      );
+      if (script.includes("netns")) assert.equal((await runScript("ip netns del n", shellOn(sim, k))).exitCode, 0);
+    }
   });
 
   test("tools with file operands leave standard input to the commands after them", () => {

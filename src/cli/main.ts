@@ -13,6 +13,7 @@ import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { EXIT_CODES_HELP, exitFor, exitOnError } from "./errors.js";
 import { GOLDEN_DIR } from "../golden/golden.js";
+import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
 
 const ENGINE_HELP =
   "sim: the simulated Linux network stack, in-process, milliseconds; uml: a Linux 6.1 kernel in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
@@ -228,6 +229,15 @@ Examples:
   ipvlab verify examples/macvlan-bridge.lab.yaml --engine host`,
   )
   .action(exitOnError((files: string[], flags: { engine: "uml" | "host"; golden?: boolean; goldenDir: string; quiet?: boolean }) => verifyCommand(files, flags)));
+
+// Every command that runs a lab takes the limit flags; record runs real engines only.
+const LIMITED: Record<string, "all" | "output"> = { run: "all", trace: "all", matrix: "all", diagram: "all", report: "all", verify: "all", record: "output" };
+for (const c of program.commands) {
+  const which = LIMITED[c.name()];
+  if (which) withLimits(c, which).addHelpText("after", limitsHelp(which));
+}
+program.addHelpText("after", limitsHelp("all"));
+program.hook("preAction", (_program, action) => applyLimitFlags(action.opts()));
 
 try {
   await program.parseAsync();

@@ -3,9 +3,10 @@
 // matrix taken in the state after a given step.
 
 import type { MatrixResult } from "../engines/result.js";
-import { explainFailedCell, explainMatrices } from "../engines/sim/explain.js";
+import { explainMatrices, explainMatrix } from "../engines/sim/explain.js";
 import { runMatrix } from "../engines/sim/matrix.js";
 import { runLabInSim } from "../engines/sim/run.js";
+import { snapshotWorld } from "../engines/sim/world.js";
 import { matrixChecklist, matrixGrid } from "../report/matrix.js";
 import { loadLabs } from "./load.js";
 import { UsageError } from "./errors.js";
@@ -33,13 +34,15 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
     const { count, label } = stepsBefore(lab!, f.after);
     const { world, result } = await runLabInSim(lab!, { steps: count });
     code = setupProblems(result);
-    const m = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
-    for (const cell of m.cells) if (!cell.ok) await explainFailedCell(lab!, count, m, cell);
+    const before = snapshotWorld(world);
+    const { result: m, limits } = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
+    await explainMatrix(lab!, { before, limits }, m);
     matrices = [m];
   } else {
-    const { result } = await runLabInSim(lab!);
+    const run = await runLabInSim(lab!, { forkBeforeMatrix: true });
+    const result = run.result;
     code = setupProblems(result);
-    await explainMatrices(lab!, result);
+    await explainMatrices(lab!, run);
     matrices = result.steps.filter((s): s is MatrixResult => s.kind === "matrix");
     if (matrices.length === 0) throw new UsageError(`${lab!.name} has no matrix step: give --after STEP to take one`);
   }

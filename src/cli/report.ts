@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
 import { allMet, type LabResult, type MatrixCell } from "../engines/result.js";
 import { explainCell, explainMatrices, labStepsBefore, traceAfter } from "../engines/sim/explain.js";
-import { runLabInSim } from "../engines/sim/run.js";
+import { runLabInSim, type SimLabRun } from "../engines/sim/run.js";
 import { topologyOf } from "../engines/sim/topology.js";
 import { explainTrace, type Explanation } from "../engines/sim/trace-verdict.js";
 import type { Lab } from "../lab/types.js";
@@ -38,15 +38,15 @@ async function checkExplanations(lab: Lab, sim: LabResult): Promise<Map<number, 
 }
 
 /** The succeeding side of each changed cell, traced too: how it got through where the other side did not. */
-async function successExplanations(labs: readonly Lab[], sims: readonly LabResult[], pairs: readonly MatrixPair[]): Promise<Map<MatrixCell, Explanation>> {
+async function successExplanations(labs: readonly Lab[], runs: readonly SimLabRun[], pairs: readonly MatrixPair[]): Promise<Map<MatrixCell, Explanation>> {
   const out = new Map<MatrixCell, Explanation>();
   for (const p of pairs)
     for (const side of [p.before, p.after])
       for (const c of p.changed) {
         const cell = side === p.before ? c.before : c.after;
         if (!cell.ok || out.has(cell)) continue;
-        const i = sims.findIndex((r) => r.lab === side.lab);
-        out.set(cell, await explainCell(labs[i]!, labStepsBefore(sims[i]!, side.step), side.matrix, cell));
+        const i = runs.findIndex((r) => r.result.lab === side.lab);
+        out.set(cell, await explainCell(labs[i]!, runs[i]!.matrices.get(side.step)!, side.matrix, cell));
       }
   return out;
 }
@@ -56,12 +56,15 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
   const say = progress(f.quiet);
   const real = f.engine ? await engineByName(f.engine).runMany(labs, { onProgress: say }) : null;
   const sims: LabResult[] = [];
+  const runs: SimLabRun[] = [];
   const checks = new Map<string, Map<number, Explanation>>();
   const parts: string[] = [];
   for (const [i, lab] of labs.entries()) {
     say(`${lab.name}: simulating, explaining what failed`);
-    const { result: sim } = await runLabInSim(lab);
-    await explainMatrices(lab, sim);
+    const run = await runLabInSim(lab, { forkBeforeMatrix: true });
+    await explainMatrices(lab, run);
+    const sim = run.result;
+    runs.push(run);
     const { world } = await runLabInSim(lab, { steps: 0 });
     const explained = await checkExplanations(lab, sim);
     sims.push(sim);
@@ -79,7 +82,7 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
   }
   say("comparing the matrices");
   const pairs = matrixPairs(sims);
-  const summary = summaryMarkdown({ labs: sims, pairs, checks, successes: await successExplanations(labs, sims, pairs) });
+  const summary = summaryMarkdown({ labs: sims, pairs, checks, successes: await successExplanations(labs, runs, pairs) });
   const against = real ? `, each compared with a fresh run on ${real[0]!.engine} (Linux ${real[0]!.kernel})` : "";
   const made = ["ipvlab report", ...files, ...(f.engine ? ["--engine", f.engine] : []), ...(f.out ? ["-o", f.out] : [])].join(" ");
   const doc = `# ipvlab report\n\n${labs.length} lab${labs.length === 1 ? "" : "s"} in the simulator${against}: ${labs.map((l) => l.name).join(", ")}. Made by \`${made}\`.\n\n${summary}\n${parts.join("\n")}`;

@@ -1,6 +1,5 @@
 import { engineByName, FALLBACK_ENGINE } from "../engines/index.js";
 import { unsimulatedKind } from "../engines/sim.js";
-import { explainMatrices } from "../engines/sim/explain.js";
 import { allMet, type EngineName } from "../engines/result.js";
 import { colour, plain, resultText } from "../report/text.js";
 import { EXIT } from "./errors.js";
@@ -28,9 +27,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     engine = FALLBACK_ENGINE;
     if (!flags.quiet) process.stderr.write(`${lab!.name} uses ${kind}, which the simulator does not model yet: running it on --engine ${engine}\n`);
   }
-  const [result] = await engineByName(engine).runMany([lab!], { onProgress: progress(flags.quiet), pcapDir: flags.pcap });
   // The simulator can say why a matrix cell failed: its ping, traced on its own.
-  if (engine === "sim") await explainMatrices(lab!, result!);
+  const [result] = await engineByName(engine).runMany([lab!], { onProgress: progress(flags.quiet), pcapDir: flags.pcap, reasons: engine === "sim" });
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else process.stdout.write(resultText(result!, process.stdout.isTTY ? colour : plain));
   return allMet(result!) ? EXIT.ok : EXIT.failed;

@@ -8,6 +8,8 @@ export interface RunOptions {
   pcapDir?: string;
   /** sim only: behave as this Linux release (`uname -r` text) where releases differ. */
   kernelRelease?: string;
+  /** sim only: every failed matrix cell gets the reason its ping, traced alone, gives. */
+  reasons?: boolean;
 }
 
 export interface Engine {

@@ -73,8 +73,9 @@ function message(kind: FailureKind, f: RawFailure, command: string, timeout: num
     case "syntax":
       return `syntax error: ${said.replace(/^syntax error:?\s*/, "")}`;
     case "refused":
-    case "limit":
       return said;
+    case "limit":
+      return command ? `${shown(command)}: ${said}` : said;
   }
 }
 

@@ -8,6 +8,8 @@ import { writePcap } from "../userland/pcap.js";
 import type { Tool } from "../userland/tool.js";
 import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import type { LabResult } from "./result.js";
+import { explainMatrix } from "./sim/explain.js";
+import { matrixProgress, reasonsProgress, throttled } from "./sim/progress.js";
 import { runLabInSim } from "./sim/run.js";
 
 const UNSIMULATED_KINDS = /\btype\s+(ipvtap|macvtap)\b/;
@@ -56,6 +58,8 @@ export class SimEngine implements Engine {
       const run = await runLabInSim(lab, {
         tools: this.tools,
         onStep: (i, n, label) => say(`${prefix}step ${i + 1} of ${n}: ${label}`),
+        onMatrix: (p) => say(`${prefix}${matrixProgress(p)}`),
+        ...(opts.reasons ? { afterMatrix: (m, ctx) => explainMatrix(lab, ctx, m, throttled((p) => say(`${prefix}${reasonsProgress(p)}`))) } : {}),
         ...(opts.kernelRelease ? { release: opts.kernelRelease } : {}),
       });
       if (opts.pcapDir) {

@@ -18,28 +18,28 @@ export interface QueuedEvent extends Timer {
 }
 
 export class EventQueue {
-  #now = 0;
-  #seq = 0;
-  #heap: QueuedEvent[] = [];
+  private clock = 0;
+  private seq = 0;
+  private heap: QueuedEvent[] = [];
 
   get now(): number {
-    return this.#now;
+    return this.clock;
   }
 
   get size(): number {
-    return this.#heap.length;
+    return this.heap.length;
   }
 
   schedule<T>(delayMs: number, fn: (arg: T) => void, kind: EventKind = "timer", arg?: T): Timer {
-    const ev: QueuedEvent = { at: this.#now + Math.max(0, delayMs), seq: this.#seq++, kind, fn: fn as (arg: unknown) => void, arg, cancelled: false };
-    this.#push(ev);
+    const ev: QueuedEvent = { at: this.clock + Math.max(0, delayMs), seq: this.seq++, kind, fn: fn as (arg: unknown) => void, arg, cancelled: false };
+    this.push(ev);
     return ev;
   }
 
   /** The time of the next live event, or null when nothing is pending. */
   peekTime(): number | null {
-    while (this.#heap.length > 0 && this.#heap[0]!.cancelled) this.#pop();
-    return this.#heap.length > 0 ? this.#heap[0]!.at : null;
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    return this.heap.length > 0 ? this.heap[0]!.at : null;
   }
 
   /**
@@ -47,16 +47,16 @@ export class EventQueue {
    * the clock to it; the caller runs it. null when there is none.
    */
   popDue(until = Infinity): QueuedEvent | null {
-    const h = this.#heap;
+    const h = this.heap;
     while (h.length > 0) {
       const top = h[0]!;
       if (top.cancelled) {
-        this.#pop();
+        this.pop();
         continue;
       }
       if (top.at > until) return null;
-      this.#pop();
-      this.#now = top.at;
+      this.pop();
+      this.clock = top.at;
       return top;
     }
     return null;
@@ -71,13 +71,13 @@ export class EventQueue {
   }
 
   advanceTo(t: number): void {
-    if (t > this.#now) this.#now = t;
+    if (t > this.clock) this.clock = t;
   }
 
   /** Drops every pending event of one kind (used to stop a broadcast storm). */
   cancelAll(kind: EventKind): number {
     let n = 0;
-    for (const ev of this.#heap) {
+    for (const ev of this.heap) {
       if (ev.kind === kind && !ev.cancelled) {
         ev.cancelled = true;
         n++;
@@ -86,26 +86,26 @@ export class EventQueue {
     return n;
   }
 
-  #less(a: QueuedEvent, b: QueuedEvent): boolean {
+  private less(a: QueuedEvent, b: QueuedEvent): boolean {
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
   }
 
-  #push(ev: QueuedEvent): void {
-    const h = this.#heap;
+  private push(ev: QueuedEvent): void {
+    const h = this.heap;
     let i = h.length;
     h.push(ev);
     while (i > 0) {
       const p = (i - 1) >> 1;
       const parent = h[p]!;
-      if (!this.#less(ev, parent)) break;
+      if (!this.less(ev, parent)) break;
       h[i] = parent;
       i = p;
     }
     h[i] = ev;
   }
 
-  #pop(): QueuedEvent | undefined {
-    const h = this.#heap;
+  private pop(): QueuedEvent | undefined {
+    const h = this.heap;
     const top = h[0];
     const last = h.pop();
     const n = h.length;
@@ -115,8 +115,8 @@ export class EventQueue {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const m = r < n && this.#less(h[r]!, h[l]!) ? r : l;
-        if (!this.#less(h[m]!, last)) break;
+        const m = r < n && this.less(h[r]!, h[l]!) ? r : l;
+        if (!this.less(h[m]!, last)) break;
         h[i] = h[m]!;
         i = m;
       }

@@ -19,6 +19,7 @@ export type Errno =
   | "EXDEV"
   | "ENOBUFS"
   | "EADDRINUSE"
+  | "ENOTCONN"
   | "ERANGE"
   | "EPROTONOSUPPORT";
 
@@ -49,6 +50,7 @@ export const STRERROR: Record<Errno, string> = {
   ELOOP: "Too many levels of symbolic links",
   ENOBUFS: "No buffer space available",
   EADDRINUSE: "Address already in use",
+  ENOTCONN: "Transport endpoint is not connected",
   ERANGE: "Numerical result out of range",
   EPROTONOSUPPORT: "Protocol not supported",
 };

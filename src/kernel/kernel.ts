@@ -4,6 +4,7 @@
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import { LoopbackDevice } from "./devices/loopback.js";
 import { Net } from "./net.js";
+import { NeighTable } from "./neigh/neigh-table.js";
 import { registerNetdevice, unregisterNetdevice, devChangeNetNamespace } from "./rtnl-link.js";
 import type { Sim } from "./sim.js";
 
@@ -12,15 +13,17 @@ export class Kernel {
   readonly netns = new Map<string, Net>();
   /** IPv6 is on (the ipv6 module's disable_ipv6=0): every namespace of the host configures its addresses. */
   ipv6 = false;
+  /** arp_tbl: every namespace's IPv4 neighbours count against its limits. */
+  readonly arpTbl = new NeighTable();
 
   constructor(
     readonly sim: Sim,
     readonly hostname: string,
   ) {
-    this.initNet = this.#newNet("", null);
+    this.initNet = this.newNet("", null);
   }
 
-  #newNet(name: string, template: Net | null): Net {
+  private newNet(name: string, template: Net | null): Net {
     const net = new Net(this, name, template);
     const lo = new LoopbackDevice(net);
     net.loopback = lo;
@@ -32,7 +35,7 @@ export class Kernel {
   netnsAdd(name: string): KResult<Net> {
     if (!name || name.includes("/") || name === "." || name === "..") return fail("EINVAL", `Invalid netns name "${name}"`);
     if (this.netns.has(name)) return fail("EEXIST", `Cannot create namespace file "/run/netns/${name}": File exists`);
-    const net = this.#newNet(name, this.initNet);
+    const net = this.newNet(name, this.initNet);
     this.netns.set(name, net);
     return ok(net);
   }

@@ -12,7 +12,7 @@ import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type ConfK
 
 export class Net {
   readonly devices = new Map<number, NetDevice>();
-  #lastIfindex = 0;
+  private lastIfindex = 0;
   /** Set by the kernel right after construction; lo always exists. */
   loopback!: NetDevice;
   readonly fib = new Fib();
@@ -91,8 +91,8 @@ export class Net {
   /** dev_new_index (6.1): the next free index after the last one handed out, so lo gets 1. */
   devNewIndex(): number {
     for (;;) {
-      this.#lastIfindex = this.#lastIfindex >= 0x7fffffff ? 1 : this.#lastIfindex + 1;
-      if (!this.devices.has(this.#lastIfindex)) return this.#lastIfindex;
+      this.lastIfindex = this.lastIfindex >= 0x7fffffff ? 1 : this.lastIfindex + 1;
+      if (!this.devices.has(this.lastIfindex)) return this.lastIfindex;
     }
   }
 }

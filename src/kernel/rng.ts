@@ -6,17 +6,21 @@ export interface Rng {
   u32(): number;
 }
 
+/** mulberry32; its state is a field (not a closure) so that a fork of the world draws the same numbers from where the original was. */
+class Mulberry32 implements Rng {
+  constructor(private s: number) {}
+
+  u32(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+}
+
 export function seededRng(seed: number): Rng {
-  let s = seed >>> 0;
-  return {
-    u32() {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (t ^ (t >>> 14)) >>> 0;
-    },
-  };
+  return new Mulberry32(seed >>> 0);
 }
 
 export function randomBytes(rng: Rng, n: number): Uint8Array {

@@ -25,6 +25,9 @@ import type { TraceSink } from "./trace.js";
  */
 export const FRAME_HOP_MS = 1 / 64;
 
+/** Events between two calls of Sim.poll: often enough to stop within a blink, rare enough to cost nothing. */
+const POLL_EVERY = 4096;
+
 export interface SimOptions {
   seed?: number;
   trace?: TraceSink | null;
@@ -56,10 +59,18 @@ export class Sim {
   readonly release: KernelRelease;
   readonly kernels = new Map<string, Kernel>();
   readonly switches = new Map<string, LabSwitch>();
-  #frames = 0;
-  #exceeded = false;
-  #runStart = 0;
-  #runBounded = false;
+  /**
+   * Called every POLL_EVERY events of a run: whoever runs the simulation may
+   * throw from it to stop a run that takes too long in real time (the
+   * kernel has no clock of its own to tell).
+   */
+  poll: (() => void) | null = null;
+  /** Events since the last poll, across runs: a tool may run the clock one event at a time. */
+  private unpolled = 0;
+  private frames = 0;
+  private exceeded = false;
+  private runStart = 0;
+  private runBounded = false;
 
   constructor(o: SimOptions = {}) {
     this.rng = seededRng(o.seed ?? 1);
@@ -92,11 +103,11 @@ export class Sim {
   }
 
   /** Counts one frame hop against the budget; false (and the storm stopped) once it is spent. */
-  #admitFrame(): boolean {
-    if (this.#exceeded) return false;
-    const seconds = this.#runBounded ? Math.max(1, (this.now - this.#runStart) / 1000) : 1;
-    if (++this.#frames <= this.frameBudget * seconds) return true;
-    this.#exceeded = true;
+  private admitFrame(): boolean {
+    if (this.exceeded) return false;
+    const seconds = this.runBounded ? Math.max(1, (this.now - this.runStart) / 1000) : 1;
+    if (++this.frames <= this.frameBudget * seconds) return true;
+    this.exceeded = true;
     const n = this.queue.cancelAll("frame");
     this.traceSink?.({ time: this.now, host: "", netns: "", dev: "", func: "sim", what: `frame budget of ${this.frameBudget} frames per virtual second exhausted`, why: `a storm that multiplies, or one too fast to follow: ${n + 1} pending frames dropped` });
     return false;
@@ -108,15 +119,22 @@ export class Sim {
    */
   run(o: { until?: number; for?: number } = {}): RunReport {
     const until = o.for !== undefined ? this.now + o.for : (o.until ?? Infinity);
-    this.#frames = 0;
-    this.#exceeded = false;
-    this.#runStart = this.now;
-    this.#runBounded = until !== Infinity;
-    for (let ev = this.queue.popDue(until); ev; ev = this.queue.popDue(until)) {
-      if (ev.kind === "frame" && !this.#admitFrame()) continue;
+    this.frames = 0;
+    this.exceeded = false;
+    this.runStart = this.now;
+    this.runBounded = until !== Infinity;
+    // Polled between events, never with one taken off the queue: a run stopped there can go on later.
+    for (;;) {
+      if (this.poll && ++this.unpolled >= POLL_EVERY) {
+        this.unpolled = 0;
+        this.poll();
+      }
+      const ev = this.queue.popDue(until);
+      if (!ev) break;
+      if (ev.kind === "frame" && !this.admitFrame()) continue;
       ev.fn(ev.arg);
     }
     if (until !== Infinity) this.queue.advanceTo(until);
-    return { time: this.now, frames: this.#frames, budgetExceeded: this.#exceeded };
+    return { time: this.now, frames: this.frames, budgetExceeded: this.exceeded };
   }
 }

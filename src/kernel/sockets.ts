@@ -86,6 +86,16 @@ function inetIif(skb: SkBuff): NetDevice {
   return skb.iif ?? skb.dev;
 }
 
+/**
+ * A reader that takes each packet as it arrives (ping, arping) leaves
+ * nothing queued: a queue nobody drains would keep every packet of a long
+ * ping in memory.
+ */
+function deliver<T>(s: { rx: T[]; onRecv: ((r: T) => void) | null }, r: T): void {
+  if (s.onRecv) s.onRecv(r);
+  else s.rx.push(r);
+}
+
 /** raw_local_deliver: a copy to every raw socket of the protocol (and of the device, if bound); true if any took one. */
 export function rawLocalDeliver(skb: SkBuff, ip: Ipv4Repr): boolean {
   const net = skb.dev.net;
@@ -99,8 +109,7 @@ export function rawLocalDeliver(skb: SkBuff, ip: Ipv4Repr): boolean {
     delivered = true;
     if (s.filter && !s.filter(ip)) continue;
     const r = { time: net.now, ip, dev: skb.dev };
-    s.rx.push(r);
-    s.onRecv?.(r);
+    deliver(s, r);
   }
   return delivered;
 }
@@ -140,8 +149,7 @@ export function packetRcv(skb: SkBuff): void {
   for (const s of net.packetSockets) {
     if (s.dev !== skb.dev || s.ethertype !== et) continue;
     const r = { time: net.now, frame: skb.frame, pktType: skb.pktType };
-    s.rx.push(r);
-    s.onRecv?.(r);
+    deliver(s, r);
   }
 }
 

@@ -8,6 +8,7 @@ import { isMulticastMac, isValidEtherAddr, type Mac } from "../wire/mac.js";
 import type { EthernetDevice } from "./devices/ethernet.js";
 import { netifCarrier } from "./core/link.js";
 import type { Sim } from "./sim.js";
+import { kernelFn } from "./fork.js";
 
 export class SwitchPort {
   constructor(
@@ -21,7 +22,7 @@ export class SwitchPort {
   }
 
   transmit(frame: EthernetFrame): void {
-    this.sw.sim.deliverFrame(() => this.sw.receive(this, frame));
+    this.sw.sim.deliverFrame(switchReceive, { port: this, frame });
   }
 }
 
@@ -77,14 +78,29 @@ export class LabSwitch {
         if (trace) trace({ time: now, host: this.name, netns: "", dev: ingress.label, func: "switch", what: `filter ${frame.src} > ${frame.dst}`, why: "destination is behind the ingress port" });
         return;
       }
-      this.#out(known, frame);
+      this.out(known, frame);
       return;
     }
     if (trace) trace({ time: now, host: this.name, netns: "", dev: ingress.label, func: "switch", what: `flood ${frame.src} > ${frame.dst}`, why: isMulticastMac(frame.dst) ? "broadcast/multicast" : "unknown unicast" });
-    for (const p of this.ports) if (p !== ingress || p.hairpin) this.#out(p, frame);
+    for (const p of this.ports) if (p !== ingress || p.hairpin) this.out(p, frame);
   }
 
-  #out(p: SwitchPort, frame: EthernetFrame): void {
-    this.sim.deliverFrame(() => p.nic.receiveFromWire(frame));
+  private out(p: SwitchPort, frame: EthernetFrame): void {
+    this.sim.deliverFrame(nicReceive, { port: p, frame });
   }
 }
+
+interface OnWire {
+  port: SwitchPort;
+  frame: EthernetFrame;
+}
+
+function switchReceive(w: OnWire): void {
+  w.port.sw.receive(w.port, w.frame);
+}
+kernelFn(switchReceive);
+
+function nicReceive(w: OnWire): void {
+  w.port.nic.receiveFromWire(w.frame);
+}
+kernelFn(nicReceive);

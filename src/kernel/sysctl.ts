@@ -5,13 +5,13 @@
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import type { InDevice } from "./ipv4/devinet.js";
 import type { Net } from "./net.js";
-import { isConfKey, isNeighParmKey, isNetScalarKey, type ConfKey } from "./sysctl-defaults.js";
+import { isConfKey, isNeighParmKey, isNetScalarKey, KERNEL_CONF_KEYS, KERNEL_IPV4_NAMES, KERNEL_NEIGH_KEYS, STORED_ONLY, type ConfKey } from "./sysctl-defaults.js";
 
 type Target =
   | { kind: "forward" }
   | { kind: "scalar"; key: keyof Net["scalars"] }
   | { kind: "conf"; which: "all" | "default" | InDevice; key: ConfKey }
-  | { kind: "neigh"; which: "default" | InDevice; key: keyof InDevice["arpParms"] };
+  | { kind: "neigh"; which: InDevice; key: keyof InDevice["arpParms"] };
 
 function splitName(name: string): string[] {
   // With "/" a device name may contain dots; with "." the device is everything between the fixed parts.
@@ -35,11 +35,46 @@ function resolve(net: Net, name: string): Target | null {
     if (who === "all" || who === "default") return { kind: "conf", which: who, key };
     return inDev ? { kind: "conf", which: inDev, key } : null;
   }
-  if (section === "neigh" && isNeighParmKey(key)) {
-    if (who === "default") return { kind: "neigh", which: "default", key };
-    return inDev ? { kind: "neigh", which: inDev, key } : null;
-  }
+  // No neigh/default: neigh_sysctl_register makes it for the first namespace only, never a lab host.
+  if (section === "neigh" && isNeighParmKey(key)) return inDev ? { kind: "neigh", which: inDev, key } : null;
   return null;
+}
+
+/**
+ * What a name under /proc/sys is to the simulator: a value it models, one
+ * it keeps at its default only (STORED_ONLY), a directory, a name Linux 6.1
+ * has that the simulator does not model, or nothing (ENOENT on Linux too).
+ */
+export type SysctlStatus = "modelled" | "stored" | "dir" | "unmodelled" | "absent";
+
+const NET_DIRS = new Set(["core", "ipv4", "ipv6", "netfilter", "unix"]);
+const ROUTE_KEYS = new Set(["flush", "min_adv_mss", "min_pmtu", "mtu_expires"]);
+
+export function sysctlStatus(net: Net, name: string): SysctlStatus {
+  const p = splitName(name).filter(Boolean);
+  if (p.length === 0) return "dir";
+  if (p[0] !== "net") return "unmodelled";
+  if (p.length === 1) return "dir";
+  if (!NET_DIRS.has(p[1]!)) return "absent";
+  if (p[1] !== "ipv4") return "unmodelled";
+  if (p.length === 2) return "dir";
+  const section = p[2]!;
+  if (p.length === 3) {
+    if (section === "ip_forward" || isNetScalarKey(section)) return "modelled";
+    if (section === "conf" || section === "neigh" || section === "route") return "dir";
+    return KERNEL_IPV4_NAMES.has(section) ? "unmodelled" : "absent";
+  }
+  if (section === "route") return p.length === 4 && ROUTE_KEYS.has(p[3]!) ? "unmodelled" : "absent";
+  if (section !== "conf" && section !== "neigh") return "absent";
+  const who = p[3]!;
+  const hasDev = !!net.devByName(who)?.inDev;
+  if (!(hasDev || (section === "conf" && (who === "all" || who === "default")))) return "absent";
+  if (p.length === 4) return "dir";
+  if (p.length > 5) return "absent";
+  const key = p[4]!;
+  const modelled = section === "conf" ? isConfKey(key) : isNeighParmKey(key);
+  if (modelled) return STORED_ONLY.has(key) ? "stored" : "modelled";
+  return (section === "conf" ? KERNEL_CONF_KEYS : KERNEL_NEIGH_KEYS).has(key) ? "unmodelled" : "absent";
 }
 
 export function sysctlRead(net: Net, name: string): KResult<number> {
@@ -53,7 +88,7 @@ export function sysctlRead(net: Net, name: string): KResult<number> {
     case "conf":
       return ok(t.which === "all" ? net.confAll[t.key] : t.which === "default" ? net.confDflt[t.key] : t.which.conf[t.key]);
     case "neigh":
-      return ok(t.which === "default" ? net.neighDflt[t.key] : t.which.arpParms[t.key]);
+      return ok(t.which.arpParms[t.key]);
   }
 }
 
@@ -84,8 +119,7 @@ export function sysctlWrite(net: Net, name: string, value: number): KResult {
       }
       return okVoid;
     case "neigh":
-      if (t.which === "default") net.neighDflt[t.key] = value;
-      else t.which.arpParms[t.key] = value;
+      t.which.arpParms[t.key] = value;
       return okVoid;
   }
 }

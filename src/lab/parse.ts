@@ -1,7 +1,8 @@
 import { LineCounter, parseDocument, Scalar, visit, type Document, type YAMLError } from "yaml";
 import { LabError, type LabDiagnostic } from "./errors.js";
 import { buildLab } from "./build.js";
-import { binaryError, scriptDiagnostics } from "./script.js";
+import { MAX_YAML_DEPTH, tooDeepAt } from "./depth.js";
+import { binaryError, positionOf, scriptDiagnostics } from "./script.js";
 import { ownScriptLines } from "./script-lines.js";
 import type { Lab, SourcePos } from "./types.js";
 
@@ -46,6 +47,16 @@ export function parseScriptLab(file: string, text: string): LoadedLab {
 export function parseYamlLab(file: string, text: string): LoadedLab {
   const binary = binaryError(file, text);
   if (binary) throw binary;
+  const deep = tooDeepAt(text);
+  if (deep !== null) {
+    throw new LabError([
+      {
+        severity: "error",
+        pos: positionOf(file, text, deep),
+        message: `maps and lists nested more than ${MAX_YAML_DEPTH} deep: a lab needs about five levels (hosts: NAME: interfaces: DEV: network); is a bracket or an indentation off?`,
+      },
+    ]);
+  }
   const lines = new LineCounter();
   // Duplicate keys are found by the checker, which can say where the first one is.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });

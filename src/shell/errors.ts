@@ -20,6 +20,22 @@ export function unsupported(file: string, line: number, col: number, what: strin
 }
 
 /**
+ * A command killed while it ran (the step's timeout): the script ends there
+ * with `status`, keeping what the command had written where a kill cannot
+ * take it back (its flushed stdout, its unbuffered stderr).
+ */
+export class Killed extends Error {
+  constructor(
+    readonly status: number,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(`killed (exit ${status})`);
+    this.name = "Killed";
+  }
+}
+
+/**
  * Thrown by whatever runs a command --engine sim does not model (a tool, an
  * option of one): the script stops there, refused at its line, and the step
  * is an error, never a pass.

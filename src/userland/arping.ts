@@ -11,7 +11,7 @@ import { BROADCAST_MAC, type Mac } from "../wire/mac.js";
 import { inetSelectAddr } from "../kernel/ipv4/devinet.js";
 import { RT_SCOPE_LINK } from "../kernel/index.js";
 import { gnuGetopt, inetAton, runClockUntil } from "./ping.js";
-import type { Tool } from "./tool.js";
+import { Interrupted, type Tool } from "./tool.js";
 
 const USAGE = `
 Usage:
@@ -121,6 +121,8 @@ export const arpingTool: Tool = (argv, ctx) => {
   const sim = ctx.sim;
   let stdout = "";
   const stderr = "";
+  // How much of stdout arping has fflush()ed: all a kill leaves of it.
+  let flushed = 0;
   const gdst = inetAton(o.target);
   if (gdst === null) return { exitCode: 2, stdout, stderr: `arping: ${o.target}: Name or service not known\n` };
 
@@ -219,6 +221,7 @@ export const arpingTool: Tool = (argv, ctx) => {
         line += ` ${msecs}.${String(usecs).padStart(3, "0")}ms\n`;
       } else line += " UNSOLICITED?\n";
       stdout += line;
+      flushed = stdout.length;
     }
     received++;
     if (o.timeout && received === o.count) {
@@ -255,6 +258,8 @@ export const arpingTool: Tool = (argv, ctx) => {
       }
       if (sim.now >= timeoutAt) break;
     }
+  } catch (e) {
+    throw new Interrupted(e, stdout.slice(0, flushed), stderr);
   } finally {
     sock.close();
   }

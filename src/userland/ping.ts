@@ -1,14 +1,15 @@
 // iputils ping (20221126, as Debian 12 ships it), IPv4 only, over a raw
 // ICMP socket of the simulated kernel. Output, timing and exit codes follow
 // ping/ping.c and ping/ping_common.c: the main loop's exit conditions,
-// schedule_exit's linger, acknowledge()'s pipe size, finish()'s statistics.
+// schedule_exit's linger, acknowledge()'s pipe size, pinger's pacing of an
+// unlimited flood, rcvd_tbl's duplicates, finish()'s statistics.
 
 import { pingEchoFilter, STRERROR, RawSocket, routeGet, type Errno, type Sim } from "../kernel/index.js";
-import type { ExecResult } from "../shell/index.js";
+import { NotSimulated, type ExecResult } from "../shell/index.js";
 import type { IcmpRepr } from "../wire/icmp.js";
 import type { Ipv4Repr } from "../wire/ipv4.js";
 import { formatIpv4, ipv4IsMulticast, type Ipv4 } from "../wire/ipv4-addr.js";
-import type { Tool, ToolContext } from "./tool.js";
+import { Interrupted, type Tool, type ToolContext } from "./tool.js";
 
 /** GNU getopt with argument permutation: options may follow operands; `spec` is the optstring. */
 export function gnuGetopt(
@@ -87,6 +88,32 @@ const MAXWAIT_MS = 10_000;
 /** SCHINT's floor: no interval is shorter. */
 const MIN_INTERVAL_MS = 10;
 const DEFDATALEN = 56;
+/** The bits of rcvd_tbl: one per sequence number, so the window is the whole 16-bit sequence space. */
+const MAX_DUP_CHK = 0x10000;
+
+/**
+ * rcvd_tbl: which sequence numbers have had their reply. A number's bit is
+ * cleared when it is sent (again, after the 16-bit sequence wraps), so only
+ * a second reply to the same transmission is a duplicate.
+ */
+class RcvdTbl {
+  private readonly bitmap = new Uint32Array(MAX_DUP_CHK / 32);
+
+  set(seq: number): void {
+    const bit = seq % MAX_DUP_CHK;
+    this.bitmap[bit >>> 5] |= 1 << (bit & 31);
+  }
+
+  clear(seq: number): void {
+    const bit = seq % MAX_DUP_CHK;
+    this.bitmap[bit >>> 5] &= ~(1 << (bit & 31));
+  }
+
+  test(seq: number): boolean {
+    const bit = seq % MAX_DUP_CHK;
+    return (this.bitmap[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+}
 
 function strerror(e: Errno): string {
   return STRERROR[e];
@@ -195,6 +222,8 @@ interface PingOpts {
   source: Ipv4 | null;
   broadcast: boolean;
   quiet: boolean;
+  /** -O: report a probe still unanswered when the next is sent. */
+  outstanding: boolean;
   ttl: number | null;
   target: string;
 }
@@ -202,7 +231,7 @@ interface PingOpts {
 function parseArgs(argv: string[]): PingOpts | ExecResult {
   const g = gnuGetopt("ping", argv.slice(1), "h?4bRT:6F:N:aABc:CdDe:fi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:");
   if ("error" in g) return { ...usage(), stderr: `${g.error}\n${usage().stderr}` };
-  const o: PingOpts = { count: 0, deadline: 0, intervalMs: 1000, lingerMs: MAXWAIT_MS, device: null, source: null, broadcast: false, quiet: false, ttl: null, target: "" };
+  const o: PingOpts = { count: 0, deadline: 0, intervalMs: 1000, lingerMs: MAXWAIT_MS, device: null, source: null, broadcast: false, quiet: false, outstanding: false, ttl: null, target: "" };
   const strtol = (v: string, min: number, max: number): number | ExecResult => {
     if (!/^[+-]?\d+$/.test(v.trim()) || v.trim() !== v.trimStart()) return { exitCode: 1, stdout: "", stderr: `ping: invalid argument: '${v}'\n` };
     const n = Number(v);
@@ -253,19 +282,19 @@ function parseArgs(argv: string[]): PingOpts | ExecResult {
       case "q":
         o.quiet = true;
         break;
+      case "O":
+        o.outstanding = true;
+        break;
+      // No names are looked up, only IPv4 is pinged, and -U changes how a time is taken, not what is printed.
       case "n":
       case "4":
-      case "v":
-      case "D":
-      case "A":
-      case "O":
       case "U":
         break;
       case "h":
       case "?":
         return usage();
       default:
-        return { exitCode: 2, stdout: "", stderr: `ping: -${c} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n` };
+        throw NotSimulated.what(`ping -${c}`);
     }
   }
   if (g.operands.length === 0) return { exitCode: 1, stdout: "", stderr: "ping: usage error: Destination address required\n" };
@@ -290,6 +319,8 @@ export const pingTool: Tool = (argv, ctx) => {
   const net = ctx.net;
   let stdout = "";
   let stderr = "";
+  // How much of stdout ping has fflush()ed: all a kill leaves of it.
+  let flushed = 0;
   const whereto = inetAton(o.target);
   if (whereto === null) return { exitCode: 2, stdout: "", stderr: `ping: ${o.target}: Name or service not known\n` };
 
@@ -337,10 +368,12 @@ export const pingTool: Tool = (argv, ctx) => {
   let tmax = 0;
   let tsum = 0;
   let tsum2 = 0;
+  /** rts->rtt: eight times the moving average of the round trip, in us (the ewma finish() prints for -i 0). */
+  let rtt = 0;
   let exitAt = Infinity;
   const deadlineAt = o.deadline ? start + o.deadline * 1000 : Infinity;
   const sentAt = new Map<number, number>();
-  const received = new Set<number>();
+  const rcvd = new RcvdTbl();
   let nextSend = start;
   let oomCount = 0;
 
@@ -348,8 +381,17 @@ export const pingTool: Tool = (argv, ctx) => {
     const diff = (ntransmitted - seq) & 0xffff;
     if (diff <= 0x7fff) {
       if (diff + 1 > pipesize) pipesize = diff + 1;
-      if (((seq - acked) << 16) >> 16 > 0 || ((ntransmitted - acked) & 0xffff) > 0x7fff) acked = seq;
+      if (((seq - acked) << 16) >> 16 > 0 || (ntransmitted & 0xffff) - acked > 0x7fff) acked = seq;
     }
+  };
+  /** advance_ntransmitted: acked is invalidated when the 16-bit sequence runs more than half a window past it. */
+  const advanceNtransmitted = () => {
+    ntransmitted++;
+    if ((ntransmitted & 0xffff) - acked > 0x7fff) acked = (ntransmitted & 0xffff) + 1;
+  };
+  const inFlight = () => {
+    const diff = ((ntransmitted & 0xffff) - acked) & 0xffff;
+    return diff <= 0x7fff ? diff : ntransmitted - nreceived - nerrors;
   };
 
   const onPacket = (ip: Ipv4Repr) => {
@@ -369,18 +411,24 @@ export const pingTool: Tool = (argv, ctx) => {
         tsum2 += triptime * triptime;
         if (triptime < tmin) tmin = triptime;
         if (triptime > tmax) tmax = triptime;
+        rtt = rtt ? rtt + triptime - Math.trunc(rtt / 8) : triptime * 8;
       }
       let dup = false;
-      if (received.has(seq)) {
+      if (rcvd.test(seq)) {
         nrepeats++;
         nreceived--;
         dup = true;
-      } else received.add(seq);
-      if (o.quiet) return;
+      } else rcvd.set(seq);
+      // ping4_parse_reply fflush()es after every reply it takes, printed or not (-q).
+      if (o.quiet) {
+        flushed = stdout.length;
+        return;
+      }
       let line = `${8 + icmp.data.length} bytes from ${formatIpv4(ip.src)}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTriptime(triptime)} ms`;
       if (dup && !multicast) line += " (DUP!)";
       if (wrongSource) line += " (DIFFERENT ADDRESS!)";
       stdout += line + "\n";
+      flushed = stdout.length;
       return;
     }
     const err = icmpTypeCode(icmp);
@@ -396,6 +444,7 @@ export const pingTool: Tool = (argv, ctx) => {
     acknowledge(inner.seq);
     nerrors++;
     if (!o.quiet) stdout += `From ${formatIpv4(ip.src)} icmp_seq=${inner.seq} ${icmpDescription(err.type, err.code, err.info)}\n`;
+    flushed = stdout.length;
   };
   sock.onRecv = (r) => onPacket(r.ip);
 
@@ -406,9 +455,20 @@ export const pingTool: Tool = (argv, ctx) => {
       if (done()) break;
       if (sim.now >= deadlineAt || sim.now >= exitAt) break;
       const moreToSend = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
+      // pinger: an unlimited flood (-i 0) waits for the echo in flight, at most MININTERVAL, so the sequence never laps its replies.
+      if (moreToSend && o.intervalMs === 0 && ntransmitted > 0 && inFlight() >= 1 && sim.now < curTime + MIN_INTERVAL_MS) {
+        runClockUntil(sim, Math.min(curTime + MIN_INTERVAL_MS, exitAt, deadlineAt), () => done() || inFlight() === 0);
+        continue;
+      }
       if (moreToSend && sim.now >= nextSend) {
+        // pinger(): -O looks at the previous probe before each send (rcvd_test), quiet or not.
+        if (o.outstanding && ntransmitted > 0 && !rcvd.test(ntransmitted)) {
+          stdout += `no answer yet for icmp_seq=${ntransmitted % 0x10000}\n`;
+          flushed = stdout.length;
+        }
         const seq = (ntransmitted + 1) & 0xffff;
         curTime = sim.now;
+        rcvd.clear(ntransmitted + 1);
         const send = sock.sendIcmp(
           whereto,
           { type: "echo-request", id: ident, seq, data: new Uint8Array(DEFDATALEN) },
@@ -424,7 +484,7 @@ export const pingTool: Tool = (argv, ctx) => {
             continue;
           }
         } else if (send.ok) oomCount = 0;
-        ntransmitted++;
+        advanceNtransmitted();
         sentAt.set(seq, sim.now);
         if (!send.ok && !o.quiet) stderr += `ping: sendmsg: ${strerror(send.errno)}\n`;
         nextSend = sim.now + o.intervalMs;
@@ -444,6 +504,8 @@ export const pingTool: Tool = (argv, ctx) => {
       }
       runClockUntil(sim, wake, done);
     }
+  } catch (e) {
+    throw new Interrupted(e, stdout.slice(0, flushed), stderr);
   } finally {
     sock.close();
   }
@@ -466,7 +528,14 @@ export const pingTool: Tool = (argv, ctx) => {
     stdout += `rtt min/avg/max/mdev = ${fmtMs(tmin)}/${fmtMs(tmavg)}/${fmtMs(tmax)}/${fmtMs(tmdev)} ms`;
     comma = ", ";
   }
-  if (pipesize > 1) stdout += `${comma}pipe ${pipesize}`;
+  if (pipesize > 1) {
+    stdout += `${comma}pipe ${pipesize}`;
+    comma = ", ";
+  }
+  if (nreceived && o.intervalMs === 0 && ntransmitted > 1) {
+    const ipg = Math.trunc(Math.round((curTime - start) * 1000) / (ntransmitted - 1));
+    stdout += `${comma}ipg/ewma ${fmtMs(ipg)}/${fmtMs(Math.trunc(rtt / 8))} ms`;
+  }
   stdout += "\n";
   const exitCode = !nreceived || (o.deadline && nreceived < o.count) ? 1 : 0;
   return { exitCode, stdout, stderr };

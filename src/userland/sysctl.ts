@@ -1,8 +1,8 @@
 // procps-ng sysctl against the simulated /proc/sys/net/ipv4 of the namespace
 // it runs in: reads, writes (`key=value`, with or without -w), -n, -q, -e.
 
-import { sysctlRead, sysctlWrite } from "../kernel/index.js";
-import { formatSysctl, parseSysctl, sysctlName, unknownKeyError, type ExecResult } from "../shell/index.js";
+import { sysctlRead, sysctlStatus, sysctlWrite, type Net } from "../kernel/index.js";
+import { formatSysctl, NotSimulated, parseSysctl, sysctlName, unknownKeyError, type ExecResult } from "../shell/index.js";
 import type { Tool, ToolContext } from "./tool.js";
 
 /** argv[0] is the command name, as for every userland tool (tolerated when missing). */
@@ -14,12 +14,12 @@ export const sysctlTool: Tool = (argv: string[], ctx: ToolContext): ExecResult =
   let stdout = "";
   let stderr = "";
   let exitCode = 0;
+  // Refused before any of them is written: sysctl writes its operands one by one.
   for (const item of inv.items) {
-    if (!item.path.startsWith("net/ipv4/")) {
-      stderr += `sysctl: ${sysctlName(item.key)} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`;
-      exitCode = 255;
-      continue;
-    }
+    const why = unmodelled(ctx.net, item);
+    if (why) throw NotSimulated.what(why);
+  }
+  for (const item of inv.items) {
     if (item.value === null) {
       const r = sysctlRead(ctx.net, item.path);
       if (r.ok) stdout += formatSysctl(inv, item, String(r.value));
@@ -47,3 +47,18 @@ export const sysctlTool: Tool = (argv: string[], ctx: ToolContext): ExecResult =
   }
   return { exitCode, stdout, stderr };
 };
+
+/**
+ * Why the simulator cannot answer for this operand, if it cannot: a name
+ * Linux has and it does not model (a directory, which sysctl would list,
+ * included), or a new value for a key nothing in it reads.
+ */
+export function unmodelled(net: Net, item: { key: string; path: string; value: string | null }): string | null {
+  const status = item.path.startsWith("net/ipv4/") ? sysctlStatus(net, item.path) : "unmodelled";
+  if (status === "unmodelled" || status === "dir") return `sysctl ${sysctlName(item.key)}`;
+  if (status === "stored" && item.value !== null && /^[+-]?\d+$/.test(item.value)) {
+    const now = sysctlRead(net, item.path);
+    if (now.ok && now.value !== Number(item.value)) return `setting ${sysctlName(item.key)} to ${item.value}`;
+  }
+  return null;
+}

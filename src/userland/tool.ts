@@ -16,6 +16,24 @@ export interface ToolContext {
 }
 
 /**
+ * A tool stopped by an exception from what it waited on (the step's timeout
+ * killing it): `by` is that exception; stdout and stderr are what the tool had
+ * written where a kill leaves it, i.e. the stdout it had flushed (stdio
+ * buffers the rest when stdout is a pipe or a file) and all of its
+ * unbuffered stderr.
+ */
+export class Interrupted extends Error {
+  constructor(
+    readonly by: unknown,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super("interrupted");
+    this.name = "Interrupted";
+  }
+}
+
+/**
  * A command. It may run the virtual clock (`ctx.sim.run({ for: ms })`) while it
  * waits, as ping does for its replies; nothing else runs meanwhile.
  */

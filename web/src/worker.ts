@@ -3,7 +3,7 @@
 // giving way to a newer edit between cells. The same engines/sim code as
 // `ipvlab run`, `matrix` and `trace`.
 
-import { runLabInSim } from "../../src/engines/sim/run.js";
+import { runLabInSim, type SimLabRun } from "../../src/engines/sim/run.js";
 import { cellCommand, explainCell, labStepsBefore, traceAfter } from "../../src/engines/sim/explain.js";
 import { topologyOf } from "../../src/engines/sim/topology.js";
 import { decisive, isDrop } from "../../src/engines/sim/trace-read.js";
@@ -42,8 +42,9 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
   }
   const t1 = performance.now();
   let result: LabResult;
+  let run: SimLabRun;
   try {
-    const run = await runLabInSim(lab);
+    run = await runLabInSim(lab, { forkBeforeMatrix: true });
     result = run.result;
     const t2 = performance.now();
     current = { gen: m.gen, lab, result };
@@ -63,7 +64,7 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
       if (cell.ok) continue;
       await breathe();
       if (latest !== m.gen) return;
-      const { cause, factors } = await explainCell(lab, labStepsBefore(result, i), s, cell);
+      const { cause, factors } = await explainCell(lab, run.matrices.get(i)!, s, cell);
       if (cause) post({ type: "reason", gen: m.gen, step: i, from: cell.from, to: cell.to, reason: cause, mechanisms: inWords(factors) });
     }
   }

@@ -1,7 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../../lab/types.js";
 import { labDiagnostics } from "../diagnostics.js";
+import { currentLimits, formatSize, limitMessage, type Limits } from "../limits.js";
+import { MAX_FAILURES } from "../../shell/run.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
 import { nameEndpoints, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
 import { plannedSteps, type PlannedStep } from "../planned.js";
@@ -10,15 +12,38 @@ function read(file: string): string {
   return existsSync(file) ? readFileSync(file, "utf8") : "";
 }
 
+/**
+ * The first `max` bytes of what a step wrote, and how much it wrote: a step
+ * that prints without end (`yes`) for its whole timeout leaves gigabytes,
+ * and only the head is worth reading.
+ */
+export function readHead(file: string, max: number): { text: string; size: number } {
+  if (!existsSync(file)) return { text: "", size: 0 };
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, max));
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { text: buf.subarray(0, got).toString("utf8"), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function lines(text: string): string[] {
   return text.split("\n").filter((l) => l.length > 0);
 }
 
 /** Reads what the driver wrote for one lab into a LabResult. */
-export function collectLab(lab: Lab, dir: string, engine: EngineName, pcapDir?: string): LabResult {
+export function collectLab(lab: Lab, dir: string, engine: EngineName, pcapDir?: string, limits: Limits = currentLimits()): LabResult {
   const steps = plannedSteps(lab).map((p, idx) => {
     const d = join(dir, String(idx));
-    return !p.setup && p.step.kind === "matrix" ? collectMatrix(p.step.name, d) : collectCommand(lab, p, idx, d, pcapDir);
+    return !p.setup && p.step.kind === "matrix" ? collectMatrix(p.step.name, d) : collectCommand(lab, p, idx, d, limits, pcapDir);
   });
   return { lab: lab.name, engine, kernel: read(join(dir, "kernel")).trim(), steps, diagnostics: labDiagnostics(lab, steps) };
 }
@@ -33,7 +58,8 @@ const MARK = "\x1e";
  */
 function failuresOf(d: string, exitCode: number, stderr: string): RawFailure[] {
   const said = stderr.split(MARK);
-  const raw: RawFailure[] = lines(read(join(d, "errs"))).map((l, i) => {
+  // One line per failing command: a loop of them writes as many as it turns.
+  const raw: RawFailure[] = lines(readHead(join(d, "errs"), 64 * MAX_FAILURES).text).slice(0, MAX_FAILURES).map((l, i) => {
     const [line, status] = l.split(" ").map(Number) as [number, number];
     return { line, exitCode: status, kind: null, said: said.length > i + 1 ? said[i]! : "" };
   });
@@ -47,21 +73,31 @@ function failuresOf(d: string, exitCode: number, stderr: string): RawFailure[] {
   return raw;
 }
 
-function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, pcapDir?: string): CommandResult {
+function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, limits: Limits, pcapDir?: string): CommandResult {
   const rcText = read(join(d, "rc")).trim();
   const exitCode = rcText === "" ? -1 : Number(rcText);
   const step = p.setup ? null : p.step.kind === "matrix" ? null : p.step;
-  const rawStderr = read(join(d, "stderr"));
+  const cut: RawFailure[] = [];
+  /** A file of the step, its head only; a cut is a limit reached, said on stderr and among the failures. */
+  const head = (file: string, name: string): string => {
+    const h = readHead(join(d, file), limits.output);
+    if (h.size > limits.output) cut.push({ line: 0, exitCode, said: `${limitMessage("output", name, limits)} (it wrote ${formatSize(h.size)})`, kind: "limit" });
+    return h.text;
+  };
+  const stdout = head("stdout", "stdout").replaceAll(MARK, "");
+  const rawStderr = head("stderr", "stderr");
   let stderr = rawStderr.replaceAll(MARK, "");
   if (exitCode === 137 && step) stderr += `ipvlab: killed after ${step.timeout} s (the step's timeout)\n`;
   const captures: Record<string, string[]> = {};
   step?.capture.forEach((c, k) => {
     const f = join(d, `cap${k}`);
-    const err = read(`${f}.err`);
+    const err = readHead(`${f}.err`, limits.output).text;
     if (!err.includes("listening on")) {
       stderr += `ipvlab: capture on ${c.id} failed: ${lines(err).join(" ") || "tcpdump did not start"}\n`;
     }
-    captures[c.id] = lines(read(`${f}.txt`));
+    const text = head(`cap${k}.txt`, `the capture on ${c.id}`);
+    // A line cut in two is not what tcpdump printed.
+    captures[c.id] = lines(text.length >= limits.output ? text.slice(0, text.lastIndexOf("\n") + 1) : text);
     if (pcapDir && existsSync(`${f}.pcap`)) {
       const out = join(pcapDir, lab.name);
       mkdirSync(out, { recursive: true });
@@ -75,12 +111,12 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, pcapDi
       host: p.setup ? p.host : step!.on,
       command: p.setup ? p.run : step!.run,
       exitCode,
-      stdout: read(join(d, "stdout")).replaceAll(MARK, ""),
-      stderr,
+      stdout,
+      stderr: stderr + cut.map((c) => `ipvlab: ${c.said}\n`).join(""),
       expect: step?.expect ?? null,
       captures,
     },
-    failuresOf(d, exitCode, rawStderr),
+    [...failuresOf(d, exitCode, rawStderr), ...cut],
     p.setup ? p.timeout : step!.timeout,
   );
   return p.setup ? { ...result, setup: true } : result;

@@ -4,7 +4,7 @@
 
 import { IFF_LOOPBACK, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
 import type { CaptureTarget } from "../../lab/types.js";
-import type { CapturedFrame } from "../../userland/tcpdump.js";
+import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
 
 export interface Capture {
   target: CaptureTarget;
@@ -13,10 +13,16 @@ export interface Capture {
   error: string | null;
   dev: NetDevice | null;
   tap: Tap | null;
+  /** Frames seen but not kept: more than the output limit could show. */
+  dropped: number;
 }
 
-export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget): Capture {
-  const c: Capture = { target, frames: [], error: null, dev: null, tap: null };
+/** No tcpdump -n -e line is shorter: frames past output/MIN_LINE could never be shown, so they are not kept. */
+const MIN_LINE = 32;
+
+/** `maxBytes`: the text of the capture that will be kept (the output limit). */
+export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget, maxBytes = Infinity): Capture {
+  const c: Capture = { target, frames: [], error: null, dev: null, tap: null, dropped: 0 };
   const kernel = kernels.get(target.host);
   const net = kernel?.net(target.netns ?? undefined);
   if (!kernel || !net) {
@@ -34,19 +40,33 @@ export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget
     return c;
   }
   c.dev = dev;
-  c.tap = frameTap(dev, c.frames);
+  const keep = Math.ceil(maxBytes / MIN_LINE);
+  c.tap = frameTap(dev, c.frames, keep, () => c.dropped++);
   dev.taps.add(c.tap);
   setPromiscuity(dev, 1);
   return c;
 }
 
-/** A packet socket's view of dev, appended to `into`, as tcpdump gets it from libpcap. */
-export function frameTap(dev: NetDevice, into: CapturedFrame[]): Tap {
+/** A packet socket's view of dev, appended to `into` (at most `keep` frames), as tcpdump gets it from libpcap. */
+export function frameTap(dev: NetDevice, into: CapturedFrame[], keep = Infinity, dropped: () => void = () => {}): Tap {
   // libpcap rejects what a loopback device sends: it sees each packet again as received.
   const loopback = (dev.flags & IFF_LOOPBACK) !== 0;
   return (ev) => {
-    if (!(loopback && ev.direction === "out")) into.push({ time: ev.time, frame: ev.frame });
+    if (loopback && ev.direction === "out") return;
+    if (into.length < keep) into.push({ time: ev.time, frame: ev.frame });
+    else dropped();
   };
+}
+
+/** The capture as tcpdump prints it, its first `maxBytes` only; `cut` when there was more. */
+export function captureLines(c: Capture, maxBytes: number): { lines: string[]; cut: boolean } {
+  const all = formatCapture(c.frames);
+  let bytes = 0;
+  for (let i = 0; i < all.length; i++) {
+    bytes += all[i]!.length + 1;
+    if (bytes > maxBytes) return { lines: all.slice(0, i), cut: true };
+  }
+  return { lines: all, cut: c.dropped > 0 };
 }
 
 export function stopCapture(c: Capture): void {

@@ -1,13 +1,15 @@
 // Why a matrix cell failed, from the kernel's own trace: the cell's ping is
-// run again, alone, in the state the lab was in just before the matrix, and
-// the step that decided its outcome becomes the cell's reason.
+// run again, alone, in the state the lab was in just before the matrix (a
+// fork of the world recorded then, so no reason costs a lab run), and the
+// step that decided its outcome becomes the cell's reason.
 
 import type { TraceStep } from "../../kernel/index.js";
 import type { CapturedFrame } from "../../userland/tcpdump.js";
 import type { Lab } from "../../lab/types.js";
 import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
 import { frameTap } from "./capture.js";
-import { runExtraCommand, runLabInSim } from "./run.js";
+import { runExtraCommand, runLabInSim, type SimLabRun } from "./run.js";
+import type { MatrixContext, MatrixLimits } from "./matrix.js";
 import { explainTrace, type Explanation, type TracedCommand } from "./trace-verdict.js";
 import { placesOf } from "./topology.js";
 import type { World } from "./world.js";
@@ -21,15 +23,13 @@ export function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; 
 }
 
 /**
- * One command traced in the state after the lab's setup and its first
- * `steps` steps; `command` picks it once that state exists. With `frames`,
- * every device's frames during the command are kept too, by
- * `host[/netns]:dev` (taps that, unlike tcpdump, leave promiscuity alone,
- * so watching changes nothing).
+ * One command traced on `world`, which it changes. With `frames`, every
+ * device's frames during the command are kept too, by `host[/netns]:dev`
+ * (taps that, unlike tcpdump, leave promiscuity alone, so watching changes
+ * nothing).
  */
-export async function traceAfter(lab: Lab, steps: number, after: string, command: (world: World) => { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
-  const { world } = await runLabInSim(lab, { steps });
-  const { host, run } = command(world);
+export async function traceOn(lab: Lab, world: World, after: string, command: { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
+  const { host, run } = command;
   const trace: TraceStep[] = [];
   world.sim.traceSink = (s) => trace.push(s);
   const untap = frames ? tapEveryDevice(world, frames) : () => {};
@@ -38,6 +38,12 @@ export async function traceAfter(lab: Lab, steps: number, after: string, command
   world.sim.traceSink = null;
   untap();
   return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world) };
+}
+
+/** One command traced in the state after the lab's setup and its first `steps` steps; `command` picks it once that state exists. */
+export async function traceAfter(lab: Lab, steps: number, after: string, command: (world: World) => { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
+  const { world } = await runLabInSim(lab, { steps });
+  return traceOn(lab, world, after, command(world), frames);
 }
 
 function tapEveryDevice(world: World, frames: Map<string, CapturedFrame[]>): () => void {
@@ -54,28 +60,64 @@ function tapEveryDevice(world: World, frames: Map<string, CapturedFrame[]>): () 
   return () => taps.forEach((t) => t());
 }
 
-/** Why one cell came out as it did: its ping traced alone after `steps` of the lab's steps. */
-export async function explainCell(lab: Lab, steps: number, m: MatrixResult, cell: MatrixCell): Promise<Explanation> {
-  const t = await traceAfter(lab, steps, "", () => cellCommand(m, cell));
+/**
+ * A cell's explanation from its ping traced alone: the trace's own, unless
+ * the matrix's outcome differs from the lone ping's; then the limits the
+ * matrix met with all its pings at once say why, if it met any.
+ */
+export function explainTracedCell(t: TracedCommand, cell: MatrixCell, limits: MatrixLimits): Explanation {
   const e = explainTrace(t);
-  // The matrix runs its pings at once: one may resolve (or spoil) an ARP entry another needs.
-  if (!cell.ok && t.exitCode === 0) return { cause: `alone, this ping succeeds (${e.cause}): in the matrix it raced the other pings for the same ARP entries`, factors: e.factors };
+  if (!cell.ok && t.exitCode === 0) {
+    const alone = `alone, this ping succeeds (${e.cause})`;
+    if (limits.frameBudget !== null) return { cause: `${alone}, but with all the matrix's pings at once the frames outran the simulator's frame budget (${limits.frameBudget} per virtual second) and it stopped the traffic`, factors: e.factors };
+    const full = limits.neighTableFull;
+    if (full.length) {
+      const tables = full.map((f) => `${f.host}'s holds ${f.gcThresh3}`).join(", ");
+      return { cause: `${alone}, but not with all the matrix's pings at once: they filled the neighbour table, which one kernel shares across all its namespaces (gc_thresh3: ${tables}), and the kernel refused new entries ("neighbor table overflow!")`, factors: e.factors };
+    }
+    // One ping may resolve (or spoil) an ARP entry another needs.
+    return { cause: `${alone}: in the matrix it raced the other pings for the same ARP entries`, factors: e.factors };
+  }
   if (cell.ok && t.exitCode !== 0) return { cause: `in the matrix it succeeds, helped by the other pings running at the same time; alone, ${e.cause}`, factors: e.factors };
   return e;
 }
 
+/** Why one cell came out as it did: its ping traced alone on a fork of the world as the matrix found it. */
+export async function explainCell(lab: Lab, ctx: MatrixContext, m: MatrixResult, cell: MatrixCell): Promise<Explanation> {
+  return explainTracedCell(await traceOn(lab, ctx.before.copy(), "", cellCommand(m, cell)), cell, ctx.limits);
+}
+
 /** A failed cell gets its reason and the mechanisms it rests on. */
-export async function explainFailedCell(lab: Lab, steps: number, m: MatrixResult, cell: MatrixCell): Promise<void> {
-  const e = await explainCell(lab, steps, m, cell);
+export async function explainFailedCell(lab: Lab, ctx: MatrixContext, m: MatrixResult, cell: MatrixCell): Promise<void> {
+  const e = await explainCell(lab, ctx, m, cell);
   if (e.cause) cell.reason = e.cause;
   if (e.factors.length) cell.factors = e.factors;
 }
 
-/** Every failed cell of every matrix in a sim LabResult gets its reason (the result's steps start with the host setups). */
-export async function explainMatrices(lab: Lab, result: LabResult): Promise<void> {
-  for (const [i, s] of result.steps.entries()) {
+/** Reasons found so far for one matrix's failed cells. */
+export interface ReasonsProgress {
+  matrix: string;
+  done: number;
+  failed: number;
+}
+
+/** Every failed cell of one matrix gets its reason; `onProgress` after each. */
+export async function explainMatrix(lab: Lab, ctx: MatrixContext, m: MatrixResult, onProgress?: (p: ReasonsProgress) => void): Promise<void> {
+  const failed = m.cells.filter((c) => !c.ok);
+  if (failed.length) onProgress?.({ matrix: m.name, done: 0, failed: failed.length });
+  for (const [i, cell] of failed.entries()) {
+    await explainFailedCell(lab, ctx, m, cell);
+    onProgress?.({ matrix: m.name, done: i + 1, failed: failed.length });
+  }
+}
+
+/** Every failed cell of every matrix of a run made with `forkBeforeMatrix` gets its reason. */
+export async function explainMatrices(lab: Lab, run: SimLabRun, onProgress?: (p: ReasonsProgress) => void): Promise<void> {
+  for (const [i, s] of run.result.steps.entries()) {
     if (s.kind !== "matrix") continue;
-    for (const cell of s.cells) if (!cell.ok) await explainFailedCell(lab, labStepsBefore(result, i), s, cell);
+    const ctx = run.matrices.get(i);
+    if (!ctx) throw new Error(`no fork of the world before matrix "${s.name}": run the lab with forkBeforeMatrix`);
+    await explainMatrix(lab, ctx, s, onProgress);
   }
 }
 

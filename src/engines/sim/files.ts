@@ -210,7 +210,7 @@ export function readSimFile(net: Net, path: string): FileRead | null {
   return { ok: true, content: n.content(), size: n.size };
 }
 
-export function statSimFile(net: Net, path: string): "file" | "dir" | null {
-  const n = lookup(net, path);
-  return n && n.kind !== "missing" ? n.kind : null;
+/** "missing" when the path is not there; null when the simulator does not model it. */
+export function statSimFile(net: Net, path: string): "file" | "dir" | "missing" | null {
+  return lookup(net, path)?.kind ?? null;
 }

@@ -7,7 +7,8 @@ import type { Lab } from "../../lab/types.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
 import { nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
-import type { StepSim } from "./world.js";
+import type { Snapshot } from "../../kernel/index.js";
+import type { StepSim, World } from "./world.js";
 
 /** Every non-loopback IPv4 address: hosts in lab order, the root namespace first, then namespaces by name (C collation), devices by ifindex. */
 export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpoint[] {
@@ -39,8 +40,30 @@ interface Probe {
   replied: boolean;
 }
 
+/** Where a matrix step is: its pings sent (none answered yet), or all answered that will be. */
+export interface MatrixProgress {
+  matrix: string;
+  cells: number;
+  /** null until the clock has run out the pings' -W 1. */
+  ok: number | null;
+}
+
+/** Limits a matrix ran into with all its pings at once, which no single ping alone meets. */
+export interface MatrixLimits {
+  /** Lab hosts whose neighbour table refused new entries ("neighbor table overflow!"), with its gc_thresh3. */
+  neighTableFull: { host: string; gcThresh3: number }[];
+  /** The simulator's frame budget (frames per virtual second) when it cut the matrix's traffic, else null. */
+  frameBudget: number | null;
+}
+
+/** What a matrix's cells are explained from: the world just before the matrix step (copy() forks it) and the limits the matrix met. */
+export interface MatrixContext {
+  before: Snapshot<World>;
+  limits: MatrixLimits;
+}
+
 /** Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1). */
-export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim): MatrixResult {
+export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void): { result: MatrixResult; limits: MatrixLimits } {
   const endpoints = discoverEndpoints(lab, kernels);
   const probes: Probe[] = [];
   let ident = sim.rng.u32() & 0xffff;
@@ -74,10 +97,17 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
       p.sock = null;
     }
   }
-  sim.run({ until: start + 1000 });
+  onProgress?.({ matrix: name, cells: probes.length, ok: null });
+  const fullBefore = new Map([...kernels].map(([h, k]) => [h, k.arpTbl.tableFulls]));
+  const report = sim.run({ until: start + 1000 });
   for (const p of probes) {
     p.sock?.close();
     p.cell.ok = p.replied;
   }
-  return { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) };
+  onProgress?.({ matrix: name, cells: probes.length, ok: probes.filter((p) => p.replied).length });
+  const limits: MatrixLimits = {
+    neighTableFull: [...kernels].filter(([h, k]) => k.arpTbl.tableFulls > fullBefore.get(h)!).map(([host, k]) => ({ host, gcThresh3: k.arpTbl.gcThresh3 })),
+    frameBudget: report.budgetExceeded ? sim.frameBudget : null,
+  };
+  return { result: { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) }, limits };
 }

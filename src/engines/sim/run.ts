@@ -6,16 +6,19 @@
 import type { TraceSink } from "../../kernel/index.js";
 import type { CommandStep, Lab } from "../../lab/types.js";
 import { runScript } from "../../shell/index.js";
-import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
+import type { ShellLimits } from "../../shell/interp/limits.js";
+import type { CapturedFrame } from "../../userland/tcpdump.js";
 import type { Tool } from "../../userland/tool.js";
 import { labDiagnostics } from "../diagnostics.js";
+import { currentHeapProbe, currentLimits, limitMessage, type Limits } from "../limits.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
 import { plannedLabel, plannedSteps, SETUP_TIMEOUT } from "../planned.js";
-import type { CommandResult, LabResult, StepResult } from "../result.js";
-import { startCapture, stopCapture } from "./capture.js";
-import { runMatrix } from "./matrix.js";
+import type { CommandResult, LabResult, MatrixResult, StepResult } from "../result.js";
+import { captureLines, startCapture, stopCapture } from "./capture.js";
+import { runMatrix, type MatrixContext, type MatrixProgress } from "./matrix.js";
 import { defaultTools, SimShellHost } from "./shell-host.js";
-import { buildWorld, StepKilled, type World } from "./world.js";
+import { StepGuard, type GuardProbes } from "./guard.js";
+import { buildWorld, snapshotWorld, StepKilled, type World } from "./world.js";
 
 /** The driver lets frames still in flight land in the capture before stopping tcpdump. */
 const CAPTURE_LINGER_MS = 300;
@@ -41,6 +44,27 @@ export interface SimLabOptions {
   trace?: TraceSink;
   /** Run only the host setups and the first N steps (default: all). */
   steps?: number;
+  /** What a step may use (default: the process's, see engines/limits.ts). */
+  limits?: Partial<Limits>;
+  /** The real clock the wall limit reads, in ms, and the heap the memory limit reads (tests). */
+  probes?: Partial<GuardProbes>;
+  /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.matrices), to explain its cells on forks of it. */
+  forkBeforeMatrix?: boolean;
+  /** A matrix step's own progress: its pings sent, then how many were answered. */
+  onMatrix?: (p: MatrixProgress) => void;
+  /** After each matrix step, before the next step: the matrix and the world as the matrix found it (to explain its cells on). */
+  afterMatrix?: (m: MatrixResult, ctx: MatrixContext) => Promise<void>;
+}
+
+/** How one run's steps are held to its limits. */
+interface RunLimits {
+  limits: Limits;
+  guard: StepGuard;
+}
+
+function runLimits(opts: { limits?: Partial<Limits>; probes?: Partial<GuardProbes> }): RunLimits {
+  const probes: GuardProbes = { now: () => performance.now(), heapUsed: currentHeapProbe(), ...opts.probes };
+  return { limits: { ...currentLimits(), ...opts.limits }, guard: new StepGuard(probes) };
 }
 
 /** The frames one capture of one step saw, for pcap files. */
@@ -54,53 +78,71 @@ export interface SimLabRun {
   result: LabResult;
   captures: StepCapture[];
   world: World;
+  /** With forkBeforeMatrix, by index in result.steps: what each matrix step's cells are explained from. */
+  matrices: Map<number, MatrixContext>;
 }
 
 export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<SimLabRun> {
   const world = buildWorld(lab, opts.release);
   if (opts.trace) world.sim.traceSink = opts.trace;
   const tools = { ...defaultTools(), ...(opts.tools ?? {}) };
+  const held = runLimits(opts);
   const plan = plannedSteps(lab).slice(0, opts.steps === undefined ? undefined : lab.hosts.filter((h) => h.run.trim()).length + opts.steps);
   const steps: StepResult[] = [];
   const captures: StepCapture[] = [];
+  const matrices = new Map<number, MatrixContext>();
   for (let idx = 0; idx < plan.length; idx++) {
     const p = plan[idx]!;
     opts.onStep?.(idx, plan.length, plannedLabel(p));
+    // Before the step's start-up time: the state a full run of the lab's earlier steps leaves.
+    const before = !p.setup && p.step.kind === "matrix" && (opts.forkBeforeMatrix || opts.afterMatrix) ? snapshotWorld(world) : null;
     if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
-      steps.push({ ...(await runCommand(world, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
+      steps.push({ ...(await runCommand(world, held, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
-      steps.push(runMatrix(p.step.name, lab, world.kernels, world.sim));
+      const { result: m, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix);
+      steps.push(m);
+      if (before) {
+        const ctx = { before, limits };
+        if (opts.forkBeforeMatrix) matrices.set(idx, ctx);
+        await opts.afterMatrix?.(m, ctx);
+      }
     } else {
-      steps.push(await runCommand(world, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
+      steps.push(await runCommand(world, held, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
     }
   }
-  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps, diagnostics: labDiagnostics(lab, steps) }, captures, world };
+  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps, diagnostics: labDiagnostics(lab, steps) }, captures, world, matrices };
 }
 
 /**
  * One more command on a built world, as a step with no expectation runs
  * (`ipvlab trace` runs its command this way, in the state a lab left).
  */
-export async function runExtraCommand(world: World, host: string, script: string, timeout: number, tools: Record<string, Tool> = {}): Promise<CommandResult> {
-  return runCommand(world, { ...defaultTools(), ...tools }, host, script, timeout, null, 0, []);
+export async function runExtraCommand(world: World, host: string, script: string, timeout: number, tools: Record<string, Tool> = {}, limits: { limits?: Partial<Limits>; probes?: Partial<GuardProbes> } = {}): Promise<CommandResult> {
+  return runCommand(world, runLimits(limits), { ...defaultTools(), ...tools }, host, script, timeout, null, 0, []);
 }
 
-async function runCommand(world: World, tools: Record<string, Tool>, host: string, script: string, timeout: number, step: CommandStep | null, idx: number, out: StepCapture[]): Promise<CommandResult> {
+async function runCommand(world: World, held: RunLimits, tools: Record<string, Tool>, host: string, script: string, timeout: number, step: CommandStep | null, idx: number, out: StepCapture[]): Promise<CommandResult> {
   const { sim, kernels } = world;
+  const { limits, guard } = held;
   const kernel = kernels.get(host)!;
-  const caps = (step?.capture ?? []).map((c) => startCapture(kernels, c));
+  const caps = (step?.capture ?? []).map((c) => startCapture(kernels, c, limits.output));
   if (caps.length > 0) sim.run({ for: CAPTURE_START_MS });
-  const shell = new SimShellHost(sim, kernel, kernel.initNet, tools);
+  const shellLimits: ShellLimits = { output: limits.output, string: limits.string, depth: limits.depth, tick: guard.tick };
+  const shell = new SimShellHost(sim, kernel, kernel.initNet, tools, shellLimits);
   sim.setDeadline(sim.now + timeout * 1000);
+  guard.start(limits.wall, limits.memory);
+  sim.poll = guard.tick;
   let exitCode: number;
   let stdout = "";
   let stderr = "";
   let raw: RawFailure[];
+  let limitSaid: string | null = null;
   try {
-    const r = await runScript(script, shell, { file: `/ipvlab/cmd/${idx}.sh`, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" } });
+    const r = await runScript(script, shell, { file: `/ipvlab/cmd/${idx}.sh`, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" }, limits: shellLimits });
     ({ exitCode, stdout, stderr } = r);
-    raw = r.failures.map((f) => ({ line: f.line, exitCode: f.exitCode, said: f.said, kind: f.kind === "exit" ? null : f.kind }));
+    if (r.limit) limitSaid = limitMessage(r.limit.limit, r.limit.subject, limits);
+    raw = r.failures.map((f) => ({ line: f.line, exitCode: f.exitCode, said: f.kind === "limit" && limitSaid ? limitSaid : f.said, kind: f.kind === "exit" ? null : f.kind }));
     if (sim.killed) {
       exitCode = 137;
       raw = [...raw.filter((f) => f.line !== r.line), { line: r.line, exitCode, said: "", kind: "killed" }];
@@ -111,15 +153,24 @@ async function runCommand(world: World, tools: Record<string, Tool>, host: strin
     raw = [{ line: 0, exitCode, said: "", kind: "killed" }];
   } finally {
     sim.setDeadline(Infinity);
+    guard.stop();
+    sim.poll = null;
   }
-  if (exitCode === 137 && step) stderr += `ipvlab: killed after ${step.timeout} s (the step's timeout)\n`;
+  if (limitSaid) stderr += `ipvlab: ${limitSaid}\n`;
+  else if (exitCode === 137 && step) stderr += `ipvlab: killed after ${step.timeout} s (the step's timeout)\n`;
   const captures: Record<string, string[]> = {};
   if (caps.length > 0) {
     sim.run({ for: CAPTURE_LINGER_MS });
     for (const c of caps) {
       stopCapture(c);
       if (c.error) stderr += `ipvlab: capture on ${c.target.id} failed: ${c.error}\n`;
-      captures[c.target.id] = formatCapture(c.frames);
+      const shown = captureLines(c, limits.output);
+      captures[c.target.id] = shown.lines;
+      if (shown.cut) {
+        const said = limitMessage("output", `the capture on ${c.target.id}`, limits);
+        stderr += `ipvlab: ${said}\n`;
+        raw.push({ line: 0, exitCode, said, kind: "limit" });
+      }
       if (!c.error) out.push({ step: idx, id: c.target.id, frames: c.frames });
     }
   }

@@ -3,8 +3,8 @@
 // runs the virtual clock; /proc/sys is the namespace's sysctls, and
 // /proc/net and /sys/class/net its counters (files.ts).
 
-import { sysctlRead, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
-import { NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
+import { sysctlRead, sysctlStatus, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
 import { didYouMean } from "../../lab/errors.js";
@@ -14,26 +14,42 @@ import { bridgeTool } from "../../userland/bridge.js";
 import { ipTool } from "../../userland/ip/index.js";
 import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
-import type { Tool } from "../../userland/tool.js";
-import { ExitSignal } from "../../shell/interp/signals.js";
+import { Interrupted, type Tool } from "../../userland/tool.js";
+import { UNLIMITED, type ShellLimits } from "../../shell/interp/limits.js";
 import { readSimFile, statSimFile } from "./files.js";
 import { StepKilled, type StepSim } from "./world.js";
 
-/** /proc/sys of one namespace (net/ipv4 only: what the kernel models). */
+/**
+ * /proc/sys of one namespace: the net/ipv4 keys the kernel models; a name
+ * Linux has and the simulator does not model is null (refused), a name
+ * Linux does not have is missing, as it is there.
+ */
 export function procSysOf(net: Net): ProcSys {
   return {
     read(path) {
+      const status = sysctlStatus(net, path);
+      if (status === "unmodelled") return null;
+      if (status === "dir") return { ok: false, error: "Is a directory" };
       const r = sysctlRead(net, path);
       return r.ok ? { ok: true, content: `${r.value}\n` } : { ok: false, error: "No such file or directory" };
     },
     write(path, data) {
+      const status = sysctlStatus(net, path);
+      if (status === "unmodelled") return null;
+      if (status === "dir") return { ok: false, error: "Is a directory" };
+      if (status === "absent") return { ok: false, error: "No such file or directory" };
       const text = data.trim();
-      if (!/^-?\d+$/.test(text)) {
-        return sysctlRead(net, path).ok ? { ok: false, error: "Invalid argument" } : { ok: false, error: "No such file or directory" };
-      }
+      if (!/^-?\d+$/.test(text)) return { ok: false, error: "Invalid argument" };
+      // A key nothing in the simulator reads may only be written with the value it has.
+      const now = sysctlRead(net, path);
+      if (status === "stored" && now.ok && now.value !== Number(text)) return null;
       const r = sysctlWrite(net, path, Number(text));
       if (r.ok) return { ok: true };
       return { ok: false, error: r.errno === "ENOENT" ? "No such file or directory" : "Invalid argument" };
+    },
+    stat(path) {
+      const status = sysctlStatus(net, path);
+      return status === "unmodelled" ? null : status === "dir" ? "dir" : status === "absent" ? "missing" : "file";
     },
   };
 }
@@ -57,6 +73,8 @@ export class SimShellHost implements ShellHost {
     readonly kernel: Kernel,
     readonly net: Net,
     readonly tools: Record<string, Tool>,
+    /** The step's: a script it starts (`bash -c`) is held to them too. */
+    readonly limits: ShellLimits = UNLIMITED,
   ) {
     this.procSys = procSysOf(net);
   }
@@ -65,12 +83,15 @@ export class SimShellHost implements ShellHost {
     return readSimFile(this.net, path);
   }
 
-  stat(path: string): "file" | "dir" | null {
+  stat(path: string): "file" | "dir" | "missing" | null {
     return statSimFile(this.net, path);
   }
 
   async exec(argv: string[], ctx: ExecContext): Promise<ExecResult | null> {
-    return this.killable(async () => (await this.execIn(argv, this.net, ctx.stdin, ctx.env)) ?? this.notSimulated(argv[0] ?? ""));
+    const r = await this.killable(async () => (await this.execIn(argv, this.net, ctx.stdin, ctx.env)) ?? this.notSimulated(argv[0] ?? ""));
+    // A script it ran (bash -c) was killed inside: it ends here too, with what that script wrote.
+    if (this.sim.killed) throw new Killed(137, r.stdout, r.stderr);
+    return r;
   }
 
   /** A command the simulator does not have: it may exist where the lab runs for real, so it is refused, not "not found". */
@@ -83,15 +104,20 @@ export class SimShellHost implements ShellHost {
   }
 
   /**
-   * Past the step's timeout the script is killed: it ends as if it had called
-   * `exit 137`, so what it printed before stays, as on a real engine.
+   * Past the step's timeout the script is killed: it ends with status 137,
+   * keeping what it printed before and what the killed tool had written out,
+   * as on a real engine.
    */
   private async killable<T>(fn: () => T | Promise<T>): Promise<T> {
-    if (this.sim.killed) throw new ExitSignal(137);
+    if (this.sim.killed) throw new Killed(137, "", "");
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof StepKilled) throw new ExitSignal(137);
+      if (e instanceof Interrupted) {
+        if (e.by instanceof StepKilled) throw new Killed(137, e.stdout, e.stderr);
+        throw e.by;
+      }
+      if (e instanceof StepKilled) throw new Killed(137, "", "");
       throw e;
     }
   }
@@ -119,7 +145,7 @@ export class SimShellHost implements ShellHost {
     const text = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
     if (text) {
       const host = this.hostIn(net);
-      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p) });
+      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p), limits: this.limits });
       return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
     }
     return null;
@@ -127,11 +153,13 @@ export class SimShellHost implements ShellHost {
 
   /** This host as seen from another of its namespaces (`ip netns exec`). */
   private hostIn(net: Net): SimShellHost {
-    return net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools);
+    return net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools, this.limits);
   }
 
   private async runIn(net: Net, script: string, stdin: string, env: Record<string, string>, args: string[] = []): Promise<ExecResult> {
-    const r = await runScript(script, this.hostIn(net), { file: args[0] ?? "bash", env, stdin, args: args.slice(1) });
+    const r = await runScript(script, this.hostIn(net), { file: args[0] ?? "bash", env, stdin, args: args.slice(1), limits: this.limits });
+    // A limit ends the step, not just the script that reached it.
+    if (r.limit) throw r.limit;
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
 

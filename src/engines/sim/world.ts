@@ -5,7 +5,7 @@
 // bridge end a port of br0 and its other end in the host, named and addressed
 // as the lab says and left down.
 
-import { brAddIf, Kernel, linkAddBridge, linkAddVeth, linkSetUp, Sim, type RunReport } from "../../kernel/index.js";
+import { brAddIf, Kernel, linkAddBridge, linkAddVeth, linkSetUp, Sim, snapshot, type RunReport, type Snapshot } from "../../kernel/index.js";
 import { peernet2idAlloc } from "../../userland/ip/netnsid.js";
 import { labPorts } from "../lab-ports.js";
 import type { Lab } from "../../lab/types.js";
@@ -49,6 +49,26 @@ export class StepSim extends Sim {
 export interface World {
   sim: StepSim;
   kernels: Map<string, Kernel>;
+}
+
+/**
+ * The world in its present state, recorded (kernel/fork.ts): each copy() is
+ * a fork, where what runs starts where the original was and never touches
+ * it. Forks have no trace sink.
+ */
+export function snapshotWorld(world: World): Snapshot<World> {
+  const sink = world.sim.traceSink;
+  world.sim.traceSink = null;
+  try {
+    return snapshot(world);
+  } finally {
+    world.sim.traceSink = sink;
+  }
+}
+
+/** One fork of the world in its present state. */
+export function forkWorld(world: World): World {
+  return snapshotWorld(world).copy();
 }
 
 /** A stable 32-bit seed from the lab's name, so every run of a lab is the same run. */

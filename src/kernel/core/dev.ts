@@ -9,12 +9,13 @@ import { ETH_HLEN, vlanCount, vlanPop, type EthernetFrame } from "../../wire/eth
 import { vlanId } from "../../wire/vlan.js";
 import { vlanDoReceive } from "../devices/vlan/vlan-core.js";
 import { skbLen, type NetDevice } from "../devices/net-device.js";
+import { kernelFn } from "../fork.js";
 import { arpRcv } from "../ipv4/arp.js";
 import { ipRcv } from "../ipv4/ip-input.js";
 import type { PacketType, SkBuff } from "../skb.js";
 import { packetRcv } from "../sockets.js";
 
-export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS";
+export type XmitResult = "ok" | "ENETDOWN" | "ENOBUFS" | "EINVAL";
 
 function runTaps(dev: NetDevice, direction: "in" | "out", pktType: PacketType, frame: EthernetFrame): void {
   if (dev.taps.size === 0) return;
@@ -120,6 +121,7 @@ export function netifReceiveSkb(skb: SkBuff): void {
       return;
   }
 }
+kernelFn(netifReceiveSkb);
 
 /**
  * check_vlan_id: a tag with a VLAN id no VLAN device took makes the frame

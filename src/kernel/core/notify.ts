@@ -3,11 +3,12 @@
 // the core knowing about them.
 
 import type { NetDevice } from "../devices/net-device.js";
+import { sideTable } from "../fork.js";
 
 export type NetdevEvent = "up" | "down" | "change" | "changeaddr" | "changemtu" | "unregister";
 export type NetdevNotifier = (dev: NetDevice, ev: NetdevEvent) => void;
 
-const chains = new WeakMap<NetDevice, Set<NetdevNotifier>>();
+const chains = sideTable<NetDevice, Set<NetdevNotifier>>();
 
 export function registerNetdevNotifier(dev: NetDevice, fn: NetdevNotifier): void {
   let s = chains.get(dev);

@@ -9,6 +9,7 @@ import { BROADCAST_MAC, ZERO_MAC, type Mac } from "../../wire/mac.js";
 import { devQueueXmit } from "../core/dev.js";
 import { IFF_LOOPBACK, IFF_NOARP, type NetDevice } from "../devices/net-device.js";
 import { neighEventNs, neighLookup, neighUpdate, parms, type Neighbour, type NudState, type QueuedPacket } from "../neigh/neighbour.js";
+import { kernelFn } from "../fork.js";
 import { rngBelow } from "../rng.js";
 import type { SkBuff } from "../skb.js";
 import {
@@ -195,6 +196,8 @@ function arpProcess(skb: SkBuff, arp: ArpRepr): void {
       if (!dontSend && neighEventNs(dev, sip, sha)) {
         if (trace) net.trace(dev, "arp_process", `reply ${formatIpv4(tip)} is-at ${dev.mac} to ${formatIpv4(sip)}`, "target is a local address");
         arpSend(ARPOP_REPLY, sip, dev, tip, sha, dev.mac, sha);
+      } else if (!dontSend && trace) {
+        net.trace(dev, "arp_process", `no answer to who-has ${formatIpv4(tip)} tell ${formatIpv4(sip)}`, `no neighbour entry for ${formatIpv4(sip)} could be made (neigh_event_ns): the neighbour table is full`);
       }
       return;
     } else if (IN_DEV_FORWARD(inDev) && route.rt.type === "unicast" && arpFwdProxy(inDev, dev, route.rt)) {
@@ -206,13 +209,19 @@ function arpProcess(skb: SkBuff, arp: ArpRepr): void {
       } else {
         // pneigh_enqueue: a broadcast request is answered after a random delay below proxy_delay.
         const delay = rngBelow(net.kernel.sim.rng, proxyDelayMs);
-        net.kernel.sim.queue.schedule(delay, () => arpProcess({ ...skb, locallyEnqueued: true }, arp));
+        net.kernel.sim.queue.schedule(delay, pneighProxyProcess, "timer", { skb: { ...skb, locallyEnqueued: true }, arp });
       }
       return;
     }
   }
   updateArpTable(skb, arp, inDev, sha, sip, tip, tha);
 }
+
+/** neigh_proxy_process: a delayed proxy request is processed again, as if enqueued locally. */
+function pneighProxyProcess(q: { skb: SkBuff; arp: ArpRepr }): void {
+  arpProcess(q.skb, q.arp);
+}
+kernelFn(pneighProxyProcess);
 
 /** The tail of arp_process: refresh an existing entry (or create one when arp_accept allows). */
 function updateArpTable(skb: SkBuff, arp: ArpRepr, inDev: InDevice, sha: Mac, sip: Ipv4, tip: Ipv4, tha: Mac): void {

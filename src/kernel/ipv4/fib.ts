@@ -93,30 +93,30 @@ function okLookup(r: FibRoute): FibLookup {
 }
 
 export class FibTable {
-  readonly #aliases = new Map<string, FibRoute[]>();
+  private readonly aliases = new Map<string, FibRoute[]>();
   /** The same alias lists by prefix length, then network address: what a lookup probes. */
-  readonly #byLen: (Map<number, FibRoute[]> | undefined)[] = [];
+  private readonly byLen: (Map<number, FibRoute[]> | undefined)[] = [];
   /** Prefix lengths present, longest first, so a lookup tries only those (as the LC-trie skips empty levels). */
-  #lens: number[] = [];
+  private lens: number[] = [];
 
-  #set(dst: Ipv4, len: number, list: FibRoute[]): void {
-    this.#aliases.set(key(dst, len), list);
-    let m = this.#byLen[len];
+  private setAliases(dst: Ipv4, len: number, list: FibRoute[]): void {
+    this.aliases.set(key(dst, len), list);
+    let m = this.byLen[len];
     if (!m) {
-      m = this.#byLen[len] = new Map();
-      this.#lens = [...this.#lens, len].sort((a, b) => b - a);
+      m = this.byLen[len] = new Map();
+      this.lens = [...this.lens, len].sort((a, b) => b - a);
     }
     m.set(dst >>> 0, list);
   }
 
-  #delete(dst: Ipv4, len: number): void {
-    this.#aliases.delete(key(dst, len));
-    const m = this.#byLen[len];
+  private deleteAliases(dst: Ipv4, len: number): void {
+    this.aliases.delete(key(dst, len));
+    const m = this.byLen[len];
     if (!m) return;
     m.delete(dst >>> 0);
     if (m.size === 0) {
-      this.#byLen[len] = undefined;
-      this.#lens = this.#lens.filter((l) => l !== len);
+      this.byLen[len] = undefined;
+      this.lens = this.lens.filter((l) => l !== len);
     }
   }
 
@@ -124,12 +124,12 @@ export class FibTable {
 
   /** Every route, longest prefix first, as `ip route show table` walks them (minus its address ordering). */
   routes(): FibRoute[] {
-    return [...this.#aliases.values()].flat();
+    return [...this.aliases.values()].flat();
   }
 
   lookup(fl: Flowi4, ignoreLinkState: boolean): FibLookup | null {
-    for (const len of this.#lens) {
-      const list = this.#byLen[len]!.get(networkOf(fl.daddr, len) >>> 0);
+    for (const len of this.lens) {
+      const list = this.byLen[len]!.get(networkOf(fl.daddr, len) >>> 0);
       if (!list) continue;
       for (const r of list) {
         if (r.scope < fl.scope) continue;
@@ -149,7 +149,7 @@ export class FibTable {
    */
   insert(r: FibRoute, o: { excl: boolean; append: boolean; replace?: boolean }): KResult {
     const k = key(r.dst, r.len);
-    const list = this.#aliases.get(k) ?? [];
+    const list = this.aliases.get(k) ?? [];
     const samePrio = list.filter((a) => a.priority === r.priority);
     if (samePrio.length > 0) {
       if (o.excl) return fail("EEXIST");
@@ -164,32 +164,32 @@ export class FibTable {
       const at = list.findIndex((a) => a.priority > r.priority);
       list.splice(at < 0 ? list.length : at, 0, r);
     }
-    this.#set(r.dst, r.len, list);
+    this.setAliases(r.dst, r.len, list);
     return okVoid;
   }
 
   /** fib_table_delete: the first alias of the prefix that matches every field given. */
   delete(m: RouteMatch): KResult<FibRoute> {
     const k = key(m.dst, m.len);
-    const list = this.#aliases.get(k);
+    const list = this.aliases.get(k);
     const i = list?.findIndex((a) => routeMatches(a, m)) ?? -1;
     if (!list || i < 0) return fail("ESRCH");
     const [r] = list.splice(i, 1);
-    if (list.length === 0) this.#delete(m.dst, m.len);
+    if (list.length === 0) this.deleteAliases(m.dst, m.len);
     return { ok: true, value: r! };
   }
 
   /** fib_table_flush: drop dead routes (and every route when `all`). */
   flush(pred: (r: FibRoute) => boolean): FibRoute[] {
     const gone: FibRoute[] = [];
-    for (const list of [...this.#aliases.values()]) {
+    for (const list of [...this.aliases.values()]) {
       const keep = list.filter((r) => !pred(r));
       if (keep.length === list.length) continue;
       gone.push(...list.filter((r) => pred(r)));
       // Filtering in place keeps the list (and the key's place in listing order).
       list.length = 0;
       list.push(...keep);
-      if (keep.length === 0) this.#delete(gone[gone.length - 1]!.dst, gone[gone.length - 1]!.len);
+      if (keep.length === 0) this.deleteAliases(gone[gone.length - 1]!.dst, gone[gone.length - 1]!.len);
     }
     return gone;
   }

@@ -23,7 +23,11 @@ export function ipFinishOutput2(ip: Ipv4Repr, rt: Rtable): XmitResult {
   // __ipv4_neigh_lookup_noref: loopback and point-to-point devices have one neighbour, keyed 0.0.0.0.
   const nh = dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT) ? 0 : rtNexthop(rt, ip.dst);
   const n = neighLookup(dev, nh, true);
-  if (!n) return "ok";
+  if (!n) {
+    // SKB_DROP_REASON_NEIGH_CREATEFAIL: the sender's sendmsg gets EINVAL.
+    if (net.tracing) net.trace(dev, "ip_finish_output2", `drop ${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)}`, `no neighbour entry for ${formatIpv4(nh)} could be made: the neighbour table is full`);
+    return "EINVAL";
+  }
   if (net.tracing) net.trace(dev, "ip_finish_output2", `${formatIpv4(ip.src)} > ${formatIpv4(ip.dst)} via neighbour ${formatIpv4(nh)} (${n.state})`);
   return neighOutput(n, ip, rt, ipv4TotalLength(ip));
 }

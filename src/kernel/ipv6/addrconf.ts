@@ -7,6 +7,7 @@
 
 import type { Mac } from "../../wire/mac.js";
 import { IFF_LOOPBACK, IFF_NOARP, type NetDevice } from "../devices/net-device.js";
+import { kernelFn } from "../fork.js";
 import { rngBelow } from "../rng.js";
 
 export interface Inet6Ifaddr {
@@ -69,10 +70,14 @@ export function addrconfDevUp(dev: NetDevice): void {
   if (!ifa.tentative) return;
   // addrconf_dad_kick: a random delay below rtr_solicit_delay, then dad_transmits probes a retrans_time apart.
   const delay = rngBelow(net.kernel.sim.rng, RTR_SOLICIT_DELAY_MS) + RETRANS_TIMER_MS;
-  net.kernel.sim.queue.schedule(delay, () => {
-    ifa.tentative = false;
-  });
+  net.kernel.sim.queue.schedule(delay, addrconfDadCompleted, "timer", ifa);
 }
+
+/** addrconf_dad_completed: the last probe met no answer, the address is no longer tentative. */
+function addrconfDadCompleted(ifa: Inet6Ifaddr): void {
+  ifa.tentative = false;
+}
+kernelFn(addrconfDadCompleted);
 
 /** addrconf_ifdown: a device going down, or away, loses every IPv6 address and route. */
 export function addrconfIfdown(dev: NetDevice): void {

@@ -10,7 +10,10 @@ import { arpConstructor, arpErrorReport, arpSolicit } from "../ipv4/arp.js";
 import type { Rtable } from "../ipv4/route.js";
 import { devQueueXmit, type XmitResult } from "../core/dev.js";
 import { NEIGH_PARMS_DEFAULTS, type NeighParms } from "../sysctl-defaults.js";
+import { ipv4IsMulticast } from "../../wire/ipv4-addr.js";
 import { rngBelow } from "../rng.js";
+import type { NeighTable } from "./neigh-table.js";
+import { kernelFn } from "../fork.js";
 
 export type NudState = "none" | "incomplete" | "reachable" | "stale" | "delay" | "probe" | "failed" | "noarp" | "permanent";
 
@@ -57,20 +60,73 @@ export function reachableTime(dev: NetDevice): number {
   return Math.floor(base / 2) + rngBelow(dev.net.kernel.sim.rng, base);
 }
 
-/** __neigh_lookup: find, and with `create` make one through arp_constructor. */
-export function neighLookup(dev: NetDevice, key: Ipv4, create: boolean): Neighbour | null {
+/**
+ * __neigh_lookup: find, and with `create` make one through arp_constructor;
+ * null when the table refuses a new entry. `exemptFromGc` (a PERMANENT
+ * entry made by `ip neigh add`) neither counts nor is refused.
+ */
+export function neighLookup(dev: NetDevice, key: Ipv4, create: boolean, exemptFromGc = false): Neighbour | null {
   let n = dev.neigh.get(key) ?? null;
   if (!n && create) {
+    const tbl = dev.net.kernel.arpTbl;
+    if (!exemptFromGc && !neighAlloc(tbl, dev, key)) return null;
     n = new Neighbour(dev, key);
     arpConstructor(n);
     dev.neigh.set(key, n);
+    if (!exemptFromGc) tbl.gcList.add(n);
   }
   return n;
 }
 
+/**
+ * neigh_alloc's limit: at gc_thresh3 entries (or gc_thresh2 with no forced
+ * gc for 5 s) forced gc runs first, and at gc_thresh3 a new entry is refused
+ * unless it freed one.
+ */
+function neighAlloc(tbl: NeighTable, dev: NetDevice, key: Ipv4): boolean {
+  const entries = tbl.gcList.size;
+  const now = dev.net.now;
+  if (entries < tbl.gcThresh3 && !(entries >= tbl.gcThresh2 && now > tbl.lastFlush + 5000)) return true;
+  if (neighForcedGc(tbl, now, entries + 1) > 0 || entries < tbl.gcThresh3) return true;
+  tbl.tableFulls++;
+  const net = dev.net;
+  if (net.tracing) net.trace(dev, "neigh_alloc", `no entry for ${formatIpv4(key)}: neighbor table overflow!`, `${entries} entries across all of ${net.kernel.hostname}'s namespaces reach gc_thresh3 (${tbl.gcThresh3}), and forced gc freed none: each is resolving, reachable or updated in the last 5 s`);
+  return false;
+}
+
+/**
+ * neigh_forced_gc: oldest first, frees entries nothing else holds (no timer
+ * running) that are FAILED, NOARP, multicast or not updated for 5 s, until
+ * the table is back to gc_thresh2. `gcEntries` counts the entry being made.
+ */
+function neighForcedGc(tbl: NeighTable, now: number, gcEntries: number): number {
+  const maxClean = gcEntries - tbl.gcThresh2;
+  const tref = now - 5000;
+  let shrunk = 0;
+  tbl.forcedGcRuns++;
+  for (const n of tbl.gcList) {
+    if (n.timer !== null) continue;
+    if (n.state === "failed" || n.state === "noarp" || ipv4IsMulticast(n.key) || tref > n.updated) {
+      neighDestroy(n);
+      shrunk++;
+    }
+    if (shrunk >= maxClean) break;
+  }
+  tbl.lastFlush = now;
+  return shrunk;
+}
+
+/** neigh_update_gc_list: a PERMANENT entry leaves the gc list, any other (re)joins it at the tail. */
+function neighUpdateGcList(n: Neighbour): void {
+  if (n.dev.neigh.get(n.key) !== n) return;
+  const list = n.dev.net.kernel.arpTbl.gcList;
+  if (n.state === "permanent") list.delete(n);
+  else if (!list.has(n)) list.add(n);
+}
+
 function setTimer(n: Neighbour, delay: number): void {
   if (n.timer) n.timer.cancelled = true;
-  n.timer = n.dev.net.kernel.sim.queue.schedule(delay, () => neighTimerHandler(n));
+  n.timer = n.dev.net.kernel.sim.queue.schedule(delay, neighTimerHandler, "timer", n);
 }
 
 function delTimer(n: Neighbour): void {
@@ -182,6 +238,7 @@ function neighTimerHandler(n: Neighbour): void {
   setTimer(n, Math.max(next - now, 10));
   if (n.state === "incomplete" || n.state === "probe") neighProbe(n);
 }
+kernelFn(neighTimerHandler);
 
 /** neigh_invalidate: resolution failed; every queued packet gets arp_error_report. */
 function neighInvalidate(n: Neighbour): void {
@@ -197,8 +254,13 @@ export interface NeighUpdateFlags {
   admin?: boolean;
 }
 
-/** neigh_update. */
+/** neigh_update (__neigh_update, then neigh_update_gc_list). */
 export function neighUpdate(n: Neighbour, lladdr: Mac | null, newState: NudState, flags: NeighUpdateFlags): void {
+  neighUpdateState(n, lladdr, newState, flags);
+  neighUpdateGcList(n);
+}
+
+function neighUpdateState(n: Neighbour, lladdr: Mac | null, newState: NudState, flags: NeighUpdateFlags): void {
   const old = n.state;
   const now = n.dev.net.now;
   if (!flags.admin && (old === "noarp" || old === "permanent")) return;
@@ -246,6 +308,7 @@ export function neighEventNs(dev: NetDevice, key: Ipv4, lladdr: Mac): Neighbour 
 
 function neighDestroy(n: Neighbour): void {
   delTimer(n);
+  n.dev.net.kernel.arpTbl.gcList.delete(n);
   n.dev.neigh.delete(n.key);
   n.queue.length = 0;
   n.queueBytes = 0;

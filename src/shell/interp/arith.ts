@@ -30,7 +30,7 @@ function binary(env: ExpandEnv, op: string, x: bigint, y: bigint): bigint {
       return op === "/" ? x / y : x % y;
     case "**":
       if (y < 0n) env.fail("exponent less than 0");
-      return BigInt.asIntN(64, x ** y);
+      return pow64(x, y);
     case "==": return b(x === y);
     case "!=": return b(x !== y);
     case "<": return b(x < y);
@@ -39,6 +39,17 @@ function binary(env: ExpandEnv, op: string, x: bigint, y: bigint): bigint {
     case ">=": return b(x >= y);
   }
   return env.fail(`unknown arithmetic operator ${op}`);
+}
+
+/** x ** y in 64 bits, wrapping as bash does, without ever holding the exact power (`2**100000000`). */
+function pow64(x: bigint, y: bigint): bigint {
+  let result = 1n;
+  let base = BigInt.asUintN(64, x);
+  for (let e = y; e > 0n; e >>= 1n) {
+    if (e & 1n) result = BigInt.asUintN(64, result * base);
+    base = BigInt.asUintN(64, base * base);
+  }
+  return BigInt.asIntN(64, result);
 }
 
 /** A number, or a variable name whose value is evaluated in turn, as bash does. */

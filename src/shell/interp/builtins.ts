@@ -59,7 +59,7 @@ function test(closing: boolean): Builtin {
       args = args.slice(0, -1);
     }
     try {
-      return evalTestArgs(args, (p) => ctx.sh.stat(p)) ? 0 : 1;
+      return evalTestArgs(args, (p) => ctx.sh.stat(p, ctx.io)) ? 0 : 1;
     } catch (e) {
       if (!(e instanceof TestError)) throw e;
       say(ctx, `${argv[0]}: ${e.message}`);
@@ -194,7 +194,7 @@ export const decl: Builtin = async (ctx, argv, d) => {
       continue;
     }
     if (isLocal) st.makeLocal(name);
-    if (value !== null) st.vars.set(name, value);
+    if (value !== null) ctx.sh.setVar(name, value);
     else if (isLocal && !st.vars.has(name)) st.vars.delete(name);
     if (exporting) st.exported.add(name);
   }

@@ -1,5 +1,6 @@
 import type { Stmt, Word, WordPart } from "../parse/ast.js";
 import { evalArith } from "./arith.js";
+import { checkString, type ShellLimits } from "./limits.js";
 import { globToRegExpSource, quoteGlob } from "./pattern.js";
 
 /** What expansion needs from the shell's state. */
@@ -10,6 +11,7 @@ export interface ExpandEnv {
   assign(name: string, value: string): void;
   nounset(): boolean;
   substitute(stmts: Stmt[]): Promise<string>;
+  limits: ShellLimits;
   /** Ends the script as bash does on an expansion error: prints `FILE: line N: message`, status 1. */
   fail(message: string): never;
 }
@@ -17,29 +19,39 @@ export interface ExpandEnv {
 /** A run of expanded text: quoted text is never split; `split` marks unquoted expansion results. */
 type Piece = { text: string; quoted: boolean; split: boolean } | { boundary: true };
 
-const IFS_WS = /[ \t\n]/;
+const IFS_RUN = /[ \t\n]+/;
 
 export async function expandFields(env: ExpandEnv, words: Word[]): Promise<string[]> {
   const out: string[] = [];
-  for (const w of words) out.push(...fieldsOf(await pieces(env, w.parts, false)));
+  // One by one: a word may expand to more fields than a call's arguments can hold (`$(seq 1 150000)`).
+  for (const w of words) for (const f of fieldsOf(env, await pieces(env, w.parts, false))) out.push(f);
   return out;
 }
 
 /** One string, no field splitting: assignments, redirection targets, [[ ]] operands. */
 export async function expandString(env: ExpandEnv, word: Word): Promise<string> {
-  return joinPieces(await pieces(env, word.parts, false), false);
+  return joinPieces(env, await pieces(env, word.parts, false), false);
 }
 
 /** A glob pattern: text from quotes matches literally. */
 export async function expandPattern(env: ExpandEnv, word: Word): Promise<string> {
-  return joinPieces(await pieces(env, word.parts, false), true);
+  return joinPieces(env, await pieces(env, word.parts, false), true);
 }
 
-function joinPieces(ps: Piece[], pattern: boolean): string {
+/** Each piece is within the string limit; a word made of many of them is checked before it is made. */
+function checkWord(env: ExpandEnv, ps: Piece[]): void {
+  let n = 0;
+  for (const p of ps) n += "boundary" in p ? 1 : p.text.length;
+  checkString(env.limits, n, "a word");
+}
+
+function joinPieces(env: ExpandEnv, ps: Piece[], pattern: boolean): string {
+  checkWord(env, ps);
   return ps.map((p) => ("boundary" in p ? " " : pattern && p.quoted ? quoteGlob(p.text) : p.text)).join("");
 }
 
-function fieldsOf(ps: Piece[]): string[] {
+function fieldsOf(env: ExpandEnv, ps: Piece[]): string[] {
+  checkWord(env, ps);
   const out: string[] = [];
   let cur: string | null = null;
   for (const p of ps) {
@@ -52,13 +64,13 @@ function fieldsOf(ps: Piece[]): string[] {
       cur = (cur ?? "") + p.text;
       continue;
     }
-    for (const ch of p.text) {
-      if (IFS_WS.test(ch)) {
+    const parts = p.text.split(IFS_RUN);
+    for (let k = 0; k < parts.length; k++) {
+      if (k > 0) {
         if (cur !== null) out.push(cur);
         cur = null;
-      } else {
-        cur = (cur ?? "") + ch;
       }
+      if (parts[k] !== "") cur = (cur ?? "") + parts[k];
     }
   }
   if (cur !== null) out.push(cur);
@@ -85,10 +97,11 @@ async function pieces(env: ExpandEnv, parts: WordPart[], inDq: boolean): Promise
         break;
       case "dq":
         if (part.parts.length === 1 && isAt(part.parts[0]!) && env.positional().length === 0) break;
-        out.push({ text: "", quoted: true, split: false }, ...(await pieces(env, part.parts, true)));
+        out.push({ text: "", quoted: true, split: false });
+        for (const q of await pieces(env, part.parts, true)) out.push(q);
         break;
       case "param":
-        out.push(...(await param(env, part, inDq)));
+        for (const q of await param(env, part, inDq)) out.push(q);
         break;
       case "cmdsubst": {
         const text = (await env.substitute(part.stmts)).replace(/\n+$/, "");
@@ -123,7 +136,7 @@ async function param(env: ExpandEnv, p: Extract<WordPart, { kind: "param" }>, in
 async function paramValue(env: ExpandEnv, p: Extract<WordPart, { kind: "param" }>): Promise<string> {
   const value = p.name === "@" || p.name === "*" ? env.positional().join(" ") : env.lookup(p.name);
   if (p.length) return String(lengthOf(env, p.name, value));
-  const arg = async (): Promise<string> => (p.arg ? joinPieces(await pieces(env, p.arg.parts, false), false) : "");
+  const arg = async (): Promise<string> => (p.arg ? joinPieces(env, await pieces(env, p.arg.parts, false), false) : "");
   const unsetOrNull = value === undefined || (p.op !== null && p.op.startsWith(":") && value === "");
   switch (p.op) {
     case null:
@@ -150,7 +163,7 @@ async function paramValue(env: ExpandEnv, p: Extract<WordPart, { kind: "param" }
     case "##":
     case "%":
     case "%%":
-      return trim(value ?? "", p.op, p.arg ? joinPieces(await pieces(env, p.arg.parts, false), true) : "");
+      return trim(env, value ?? "", p.op, p.arg ? joinPieces(env, await pieces(env, p.arg.parts, false), true) : "");
   }
 }
 
@@ -160,7 +173,7 @@ function lengthOf(env: ExpandEnv, name: string, value: string | undefined): numb
   return [...(value ?? "")].length;
 }
 
-function trim(value: string, op: "#" | "##" | "%" | "%%", pattern: string): string {
+function trim(env: ExpandEnv, value: string, op: "#" | "##" | "%" | "%%", pattern: string): string {
   const re = globToRegExpSource(pattern);
   const lazy = op === "#" || op === "%";
   if (op === "#" || op === "##") {
@@ -168,11 +181,12 @@ function trim(value: string, op: "#" | "##" | "%" | "%%", pattern: string): stri
     return m ? value.slice(m[0].length) : value;
   }
   // Suffix removal: try each start position, earliest for %% (longest), latest for % (shortest).
+  // Quadratic in the value's length, so it watches the clock.
   const anchored = new RegExp(`^(?:${re})$`);
-  if (lazy) {
-    for (let i = value.length; i >= 0; i--) if (anchored.test(value.slice(i))) return value.slice(0, i);
-  } else {
-    for (let i = 0; i <= value.length; i++) if (anchored.test(value.slice(i))) return value.slice(0, i);
+  for (let k = 0; k <= value.length; k++) {
+    if ((k & 1023) === 1023) env.limits.tick();
+    const i = lazy ? value.length - k : k;
+    if (anchored.test(value.slice(i))) return value.slice(0, i);
   }
   return value;
 }

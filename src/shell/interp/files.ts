@@ -10,14 +10,17 @@ export function readPath(host: ShellHost, path: string): FileRead | null {
   if (path === "/dev/null") return { ok: true, content: "", size: 0 };
   if (path.startsWith(PROC_SYS) && host.procSys) {
     const r = host.procSys.read(path.slice(PROC_SYS.length));
+    if (r === null) return null;
     return r.ok ? { ok: true, content: r.content, size: 0 } : r;
   }
   return host.readFile?.(path) ?? null;
 }
 
-export function statPath(host: ShellHost, path: string): "file" | "dir" | null {
+/** "missing" when the path is not there; null when the host does not model it. */
+export function statPath(host: ShellHost, path: string): "file" | "dir" | "missing" | null {
   if (path === "/dev/null") return "file";
-  if (path.startsWith(PROC_SYS) && host.procSys?.read(path.slice(PROC_SYS.length)).ok) return "file";
+  if ((path.startsWith(PROC_SYS) || path === "/proc/sys") && host.procSys?.stat) return host.procSys.stat(path.slice(PROC_SYS.length));
   if (host.stat) return host.stat(path);
-  return host.readFile?.(path)?.ok ? "file" : null;
+  const r = readPath(host, path);
+  return r === null ? null : r.ok ? "file" : "missing";
 }

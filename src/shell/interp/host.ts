@@ -23,10 +23,12 @@ export type FileRead = { ok: true; content: string; size?: number } | { ok: fals
 /** An /proc/sys failure, as the strerror text a real write or open would report. */
 export type ProcSysError = "No such file or directory" | "Invalid argument" | "Permission denied" | string;
 
+/** /proc/sys; each method returns null for a path the host does not model (the script is refused there). */
 export interface ProcSys {
   /** `path` is under /proc/sys with slashes ("net/ipv4/ip_forward"); the content includes its trailing newline. */
-  read(path: string): { ok: true; content: string } | { ok: false; error: ProcSysError };
-  write(path: string, data: string): { ok: true } | { ok: false; error: ProcSysError };
+  read(path: string): { ok: true; content: string } | { ok: false; error: ProcSysError } | null;
+  write(path: string, data: string): { ok: true } | { ok: false; error: ProcSysError } | null;
+  stat?(path: string): "file" | "dir" | "missing" | null;
 }
 
 /**
@@ -45,9 +47,15 @@ export interface ShellHost {
    * path, which the shell reports as not supported by --engine sim.
    */
   readFile?(path: string): FileRead | null;
-  /** For `test -e/-f/-d` beyond /dev/null and readable /proc/sys files; without it, files readFile reads exist. */
-  stat?(path: string): "file" | "dir" | null;
+  /**
+   * For `test -e/-f/-d` beyond /dev/null and /proc/sys: "missing" when the
+   * path is not there, null when the host does not model it; without it,
+   * what readFile reads exists.
+   */
+  stat?(path: string): "file" | "dir" | "missing" | null;
 }
+
+import type { ShellLimits } from "./limits.js";
 
 export interface RunOptions {
   /** The name bash would report in its messages (`FILE: line N: ...`). */
@@ -57,6 +65,8 @@ export interface RunOptions {
   /** $1, $2, ... */
   args?: string[];
   stdin?: string;
+  /** What the script may use before it is stopped (default: no limit). */
+  limits?: ShellLimits;
 }
 
 export interface ShellResult {
@@ -71,12 +81,12 @@ export interface ShellResult {
  * a simple command, `[[ ]]` or pipeline that exits non-zero outside a
  * condition, not before `&&`/`||` and not negated (`exit`); a construct or
  * command the host refused (`refused`), which ends the script; a script
- * bash cannot parse (`syntax`).
+ * bash cannot parse (`syntax`); a limit reached (`limit`), which ends it too.
  */
 export interface ScriptFailure {
   line: number;
   exitCode: number;
   /** What was written on the script's stderr while it ran (or the refusal). */
   said: string;
-  kind: "exit" | "refused" | "syntax";
+  kind: "exit" | "refused" | "syntax" | "limit";
 }

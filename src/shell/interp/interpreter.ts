@@ -1,4 +1,4 @@
-import { NotSimulated, ShellScriptError, unsupported } from "../errors.js";
+import { Killed, NotSimulated, ShellScriptError, unsupported } from "../errors.js";
 import type { Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
 import { TOOLS } from "../tools/index.js";
 import { BUILTINS, decl, type BuiltinContext } from "./builtins.js";
@@ -6,6 +6,7 @@ import { expandFields, expandPattern, expandString, type ExpandEnv } from "./exp
 import { PROC_SYS, readPath, statPath } from "./files.js";
 import type { ShellHost } from "./host.js";
 import { Input, discard, type Sink, type Streams } from "./io.js";
+import { LimitExceeded, checkString, type ShellLimits } from "./limits.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./signals.js";
 import type { ShellState } from "./state.js";
 import { TestError, binaryTest, unaryTest } from "./test-expr.js";
@@ -35,6 +36,7 @@ export class Interpreter {
     readonly host: ShellHost,
     readonly file: string,
     readonly state: ShellState,
+    readonly limits: ShellLimits,
     /** Only the script's own interpreter has one: subshells and substitutions are not trapped. */
     readonly trap: ErrTrap | null = null,
   ) {}
@@ -67,6 +69,7 @@ export class Interpreter {
 
   async runStmt(s: Stmt, io: Streams, cond = false): Promise<number> {
     this.line = s.pos.line;
+    this.limits.tick();
     let status: number;
     const redirected = await this.redirect(s.redirs, io);
     if (redirected === null) {
@@ -172,7 +175,12 @@ export class Interpreter {
     for (const [i, p] of parts.entries()) {
       const last = i === parts.length - 1;
       let buf = "";
-      const out: Sink = last ? io.out : (t) => (buf += t);
+      const out: Sink = last
+        ? io.out
+        : (t) => {
+            checkString(this.limits, buf.length + t.length, "a pipe's contents");
+            buf += t;
+          };
       const err: Sink = !last && p.withErr ? out : io.err;
       statuses.push(await this.subshell(p.stmt, { stdin: input, out, err }));
       input = new Input(buf);
@@ -182,7 +190,7 @@ export class Interpreter {
   }
 
   async subshell(s: Stmt | Stmt[], io: Streams): Promise<number> {
-    const child = new Interpreter(this.host, this.file, this.state.clone());
+    const child = new Interpreter(this.host, this.file, this.state.clone(), this.limits);
     child.line = this.line;
     try {
       return Array.isArray(s) ? await child.runStmts(s, io) : await child.runStmt(s, io);
@@ -200,7 +208,9 @@ export class Interpreter {
     const assigns: Array<[string, string]> = [];
     for (const a of c.assigns) {
       const v = a.value ? await expandString(env, a.value) : "";
-      assigns.push([a.name, a.append ? (this.state.vars.get(a.name) ?? "") + v : v]);
+      const value = a.append ? (this.state.vars.get(a.name) ?? "") + v : v;
+      this.checkString(value.length, `the variable ${a.name}`);
+      assigns.push([a.name, value]);
     }
     const argv = await expandFields(env, c.args);
     if (this.state.opts.xtrace) io.err(`+ ${[...assigns.map(([n, v]) => `${n}=${v}`), ...argv].join(" ")}\n`);
@@ -220,7 +230,7 @@ export class Interpreter {
       const saved = assigns.map(([n]) => [n, this.state.vars.get(n)] as const);
       for (const [n, v] of assigns) this.state.vars.set(n, v);
       try {
-        return fn ? await this.callFunction(fn, argv.slice(1), io) : await builtin!(this.context(io), argv);
+        return fn ? await this.callFunction(name, fn, argv.slice(1), io) : await this.refusable(io, async () => builtin!(this.context(io), argv));
       } finally {
         for (const [n, v] of saved) {
           if (v === undefined) this.state.vars.delete(n);
@@ -229,21 +239,14 @@ export class Interpreter {
       }
     }
     const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
-    if (tool) {
-      const r = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p) });
-      io.out(r.stdout);
-      io.err(r.stderr);
-      return r.status;
-    }
-    const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
-    let r;
-    try {
-      r = await this.host.exec(argv, { stdin: io.stdin.peek(), env });
-    } catch (e) {
-      if (!(e instanceof NotSimulated)) throw e;
-      io.err(`${this.prefix()}${e.reason}\n`);
-      throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
-    }
+    const r = await this.refusable(io, async () => {
+      if (tool) {
+        const t = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p), limits: this.limits });
+        return { exitCode: t.status, stdout: t.stdout, stderr: t.stderr };
+      }
+      const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
+      return this.host.exec(argv, { stdin: io.stdin.peek(), env });
+    });
     if (r === null) {
       io.err(`${this.prefix()}${name}: command not found\n`);
       return 127;
@@ -253,7 +256,29 @@ export class Interpreter {
     return r.exitCode;
   }
 
-  private async callFunction(body: Stmt, args: string[], io: Streams): Promise<number> {
+  /**
+   * Runs a command that the host may refuse (NotSimulated: the script stops
+   * at this line) or kill (Killed: the script ends, keeping what the command
+   * wrote).
+   */
+  private async refusable<T>(io: Streams, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof Killed) {
+        io.out(e.stdout);
+        io.err(e.stderr);
+        throw new ExitSignal(e.status);
+      }
+      if (!(e instanceof NotSimulated)) throw e;
+      io.err(`${this.prefix()}${e.reason}\n`);
+      throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
+    }
+  }
+
+  private async callFunction(name: string, body: Stmt, args: string[], io: Streams): Promise<number> {
+    // bash without FUNCNEST recurses until it segfaults; here the step ends with the limit named instead.
+    if (this.state.frames.length >= this.limits.depth) throw new LimitExceeded("depth", `\`${name}\``);
     const savedArgs = this.state.positional;
     const savedDepth = this.state.loopDepth;
     this.state.positional = args;
@@ -288,7 +313,7 @@ export class Interpreter {
       case "word":
         return (await expandString(env, e.word)) !== "";
       case "unary":
-        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p));
+        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p, io));
       case "binary":
         if (e.op === "&&") return (await this.evalTest(e.x, io)) && this.evalTest(e.y, io);
         if (e.op === "||") return (await this.evalTest(e.x, io)) || this.evalTest(e.y, io);
@@ -301,12 +326,20 @@ export class Interpreter {
     }
   }
 
-  stat(path: string): "file" | "dir" | null {
-    return statPath(this.host, path);
+  /** For test -e/-f/-d: null when the path is not there; a path the host does not model is refused here. */
+  stat(path: string, io: Streams): "file" | "dir" | null {
+    const s = statPath(this.host, path);
+    if (s === null) this.unsupported(io, this.pos(), `testing the file ${path}`);
+    return s === "missing" ? null : s;
   }
 
   setVar(name: string, value: string): void {
+    this.checkString(value.length, `the variable ${name}`);
     this.state.vars.set(name, value);
+  }
+
+  checkString(length: number, what: string): void {
+    checkString(this.limits, length, what);
   }
 
   lookup(name: string): string | undefined {
@@ -324,9 +357,14 @@ export class Interpreter {
       positional: () => this.state.positional,
       assign: (n, v) => this.setVar(n, v),
       nounset: () => this.state.opts.nounset,
+      limits: this.limits,
       substitute: async (stmts) => {
         let out = "";
-        this.substStatus = await this.subshell(stmts, { stdin: Input.empty(), out: (t) => (out += t), err: io.err });
+        const sink: Sink = (t) => {
+          checkString(this.limits, out.length + t.length, "a command substitution's output");
+          out += t;
+        };
+        this.substStatus = await this.subshell(stmts, { stdin: Input.empty(), out: sink, err: io.err });
         this.state.status = this.substStatus;
         return out;
       },
@@ -376,6 +414,7 @@ export class Interpreter {
       else if (target === "/dev/stdout") sink = io.out;
       else if (target === "/dev/stderr") sink = io.err;
       else if (target.startsWith(PROC_SYS) && this.host.procSys) {
+        if (this.host.procSys.stat?.(target.slice(PROC_SYS.length)) === null) this.unsupported(io, r.pos, `writing to the file ${target}`);
         const w = { path: target, data: [] as string[], pos: r.pos };
         writes.push(w);
         sink = (t) => void w.data.push(t);
@@ -389,6 +428,7 @@ export class Interpreter {
       after: () => {
         for (const w of writes) {
           const res = this.host.procSys!.write(w.path.slice(PROC_SYS.length), w.data.join(""));
+          if (res === null) this.unsupported(io, w.pos, `writing ${w.data.join("").trim()} to ${w.path}`);
           if (!res.ok) {
             io.err(`${this.prefix(w.pos.line)}${w.path}: ${res.error}\n`);
             failed = 1;

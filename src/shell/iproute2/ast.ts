@@ -1,4 +1,5 @@
 import type { InetPrefix } from "./inet.js";
+import type { ListFilter } from "./list-filter.js";
 
 /** `ip`'s global options, as iproute2 6.1 counts them (-s -s is stats 2). */
 export interface IpGlobals {
@@ -10,9 +11,11 @@ export interface IpGlobals {
   details: number;
   stats: number;
   oneline: boolean;
-  color: boolean;
   force: boolean;
+  /** -all: `ip -all netns exec|delete`. */
   all: boolean;
+  /** -human or -iec: statistics in k, M, G (or Ki, Mi, Gi). */
+  human: boolean;
 }
 
 export interface LinkAttrs {
@@ -80,23 +83,31 @@ export interface BridgeSlaveOptions {
   unmodelled: string[];
 }
 
-export interface LinkShowFilter {
-  dev: string | null;
-  up: boolean;
-  master: string | null;
-  type: string | null;
-}
-
 export type IpCommand =
   | { object: "link"; command: "add" | "set" | "replace" | "delete"; attrs: LinkAttrs; type: LinkType | null }
-  | { object: "link"; command: "show"; filter: LinkShowFilter }
-  | { object: "address"; command: "add" | "change" | "replace" | "delete"; dev: string; local: InetPrefix | null; peer: InetPrefix | null; broadcast: string | null; scope: string | null; label: string | null; metric: number | null }
-  | { object: "address"; command: "show" | "flush"; dev: string | null; up: boolean; scope: string | null; label: string | null; to: InetPrefix | null }
+  | { object: "link"; command: "show"; filter: ListFilter }
+  | {
+      object: "address";
+      command: "add" | "change" | "replace" | "delete";
+      dev: string;
+      local: InetPrefix | null;
+      peer: InetPrefix | null;
+      broadcast: string | null;
+      scope: string | null;
+      label: string | null;
+      metric: number | null;
+      /** IFA_F_* bits asked for (noprefixroute, autojoin; the IPv6-only ones for an IPv6 address). */
+      flags: number;
+      /** What iproute2 said while parsing (a flag it will not send). */
+      warnings: string;
+    }
+  | { object: "address"; command: "show" | "flush"; filter: ListFilter }
   | { object: "route"; command: "add" | "delete" | "replace" | "change" | "append" | "prepend"; route: RouteSpec }
   | { object: "route"; command: "show" | "flush"; route: RouteSpec }
   | { object: "route"; command: "get"; to: InetPrefix; from: InetPrefix | null; iif: string | null; oif: string | null }
-  | { object: "neigh"; command: "add" | "delete" | "replace" | "change"; to: InetPrefix; dev: string; lladdr: string | null; nud: string | null; router: boolean; proxy: boolean }
-  | { object: "neigh"; command: "show" | "flush"; to: InetPrefix | null; dev: string | null; nud: string | null }
+  | { object: "neigh"; command: "add" | "delete" | "replace" | "change"; to: InetPrefix; dev: string; lladdr: string | null; nud: string | null; proxy: boolean }
+  /** `proxy`: the proxy entries (pneigh), of which the simulator has none. */
+  | { object: "neigh"; command: "show" | "flush"; to: InetPrefix | null; dev: string | null; nud: string | null; proxy: boolean }
   | { object: "netns"; command: "add" | "delete" | "attach"; name: string; pid?: number }
   | { object: "netns"; command: "list" | "identify" | "pids" | "list-id"; arg: string | null }
   | { object: "netns"; command: "exec"; name: string; argv: string[] }

@@ -1,3 +1,4 @@
+import { NotSimulated } from "../errors.js";
 import { parseAddr } from "./addr.js";
 import type { IpCommand, IpGlobals, IpParse } from "./ast.js";
 import { IpError, fail255, incomplete, matches } from "./errors.js";
@@ -21,8 +22,25 @@ export function ipObject(name: string): string | null {
 
 const USAGE = "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n";
 
+/** matches_color(): `-color` with no value is "always"; "auto" and "never" are the others. */
+function colorOption(opt: string): "always" | "auto" | "never" | null {
+  const eq = opt.indexOf("=");
+  const name = eq < 0 ? opt : opt.slice(0, eq);
+  const v = eq < 0 ? "" : opt.slice(eq + 1);
+  if (!matches(name, "-color")) return null;
+  if (v === "" || v === "always") return "always";
+  return v === "auto" || v === "never" ? v : null;
+}
+
+/**
+ * ip.c main(): the options before the object, tested in its order, so an
+ * abbreviation means what it means there (`-r` is -resolve, `-b` -batch,
+ * `-h` -human). Options that change what ip prints or does in ways the
+ * simulator does not model are refused.
+ */
 function globals(argv: string[]): { g: IpGlobals; rest: string[] } {
-  const g: IpGlobals = { netns: null, family: null, brief: false, json: false, pretty: false, details: 0, stats: 0, oneline: false, color: false, force: false, all: false };
+  const g: IpGlobals = { netns: null, family: null, brief: false, json: false, pretty: false, details: 0, stats: 0, oneline: false, force: false, all: false, human: false };
+  let color: "always" | "auto" | "never" = "never";
   let i = 0;
   for (; i < argv.length; i++) {
     let opt = argv[i]!;
@@ -33,35 +51,53 @@ function globals(argv: string[]): { g: IpGlobals; rest: string[] } {
     if (!opt.startsWith("-")) break;
     if (opt[1] === "-") opt = opt.slice(1);
     const m = (k: string): boolean => matches(opt, k);
-    if (m("-loops") || m("-family") || m("-batch") || m("-rcvbuf")) {
+    const arg = (): string => {
       if (i + 1 >= argv.length) throw fail255(USAGE);
-      const v = argv[++i]!;
-      if (m("-family")) {
-        const fam = ({ inet: "inet", inet6: "inet6", link: "link" } as const)[v as "inet"];
-        if (!fam) throw fail255(`Error: argument "${v}" is wrong: invalid protocol family\n`);
-        g.family = fam;
-      } else if (m("-batch")) throw new IpError("ip -batch is not supported by --engine sim\n", 255);
+      return argv[++i]!;
+    };
+    const c = colorOption(opt);
+    if (m("-loops")) arg();
+    else if (m("-family")) {
+      const v = arg();
+      if (v === "help") throw fail255(USAGE);
+      if (v === "mpls" || v === "bridge") throw NotSimulated.what(`ip -family ${v}`);
+      const fam = ({ inet: "inet", inet6: "inet6", link: "link" } as const)[v as "inet"];
+      if (!fam) throw fail255(`Error: argument "${v}" is wrong: invalid protocol family\n`);
+      g.family = fam;
     } else if (opt === "-4") g.family = "inet";
     else if (opt === "-6") g.family = "inet6";
     else if (opt === "-0") g.family = "link";
-    else if (opt === "-M" || opt === "-B") throw new IpError(`Option "${opt}" is not supported by --engine sim\n`, 255);
-    else if (m("-human") || m("-human-readable") || m("-iec") || m("-resolve") || m("-timestamp") || m("-tshort") || m("-Numeric") || opt === "-echo") continue;
+    else if (opt === "-M" || opt === "-B") throw NotSimulated.what(`ip ${opt}`);
+    else if (m("-human") || m("-human-readable") || m("-iec")) g.human = true;
     else if (m("-stats") || m("-statistics")) g.stats++;
     else if (m("-details")) g.details++;
+    else if (m("-resolve")) throw NotSimulated.what("ip -resolve");
     else if (m("-oneline")) g.oneline = true;
+    // Only `ip monitor` prints timestamps.
+    else if (m("-timestamp") || m("-tshort")) continue;
     else if (m("-Version")) throw new IpError("", 255);
     else if (m("-force")) g.force = true;
-    else if (m("-brief")) g.brief = true;
+    else if (m("-batch")) {
+      arg();
+      throw NotSimulated.what("ip -batch");
+    } else if (m("-brief")) g.brief = true;
     else if (m("-json")) g.json = true;
     else if (m("-pretty")) g.pretty = true;
-    else if (m("-color") || m("-colour") || /^-colou?r=/.test(opt)) g.color = true;
+    else if (m("-rcvbuf")) {
+      const v = arg();
+      if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) || Number(v) > 0xffffffff) throw fail255(`Invalid rcvbuf size '${v}'\n`);
+    } else if (c !== null) color = c;
     else if (m("-help")) throw fail255(USAGE);
     else if (m("-netns")) {
       if (i + 1 >= argv.length) throw incomplete();
       g.netns = argv[++i]!;
-    } else if (m("-all")) g.all = true;
+    } else if (m("-Numeric")) throw NotSimulated.what("ip -Numeric");
+    else if (m("-all")) g.all = true;
+    else if (opt === "-echo") throw NotSimulated.what("ip -echo");
     else throw fail255(`Option "${opt}" is unknown, try "ip -help".\n`);
   }
+  // check_enable_color(): -color (always) colours even a pipe, unless -json.
+  if (color === "always" && !g.json) throw NotSimulated.what("ip -color");
   return { g, rest: argv.slice(i) };
 }
 
@@ -96,7 +132,7 @@ export function parseIp(argv: string[]): IpParse {
         break;
       case "rule":
         if (args.length > 0 && !["show", "list", "lst"].some((k) => matches(args[0]!, k))) {
-          throw new IpError(`ip rule ${args[0]} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`, 255);
+          throw NotSimulated.what(`ip rule ${args[0]}`);
         }
         cmd = { object: "rule", command: "show", args: args.slice(1) };
         break;
@@ -106,7 +142,7 @@ export function parseIp(argv: string[]): IpParse {
       case null:
         throw new IpError(`Object "${rest[0]}" is unknown, try "ip help".\n`, 1);
       default:
-        throw new IpError(`ip ${obj} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`, 255);
+        throw NotSimulated.what(`ip ${obj}`);
     }
     return { ok: true, value: { globals: g, cmd } };
   } catch (e) {

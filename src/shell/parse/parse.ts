@@ -1,5 +1,6 @@
 import sh, { type MvFile, type MvLit, type MvNode, type MvRedirect, type MvStmt, type MvWord } from "mvdan-sh";
 import { ShellScriptError, unsupported } from "../errors.js";
+import { LimitExceeded } from "../interp/limits.js";
 import type { Arith, ArithBinOp, Assign, Command, DeclItem, IfBranch, ParamOp, Pos, Redir, RedirOp, Script, Stmt, TestExpr, Word, WordPart } from "./ast.js";
 import { ARITH_BINARY, ARITH_UNARY, BIN_CMD, PARAM_EXP, REDIR, TEST_BINARY, TEST_UNARY } from "./ops.js";
 
@@ -24,15 +25,29 @@ const UNSUPPORTED_PART: Record<string, string> = {
   BraceExp: "brace expansion",
 };
 
-/** Parse a bash script into ipvlab's AST; throws ShellScriptError for bash syntax errors and for constructs sim does not run. */
+/**
+ * Parse a bash script into ipvlab's AST; throws ShellScriptError for bash
+ * syntax errors and for constructs sim does not run, and LimitExceeded for
+ * nesting deeper than the parser's stack (bash's own parser gives up too,
+ * at a depth of its own).
+ */
 export function parseScript(text: string, file: string): Script {
   let parsed: MvFile;
   try {
     parsed = sh.syntax.NewParser(sh.syntax.Variant(sh.syntax.LangBash)).Parse(text, file);
   } catch (e) {
-    throw syntaxError(e, file);
+    throw tooDeep(e) ?? syntaxError(e, file);
   }
-  return { file, stmts: new Converter(file).stmts(parsed.Stmts) };
+  try {
+    return { file, stmts: new Converter(file).stmts(parsed.Stmts) };
+  } catch (e) {
+    throw tooDeep(e) ?? e;
+  }
+}
+
+function tooDeep(e: unknown): LimitExceeded | null {
+  const msg = e instanceof Error ? e.message : typeof (e as { Error?: unknown }).Error === "function" ? (e as { Error(): string }).Error() : String(e);
+  return /Maximum call stack size exceeded/.test(msg) ? new LimitExceeded("nesting", "commands nested deeper than the simulator can parse") : null;
 }
 
 function syntaxError(e: unknown, file: string): ShellScriptError {

@@ -1,3 +1,5 @@
+import { NotSimulated } from "../errors.js";
+
 /** procps-ng sysctl's command line: what to read and write, and how to print it. */
 export interface SysctlItem {
   /** As typed, dots or slashes. */
@@ -32,19 +34,29 @@ export function sysctlName(key: string): string {
   return k.includes("/") ? k.split("/").map((part) => part.replace(/\./g, "/")).join(".") : k;
 }
 
+/** The long options that are the short ones modelled here; the rest (--system, --load, --all, ...) are refused. */
+const LONG: Record<string, "w" | "n" | "q" | "e"> = { "--write": "w", "--values": "n", "--quiet": "q", "--ignore": "e" };
+
 export function parseSysctl(argv: string[]): SysctlParse {
   const inv: SysctlInvocation = { items: [], valuesOnly: false, quiet: false, ignoreUnknown: false };
   let write = false;
   const operands: string[] = [];
   for (const a of argv) {
-    if (a.startsWith("-") && a.length > 1 && operands.length === 0) {
+    if (a.startsWith("--") && operands.length === 0) {
+      const short = LONG[a];
+      if (short === undefined) throw NotSimulated.what(`sysctl ${a}`);
+      if (short === "w") write = true;
+      else if (short === "n") inv.valuesOnly = true;
+      else if (short === "q") inv.quiet = true;
+      else inv.ignoreUnknown = true;
+    } else if (a.startsWith("-") && a.length > 1 && operands.length === 0) {
       for (const c of a.slice(1)) {
         if (c === "w") write = true;
         else if (c === "n") inv.valuesOnly = true;
         else if (c === "q") inv.quiet = true;
         else if (c === "e") inv.ignoreUnknown = true;
-        else if (c === "N" || c === "a" || c === "A" || c === "X" || c === "p" || c === "r" || c === "b") {
-          return { ok: false, stderr: `sysctl: -${c} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`, exitCode: 2 };
+        else if ("NaAXprbfoxhdV".includes(c)) {
+          throw NotSimulated.what(`sysctl -${c}`);
         } else return { ok: false, stderr: `sysctl: invalid option -- '${c}'\n`, exitCode: 2 };
       }
     } else operands.push(a);

@@ -4,6 +4,7 @@
 // (/proc/net/snmp, /sys/class/net/...). What needs the outside world (getline,
 // system, output to files or pipes) is reported as not supported by sim.
 
+import { checkString, UNLIMITED, type ShellLimits } from "../interp/limits.js";
 import { posixClasses } from "./grep.js";
 import { formatFloat, formatInteger, padField } from "./cformat.js";
 import { fail, getopt, inputs, IS_A_DIRECTORY, unsupportedOption, type Tool, type ToolIo } from "./tool.js";
@@ -750,7 +751,7 @@ function isLvalue(e: Expr): boolean {
 // ---------------------------------------------------------------- printf
 
 /** C printf over awk values: %c %d %i %o %x %X %u %e %E %f %F %g %G %s %%, flags, width, precision, `*`. */
-function sprintf(format: string, args: Val[], convfmt: string, fn: string, onMissing?: (partial: string) => never): string {
+function sprintf(format: string, args: Val[], convfmt: string, fn: string, onMissing?: (partial: string) => never, limits: ShellLimits = UNLIMITED): string {
   let out = "";
   let a = 0;
   const next = (): Val => {
@@ -784,6 +785,8 @@ function sprintf(format: string, args: Val[], convfmt: string, fn: string, onMis
     }
     let prec = m[3] === undefined ? null : m[3] === "*" ? Math.trunc(toN(next())) : Number(m[3] || 0);
     if (prec !== null && prec < 0) prec = null;
+    // A width or precision alone can ask for more text than the script may hold.
+    checkString(limits, Math.max(width ?? 0, prec ?? 0), "`awk`'s output");
     const v = next();
     switch (conv) {
       case "s": {
@@ -855,7 +858,10 @@ class Runtime {
   private randState = 0;
   private readonly regexCache = new Map<string, RegExp>();
 
-  constructor(readonly funcs: Map<string, Func>) {
+  constructor(
+    readonly funcs: Map<string, Func>,
+    readonly limits: ShellLimits = UNLIMITED,
+  ) {
     for (const [k, v] of Object.entries({ FS: " ", OFS: " ", ORS: "\n", RS: "\n", SUBSEP: "\x1c", CONVFMT: "%.6g", OFMT: "%.6g", FILENAME: "" })) this.globals.set(k, str(v));
     for (const k of ["NR", "FNR", "NF", "RSTART", "RLENGTH"]) this.globals.set(k, num(0));
     this.arrays.set("ENVIRON", new Map());
@@ -880,6 +886,16 @@ class Runtime {
   }
   private getS(name: string): string {
     return this.toStr(this.globals.get(name) ?? UNINIT);
+  }
+
+  /** Output, and any string made by joining, stays within the script's string limit. */
+  write(to: "stdout" | "stderr", text: string): void {
+    checkString(this.limits, this[to].length + text.length, "`awk`'s output");
+    this[to] += text;
+  }
+  private joined(a: string, b: string): string {
+    checkString(this.limits, a.length + b.length, "a string in `awk`");
+    return a + b;
   }
 
   regex(src: string): RegExp {
@@ -926,6 +942,7 @@ class Runtime {
       return;
     }
     if (i < 0) this.runtimeError(`negative field index $${i}`);
+    checkString(this.limits, i, "a record in `awk`");
     const fs = [...this.ensureFields()];
     while (fs.length < i) fs.push("");
     fs[i - 1] = v;
@@ -934,6 +951,7 @@ class Runtime {
     this.record = fs.join(this.getS("OFS"));
   }
   private setNF(n: number): void {
+    checkString(this.limits, n, "a record in `awk`");
     const fs = [...this.ensureFields()];
     fs.length = Math.max(0, Math.trunc(n));
     for (let k = 0; k < fs.length; k++) fs[k] ??= "";
@@ -989,6 +1007,7 @@ class Runtime {
   }
 
   private assignTo(lv: Expr, v: Val, f: Frame | null): void {
+    if (v.s !== null) checkString(this.limits, v.s.length, "a string in `awk`");
     if (lv.k === "var") this.setVar(lv.name, v, f);
     else if (lv.k === "field") this.setField(Math.trunc(this.toNum(this.eval(lv.e, f))), this.toStr(v));
     else if (lv.k === "index") this.array(lv.name, f).set(this.subscript(lv.subs, f), v);
@@ -1041,7 +1060,7 @@ class Runtime {
       case "cmp":
         return num(this.compare(e.op, this.eval(e.a, f), this.eval(e.b, f)) ? 1 : 0);
       case "concat":
-        return str(this.toStr(this.eval(e.a, f)) + this.toStr(this.eval(e.b, f)));
+        return str(this.joined(this.toStr(this.eval(e.a, f)), this.toStr(this.eval(e.b, f))));
       case "arith":
         return num(arith(e.op, this.toNum(this.eval(e.a, f)), this.toNum(this.eval(e.b, f))));
       case "unary": {
@@ -1176,7 +1195,7 @@ class Runtime {
         if (args.length === 0) return str("");
         const vals = args.slice(1).map((a) => this.eval(a, f));
         const fmt = s(0);
-        return str(sprintf(fmt, vals, this.getS("CONVFMT"), "sprintf", () => this.notEnough("sprintf", fmt)));
+        return str(sprintf(fmt, vals, this.getS("CONVFMT"), "sprintf", () => this.notEnough("sprintf", fmt), this.limits));
       }
       case "tolower":
         return str(s(0).toLowerCase());
@@ -1240,6 +1259,7 @@ class Runtime {
 
   exec(s: Stmt, f: Frame | null): void {
     if (++this.steps > STEP_LIMIT) throw new AwkError("awk: the script ran past the simulator's step limit (an endless loop?)\n");
+    if ((this.steps & 1023) === 0) this.limits.tick();
     switch (s.k) {
       case "expr":
         this.eval(s.e, f);
@@ -1249,22 +1269,29 @@ class Runtime {
         if (s.printf) {
           const vals = s.args.slice(1).map((a) => this.eval(a, f));
           const fmt = this.toStr(this.eval(s.args[0]!, f));
-          text = sprintf(fmt, vals, this.getS("CONVFMT"), "printf", (partial) => {
-            // mawk has written what came before the missing argument.
-            if (!s.dest) this.stdout += partial;
-            return this.notEnough("printf", fmt);
-          });
+          text = sprintf(
+            fmt,
+            vals,
+            this.getS("CONVFMT"),
+            "printf",
+            (partial) => {
+              // mawk has written what came before the missing argument.
+              if (!s.dest) this.write("stdout", partial);
+              return this.notEnough("printf", fmt);
+            },
+            this.limits,
+          );
         } else {
           const parts = s.args.length ? s.args.map((a) => this.toOut(this.eval(a, f))) : [this.record];
           text = parts.join(this.getS("OFS")) + this.getS("ORS");
         }
         if (!s.dest) {
-          this.stdout += text;
+          this.write("stdout", text);
           return;
         }
         const to = this.toStr(this.eval(s.dest.e, f));
-        if (s.dest.mode !== "|" && (to === "/dev/stdout" || to === "-")) this.stdout += text;
-        else if (s.dest.mode !== "|" && to === "/dev/stderr") this.stderr += text;
+        if (s.dest.mode !== "|" && (to === "/dev/stdout" || to === "-")) this.write("stdout", text);
+        else if (s.dest.mode !== "|" && to === "/dev/stderr") this.write("stderr", text);
         else throw new AwkError(s.dest.mode === "|" ? "printing to a command" : `writing to the file ${to}`, true);
         return;
       }
@@ -1488,7 +1515,7 @@ export const awk: Tool = (args, io) => {
   } catch (e) {
     return awkFailure(e);
   }
-  const rt = new Runtime(parser.funcs);
+  const rt = new Runtime(parser.funcs, io.limits);
   if (fs !== null) rt.globals.set("FS", str(fs === "t" ? "\t" : unescape(fs)));
   const assign = (a: string): boolean => {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(a);
@@ -1553,7 +1580,7 @@ function runMain(rt: Runtime, main: Item[], operands: string[], io: ToolIo, assi
           for (const item of main) {
             if (!matches(rt, item)) continue;
             if (item.action) rt.execAll(item.action, null);
-            else rt.stdout += rt.toOut(rt.getField(0)) + rt.toStr(rt.globals.get("ORS")!);
+            else rt.write("stdout", rt.toOut(rt.getField(0)) + rt.toStr(rt.globals.get("ORS")!));
           }
         } catch (e) {
           if (!(e instanceof NextSignal)) throw e;

@@ -1,15 +1,18 @@
+import { checkString, UNLIMITED } from "../interp/limits.js";
+import { formatFloat } from "./cformat.js";
 import { escapes } from "./echo.js";
-import { fail, type Tool } from "./tool.js";
+import { fail, Output, unsupportedOption, type Tool } from "./tool.js";
 
 const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([sdiuxXocfeEgGb%])/g;
 
 /** printf's common forms: %s %d %i %u %x %X %o %c %f %e %g %b %%, flags, width, precision; the format repeats over extra arguments. */
-export const printf: Tool = (args) => {
+export const printf: Tool = (args, io) => {
   if (args.length === 0) return fail(2, "printf: usage: printf [-v var] format [arguments]\n");
-  if (args[0] === "-v") return fail(2, "printf: -v is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n");
+  if (args[0] === "-v") return unsupportedOption("printf", "-v");
   const format = args[0]!;
   const rest = args.slice(1);
-  let out = "";
+  const out = Output.for(io, "printf");
+  const limits = io.limits ?? UNLIMITED;
   let err = "";
   let status = 0;
   let used = 0;
@@ -20,31 +23,33 @@ export const printf: Tool = (args) => {
     // split() with 4 capture groups yields: text, flags, width, prec, conv, text, ...
     for (let k = 0; k < chunks.length && !stopped; k += 5) {
       const lit = escapes(chunks[k]!, false);
-      out += lit.text;
-      if (lit.stop) return { status, stdout: out, stderr: err };
+      out.add(lit.text);
+      if (lit.stop) return { status, stdout: out.toString(), stderr: err };
       if (k + 4 >= chunks.length) break;
       const flags = chunks[k + 1] ?? "";
       let width = chunks[k + 2];
       let prec = chunks[k + 3];
       const conv = chunks[k + 4]!;
       if (conv === "%") {
-        out += "%";
+        out.add("%");
         continue;
       }
       if (width === "*") width = rest[used++] ?? "0";
       if (prec === "*") prec = rest[used++] ?? "0";
       const arg = rest[used++];
+      // A width or precision alone can ask for more text than the script may hold (`%*s` 50000000).
+      checkString(limits, Math.max(Number(width ?? 0), Number(prec ?? 0)), "`printf`'s output");
       const r = convert(conv, flags, prec, arg);
       if (r.error) {
         err += `printf: ${r.error}\n`;
         status = 1;
       }
       if (r.stop) stopped = true;
-      out += pad(r.text, flags, width ? Number(width) : 0, conv);
+      out.add(pad(r.text, flags, width ? Number(width) : 0, conv));
     }
     if (stopped || used === start) break;
   } while (used < rest.length);
-  return { status, stdout: out, stderr: err };
+  return { status, stdout: out.toString(), stderr: err };
 };
 
 function convert(conv: string, flags: string, prec: string | undefined, arg: string | undefined): { text: string; error?: string; stop?: boolean } {
@@ -72,10 +77,7 @@ function convert(conv: string, flags: string, prec: string | undefined, arg: str
     default: {
       const v = arg === undefined || arg === "" ? 0 : Number(arg);
       const error = Number.isNaN(v) ? `${arg}: invalid number` : undefined;
-      const n = Number.isNaN(v) ? 0 : v;
-      const digits = p ?? 6;
-      const text = conv === "f" ? n.toFixed(digits) : conv === "e" || conv === "E" ? n.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2") : String(Number(n.toPrecision(digits || 1)));
-      return { text: conv === "E" ? text.toUpperCase() : text, error };
+      return { text: formatFloat(conv, flags, p ?? null, Number.isNaN(v) ? 0 : v), error };
     }
   }
 }

@@ -50,7 +50,7 @@ function lineCount(tool: string, args: string[]): { n: number; fromStart: boolea
   let n = 10;
   let fromStart = false;
   for (const [o, v] of opts) {
-    if (o !== "n") return `${tool}: the option -${o} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`;
+    if (o !== "n") return unsupportedOption(tool, `the option -${o}`);
     const m = /^([+-]?)(\d+)$/.exec(v!);
     if (!m) return `${tool}: invalid number of lines: '${v}'\n`;
     n = Number(m[2]);

@@ -1,4 +1,6 @@
+import { NotSimulated } from "../errors.js";
 import type { FileRead } from "../interp/host.js";
+import { checkString, UNLIMITED, type ShellLimits } from "../interp/limits.js";
 
 /** A text tool the shell runs itself (no kernel involved): argv without the name, and where it reads from. */
 export interface ToolResult {
@@ -12,6 +14,35 @@ export interface ToolIo {
   stdin(): string;
   /** A file operand; null when the host does not model that path. */
   readFile(path: string): FileRead | null;
+  /** The script's limits: a tool that makes text from little (seq, printf, awk) stops at them. */
+  limits?: ShellLimits;
+}
+
+/**
+ * Output built piece by piece within the string limit, watching the clock:
+ * a tool's output is one string, so it must not outgrow what the script may hold.
+ */
+export class Output {
+  private text = "";
+  private n = 0;
+  constructor(
+    private readonly limits: ShellLimits,
+    private readonly what: string,
+  ) {}
+
+  static for(io: ToolIo, tool: string): Output {
+    return new Output(io.limits ?? UNLIMITED, `\`${tool}\`'s output`);
+  }
+
+  add(s: string): void {
+    checkString(this.limits, this.text.length + s.length, this.what);
+    if ((++this.n & 1023) === 0) this.limits.tick();
+    this.text += s;
+  }
+
+  toString(): string {
+    return this.text;
+  }
 }
 
 export type Tool = (args: string[], io: ToolIo) => ToolResult;
@@ -54,8 +85,9 @@ export const ok = (stdout: string): ToolResult => ({ status: 0, stdout, stderr: 
 
 export const fail = (status: number, stderr: string): ToolResult => ({ status, stdout: "", stderr });
 
-export function unsupportedOption(tool: string, what: string): ToolResult {
-  return fail(2, `${tool}: ${what} is not supported by --engine sim; the real engines (--engine uml or --engine host) run it\n`);
+/** Something of a text tool sim does not model (an option, a file): the script is refused there. */
+export function unsupportedOption(tool: string, what: string): never {
+  throw NotSimulated.what(`${tool}: ${what}`);
 }
 
 /** Lines of a text, without the empty one after a final newline. */

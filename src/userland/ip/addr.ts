@@ -2,9 +2,11 @@
 
 import { addrAdd, addrDel, addrList, type AddrAddRequest, type NetDevice } from "../../kernel/index.js";
 import type { ExecResult, IpCommand } from "../../shell/index.js";
-import { broadcastOf, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
-import { devices, done, failWith, noDevice, noDeviceShow, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { IFA_F_MCAUTOJOIN, IFA_F_NOPREFIXROUTE } from "../../shell/index.js";
+import { broadcastOf, ipv4IsMulticast, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
+import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
 import { selectAddrs } from "./addr-show.js";
+import { selectLinks } from "./link-show.js";
 
 type ModifyCmd = Extract<IpCommand, { object: "address"; command: "add" | "change" | "replace" | "delete" }>;
 type FlushCmd = Extract<IpCommand, { object: "address"; command: "show" | "flush" }>;
@@ -21,11 +23,26 @@ const wildcardWarning = (addr: string): string =>
   "         This special behaviour is likely to disappear in further releases,\n" +
   "         fix your scripts!\n";
 
+/** What iproute2 warned about while parsing comes first on stderr, whatever happens next. */
 export function addrModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
-  if (cmd.local?.family === "inet6" || cmd.peer) return notSimulated(cmd.peer ? "ip addr ... peer" : "IPv6");
+  const r = addrModify1(ctx, cmd);
+  return cmd.warnings ? { ...r, stderr: cmd.warnings + r.stderr } : r;
+}
+
+function addrModify1(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
+  if (cmd.peer) return notSimulated("ip addr ... peer");
   const dev = ctx.net.devByName(cmd.dev);
   if (!dev) return noDevice(cmd.dev);
+  if (cmd.local?.family === "inet6" || ctx.g.family === "inet6") {
+    if (ctx.kernel.ipv6) return notSimulated("ip addr add|del of an IPv6 address");
+    // disable_ipv6: ipv6_add_addr refuses (a change is an add when the address is not there); there is none to delete.
+    return rtnlError({ errno: cmd.command === "delete" ? "EADDRNOTAVAIL" : "EACCES" });
+  }
   if (cmd.command === "delete") return addrDelete(dev, cmd);
+  if (cmd.flags & IFA_F_MCAUTOJOIN) {
+    if (cmd.local && !cmd.local.special && ipv4IsMulticast(parseIpv4(cmd.local.address)!)) return notSimulated("ip addr ... autojoin");
+    return failWith("autojoin needs multicast address\n", 1);
+  }
   if (!cmd.local || cmd.local.special) return rtnlError({ errno: "EINVAL" });
   const local = parseIpv4(cmd.local.address)!;
   const prefixlen = cmd.local.bits ?? 32;
@@ -37,9 +54,14 @@ export function addrModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   req.scope = cmd.scope !== null ? scopeNumber(cmd.scope) : local >>> 24 === 127 ? 254 : 0;
   if (cmd.label !== null) req.label = cmd.label;
   if (cmd.metric !== null) req.metric = cmd.metric;
-  const exists = addrList(dev).some((a) => a.local === local && a.prefixlen === prefixlen);
-  if (cmd.command === "change" && !exists) return rtnlError({ errno: "ENOENT" });
-  if (cmd.command !== "add" && exists) return done();
+  if (cmd.flags & IFA_F_NOPREFIXROUTE) req.noprefixroute = true;
+  const existing = addrList(dev).find((a) => a.local === local && a.prefixlen === prefixlen);
+  if (cmd.command === "change" && !existing) return rtnlError({ errno: "ENOENT" });
+  if (cmd.command !== "add" && existing) {
+    // inet_rtm_newaddr on an existing address: only the metric (fib_modify_prefix_metric) and the lifetimes change.
+    if ((cmd.metric ?? 0) !== existing.rtPriority) return notSimulated(`ip addr ${cmd.command} with a new metric`);
+    return done();
+  }
   const r = addrAdd(dev, req);
   return r.ok ? done() : rtnlError(r);
 }
@@ -60,26 +82,15 @@ function addrDelete(dev: NetDevice, cmd: ModifyCmd): ExecResult {
 
 /** ip addr flush: the selected addresses go one by one (a deleted primary may take its secondaries with it). */
 export function addrFlush(ctx: IpCtx, cmd: FlushCmd): ExecResult {
-  let devs = devices(ctx.net);
-  if (cmd.dev !== null) {
-    const d = ctx.net.devByName(cmd.dev);
-    if (!d) return noDeviceShow(cmd.dev);
-    devs = [d];
-  }
-  if (cmd.up) devs = devs.filter((d) => d.isUp);
+  const sel = selectLinks(ctx, cmd.filter);
+  if (!Array.isArray(sel)) return sel;
+  // Without -4 a flush takes IPv6 addresses too, which the simulator keeps but cannot take away.
+  if (ctx.g.family !== "inet" && ctx.kernel.ipv6 && sel.some((d) => d.in6Addrs.length > 0)) return notSimulated("ip addr flush of IPv6 addresses");
   if (ctx.g.family === "inet6") return done();
-  for (const d of devs) {
-    for (const a of selectAddrs(d, cmd)) {
-      if (cmd.to && !matchesTo(a.local, cmd.to)) continue;
+  for (const d of sel) {
+    for (const a of selectAddrs(d, cmd.filter)) {
       if (addrList(d).includes(a)) addrDel(d, a.local, a.prefixlen);
     }
   }
   return done();
-}
-
-function matchesTo(local: number, to: NonNullable<FlushCmd["to"]>): boolean {
-  if (to.special) return true;
-  const p = parseIpv4(to.address)!;
-  const bits = to.bits ?? 32;
-  return networkOf(local, bits) === networkOf(p, bits);
 }

@@ -6,7 +6,7 @@ import { ipObject, parseIp, type ExecResult, type IpInvocation } from "../../she
 import type { Tool, ToolContext } from "../tool.js";
 import { addrFlush, addrModify } from "./addr.js";
 import { addrShow } from "./addr-show.js";
-import { done, notSimulated, type IpCtx } from "./common.js";
+import { notSimulated, type IpCtx } from "./common.js";
 import { linkModify } from "./link.js";
 import { linkShow } from "./link-show.js";
 import { neighList, neighModify } from "./neigh.js";
@@ -51,14 +51,13 @@ export const ipTool: Tool = (argv: string[], tool: ToolContext) => {
   const p = parseIp(tableAll(/(^|\/)ip$/.test(argv[0] ?? "") ? argv.slice(1) : argv));
   if (!p.ok) return { exitCode: p.exitCode, stdout: "", stderr: p.stderr };
   const inv = p.value;
+  // print_num() and size_columns() change the statistics' text; JSON keeps the numbers.
+  if (inv.globals.human && inv.globals.stats && !inv.globals.json) notSimulated("ip -human (or -iec) with -stats");
   let net = tool.net;
   if (inv.globals.netns !== null) {
     const n = tool.kernel.netns.get(inv.globals.netns);
     if (!n) return cannotOpen(inv.globals.netns);
     net = n;
   }
-  // -6: with IPv6 off there is nothing to list; with it on, addresses and routes are what the simulator keeps (no neighbours: it sends no IPv6).
-  const v6Listing = tool.kernel.ipv6 && (inv.cmd.object === "address" || inv.cmd.object === "route") && (inv.cmd.command === "show" || inv.cmd.command === "flush");
-  if (inv.globals.family === "inet6" && inv.cmd.object !== "netns" && !v6Listing) return done(inv.globals.json ? "[]\n" : "");
   return run({ tool, kernel: tool.kernel, net, g: inv.globals }, inv);
 };

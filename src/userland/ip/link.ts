@@ -12,6 +12,7 @@ import {
   linkAddMacvlan,
   linkAddVlan,
   MacvlanDevice,
+  BridgeDevice,
   brSetport,
   VlanDevice,
   vlanChangelink,
@@ -87,28 +88,64 @@ export function linkModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
     const r = linkDel(dev);
     return r.ok ? done() : rtnlError(r);
   }
-  if (cmd.type !== null) {
-    const t = cmd.type;
-    let r: KResult;
-    if (t.kind === "ipvlan" && dev instanceof IpvlanDevice) r = ipvlanChangelink(dev, t.mode, t.flag ?? "bridge");
-    else if (t.kind === "macvlan" && dev instanceof MacvlanDevice) r = macvlanChangelink(dev, macvlanData(t));
-    else if (t.kind === "vlan") {
-      const refused = vlanUnmodelled(t);
-      if (refused) return notSimulated(refused);
-      // rtnl_newlink: IFLA_INFO_DATA for a kind the device is not is EOPNOTSUPP; without it nothing is asked.
-      if (dev instanceof VlanDevice) r = vlanChangelink(dev, vlanData(t));
-      else r = t.data ? { ok: false, errno: "EOPNOTSUPP" } : { ok: true, value: undefined };
-    } else if (t.kind === "bridge_slave") {
-      const o = t.options;
-      if (o.unmodelled.length) return notSimulated(`ip link set ... type bridge_slave ${o.unmodelled[0]!}`);
-      // Without IFLA_INFO_SLAVE_DATA (no option named) rtnl_newlink asks nothing of the master.
-      const named = Object.entries(o).some(([k, v]) => k !== "unmodelled" && v !== null);
-      r = named ? brSetport(dev, o) : { ok: true, value: undefined };
-    } else return notSimulated("ip link set ... type");
+  if (cmd.type !== null && typeHasData(cmd.type)) {
+    const r = changelink(dev, cmd.type);
     if (!r.ok) return rtnlError(r);
   }
   return linkSet(dev, a, master, target);
 }
+
+/** iplink_modify sends IFLA_INFO_DATA only when words follow `type KIND`; without them the kind changes nothing. */
+function typeHasData(t: NonNullable<ModifyCmd["type"]>): boolean {
+  switch (t.kind) {
+    case "veth":
+      return t.peer !== null;
+    case "bridge":
+      return Object.keys(t.options).length > 0;
+    case "ipvlan":
+    case "ipvtap":
+      return t.mode !== null || t.flag !== null;
+    case "macvlan":
+    case "macvtap":
+      return t.mode !== null || t.hasFlags || t.macaddr !== null || t.bcqueuelen !== null;
+    case "vlan":
+      return t.data;
+    case "bridge_slave":
+      return t.options.unmodelled.length > 0 || Object.entries(t.options).some(([k, v]) => k !== "unmodelled" && v !== null);
+    case "other":
+      return t.args.length > 0;
+  }
+}
+
+/**
+ * __rtnl_newlink on an existing device with IFLA_INFO_DATA: only the
+ * device's own kind may change it (else EOPNOTSUPP), through its changelink;
+ * `KIND_slave` data goes to the master's slave_changelink.
+ */
+function changelink(dev: NetDevice, t: NonNullable<ModifyCmd["type"]>): KResult {
+  if (t.kind === "ipvlan" && dev instanceof IpvlanDevice) return ipvlanChangelink(dev, t.mode, t.flag ?? "bridge");
+  if (t.kind === "macvlan" && dev instanceof MacvlanDevice) return macvlanChangelink(dev, macvlanData(t));
+  if (t.kind === "vlan" && dev instanceof VlanDevice) {
+    const refused = vlanUnmodelled(t);
+    if (refused) return notSimulated(refused);
+    return vlanChangelink(dev, vlanData(t));
+  }
+  // br_port_slave_changelink, for a port of a bridge; anything else is EOPNOTSUPP there.
+  if (t.kind === "bridge_slave") {
+    if (t.options.unmodelled.length && dev.master instanceof BridgeDevice) return notSimulated(`ip link set ... type bridge_slave ${t.options.unmodelled[0]!}`);
+    return brSetport(dev, t.options);
+  }
+  const name = t.kind === "other" ? t.name : t.kind;
+  if (name.endsWith("_slave")) {
+    if (dev.master && dev.master.kind === name.slice(0, -"_slave".length)) return notSimulated(`ip link set ... type ${name}`);
+    return { ok: false, errno: "EOPNOTSUPP" };
+  }
+  if (RTNL_KINDS.has(dev.kind) && dev.kind === name) return notSimulated(`ip link set ... type ${name}`);
+  return { ok: false, errno: "EOPNOTSUPP" };
+}
+
+/** The simulated device kinds that have rtnl_link_ops (loopback and a lab's NIC have none). */
+const RTNL_KINDS = new Set(["veth", "bridge", "dummy", "ipvlan", "macvlan"]);
 
 /** do_setlink's order: namespace, address, mtu, name, flags, master. */
 function linkSet(dev: NetDevice, a: LinkAttrs, master: NetDevice | null | undefined, target: Net | undefined): ExecResult {
@@ -134,6 +171,13 @@ function linkSet(dev: NetDevice, a: LinkAttrs, master: NetDevice | null | undefi
   return done();
 }
 
+/**
+ * Bridge options the simulator keeps only at the kernel's defaults (STP
+ * off, no VLAN filtering, br_dev_setup's timers and priority): asking for
+ * those is a no-op, anything else is not modelled.
+ */
+const BRIDGE_DEFAULTS: Record<string, number> = { forward_delay: 1500, hello_time: 200, max_age: 2000, stp_state: 0, priority: 32768, vlan_filtering: 0 };
+
 /** An unnamed device is named like the kernel's "KIND%d" (veth_newlink's peer, rtnl_newlink's device): the first free number. */
 function freeName(net: Net, kind: string): string {
   for (let i = 0; ; i++) if (!net.devByName(`${kind}${i}`)) return `${kind}${i}`;
@@ -148,6 +192,10 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
   let created: NetDevice;
   if (t.kind === "veth") {
     const p = t.peer;
+    const peerUnmodelled = p ? unsupportedAttr(p) ?? (p.master !== null ? "ip link add ... type veth peer ... master" : p.link !== null ? "ip link add ... type veth peer ... link" : null) : null;
+    if (peerUnmodelled) return notSimulated(peerUnmodelled.replace("ip link set ...", "ip link add ... type veth peer ..."));
+    // rtnl_configure_link(peer) opens it before veth_newlink has paired it: veth_open finds no peer.
+    if (p?.up) return rtnlError({ errno: "ENOTCONN" });
     let peerNet = net;
     if (p?.netns) {
       const r = resolveNetns(ctx, p.netns);
@@ -163,6 +211,8 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     created = r.value.dev;
     if (p?.mtu) linkSetMtu(r.value.peer, p.mtu);
   } else if (t.kind === "bridge") {
+    const unmodelled = Object.entries(t.options).find(([k, v]) => BRIDGE_DEFAULTS[k] !== undefined && BRIDGE_DEFAULTS[k] !== v);
+    if (unmodelled) return notSimulated(`ip link add ... type bridge ${unmodelled[0]} ${unmodelled[1]}`);
     const r = linkAddBridge(net, a.name!, a.address ? { mac: a.address } : {});
     if (!r.ok) return rtnlError(r);
     created = r.value;

@@ -12,10 +12,15 @@ type ListCmd = Extract<IpCommand, { object: "neigh"; command: "show" | "flush" }
 const VALID: ReadonlySet<NudState> = new Set(["permanent", "noarp", "reachable", "probe", "stale", "delay"]);
 
 export function neighModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
-  if (cmd.to.family === "inet6" || ctx.g.family === "inet6") return notSimulated("IPv6 neighbours");
   if (cmd.proxy) return notSimulated("ip neigh ... proxy");
   const dev = ctx.net.devByName(cmd.dev);
   if (!dev) return noDevice(cmd.dev);
+  if (cmd.to.family === "inet6" || ctx.g.family === "inet6") {
+    if (ctx.kernel.ipv6) return notSimulated("ip neigh add|del of an IPv6 neighbour");
+    // ndisc_constructor refuses with disable_ipv6, so there is never an entry to delete.
+    if (cmd.command === "delete") return rtnlError({ errno: "ENOENT" });
+    return failWith("Error: IPv6 is disabled on this device.\n", 2);
+  }
   const key = parseIpv4(cmd.to.address)!;
   if (cmd.command === "delete") return neighDelete(dev, key) ? done() : rtnlError({ errno: "ENOENT" });
   const existing = neighLookup(dev, key, false);
@@ -25,7 +30,9 @@ export function neighModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const lladdr = cmd.lladdr ? cmd.lladdr : null;
   // __neigh_update: a valid state needs an address, given or already known.
   if (VALID.has(state) && !lladdr && !(existing && VALID.has(existing.state))) return rtnlError({ errno: "EINVAL" });
-  const n = existing ?? neighLookup(dev, key, true)!;
+  // neigh_add: a PERMANENT entry is exempt from gc, any other may find the table full.
+  const n = existing ?? neighLookup(dev, key, true, state === "permanent");
+  if (!n) return rtnlError({ errno: "ENOBUFS" });
   neighUpdate(n, lladdr, state, { override: true, admin: true });
   return done();
 }
@@ -78,7 +85,13 @@ function entryJson({ dev, n }: Entry, showDev: boolean): Record<string, unknown>
 
 export function neighList(ctx: IpCtx, cmd: ListCmd): ExecResult {
   if (ctx.g.family === "inet6" || cmd.to?.family === "inet6") return done(ctx.g.json ? "[]\n" : "");
-  if (cmd.command === "flush" && cmd.dev === null && cmd.to === null && cmd.nud === null) return failWith("Flush requires arguments.\n", 1);
+  if (cmd.command === "flush" && cmd.dev === null && cmd.to === null && cmd.nud === null && !cmd.proxy) return failWith("Flush requires arguments.\n", 1);
+  if (cmd.proxy) {
+    if (cmd.command === "flush") return notSimulated("ip neigh flush proxy");
+    // The proxy table (pneigh) is filled only by `ip neigh add proxy`, which the simulator refuses: it is empty.
+    if (cmd.dev !== null && !ctx.net.devByName(cmd.dev)) return noDevice(cmd.dev);
+    return done(ctx.g.json && cmd.command === "show" ? "[]\n" : "");
+  }
   const sel = select(ctx, cmd);
   if (!Array.isArray(sel)) return sel;
   if (cmd.command === "flush") {

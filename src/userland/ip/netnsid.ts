@@ -2,9 +2,9 @@
 // the order it first needed to name them (a veth peer moving there, a dump
 // showing a link-netnsid), and never renumbers them.
 
-import type { Net } from "../../kernel/index.js";
+import { sideTable, type Net } from "../../kernel/index.js";
 
-const ids = new WeakMap<Net, Map<Net, number>>();
+const ids = sideTable<Net, Map<Net, number>>();
 
 function table(net: Net): Map<Net, number> {
   let t = ids.get(net);

@@ -15,7 +15,7 @@ import {
 } from "../../kernel/index.js";
 import type { ExecResult, IpCommand, RouteSpec } from "../../shell/index.js";
 import { ipv4IsMulticast, parseIpv4 } from "../../wire/ipv4-addr.js";
-import { done, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
 import { scopeNumber } from "./addr.js";
 import { jsonOut } from "./json.js";
 import { routeGetJson, routeGetText, routeJson, routeText, type RouteFormat } from "./route-format.js";
@@ -59,7 +59,7 @@ const MODES: Record<ModifyCmd["command"], RouteAddMode> = { add: "add", replace:
 
 export function routeModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const s = cmd.route;
-  if (isInet6(s) || ctx.g.family === "inet6") return notSimulated("IPv6 routing");
+  if (isInet6(s) || ctx.g.family === "inet6") return ctx.kernel.ipv6 ? notSimulated("IPv6 routing") : route6Disabled(ctx, cmd);
   if (s.type !== null && !KERNEL_TYPES.has(s.type)) return notSimulated(`ip route ${cmd.command} ${s.type}`);
   const req = request(ctx, s);
   if (!("dst" in req)) return req;
@@ -69,6 +69,25 @@ export function routeModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   }
   const r = routeAdd(ctx.net, req, MODES[cmd.command]);
   return r.ok ? done() : rtnlError(r);
+}
+
+/**
+ * An IPv6 route with IPv6 off (disable_ipv6): none is ever in the table, a
+ * gateway off-link is unreachable (ip6_validate_gw), and a device route
+ * stops at the device (ip6_route_info_create). Other kinds (unreachable,
+ * blackhole, a route with no device) do go in the table: refused.
+ */
+function route6Disabled(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
+  const s = cmd.route;
+  if (s.dev !== null && !ctx.net.devByName(s.dev)) return noDevice(s.dev);
+  if (cmd.command === "delete") return rtnlError({ errno: "ESRCH" });
+  if (s.type !== null && s.type !== "unicast") return notSimulated(`ip -6 route ${cmd.command} ${s.type}`);
+  if (s.via) {
+    if (/^fe[89ab]/i.test(s.via.address)) return notSimulated("ip -6 route via a link-local gateway");
+    return rtnlError({ errno: "EHOSTUNREACH" });
+  }
+  if (s.dev === null) return notSimulated("ip -6 route without a device");
+  return failWith("Error: IPv6 is disabled on nexthop device.\n", 2);
 }
 
 /** The routes a listing selects: one table (main by default, every table for `table all`), then the filters. */
@@ -109,7 +128,12 @@ function route6Show(ctx: IpCtx, cmd: ListCmd): ExecResult {
 }
 
 export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
-  if (ctx.g.family === "inet6" || isInet6(cmd.route)) return route6Show(ctx, cmd);
+  if (ctx.g.family === "inet6" || isInet6(cmd.route)) {
+    if (ctx.kernel.ipv6) return route6Show(ctx, cmd);
+    // IPv6 off: there is no IPv6 route to list or flush.
+    if (cmd.route.dev !== null && !ctx.net.devByName(cmd.route.dev)) return noDevice(cmd.route.dev);
+    return done(ctx.g.json && cmd.command === "show" ? "[]\n" : "");
+  }
   const sel = select(ctx, cmd.route);
   if (!("routes" in sel)) return sel;
   if (cmd.command === "flush") {
@@ -121,7 +145,11 @@ export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
 }
 
 export function routeGetCmd(ctx: IpCtx, cmd: GetCmd): ExecResult {
-  if (cmd.to.family === "inet6") return notSimulated("IPv6 routing");
+  if (cmd.to.family === "inet6") {
+    if (ctx.kernel.ipv6) return notSimulated("IPv6 routing");
+    for (const d of [cmd.iif, cmd.oif]) if (d !== null && !ctx.net.devByName(d)) return noDevice(d);
+    return rtnlError({ errno: "ENETUNREACH" });
+  }
   const daddr = cmd.to.special ? 0 : parseIpv4(cmd.to.address)!;
   const saddr = cmd.from && !cmd.from.special ? parseIpv4(cmd.from.address)! : 0;
   if (cmd.iif !== null) {

@@ -5,8 +5,9 @@
 
 import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
 import { netdevChangeaddr, netifCarrier } from "../../core/link.js";
-import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevNotifier } from "../../core/notify.js";
+import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent, type NetdevNotifier } from "../../core/notify.js";
 import { fail, okVoid, type KResult } from "../../errno.js";
+import { bound, kernelFn } from "../../fork.js";
 import type { Net } from "../../net.js";
 import type { SkBuff } from "../../skb.js";
 import { IFF_LOOPBACK, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, NetDevice, type NetdevTx, netdevRxHandlerRegister, netdevRxHandlerUnregister, skbLen } from "../net-device.js";
@@ -24,6 +25,13 @@ const BR_PORT_BITS = 10;
 /** BR_MIN_PATH_COST, BR_MAX_PATH_COST. */
 const BR_MIN_PATH_COST = 1;
 const BR_MAX_PATH_COST = 65535;
+
+/** br_device_event, for the port's own device. */
+function brDeviceEvent(p: BridgePort, _dev: NetDevice, ev: NetdevEvent): void {
+  p.br.portEvent(p, ev);
+}
+kernelFn(brDeviceEvent);
+kernelFn(brHandleFrame);
 
 export class BridgePort {
   /** BR_HAIRPIN_MODE. */
@@ -55,7 +63,7 @@ export class BridgePort {
     /** find_portno: the lowest number no other port holds, from 1. */
     readonly portNo: number,
   ) {
-    this.notifier = (_d, ev) => br.portEvent(this, ev);
+    this.notifier = bound(brDeviceEvent, this);
   }
 
   /** p->port_id (br_make_port_id): the priority over the port number. */
@@ -192,7 +200,7 @@ export function brAddIf(br: BridgeDevice, dev: NetDevice): KResult {
   if (dev.net !== br.net) return fail("EINVAL");
   if (dev.master) return fail("EBUSY", "Device is already in use");
   const p = new BridgePort(br, dev, findPortno(br));
-  const r = netdevRxHandlerRegister(dev, (skb) => brHandleFrame(p, skb), "bridge");
+  const r = netdevRxHandlerRegister(dev, bound(brHandleFrame, p), "bridge");
   if (!r.ok) return r;
   br.ports.set(dev, p);
   dev.master = br;

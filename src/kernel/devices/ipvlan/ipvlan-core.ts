@@ -8,6 +8,7 @@ import { ETH_HLEN, type EthernetFrame } from "../../../wire/ethernet.js";
 import { formatIpv4, type Ipv4 } from "../../../wire/ipv4-addr.js";
 import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
 import { devForwardSkb, devQueueXmit, netifRx } from "../../core/dev.js";
+import { kernelFn } from "../../fork.js";
 import { ipFinishOutput2 } from "../../ipv4/ip-output.js";
 import { ipRouteOutput } from "../../ipv4/route.js";
 import type { SkBuff } from "../../skb.js";
@@ -226,6 +227,7 @@ function ipvlanProcessMulticast(port: IpvlPort): void {
     }
   }
 }
+kernelFn(ipvlanProcessMulticast);
 
 /**
  * ipvlan_external_frame: a broadcast the parent receives that one of the

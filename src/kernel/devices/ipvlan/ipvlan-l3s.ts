@@ -9,11 +9,12 @@ import type { Net } from "../../net.js";
 import { ipRouteInputSlow } from "../../ipv4/route.js";
 import type { SkBuff } from "../../skb.js";
 import { skbLen } from "../net-device.js";
+import { bound, kernelFn, sideTable } from "../../fork.js";
 import type { IpvlPort } from "./ipvlan.js";
 import { ipvlanPortGet } from "./ipvlan-main.js";
 
 /** ipvl_nf_hook_refcnt: one LOCAL_IN hook per namespace, however many l3s ports it has. */
-const hookRefs = new WeakMap<Net, number>();
+const hookRefs = sideTable<Net, number>();
 
 /** ipvlan_nf_input: a packet for a slave's address is delivered as the slave's (and counted there). */
 function ipvlanNfInput(skb: SkBuff): void {
@@ -26,6 +27,7 @@ function ipvlanNfInput(skb: SkBuff): void {
   sdev.stats.rxPackets++;
   sdev.stats.rxBytes += skbLen(skb.frame);
 }
+kernelFn(ipvlanNfInput);
 
 /** ipvlan_l3_rcv: the input route of a packet for a slave's address is looked up on the slave. */
 function ipvlanL3Rcv(port: IpvlPort, skb: SkBuff): void {
@@ -36,11 +38,12 @@ function ipvlanL3Rcv(port: IpvlPort, skb: SkBuff): void {
   const r = ipRouteInputSlow(ip.dst, ip.src, sdev, true);
   if (r.ok) skb.rt = r.rt;
 }
+kernelFn(ipvlanL3Rcv);
 
 /** ipvlan_l3s_register: the parent gets the l3mdev rx hook, its namespace the LOCAL_IN hook. */
 export function ipvlanL3sRegister(port: IpvlPort): void {
   const phy = port.dev;
-  phy.l3mdevL3Rcv = (skb) => ipvlanL3Rcv(port, skb);
+  phy.l3mdevL3Rcv = bound(ipvlanL3Rcv, port);
   const net = port.pnet;
   const n = hookRefs.get(net) ?? 0;
   if (n === 0) net.nfLocalIn.add(ipvlanNfInput);

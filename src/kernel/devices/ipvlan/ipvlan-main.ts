@@ -7,6 +7,7 @@ import type { Ipv4 } from "../../../wire/ipv4-addr.js";
 import { netdevChangeaddr, netifCarrier } from "../../core/link.js";
 import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent } from "../../core/notify.js";
 import { fail, ok, okVoid, type KResult } from "../../errno.js";
+import { kernelFn, sideTable } from "../../fork.js";
 import type { Net } from "../../net.js";
 import { neighIfdown } from "../../neigh/neighbour.js";
 import { releaseAtLeast } from "../../release.js";
@@ -16,7 +17,7 @@ import { IpvlanDevice, IpvlPort, type IpvlanFlags, type IpvlanMode } from "./ipv
 import { ipvlanL3sRegister, ipvlanL3sUnregister } from "./ipvlan-l3s.js";
 
 /** rx_handler_data of a parent that is an ipvlan port (ipvlan_port_get_rtnl). */
-const ports = new WeakMap<NetDevice, IpvlPort>();
+const ports = sideTable<NetDevice, IpvlPort>();
 
 export function ipvlanPortGet(dev: NetDevice): IpvlPort | null {
   return ports.get(dev) ?? null;
@@ -168,7 +169,7 @@ export function ipvlanUninit(dev: IpvlanDevice): void {
 }
 
 /** ipvlan_device_event: what the parent's events do to every slave of its port. */
-function ipvlanDeviceEvent(port: IpvlPort, ev: NetdevEvent): void {
+function ipvlanDeviceEvent(port: IpvlPort, _dev: NetDevice, ev: NetdevEvent): void {
   const phy = port.dev;
   switch (ev) {
     case "up":
@@ -195,3 +196,4 @@ function ipvlanDeviceEvent(port: IpvlPort, ev: NetdevEvent): void {
       return;
   }
 }
+kernelFn(ipvlanDeviceEvent);

@@ -9,7 +9,8 @@ import type { KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
 import type { SkBuff } from "../../skb.js";
 import { ETH_MAX_MTU, NetDevice, type InetaddrEvent, type NetdevTx, type RxHandlerResult } from "../net-device.js";
-import type { NetdevNotifier } from "../../core/notify.js";
+import type { NetdevEvent, NetdevNotifier } from "../../core/notify.js";
+import { bound, kernelFn } from "../../fork.js";
 import { ipvlanHandleFrame, ipvlanQueueXmit } from "./ipvlan-core.js";
 import { ipvlanAddr4Event, ipvlanAddr4Validate, ipvlanOpen, ipvlanStop, ipvlanUninit } from "./ipvlan-main.js";
 
@@ -25,6 +26,8 @@ export interface IpvlBacklogEntry {
 
 /** IPVLAN_QBACKLOG_LIMIT. */
 export const IPVLAN_QBACKLOG_LIMIT = 1000;
+
+kernelFn(ipvlanHandleFrame);
 
 export class IpvlPort {
   mode: IpvlanMode = "l3";
@@ -44,10 +47,10 @@ export class IpvlPort {
   constructor(
     /** port->dev: the parent. */
     readonly dev: NetDevice,
-    notifier: (port: IpvlPort, ev: Parameters<NetdevNotifier>[1]) => void,
+    notifier: (port: IpvlPort, dev: NetDevice, ev: NetdevEvent) => void,
   ) {
-    this.notifier = (_d, ev) => notifier(this, ev);
-    this.rxHandler = (skb) => ipvlanHandleFrame(this, skb);
+    this.notifier = bound(notifier, this);
+    this.rxHandler = bound(ipvlanHandleFrame, this);
   }
 
   /** port->pnet: where L3 egress is routed, the parent's namespace wherever the slaves are. */

@@ -9,6 +9,7 @@
 import { ETH_HLEN, type EthernetFrame } from "../../../wire/ethernet.js";
 import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
 import { devForwardSkb, devQueueXmit, netifRx } from "../../core/dev.js";
+import { kernelFn } from "../../fork.js";
 import type { SkBuff } from "../../skb.js";
 import { IFF_ALLMULTI, IFF_PROMISC, skbLen, type NetdevTx, type RxHandlerResult } from "../net-device.js";
 import type { MacvlanDevice, MacvlanMode, MacvlanPort } from "./macvlan.js";
@@ -92,6 +93,7 @@ function macvlanProcessBroadcast(port: MacvlanPort): void {
     else macvlanBroadcast(skb, port, src, ["vepa"], false);
   }
 }
+kernelFn(macvlanProcessBroadcast);
 
 /**
  * macvlan_broadcast_enqueue: queued up to the port's bc_queue_len_used;

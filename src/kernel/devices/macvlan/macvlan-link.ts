@@ -8,6 +8,7 @@ import { netdevChangeaddr, netifCarrier } from "../../core/link.js";
 import { devUcAdd as coreUcAdd, devUcDel as coreUcDel } from "../../core/dev-addr-lists.js";
 import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent } from "../../core/notify.js";
 import { fail, ok, okVoid, type KResult } from "../../errno.js";
+import { kernelFn, sideTable } from "../../fork.js";
 import type { Net } from "../../net.js";
 import { devValidateMtu, ETH_MAX_MTU, ETH_MIN_MTU, IFF_LOOPBACK, netdevRxHandlerRegister, netdevRxHandlerUnregister, type NetDevice } from "../net-device.js";
 import { linkSetMtu, randomEtherAddr, unregisterNetdevice } from "../../rtnl-link.js";
@@ -17,7 +18,7 @@ import { MACVLAN_DEFAULT_BC_QUEUE_LEN, MacvlanDevice, MacvlanPort, type MacvlanF
 type Failed = Extract<KResult, { ok: false }>;
 
 /** rx_handler_data of a lower device that is a macvlan port (macvlan_port_get_rtnl). */
-const ports = new WeakMap<NetDevice, MacvlanPort>();
+const ports = sideTable<NetDevice, MacvlanPort>();
 
 export function macvlanPortGet(dev: NetDevice): MacvlanPort | null {
   return ports.get(dev) ?? null;
@@ -316,7 +317,7 @@ export function macvlanUninit(vlan: MacvlanDevice): void {
 }
 
 /** macvlan_device_event: what the lower device's events do to every macvlan of its port. */
-function macvlanDeviceEvent(port: MacvlanPort, ev: NetdevEvent): void {
+function macvlanDeviceEvent(port: MacvlanPort, _dev: NetDevice, ev: NetdevEvent): void {
   const dev = port.dev;
   switch (ev) {
     case "up":
@@ -340,3 +341,4 @@ function macvlanDeviceEvent(port: MacvlanPort, ev: NetdevEvent): void {
       return;
   }
 }
+kernelFn(macvlanDeviceEvent);

@@ -8,7 +8,8 @@ import { macToBytes, type Mac } from "../../../wire/mac.js";
 import type { KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
 import type { SkBuff } from "../../skb.js";
-import type { NetdevNotifier } from "../../core/notify.js";
+import type { NetdevEvent, NetdevNotifier } from "../../core/notify.js";
+import { bound, kernelFn } from "../../fork.js";
 import { NetDevice, type NetdevTx, type RxHandlerResult } from "../net-device.js";
 import { macvlanHandleFrame, macvlanStartXmit } from "./macvlan-core.js";
 import { macvlanChangeMtu, macvlanOpen, macvlanSetMacAddress, macvlanStop, macvlanUninit } from "./macvlan-link.js";
@@ -44,38 +45,38 @@ export function macvlanEthHash(addr: Mac): number {
 
 /** An hlist_head array: buckets by macvlan_eth_hash, each newest first (hlist_add_head_rcu). */
 export class MacvlanHash<T> {
-  readonly #buckets = new Map<number, T[]>();
+  private readonly buckets = new Map<number, T[]>();
 
   add(addr: Mac, v: T): void {
     const i = macvlanEthHash(addr);
-    const b = this.#buckets.get(i);
+    const b = this.buckets.get(i);
     if (b) b.unshift(v);
-    else this.#buckets.set(i, [v]);
+    else this.buckets.set(i, [v]);
   }
 
   del(addr: Mac, pred: (v: T) => boolean): void {
     const i = macvlanEthHash(addr);
-    const b = this.#buckets.get(i);
+    const b = this.buckets.get(i);
     if (!b) return;
     const k = b.findIndex(pred);
     if (k >= 0) b.splice(k, 1);
-    if (b.length === 0) this.#buckets.delete(i);
+    if (b.length === 0) this.buckets.delete(i);
   }
 
   bucket(addr: Mac): readonly T[] {
-    return this.#buckets.get(macvlanEthHash(addr)) ?? [];
+    return this.buckets.get(macvlanEthHash(addr)) ?? [];
   }
 
   /** hash_for_each: bucket by bucket, in bucket order. */
   *[Symbol.iterator](): IterableIterator<T> {
-    for (const i of [...this.#buckets.keys()].sort((a, b) => a - b)) yield* [...this.#buckets.get(i)!];
+    for (const i of [...this.buckets.keys()].sort((a, b) => a - b)) yield* [...this.buckets.get(i)!];
   }
 
   deleteWhere(pred: (v: T) => boolean): void {
-    for (const [i, b] of this.#buckets) {
+    for (const [i, b] of this.buckets) {
       const keep = b.filter((v) => !pred(v));
-      if (keep.length) this.#buckets.set(i, keep);
-      else this.#buckets.delete(i);
+      if (keep.length) this.buckets.set(i, keep);
+      else this.buckets.delete(i);
     }
   }
 }
@@ -91,6 +92,8 @@ export interface MacvlanBcEntry {
   readonly skb: SkBuff;
   readonly src: MacvlanDevice | null;
 }
+
+kernelFn(macvlanHandleFrame);
 
 export class MacvlanPort {
   /** port->vlans: every macvlan of the port, up or down, in creation order. */
@@ -126,11 +129,11 @@ export class MacvlanPort {
   constructor(
     /** port->dev: the lower device. */
     readonly dev: NetDevice,
-    notifier: (port: MacvlanPort, ev: Parameters<NetdevNotifier>[1]) => void,
+    notifier: (port: MacvlanPort, dev: NetDevice, ev: NetdevEvent) => void,
   ) {
     this.permAddr = dev.mac;
-    this.notifier = (_d, ev) => notifier(this, ev);
-    this.rxHandler = (skb) => macvlanHandleFrame(this, skb);
+    this.notifier = bound(notifier, this);
+    this.rxHandler = bound(macvlanHandleFrame, this);
   }
 }
 

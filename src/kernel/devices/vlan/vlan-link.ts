@@ -11,6 +11,7 @@ import { devUcAdd, devUcDel, devUcUnsync } from "../../core/dev-addr-lists.js";
 import { devClose, devOpen, netdevChangeaddr, netifCarrier } from "../../core/link.js";
 import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent } from "../../core/notify.js";
 import { fail, ok, okVoid, type KResult } from "../../errno.js";
+import { kernelFn } from "../../fork.js";
 import type { Net } from "../../net.js";
 import { linkSetMtu, unregisterNetdevice } from "../../rtnl-link.js";
 import { devValidateMtu, ETH_MAX_MTU, IFF_ALLMULTI, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, type NetDevice } from "../net-device.js";
@@ -214,7 +215,7 @@ function vlanSyncAddress(real: NetDevice, dev: VlanDevice): void {
 }
 
 /** vlan_device_event: what the lower device's events do to each of its VLANs, in vlan_group_for_each_dev order. */
-function vlanDeviceEvent(info: VlanInfo, ev: NetdevEvent): void {
+function vlanDeviceEvent(info: VlanInfo, _dev: NetDevice, ev: NetdevEvent): void {
   const real = info.realDev;
   switch (ev) {
     case "change":
@@ -248,3 +249,4 @@ function vlanDeviceEvent(info: VlanInfo, ev: NetdevEvent): void {
       return;
   }
 }
+kernelFn(vlanDeviceEvent);

@@ -9,7 +9,8 @@ import { ETH_P_8021Q } from "../../../wire/vlan.js";
 import type { KResult } from "../../errno.js";
 import type { Net } from "../../net.js";
 import type { SkBuff } from "../../skb.js";
-import type { NetdevNotifier } from "../../core/notify.js";
+import type { NetdevEvent, NetdevNotifier } from "../../core/notify.js";
+import { bound } from "../../fork.js";
 import { devUcSync } from "../../core/dev-addr-lists.js";
 import { ETH_MAX_MTU, NetDevice, type NetdevTx, type VlanInfoRef } from "../net-device.js";
 import { vlanDevHardStartXmit } from "./vlan-core.js";
@@ -28,43 +29,46 @@ export interface VlanEgressMapping {
   pcp: number;
 }
 
-/** struct vlan_info: the lower device's VLANs, and its notifier entry for them (vlan_device_event). */
+/** vlan_proto_idx and the VLAN id as one key: 802.1Q first, then 802.1ad, each by id. */
+const vlanKey = (tpid: number, vid: number): number => (tpid === ETH_P_8021Q ? 0 : 1) * 4096 + vid;
+
+/**
+ * struct vlan_info: the lower device's VLANs, and its notifier entry for
+ * them (vlan_device_event, bound to this group so a fork of the world
+ * calls it on its own copy).
+ */
 export class VlanInfo implements VlanInfoRef {
-  readonly #grp = new Map<number, VlanDevice>();
+  /** vlan_group: the VLAN devices by protocol and id. */
+  readonly grp = new Map<number, VlanDevice>();
   readonly notifier: NetdevNotifier;
 
   constructor(
     readonly realDev: NetDevice,
-    notifier: (info: VlanInfo, ev: Parameters<NetdevNotifier>[1]) => void,
+    notifier: (info: VlanInfo, dev: NetDevice, ev: NetdevEvent) => void,
   ) {
-    this.notifier = (_d, ev) => notifier(this, ev);
-  }
-
-  /** vlan_proto_idx: 802.1Q first, then 802.1ad. */
-  static #key(tpid: number, vid: number): number {
-    return (tpid === ETH_P_8021Q ? 0 : 1) * 4096 + vid;
+    this.notifier = bound(notifier, this);
   }
 
   /** vlan_group_get_device. */
   find(tpid: number, vid: number): VlanDevice | null {
-    return this.#grp.get(VlanInfo.#key(tpid, vid)) ?? null;
+    return this.grp.get(vlanKey(tpid, vid)) ?? null;
   }
 
   set(dev: VlanDevice): void {
-    this.#grp.set(VlanInfo.#key(dev.vlanProto, dev.vlanId), dev);
+    this.grp.set(vlanKey(dev.vlanProto, dev.vlanId), dev);
   }
 
   delete(dev: VlanDevice): void {
-    this.#grp.delete(VlanInfo.#key(dev.vlanProto, dev.vlanId));
+    this.grp.delete(vlanKey(dev.vlanProto, dev.vlanId));
   }
 
   get size(): number {
-    return this.#grp.size;
+    return this.grp.size;
   }
 
   /** vlan_group_for_each_dev: the 802.1Q VLANs by id, then the 802.1ad ones. */
   devices(): VlanDevice[] {
-    return [...this.#grp.entries()].sort((a, b) => a[0] - b[0]).map(([, d]) => d);
+    return [...this.grp.entries()].sort((a, b) => a[0] - b[0]).map(([, d]) => d);
   }
 }
 

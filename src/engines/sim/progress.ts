@@ -1,0 +1,31 @@
+// A matrix's own progress lines: its pings, then its failed cells' reasons,
+// said at most a few times a second however many cells there are.
+
+import type { ReasonsProgress } from "./explain.js";
+import type { MatrixProgress } from "./matrix.js";
+
+/** Progress lines come no closer together than this, except each matrix's first and last. */
+const MIN_GAP_MS = 1000;
+
+export function matrixProgress(p: MatrixProgress): string {
+  if (p.ok === null) return `matrix "${p.matrix}": ${p.cells} pings sent, waiting out their -W 1`;
+  const failed = p.cells - p.ok;
+  return `matrix "${p.matrix}": ${p.ok} of ${p.cells} cells ok${failed ? `, ${failed} failed` : ""}`;
+}
+
+export function reasonsProgress(p: ReasonsProgress): string {
+  if (p.done === 0) return `matrix "${p.matrix}": finding the reasons of ${p.failed} failed cells, each ping traced alone`;
+  return p.done === p.failed ? `matrix "${p.matrix}": all ${p.failed} failed cells have their reason` : `matrix "${p.matrix}": reasons found for ${p.done} of ${p.failed} failed cells`;
+}
+
+/** Passes on the first and last report of each matrix, and the others only MIN_GAP_MS apart (wall clock). */
+export function throttled(say: (p: ReasonsProgress) => void, now: () => number = Date.now): (p: ReasonsProgress) => void {
+  let last = -Infinity;
+  return (p) => {
+    const t = now();
+    if (p.done === 0 || p.done === p.failed || t - last >= MIN_GAP_MS) {
+      last = t;
+      say(p);
+    }
+  };
+}

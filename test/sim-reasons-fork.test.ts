@@ -1,0 +1,55 @@
+// A matrix's reasons come from each failed cell's ping traced on a fork of
+// the world as the matrix found it (engines/sim/explain.ts). Here every
+// such trace and reason is held to the one a full re-run of the lab up to
+// that matrix gives, for every example and golden lab: each lab's own
+// matrices, and one taken after its last step (as `ipvlab matrix --after`).
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import type { MatrixResult } from "../src/engines/result.js";
+import { unsimulatedKind } from "../src/engines/sim.js";
+import { cellCommand, explainMatrices, explainMatrix, explainTracedCell, labStepsBefore, traceAfter, traceOn } from "../src/engines/sim/explain.js";
+import { runMatrix, type MatrixContext } from "../src/engines/sim/matrix.js";
+import { runLabInSim } from "../src/engines/sim/run.js";
+import { snapshotWorld } from "../src/engines/sim/world.js";
+import { loadLabFile } from "../src/lab/load.js";
+import type { Lab } from "../src/lab/types.js";
+import { packageRoot } from "../src/paths.js";
+import { exampleAndGoldenLabs } from "./helpers.js";
+
+/** Every cell of m (failed ones carry the reason the fork gave): its trace and reason on a fork, and after a re-run of `steps` of the lab's steps. */
+async function sameAsRerun(lab: Lab, ctx: MatrixContext, steps: number, m: MatrixResult): Promise<number> {
+  let failed = 0;
+  for (const cell of m.cells) {
+    const command = cellCommand(m, cell);
+    const onFork = await traceOn(lab, ctx.before.copy(), "", command);
+    const rerun = await traceAfter(lab, steps, "", () => command);
+    assert.deepEqual(onFork, rerun, `${m.name}: ${cell.from} → ${cell.to}: the trace`);
+    const e = explainTracedCell(rerun, cell, ctx.limits);
+    assert.deepEqual(explainTracedCell(onFork, cell, ctx.limits), e);
+    if (!cell.ok) {
+      failed++;
+      assert.equal(cell.reason, e.cause ?? undefined, `${m.name}: ${cell.from} → ${cell.to}: the reason`);
+      assert.deepEqual(cell.factors, e.factors.length ? e.factors : undefined);
+    }
+  }
+  return failed;
+}
+
+describe("a matrix's reasons on a fork are a full re-run's", () => {
+  for (const file of exampleAndGoldenLabs()) {
+    const { lab } = loadLabFile(join(packageRoot, file));
+    if (unsimulatedKind(lab)) continue;
+    test(file, async () => {
+      const run = await runLabInSim(lab, { forkBeforeMatrix: true });
+      await explainMatrices(lab, run);
+      for (const [i, s] of run.result.steps.entries()) if (s.kind === "matrix") await sameAsRerun(lab, run.matrices.get(i)!, labStepsBefore(run.result, i), s);
+      const { world } = await runLabInSim(lab);
+      const before = snapshotWorld(world);
+      const { result: last, limits } = runMatrix("after the last step", lab, world.kernels, world.sim);
+      await explainMatrix(lab, { before, limits }, last);
+      await sameAsRerun(lab, { before, limits }, lab.steps.length, last);
+    });
+  }
+});
