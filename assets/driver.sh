@@ -30,10 +30,12 @@ ipvlab_nap() { read -r -t "$1" -u "$IPVLAB_NAPFD" _ 2>/dev/null; }
 
 # Starts a process in a new net+mount namespace that holds both alive, with a
 # private /run/netns (so `ip netns add` in one lab host is invisible to the
-# others), its own sysfs and loopback up. Sets REPLY to its pid.
+# others), its own sysfs and loopback up; and its own UTS and IPC namespaces,
+# so `hostname` or a SysV queue in one lab host reaches neither the others
+# nor the machine. Sets REPLY to its pid.
 ipvlab_holder() {
   local ready=$1 ipv6off=$2
-  unshare --net --mount --propagation private -- /bin/bash -c '
+  unshare --net --mount --uts --ipc --propagation private -- /bin/bash -c '
     mount -t tmpfs -o mode=0755 ipvlab-netns /run/netns || exit 1
     mount -t sysfs sysfs /sys || exit 1
     ip link set lo up || exit 1
@@ -53,7 +55,7 @@ ipvlab_holder() {
 # nsenter into a lab host, tagged so that everything it starts can be found again.
 ipvlab_in_host() {
   local host=$1; shift
-  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -- "$@"
+  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -u -i -- "$@"
 }
 
 # Writes kernel defaults for what changes outcomes, so a lab host starts like a
@@ -174,7 +176,7 @@ ipvlab_capture_start() {
   [ "$ns" != - ] && pre=(ip netns exec "$ns")
   # Started directly, not through a function, so that $! is tcpdump itself
   # (nsenter and `ip netns exec` both exec) and the stop signal reaches it.
-  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -- "${pre[@]}" tcpdump -n -e -U --immediate-mode -Z root -i "$dev" -w "$f.pcap" </dev/null >/dev/null 2>"$f.err" &
+  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -u -i -- "${pre[@]}" tcpdump -n -e -U --immediate-mode -Z root -i "$dev" -w "$f.pcap" </dev/null >/dev/null 2>"$f.err" &
   pid=$!
   CAP_PIDS+=("$pid")
   local n=0 line=
@@ -213,7 +215,7 @@ ipvlab_step() {
   done
   local t0=${EPOCHREALTIME/./} rc
   (cd / && IPVLAB_LAB=$LAB_TAG IPVLAB_ERRS=$d/errs IPVLAB_AT=$d/at BASH_ENV=$LAB_OUT/errtrap.sh \
-    timeout -s KILL "$timeout" nsenter -t "${HOST_PID[$host]}" -n -m -- /bin/bash "$LAB_OUT/cmd/$idx.sh") \
+    timeout -s KILL "$timeout" nsenter -t "${HOST_PID[$host]}" -n -m -u -i -- /bin/bash "$LAB_OUT/cmd/$idx.sh") \
     < /dev/null > "$d/stdout" 2> "$d/stderr"
   rc=$?
   echo $rc > "$d/rc"

@@ -35,10 +35,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI; `killWhen` sees stderr as it grows and may return true to SIGKILL ipvlab then. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; killWhen?: (stderr: string) => boolean } = {}): Promise<CliRun> {
+/**
+ * Runs the CLI (in `cwd`, default the package root); `killWhen` sees stderr as it grows and may
+ * return true to SIGKILL ipvlab then; `onStart` is given ipvlab's pid.
+ */
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; killWhen?: (stderr: string) => boolean; onStart?: (pid: number) => void } = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? packageRoot, env: { ...process.env, ...opts.env } });
+    opts.onStart?.(child.pid!);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -6,15 +6,15 @@
  * mistake each.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { formatDiagnostic, LabError, type LabDiagnostic } from "../src/lab/errors.js";
-import { loadLabFile, parseScriptLab, parseYamlLab, readError } from "../src/lab/load.js";
+import { loadLabFile, MAX_LAB_BYTES, parseScriptLab, parseYamlLab, readError, readLabBytes } from "../src/lab/load.js";
 import { plannedCommand, plannedSteps } from "../src/engines/planned.js";
 import { lintLab } from "../src/engines/sim/script-lint.js";
 import type { GoldenFile } from "../src/golden/golden.js";
@@ -338,6 +338,28 @@ describe("files that cannot be labs", () => {
     assert.match(only(readError("x.lab.yaml", e).diagnostics).message, /cannot read the lab: permission denied/);
     const other = Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" });
     assert.equal(only(readError("x.lab.yaml", other).diagnostics).message, "cannot read the lab: i/o error");
+  });
+  test("a FIFO, a link to /dev/zero and a file over 1 MiB are refused without reading them", () => {
+    const fifo = join(dir, "pipe.lab.yaml");
+    execFileSync("mkfifo", [fifo]);
+    const zero = join(dir, "zero.lab.yaml");
+    symlinkSync("/dev/zero", zero);
+    const big = write("big.lab.yaml", "#".repeat(MAX_LAB_BYTES + 1));
+    // In a child with a time limit: a read of either of the first two never ends.
+    const r = spawnSync(process.execPath, [cliPath, "check", fifo, zero, big], { encoding: "utf8", timeout: 20_000 });
+    assert.equal(r.signal, null, "ipvlab check ended by itself");
+    assert.equal(r.status, 2, r.stderr);
+    assert.deepEqual(r.stderr.trimEnd().split("\n"), [
+      `${fifo}:1:1: error: is a named pipe (FIFO), not a lab file: give a regular file`,
+      `${zero}:1:1: error: is a character device (a link to /dev/zero), not a lab file: give a regular file`,
+      `${big}:1:1: error: is 1.0 MiB; a lab file is at most 1 MiB (is it a lab at all?)`,
+    ]);
+  });
+  test("a lab of exactly 1 MiB is read", () => {
+    const text = "name: big-comment\nhosts: { a: {} }\n";
+    const f = write("max.lab.yaml", text + "#".repeat(MAX_LAB_BYTES - text.length - 1) + "\n");
+    assert.equal(readLabBytes(f).length, MAX_LAB_BYTES);
+    assert.equal(loadLabFile(f).lab.name, "big-comment");
   });
   test("a script without an extension is a lab when it starts with #!", () => {
     const f = write("lab-script", "#!/bin/sh\nip link add d0 type dummy\n");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,6 +93,51 @@ describe("the web page's server", () => {
     // A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) gets nothing.
     assert.equal((await get(server.url, "/api/lab", { host: "evil.example:80" })).status, 421);
     assert.equal((await get(server.url, "/api/lab", { host: `localhost:${new URL(server.url).port}` })).status, 200);
+  });
+});
+
+describe("links out of the served folders", () => {
+  let dir: string;
+  let server: RunningServer;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ipvlab-serve-links-"));
+    mkdirSync(join(dir, "page", "assets"), { recursive: true });
+    mkdirSync(join(dir, "examples"));
+    writeFileSync(join(dir, "page", "index.html"), "<!doctype html><title>page</title>");
+    writeFileSync(join(dir, "secret.txt"), "not for the page");
+    writeFileSync(join(dir, "secret.lab.yaml"), "name: not-for-the-page\n");
+    symlinkSync("../secret.txt", join(dir, "page", "leak.txt"));
+    symlinkSync("/etc", join(dir, "page", "assets", "etc"));
+    symlinkSync("index.html", join(dir, "page", "again.html"));
+    writeFileSync(join(dir, "examples", "a.lab.yaml"), "name: a\n");
+    symlinkSync("../secret.lab.yaml", join(dir, "examples", "leak.lab.yaml"));
+    symlinkSync("a.lab.yaml", join(dir, "examples", "b.lab.yaml"));
+    // The lab named on the command line, later swapped for a FIFO: reading it must not hang the server.
+    execFileSync("mkfifo", [join(dir, "fifo.lab.yaml")]);
+    server = await startServer({ host: "127.0.0.1", port: 0, pageDir: join(dir, "page"), examplesDir: join(dir, "examples"), labFile: join(dir, "fifo.lab.yaml") });
+  });
+  after(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a link that leaves the page's folder is not followed; one inside it is", async () => {
+    for (const path of ["/leak.txt", "/assets/etc/hostname", "/assets/etc/passwd"]) {
+      const r = await get(server.url, path);
+      assert.equal(r.status, 404, `${path}: ${r.status} ${r.body.slice(0, 40)}`);
+    }
+    assert.match((await get(server.url, "/again.html")).body, /<title>page<\/title>/);
+  });
+
+  test("an example that links out of the examples folder is neither listed nor served", async () => {
+    assert.deepEqual(JSON.parse((await get(server.url, "/api/examples")).body), ["a.lab.yaml", "b.lab.yaml"]);
+    assert.equal((await get(server.url, "/api/examples/leak.lab.yaml")).status, 404);
+    assert.equal((await get(server.url, "/api/examples/b.lab.yaml")).body, "name: a\n");
+  });
+
+  test("a lab that is not a regular file is an error for the page, not a hang", async () => {
+    const lab = JSON.parse((await get(server.url, "/api/lab")).body) as { file: string; error: string };
+    assert.deepEqual(lab, { file: "fifo.lab.yaml", error: `${join(dir, "fifo.lab.yaml")}:1:1: error: is a named pipe (FIFO), not a lab file: give a regular file` });
   });
 });
 

@@ -3,13 +3,14 @@
 // what failed, matrices with reasons), compared with a real kernel when an
 // engine is given.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
 import { allMet, type LabResult, type MatrixCell } from "../engines/result.js";
 import { explainCell, explainMatrices, labStepsBefore, traceAfter } from "../engines/sim/explain.js";
 import { runLabInSim, type SimLabRun } from "../engines/sim/run.js";
 import { topologyOf } from "../engines/sim/topology.js";
 import { explainTrace, type Explanation } from "../engines/sim/trace-verdict.js";
+import { readLabBytes } from "../lab/load.js";
 import type { Lab } from "../lab/types.js";
 import { diagramText } from "../report/diagram.js";
 import { labReport } from "../report/markdown.js";
@@ -73,7 +74,7 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
     parts.push(
       labReport({
         sim,
-        source: readFileSync(files[i]!, "utf8"),
+        source: new TextDecoder().decode(readLabBytes(files[i]!)),
         diagram: diagramText(topologyOf(lab, world)),
         verdicts: new Map([...explained].map(([k, e]) => [k, e.cause!])),
         ...(r ? { real: { result: r, diffs: diffResults(r, { ...sim, engine: "sim" }, labMacs(lab)) } } : {}),

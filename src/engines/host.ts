@@ -1,12 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../lab/types.js";
 import { EngineFailed, EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
-import { labDir, writePlan } from "./real/plan.js";
+import { assetPath } from "../paths.js";
+import { labDir, q, writePlan } from "./real/plan.js";
 import { collectLab } from "./real/results.js";
+import { writableDirs } from "./real/sandbox.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
+import { makeSafeToRead } from "./real/work-files.js";
+import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
 import type { LabResult } from "./result.js";
 
 // How to make each device type in a throwaway namespace, to learn whether this kernel has it.
@@ -51,7 +54,7 @@ export class HostEngine implements Engine {
     const refusal = hostRefusal(labs, process.getuid?.() ?? -1, kernelCanCreate);
     if (refusal) throw new EngineUnavailable(refusal);
     const say = opts.onProgress ?? (() => {});
-    const work = mkdtempSync(join(tmpdir(), "ipvlab-host-"));
+    const work = makeWorkDir("host");
     try {
       const plan = writePlan(work, labs);
       // PID 1 of the sandbox's pid namespace: when it exits the kernel kills
@@ -61,29 +64,33 @@ export class HostEngine implements Engine {
         init,
         [
           "#!/bin/bash",
-          "mount -t tmpfs ipvlab-run /run && mkdir -p /run/netns || exit 3",
+          `source ${q(assetPath("sandbox.sh"))}`,
+          `why=$(ipvlab_host_mounts ${[work, ...writableDirs()].map(q).join(" ")} 2>&1) || { echo "@@ipvlab fatal cannot build the sandbox's mounts: \${why//[[:cntrl:]]/ }"; exit 3; }`,
+          "mkdir -p /run/netns || exit 3",
           // Namespaces made inside a lab host copy its settings, as under uml (see driver.sh).
           "export IPVLAB_NETNS_INHERIT=1",
           "exec 3<&0",
           `bash ${plan} </dev/null & plan=$!`,
           "cat <&3 >/dev/null & watch=$!",
           "wait -n $plan $watch",
-          // ipvlab itself is gone: nobody will read or remove the work directory.
-          `kill -0 $watch 2>/dev/null || rm -rf ${work}`,
+          // ipvlab itself is gone: nobody will read the work directory. (Its mount point here
+          // stays, empty, on the machine until the next run's sweep.)
+          `kill -0 $watch 2>/dev/null || rm -rf ${q(work)}`,
         ].join("\n") + "\n",
         { mode: 0o755 },
       );
       say(`running on this machine's kernel in a sandbox namespace (${labs.length} lab${labs.length > 1 ? "s" : ""})`);
       const run = await runWrapper(
         "unshare",
-        ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--mount", "--propagation", "private", "--", "/bin/bash", init],
+        ["--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--mount", "--uts", "--ipc", "--propagation", "private", "--", "/bin/bash", init],
         progressReporter(labs, say),
         runBudget(labs),
       );
       if (run.fatal) throw new EngineFailed(`the host run failed: ${run.fatal}`);
+      makeSafeToRead(work);
       return labs.map((lab, i) => collectLab(lab, labDir(work, i), "host", opts.pcapDir));
     } finally {
-      if (!process.env.IPVLAB_KEEP) rmSync(work, { recursive: true, force: true });
+      dropWorkDir(work);
     }
   }
 }

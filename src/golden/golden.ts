@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
 import type { EngineName, LabResult } from "../engines/result.js";
+import { readLabBytes } from "../lab/load.js";
 
 /** A real kernel's answer for one lab, written only by `ipvlab record`. */
 export interface GoldenFile {
@@ -21,7 +22,7 @@ export interface GoldenFile {
 export const GOLDEN_DIR = join("test", "golden");
 
 export function labSha256(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+  return createHash("sha256").update(readLabBytes(file)).digest("hex");
 }
 
 export function readGolden(dir: string, lab: string): GoldenFile {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 import { closest, LabError } from "./errors.js";
 import { parseScriptLab, parseYamlLab, SCRIPT_EXT, YAML_EXT, type LoadedLab } from "./parse.js";
@@ -48,14 +48,74 @@ export function readError(file: string, e: unknown): LabError {
   return fail(file, `cannot read the lab: ${why}`);
 }
 
-/** Reads a lab file: `*.lab.yaml`/`*.yaml`/`*.yml`, or a shell script (one host, no networks). */
-export function loadLabFile(file: string): LoadedLab {
-  let bytes: Uint8Array;
+/** The largest lab file read: a lab is a page of YAML or shell, and anything larger is not one. */
+export const MAX_LAB_BYTES = 1024 * 1024;
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+function linkNote(file: string): string {
   try {
-    bytes = readFileSync(file);
+    return lstatSync(file).isSymbolicLink() ? ` (a link to ${readlinkSync(file)})` : "";
+  } catch {
+    return "";
+  }
+}
+
+function tooLarge(file: string, size: number): LabError {
+  return fail(file, `is ${(size / MAX_LAB_BYTES).toFixed(1)} MiB; a lab file is at most 1 MiB (is it a lab at all?)`);
+}
+
+/**
+ * A lab file's bytes, read only when it is a regular file of at most MAX_LAB_BYTES:
+ * a FIFO would block the read forever, a device may never end (/dev/zero) or act
+ * on being opened, so nothing but a regular file is even opened.
+ */
+export function readLabBytes(file: string): Uint8Array {
+  let st: Stats;
+  try {
+    st = statSync(file);
   } catch (e) {
     throw readError(file, e);
   }
+  if (st.isDirectory()) throw readError(file, Object.assign(new Error("is a directory"), { code: "EISDIR" }));
+  if (!st.isFile()) throw fail(file, `is ${kindOf(st)}${linkNote(file)}, not a lab file: give a regular file`);
+  if (st.size > MAX_LAB_BYTES) throw tooLarge(file, st.size);
+  let fd: number;
+  try {
+    // O_NONBLOCK: if the path was swapped for a FIFO since the stat, the open must not wait for a writer.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw readError(file, e);
+  }
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile()) throw fail(file, `is ${kindOf(now)}, not a lab file: give a regular file`);
+    // One byte more than allowed tells a file that grew past the limit from one that fits.
+    const buf = new Uint8Array(MAX_LAB_BYTES + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > MAX_LAB_BYTES) throw tooLarge(file, Math.max(now.size, n));
+    return buf.subarray(0, n);
+  } catch (e) {
+    throw e instanceof LabError ? e : readError(file, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a lab file: `*.lab.yaml`/`*.yaml`/`*.yml`, or a shell script (one host, no networks). */
+export function loadLabFile(file: string): LoadedLab {
+  const bytes = readLabBytes(file);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

@@ -3,9 +3,11 @@
 // runs in the browser; nothing here runs anything on behalf of the page.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, extname, join, resolve, sep } from "node:path";
 import { isIP } from "node:net";
+import { LabError } from "../lab/errors.js";
+import { readLabBytes } from "../lab/load.js";
 
 export interface ServeOptions {
   /** The address to bind; anything but loopback needs `allowRemote`. */
@@ -84,7 +86,31 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 const json = (res: ServerResponse, value: unknown, head: boolean) => send(res, 200, TYPES[".json"]!, JSON.stringify(value), head);
 const notFound = (res: ServerResponse, head: boolean) => send(res, 404, "text/plain; charset=utf-8", "not found\n", head);
 
-/** A file under `root`, or null for anything that would leave it (`..`, encoded or not) or is not a plain file. */
+/**
+ * `full` as a plain file whose real path is inside `realRoot`, or null: a
+ * symbolic link may point anywhere on the machine, so it is followed only
+ * as far as the folder it was found in.
+ */
+function plainFileInside(realRoot: string, full: string): string | null {
+  try {
+    const real = realpathSync(full);
+    if (!real.startsWith(realRoot + sep)) return null;
+    return statSync(real).isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The real path of a served folder (which may itself be reached through a link), once, at start. */
+function realFolder(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
+}
+
+/** A file under `root`, or null for anything that would leave it (`..`, encoded or not, or a link) or is not a plain file. */
 function fileUnder(root: string, urlPath: string): string | null {
   let rel: string;
   try {
@@ -95,14 +121,10 @@ function fileUnder(root: string, urlPath: string): string | null {
   if (rel.includes("\0")) return null;
   const full = resolve(root, "." + (rel.endsWith("/") ? rel + "index.html" : rel));
   if (full !== root && !full.startsWith(root + sep)) return null;
-  try {
-    return statSync(full).isFile() ? full : null;
-  } catch {
-    return null;
-  }
+  return plainFileInside(root, full);
 }
 
-function handler(opts: ServeOptions, page: string, allowedHosts: () => Set<string> | null) {
+function handler(opts: ServeOptions, page: string, examples: string, allowedHosts: () => Set<string> | null) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const head = req.method === "HEAD";
     if (req.method !== "GET" && !head) {
@@ -116,19 +138,21 @@ function handler(opts: ServeOptions, page: string, allowedHosts: () => Set<strin
       return;
     }
     const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (path === "/api/examples") return json(res, listExamples(opts.examplesDir), head);
+    if (path === "/api/examples") return json(res, listExamples(examples).filter((f) => plainFileInside(examples, join(examples, f))), head);
     if (path.startsWith("/api/examples/")) {
       const name = path.slice("/api/examples/".length);
-      if (!listExamples(opts.examplesDir).includes(name)) return notFound(res, head);
-      return send(res, 200, TYPES[".yaml"]!, readFileSync(join(opts.examplesDir, name)), head);
+      const file = listExamples(examples).includes(name) ? plainFileInside(examples, join(examples, name)) : null;
+      if (!file) return notFound(res, head);
+      return send(res, 200, TYPES[".yaml"]!, readFileSync(file), head);
     }
     if (path === "/api/lab") {
       if (!opts.labFile) return json(res, null, head);
       let text: string;
       try {
-        text = readFileSync(opts.labFile, "utf8");
+        text = new TextDecoder().decode(readLabBytes(opts.labFile));
       } catch (e) {
-        return json(res, { file: basename(opts.labFile), error: `${opts.labFile}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}` }, head);
+        if (!(e instanceof LabError)) throw e;
+        return json(res, { file: basename(opts.labFile), error: e.message }, head);
       }
       return json(res, { file: basename(opts.labFile), text }, head);
     }
@@ -142,13 +166,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (!isLoopback(opts.host) && !opts.allowRemote) {
     throw new ServeError(`${opts.host} is not a loopback address: the page is served on 127.0.0.1 only unless --host names another address explicitly`);
   }
-  const page = resolve(opts.pageDir);
+  const page = realFolder(opts.pageDir);
   if (!existsFile(join(page, "index.html"))) throw new ServeError(`the web page is not built (no ${join(page, "index.html")}): run \`npm run build\``);
   let port = opts.port;
   const hostPart = opts.host.includes(":") ? `[${opts.host.replace(/^\[|\]$/g, "")}]` : opts.host;
   // Loopback: only the names this machine uses for itself. Another address was asked for on purpose: any Host.
   const allowed = () => (isLoopback(opts.host) ? new Set([`${hostPart}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) : null);
-  const handle = handler(opts, page, allowed);
+  const handle = handler(opts, page, realFolder(opts.examplesDir), allowed);
   const server = createServer((req, res) => {
     // A file that vanished between the check and the read is this request's problem, not the server's end.
     try {

@@ -9,7 +9,7 @@ export function labDir(work: string, index: number): string {
   return join(work, `lab${index}`);
 }
 
-function q(s: string): string {
+export function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
