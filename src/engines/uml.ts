@@ -8,6 +8,7 @@ import { labDir, q, writePlan } from "./real/plan.js";
 import { collectLab } from "./real/results.js";
 import { writableDirs } from "./real/sandbox.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
+import { xstateFixLibrary } from "./real/xstate-fix.js";
 import { makeSafeToRead } from "./real/work-files.js";
 import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
 import type { LabResult } from "./result.js";
@@ -106,7 +107,9 @@ export class UmlEngine implements Engine {
       const namespace = mountNamespace();
       if (!namespace) say("warning: no mount namespace can be made here (neither root nor user namespaces): only the guest's read-only root keeps a lab from writing this machine's files");
       // The guest's pid file and mconsole socket (uml_dir, umid) live and go with the work directory.
-      const boot = `${kernel} mem=384M rootfstype=hostfs rootflags=/ ro init=${init} con0=fd:0,fd:1 con=null quiet uml_dir=${work}/uml umid=ipvlab`;
+      // On CPUs whose FPU state outgrows UML's buffer (Intel AMX) its ptrace writes need the host's size.
+      const fix = xstateFixLibrary();
+      const boot = `${fix ? `env LD_PRELOAD=${q(fix)} ` : ""}${kernel} mem=384M rootfstype=hostfs rootflags=/ ro init=${init} con0=fd:0,fd:1 con=null quiet uml_dir=${work}/uml umid=ipvlab`;
       // exec keeps linux.uml at the pid the wrapper started; its memory file goes to the namespace's own tmpfs.
       const guarded = namespace
         ? `${namespace.join(" ")} /bin/bash -c 'source "$0" && why=$(ipvlab_uml_mounts "$1" 2>&1) || { echo "@@ipvlab fatal cannot make this machine read-only for User-Mode Linux: \${why//[[:cntrl:]]/ }"; exit 3; }; shift; TMPDIR=/dev/shm exec "$@"' ${q(assetPath("sandbox.sh"))} ${q(work)} ${boot}`

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import type { Lab } from "../../lab/types.js";
 import { plannedLabel, plannedSteps } from "../planned.js";
+import { xstateFixNote } from "./xstate-fix.js";
 
 export interface DriverRun {
   code: number | null;
@@ -89,6 +90,8 @@ export function progressReporter(labs: Lab[], say: (line: string) => void): (eve
       say(`${prefix()}all ${plannedSteps(labs[lab]!).length} steps done`);
     } else if (event === "boot") {
       say(`kernel ${arg} booted`);
+    } else if (event === "xstate-fix") {
+      say(xstateFixNote(arg));
     }
   };
 }
