@@ -14,7 +14,10 @@ import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
 import type { LabResult } from "./result.js";
 
 const MODULES_ROOT = "/usr/lib/uml/modules";
-// In modules.dep order: ipvlan needs ipv6 and crc-ccitt; macvtap needs macvlan and tap; bridge needs llc then stp.
+// In modules.dep order: ipvlan needs ipv6 and crc-ccitt; macvtap needs macvlan and tap; bridge needs llc then stp;
+// 8021q needs garp (stp, llc) and mrp; vxlan the UDP tunnels; nf_tables nfnetlink; ip_tables x_tables.
+// The ones ipvlab's labs do not use are there so a user's script finds them as on their own machine;
+// none may make a device at load time (bonding would make bond0).
 // overlay: the writable layers over the host's read-only files.
 const MODULES = [
   "fs/overlayfs/overlay",
@@ -29,6 +32,19 @@ const MODULES = [
   "net/llc/llc",
   "net/802/stp",
   "net/bridge/bridge",
+  "net/802/garp",
+  "net/802/mrp",
+  "net/8021q/8021q",
+  "net/ipv4/udp_tunnel",
+  "net/ipv6/ip6_udp_tunnel",
+  "drivers/net/vxlan/vxlan",
+  "drivers/net/bonding/bonding max_bonds=0",
+  "drivers/net/vrf",
+  "drivers/net/tun",
+  "net/netfilter/nfnetlink",
+  "net/netfilter/nf_tables",
+  "net/netfilter/x_tables",
+  "net/ipv4/netfilter/ip_tables",
 ];
 
 function findOnPath(name: string): string | null {
