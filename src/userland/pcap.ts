@@ -11,7 +11,14 @@ const SNAPLEN = 262144;
 
 /** `epochSeconds` is the wall-clock second that virtual time 0 maps to. */
 export function writePcap(frames: readonly CapturedFrame[], epochSeconds = 0): Uint8Array {
-  const packets = frames.map((f) => ({ time: f.time, bytes: encodeEthernet(f.frame) }));
+  return writePcapRecords(
+    frames.map((f) => ({ time: f.time, bytes: encodeEthernet(f.frame) })),
+    epochSeconds,
+  );
+}
+
+/** Frames already in bytes (virtual ms each) as a savefile. */
+export function writePcapRecords(packets: readonly { time: number; bytes: Uint8Array }[], epochSeconds = 0): Uint8Array {
   const size = 24 + packets.reduce((n, p) => n + 16 + p.bytes.length, 0);
   const out = new Uint8Array(size);
   const v = new DataView(out.buffer);
