@@ -167,16 +167,19 @@ ipvlab_iface() {
     { ipvlab_say fatal "cannot create $host:$dev on $net"; exit 3; }
 }
 
-# Captures: "host|netns|dev" (netns "-" for the root namespace).
+# Captures: "host|netns|dev" (netns "-" for the root namespace) and a tcpdump
+# filter, empty for every frame.
 CAP_PIDS=()
 ipvlab_capture_start() {
-  local f=$1 spec=$2 host ns dev pid
+  local f=$1 spec=$2 filter=$3 host ns dev pid
   IFS='|' read -r host ns dev <<< "$spec"
-  local pre=()
+  local pre=() expr=()
   [ "$ns" != - ] && pre=(ip netns exec "$ns")
+  # The filter is tcpdump's expression, one argument after "--": never an option, never split.
+  [ -n "$filter" ] && expr=(-- "$filter")
   # Started directly, not through a function, so that $! is tcpdump itself
   # (nsenter and `ip netns exec` both exec) and the stop signal reaches it.
-  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -u -i -- "${pre[@]}" tcpdump -n -e -U --immediate-mode -Z root -i "$dev" -w "$f.pcap" </dev/null >/dev/null 2>"$f.err" &
+  IPVLAB_LAB=$LAB_TAG nsenter -t "${HOST_PID[$host]}" -n -m -u -i -- "${pre[@]}" tcpdump -n -e -U --immediate-mode -Z root -i "$dev" -w "$f.pcap" "${expr[@]}" </dev/null >/dev/null 2>"$f.err" &
   pid=$!
   CAP_PIDS+=("$pid")
   local n=0 line=
@@ -203,14 +206,15 @@ ipvlab_capture_stop() {
   return 0
 }
 
-# A command step: idx host timeout [capture...]; the command is cmd/<idx>.sh.
+# A command step: idx host timeout [capture filter]...; the command is cmd/<idx>.sh.
 ipvlab_step() {
   local idx=$1 host=$2 timeout=$3; shift 3
-  local d=$LAB_OUT/$idx k=0 spec
+  local d=$LAB_OUT/$idx k=0
   mkdir -p "$d"
   ipvlab_say step "$idx"
-  for spec in "$@"; do
-    ipvlab_capture_start "$d/cap$k" "$spec"
+  while [ $# -ge 2 ]; do
+    ipvlab_capture_start "$d/cap$k" "$1" "$2"
+    shift 2
     k=$((k + 1))
   done
   local t0=${EPOCHREALTIME/./} rc

@@ -1,5 +1,5 @@
 import { engineByName, FALLBACK_ENGINE } from "../engines/index.js";
-import { unsimulatedKind } from "../engines/sim.js";
+import { unsimulatedFilter, unsimulatedKind } from "../engines/sim.js";
 import { allMet, type EngineName } from "../engines/result.js";
 import { colour, plain, resultText } from "../report/text.js";
 import { EXIT } from "./errors.js";
@@ -22,7 +22,7 @@ export function progress(quiet?: boolean): (line: string) => void {
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
   let engine = flags.engine;
-  const kind = engine === "sim" && flags.engineDefaulted ? unsimulatedKind(lab!) : null;
+  const kind = engine === "sim" && flags.engineDefaulted ? (unsimulatedKind(lab!) ?? unsimulatedFilter(lab!)) : null;
   if (kind) {
     engine = FALLBACK_ENGINE;
     if (!flags.quiet) process.stderr.write(`${lab!.name} uses ${kind}, which the simulator does not model yet: running it on --engine ${engine}\n`);

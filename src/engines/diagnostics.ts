@@ -24,10 +24,14 @@ export function labDiagnostics(lab: Lab, steps: readonly StepResult[]): ResultDi
     const lines = where.runLines;
     const first = lines[0] ?? where.pos;
     const at = (line: number) => (line > 0 ? scriptLineAt(lines, line, first) : first);
+    const captures = p && !p.setup && p.step.kind !== "matrix" ? p.step.capture : [];
     // A check meant to fail: its commands failing is the point.
     const expectedFailures = s.kind === "check" && s.expect === "fail";
     for (const f of s.failures) {
-      if (f.kind !== "exit") out.push({ pos: at(f.line), severity: "error", message: f.message, step });
+      // A capture's failure is at the capture's own entry.
+      const capturePos = f.capture !== undefined ? captures[f.capture]?.pos : undefined;
+      if (capturePos) out.push({ pos: capturePos, severity: "error", message: f.message, step });
+      else if (f.kind !== "exit") out.push({ pos: at(f.line), severity: "error", message: f.message, step });
       else if (!expectedFailures && s.state !== "not-met") out.push({ pos: at(f.line), severity: "warning", message: f.message, step });
     }
     if (s.state === "not-met") {

@@ -13,6 +13,8 @@ export interface RawFailure {
   kind: FailureKind | null;
   /** What the command wrote on stderr, or the simulator's refusal. */
   said: string;
+  /** Set when it is not a command but the step's capture of this index (its filter) that failed: `said` is the whole message. */
+  capture?: number;
 }
 
 /** bash's prefix on its own messages: `/path/to/script.sh: line 3: `. */
@@ -84,6 +86,7 @@ export function describeFailures(raw: readonly RawFailure[], script: string, tim
   const lines = script.split("\n");
   return raw.map((f) => {
     const kind = classify(f);
+    if (f.capture !== undefined) return { line: f.line, exitCode: f.exitCode, kind, message: f.said, capture: f.capture };
     return { line: f.line, exitCode: f.exitCode, kind, message: message(kind, f, f.line > 0 ? (lines[f.line - 1] ?? "") : "", timeout) };
   });
 }

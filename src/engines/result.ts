@@ -33,6 +33,8 @@ export interface CommandFailure {
   kind: FailureKind;
   /** One line: the command and why it failed. */
   message: string;
+  /** Not a command: the step's capture of this index could not run as written (its filter); line is 0. */
+  capture?: number;
 }
 
 export interface ResultDiagnostic {

@@ -8,6 +8,8 @@ import { writePcap } from "../userland/pcap.js";
 import type { Tool } from "../userland/tool.js";
 import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import type { LabResult } from "./result.js";
+import { pcapFileName } from "./pcap-name.js";
+import { captureFilter } from "./sim/capture.js";
 import { explainMatrix } from "./sim/explain.js";
 import { matrixProgress, reasonsProgress, throttled } from "./sim/progress.js";
 import { runLabInSim } from "./sim/run.js";
@@ -39,6 +41,22 @@ export function unsimulatedKind(lab: Lab): string | null {
   return null;
 }
 
+/**
+ * A capture filter the simulator does not evaluate (a byte offset, a name to
+ * resolve, `portrange`...), said with its place: run on its own, sim refuses
+ * it at that capture's line; a run with no engine named goes to uml instead.
+ */
+export function unsimulatedFilter(lab: Lab): string | null {
+  for (const s of lab.steps) {
+    if (s.kind === "matrix") continue;
+    for (const c of s.capture) {
+      const r = captureFilter(c).refusal;
+      if (r?.kind === "refused") return `a capture filter it does not evaluate (${c.pos.file}:${c.pos.line}: ${c.filter})`;
+    }
+  }
+  return null;
+}
+
 export class SimEngine implements Engine {
   readonly name = "sim" as const;
 
@@ -66,7 +84,7 @@ export class SimEngine implements Engine {
         for (const c of run.captures) {
           const dir = join(opts.pcapDir, lab.name);
           mkdirSync(dir, { recursive: true });
-          writeFileSync(join(dir, `${String(c.step).padStart(2, "0")}-${c.id.replace(/[/:]/g, "_")}.pcap`), writePcap(c.frames));
+          writeFileSync(join(dir, pcapFileName(c.step, c.id)), writePcap(c.frames));
         }
       }
       out.push(run.result);

@@ -5,9 +5,10 @@ import { Findings } from "./findings.js";
 import { reportBadName, reportUnknownKeys } from "./key-messages.js";
 import { stableMac } from "./mac.js";
 import type { LoadedLab } from "./parse.js";
+import { splitCapture } from "./capture-spec.js";
 import { checkReferences } from "./references.js";
 import { reportDuplicateItem, reportMatrixExtra, reportMissing } from "./required-messages.js";
-import { DEFAULT_STEP_TIMEOUT, type CaptureTarget, type Expect, type Lab, type LabHost, type LabStep } from "./types.js";
+import { DEFAULT_STEP_TIMEOUT, type CaptureTarget, type Expect, type Lab, type LabHost, type LabStep, type SourcePos } from "./types.js";
 import { structuralIssues, type Issue } from "./validate.js";
 import { reportValue } from "./value-messages.js";
 import { slug } from "./vocabulary.js";
@@ -87,7 +88,7 @@ function assemble(x: LabFacts): Lab {
       on: doc.nameAt([...path, "on"])!,
       run,
       expect,
-      capture: Array.isArray(capture) ? capture.map((c) => parseCapture(String(c))) : [],
+      capture: Array.isArray(capture) ? capture.map((c, k) => parseCapture(String(c), doc.valuePos(doc.locate([...path, "capture", String(k)])))) : [],
       timeout: typeof timeout === "number" ? timeout : DEFAULT_STEP_TIMEOUT,
       pos,
       runLines,
@@ -118,8 +119,9 @@ export function buildLab(file: string, document: Document, lines: LineCounter, s
   return { lab: assemble(x), warnings: diags };
 }
 
-export function parseCapture(spec: string): CaptureTarget {
-  const [where, dev] = spec.split(":") as [string, string];
+export function parseCapture(spec: string, pos: SourcePos): CaptureTarget {
+  const { target, filter } = splitCapture(spec);
+  const [where, dev] = target.split(":") as [string, string];
   const [host, netns] = where.split("/") as [string, string | undefined];
-  return { host, netns: netns ?? null, dev, id: spec };
+  return { host, netns: netns ?? null, dev, filter, id: filter === null ? target : `${target} ${filter}`, pos };
 }

@@ -1,3 +1,4 @@
+import { splitCapture } from "./capture-spec.js";
 import { closest, didYouMean, listOf, nearest } from "./errors.js";
 import { own, type LabFacts } from "./facts.js";
 import { mentionedDevices, mentionedNetns } from "./mentions.js";
@@ -104,7 +105,7 @@ function hostRefs(x: LabFacts): Ref[] {
       const path = [...s.path, "capture", String(k)];
       if (typeof spec !== "string" || x.f.isBad(path)) return;
       const pos = x.doc.valuePos(x.doc.locate(path));
-      const [where, dev] = spec.split(":") as [string, string];
+      const [where, dev] = splitCapture(spec).target.split(":") as [string, string];
       const [host, netns] = where.split("/") as [string, string | undefined];
       if (x.f.misplacedHosts.has(host)) return;
       if (!x.hostNames.includes(host)) {

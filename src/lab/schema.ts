@@ -26,7 +26,8 @@ export const MAX_TIMEOUT = 600;
 const NAME = NAME_RE.source;
 /** Text with something in it besides spaces. */
 const NOT_BLANK = "\\S";
-const CAPTURE = "^[^/:\\s]+(/[^/:\\s]+)?:[^/:\\s]+$";
+/** host:dev or host/netns:dev, then (after a blank) a tcpdump filter. */
+const CAPTURE = "^\\s*[^/:\\s]+(/[^/:\\s]+)?:[^/:\\s]+(\\s+\\S[\\s\\S]*)?$";
 
 const stepProps = {
   name: { type: "string", pattern: NOT_BLANK, hint: "a label for the step" },
@@ -36,7 +37,7 @@ const stepProps = {
   capture: {
     type: ["array", "null"],
     uniqueItems: true,
-    items: { type: "string", pattern: CAPTURE, hint: "host:dev or host/netns:dev" },
+    items: { type: "string", pattern: CAPTURE, hint: "host:dev or host/netns:dev, then optionally a tcpdump filter" },
     hint: "a list",
   },
   timeout: { type: "number", exclusiveMinimum: 0, maximum: MAX_TIMEOUT, hint: `a number of seconds, more than 0 and at most ${MAX_TIMEOUT}` },

@@ -31,13 +31,19 @@ export interface LabNetwork {
   pos: SourcePos;
 }
 
-/** A capture target: `host:dev` (root namespace) or `host/ns:dev`. */
+/**
+ * A capture: `host:dev` (root namespace) or `host/ns:dev`, then optionally a
+ * tcpdump filter (`vm02:ens34 icmp or arp`), the rest of the entry.
+ */
 export interface CaptureTarget {
   host: string;
   netns: string | null;
   dev: string;
-  /** The spec as written, also the key in a step's captures. */
+  /** The tcpdump filter, its blanks each made one space; null for every frame. */
+  filter: string | null;
+  /** The target and its filter as written (blanks made single), also the key in a step's captures. */
   id: string;
+  pos: SourcePos;
 }
 
 export type Expect = "ok" | "fail";

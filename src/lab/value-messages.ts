@@ -56,16 +56,38 @@ function macMessage(id: string, v: Val, keywords: Set<string>, hint: string): st
 }
 
 /** A capture that is not host:dev, with a hint when it is only a host or only a device. */
-function captureMessage(x: LabFacts, n: number, spec: string): string {
+function captureMessage(x: LabFacts, n: number, written: string): string {
   let hint = "";
-  if (!/[\s:/]/.test(spec)) {
+  const spec = written.trim().split(/\s/)[0] ?? "";
+  if (!/[:/]/.test(spec)) {
     const owners = x.hostNames.filter((h) => x.devicesOf(h).includes(spec));
     if (x.hostNames.includes(spec)) {
       const devs = x.devicesOf(spec);
       hint = `; ${spec} is a host: name a device too, e.g. ${spec}:${devs[0] ?? "eth0"} (it has: ${listOf(devs)})`;
     } else if (owners.length) hint = `; ${spec} is a device: say whose, e.g. ${owners.map((h) => `${h}:${spec}`).join(" or ")}`;
   }
-  return `capture ${quote(spec)} in step ${n} is not host:dev or host/netns:dev (e.g. vm02:ens34 or vm02/ns01:ipvlan1)${hint}`;
+  return `capture ${quote(written)} in step ${n} is not host:dev or host/netns:dev, then optionally a tcpdump filter (e.g. vm02:ens34, vm02/ns01:ipvlan1 or vm02:ens34 icmp or arp)${hint}`;
+}
+
+/**
+ * A capture written as a mapping ({on: vm02:ens34, filter: "icmp or arp"}):
+ * a lab writes the target and its filter as one entry, and says so with the
+ * entry it meant.
+ */
+function captureMapMessage(x: LabFacts, n: number, k: number, v: Val): string {
+  const fields = new Map<string, string>();
+  if (isMap(v)) {
+    for (const item of v.items) {
+      const key = nameText(item.key);
+      const val = x.doc.deref(item.value);
+      const text = isScalar(val) && val.value !== null ? String(val.value) : null;
+      if (key !== null && text !== null) fields.set(key.toLowerCase(), text);
+    }
+  }
+  const target = ["on", "capture", "target", "dev", "device", "interface", "iface", "where"].map((key) => fields.get(key)).find((t) => t !== undefined);
+  const filter = ["filter", "expression", "expr", "bpf", "tcpdump"].map((key) => fields.get(key)).find((t) => t !== undefined);
+  const example = target && /^[^/:\s]+(\/[^/:\s]+)?:[^/:\s]+$/.test(target) ? `- ${target}${filter ? ` ${filter}` : ""}` : `- ${x.exampleHost()}:DEV icmp or arp`;
+  return `capture ${k} of step ${n} is a mapping: a capture is one entry, the device and then its tcpdump filter, e.g. ${example}`;
 }
 
 /** Leaves a reference that is not a valid name to the reference checks (references.ts). */
@@ -181,6 +203,7 @@ function message(x: LabFacts, i: ValueIssue, loc: Loc | null): string | null {
     case "steps/*/capture/*": {
       const s = stringOf(v);
       if (s !== null) return captureMessage(x, n, s);
+      if (isMap(v) && v.items.length > 1) return captureMapMessage(x, n, Number(path[3]) + 1, v);
       const pair = isMap(v) && v.items.length === 1 ? v.items[0] : undefined;
       const joined = pair && nameText(pair.key) && nameText(x.doc.deref(pair.value)) ? `${nameText(pair.key)}:${nameText(x.doc.deref(pair.value))}` : null;
       return `capture ${Number(path[3]) + 1} of step ${n} must be ${hint}, not ${describe(v)}${joined ? ` (no space after ':': write ${joined})` : ""}`;

@@ -5,6 +5,7 @@
 // with a real engine, how the simulator compared.
 
 import type { CommandResult, LabResult, MatrixResult } from "../engines/result.js";
+import { captureTitle } from "../lab/capture-spec.js";
 import type { StepDiff } from "../verify/diff.js";
 import { matrixChecklist } from "./matrix.js";
 
@@ -55,7 +56,7 @@ function checkSection(s: CommandResult, source: string, verdict: string | undefi
   const why = stepComment(source, s.name);
   if (why) parts.push("", why);
   parts.push("", fence(`$ ${s.command.trim()}${s.stdout.trim() ? `\n${s.stdout.trimEnd()}` : ""}${s.stderr.trim() ? `\n${s.stderr.trimEnd()}` : ""}`, "console"));
-  for (const [where, lines] of Object.entries(s.captures)) parts.push("", `tcpdump on ${where} (${lines.length} packets):`, "", fence(lines.join("\n") || "(nothing)"));
+  for (const [where, lines] of Object.entries(s.captures)) parts.push("", `tcpdump on ${captureTitle(where)} (${lines.length} packets):`, "", fence(lines.join("\n") || "(nothing)"));
   if (verdict) parts.push("", `**Why, from the trace:** ${verdict}`);
   return parts.join("\n");
 }

@@ -1,3 +1,4 @@
+import { captureTitle } from "../lab/capture-spec.js";
 import { allMet, type CommandResult, type LabResult, type MatrixResult } from "../engines/result.js";
 import { matrixChecklist, matrixGrid } from "./matrix.js";
 
@@ -46,7 +47,7 @@ function commandText(s: CommandResult, st: Style): string {
   if (s.stdout.trim()) out.push(indent(s.stdout));
   if (s.stderr.trim()) out.push(indent(s.stderr));
   for (const [where, lines] of Object.entries(s.captures)) {
-    out.push(`  tcpdump -n -e -i ${where}: ${lines.length} packet${lines.length === 1 ? "" : "s"}`);
+    out.push(`  tcpdump -n -e -i ${captureTitle(where)}: ${lines.length} packet${lines.length === 1 ? "" : "s"}`);
     if (lines.length) out.push(indent(lines.join("\n")));
   }
   return out.join("\n");

@@ -4,6 +4,7 @@
 // printed them.
 
 import type { CommandResult, LabResult } from "../../src/engines/result.js";
+import { captureTitle } from "../../src/lab/capture-spec.js";
 import { h } from "./dom.js";
 
 function outcome(s: CommandResult): string {
@@ -19,7 +20,7 @@ const CLASS = { met: "met", "not-met": "unmet", error: "error", "setup-failed": 
 const output = (s: CommandResult) => [s.stdout && h("pre", { class: "stdout" }, s.stdout), s.stderr && h("pre", { class: "stderr" }, s.stderr)];
 
 function captureBlock(id: string, lines: string[]): HTMLElement {
-  return h("div", { class: "capture", "data-capture": id }, h("div", { class: "cap-head" }, `tcpdump -n -e on ${id}`), h("pre", {}, lines.length ? lines.join("\n") : "(nothing)"));
+  return h("div", { class: "capture", "data-capture": id }, h("div", { class: "cap-head" }, `tcpdump -n -e on ${captureTitle(id)}`), h("pre", {}, lines.length ? lines.join("\n") : "(nothing)"));
 }
 
 /** `onTrace(step)`: step through the packets of that step's command. */
@@ -75,7 +76,7 @@ export function drawCaptures(parent: HTMLElement, result: LabResult): void {
     for (const [id, lines] of Object.entries(s.captures)) byDev.set(id, [...(byDev.get(id) ?? []), { step: s, lines }]);
   }
   if (byDev.size === 0) {
-    parent.replaceChildren(h("p", { class: "hint" }, "No step captures. Add capture: [host:dev] to a step to see what tcpdump -n -e would print there."));
+    parent.replaceChildren(h("p", { class: "hint" }, "No step captures. Add capture: [host:dev] to a step (or host:dev and a tcpdump filter, e.g. vm02:ens34 icmp or arp) to see what tcpdump -n -e would print there."));
     return;
   }
   parent.replaceChildren(
@@ -83,7 +84,7 @@ export function drawCaptures(parent: HTMLElement, result: LabResult): void {
       h(
         "details",
         { class: "iface", "data-iface": id },
-        h("summary", {}, `${id} `, h("span", { class: "count" }, `${runs.reduce((n, r) => n + r.lines.length, 0)} packets in ${runs.length} steps`)),
+        h("summary", {}, `${captureTitle(id)} `, h("span", { class: "count" }, `${runs.reduce((n, r) => n + r.lines.length, 0)} packets in ${runs.length} steps`)),
         ...runs.map((r) => h("div", { class: "capture" }, h("div", { class: "cap-head" }, r.step.name), h("pre", {}, r.lines.length ? r.lines.join("\n") : "(nothing)"))),
       ),
     ),

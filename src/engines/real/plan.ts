@@ -13,8 +13,9 @@ export function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Two words per capture: "host|netns|dev" (netns "-" for the root namespace) and its filter ('' for none). */
 function captureSpec(step: CommandStep): string[] {
-  return step.capture.map((c) => q(`${c.host}|${c.netns ?? "-"}|${c.dev}`));
+  return step.capture.map((c) => `${q(`${c.host}|${c.netns ?? "-"}|${c.dev}`)} ${q(c.filter ?? "")}`);
 }
 
 /** Writes the plan script (and each command as a file of its own, so nothing is re-quoted) for the labs. */

@@ -2,6 +2,8 @@ import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, re
 import { join } from "node:path";
 import type { Lab } from "../../lab/types.js";
 import { labDiagnostics } from "../diagnostics.js";
+import { pcapFileName } from "../pcap-name.js";
+import { tcpdumpRefuses } from "./filter-check.js";
 import { currentLimits, formatSize, limitMessage, type Limits } from "../limits.js";
 import { MAX_FAILURES } from "../../shell/run.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
@@ -89,11 +91,17 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, limits
   let stderr = rawStderr.replaceAll(MARK, "");
   if (exitCode === 137 && step) stderr += `ipvlab: killed after ${step.timeout} s (the step's timeout)\n`;
   const captures: Record<string, string[]> = {};
+  const refusedFilters: RawFailure[] = [];
   step?.capture.forEach((c, k) => {
     const f = join(d, `cap${k}`);
     const err = readHead(`${f}.err`, limits.output).text;
     if (!err.includes("listening on")) {
-      stderr += `ipvlab: capture on ${c.id} failed: ${lines(err).join(" ") || "tcpdump did not start"}\n`;
+      // tcpdump opens the device before it compiles the filter: the filter is to blame only when tcpdump said so.
+      const refused = c.filter !== null ? tcpdumpRefuses(c.filter) : null;
+      if (refused !== null && err.includes(refused.replace(/^tcpdump: /, ""))) {
+        stderr += `ipvlab: capture on ${c.id} failed: ${refused}\n`;
+        refusedFilters.push({ line: 0, exitCode, kind: "syntax", said: `capture "${c.id}": ${refused}`, capture: k });
+      } else stderr += `ipvlab: capture on ${c.id} failed: ${lines(err).join(" ") || "tcpdump did not start"}\n`;
     }
     const text = head(`cap${k}.txt`, `the capture on ${c.id}`);
     // A line cut in two is not what tcpdump printed.
@@ -101,7 +109,7 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, limits
     if (pcapDir && existsSync(`${f}.pcap`)) {
       const out = join(pcapDir, lab.name);
       mkdirSync(out, { recursive: true });
-      copyFileSync(`${f}.pcap`, join(out, `${String(idx).padStart(2, "0")}-${c.id.replace(/[/:]/g, "_")}.pcap`));
+      copyFileSync(`${f}.pcap`, join(out, pcapFileName(idx, c.id)));
     }
   });
   const result = settleCommand(
@@ -116,7 +124,7 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, limits
       expect: step?.expect ?? null,
       captures,
     },
-    [...failuresOf(d, exitCode, rawStderr), ...cut],
+    [...failuresOf(d, exitCode, rawStderr), ...cut, ...refusedFilters],
     p.setup ? p.timeout : step!.timeout,
   );
   return p.setup ? { ...result, setup: true } : result;

@@ -4,7 +4,9 @@
 
 import { IFF_LOOPBACK, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
 import type { CaptureTarget } from "../../lab/types.js";
+import { FilterNotSimulated, FilterSyntaxError, filterMatches, parseFilter, type FilterNode, type FilterPacket } from "../../userland/pcap-filter/index.js";
 import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
+import { encodeEthernet, vlanPop, type EthernetFrame } from "../../wire/ethernet.js";
 
 export interface Capture {
   target: CaptureTarget;
@@ -15,6 +17,34 @@ export interface Capture {
   tap: Tap | null;
   /** Frames seen but not kept: more than the output limit could show. */
   dropped: number;
+  /**
+   * The capture's filter could not run as written: tcpdump refuses it
+   * ("syntax"), or the simulator does not evaluate it ("refused"); the whole
+   * message, said at the capture's line.
+   */
+  refusal: { kind: "syntax" | "refused"; said: string; stderr: string } | null;
+}
+
+/**
+ * A capture's filter as tcpdump compiles it; a refusal when tcpdump would
+ * refuse it or the simulator does not evaluate it (a real engine runs it).
+ */
+export function captureFilter(target: CaptureTarget): { filter: FilterNode | null; refusal: Capture["refusal"] } {
+  if (target.filter === null) return { filter: null, refusal: null };
+  try {
+    return { filter: parseFilter(target.filter, "live"), refusal: null };
+  } catch (e) {
+    const what = `capture "${target.id}"`;
+    // Said as the real engines say a filter tcpdump refuses (engines/real/results.ts).
+    if (e instanceof FilterSyntaxError) {
+      return { filter: null, refusal: { kind: "syntax", said: `${what}: tcpdump: ${e.message}`, stderr: `ipvlab: capture on ${target.id} failed: tcpdump: ${e.message}` } };
+    }
+    if (e instanceof FilterNotSimulated) {
+      const said = `${what}: --engine sim does not evaluate ${e.what} in a filter; --engine uml (or host) runs it with the real tcpdump`;
+      return { filter: null, refusal: { kind: "refused", said, stderr: `ipvlab: ${said}` } };
+    }
+    throw e;
+  }
 }
 
 /** No tcpdump -n -e line is shorter: frames past output/MIN_LINE could never be shown, so they are not kept. */
@@ -22,7 +52,7 @@ const MIN_LINE = 32;
 
 /** `maxBytes`: the text of the capture that will be kept (the output limit). */
 export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget, maxBytes = Infinity): Capture {
-  const c: Capture = { target, frames: [], error: null, dev: null, tap: null, dropped: 0 };
+  const c: Capture = { target, frames: [], error: null, dev: null, tap: null, dropped: 0, refusal: null };
   const kernel = kernels.get(target.host);
   const net = kernel?.net(target.netns ?? undefined);
   if (!kernel || !net) {
@@ -39,23 +69,44 @@ export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget
     c.error = `tcpdump: ${target.dev}: That device is not up`;
     return c;
   }
+  // tcpdump opens the device first, then compiles its filter.
+  const { filter, refusal } = captureFilter(target);
+  if (refusal) {
+    c.refusal = refusal;
+    return c;
+  }
   c.dev = dev;
   const keep = Math.ceil(maxBytes / MIN_LINE);
-  c.tap = frameTap(dev, c.frames, keep, () => c.dropped++);
+  c.tap = frameTap(dev, c.frames, keep, () => c.dropped++, filter);
   dev.taps.add(c.tap);
   setPromiscuity(dev, 1);
   return c;
 }
 
 /** A packet socket's view of dev, appended to `into` (at most `keep` frames), as tcpdump gets it from libpcap. */
-export function frameTap(dev: NetDevice, into: CapturedFrame[], keep = Infinity, dropped: () => void = () => {}): Tap {
+export function frameTap(dev: NetDevice, into: CapturedFrame[], keep = Infinity, dropped: () => void = () => {}, filter: FilterNode | null = null): Tap {
   // libpcap rejects what a loopback device sends: it sees each packet again as received.
   const loopback = (dev.flags & IFF_LOOPBACK) !== 0;
   return (ev) => {
     if (loopback && ev.direction === "out") return;
+    // The filter runs in the kernel, before a frame reaches tcpdump's buffer.
+    if (filter !== null && !filterMatches(filter, socketView(ev.frame))) return;
     if (into.length < keep) into.push({ time: ev.time, frame: ev.frame });
     else dropped();
   };
+}
+
+/**
+ * A frame as the packet socket's filter sees it: the outermost tag out of the
+ * data, in skb->vlan_tci, as every simulated device that carries tags has it
+ * (net-device.ts, skbLen), and __netif_receive_skb_core's skb_vlan_untag
+ * leaves it before the taps on receive. libpcap puts it back in the data for
+ * tcpdump's output and for pcap files; the filter runs without it.
+ */
+export function socketView(frame: EthernetFrame): FilterPacket {
+  const outer = frame.vlans?.[0];
+  if (!outer) return { bytes: encodeEthernet(frame), vlanTci: null };
+  return { bytes: encodeEthernet(vlanPop(frame)), vlanTci: outer.tci };
 }
 
 /** The capture as tcpdump prints it, its first `maxBytes` only; `cut` when there was more. */

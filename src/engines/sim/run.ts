@@ -161,9 +161,13 @@ async function runCommand(world: World, held: RunLimits, tools: Record<string, T
   const captures: Record<string, string[]> = {};
   if (caps.length > 0) {
     sim.run({ for: CAPTURE_LINGER_MS });
-    for (const c of caps) {
+    for (const [k, c] of caps.entries()) {
       stopCapture(c);
       if (c.error) stderr += `ipvlab: capture on ${c.target.id} failed: ${c.error}\n`;
+      if (c.refusal) {
+        stderr += `${c.refusal.stderr}\n`;
+        raw.push({ line: 0, exitCode, said: c.refusal.said, kind: c.refusal.kind, capture: k });
+      }
       const shown = captureLines(c, limits.output);
       captures[c.target.id] = shown.lines;
       if (shown.cut) {
@@ -171,7 +175,7 @@ async function runCommand(world: World, held: RunLimits, tools: Record<string, T
         stderr += `ipvlab: ${said}\n`;
         raw.push({ line: 0, exitCode, said, kind: "limit" });
       }
-      if (!c.error) out.push({ step: idx, id: c.target.id, frames: c.frames });
+      if (!c.error && !c.refusal) out.push({ step: idx, id: c.target.id, frames: c.frames });
     }
   }
   return settleCommand({ kind: step?.kind ?? "action", name: step ? step.name : `setup ${host}`, host, command: script, exitCode, stdout, stderr, expect: step?.expect ?? null, captures }, raw, timeout);

@@ -3,5 +3,5 @@
 
 export { FilterNotSimulated, FilterSyntaxError } from "./lex.js";
 export { filterMatches } from "./match.js";
-export type { FilterNode } from "./node.js";
-export { parseFilter } from "./parse.js";
+export type { FilterNode, FilterPacket } from "./node.js";
+export { parseFilter, type FilterMode } from "./parse.js";

@@ -7,7 +7,14 @@
 //   `not` or parentheses say (so `vlan or arp` tests for ARP inside a tag).
 
 import { FilterNotSimulated, FilterSyntaxError, tokenize, type Token } from "./lex.js";
-import type { FilterNode } from "./node.js";
+import type { FilterNode, Off } from "./node.js";
+
+/**
+ * How tcpdump compiles `vlan`: reading a savefile, for tags in the data; on a
+ * live Linux capture (BPF_SPECIAL_VLAN_HANDLING), first for the tag the
+ * kernel keeps in skb->vlan_tci, where the packet data has none.
+ */
+export type FilterMode = "live" | "savefile";
 
 type Proto = string; // "default", "undef", or a protocol keyword (ether/link/... are "link")
 type Dir = "default" | "undef" | "src" | "dst" | "or" | "and";
@@ -61,7 +68,9 @@ const NOT_HOST_PROTOS = new Set(["sctp", "tcp", "udp", "icmp", "igmp", "igrp", "
 const and = (a: FilterNode, b: FilterNode): FilterNode => ({ k: "and", a, b });
 const or = (a: FilterNode, b: FilterNode): FilterNode => ({ k: "or", a, b });
 const not = (a: FilterNode): FilterNode => ({ k: "not", a });
-const eq = (off: number, size: 1 | 2 | 4, value: number, mask = size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff): FilterNode => ({ k: "cmp", off, size, mask, op: "eq", value: value >>> 0 });
+const eq = (at: Off, size: 1 | 2 | 4, value: number, mask = size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff): FilterNode => ({ k: "cmp", at, size, mask, op: "eq", value: value >>> 0 });
+/** The link header itself: `ether` and `broadcast`/`multicast` read it where it is, whatever `vlan` said. */
+const linkhdr = (off: number): Off => ({ off, v: false });
 
 function syntax(): never {
   throw new FilterSyntaxError("can't parse filter expression: syntax error");
@@ -118,8 +127,15 @@ class Parser {
   private i = 0;
   /** Bytes of VLAN tags the primitives parsed so far step over (gen_vlan_no_bpf_extensions). */
   private shift = 0;
+  /** Offsets from here on add the run-time VLAN offset (after a live capture's first `vlan`). */
+  private variable = false;
+  /** `vlan`s parsed so far (cstate->vlan_stack_depth). */
+  private vlans = 0;
 
-  constructor(private readonly toks: Token[]) {}
+  constructor(
+    private readonly toks: Token[],
+    private readonly mode: FilterMode,
+  ) {}
 
   private peek(k = 0): Token {
     return this.toks[Math.min(this.i + k, this.toks.length - 1)]!;
@@ -148,11 +164,13 @@ class Parser {
     if (!this.isPunct(this.next(), p)) syntax();
   }
 
-  private get linktype(): number {
-    return 12 + this.shift;
+  /** OR_LINKTYPE: where the ethertype is. */
+  private get linktype(): Off {
+    return { off: 12 + this.shift, v: this.variable };
   }
-  private get pl(): number {
-    return 14 + this.shift;
+  /** OR_LINKPL + n: n bytes into what follows the ethertype. */
+  private pl(n: number): Off {
+    return { off: 14 + this.shift + n, v: this.variable };
   }
 
   program(): FilterNode | null {
@@ -273,11 +291,20 @@ class Parser {
     return syntax();
   }
 
-  /** gen_vlan_no_bpf_extensions: a tag here (of that VID), and everything after it one tag further in. */
+  /**
+   * gen_vlan: a live capture's first `vlan` looks at skb->vlan_tci first
+   * (gen_vlan_bpf_extensions); any other is gen_vlan_no_bpf_extensions, a tag
+   * here (of that VID), and everything after it one tag further in.
+   */
   private vlan(vid: number | null): FilterNode {
     if (vid !== null && vid > 0x0fff) throw new FilterSyntaxError(`VLAN tag ${vid} greater than maximum 4095`);
+    const first = this.vlans++ === 0;
+    if (this.mode === "live" && first) {
+      this.variable = true;
+      return { k: "vlan-live", vid };
+    }
     let node = or(or(eq(this.linktype, 2, 0x8100), eq(this.linktype, 2, 0x88a8)), eq(this.linktype, 2, 0x9100));
-    if (vid !== null) node = and(node, eq(this.pl, 2, vid, 0x0fff));
+    if (vid !== null) node = and(node, eq(this.pl(0), 2, vid, 0x0fff));
     this.shift += 4;
     return node;
   }
@@ -306,10 +333,10 @@ class Parser {
         if (v <= ETHERMTU) throw new FilterNotSimulated(`'ether proto ${v}' (802.2 LLC)`);
         return this.linktypeIs(v);
       case "ip":
-        return and(this.linktypeIs(ETHERTYPE_IP), eq(this.pl + 9, 1, v));
+        return and(this.linktypeIs(ETHERTYPE_IP), eq(this.pl(9), 1, v));
       case "ip6":
         // Also the protocol after a fragment header.
-        return and(this.linktypeIs(ETHERTYPE_IPV6), or(eq(this.pl + 6, 1, v), and(eq(this.pl + 6, 1, IPPROTO_FRAGMENT), eq(this.pl + 40, 1, v))));
+        return and(this.linktypeIs(ETHERTYPE_IPV6), or(eq(this.pl(6), 1, v), and(eq(this.pl(6), 1, IPPROTO_FRAGMENT), eq(this.pl(40), 1, v))));
       case "arp":
       case "rarp":
         throw new FilterSyntaxError(`${proto} does not encapsulate another protocol`);
@@ -461,7 +488,7 @@ class Parser {
   }
 
   private hostop(addr: number, mask: number, dir: Dir, ethertype: number, srcOff: number, dstOff: number): FilterNode {
-    const at = (off: number) => and(this.linktypeIs(ethertype), eq(this.pl + off, 4, addr & mask, mask));
+    const at = (off: number) => and(this.linktypeIs(ethertype), eq(this.pl(off), 4, addr & mask, mask));
     return this.directed(dir, () => at(srcOff), () => at(dstOff));
   }
 
@@ -498,7 +525,7 @@ class Parser {
     const word = (b: number[], w: number) => ((b[w * 4]! << 24) | (b[w * 4 + 1]! << 16) | (b[w * 4 + 2]! << 8) | b[w * 4 + 3]!) >>> 0;
     const at = (off: number) => {
       let node = this.linktypeIs(ETHERTYPE_IPV6);
-      for (let w = 0; w < 4; w++) node = and(node, eq(this.pl + off + w * 4, 4, word(addr, w) & word(mask, w), word(mask, w)));
+      for (let w = 0; w < 4; w++) node = and(node, eq(this.pl(off + w * 4), 4, word(addr, w) & word(mask, w), word(mask, w)));
       return node;
     };
     return this.directed(q.dir, () => at(8), () => at(24));
@@ -513,8 +540,8 @@ class Parser {
   private port(port: number, ipProto: number | null, dir: Dir): FilterNode {
     const op = (p: number) =>
       and(
-        and(eq(this.pl + 9, 1, p), not({ k: "cmp", off: this.pl + 6, size: 2, mask: 0x1fff, op: "set", value: 0 })),
-        this.directed(dir, () => ({ k: "tport", ip: this.pl, off: 0, value: port }), () => ({ k: "tport", ip: this.pl, off: 2, value: port })),
+        and(eq(this.pl(9), 1, p), not({ k: "cmp", at: this.pl(6), size: 2, mask: 0x1fff, op: "set", value: 0 })),
+        this.directed(dir, () => ({ k: "tport", ip: this.pl(0), off: 0, value: port }), () => ({ k: "tport", ip: this.pl(0), off: 2, value: port })),
       );
     const body = ipProto !== null ? op(ipProto) : or(op(132), or(op(6), op(17)));
     return and(this.linktypeIs(ETHERTYPE_IP), body);
@@ -522,7 +549,7 @@ class Parser {
 
   /** gen_port6: TCP, UDP or SCTP right after the IPv6 header. */
   private port6(port: number, ipProto: number | null, dir: Dir): FilterNode {
-    const op = (p: number) => and(eq(this.pl + 6, 1, p), this.directed(dir, () => eq(this.pl + 40, 2, port), () => eq(this.pl + 42, 2, port)));
+    const op = (p: number) => and(eq(this.pl(6), 1, p), this.directed(dir, () => eq(this.pl(40), 2, port), () => eq(this.pl(42), 2, port)));
     const body = ipProto !== null ? op(ipProto) : or(op(132), or(op(6), op(17)));
     return and(this.linktypeIs(ETHERTYPE_IPV6), body);
   }
@@ -534,14 +561,14 @@ class Parser {
   }
 
   private multicast(proto: Proto): FilterNode {
-    if (proto === "default" || proto === "link") return { k: "cmp", off: 0, size: 1, mask: 1, op: "set", value: 0 };
-    if (proto === "ip") return and(this.linktypeIs(ETHERTYPE_IP), { k: "cmp", off: this.pl + 16, size: 1, mask: 0xff, op: "ge", value: 224 });
-    if (proto === "ip6") return and(this.linktypeIs(ETHERTYPE_IPV6), eq(this.pl + 24, 1, 255));
+    if (proto === "default" || proto === "link") return { k: "cmp", at: linkhdr(0), size: 1, mask: 1, op: "set", value: 0 };
+    if (proto === "ip") return and(this.linktypeIs(ETHERTYPE_IP), { k: "cmp", at: this.pl(16), size: 1, mask: 0xff, op: "ge", value: 224 });
+    if (proto === "ip6") return and(this.linktypeIs(ETHERTYPE_IPV6), eq(this.pl(24), 1, 255));
     throw new FilterNotSimulated(`'${proto} multicast'`);
   }
 }
 
 /** A filter's byte tests; null for an empty filter (every frame). Throws FilterSyntaxError or FilterNotSimulated. */
-export function parseFilter(text: string): FilterNode | null {
-  return new Parser(tokenize(text)).program();
+export function parseFilter(text: string, mode: FilterMode): FilterNode | null {
+  return new Parser(tokenize(text), mode).program();
 }
