@@ -10,8 +10,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { SimEngine, unsimulatedKind } from "../src/engines/sim.js";
-import { loadLabFile } from "../src/lab/load.js";
+import { writePlan } from "../src/engines/real/plan.js";
+import { SimEngine, unsimulatedFilter, unsimulatedKind } from "../src/engines/sim.js";
+import { LabError } from "../src/lab/errors.js";
+import { loadLabFile, parseYamlLab } from "../src/lab/load.js";
 import { packageRoot } from "../src/paths.js";
 import { filterMatches, FilterNotSimulated, FilterSyntaxError, parseFilter } from "../src/userland/pcap-filter/index.js";
 import { readPcap, writePcapRecords } from "../src/userland/pcap.js";
@@ -327,4 +329,150 @@ test("the filter table is one tcpdump compiles where it says it does", { skip: n
     }
   });
   assert.ok(refused.length >= 10 && refused.length < 20, `tcpdump refuses ${refused.length}: ${refused.join(" | ")}`);
+});
+
+// ---- the lab format and the engines ------------------------------------------
+
+const TWO_HOSTS = [
+  "networks: { lan: {} }",
+  "hosts:",
+  "  a:",
+  '    interfaces: { eth0: { network: lan, mac: "02:00:00:00:0e:01" } }',
+  "    run: |",
+  "      ip addr add 10.0.0.1/24 dev eth0",
+  "      ip link set eth0 up",
+  "  b:",
+  '    interfaces: { eth0: { network: lan, mac: "02:00:00:00:0e:02" } }',
+  "    run: |",
+  "      ip addr add 10.0.0.2/24 dev eth0",
+  "      ip link set eth0 up",
+  "steps:",
+  "  - name: a pings b",
+  "    on: a",
+  "    run: ping -c 1 -W 1 10.0.0.2",
+  "    expect: ok",
+];
+
+describe("capture filters in a lab", () => {
+  test("the filter is the rest of the entry after the device, its blanks made single", () => {
+    const { lab } = parseYamlLab("f.lab.yaml", [...TWO_HOSTS, "    capture:", "      - a:eth0", "      - b:eth0   icmp  or arp", "      - a:eth0 ether host 02:00:00:00:0e:02 && !vlan"].join("\n"));
+    const step = lab.steps[0]!;
+    assert.ok(step.kind !== "matrix");
+    assert.deepEqual(
+      step.capture.map((c) => [c.host, c.netns, c.dev, c.filter, c.id, c.pos.line]),
+      [
+        ["a", null, "eth0", null, "a:eth0", 19],
+        ["b", null, "eth0", "icmp or arp", "b:eth0 icmp or arp", 20],
+        ["a", null, "eth0", "ether host 02:00:00:00:0e:02 && !vlan", "a:eth0 ether host 02:00:00:00:0e:02 && !vlan", 21],
+      ],
+    );
+  });
+
+  test("the mapping spelling is an error at its line, showing the entry to write", () => {
+    const text = [...TWO_HOSTS, "    capture:", '      - { on: "b:eth0", filter: "icmp or arp" }'].join("\n");
+    assert.throws(
+      () => parseYamlLab("m.lab.yaml", text),
+      (err: unknown) => {
+        assert.ok(err instanceof LabError);
+        assert.equal(err.diagnostics.length, 1);
+        assert.equal(err.diagnostics[0]!.pos.line, 19);
+        assert.match(err.diagnostics[0]!.message, /is a mapping: .*e\.g\. - b:eth0 icmp or arp$/);
+        return true;
+      },
+    );
+  });
+
+  test("a filter on a device no host has is still a device error", () => {
+    const text = [...TWO_HOSTS, "    capture: [b:eth9 icmp]"].join("\n");
+    assert.throws(() => parseYamlLab("d.lab.yaml", text), (err: unknown) => err instanceof LabError && /b has no interface "eth9"/.test(err.diagnostics[0]!.message));
+  });
+
+  test("sim: the filter picks the frames; unfiltered captures are unchanged; pcap files are named after the filter", async () => {
+    const text = [...TWO_HOSTS, "    capture: [a:eth0, a:eth0 arp, a:eth0 icmp and src 10.0.0.2, a:eth0 vlan]"].join("\n");
+    const { lab } = parseYamlLab("p.lab.yaml", text);
+    const dir = mkdtempSync(join(tmpdir(), "ipvlab-filter-"));
+    try {
+      const [r] = await new SimEngine().runMany([lab], { pcapDir: dir });
+      const s = r!.steps.at(-1)!;
+      assert.ok(s.kind !== "matrix");
+      const all = s.captures["a:eth0"]!;
+      assert.equal(all.length, 4);
+      assert.deepEqual(s.captures["a:eth0 arp"], all.filter((l) => l.includes("ARP")));
+      assert.deepEqual(s.captures["a:eth0 icmp and src 10.0.0.2"], all.filter((l) => l.includes("10.0.0.2 > 10.0.0.1: ICMP")));
+      assert.deepEqual(s.captures["a:eth0 vlan"], []);
+      assert.equal(s.state, "met");
+      assert.deepEqual(readdirSync(join(dir, lab.name)).sort(), ["02-a_eth0-arp.pcap", "02-a_eth0-icmp_and_src_10.0.0.2.pcap", "02-a_eth0-vlan.pcap", "02-a_eth0.pcap"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("sim: a filter tcpdump refuses, or sim does not evaluate, is an error at the capture's line; the command still runs", async () => {
+    const text = [...TWO_HOSTS, "    capture:", "      - a:eth0 icmp", "      - a:eth0 icmp or", "      - b:eth0 tcp[13] & 2 != 0"].join("\n");
+    const { lab } = parseYamlLab("r.lab.yaml", text);
+    const [r] = await new SimEngine().runMany([lab]);
+    const s = r!.steps.at(-1)!;
+    assert.ok(s.kind !== "matrix");
+    assert.equal(s.exitCode, 0);
+    assert.equal(s.state, "error");
+    assert.equal(s.captures["a:eth0 icmp"]!.length, 2);
+    assert.deepEqual(
+      r!.diagnostics.map((d) => [d.line, d.severity, d.message]),
+      [
+        [20, "error", `capture "a:eth0 icmp or": tcpdump: can't parse filter expression: syntax error`],
+        [21, "error", `capture "b:eth0 tcp[13] & 2 != 0": --engine sim does not evaluate byte offsets (tcp[...]) in a filter; --engine uml (or host) runs it with the real tcpdump`],
+      ],
+    );
+    assert.equal(unsimulatedFilter(lab), `a capture filter it does not evaluate (r.lab.yaml:21: tcp[13] & 2 != 0)`);
+  });
+
+  test("the real engines' plan hands tcpdump the filter as one word after the device", () => {
+    const text = [...TWO_HOSTS, "    capture: [a:eth0, \"b:eth0 icmp || host 10.0.0.1 and not 'x'\"]"].join("\n");
+    const { lab } = parseYamlLab("q.lab.yaml", text);
+    const dir = mkdtempSync(join(tmpdir(), "ipvlab-filter-"));
+    try {
+      const plan = readFileSync(writePlan(dir, [lab]), "utf8");
+      assert.match(plan, /^ipvlab_step 2 'a' 30 'a\|-\|eth0' '' 'b\|-\|eth0' 'icmp \|\| host 10\.0\.0\.1 and not '\\''x'\\'''$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("capture filters on a live capture: the outermost tag is in skb->vlan_tci", () => {
+  const live = (filter: string, frame: Uint8Array) => {
+    const tagged = frame[12] === 0x81 || frame[12] === 0x88 || frame[12] === 0x91;
+    const p = tagged ? { bytes: Uint8Array.from([...frame.subarray(0, 12), ...frame.subarray(16)]), vlanTci: (frame[14]! << 8) | frame[15]! } : { bytes: frame, vlanTci: null };
+    return filterMatches(parseFilter(filter, "live"), p);
+  };
+  const savefile = (filter: string, frame: Uint8Array) => filterMatches(parseFilter(filter, "savefile"), { bytes: frame, vlanTci: null });
+
+  test("on untagged frames, a live capture keeps what tcpdump -r keeps", () => {
+    const valid = FILTERS.filter((f) => {
+      try {
+        parseFilter(f, "live");
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    for (const frame of HAND_FRAMES.filter((b) => b[12] !== 0x81 && b[12] !== 0x88 && b[12] !== 0x91)) {
+      for (const f of valid) assert.equal(live(f, frame), savefile(f, frame), `${f} on ${Buffer.from(frame.subarray(12, 14)).toString("hex")}`);
+    }
+  });
+
+  test("on tagged frames, a filter without `vlan` reads the untagged data; `vlan` asks the tag", () => {
+    const taggedIcmp = HAND_FRAMES[11]!; // VLAN 10, ICMP echo 10.0.10.1 > 10.0.10.2
+    const qinqArp = HAND_FRAMES[13]!; // 802.1ad 100, then 802.1Q 10, ARP
+    assert.equal(live("icmp", taggedIcmp), true);
+    assert.equal(savefile("icmp", taggedIcmp), false);
+    assert.equal(live("vlan 10 and icmp and host 10.0.10.1", taggedIcmp), true);
+    assert.equal(live("vlan 20", taggedIcmp), false);
+    assert.equal(live("not vlan", taggedIcmp), false);
+    assert.equal(live("vlan 100 and vlan 10 and arp", qinqArp), true);
+    assert.equal(live("vlan 100 and arp", qinqArp), false);
+    assert.equal(live("vlan and vlan and arp", qinqArp), true);
+    // The untagged ARP request: the first `vlan` moves `icmp` 4 bytes on, onto ARP's protocol type and a's MAC.
+    assert.equal(live("not vlan and ip", HAND_FRAMES[1]!), true);
+  });
 });
