@@ -4,4 +4,5 @@
 export { FilterNotSimulated, FilterSyntaxError } from "./lex.js";
 export { filterMatches } from "./match.js";
 export type { FilterNode, FilterPacket } from "./node.js";
-export { parseFilter, type FilterMode } from "./parse.js";
+export type { FilterMode } from "./gen.js";
+export { parseFilter } from "./parse.js";
