@@ -48,7 +48,7 @@ export function stepsBefore(lab: Lab, after: string | undefined): { count: numbe
 }
 
 /** --from HOST[/NS] --to ADDR [--arp]: the ping (or arping, from the namespace's first addressed device) a matrix cell runs. */
-function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: string; run: string } {
+export function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: string; run: string } {
   const [host, ns] = f.from!.split("/", 2) as [string, string | undefined];
   if (!f.to) usage("--from needs --to ADDR");
   const net = world.kernels.get(host)?.net(ns);
