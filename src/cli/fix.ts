@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
 import type { EngineName, LabResult } from "../engines/result.js";
 import { CATALOGUE } from "../engines/sim/fix/catalogue.js";
-import { editedLab, judge, stepResult, type Suggestion } from "../engines/sim/fix/judge.js";
+import { editedLab, judge, stepResult, upToGoal, type Suggestion } from "../engines/sim/fix/judge.js";
 import { searchFixes, type SearchResult } from "../engines/sim/fix/search.js";
 import { runLabInSim } from "../engines/sim/run.js";
 import { traceVerdict } from "../engines/sim/trace-verdict.js";
@@ -67,8 +67,13 @@ async function resolveGoal(lab: Lab, f: FixFlags): Promise<Goal> {
     const s = r.steps[setups + i];
     return s && s.kind !== "matrix" && s.state !== "met" && s.exitCode !== 0;
   });
-  if (!c) throw new UsageError(`every check of ${lab.name} is met in the simulator: name what should succeed (--check NAME, or --from HOST[/NS] --to ADDR)`);
-  return resolveGoal(lab, { ...f, check: c.s.name });
+  // Else the first check whose command fails, though the lab expects it to (a broken lab's own record of its failure).
+  const d = c ?? checks.find(({ i }) => {
+    const s = r.steps[setups + i];
+    return s && s.kind !== "matrix" && s.exitCode !== 0;
+  });
+  if (!d) throw new UsageError(`every check of ${lab.name} is met in the simulator: name what should succeed (--check NAME, or --from HOST[/NS] --to ADDR)`);
+  return resolveGoal(lab, { ...f, check: d.s.name });
 }
 
 interface Verified {
@@ -80,7 +85,7 @@ interface Verified {
 
 async function verifyBest(lab: Lab, text: string, search: SearchResult, best: Suggestion, engine: EngineName): Promise<Verified> {
   const e = editedLab(lab, text, search.scene.goal, best.changes);
-  const [r] = (await engineByName(engine).runMany([e.lab], {})) as LabResult[];
+  const [r] = (await engineByName(engine).runMany([upToGoal(e)], {})) as LabResult[];
   const g = stepResult(e.lab, r!, e.goalIndex);
   if (!g || g.kind === "matrix") throw new Error("the goal's step is missing from the real run");
   return { engine, agrees: g.exitCode === 0, exitCode: g.exitCode, output: `${g.stdout}${g.stderr}`.trim() };

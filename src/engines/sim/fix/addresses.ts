@@ -83,3 +83,17 @@ export const addrMove: ChangeGenerator = {
 };
 
 export const formatNet = (addr: string, len: number): string => `${formatIpv4(networkOf(parseIpv4(addr)!, len))}/${len}`;
+
+export const addrOnBare: ChangeGenerator = {
+  name: "address-on-bare-device",
+  fixes: "an address nobody holds, where a device on the path has none at all (a forgotten `ip addr add`)",
+  worksAround: "arp_process answers only for an address the namespace holds (inet_addr_type is RTN_LOCAL), and an ipvlan port steers frames only to slaves by the addresses they hold (ipvlan_addr_lookup)",
+  propose: (s) => {
+    const dst = s.dst;
+    if (!dst || s.places.some((p) => p.addrs.includes(dst))) return [];
+    const len = (s.src && s.places.flatMap((p) => p.addrs.flatMap((a, i) => (a === s.src ? [p.prefixlens[i]!] : [])))[0]) || 24;
+    return s.places
+      .filter((p) => p.addrs.length === 0 && (p.network !== null || p.parent !== null || p.peer !== null) && !/^(bridge|vlan)/.test(p.role ?? ""))
+      .map((p) => ({ generator: "address-on-bare-device", host: p.host, commands: [inNetns(p.netns, `ip addr add ${dst}/${len} dev ${p.dev}`)], cost: 15, what: `give ${p.dev}${p.netns ? ` (in ${p.netns})` : ""} ${dst}/${len}` }));
+  },
+};

@@ -1,10 +1,10 @@
 // Every kind of change `ipvlab fix` tries, in the order it reports them.
 
-import { addrMissing, addrMove, addrPrefix } from "./addresses.js";
+import { addrMissing, addrMove, addrOnBare, addrPrefix } from "./addresses.js";
 import type { ChangeGenerator } from "./change.js";
 import { arpOn, linkUp, mtu } from "./links.js";
 import { connectedRoute, defaultRoute, hostRoute } from "./routes.js";
-import { hostSideSlave, ipvlanMode, macvlanMode } from "./slaves.js";
+import { hostSideSlave, ipvlanMode, macvlanMode, slaveReparent } from "./slaves.js";
 import { hairpin, neighEntry } from "./switch.js";
 import { arpAnnounce, arpFilter, arpIgnore, ipForward, proxyArp, rpFilter } from "./sysctls.js";
 
@@ -12,6 +12,7 @@ export const CATALOGUE: readonly ChangeGenerator[] = [
   linkUp,
   arpOn,
   addrMissing,
+  addrOnBare,
   addrPrefix,
   connectedRoute,
   hostRoute,
@@ -20,6 +21,7 @@ export const CATALOGUE: readonly ChangeGenerator[] = [
   addrMove,
   ipvlanMode,
   macvlanMode,
+  slaveReparent,
   rpFilter,
   arpIgnore,
   arpAnnounce,

@@ -43,6 +43,11 @@ export function editedLab(lab: Lab, text: string, goal: FixGoal, changes: readon
   return { lab: next, text: edited.text, goalIndex };
 }
 
+/** The edited lab cut after its goal: what a real kernel must run to say whether it agrees (the rest was judged in the simulator). */
+export function upToGoal(e: { lab: Lab; goalIndex: number }): Lab {
+  return { ...e.lab, steps: e.lab.steps.slice(0, e.goalIndex + 1) };
+}
+
 /** The result of the lab's step `index` (the results start with the hosts' setups). */
 export const stepResult = (lab: Lab, r: LabResult, index: number) => r.steps[lab.hosts.filter((h) => h.run.trim()).length + index];
 

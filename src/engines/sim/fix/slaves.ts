@@ -99,3 +99,36 @@ export const macvlanMode: ChangeGenerator = {
     return [...one, ...all];
   },
 };
+
+export const slaveReparent: ChangeGenerator = {
+  name: "slave-on-other-parent",
+  fixes: "an ipvlan/macvlan slave made on the wrong parent (a NIC on another network)",
+  worksAround: "a slave's frames leave only by its parent (ipvlan_queue_xmit, macvlan_start_xmit), and the parent of a slave cannot be changed: it must be deleted and made again",
+  propose: (s) => {
+    const out: Change[] = [];
+    for (const sl of s.places) {
+      const kind = kindOf(sl);
+      if (!kind || !sl.parent || !s.pathHosts.has(sl.host) || sl.netns === sl.parent.netns) continue;
+      if (!sl.addrs.some((a) => a === s.src || a === s.dst)) continue;
+      const mode = kind === "ipvlan" ? sl.role!.split(" ")[1]! : sl.role!.split(" ")[1]!;
+      const nics = s.places.filter((p) => p.host === sl.host && p.netns === sl.parent!.netns && p.network !== null && p.dev !== sl.parent!.dev);
+      for (const nic of nics) {
+        const root = sl.parent.netns;
+        out.push({
+          generator: "slave-on-other-parent",
+          host: sl.host,
+          commands: [
+            inNetns(sl.netns, `ip link del ${sl.dev}`),
+            inNetns(root, `ip link add link ${nic.dev} ${sl.dev} type ${kind} mode ${mode}`),
+            inNetns(root, `ip link set ${sl.dev} netns ${sl.netns}`),
+            ...sl.addrs.map((a, i) => inNetns(sl.netns, `ip addr add ${a}/${sl.prefixlens[i]} dev ${sl.dev}`)),
+            ...(sl.up ? [inNetns(sl.netns, `ip link set ${sl.dev} up`)] : []),
+          ],
+          cost: 60,
+          what: `make ${sl.dev} again on ${nic.dev} (on ${nic.network})`,
+        });
+      }
+    }
+    return out;
+  },
+};
