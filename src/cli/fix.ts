@@ -13,6 +13,7 @@ import { runLabInSim } from "../engines/sim/run.js";
 import { traceVerdict } from "../engines/sim/trace-verdict.js";
 import type { Lab } from "../lab/types.js";
 import { EXIT, UsageError } from "./errors.js";
+import { shellWord } from "./fix-line.js";
 import { loadLabs } from "./load.js";
 import { probeCommand, stepsBefore } from "./trace.js";
 
@@ -33,11 +34,6 @@ export const DEFAULT_BUDGET = 2000;
 const SHOWN = 3;
 const JUDGED = 8;
 
-/** A word for a POSIX shell: as it is when safe, else single-quoted. */
-export const shellWord = (s: string): string => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
-/** The command line that asks `ipvlab fix` about one check of a lab. */
-export const fixCommandLine = (file: string, check: string): string => `ipvlab fix ${shellWord(file)} --check ${shellWord(check)}`;
 
 interface Goal {
   steps: number;
