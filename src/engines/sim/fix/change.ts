@@ -46,6 +46,8 @@ export interface FixScene {
   /** The goal's source address (ping -I, or the first packet's), if it got that far. */
   src: string | null;
   dst: string | null;
+  /** The namespace the goal's command runs in ("" for the host's own). */
+  goalNs: string;
   /** "host/netns" ("" for the root namespace) of every namespace the failed command's packets touched, with the holders of src and dst. */
   path: ReadonlySet<string>;
   /** The hosts of those namespaces. */

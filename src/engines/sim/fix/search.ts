@@ -71,7 +71,7 @@ function sceneOf(lab: Lab, world: World, goal: FixGoal, trace: TracedCommand): F
   for (const s of trace.steps) if (world.kernels.has(s.host)) path.add(nsKey(s.host, s.netns));
   for (const p of places) if ((src && p.addrs.includes(src)) || (dst && p.addrs.includes(dst))) path.add(nsKey(p.host, p.netns));
   const taken = new Set([...places.flatMap((p) => p.addrs), ...meantAddresses(lab, world, goal.steps).map((m) => m.addr), ...(trace.command.match(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g) ?? [])]);
-  return { lab, world, places, goal, trace, src, dst: dst ?? null, path, pathHosts: new Set([...path].map((k) => k.slice(0, k.indexOf("/")))), taken };
+  return { lab, world, places, goal, trace, src, dst: dst ?? null, goalNs: ns, path, pathHosts: new Set([...path].map((k) => k.slice(0, k.indexOf("/")))), taken };
 }
 
 /** Every change the catalogue proposes for the scene, each once. */

@@ -43,7 +43,8 @@ export const hostSideSlave: ChangeGenerator = {
         if (!kind) continue;
         const parentNs = sl.parent!.netns;
         if (sl.netns === parentNs) continue;
-        const hostEnd = s.places.find((p) => p.host === sl.host && p.netns === parentNs && p.addrs.includes(hostAddr));
+        // The other end is the host itself: an address in the parent's namespace, or the goal's own command run there (which may add it).
+        const hostEnd = s.places.some((p) => p.host === sl.host && p.netns === parentNs && p.addrs.includes(hostAddr)) || (s.goal.host === sl.host && s.goalNs === parentNs && !s.places.some((p) => p.addrs.includes(hostAddr)));
         if (!hostEnd) continue;
         const len = sl.prefixlens[sl.addrs.indexOf(slaveAddr)]!;
         const addr = freeAddress(s, slaveAddr, len);
@@ -54,7 +55,7 @@ export const hostSideSlave: ChangeGenerator = {
         const siblings = s.places.filter((p) => p.host === sl.host && p.parent?.dev === sl.parent!.dev && p.parent.netns === parentNs && p.netns !== parentNs).flatMap((p) => p.addrs);
         const make = [inNetns(parentNs, `ip link add link ${sl.parent!.dev} ${name} type ${kind} mode ${mode}`), inNetns(parentNs, `ip addr add ${addr}/32 dev ${name}`), inNetns(parentNs, `ip link set ${name} up`)];
         const routes = (to: string[]) => to.map((a) => inNetns(parentNs, `ip route add ${a} dev ${name}`));
-        const what = `an ${kind} ${mode} slave ${name} of ${sl.parent!.dev} in ${parentNs || `${sl.host}'s own namespace`} with ${addr}/32`;
+        const what = `${kind === "ipvlan" ? "an" : "a"} ${kind} ${mode} slave ${name} of ${sl.parent!.dev} in ${parentNs || `${sl.host}'s own namespace`} with ${addr}/32`;
         out.push({ generator: "host-side-slave", host: sl.host, commands: [...make, ...routes([slaveAddr])], cost: 50, what: `${what} and a host route to ${slaveAddr} through it` });
         if (siblings.length > 1) out.push({ generator: "host-side-slave", host: sl.host, commands: [...make, ...routes(siblings)], cost: 50 + 5 * siblings.length, what: `${what} and host routes to ${siblings.join(", ")} through it` });
       }

@@ -10,14 +10,14 @@ import { inNetns } from "./change.js";
 
 export const hairpin: ChangeGenerator = {
   name: "hairpin",
-  fixes: "VEPA slaves (macvlan vepa, ipvlan vepa) that reach each other only through the switch",
-  worksAround: "a VEPA port sends even a sibling's frame out of the parent, and a Linux bridge never sends a frame back out of the port it came in on unless that port is in hairpin mode (reflective relay, should_deliver)",
+  fixes: "VEPA slaves (macvlan vepa, ipvlan vepa) that reach each other only through the switch, and a parent that must reach its own slaves through the wire",
+  worksAround: "a VEPA port sends even a sibling's frame out of the parent, and a parent's own frames go out to the wire; a Linux bridge never sends a frame back out of the port it came in on unless that port is in hairpin mode (reflective relay, should_deliver)",
   propose: (s) =>
     s.lab.networks
       .filter((n) => !n.hairpin)
       .filter((n) => {
         const nics = new Set(s.lab.hosts.flatMap((h) => h.interfaces.filter((i) => i.network === n.name).map((i) => `${h.name}/${i.name}`)));
-        return s.places.some((p) => /^(macvlan vepa|ipvlan \S+ vepa)$/.test(p.role ?? "") && p.parent && p.parent.netns === "" && nics.has(`${p.host}/${p.parent.dev}`));
+        return s.places.some((p) => /^(macvlan|ipvlan) /.test(p.role ?? "") && p.parent && p.parent.netns === "" && nics.has(`${p.host}/${p.parent.dev}`));
       })
       .map((n): Change => ({ generator: "hairpin", host: "", commands: [], hairpinNetwork: n.name, cost: 15, what: `make ${n.name}'s switch ports hairpin (reflective relay)` })),
 };
