@@ -76,6 +76,8 @@ export async function judge(search: SearchResult, text: string, o: { max: number
   const base = greens((await runLabInSim(lab)).result, scene.goal.check);
   const out: (Suggestion & { order: number })[] = [];
   for (const [order, c] of search.met.slice(0, o.tries).entries()) {
+    // Cheapest first: once enough are clean, a dearer one cannot rank above them.
+    if (out.filter((x) => x.sideEffects.length === 0).length >= o.max) break;
     let e: ReturnType<typeof editedLab>;
     try {
       e = editedLab(lab, text, scene.goal, c.changes);

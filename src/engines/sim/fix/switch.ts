@@ -19,7 +19,7 @@ export const hairpin: ChangeGenerator = {
         const nics = new Set(s.lab.hosts.flatMap((h) => h.interfaces.filter((i) => i.network === n.name).map((i) => `${h.name}/${i.name}`)));
         return s.places.some((p) => /^(macvlan|ipvlan) /.test(p.role ?? "") && p.parent && p.parent.netns === "" && nics.has(`${p.host}/${p.parent.dev}`));
       })
-      .map((n): Change => ({ generator: "hairpin", host: "", commands: [], hairpinNetwork: n.name, cost: 15, what: `make ${n.name}'s switch ports hairpin (reflective relay)` })),
+      .map((n): Change => ({ generator: "hairpin", host: "", commands: [], hairpinNetwork: n.name, cost: 60, what: `make ${n.name}'s switch ports hairpin (reflective relay)` })),
 };
 
 /** hairpin: true for a lab network, on a world already built: every port of its bridge, found through a lab NIC's veth. */
