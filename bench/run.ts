@@ -4,7 +4,7 @@
 //   node [--max-old-space-size=MB] dist/bench/run.js [--runs N] [--core-runs N]
 //        [--bridges K --per-bridge I] [--sources N|all] [--seq-sources N] [--trace-sources N]
 //        [--matrix-step-ns N,N,...] [--reasons-ns N,N,...] [--reasons-ipvlan N,N,...] [--edits N]
-//        [--only seed,core,ns,ipvlan,step,reasons,web]
+//        [--fix-runs N] [--only seed,core,ns,ipvlan,step,reasons,fix,web]
 
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -23,6 +23,7 @@ import { ipvlanSlavesLab, manyIpvlanLab, manyNsLab, nsAddr, nsName, slaveAddr, s
 import { matrixBySource, sequentialPingOnce, type PingEndpoint, type PingTally } from "./pings.js";
 import { atLeast, atMost, info, int, median, mib, ms, quantile, table, type Figure } from "./report.js";
 import { webResimulation } from "./web.js";
+import { fixFigures } from "./fix.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,7 +37,8 @@ const { values: args } = parseArgs({
     "matrix-step-ns": { type: "string", default: "50,100" },
     "reasons-ns": { type: "string", default: "100" },
     "reasons-ipvlan": { type: "string", default: "50,100,200" },
-    only: { type: "string", default: "seed,core,ns,ipvlan,step,reasons,web" },
+    only: { type: "string", default: "seed,core,ns,ipvlan,step,reasons,fix,web" },
+    "fix-runs": { type: "string", default: "5" },
     edits: { type: "string", default: "30" },
   },
 });
@@ -338,5 +340,6 @@ if (only.has("step")) {
   console.log(table("4. the lab's own matrix step (src/engines/sim/matrix.ts) on smaller labs of the same shape", await matrixStepScaling()));
 }
 if (only.has("reasons")) console.log(table("4b. a matrix with its failed cells' reasons, each on a fork of the world (as ipvlab run)", await matrixReasons()));
+if (only.has("fix")) console.log(table(`4c. ipvlab fix: every single change tried on forks of the world before the goal (median of ${args["fix-runs"]} warm calls)`, await fixFigures(num(args["fix-runs"]))));
 if (only.has("web")) console.log(table("5. the web page: the seed lab re-simulated in its worker (Debian's chromium)", await webResimulation(num(args.edits))));
 console.log(`load average at the end: ${load()}`);

@@ -163,3 +163,32 @@ describe("the web page on the seed lab", () => {
     assert.deepEqual(s.errors, []);
   });
 });
+
+describe("the web page's fix it button", () => {
+  let s: PageSession;
+  before(async () => {
+    s = await openLab(seed);
+    await s.page.waitForSelector("body[data-explained=true]", { timeout: 20_000 });
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  test("on a red cell's trace it shows ipvlab fix's suggestions, and applying one turns the cell green", async () => {
+    const step = await s.page.$eval("section.matrix", (m) => Number((m as HTMLElement).dataset.matrix));
+    await s.page.click(cellSelector(step, NS01, ENS34));
+    await s.page.waitForSelector(`.stepper[data-from="${NS01}"][data-to="${ENS34}"] .fix-it`, { timeout: 10_000 });
+    await s.page.click(".fix-it");
+    const first = await s.page.waitForSelector("ol.fixes li strong", { timeout: 30_000 });
+    assert.equal(await first.textContent(), "route 172.16.91.101 through ipvlan0");
+    assert.match((await s.page.textContent("ol.fixes li pre"))!, /^vm02# ip route add 172\.16\.91\.101 dev ipvlan0$/);
+    await s.page.click("ol.fixes li .apply-fix");
+    await s.page.waitForFunction(() => document.body.dataset.state === "ready" && document.body.dataset.explained === "true", null, { timeout: 20_000 });
+    // The editor shows only the lines in view; the steps list has every command the lab ran.
+    assert.ok((await s.page.$$eval("#steps pre.cmd", (p) => p.map((x) => x.textContent))).some((t) => t === "vm02# ip route add 172.16.91.101 dev ipvlan0"));
+    // The fix is a step of its own before the matrix: the matrix is one step further on.
+    const moved = await s.page.$eval("section.matrix", (m) => Number((m as HTMLElement).dataset.matrix));
+    assert.equal(moved, step + 1);
+    assert.equal(await s.page.getAttribute(cellSelector(moved, NS01, ENS34), "data-ok"), "true");
+  });
+});

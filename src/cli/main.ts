@@ -5,6 +5,7 @@ import { recordCommand } from "./record.js";
 import { checkCommand } from "./check.js";
 import { verifyCommand } from "./verify.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
+import { DEFAULT_BUDGET, fixCommand, type FixFlags } from "./fix.js";
 import { matrixCommand, type MatrixFlags } from "./matrix.js";
 import { diagramCommand, type DiagramFlags } from "./diagram.js";
 import { reportCommand, type ReportFlags } from "./report.js";
@@ -96,6 +97,42 @@ Examples:
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )
   .action(exitOnError((file: string, flags: TraceFlags) => traceCommand(file, flags)));
+
+program
+  .command("fix")
+  .description("find the smallest changes that make a failing check or ping succeed: tried on the simulated lab, shown as a diff of the lab file, proven on a real kernel with --verify")
+  .argument("<lab>", "a *.lab.yaml file or a shell script")
+  .option("--check <name>", "the check to make succeed (default: the first check the lab does not meet)")
+  .option("--from <host[/netns]>", "instead: make a ping from this host or namespace succeed")
+  .option("--to <address>", "the address --from pings")
+  .option("--after <step>", "with --from/--to: in the state after this step (its number or its name); default: right after the hosts' setup")
+  .option("--json", "the goal, what was tried and the suggestions as JSON")
+  .option("--verify", "run the lab with the best suggestion on a real kernel (--engine) and say whether it agrees")
+  .addOption(realEngineOption("with --verify, the real kernel").default("uml"))
+  .option("--budget <n>", "pairs of changes to try at most when no single change works", (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("a whole number, 0 or more");
+    return n;
+  }, DEFAULT_BUDGET)
+  .option("-q, --quiet", "no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+The lab runs once in the simulator up to the check; the world there is recorded, and every
+change the catalogue proposes for it (a link up, an address or prefix, host routes through a
+device or a host-side ipvlan/macvlan slave, a port's mode, rp_filter, arp_ignore, proxy_arp,
+ip_forward, a hairpin switch, a neighbour entry, an MTU) is tried on a copy of it. The cheapest
+that work are written into the lab file and the whole lab is run again: a suggestion is shown
+only when the goal is met there too, with every check or matrix cell it turns red.
+Exit codes: 0 a fix found (and with --verify, the kernel agrees), 1 none found (or the kernel
+disagrees), 2 bad usage, 3 the engine for --verify cannot run here.
+
+Examples:
+  ipvlab fix examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14
+  ipvlab fix test/labs/broken/seed-l2-rpfilter.lab.yaml --check "ns01 cannot reach vm02's own .14"
+  ipvlab fix examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --verify`,
+  )
+  .action(exitOnError((file: string, flags: FixFlags) => fixCommand(file, flags)));
 
 program
   .command("matrix")
@@ -231,7 +268,7 @@ Examples:
   .action(exitOnError((files: string[], flags: { engine: "uml" | "host"; golden?: boolean; goldenDir: string; quiet?: boolean }) => verifyCommand(files, flags)));
 
 // Every command that runs a lab takes the limit flags; record runs real engines only.
-const LIMITED: Record<string, "all" | "output"> = { run: "all", trace: "all", matrix: "all", diagram: "all", report: "all", verify: "all", record: "output" };
+const LIMITED: Record<string, "all" | "output"> = { run: "all", trace: "all", fix: "all", matrix: "all", diagram: "all", report: "all", verify: "all", record: "output" };
 for (const c of program.commands) {
   const which = LIMITED[c.name()];
   if (which) withLimits(c, which).addHelpText("after", limitsHelp(which));

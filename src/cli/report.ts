@@ -17,6 +17,10 @@ import { labReport } from "../report/markdown.js";
 import { matrixPairs, summaryMarkdown, type MatrixPair } from "../report/summary.js";
 import { diffResults } from "../verify/diff.js";
 import { EXIT } from "./errors.js";
+import { fixCommandLine } from "./fix-line.js";
+import { judge } from "../engines/sim/fix/judge.js";
+import { searchFixes } from "../engines/sim/fix/search.js";
+import { failedCheck } from "../report/text.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
 import { labMacs } from "./verify.js";
@@ -34,6 +38,26 @@ async function checkExplanations(lab: Lab, sim: LabResult): Promise<Map<number, 
     if (s.kind !== "check" || s.ok) continue;
     const e = explainTrace(await traceAfter(lab, labStepsBefore(sim, i), "", () => ({ host: s.host, run: s.command })));
     if (e.cause) out.set(i, e);
+  }
+  return out;
+}
+
+/** The best fix of each check whose command failed where it should have succeeded, found as `ipvlab fix --check` finds it. */
+async function checkFixes(lab: Lab, text: string, sim: LabResult): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const [i, s] of sim.steps.entries()) {
+    if (s.kind !== "check" || !failedCheck(s)) continue;
+    const steps = labStepsBefore(sim, i);
+    const search = await searchFixes(lab, steps, "", () => ({ host: s.host, run: s.command, check: s.name }), { budget: 200 });
+    const [best] = search.before.exitCode === 0 ? [] : await judge(search, text, { max: 1, tries: 4 });
+    const cmd = `\`${fixCommandLine(lab.file, s.name)}\``;
+    if (!best) {
+      out.set(i, `none of the catalogue's changes makes it succeed (${cmd}).`);
+      continue;
+    }
+    const lines = best.changes.flatMap((c) => (c.hairpinNetwork !== undefined ? [`\`hairpin: true\` for network ${c.hairpinNetwork}`] : c.commands.map((x) => `\`${x}\` on ${c.host}`)));
+    const side = best.sideEffects.length ? ` Side effects: ${best.sideEffects.join("; ")}.` : "";
+    out.set(i, `${best.changes.map((c) => c.what).join("; and ")}: ${lines.join(", ")}.${best.why ? ` Then ${best.why}.` : ""}${side} More, with the lab diff: ${cmd}.`);
   }
   return out;
 }
@@ -68,13 +92,16 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
     runs.push(run);
     const { world } = await runLabInSim(lab, { steps: 0 });
     const explained = await checkExplanations(lab, sim);
+    const source = new TextDecoder().decode(readLabBytes(files[i]!));
+    const fixes = await checkFixes(lab, source, sim);
     sims.push(sim);
     checks.set(lab.name, explained);
     const r = real?.[i];
     parts.push(
       labReport({
         sim,
-        source: new TextDecoder().decode(readLabBytes(files[i]!)),
+        source,
+        fixes,
         diagram: diagramText(topologyOf(lab, world)),
         verdicts: new Map([...explained].map(([k, e]) => [k, e.cause!])),
         ...(r ? { real: { result: r, diffs: diffResults(r, { ...sim, engine: "sim" }, labMacs(lab)) } } : {}),

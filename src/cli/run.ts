@@ -3,6 +3,7 @@ import { unsimulatedFilter, unsimulatedKind } from "../engines/sim.js";
 import { allMet, type EngineName } from "../engines/result.js";
 import { colour, plain, resultText } from "../report/text.js";
 import { EXIT } from "./errors.js";
+import { fixCommandLine } from "./fix-line.js";
 import { loadLabs } from "./load.js";
 
 export interface RunFlags {
@@ -30,6 +31,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   // The simulator can say why a matrix cell failed: its ping, traced on its own.
   const [result] = await engineByName(engine).runMany([lab!], { onProgress: progress(flags.quiet), pcapDir: flags.pcap, reasons: engine === "sim" });
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-  else process.stdout.write(resultText(result!, process.stdout.isTTY ? colour : plain));
+  else process.stdout.write(resultText(result!, process.stdout.isTTY ? colour : plain, { fixHint: (s) => fixCommandLine(file, s.name) }));
   return allMet(result!) ? EXIT.ok : EXIT.failed;
 }

@@ -14,6 +14,7 @@ import { writePcap } from "../userland/pcap.js";
 import type { CapturedFrame } from "../userland/tcpdump.js";
 import { UsageError } from "./errors.js";
 import { loadLabs } from "./load.js";
+import { shellWord } from "./fix-line.js";
 
 export interface TraceFlags {
   on?: string;
@@ -48,7 +49,7 @@ export function stepsBefore(lab: Lab, after: string | undefined): { count: numbe
 }
 
 /** --from HOST[/NS] --to ADDR [--arp]: the ping (or arping, from the namespace's first addressed device) a matrix cell runs. */
-function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: string; run: string } {
+export function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: string; run: string } {
   const [host, ns] = f.from!.split("/", 2) as [string, string | undefined];
   if (!f.to) usage("--from needs --to ADDR");
   const net = world.kernels.get(host)?.net(ns);
@@ -81,7 +82,11 @@ export async function traceCommand(file: string, f: TraceFlags): Promise<number>
   const t = await traceAfter(lab!, count, label, (world) => (f.from ? probeCommand(world, lab!, f) : { host: f.on!, run: f.run! }), frames);
   if (f.pcap && frames) writeTracePcaps(f.pcap, frames);
   if (f.json) process.stdout.write(`${JSON.stringify({ lab: lab!.name, ...t, verdict: traceVerdict(t) }, null, 2)}\n`);
-  else process.stdout.write(traceText(t, process.stdout.isTTY ? colour : plain));
+  else {
+    process.stdout.write(traceText(t, process.stdout.isTTY ? colour : plain));
+    // A failed ping from --from is a goal `ipvlab fix` takes as it is.
+    if (t.exitCode !== 0 && f.from && !f.arp) process.stdout.write(`try: ipvlab fix ${[file, "--from", f.from, "--to", f.to!, ...(f.after !== undefined ? ["--after", f.after] : [])].map(shellWord).join(" ")}\n`);
+  }
   // The traced command's own status, so a script can branch on it as on the command itself.
   return t.exitCode;
 }

@@ -17,6 +17,8 @@ export interface LabReportInput {
   diagram: string;
   /** Verdicts of failed commands, by step index in `sim.steps`. */
   verdicts: Map<number, string>;
+  /** The best fix `ipvlab fix` finds for each failed check, by step index in `sim.steps`, in Markdown. */
+  fixes?: Map<number, string>;
   /** With a real engine: its result and the differences from sim (empty: they agree). */
   real?: { result: LabResult; diffs: StepDiff[] };
 }
@@ -48,7 +50,7 @@ export function stepComment(source: string, name: string): string {
 
 const fence = (text: string, lang = ""): string => `\`\`\`${lang}\n${text.replace(/\n$/, "")}\n\`\`\``;
 
-function checkSection(s: CommandResult, source: string, verdict: string | undefined): string {
+function checkSection(s: CommandResult, source: string, verdict: string | undefined, fix: string | undefined): string {
   const mark = s.state === "met" ? "✓" : "✗";
   const error = s.failures.find((f) => f.kind !== "exit");
   const outcome = error ? `could not run as written: ${error.message}` : `${s.ok ? "succeeds" : `fails (exit ${s.exitCode})`}, expected ${s.expect === "ok" ? "to succeed" : "to fail"}`;
@@ -58,6 +60,7 @@ function checkSection(s: CommandResult, source: string, verdict: string | undefi
   parts.push("", fence(`$ ${s.command.trim()}${s.stdout.trim() ? `\n${s.stdout.trimEnd()}` : ""}${s.stderr.trim() ? `\n${s.stderr.trimEnd()}` : ""}`, "console"));
   for (const [where, lines] of Object.entries(s.captures)) parts.push("", `tcpdump on ${captureTitle(where)} (${lines.length} packets):`, "", fence(lines.join("\n") || "(nothing)"));
   if (verdict) parts.push("", `**Why, from the trace:** ${verdict}`);
+  if (fix) parts.push("", `**Best fix:** ${fix}`);
   return parts.join("\n");
 }
 
@@ -74,7 +77,7 @@ export function labReport(r: LabReportInput): string {
   out.push(fence(r.diagram.replace(/^.*\n\n/, ""), "text"), "");
   r.sim.steps.forEach((s, i) => {
     if (s.kind === "matrix") out.push(matrixSection(s, r.source), "");
-    else if (s.kind === "check") out.push(checkSection(s, r.source, r.verdicts.get(i)), "");
+    else if (s.kind === "check") out.push(checkSection(s, r.source, r.verdicts.get(i), r.fixes?.get(i)), "");
   });
   if (r.sim.diagnostics.length) {
     out.push("### What failed where", "", ...r.sim.diagnostics.map((d) => `- \`${d.file}:${d.line}:${d.col}\` ${d.severity}: ${d.message}`), "");

@@ -40,7 +40,15 @@ export function stepMark(s: CommandResult, st: Style): string {
   }
 }
 
-function commandText(s: CommandResult, st: Style): string {
+/** What a run's text adds: the command line that looks for a fix of a failed check. */
+export interface ResultTextOptions {
+  fixHint?: (s: CommandResult) => string | null;
+}
+
+/** A check whose command failed where it should have succeeded: what `ipvlab fix` can look into. */
+export const failedCheck = (s: CommandResult): boolean => s.kind === "check" && s.state !== "met" && s.expect === "ok" && s.exitCode !== 0;
+
+function commandText(s: CommandResult, st: Style, o: ResultTextOptions = {}): string {
   const out: string[] = [];
   out.push(`${st.bold(s.name)} ${st.dim(`[${s.host}]`)} ${stepMark(s, st)}`);
   if (!s.setup || s.name !== s.command.split("\n")[0]) out.push(indent(`$ ${s.command.trim().split("\n").join("\n  ")}`, "  "));
@@ -50,6 +58,8 @@ function commandText(s: CommandResult, st: Style): string {
     out.push(`  tcpdump -n -e -i ${captureTitle(where)}: ${lines.length} packet${lines.length === 1 ? "" : "s"}`);
     if (lines.length) out.push(indent(lines.join("\n")));
   }
+  const hint = failedCheck(s) ? o.fixHint?.(s) : null;
+  if (hint) out.push(`  try: ${hint}`);
   return out.join("\n");
 }
 
@@ -69,9 +79,9 @@ export function diagnosticsText(r: LabResult, st: Style = plain): string {
 }
 
 /** The human report of a run: each step, each matrix as grid and checklist, what failed where, a summary line. */
-export function resultText(r: LabResult, st: Style = plain): string {
+export function resultText(r: LabResult, st: Style = plain, o: ResultTextOptions = {}): string {
   const parts = [st.bold(`${r.lab} — engine ${r.engine}, kernel ${r.kernel}`)];
-  for (const s of r.steps) parts.push(s.kind === "matrix" ? matrixText(s, st) : commandText(s, st));
+  for (const s of r.steps) parts.push(s.kind === "matrix" ? matrixText(s, st) : commandText(s, st, o));
   if (r.diagnostics.length) parts.push(diagnosticsText(r, st));
   parts.push(summaryLine(r, st));
   return parts.join("\n\n") + "\n";

@@ -8,7 +8,7 @@ import { h } from "./dom.js";
 import { labEditor } from "./editor.js";
 import { drawTopology, type TopologyView } from "./graph.js";
 import { drawMatrices, type MatrixView } from "./matrix.js";
-import { sameTarget, type Diagnostic, type FromWorker, type ToWorker, type TraceTarget } from "./protocol.js";
+import { sameTarget, type Diagnostic, type FixSuggestion, type FromWorker, type ToWorker, type TraceTarget } from "./protocol.js";
 import { drawStepper } from "./stepper.js";
 import { drawCaptures, drawSteps } from "./steps.js";
 
@@ -163,8 +163,16 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
           topology?.highlight(s);
         },
         unpick,
-        { start: pickedByUser ? 0 : stepperAt, focus: pickedByUser },
+        { start: pickedByUser ? 0 : stepperAt, focus: pickedByUser, onFix: () => askFix(m.target) },
       );
+      break;
+    case "fix":
+      if (!sameTarget(picked, m.target)) return;
+      showFixes(m.suggestions, m.tried);
+      break;
+    case "fix-failed":
+      if (!sameTarget(picked, m.target)) return;
+      document.getElementById("fixes")?.replaceChildren(h("p", { class: "error" }, `could not look for a fix: ${m.message}`));
       break;
     case "trace-failed":
       if (!sameTarget(picked, m.target)) return;
@@ -172,6 +180,43 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
   }
 };
+
+function askFix(target: TraceTarget): void {
+  document.getElementById("fixes")?.replaceChildren(h("p", { class: "hint" }, "Trying the catalogue's changes on copies of the simulated lab…"));
+  send({ type: "fix", gen, target });
+}
+
+/** The suggestions, each with its lab diff and a button that puts its text in the editor. */
+function showFixes(list: FixSuggestion[], tried: string): void {
+  const box = document.getElementById("fixes");
+  if (!box) return;
+  if (!list.length) return box.replaceChildren(h("p", { class: "hint" }, `No change the catalogue knows makes it succeed (${tried}).`));
+  box.replaceChildren(
+    h("p", { class: "hint" }, `${tried}; the best:`),
+    h(
+      "ol",
+      { class: "fixes" },
+      ...list.map((f) => {
+        const apply = h("button", { type: "button", class: "apply-fix" }, "apply to the lab");
+        apply.addEventListener("click", () => {
+          editor.setText(f.text);
+          schedule(0);
+        });
+        return h(
+          "li",
+          {},
+          h("strong", {}, f.what),
+          " ",
+          apply,
+          h("pre", {}, f.commands.join("\n")),
+          f.why ? h("p", {}, `Why: ${f.why}.`) : null,
+          h("p", {}, f.sideEffects.length ? `Side effects: ${f.sideEffects.join("; ")}.` : "No side effects: every check and cell that succeeded still does."),
+          h("details", {}, h("summary", {}, "the lab diff"), h("pre", { class: "diff" }, f.diff)),
+        );
+      }),
+    ),
+  );
+}
 
 async function getJson<T>(url: string): Promise<T> {
   const r = await fetch(url);

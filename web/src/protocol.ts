@@ -14,7 +14,17 @@ export type TraceTarget = { kind: "cell"; step: number; from: string; to: string
 
 export const sameTarget = (a: TraceTarget | null, b: TraceTarget | null): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-export type ToWorker = { type: "run"; gen: number; file: string; text: string } | { type: "trace"; gen: number; target: TraceTarget };
+export type ToWorker = { type: "run"; gen: number; file: string; text: string } | { type: "trace"; gen: number; target: TraceTarget } | { type: "fix"; gen: number; target: TraceTarget };
+
+/** One suggestion of `ipvlab fix` for a traced command, with the lab text it makes. */
+export interface FixSuggestion {
+  what: string;
+  commands: string[];
+  diff: string;
+  why: string | null;
+  sideEffects: string[];
+  text: string;
+}
 
 export interface Diagnostic {
   severity: "error" | "warning";
@@ -52,4 +62,7 @@ export type FromWorker =
   | { type: "reason"; gen: number; step: number; from: string; to: string; reason: string; mechanisms: string[] }
   | { type: "explained"; gen: number; ms: number }
   | TraceAnswer
-  | { type: "trace-failed"; gen: number; target: TraceTarget; message: string };
+  | { type: "trace-failed"; gen: number; target: TraceTarget; message: string }
+  /** `tried`: how much of the catalogue's space was tried, in words. */
+  | { type: "fix"; gen: number; target: TraceTarget; suggestions: FixSuggestion[]; tried: string }
+  | { type: "fix-failed"; gen: number; target: TraceTarget; message: string };

@@ -13,7 +13,13 @@ const where = (s: TraceStep) => (s.netns ? `${s.host}/${s.netns}` : s.host);
  * it was); `focus`: take the keyboard (only when the user asked for this
  * trace: a redraw must not pull the cursor out of the editor).
  */
-export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: TraceStep | null, i: number) => void, onClose: () => void, opts: { start: number; focus: boolean }): void {
+function fixButton(onFix: () => void): HTMLElement {
+  const b = h("button", { type: "button", class: "fix-it", title: "try the catalogue's changes on the simulated lab (ipvlab fix) and show the ones that make this succeed" }, "fix it");
+  b.addEventListener("click", onFix);
+  return b;
+}
+
+export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: TraceStep | null, i: number) => void, onClose: () => void, opts: { start: number; focus: boolean; onFix?: () => void }): void {
   let at = 0;
   const n = t.steps.length;
   const drops = new Set(t.drops);
@@ -90,6 +96,7 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
     { class: "stepper", tabindex: 0, "data-step": t.target.step, "data-from": t.target.kind === "cell" ? t.target.from : null, "data-to": t.target.kind === "cell" ? t.target.to : null },
     h("div", { class: "trace-head" }, h("code", {}, t.command), ` on ${t.host}, ${t.after} `, close),
     h("p", { class: `verdict ${t.exitCode === 0 ? "ok" : "fail"}` }, t.verdict),
+    t.exitCode !== 0 && opts.onFix ? h("div", { class: "fix" }, fixButton(opts.onFix), h("div", { id: "fixes" })) : null,
     t.mechanisms.length ? h("div", { class: "mechanisms" }, "What Linux does here: ", h("ul", {}, ...t.mechanisms.map((m) => h("li", {}, m)))) : null,
     h("div", { class: "controls" }, prev, counter, next, deciding),
     detail,

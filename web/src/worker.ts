@@ -13,6 +13,8 @@ import { LabError, type LabDiagnostic } from "../../src/lab/errors.js";
 import { parseScriptLab, parseYamlLab, SCRIPT_EXT } from "../../src/lab/parse.js";
 import type { Lab } from "../../src/lab/types.js";
 import { lintLab } from "../../src/engines/sim/script-lint.js";
+import { judge } from "../../src/engines/sim/fix/judge.js";
+import { searchFixes } from "../../src/engines/sim/fix/search.js";
 import { runNotes } from "./notes.js";
 import type { Diagnostic, FromWorker, ToWorker, TraceTarget } from "./protocol.js";
 
@@ -24,7 +26,7 @@ const scope = globalThis as unknown as WorkerScope;
 const post = (m: FromWorker) => scope.postMessage(m);
 
 let latest = 0;
-let current: { gen: number; lab: Lab; result: LabResult } | null = null;
+let current: { gen: number; lab: Lab; result: LabResult; text: string } | null = null;
 
 const toDiagnostic = (d: LabDiagnostic): Diagnostic => ({ severity: d.severity, line: d.pos.line, col: d.pos.col, message: d.message });
 const inWords = (factors: readonly Factor[]) => factors.map((f) => FACTORS[f]);
@@ -47,7 +49,7 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
     run = await runLabInSim(lab, { forkBeforeMatrix: true });
     result = run.result;
     const t2 = performance.now();
-    current = { gen: m.gen, lab, result };
+    current = { gen: m.gen, lab, result, text: m.text };
     // What the scripts say before they run, where the run itself said nothing at that line.
     const ran = runNotes(result);
     const read = lintLab(lab).map(toDiagnostic).filter((d) => !ran.some((r) => r.line === d.line));
@@ -115,10 +117,37 @@ async function trace(m: Extract<ToWorker, { type: "trace" }>): Promise<void> {
   }
 }
 
+/** `ipvlab fix` for a traced command: the same search and judging, the suggestions as plain data. */
+async function fix(m: Extract<ToWorker, { type: "fix" }>): Promise<void> {
+  if (!current || current.gen !== m.gen) return;
+  const { lab, result, text } = current;
+  const what = traced(lab, result, m.target);
+  if (typeof what === "string") return post({ type: "fix-failed", gen: m.gen, target: m.target, message: what });
+  const s = result.steps[m.target.step]!;
+  const check = m.target.kind === "command" && s.kind !== "matrix" ? s.name : null;
+  try {
+    const search = await searchFixes(lab, what.steps, what.after, () => ({ ...what.command, check }), { budget: 300 });
+    const shown = search.before.exitCode === 0 ? [] : await judge(search, text, { max: 3, tries: 6 });
+    const suggestions = shown.map((x) => ({
+      what: x.changes.map((c) => c.what).join("; and "),
+      commands: x.changes.flatMap((c) => (c.hairpinNetwork !== undefined ? [`hairpin: true for network ${c.hairpinNetwork}`] : c.commands.map((cmd) => `${c.host}# ${cmd}`))),
+      diff: x.diff,
+      why: x.why,
+      sideEffects: x.sideEffects,
+      text: x.text,
+    }));
+    const tried = `${search.singles} single changes${search.pairsTried ? ` and ${search.pairsTried} of ${search.pairsSpace} pairs` : ""} tried, ${search.met.length} met the goal`;
+    post({ type: "fix", gen: m.gen, target: m.target, suggestions, tried });
+  } catch (e) {
+    post({ type: "fix-failed", gen: m.gen, target: m.target, message: (e as Error).message });
+  }
+}
+
 scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === "run") {
     latest = m.gen;
     void run(m);
-  } else void trace(m);
+  } else if (m.type === "fix") void fix(m);
+  else void trace(m);
 };
