@@ -91,6 +91,19 @@ describe("honest results in the simulator", () => {
   });
   expectations(() => results);
 
+  test("a shell-script lab's failing commands are at their own lines", async () => {
+    const sh = join(work, "typo.sh");
+    writeFileSync(sh, ["#!/bin/bash", "ip link add d0 type dummy", "", "ip lnk set d0 up", "ip link set d1 up", "ip link set d0 up", ""].join("\n"));
+    const [r] = await new SimEngine().runMany([loadLabFile(sh).lab]);
+    assert.deepEqual(
+      r!.diagnostics.map((d) => [d.file, d.line, d.severity]),
+      [
+        [sh, 4, "warning"],
+        [sh, 5, "warning"],
+      ],
+    );
+  });
+
   test("the CLI exits 1 for each of them, and lists every problem as file:line:col", async () => {
     for (const f of files.slice(0, 3)) {
       const r = await runCli(["run", f, "-q"]);

@@ -21,14 +21,14 @@ function err(line: string, stderr: string, exitCode: number): void {
   assert.equal(r.exitCode, exitCode);
 }
 
-/** Every `ip ...` line (also after `ip netns exec NS`) in the examples and the seed note. */
+/** Every `ip ...` line (also after `ip netns exec NS`) in the examples and the seed note, up to a pipe. */
 function ipLines(): string[] {
   const texts = [
     ...readdirSync(join(root, "examples")).filter((f) => f.endsWith(".lab.yaml")).map((f) => readFileSync(join(root, "examples", f), "utf8")),
     ...readdirSync(join(root, "test", "fixtures", "seed")).map((f) => readFileSync(join(root, "test", "fixtures", "seed", f), "utf8")),
   ];
   const out: string[] = [];
-  for (const t of texts) for (const m of t.matchAll(/^\s*(?:run:\s*)?(ip [^\n#`]*)$/gm)) out.push(m[1]!.trim());
+  for (const t of texts) for (const m of t.matchAll(/^\s*(?:run:\s*)?(ip [^\n#`|]*)(\|[^\n]*)?$/gm)) out.push(m[1]!.trim());
   return out;
 }
 
@@ -230,4 +230,32 @@ test("sysctl arguments and output", () => {
   for (const refused of [["--system"], ["--load=/etc/sysctl.conf"], ["-p"], ["-f"], ["-a"]]) {
     assert.throws(() => parseSysctl(refused), (e: unknown) => e instanceof NotSimulated, refused.join(" "));
   }
+});
+
+test("type vlan: iplink_vlan.c's options and complaints", () => {
+  const v = ok("ip link add link eth0 name eth0.10 type vlan protocol 802.1ad id 0x14 loose_binding on reorder_hdr on egress-qos-map 0:3 2:5 gvrp off");
+  assert.equal(v.cmd.object === "link" && v.cmd.command === "add" && v.cmd.type?.kind, "vlan");
+  if (v.cmd.object !== "link" || v.cmd.command !== "add" || v.cmd.type?.kind !== "vlan") return;
+  const t = v.cmd.type;
+  assert.deepEqual([t.data, t.id, t.protocol, t.flags, t.egressQos], [true, 20, 0x88a8, { flags: 0x5, mask: 0x7 }, [{ from: 0, to: 3 }, { from: 2, to: 5 }]]);
+  // Nothing after `type vlan`: no IFLA_INFO_DATA, which the kernel refuses ("VLAN properties not specified").
+  const bare = ok("ip link add link eth0 name x type vlan");
+  assert.ok(bare.cmd.object === "link" && bare.cmd.command === "add" && bare.cmd.type?.kind === "vlan" && !bare.cmd.type.data);
+  err("ip link add link eth0 name x type vlan id 70000", 'Error: argument "70000" is wrong: id is invalid\n', 255);
+  err("ip link add link eth0 name x type vlan id 5 protocol nosuch", 'Error: argument "nosuch" is wrong: protocol is invalid\n', 255);
+  err("ip link add link eth0 name x type vlan id 5 reorder_hdr maybe", 'Error: argument of "reorder_hdr" must be "on" or "off", not "maybe"\n', 1);
+  const unknown = parseIp("link add link eth0 name x type vlan id 5 mtu 1400".split(" "));
+  assert.ok(!unknown.ok && unknown.stderr.startsWith('vlan: unknown command "mtu"?\nUsage: ... vlan id VLANID\n') && unknown.exitCode === 1);
+});
+
+test("type bridge_slave: options by prefix in iproute2's order, on/off by prefix", () => {
+  const v = ok("ip link set v1 type bridge_slave h on fl o isolated on cost 7 priority 5 guard off mcast_f off");
+  if (v.cmd.object !== "link" || v.cmd.command !== "set" || v.cmd.type?.kind !== "bridge_slave") assert.fail("a bridge_slave set");
+  const o = v.cmd.type.options;
+  assert.deepEqual([o.hairpin, o.flood, o.isolated, o.cost, o.priority, o.mcastFlood, o.unmodelled], [true, false, true, 7, 5, false, []]);
+  const st = ok("ip link set v1 type bridge_slave state 3 guard on");
+  if (st.cmd.object !== "link" || st.cmd.command !== "set" || st.cmd.type?.kind !== "bridge_slave") assert.fail("a bridge_slave set");
+  assert.deepEqual(st.cmd.type.options.unmodelled, ["state", "guard"]);
+  err("ip link set v1 type bridge_slave hairpin maybe", 'Error: argument of "hairpin" must be one of "off", "on", not "maybe"\n', 1);
+  err("ip link set v1 type bridge_slave cost x", 'Error: argument "x" is wrong: cost is invalid\n', 255);
 });

@@ -290,6 +290,9 @@ describe("sim engine: tcpdump formats against tcpdump itself", () => {
     { time: 21, frame: { dst: m1, src: m2, payload: { kind: "ipv4", ip: { ...echo, src: b, dst: a, payload: { kind: "icmp", icmp: { type: "redirect", code: 1, gateway: ip("10.0.0.3"), original: quoted } } } } } },
     { time: 22, frame: { dst: m2, src: m1, payload: { kind: "ipv4", ip: { ...echo, payload: { kind: "raw", protocol: 253, bytes: new Uint8Array(10) } } } } },
     { time: 3_723_004.5, frame: { dst: m2, src: m1, payload: { kind: "raw", ethertype: 0x88b5, bytes: Uint8Array.from({ length: 37 }, (_, i) => 0x30 + i) } } },
+    // 802.1Q, and Q-in-Q with a PCP and the DEI bit: the tags in the pcap bytes, as tcpdump -e prints them.
+    { time: 3_723_005, frame: { dst: "ff:ff:ff:ff:ff:ff", src: m1, vlans: [{ tpid: 0x8100, tci: 10 }], payload: { kind: "arp", arp: { op: 1, sha: m1, spa: a, tha: "00:00:00:00:00:00", tpa: b } } } },
+    { time: 3_723_006, frame: { dst: m2, src: m1, vlans: [{ tpid: 0x88a8, tci: (5 << 13) | 0x1000 | 100 }, { tpid: 0x8100, tci: 4094 }], payload: { kind: "ipv4", ip: echo } } },
   ];
 
   test("timestamps are the virtual clock as HH:MM:SS.ffffff", () => {
@@ -377,7 +380,7 @@ describe("sim engine: ping", () => {
 describe("sim engine: golden labs it can run", () => {
   // Golden labs whose every step uses only what the simulator models, and
   // which must agree with the real kernel line for line (after normalising).
-  const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan"), join(goldenDir, "broken")].filter((d) => existsSync(d));
+  const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan"), join(goldenDir, "vlan8021q"), join(goldenDir, "broken")].filter((d) => existsSync(d));
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {};

@@ -146,7 +146,9 @@ const IP_GLOBAL: Refusal[] = [
 
 const IP_LINK: Refusal[] = [
   ["ip link add v0 type vxlan id 5 dev eth0 dstport 4789", "ip link add ... type vxlan"],
-  ["ip link add link eth0 name eth0.5 type vlan id 5", "ip link add ... type vlan"],
+  ["ip link add link eth0 name eth0.5 type vlan id 5 reorder_hdr off", "ip link ... type vlan reorder_hdr off"],
+  ["ip link add link eth0 name eth0.5 type vlan id 5 gvrp on", "ip link ... type vlan gvrp on"],
+  ["ip link add link eth0 name eth0.5 type vlan id 5 ingress-qos-map 1:2", "ip link ... type vlan ingress-qos-map"],
   ["ip link add bond0 type bond", "ip link add ... type bond"],
   ["ip link add br2 type bridge stp_state 1", "ip link add ... type bridge stp_state 1"],
   ["ip link add br3 type bridge vlan_filtering 1", "ip link add ... type bridge vlan_filtering 1"],
@@ -166,7 +168,7 @@ const IP_LINK: Refusal[] = [
   ["ip link set eth0 numtxqueues 2", "ip link ... numtxqueues"],
   ["ip link set eth0 vrf red", "ip link ... vrf"],
   ["ip link set br0 type bridge stp_state 1", "ip link set ... type bridge"],
-  ["ip link set d1 type bridge_slave cost 5", "ip link set ... type bridge_slave"],
+  ["ip link set d1 type bridge_slave state 3", "ip link set ... type bridge_slave state"],
   ["ip link xstats", "ip link xstats"],
   ["ip link property add dev eth0 altname uplink", "ip link property"],
   ["ip link show vrf red", "ip link|addr show vrf"],
@@ -239,7 +241,7 @@ const BRIDGE: Refusal[] = [
   ["bridge fdb add 02:00:00:00:00:09 dev d1 master", "bridge fdb add"],
   ["bridge fdb flush dev br0", "bridge fdb flush"],
   ["bridge -s fdb show", "bridge -s fdb show"],
-  ["bridge link set dev d1 cost 5", "bridge link set"],
+  ["bridge link set dev d1 guard on", "bridge link set ... guard"],
   ["bridge vlan show", "bridge vlan"],
   ["bridge mdb show", "bridge mdb"],
   ["bridge -j fdb show", "bridge -json"],

@@ -190,3 +190,23 @@ test("bridge link: prefixes, -oneline, and a device that is not a port", async (
   assert.equal((await h.sh("bridge -d -o link show")).stdout, `${line}\\${details}\n`);
   assert.deepEqual(await h.sh("bridge link show dev v2"), { exitCode: 0, stdout: "", stderr: "" });
 });
+
+test("bridge link set and ip link set ... type bridge_slave: the port options the simulator models, and a refusal for the rest", async () => {
+  const h = await bridgeFdbShow();
+  await h.setup(`
+    bridge link set dev v1 hairpin on isolated on flood off cost 9 priority 3
+    ip link set v1 type bridge_slave mcast_flood off bcast_flood off learning off
+    bridge link set dev v1 guard off locked off`);
+  const d = await h.sh("bridge -d link show dev v1");
+  assert.match(d.stdout, / priority 3 cost 9 \n {4}hairpin on guard off root_block off fastleave off learning off flood off mcast_flood off bcast_flood off mcast_router 1 mcast_to_unicast off neigh_suppress off vlan_tunnel off isolated on locked off \n$/);
+  // Turning on what the simulator does not model is refused at its line, never taken silently.
+  await assert.rejects(h.sh("bridge link set dev v1 guard on"), /bridge link set \.\.\. guard is not supported by --engine sim/);
+  await assert.rejects(h.sh("ip link set v1 type bridge_slave state 3"), /type bridge_slave state is not supported by --engine sim/);
+  await assert.rejects(h.sh("bridge link set dev v1 hwmode vepa"), /bridge link set \.\.\. hwmode is not supported/);
+  // parse_on_off's -EINVAL is bridge's exit status; an unknown word is usage(), exit 255.
+  const bad = await h.sh("bridge link set dev v1 flood maybe");
+  assert.deepEqual([bad.exitCode, bad.stderr], [234, 'Error: argument of "flood" must be one of "off", "on", not "maybe"\n']);
+  assert.equal((await h.sh("bridge link set dev v1 foo on")).exitCode, 255);
+  const notPort = await h.sh("bridge link set dev v2 hairpin on");
+  assert.deepEqual([notPort.exitCode, notPort.stderr], [255, "RTNETLINK answers: Operation not supported\n"]);
+});

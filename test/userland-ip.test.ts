@@ -358,3 +358,18 @@ test("ip -n NS route show table all lists every table of that namespace", () => 
     "broadcast 127.255.255.255 dev lo table local proto kernel scope link src 127.0.0.1 \n");
   out(l, "ip -n ns1 route", "");
 });
+
+test("ip link ... type vlan: what the simulator does not model is refused, turning it off is not", () => {
+  const p = probeLab();
+  const run = (line: string) => p.exec(line.split(" "), p.h1.initNet);
+  for (const opt of ["reorder_hdr off", "gvrp on", "mvrp on", "bridge_binding on", "ingress-qos-map 1:2"]) {
+    assert.throws(() => run(`ip link add link eth0 name v type vlan id 5 ${opt}`), /not supported by --engine sim/, opt);
+  }
+  assert.equal(run("ip link add link eth0 name v type vlan id 5 gvrp off mvrp off bridge_binding off reorder_hdr on").exitCode, 0);
+  assert.throws(() => run("ip link set v type vlan reorder_hdr off"), /reorder_hdr off is not supported/);
+  assert.deepEqual(run("ip link set v type vlan loose_binding on").exitCode, 0);
+  assert.match(run("ip -d link show v").stdout, /vlan protocol 802\.1Q id 5 <REORDER_HDR,LOOSE_BINDING> /);
+  // VLAN options for a device that is no VLAN: rtnl_newlink's EOPNOTSUPP; `type vlan` alone asks nothing of it.
+  assert.deepEqual(run("ip link set eth0 type vlan id 5"), { exitCode: 2, stdout: "", stderr: "RTNETLINK answers: Operation not supported\n" });
+  assert.equal(run("ip link set eth0 type vlan").exitCode, 0);
+});

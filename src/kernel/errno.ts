@@ -19,7 +19,9 @@ export type Errno =
   | "EXDEV"
   | "ENOBUFS"
   | "EADDRINUSE"
-  | "ENOTCONN";
+  | "ENOTCONN"
+  | "ERANGE"
+  | "EPROTONOSUPPORT";
 
 export type KResult<T = void> = { ok: true; value: T } | { ok: false; errno: Errno; msg?: string };
 
@@ -49,4 +51,6 @@ export const STRERROR: Record<Errno, string> = {
   ENOBUFS: "No buffer space available",
   EADDRINUSE: "Address already in use",
   ENOTCONN: "Transport endpoint is not connected",
+  ERANGE: "Numerical result out of range",
+  EPROTONOSUPPORT: "Protocol not supported",
 };

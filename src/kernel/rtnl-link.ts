@@ -14,6 +14,8 @@ import type { IpvlanDevice } from "./devices/ipvlan/ipvlan.js";
 import { ipvlanLinkNew, type IpvlanNewlink } from "./devices/ipvlan/ipvlan-main.js";
 import type { MacvlanDevice } from "./devices/macvlan/macvlan.js";
 import { macvlanCommonNewlink, type MacvlanNewlink } from "./devices/macvlan/macvlan-link.js";
+import type { VlanDevice } from "./devices/vlan/vlan.js";
+import { vlanNewlink, type VlanNewlink } from "./devices/vlan/vlan-link.js";
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import { inetdevInit } from "./ipv4/devinet.js";
 import type { Net } from "./net.js";
@@ -119,6 +121,11 @@ export function linkAddMacvlan(net: Net, name: string, link: NetDevice, o: Macvl
     if (c.ok) registerNetdevice(n, dev);
     return c;
   });
+}
+
+/** `ip link add link LINK NAME type vlan id N ...`: LINK (null: none named) is looked up in the caller's namespace, the VLAN is made in `net`. */
+export function linkAddVlan(net: Net, name: string, link: NetDevice | null, o: VlanNewlink): KResult<VlanDevice> {
+  return vlanNewlink(net, name, link, o, checkNewName, (n, dev) => registerNetdevice(n, dev));
 }
 
 /** A lab NIC (not an `ip link add` kind): how a host's interfaces on a lab network come to exist. */

@@ -3,11 +3,12 @@
 // and `bridge link show` for its ports. Other objects and commands are refused
 // with a pointer to the real engines.
 
-import { BridgeDevice, type Net, type NetDevice } from "../kernel/index.js";
+import { BridgeDevice, brSetport, STRERROR, type Net, type NetDevice } from "../kernel/index.js";
+import { emptyBridgeSlaveOptions, parseOnOff, setBrportFlag } from "../shell/iproute2/link-types.js";
+import { portCost } from "./ip/link-details-bridge.js";
 import type { ExecResult } from "../shell/index.js";
 import { devices, done, failWith, invarg, notSimulated } from "./ip/common.js";
 import { flagNames } from "./ip/link-info.js";
-import { linkName } from "./ip/link-format.js";
 import type { Tool } from "./tool.js";
 
 /** iproute2's matches(): a non-empty prefix of the keyword. */
@@ -214,6 +215,23 @@ function doFdb(net: Net, g: Globals, args: string[]): ExecResult {
 }
 
 /**
+ * print_name_and_link and print_link_flags for a PF_BRIDGE dump, which
+ * carries IFLA_LINK without IFLA_LINK_NETNSID: the link's index is looked up
+ * in bridge's own namespace, whatever namespace it is in, so a veth whose
+ * peer is elsewhere is named after the local device with the peer's index
+ * (or "ifN"), and M-DOWN follows that local device.
+ */
+function brlinkName(net: Net, dev: NetDevice): string {
+  const flags = flagNames(dev).filter((f) => f !== "M-DOWN");
+  const link = dev.ndoGetIflink();
+  if (!link) return `${dev.name}: <${flags.join(",")}>`;
+  const local = net.devByIndex(link.ifindex);
+  // ll_index_to_flags gives an unknown index every flag, UP included.
+  const mdown = local && !local.isUp ? ",M-DOWN" : "";
+  return `${dev.name}@${local ? local.name : `if${link.ifindex}`}: <${flags.join(",")}${mdown}>`;
+}
+
+/**
  * brlink_show + print_linkinfo: the RTM_GETLINK dump of PF_BRIDGE answers for
  * bridge ports only (br_getlink skips the bridge itself).
  */
@@ -237,21 +255,93 @@ function brlinkShow(net: Net, g: Globals, args: string[]): ExecResult {
     const p = dev.master.ports.get(dev)!;
     // br_port_state: with STP off a port forwards once it and the bridge are up, else it is disabled.
     const state = p.forwarding ? "forwarding" : "disabled";
-    // port_cost: a veth reports 10000 Mb/s, which costs 2.
-    out += `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} master ${dev.master.name} state ${state} priority 32 cost 2 `;
+    out += `${dev.ifindex}: ${brlinkName(net, dev)} mtu ${dev.mtu} master ${dev.master.name} state ${state} priority ${p.priority} cost ${portCost(p)} `;
     if (g.details) {
       const on = (b: boolean) => (b ? "on" : "off");
-      out += `${g.sl}    hairpin ${on(p.hairpin)} guard off root_block off fastleave off learning ${on(p.learning)} flood on mcast_flood on bcast_flood on mcast_router 1 mcast_to_unicast off neigh_suppress off vlan_tunnel off isolated off locked off `;
+      out += `${g.sl}    hairpin ${on(p.hairpin)} guard off root_block off fastleave off learning ${on(p.learning)} flood ${on(p.flood)} mcast_flood ${on(p.mcastFlood)} bcast_flood ${on(p.bcastFlood)} mcast_router 1 mcast_to_unicast off neigh_suppress off vlan_tunnel off isolated ${on(p.isolated)} locked off `;
     }
     out += "\n";
   }
   return done(out);
 }
 
+const LINK_USAGE =
+  "Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO ] [ state STATE ]\n" +
+  "                               [ guard {on | off} ]\n" +
+  "                               [ hairpin {on | off} ]\n" +
+  "                               [ fastleave {on | off} ]\n" +
+  "                               [ root_block {on | off} ]\n" +
+  "                               [ learning {on | off} ]\n" +
+  "                               [ learning_sync {on | off} ]\n" +
+  "                               [ flood {on | off} ]\n" +
+  "                               [ mcast_router MULTICAST_ROUTER ]\n" +
+  "                               [ mcast_flood {on | off} ]\n" +
+  "                               [ bcast_flood {on | off} ]\n" +
+  "                               [ mcast_to_unicast {on | off} ]\n" +
+  "                               [ neigh_suppress {on | off} ]\n" +
+  "                               [ vlan_tunnel {on | off} ]\n" +
+  "                               [ isolated {on | off} ]\n" +
+  "                               [ locked {on | off} ]\n" +
+  "                               [ hwmode {vepa | veb} ]\n" +
+  "                               [ backup_port DEVICE ] [ nobackup_port ]\n" +
+  "                               [ self ] [ master ]\n" +
+  "       bridge link show [dev DEV]\n";
+
+/** atoi: the leading integer of the word, 0 when there is none. */
+function atoi(v: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(v);
+  return m ? Math.trunc(Number(m[1])) | 0 : 0;
+}
+
+/**
+ * brlink_modify: every option is an exact word (strcmp); the device is looked
+ * up after all are read; a port's options go to br_setport through
+ * rtnl_bridge_setlink, which refuses a device that is no bridge port.
+ */
+function brlinkModify(net: Net, args: string[]): ExecResult {
+  const o = emptyBridgeSlaveOptions();
+  let d: string | null = null;
+  const ON_OFF = ["guard", "hairpin", "fastleave", "root_block", "learning", "learning_sync", "flood", "mcast_flood", "bcast_flood", "mcast_to_unicast", "neigh_suppress", "vlan_tunnel", "isolated", "locked"];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = (): string | null => (i + 1 < args.length ? args[++i]! : null);
+    if (a === "dev") {
+      const v = next();
+      if (v === null) return incompleteCommand();
+      d = v;
+    } else if (ON_OFF.includes(a)) {
+      const v = next();
+      if (v === null) return incompleteCommand();
+      const on = parseOnOff(a, v);
+      // parse_on_off's -EINVAL is brlink_modify's return value, and bridge's exit status.
+      if (typeof on === "string") return failWith(on, 234);
+      setBrportFlag(o, a, on);
+    } else if (a === "cost" || a === "priority" || a === "mcast_router") {
+      const v = next();
+      if (v === null) return incompleteCommand();
+      const n = atoi(v);
+      // cost is sent only when above 0 (as an unsigned), priority (an __s16) and mcast_router only when not negative.
+      if (a === "cost" && n >>> 0 > 0) o.cost = n >>> 0;
+      else if (a === "priority" && (n << 16) >> 16 >= 0) o.priority = (n << 16) >> 16;
+      else if (a === "mcast_router" && ((n << 24) >> 24) >= 0) o.unmodelled.push("mcast_router");
+    } else if (a === "state" || a === "hwmode" || a === "backup_port") {
+      if (next() === null) return incompleteCommand();
+      o.unmodelled.push(a);
+    } else if (a === "self" || a === "master" || a === "nobackup_port") o.unmodelled.push(a);
+    else return failWith(LINK_USAGE, 255);
+  }
+  if (d === null) return failWith("Device is a required argument.\n", 255);
+  const dev = net.devByName(d);
+  if (!dev) return failWith(`Cannot find bridge device "${d}"\n`, 255);
+  if (o.unmodelled.length) return notSimulated(`bridge link set ... ${o.unmodelled[0]!}`);
+  const r = brSetport(dev, o);
+  return r.ok ? done() : failWith(`RTNETLINK answers: ${STRERROR[r.errno]}\n`, 255);
+}
+
 function doLink(net: Net, g: Globals, args: string[]): ExecResult {
   if (args.length === 0) return brlinkShow(net, g, []);
   const [cmd, ...rest] = args as [string, ...string[]];
-  if (matches(cmd, "set") || matches(cmd, "change")) return notSimulated("bridge link set");
+  if (matches(cmd, "set") || matches(cmd, "change")) return brlinkModify(net, rest);
   if (matches(cmd, "show") || matches(cmd, "lst") || matches(cmd, "list")) return brlinkShow(net, g, rest);
   if (matches(cmd, "help")) return notSimulated("bridge link help");
   return failWith(`Command "${cmd}" is unknown, try "bridge link help".\n`, 255);

@@ -8,6 +8,7 @@ import type { IcmpRepr } from "../wire/icmp.js";
 import { ipv4TotalLength, type Ipv4Repr } from "../wire/ipv4.js";
 import { formatIpv4 } from "../wire/ipv4-addr.js";
 import type { TapEvent } from "../kernel/index.js";
+import { vlanDei, vlanId, vlanPcp } from "../wire/vlan.js";
 
 /** A captured frame: when (virtual ms) and what. */
 export interface CapturedFrame {
@@ -50,7 +51,11 @@ export function formatFrame(c: CapturedFrame): string[] {
   const f = c.frame;
   const bytes = encodeEthernet(f);
   const et = ethertypeOf(f.payload);
-  const head = `${formatTimestamp(c.time)} ${f.src} > ${f.dst}, ethertype ${ETHERTYPE_NAMES[et] ?? "Unknown"} (0x${et.toString(16).padStart(4, "0")}), length ${bytes.length}: `;
+  const tags = f.vlans ?? [];
+  const name = (t: number) => `${ETHERTYPE_NAMES[t] ?? "Unknown"} (0x${t.toString(16).padStart(4, "0")})`;
+  // print-ether.c: each tag as ieee8021q_tci_string, then the ethertype it encloses.
+  const vlanText = tags.map((t, i) => `vlan ${vlanId(t)}, p ${vlanPcp(t)}${vlanDei(t) ? ", DEI" : ""}, ethertype ${name(tags[i + 1]?.tpid ?? et)}, `).join("");
+  const head = `${formatTimestamp(c.time)} ${f.src} > ${f.dst}, ethertype ${name(tags[0]?.tpid ?? et)}, length ${bytes.length}: ${vlanText}`;
   switch (f.payload.kind) {
     case "arp": {
       const a = f.payload.arp;
@@ -60,7 +65,7 @@ export function formatFrame(c: CapturedFrame): string[] {
       } else if (a.op === 2) {
         body = `Reply ${formatIpv4(a.spa)} is-at ${a.sha}`;
       } else {
-        return [head, ...hexDump(bytes.subarray(14))];
+        return [head, ...hexDump(bytes.subarray(bytes.length - 28))];
       }
       return [`${head}${body}, length 28`];
     }

@@ -1,10 +1,12 @@
 // Ethernet II frames. A frame carries its payload already parsed (ARP or IPv4)
 // because the simulator passes values, not bytes; encode/decode give the bytes
-// for pcap files and round-trip tests.
+// for pcap files and round-trip tests. 802.1Q/802.1ad tags ride between the
+// source MAC and the ethertype, outermost first.
 
 import { decodeArp, encodeArp, type ArpRepr } from "./arp.js";
 import { decodeIpv4, encodeIpv4, type Ipv4Repr } from "./ipv4.js";
 import { macFromBytes, macToBytes, type Mac } from "./mac.js";
+import { ethTypeVlan, VLAN_HLEN, type VlanTag } from "./vlan.js";
 
 export const ETH_P_IP = 0x0800;
 export const ETH_P_ARP = 0x0806;
@@ -19,7 +21,24 @@ export type EthPayload =
 export interface EthernetFrame {
   readonly dst: Mac;
   readonly src: Mac;
+  /** The VLAN tags, outermost first; absent or empty when untagged. */
+  readonly vlans?: readonly VlanTag[];
   readonly payload: EthPayload;
+}
+
+/** How many VLAN tags the frame carries. */
+export const vlanCount = (f: EthernetFrame): number => f.vlans?.length ?? 0;
+
+/** The frame with `tag` as its new outermost tag (vlan_dev_hard_start_xmit). */
+export function vlanPush(f: EthernetFrame, tag: VlanTag): EthernetFrame {
+  return { ...f, vlans: [tag, ...(f.vlans ?? [])] };
+}
+
+/** The frame without its outermost tag (what vlan_do_receive hands the VLAN device). */
+export function vlanPop(f: EthernetFrame): EthernetFrame {
+  const rest = (f.vlans ?? []).slice(1);
+  const plain: EthernetFrame = { dst: f.dst, src: f.src, payload: f.payload };
+  return rest.length ? { ...plain, vlans: rest } : plain;
 }
 
 export function ethertypeOf(p: EthPayload): number {
@@ -36,14 +55,24 @@ export function ethertypeOf(p: EthPayload): number {
 /** The frame as it goes on the wire. `pad` adds the zero padding up to 60 bytes that a NIC adds (veth and lo do not). */
 export function encodeEthernet(f: EthernetFrame, pad = false): Uint8Array {
   const body = f.payload.kind === "arp" ? encodeArp(f.payload.arp) : f.payload.kind === "ipv4" ? encodeIpv4(f.payload.ip) : f.payload.bytes;
-  const len = Math.max(ETH_HLEN + body.length, pad ? ETH_ZLEN : 0);
+  const tags = f.vlans ?? [];
+  const hlen = ETH_HLEN + tags.length * VLAN_HLEN;
+  const len = Math.max(hlen + body.length, pad ? ETH_ZLEN : 0);
   const out = new Uint8Array(len);
   macToBytes(f.dst, out, 0);
   macToBytes(f.src, out, 6);
+  let off = 12;
+  for (const t of tags) {
+    out[off] = t.tpid >> 8;
+    out[off + 1] = t.tpid & 0xff;
+    out[off + 2] = t.tci >> 8;
+    out[off + 3] = t.tci & 0xff;
+    off += VLAN_HLEN;
+  }
   const et = ethertypeOf(f.payload);
-  out[12] = et >> 8;
-  out[13] = et & 0xff;
-  out.set(body, ETH_HLEN);
+  out[off] = et >> 8;
+  out[off + 1] = et & 0xff;
+  out.set(body, hlen);
   return out;
 }
 
@@ -54,14 +83,22 @@ export function decodeEthernet(bytes: Uint8Array): DecodeResult<EthernetFrame> {
   if (bytes.length < ETH_HLEN) return { ok: false, error: "truncated ethernet header" };
   const dst = macFromBytes(bytes, 0);
   const src = macFromBytes(bytes, 6);
-  const ethertype = (bytes[12]! << 8) | bytes[13]!;
-  const body = bytes.subarray(ETH_HLEN);
+  let off = 12;
+  let ethertype = (bytes[off]! << 8) | bytes[off + 1]!;
+  const vlans: VlanTag[] = [];
+  while (ethTypeVlan(ethertype) && bytes.length >= off + VLAN_HLEN + 2) {
+    vlans.push({ tpid: ethertype, tci: (bytes[off + 2]! << 8) | bytes[off + 3]! });
+    off += VLAN_HLEN;
+    ethertype = (bytes[off]! << 8) | bytes[off + 1]!;
+  }
+  const head = vlans.length ? { dst, src, vlans } : { dst, src };
+  const body = bytes.subarray(off + 2);
   if (ethertype === ETH_P_ARP) {
     const arp = decodeArp(body);
-    if (arp.ok) return { ok: true, value: { dst, src, payload: { kind: "arp", arp: arp.value } } };
+    if (arp.ok) return { ok: true, value: { ...head, payload: { kind: "arp", arp: arp.value } } };
   } else if (ethertype === ETH_P_IP) {
     const ip = decodeIpv4(body);
-    if (ip.ok) return { ok: true, value: { dst, src, payload: { kind: "ipv4", ip: ip.value } } };
+    if (ip.ok) return { ok: true, value: { ...head, payload: { kind: "ipv4", ip: ip.value } } };
   }
-  return { ok: true, value: { dst, src, payload: { kind: "raw", ethertype, bytes: body.slice() } } };
+  return { ok: true, value: { ...head, payload: { kind: "raw", ethertype, bytes: body.slice() } } };
 }

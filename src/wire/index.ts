@@ -5,3 +5,4 @@ export * from "./ethernet.js";
 export * from "./arp.js";
 export * from "./ipv4.js";
 export * from "./icmp.js";
+export * from "./vlan.js";

@@ -27,6 +27,15 @@ export const UML_MODULES: readonly WantedModule[] = [
   // numdummies=0: no dummy0 appears in every namespace.
   { name: "dummy", params: "numdummies=0" },
   { name: "bridge" },
+  // What ipvlab's own labs do not use is there so a user's script finds it as
+  // on their own machine; none may make a device at load time (bonding would make bond0).
+  { name: "8021q" },
+  { name: "vxlan" },
+  { name: "bonding", params: "max_bonds=0" },
+  { name: "vrf" },
+  { name: "tun" },
+  { name: "nf_tables" },
+  { name: "ip_tables" },
 ];
 
 /** One insmod: the .ko's path under the tree's kernel/ directory, and its parameters. */

@@ -3,7 +3,8 @@
 // namespaces with their devices, addresses and what each device is stacked on.
 
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
-import { IFF_NOARP, IpvlanDevice, MacvlanDevice, VethDevice, type NetDevice } from "../../kernel/index.js";
+import { IFF_NOARP, IpvlanDevice, MacvlanDevice, VethDevice, VlanDevice, type NetDevice } from "../../kernel/index.js";
+import { ETH_P_8021AD } from "../../wire/vlan.js";
 import type { Lab } from "../../lab/types.js";
 import type { World } from "./world.js";
 
@@ -12,9 +13,9 @@ export interface TopoDevice {
   kind: string;
   up: boolean;
   addrs: string[];
-  /** For ipvlan/macvlan: "ipvlan l2", "macvlan bridge"; for a lab NIC: "on NETWORK". */
+  /** For ipvlan/macvlan: "ipvlan l2", "macvlan bridge"; for a VLAN: "vlan 10" ("vlan 802.1ad 10"); for a lab NIC: "on NETWORK". */
   role: string | null;
-  /** The device it is stacked on (an ipvlan's or macvlan's parent), as "dev" or "dev (netns X)" when elsewhere. */
+  /** The device it is stacked on (an ipvlan's, macvlan's or VLAN's), as "dev" or "dev (netns X)" when elsewhere. */
   parent: string | null;
   /** The same, as a namespace (null: the host's own) and a device name. */
   parentRef: { netns: string | null; name: string } | null;
@@ -37,6 +38,7 @@ export interface Topology {
 function role(dev: NetDevice, nics: Map<string, string>): string | null {
   if (dev instanceof IpvlanDevice) return `ipvlan ${dev.port.mode}${dev.port.flags !== "bridge" ? ` ${dev.port.flags}` : ""}`;
   if (dev instanceof MacvlanDevice) return `macvlan ${dev.mode}`;
+  if (dev instanceof VlanDevice) return `vlan ${dev.vlanProto === ETH_P_8021AD ? "802.1ad " : ""}${dev.vlanId}`;
   const net = nics.get(dev.name);
   if (net) return `on ${net}`;
   const peer = hostPeer(dev);
@@ -60,7 +62,7 @@ export function topologyOf(lab: Lab, world: World): Topology {
         .filter((d) => d !== net.loopback)
         .sort((a, b) => a.ifindex - b.ifindex)
         .map((d) => {
-          const lower = d instanceof IpvlanDevice || d instanceof MacvlanDevice ? d.ndoGetIflink() : null;
+          const lower = d instanceof IpvlanDevice || d instanceof MacvlanDevice || d instanceof VlanDevice ? d.ndoGetIflink() : null;
           const parent = lower ? (lower.net === d.net ? lower.name : `${lower.name} (${lower.net.name ? `netns ${lower.net.name}` : "root namespace"})`) : null;
           return {
             name: d.name,

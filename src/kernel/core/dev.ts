@@ -5,7 +5,9 @@
 // eth_type_trans).
 
 import { isBroadcastMac, isMulticastMac } from "../../wire/mac.js";
-import { ETH_HLEN, type EthernetFrame } from "../../wire/ethernet.js";
+import { ETH_HLEN, vlanCount, vlanPop, type EthernetFrame } from "../../wire/ethernet.js";
+import { vlanId } from "../../wire/vlan.js";
+import { vlanDoReceive } from "../devices/vlan/vlan-core.js";
 import { skbLen, type NetDevice } from "../devices/net-device.js";
 import { kernelFn } from "../fork.js";
 import { arpRcv } from "../ipv4/arp.js";
@@ -76,20 +78,38 @@ export function devForwardSkb(dev: NetDevice, frame: EthernetFrame, rt: null = n
   return true;
 }
 
-/** __netif_receive_skb_core. */
+/**
+ * __netif_receive_skb_core. Each round (another_round) the taps see the
+ * frame, a tag is offered to the VLAN devices of the device (vlan_do_receive),
+ * then the rx_handler. A tag nobody took makes the frame someone else's
+ * (check_vlan_id), except a priority tag (VLAN 0), which is just dropped.
+ */
 export function netifReceiveSkb(skb: SkBuff): void {
   for (;;) {
     const dev = skb.dev;
     // another_round: skb_iif is the device of each round (an rx_handler may hand the frame on).
     skb.iif = dev;
     runTaps(dev, "in", skb.pktType, skb.frame);
+    if (vlanCount(skb.frame) > 0) {
+      const v = vlanDoReceive(skb);
+      if (v === "another") continue;
+      if (v === "drop") return;
+    }
     const handler = dev.rxHandler;
-    if (!handler) break;
-    const r = handler(skb);
-    if (r === "consumed") return;
-    if (r === "another") continue;
+    if (handler) {
+      const r = handler(skb);
+      if (r === "consumed") return;
+      if (r === "another") continue;
+    }
+    if (vlanCount(skb.frame) > 0) {
+      const c = checkVlanId(skb);
+      if (c === "another") continue;
+      if (c === "drop") return;
+    }
     break;
   }
+  // No protocol handler takes a frame still tagged (ETH_P_8021Q/8021AD have none in ptype_base).
+  if (vlanCount(skb.frame) > 0) return;
   packetRcv(skb);
   switch (skb.frame.payload.kind) {
     case "arp":
@@ -103,3 +123,26 @@ export function netifReceiveSkb(skb: SkBuff): void {
   }
 }
 kernelFn(netifReceiveSkb);
+
+/**
+ * check_vlan_id: a tag with a VLAN id no VLAN device took makes the frame
+ * PACKET_OTHERHOST (dropped by ARP and IP); a priority tag (id 0) comes off,
+ * and a tag under it is offered to the VLAN devices ("another" round). The
+ * tag itself is cleared either way (__vlan_hwaccel_clear_tag): what is left
+ * are the frame's inner tags, if any.
+ */
+function checkVlanId(skb: SkBuff): "another" | "drop" | "pass" {
+  for (;;) {
+    const tag = skb.frame.vlans![0]!;
+    const net = skb.dev.net;
+    skb.frame = vlanPop(skb.frame);
+    if (vlanId(tag) !== 0) {
+      if (net.tracing) net.trace(skb.dev, "__netif_receive_skb_core", "not for this host", `no VLAN device for vlan ${vlanId(tag)} on ${skb.dev.name}: PACKET_OTHERHOST`);
+      skb.pktType = "otherhost";
+      return "pass";
+    }
+    if (vlanCount(skb.frame) === 0) return "pass";
+    const v = vlanDoReceive(skb);
+    if (v !== "none") return v;
+  }
+}

@@ -10,6 +10,7 @@ import { inetDelAll, inetInsertIfa } from "../ipv4/ifaddr.js";
 import { makeIfaddr } from "../ipv4/devinet.js";
 import { neighCarrierDown, neighIfdown } from "../neigh/neighbour.js";
 import { callNetdevNotifiers } from "./notify.js";
+import { devSetRxMode } from "./dev-addr-lists.js";
 import { addrconfDevUp, addrconfIfdown } from "../ipv6/addrconf.js";
 import { okVoid, type KResult } from "../errno.js";
 import { INADDR_LOOPBACK } from "../../wire/ipv4-addr.js";
@@ -24,6 +25,8 @@ export function devOpen(dev: NetDevice): KResult {
     dev.flags &= ~IFF_UP;
     return r;
   }
+  // __dev_open: the receive filters, now that the device is up.
+  devSetRxMode(dev);
   // Every simulated device is IFF_NO_QUEUE (virtual), so dev_activate gives it noqueue.
   dev.qdisc = "noqueue";
   const inDev = dev.inDev;

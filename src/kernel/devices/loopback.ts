@@ -14,6 +14,7 @@ export class LoopbackDevice extends NetDevice {
   /** loopback_setup leaves min_mtu and max_mtu 0: any MTU goes. */
   override readonly minMtu = 0;
   override readonly maxMtu = 0;
+  override readonly vlanChallenged = true;
 
   constructor(net: Net) {
     super("lo", ZERO_MAC, net);

@@ -4,7 +4,8 @@
 // never by asking which kind a device is.
 
 import type { Mac } from "../../wire/mac.js";
-import { ETH_HLEN, type EthernetFrame } from "../../wire/ethernet.js";
+import { ETH_HLEN, vlanCount, type EthernetFrame } from "../../wire/ethernet.js";
+import { VLAN_HLEN } from "../../wire/vlan.js";
 import { ARP_HLEN } from "../../wire/arp.js";
 import { ipv4TotalLength } from "../../wire/ipv4.js";
 import { fail, okVoid, type KResult } from "../errno.js";
@@ -62,13 +63,24 @@ export interface DevStats {
   multicast: number;
 }
 
-/** skb->len of a frame as a driver's transmit sees it: the Ethernet header and the packet, no padding, no FCS. */
-export function skbLen(frame: EthernetFrame): number {
+/** The packet behind the Ethernet header and any VLAN tags. */
+export function payloadLen(frame: EthernetFrame): number {
   const p = frame.payload;
-  return ETH_HLEN + (p.kind === "arp" ? ARP_HLEN : p.kind === "ipv4" ? ipv4TotalLength(p.ip) : p.bytes.length);
+  return p.kind === "arp" ? ARP_HLEN : p.kind === "ipv4" ? ipv4TotalLength(p.ip) : p.bytes.length;
 }
 
-export type AddrAssignType = "perm" | "random" | "set";
+/**
+ * skb->len of a frame as a driver's transmit sees it: the Ethernet header and
+ * the packet, no padding, no FCS. The outermost VLAN tag is not in it: every
+ * simulated device that carries tagged frames (veth, bridge) offloads it to
+ * skb->vlan_tci (NETIF_F_HW_VLAN_CTAG_TX/STAG_TX); inner tags are in the data.
+ */
+export function skbLen(frame: EthernetFrame): number {
+  return ETH_HLEN + Math.max(0, vlanCount(frame) - 1) * VLAN_HLEN + payloadLen(frame);
+}
+
+/** NET_ADDR_PERM, NET_ADDR_RANDOM, NET_ADDR_STOLEN (a VLAN's, its lower device's), NET_ADDR_SET. */
+export type AddrAssignType = "perm" | "random" | "stolen" | "set";
 
 /** ETH_MIN_MTU and ETH_MAX_MTU: ether_setup's range, which most virtual devices keep. */
 export const ETH_MIN_MTU = 68;
@@ -98,6 +110,10 @@ export abstract class NetDevice {
   readonly maxMtu: number = ETH_MAX_MTU;
   /** IFF_NO_RX_HANDLER: nothing can stack on this device (an ipvlan slave). */
   readonly noRxHandler: boolean = false;
+  /** NETIF_F_VLAN_CHALLENGED: no VLAN can be made on it (lo, an ipvlan slave). */
+  readonly vlanChallenged: boolean = false;
+  /** IFF_UNICAST_FLT: the device filters its unicast list itself instead of going promiscuous (a VLAN hands it on). */
+  readonly unicastFilter: boolean = false;
   /**
    * Whether the driver's stats include dev->stats (what DEV_STATS_INC counts):
    * veth_get_stats64 reports only its own per-cpu counters, so an error the
@@ -143,6 +159,12 @@ export abstract class NetDevice {
   readonly in6Addrs: Inet6Ifaddr[] = [];
   /** netdev_master_upper_dev (the bridge a port belongs to). */
   master: NetDevice | null = null;
+  /** dev->vlan_info: the VLAN devices stacked on this one, once there is one (8021q). */
+  vlanInfo: VlanInfoRef | null = null;
+  /** dev->uc: the secondary unicast addresses upper devices asked for (dev_uc_add), with their reference counts. */
+  readonly uc = new Map<Mac, number>();
+  /** dev->uc_promisc: the unicast list made this device promiscuous (__dev_set_rx_mode). */
+  ucPromisc = false;
   inDev: InDevice | null = null;
   /** This device's share of arp_tbl, keyed by the neighbour's IPv4 address. */
   readonly neigh = new Map<number, Neighbour>();
@@ -206,6 +228,13 @@ export abstract class NetDevice {
   inetaddrEvent(_ev: InetaddrEvent, _addr: number): void {}
   /** Called when the device leaves its namespace or is deleted, after IPv4 and FIB cleanup. */
   ndoUninit(): void {}
+  /** ndo_set_rx_mode: the unicast list changed while the device is up (a VLAN syncs it to its lower device). */
+  ndoSetRxMode(): void {}
+}
+
+/** What the core knows of a device's vlan_info: the VLAN device for a tag, if any (vlan_find_dev). */
+export interface VlanInfoRef {
+  find(tpid: number, vid: number): NetDevice | null;
 }
 
 /** netdev_rx_handler_register: one handler per device; EBUSY if taken. */

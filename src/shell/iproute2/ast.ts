@@ -55,7 +55,33 @@ export type LinkType =
       /** IFLA_MACVLAN_BC_QUEUE_LEN. */
       bcqueuelen: number | null;
     }
+  | {
+      kind: "vlan";
+      /** IFLA_INFO_DATA is sent: something followed `type vlan`. */
+      data: boolean;
+      id: number | null;
+      protocol: number | null;
+      /** struct ifla_vlan_flags: the flags named, under the mask of those named. */
+      flags: { flags: number; mask: number } | null;
+      egressQos: { from: number; to: number }[] | null;
+      ingressQos: { from: number; to: number }[] | null;
+    }
+  | { kind: "bridge_slave"; options: BridgeSlaveOptions }
   | { kind: "other"; name: string; args: string[] };
+
+/** IFLA_BRPORT_* of `ip link set DEV type bridge_slave ...` / `bridge link set`, each null when not named. */
+export interface BridgeSlaveOptions {
+  hairpin: boolean | null;
+  learning: boolean | null;
+  flood: boolean | null;
+  mcastFlood: boolean | null;
+  bcastFlood: boolean | null;
+  isolated: boolean | null;
+  cost: number | null;
+  priority: number | null;
+  /** The options named that the simulator does not model, in the order given. */
+  unmodelled: string[];
+}
 
 export type IpCommand =
   | { object: "link"; command: "add" | "set" | "replace" | "delete"; attrs: LinkAttrs; type: LinkType | null }

@@ -15,8 +15,6 @@ export interface Opt {
 }
 
 const BR_DEFAULT_PRIORITY = 0x8000;
-const BR_PORT_DEFAULT_PRIORITY = 0x20;
-const BR_PORT_BITS = 10;
 
 const on = (b: boolean) => (b ? "on" : "off");
 
@@ -108,9 +106,9 @@ export function bridgeOpts(dev: NetDevice): Opt[] {
   ];
 }
 
-/** port_cost: from the ethtool speed; veth reports 10000 Mb/s, a device without a speed gets 100. */
-function portCost(dev: NetDevice): number {
-  return dev.kind === "veth" ? 2 : 100;
+/** p->path_cost: as set by hand, else port_cost from the ethtool speed (veth reports 10000 Mb/s; a device without a speed gets 100). */
+export function portCost(p: BridgePort): number {
+  return p.adminCost ?? (p.dev.kind === "veth" ? 2 : 100);
 }
 
 const b = (text: string, key: string | null, value: boolean): Opt => ({ text: `${text} ${on(value)}`, key, value });
@@ -118,18 +116,18 @@ const b = (text: string, key: string | null, value: boolean): Opt => ({ text: `$
 export function bridgeSlaveOpts(dev: NetDevice): Opt[] {
   const br = dev.master as BridgeDevice;
   const p = br.ports.get(dev) as BridgePort;
-  const portId = (BR_PORT_DEFAULT_PRIORITY << BR_PORT_BITS) | p.portNo;
+  const portId = p.portId;
   const id = bridgeId(br);
   return [
     n("state", "state", p.forwarding ? "forwarding" : "disabled"),
-    n("priority", "priority", BR_PORT_DEFAULT_PRIORITY),
-    n("cost", "cost", portCost(dev)),
+    n("priority", "priority", p.priority),
+    n("cost", "cost", portCost(p)),
     b("hairpin", "hairpin", p.hairpin),
     b("guard", "guard", false),
     b("root_block", "root_block", false),
     b("fastleave", "fastleave", false),
     b("learning", "learning", p.learning),
-    b("flood", "flood", true),
+    b("flood", "flood", p.flood),
     n("port_id", "id", `0x${portId.toString(16)}`),
     n("port_no", "no", `0x${p.portNo.toString(16)}`),
     n("designated_port", "designated_port", portId),
@@ -145,14 +143,14 @@ export function bridgeSlaveOpts(dev: NetDevice): Opt[] {
     b("proxy_arp_wifi", "proxy_arp_wifi", false),
     n("mcast_router", "multicast_router", 1),
     b("mcast_fast_leave", null, false),
-    b("mcast_flood", "mcast_flood", true),
-    b("bcast_flood", "bcast_flood", true),
+    b("mcast_flood", "mcast_flood", p.mcastFlood),
+    b("bcast_flood", "bcast_flood", p.bcastFlood),
     b("mcast_to_unicast", "mcast_to_unicast", false),
     b("neigh_suppress", "neigh_suppress", false),
     n("group_fwd_mask", "group_fwd_mask", "0"),
     n("group_fwd_mask_str", "group_fwd_mask_str", "0x0"),
     b("vlan_tunnel", "vlan_tunnel", false),
-    b("isolated", "isolated", false),
+    b("isolated", "isolated", p.isolated),
     b("locked", "locked", false),
   ];
 }

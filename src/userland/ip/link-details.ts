@@ -4,7 +4,8 @@
 // A kind without a print_opt here prints its name only, as iproute2 does for
 // a kind it has no link_util for.
 
-import type { NetDevice } from "../../kernel/index.js";
+import { VlanDevice, type NetDevice } from "../../kernel/index.js";
+import { vlanProtoName } from "../../wire/vlan.js";
 import { bridgeOpts, bridgeSlaveOpts, type Opt } from "./link-details-bridge.js";
 
 interface InfoData {
@@ -68,6 +69,34 @@ function macvlanPrintOpt(dev: NetDevice): InfoData | null {
   return renderOpts(opts);
 }
 
+/** vlan_print_flags, in its order; vlan_fill_info sends the flags only when some are set. */
+const VLAN_FLAG_NAMES: [number, string][] = [
+  [0x1, "REORDER_HDR"],
+  [0x2, "GVRP"],
+  [0x8, "MVRP"],
+  [0x4, "LOOSE_BINDING"],
+  [0x10, "BRIDGE_BINDING"],
+];
+
+/** vlan_print_opt: protocol, id, flags, then the egress map (vlan_fill_info reports only mappings to a PCP other than 0). */
+function vlanPrintOpt(dev: NetDevice): InfoData | null {
+  if (!(dev instanceof VlanDevice)) return null;
+  const proto = vlanProtoName(dev.vlanProto);
+  let text = `protocol ${proto} id ${dev.vlanId} `;
+  const json: Record<string, unknown> = { protocol: proto, id: dev.vlanId };
+  const flags = VLAN_FLAG_NAMES.filter(([bit]) => dev.vlanFlags & bit).map(([, name]) => name);
+  if (flags.length) {
+    text += `<${flags.join(",")}> `;
+    json.flags = flags;
+  }
+  const egress = dev.egressMap.filter((m) => m.pcp !== 0);
+  if (egress.length) {
+    text += `\n      egress-qos-map { ${egress.map((m) => `${m.priority}:${m.pcp} `).join("")}} `;
+    json.egress_qos = egress.map((m) => ({ from: m.priority, to: m.pcp }));
+  }
+  return { text, json };
+}
+
 /** The kind's print_opt, dispatched as iproute2 does on IFLA_INFO_KIND. */
 function printOpt(dev: NetDevice): InfoData | null {
   switch (dev.kind) {
@@ -77,6 +106,8 @@ function printOpt(dev: NetDevice): InfoData | null {
       return ipvlanPrintOpt(dev);
     case "macvlan":
       return macvlanPrintOpt(dev);
+    case "vlan":
+      return vlanPrintOpt(dev);
     default:
       return null;
   }

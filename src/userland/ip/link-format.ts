@@ -84,11 +84,8 @@ export function linkJson(dev: NetDevice, f: LinkFormat): Record<string, unknown>
   o.address = dev.mac;
   o.broadcast = broadcastMac(dev);
   if (dev.permAddr && dev.permAddr !== dev.mac) o.permaddr = dev.permAddr;
-  if (ref && ref.netnsid !== null) {
-    const name = netnsNameOf(dev);
-    if (name) o.link_netns = name;
-    else o.link_netnsid = ref.netnsid;
-  }
+  // JSON names the peer namespace by its id only; the name is for the text (print_linkinfo).
+  if (ref && ref.netnsid !== null) o.link_netnsid = ref.netnsid;
   if (f.details) Object.assign(o, linkDetails(dev, f.linkmode).json);
   if (f.stats) Object.assign(o, printStats64Json(dev, f.stats));
   return o;

@@ -10,7 +10,13 @@ import {
   linkAddDummy,
   linkAddIpvlan,
   linkAddMacvlan,
+  linkAddVlan,
   MacvlanDevice,
+  BridgeDevice,
+  brSetport,
+  VlanDevice,
+  vlanChangelink,
+  type VlanData,
   macvlanChangelink,
   type MacvlanData,
   linkAddVeth,
@@ -47,7 +53,7 @@ const isNet = (v: Net | ExecResult): v is Net => "devices" in v;
  */
 const KERNEL_KINDS = new Set([
   "amt", "bareudp", "batadv", "bond", "can", "erspan", "geneve", "gre", "gretap", "gtp", "hsr", "ifb", "ip6erspan", "ip6gre", "ip6gretap",
-  "ip6tnl", "ipip", "ipoib", "ipvtap", "macsec", "macvtap", "netkit", "nlmon", "rmnet", "sit", "team", "vcan", "virt_wifi", "vlan", "vrf",
+  "ip6tnl", "ipip", "ipoib", "ipvtap", "macsec", "macvtap", "netkit", "nlmon", "rmnet", "sit", "team", "vcan", "virt_wifi", "vrf",
   "vti", "vti6", "vxcan", "vxlan", "wireguard", "xfrm",
 ]);
 
@@ -102,6 +108,10 @@ function typeHasData(t: NonNullable<ModifyCmd["type"]>): boolean {
     case "macvlan":
     case "macvtap":
       return t.mode !== null || t.hasFlags || t.macaddr !== null || t.bcqueuelen !== null;
+    case "vlan":
+      return t.data;
+    case "bridge_slave":
+      return t.options.unmodelled.length > 0 || Object.entries(t.options).some(([k, v]) => k !== "unmodelled" && v !== null);
     case "other":
       return t.args.length > 0;
   }
@@ -115,6 +125,16 @@ function typeHasData(t: NonNullable<ModifyCmd["type"]>): boolean {
 function changelink(dev: NetDevice, t: NonNullable<ModifyCmd["type"]>): KResult {
   if (t.kind === "ipvlan" && dev instanceof IpvlanDevice) return ipvlanChangelink(dev, t.mode, t.flag ?? "bridge");
   if (t.kind === "macvlan" && dev instanceof MacvlanDevice) return macvlanChangelink(dev, macvlanData(t));
+  if (t.kind === "vlan" && dev instanceof VlanDevice) {
+    const refused = vlanUnmodelled(t);
+    if (refused) return notSimulated(refused);
+    return vlanChangelink(dev, vlanData(t));
+  }
+  // br_port_slave_changelink, for a port of a bridge; anything else is EOPNOTSUPP there.
+  if (t.kind === "bridge_slave") {
+    if (t.options.unmodelled.length && dev.master instanceof BridgeDevice) return notSimulated(`ip link set ... type bridge_slave ${t.options.unmodelled[0]!}`);
+    return brSetport(dev, t.options);
+  }
   const name = t.kind === "other" ? t.name : t.kind;
   if (name.endsWith("_slave")) {
     if (dev.master && dev.master.kind === name.slice(0, -"_slave".length)) return notSimulated(`ip link set ... type ${name}`);
@@ -219,6 +239,13 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
     const r = linkAddMacvlan(net, a.name ?? freeName(net, "macvlan"), link, { ...macvlanData(t), mtu: a.mtu, mac: a.address });
     if (!r.ok) return rtnlError(r);
     created = r.value;
+  } else if (t.kind === "vlan") {
+    const refused = vlanUnmodelled(t);
+    if (refused) return notSimulated(refused);
+    const link = a.link === null ? null : ctx.net.devByName(a.link)!;
+    const r = linkAddVlan(net, a.name ?? freeName(net, "vlan"), link, { ...vlanData(t), mtu: a.mtu, mac: a.address });
+    if (!r.ok) return rtnlError(r);
+    created = r.value;
   } else if (t.kind === "ipvtap" || t.kind === "macvtap") {
     return notSimulated(`ip link add ... type ${t.kind}`);
   } else if (t.kind === "other" && KERNEL_KINDS.has(t.name)) {
@@ -245,4 +272,25 @@ function macvlanData(t: Extract<ModifyCmd["type"], { kind: "macvlan" | "macvtap"
     macaddr: t.macaddr,
     bcQueueLen: t.bcqueuelen,
   };
+}
+
+/** The IFLA_VLAN_* attributes vlan_parse_opt puts in the request. */
+function vlanData(t: Extract<ModifyCmd["type"], { kind: "vlan" }>): VlanData {
+  return { data: t.data, id: t.id, protocol: t.protocol, flags: t.flags, egressQos: t.egressQos };
+}
+
+/**
+ * What `type vlan` can ask that the simulator does not model: headers kept
+ * tagged on receive (reorder_hdr off), GVRP/MVRP registration traffic, a
+ * carrier tied to bridge ports (bridge_binding), and skb priorities
+ * (ingress-qos-map). Turning any of the flags off is the default, and modelled.
+ */
+function vlanUnmodelled(t: Extract<ModifyCmd["type"], { kind: "vlan" }>): string | null {
+  const f = t.flags;
+  if (f && f.mask & 0x1 && !(f.flags & 0x1)) return "ip link ... type vlan reorder_hdr off";
+  if (f && f.mask & f.flags & 0x2) return "ip link ... type vlan gvrp on";
+  if (f && f.mask & f.flags & 0x8) return "ip link ... type vlan mvrp on";
+  if (f && f.mask & f.flags & 0x10) return "ip link ... type vlan bridge_binding on";
+  if (t.ingressQos) return "ip link ... type vlan ingress-qos-map";
+  return null;
 }

@@ -30,7 +30,7 @@ function brHandleFrameFinish(br: BridgeDevice, port: BridgePort, skb: SkBuff): v
   let localRcv = br.promisc;
   if (isMulticastMac(dst)) {
     localRcv = true;
-    brFlood(br, skb, isBroadcastMac(dst) ? "broadcast" : "multicast (no snooping state)");
+    brFlood(br, skb, isBroadcastMac(dst) ? "broadcast" : "multicast (no snooping state)", isBroadcastMac(dst) ? "broadcast" : "multicast");
   } else {
     const e = br.fdb.find(dst, now);
     if (e?.isLocal) {
@@ -41,7 +41,7 @@ function brHandleFrameFinish(br: BridgeDevice, port: BridgePort, skb: SkBuff): v
       e.used = now;
       brForward(e.port, skb);
     } else {
-      brFlood(br, skb, "unknown unicast");
+      brFlood(br, skb, "unknown unicast", "unicast");
     }
   }
   if (localRcv) brPassFrameUp(br, skb);

@@ -18,6 +18,14 @@ import { brHandleFrame } from "./br-input.js";
 /** BR_DEFAULT_FORWARD_DELAY (15 s). */
 const BR_FORWARD_DELAY_MS = 15_000;
 
+/** BR_PORT_DEFAULT_PRIORITY, and BR_MAX_PORT_PRIORITY (a port id keeps 6 bits for it). */
+export const BR_PORT_DEFAULT_PRIORITY = 0x20;
+const BR_MAX_PORT_PRIORITY = 63;
+const BR_PORT_BITS = 10;
+/** BR_MIN_PATH_COST, BR_MAX_PATH_COST. */
+const BR_MIN_PATH_COST = 1;
+const BR_MAX_PATH_COST = 65535;
+
 /** br_device_event, for the port's own device. */
 function brDeviceEvent(p: BridgePort, _dev: NetDevice, ev: NetdevEvent): void {
   p.br.portEvent(p, ev);
@@ -26,8 +34,21 @@ kernelFn(brDeviceEvent);
 kernelFn(brHandleFrame);
 
 export class BridgePort {
+  /** BR_HAIRPIN_MODE. */
   hairpin = false;
+  /** BR_LEARNING. */
   learning = true;
+  /** BR_FLOOD: unknown unicast is flooded to this port. */
+  flood = true;
+  /** BR_MCAST_FLOOD, BR_BCAST_FLOOD. */
+  mcastFlood = true;
+  bcastFlood = true;
+  /** BR_ISOLATED. */
+  isolated = false;
+  /** p->priority. */
+  priority = BR_PORT_DEFAULT_PRIORITY;
+  /** p->path_cost when set by hand (BR_ADMIN_COST); null: from the device's speed (port_cost). */
+  adminCost: number | null = null;
   /**
    * When forward_delay_timer expires: br_make_forwarding arms it (forward_delay,
    * 15 s) even without STP, where the port forwards at once; disabling the
@@ -43,6 +64,25 @@ export class BridgePort {
     readonly portNo: number,
   ) {
     this.notifier = bound(brDeviceEvent, this);
+  }
+
+  /** p->port_id (br_make_port_id): the priority over the port number. */
+  get portId(): number {
+    return (this.priority << BR_PORT_BITS) | this.portNo;
+  }
+
+  /** br_stp_set_path_cost. */
+  setPathCost(cost: number): KResult {
+    if (cost < BR_MIN_PATH_COST || cost > BR_MAX_PATH_COST) return fail("ERANGE");
+    this.adminCost = cost;
+    return okVoid;
+  }
+
+  /** br_stp_set_port_priority. */
+  setPriority(prio: number): KResult {
+    if (prio > BR_MAX_PORT_PRIORITY) return fail("ERANGE");
+    this.priority = prio;
+    return okVoid;
   }
 
   /** BR_STATE_FORWARDING with STP off; every other state drops. */
@@ -79,12 +119,12 @@ export class BridgeDevice extends NetDevice {
     this.stats.txBytes += skbLen(skb.frame);
     const dst = skb.frame.dst;
     if (isMulticastMac(dst)) {
-      brFlood(this, skb, isBroadcastMac(dst) ? "broadcast" : "multicast");
+      brFlood(this, skb, isBroadcastMac(dst) ? "broadcast" : "multicast", isBroadcastMac(dst) ? "broadcast" : "multicast");
       return "NET_XMIT_SUCCESS";
     }
     const e = this.fdb.find(dst, this.net.now);
     if (e?.port) brForward(e.port, skb);
-    else if (!e) brFlood(this, skb, "unknown unicast");
+    else if (!e) brFlood(this, skb, "unknown unicast", "unicast");
     return "NET_XMIT_SUCCESS";
   }
 

@@ -62,6 +62,8 @@ export class IpvlPort {
 export class IpvlanDevice extends NetDevice {
   readonly kind: string = "ipvlan";
   override readonly noRxHandler = true;
+  /** IPVLAN_ALWAYS_ON includes NETIF_F_VLAN_CHALLENGED. */
+  override readonly vlanChallenged = true;
   /** ipvlan_link_setup: max_mtu = ETH_MAX_MTU, whatever the parent's MTU. */
   override readonly maxMtu = ETH_MAX_MTU;
   /** ipvlan->addrs: every IPv4 address configured on the slave, up or not. */

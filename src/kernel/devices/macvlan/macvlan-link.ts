@@ -5,6 +5,7 @@
 
 import { isValidEtherAddr, type Mac } from "../../../wire/mac.js";
 import { netdevChangeaddr, netifCarrier } from "../../core/link.js";
+import { devUcAdd as coreUcAdd, devUcDel as coreUcDel } from "../../core/dev-addr-lists.js";
 import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent } from "../../core/notify.js";
 import { fail, ok, okVoid, type KResult } from "../../errno.js";
 import { kernelFn, sideTable } from "../../fork.js";
@@ -210,12 +211,15 @@ function macvlanAddrBusy(port: MacvlanPort, addr: Mac): boolean {
 }
 
 /**
- * dev_uc_add / dev_uc_del on the lower device. No simulated device filters
- * unicast (IFF_UNICAST_FLT), so __dev_set_rx_mode makes it promiscuous while
- * its unicast list is not empty (uc_promisc), which `ip -d link` counts.
+ * dev_uc_add / dev_uc_del on the lower device. A lower device that does not
+ * filter unicast (IFF_UNICAST_FLT: veth, bridges, the lab NICs) is made
+ * promiscuous while its unicast list is not empty (uc_promisc), which
+ * `ip -d link` counts; one that does (a VLAN) takes the address into its
+ * list and hands it on to its own lower device.
  */
 function devUcAdd(port: MacvlanPort, addr: Mac): void {
-  if (port.lowerUc.size === 0) port.dev.promiscuity++;
+  if (port.dev.unicastFilter) coreUcAdd(port.dev, addr);
+  else if (port.lowerUc.size === 0) port.dev.promiscuity++;
   port.lowerUc.set(addr, (port.lowerUc.get(addr) ?? 0) + 1);
 }
 
@@ -223,7 +227,8 @@ function devUcDel(port: MacvlanPort, addr: Mac): void {
   const n = (port.lowerUc.get(addr) ?? 0) - 1;
   if (n > 0) port.lowerUc.set(addr, n);
   else port.lowerUc.delete(addr);
-  if (port.lowerUc.size === 0) port.dev.promiscuity--;
+  if (port.dev.unicastFilter) coreUcDel(port.dev, addr);
+  else if (port.lowerUc.size === 0) port.dev.promiscuity--;
 }
 
 /**
