@@ -15,8 +15,8 @@ import { EXIT_CODES_HELP, exitFor, exitOnError } from "./errors.js";
 import { GOLDEN_DIR } from "../golden/golden.js";
 import { kernelOption } from "./kernel-flag.js";
 import { kernelsCommand, kernelsInstallCommand } from "./kernels.js";
+import { doctorCommand } from "./doctor.js";
 import { KERNEL_RELEASES, type KernelName } from "../engines/real/kernels.js";
-import { DEFAULT_MIRROR } from "../engines/real/kernel-install.js";
 import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
 
 const ENGINE_HELP =
@@ -256,6 +256,23 @@ Examples:
   )
   .action(exitOnError((files: string[], flags: VerifyFlags) => verifyCommand(files, flags)));
 
+program
+  .command("doctor")
+  .description("what this machine can run: each engine and kernel release, the AMX fix, root, the host kernel's device types, missing tools, and the commands that install them")
+  .option("--json", "the same as JSON")
+  .addHelpText(
+    "after",
+    `
+Exit 0 when the default engine (sim) works and at least one real kernel does (uml with
+some release, or host); otherwise 1. A missing tool that only some labs call (nc,
+traceroute, ...) is listed with its package but does not make doctor fail.
+
+Examples:
+  ipvlab doctor
+  ipvlab doctor --json | jq '.engines[] | select(.works | not)'`,
+  )
+  .action(exitOnError((flags: { json?: boolean }) => doctorCommand(flags)));
+
 const kernels = program
   .command("kernels")
   .description("list the Linux releases --engine uml can boot here (--kernel picks one), installed or not")
@@ -278,7 +295,7 @@ kernels
   .command("install")
   .description("download a release's User-Mode Linux from Debian into the user's cache (the machine's apt sources stay as they are)")
   .addArgument(new Argument("<release>", "the release").choices([...KERNEL_RELEASES]))
-  .option("--mirror <url>", "the Debian mirror to download from", DEFAULT_MIRROR)
+  .option("--mirror <url>", "the Debian mirror to download from (default: the one this machine's apt sources name, else http://deb.debian.org/debian)")
   .option("--force", "install it again, over the copy already there")
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(

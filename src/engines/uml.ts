@@ -26,7 +26,7 @@ export function locateUml(release: KernelName): { kernel: InstalledKernel; modul
     const install = kernelInstallCommand(release);
     throw new EngineUnavailable(
       release === DEFAULT_KERNEL && install.startsWith("apt-get")
-        ? `User-Mode Linux is not installed: run \`${aptInstall([{ tool: "linux.uml", package: "user-mode-linux", for: ["uml"] }, ...toolsFor("uml")])}\`, or use --engine sim`
+        ? `User-Mode Linux is not installed: run \`${aptInstall([{ package: "user-mode-linux" }, ...toolsFor("uml"), { package: "iputils-arping" }])}\`, or use --engine sim`
         : `Linux ${release} for User-Mode Linux (${KERNEL_SUITES[release].debian}'s user-mode-linux) is not installed: run \`${install}\`, or use --engine sim`,
     );
   }

@@ -12,13 +12,14 @@ import { join } from "node:path";
 import { EngineUnavailable } from "../engine.js";
 import { cachedKernel, cachedKernelDir, KERNEL_SUITES, MANIFEST, type InstalledKernel, type KernelManifest, type KernelName } from "./kernels.js";
 import { aptInstall, missingTools, toolsFor } from "./tools.js";
+import { machineMirror } from "./apt-mirror.js";
 
-export const DEFAULT_MIRROR = "http://deb.debian.org/debian";
 const KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 const PACKAGES = ["user-mode-linux", "libc6"] as const;
 const LIBDIR = "usr/lib/x86_64-linux-gnu";
 
 export interface InstallOptions {
+  /** Default: the mirror the machine's own apt sources name. */
   mirror?: string;
   /** Progress lines for a person watching (stderr). */
   say?: (line: string) => void;
@@ -73,7 +74,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
  */
 export function installKernel(release: KernelName, opts: InstallOptions = {}): InstalledKernel {
   const say = opts.say ?? (() => {});
-  const mirror = (opts.mirror ?? DEFAULT_MIRROR).replace(/\/+$/, "");
+  const mirror = (opts.mirror ?? machineMirror()).replace(/\/+$/, "");
   const { suite, debian } = KERNEL_SUITES[release];
   const missing = missingTools(toolsFor("kernels install"));
   if (missing.length) {
