@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { diagnose, doctorOk, type DoctorFacts } from "../src/engines/doctor.js";
+import { hostModuleSource } from "../src/engines/real/host-devices.js";
 import type { InstalledKernel, KernelName } from "../src/engines/real/kernels.js";
 import { runCli } from "./helpers.js";
 
@@ -146,5 +150,26 @@ describe("ipvlab doctor on this machine", () => {
     assert.equal(r.code, 1);
     assert.equal(report.ok, false);
     assert.match(report.install[0]!, /apt-get install -y .*\biproute2\b.*\bbusybox-static\b.*\btcpdump\b/);
+  });
+});
+
+describe("the host kernel's device types, without creating any", () => {
+  test("a module file, a built-in entry, or /sys/module; - and _ alike", () => {
+    const root = mkdtempSync(join(tmpdir(), "ipvlab-root-"));
+    try {
+      const tree = join(root, "lib/modules/6.1.0-28-amd64");
+      mkdirSync(tree, { recursive: true });
+      writeFileSync(join(tree, "modules.dep"), "kernel/drivers/net/ipvlan/ipvlan.ko.xz:\nkernel/net/8021q/8021q.ko: kernel/net/802/garp.ko\n");
+      writeFileSync(join(tree, "modules.builtin"), "kernel/drivers/net/veth.ko\n");
+      mkdirSync(join(root, "sys/module/bridge"), { recursive: true });
+      assert.equal(hostModuleSource("ipvlan", "6.1.0-28-amd64", root), "modules.dep");
+      assert.equal(hostModuleSource("8021q", "6.1.0-28-amd64", root), "modules.dep");
+      assert.equal(hostModuleSource("veth", "6.1.0-28-amd64", root), "modules.builtin");
+      assert.equal(hostModuleSource("bridge", "6.1.0-28-amd64", root), "/sys/module");
+      assert.equal(hostModuleSource("vrf", "6.1.0-28-amd64", root), null);
+      assert.equal(hostModuleSource("ipvlan", "6.12.0", root), null, "another release's tree is not this kernel's");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
