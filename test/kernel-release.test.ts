@@ -84,3 +84,25 @@ test("an ipvlan slave's broadcast: on 6.1 it leaves the parent before a sibling'
   assert.equal(await firstOnParent("6.1.176"), "Request who-has 172.16.91.100 tell 172.16.91.101");
   assert.equal(await firstOnParent("6.12.113"), "Request who-has 172.16.91.101 tell 172.16.91.100");
 });
+
+test("IPv6 off: an address refused with the errno alone on 6.1, with the reason from 6.6", async () => {
+  const lab = `
+name: ipv6-off-words
+networks: { lan: {} }
+hosts:
+  a:
+    interfaces: { eth0: { network: lan } }
+steps:
+  - name: add
+    on: a
+    run: ip -6 addr add 2001:db8::1/64 dev eth0
+    expect: fail
+  - name: del
+    on: a
+    run: ip -6 addr del 2001:db8::1/64 dev eth0
+    expect: fail
+`;
+  const stderr = async (release: string) => (await simRun(lab, release)).steps.filter((s): s is CommandResult => s.kind !== "matrix" && s.name !== "setup a").map((s) => s.stderr);
+  assert.deepEqual(await stderr("6.1.176"), ["RTNETLINK answers: Permission denied\n", "RTNETLINK answers: Cannot assign requested address\n"]);
+  assert.deepEqual(await stderr("6.12.113"), ["Error: ipv6: IPv6 is disabled on this device.\n", "Error: ipv6: address not found.\n"]);
+});
