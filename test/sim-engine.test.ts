@@ -380,7 +380,8 @@ describe("sim engine: ping", () => {
 describe("sim engine: golden labs it can run", () => {
   // Golden labs whose every step uses only what the simulator models, and
   // which must agree with the real kernel line for line (after normalising).
-  const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan"), join(goldenDir, "vlan8021q"), join(goldenDir, "broken"), join(goldenDir, "capture-filter")].filter((d) => existsSync(d));
+  // test/golden/6.12 holds Linux 6.12's answers; the simulator behaves as the release each file was recorded on.
+  const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan"), join(goldenDir, "vlan8021q"), join(goldenDir, "broken"), join(goldenDir, "capture-filter"), join(goldenDir, "6.12"), join(goldenDir, "6.12", "vlan8021q"), join(goldenDir, "6.12", "core")].filter((d) => existsSync(d));
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {};
@@ -390,8 +391,8 @@ describe("sim engine: golden labs it can run", () => {
     const labFile = join(packageRoot, g.recordedWith.labFile);
     const lab = existsSync(labFile) ? loadLabFile(labFile).lab : null;
     const runnable = lab !== null && unsimulatedKind(lab) === null;
-    test(`${g.result.lab}`, { skip: runnable ? false : "uses what the simulator does not model yet" }, async () => {
-      const [r] = await new SimEngine().runMany([lab!]);
+    test(`${g.result.lab} (Linux ${g.result.kernel})`, { skip: runnable ? false : "uses what the simulator does not model yet" }, async () => {
+      const [r] = await new SimEngine().runMany([lab!], { kernelRelease: g.result.kernel });
       const macs = lab!.hosts.flatMap((h) => h.interfaces.filter((i) => i.macGiven).map((i) => i.mac));
       const diffs = diffResults(g.result, r!, macs);
       const known = KNOWN_DIFFS[g.result.lab];

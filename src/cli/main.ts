@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { runCommand, type RunFlags } from "./run.js";
 import { recordCommand } from "./record.js";
 import { checkCommand } from "./check.js";
-import { verifyCommand } from "./verify.js";
+import { verifyCommand, type VerifyFlags } from "./verify.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
 import { DEFAULT_BUDGET, fixCommand, type FixFlags } from "./fix.js";
 import { matrixCommand, type MatrixFlags } from "./matrix.js";
@@ -14,13 +14,17 @@ import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { EXIT_CODES_HELP, exitFor, exitOnError } from "./errors.js";
 import { GOLDEN_DIR } from "../golden/golden.js";
+import { kernelOption } from "./kernel-flag.js";
+import { kernelsCommand, kernelsInstallCommand } from "./kernels.js";
+import { doctorCommand } from "./doctor.js";
+import { KERNEL_RELEASES, type KernelName } from "../engines/real/kernels.js";
 import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
 
 const ENGINE_HELP =
-  "sim: the simulated Linux network stack, in-process, milliseconds; uml: a Linux 6.1 kernel in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
+  "sim: the simulated Linux network stack, in-process, milliseconds; uml: a real Linux kernel (6.1, or 6.12 with --kernel) in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
 const engineOption = () => new Option("-e, --engine <engine>", ENGINE_HELP).choices([...ENGINE_NAMES]).default(DEFAULT_ENGINE);
 const realEngineOption = (what: string) =>
-  new Option("-e, --engine <engine>", `${what}: uml (a Linux 6.1 kernel in User-Mode Linux, no root) or host (this machine's kernel, in namespaces, root)`)
+  new Option("-e, --engine <engine>", `${what}: uml (a Linux kernel in User-Mode Linux, 6.1 unless --kernel says, no root) or host (this machine's kernel, in namespaces, root)`)
     .choices(["uml", "host"])
     .default("uml");
 
@@ -43,6 +47,9 @@ ${EXIT_CODES_HELP}
 Examples:
   ipvlab run test/labs/core/proxy-arp.lab.yaml           a lab in the simulator (the default engine)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml   the seed lab, on a real kernel under UML
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12   the same on Linux 6.12
+  ipvlab doctor                                          what this machine can run, and what to install
+  ipvlab kernels install 6.12                            get Linux 6.12 for --engine uml (into ~/.cache/ipvlab)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --json     the same as one LabResult in JSON
   ipvlab verify --golden test/labs/core/*.lab.yaml       hold the simulator to recorded real-kernel results
   ipvlab check examples/*.lab.yaml                       validate labs without running them
@@ -56,6 +63,7 @@ program
   .addOption(engineOption())
   .option("--json", "print one LabResult as JSON on stdout (progress stays on stderr)")
   .option("--pcap <dir>", "also write each capture as a pcap file under DIR/<lab>/")
+  .addOption(kernelOption())
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
     "after",
@@ -65,8 +73,10 @@ A matrix pings every pair of addresses in different namespaces at once (ping -c 
 Without --engine the lab runs in the simulator; a lab that uses what the simulator does not
 model yet (IPv6 traffic, ipvtap, macvtap) runs on uml instead, and says so.
 
-Example:
-  ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --pcap /tmp/caps`,
+Examples:
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --pcap /tmp/caps
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12   (after ipvlab kernels install 6.12)
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --kernel 6.12                 the simulator, behaving as 6.12`,
   )
   .action(exitOnError((file: string, flags: RunFlags, cmd: Command) => runCommand(file, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" })));
 
@@ -178,6 +188,7 @@ program
   .description("one Markdown document: each lab's narrative, diagram, checks with outputs, why each failure failed, matrices")
   .argument("<labs...>", "lab files")
   .addOption(new Option("-e, --engine <engine>", "also run a real kernel and say where the simulator differs: uml or host").choices(["uml", "host"]))
+  .addOption(kernelOption())
   .option("-o, --out <file>", "write the document there instead of to stdout")
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
@@ -197,7 +208,8 @@ Examples:
   ipvlab report examples/seed-ipvlan-l2.lab.yaml examples/seed-ipvlan-l2-rpfilter.lab.yaml \
     examples/seed-ipvlan-l3.lab.yaml examples/seed-ipvlan-l3-stale-neigh.lab.yaml \
     examples/seed-ipvlan-addr-before-move.lab.yaml examples/seed-ipvlan0-slash24.lab.yaml \
-    --engine uml -o docs/seed-report.md`,
+    --engine uml -o docs/seed-report.md
+  ipvlab report examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12 -o seed-l2-6.12.md`,
   )
   .action(exitOnError((files: string[], flags: ReportFlags) => reportCommand(files, flags)));
 
@@ -237,13 +249,22 @@ program
   .description("run labs on a real kernel and write test/golden/<lab name>.json, the truth the simulator is held to")
   .argument("<labs...>", "lab files (one kernel boot for all of them)")
   .addOption(realEngineOption("the real kernel to record"))
-  .option("-o, --out <dir>", "where to write the golden files", GOLDEN_DIR)
+  .addOption(kernelOption())
+  .option("-o, --out <dir>", `where to write the golden files (default ${GOLDEN_DIR}, or ${GOLDEN_DIR}/RELEASE with --kernel RELEASE other than 6.1)`)
   .option("-r, --runs <n>", "run every lab N times; answers that differ between runs are marked unstable and not held against anyone", (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > 10) throw new InvalidArgumentError("a whole number from 1 to 10");
     return n;
   }, 3)
   .option("-q, --quiet", "no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  ipvlab record examples/*.lab.yaml                         test/golden/<lab>.json, on Linux 6.1
+  ipvlab record test/labs/core/*.lab.yaml -o test/golden/core
+  ipvlab record examples/*.lab.yaml --kernel 6.12          test/golden/6.12/<lab>.json, on Linux 6.12`,
+  )
   .action(exitOnError(recordCommand));
 
 program
@@ -251,8 +272,9 @@ program
   .description("hold the simulator to the real kernel: run sim and a real engine (or read the golden files) and diff every step")
   .argument("<labs...>", "lab files")
   .addOption(realEngineOption("the real kernel to compare with"))
+  .addOption(kernelOption())
   .option("--golden", "compare with the recorded golden files instead of running a kernel")
-  .option("--golden-dir <dir>", "where the golden files are", GOLDEN_DIR)
+  .option("--golden-dir <dir>", `where the golden files are (default ${GOLDEN_DIR}, or ${GOLDEN_DIR}/RELEASE with --kernel RELEASE other than 6.1)`)
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
     "after",
@@ -260,12 +282,72 @@ program
 Outputs are normalised first: clock and round-trip times, ICMP ids, work-file paths, and
 MACs the kernel chose at random (mapped to <mac1>, <mac2>, ... in order of appearance).
 Matrix cells a golden file marks unstable are not compared. Exit 1 on any difference.
+The simulator behaves as the release it is compared with (where 6.1 and 6.12 differ,
+docs/kernel-releases.md).
 
 Examples:
   ipvlab verify --golden test/labs/core/*.lab.yaml
+  ipvlab verify --golden --kernel 6.12 examples/*.lab.yaml    against test/golden/6.12
+  ipvlab verify examples/*.lab.yaml --engine uml --kernel 6.12
   ipvlab verify examples/macvlan-bridge.lab.yaml --engine host`,
   )
-  .action(exitOnError((files: string[], flags: { engine: "uml" | "host"; golden?: boolean; goldenDir: string; quiet?: boolean }) => verifyCommand(files, flags)));
+  .action(exitOnError((files: string[], flags: VerifyFlags) => verifyCommand(files, flags)));
+
+program
+  .command("doctor")
+  .description("what this machine can run: each engine and kernel release, the AMX fix, root, the host kernel's device types, missing tools, and the commands that install them")
+  .option("--json", "the same as JSON")
+  .addHelpText(
+    "after",
+    `
+Exit 0 when the default engine (sim) works and at least one real kernel does (uml with
+some release, or host); otherwise 1. A missing tool that only some labs call (nc,
+traceroute, ...) is listed with its package but does not make doctor fail.
+
+Examples:
+  ipvlab doctor
+  ipvlab doctor --json | jq '.engines[] | select(.works | not)'`,
+  )
+  .action(exitOnError((flags: { json?: boolean }) => doctorCommand(flags)));
+
+const kernels = program
+  .command("kernels")
+  .description("list the Linux releases --engine uml can boot here (--kernel picks one), installed or not")
+  .option("--json", "the list as JSON")
+  .addHelpText(
+    "after",
+    `
+6.1 is the machine's own Debian package user-mode-linux (apt-get install -y user-mode-linux).
+6.12 is Debian 13's, which \`ipvlab kernels install 6.12\` puts in the user's cache
+($XDG_CACHE_HOME or ~/.cache, under ipvlab/kernels/6.12) with the C library it needs.
+
+Examples:
+  ipvlab kernels
+  ipvlab kernels install 6.12
+  ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12`,
+  )
+  .action(exitOnError((flags: { json?: boolean }) => kernelsCommand(flags)));
+
+kernels
+  .command("install")
+  .description("download a release's User-Mode Linux from Debian into the user's cache (the machine's apt sources stay as they are)")
+  .addArgument(new Argument("<release>", "the release").choices([...KERNEL_RELEASES]))
+  .option("--mirror <url>", "the Debian mirror to download from (default: the one this machine's apt sources name, else http://deb.debian.org/debian)")
+  .option("--force", "install it again, over the copy already there")
+  .option("-q, --quiet", "no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+It reads the package list of the Debian suite that ships the release (6.12: trixie) with apt,
+downloads its user-mode-linux and libc6 packages (about 40 MB), unpacks them, points linux.uml
+at that libc with patchelf, and checks that it starts. It needs apt-get, dpkg-deb and patchelf
+(apt-get install -y patchelf); no root. The machine's own apt sources and packages stay untouched.
+
+Examples:
+  ipvlab kernels install 6.12
+  ipvlab kernels install 6.12 --mirror http://ftp.de.debian.org/debian`,
+  )
+  .action(exitOnError((release: KernelName, flags: { mirror?: string; force?: boolean; quiet?: boolean }) => kernelsInstallCommand(release, flags)));
 
 // Every command that runs a lab takes the limit flags; record runs real engines only.
 const LIMITED: Record<string, "all" | "output"> = { run: "all", trace: "all", fix: "all", matrix: "all", diagram: "all", report: "all", verify: "all", record: "output" };

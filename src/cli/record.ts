@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { engineByName } from "../engines/index.js";
 import type { EngineName, LabResult } from "../engines/result.js";
-import { labSha256, type GoldenFile } from "../golden/golden.js";
+import { goldenDirFor, labSha256, type GoldenFile } from "../golden/golden.js";
+import type { KernelName } from "../engines/real/kernels.js";
+import { kernelRunOptions } from "./kernel-flag.js";
 import { mergeRuns } from "../golden/merge.js";
 import { version } from "../paths.js";
 import { summaryLine } from "../report/text.js";
@@ -11,7 +13,9 @@ import { progress } from "./run.js";
 
 export interface RecordFlags {
   engine: EngineName;
-  out: string;
+  /** Default: the golden files of --kernel (goldenDirFor). */
+  out?: string;
+  kernel?: KernelName;
   runs: number;
   quiet?: boolean;
 }
@@ -20,18 +24,20 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
   const labs = loadLabs(files, (w) => process.stderr.write(w + "\n"));
   const engine = engineByName(flags.engine);
   const say = progress(flags.quiet);
+  const kernelOpts = kernelRunOptions(flags.engine, flags.kernel);
+  const outDir = flags.out ?? goldenDirFor(flags.kernel);
   const runs: LabResult[][] = [];
   for (let n = 1; n <= flags.runs; n++) {
     say(`run ${n} of ${flags.runs}`);
-    runs.push(await engine.runMany(labs, { onProgress: say }));
+    runs.push(await engine.runMany(labs, { onProgress: say, ...kernelOpts }));
   }
-  mkdirSync(flags.out, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   labs.forEach((lab, i) => {
     const result = mergeRuns(runs.map((r) => r[i]!));
     const labFile = relative(process.cwd(), lab.file);
     const golden: GoldenFile = {
       recordedWith: {
-        command: `ipvlab record ${labFile} --engine ${flags.engine} --runs ${flags.runs}`,
+        command: `ipvlab record ${labFile} --engine ${flags.engine}${flags.kernel ? ` --kernel ${flags.kernel}` : ""} --runs ${flags.runs}`,
         ipvlab: version,
         engine: flags.engine,
         kernel: result.kernel,
@@ -40,7 +46,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
       },
       result,
     };
-    const out = join(flags.out, `${result.lab}.json`);
+    const out = join(outDir, `${result.lab}.json`);
     writeFileSync(out, JSON.stringify(golden, null, 2) + "\n");
     const unstable = result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => c.unstable).length : s.unstable ? 1 : 0), 0);
     process.stderr.write(`${out}: ${summaryLine(result)}${unstable ? `; ${unstable} answer(s) differed between runs, marked unstable` : ""}\n`);

@@ -21,22 +21,25 @@ import { fixCommandLine } from "./fix-line.js";
 import { judge } from "../engines/sim/fix/judge.js";
 import { searchFixes } from "../engines/sim/fix/search.js";
 import { failedCheck } from "../report/text.js";
+import type { KernelName } from "../engines/real/kernels.js";
+import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
 import { labMacs } from "./verify.js";
 
 export interface ReportFlags {
   engine?: "uml" | "host";
+  kernel?: KernelName;
   out?: string;
   quiet?: boolean;
 }
 
 /** Why each failed check's command failed: the command again, traced, in the state just before its step. */
-async function checkExplanations(lab: Lab, sim: LabResult): Promise<Map<number, Explanation>> {
+async function checkExplanations(lab: Lab, sim: LabResult, release: string | undefined): Promise<Map<number, Explanation>> {
   const out = new Map<number, Explanation>();
   for (const [i, s] of sim.steps.entries()) {
     if (s.kind !== "check" || s.ok) continue;
-    const e = explainTrace(await traceAfter(lab, labStepsBefore(sim, i), "", () => ({ host: s.host, run: s.command })));
+    const e = explainTrace(await traceAfter(lab, labStepsBefore(sim, i), "", () => ({ host: s.host, run: s.command }), undefined, release));
     if (e.cause) out.set(i, e);
   }
   return out;
@@ -79,19 +82,22 @@ async function successExplanations(labs: readonly Lab[], runs: readonly SimLabRu
 export async function reportCommand(files: string[], f: ReportFlags): Promise<number> {
   const labs = loadLabs(files, (w) => process.stderr.write(w + "\n"));
   const say = progress(f.quiet);
-  const real = f.engine ? await engineByName(f.engine).runMany(labs, { onProgress: say }) : null;
+  const real = f.engine ? await engineByName(f.engine).runMany(labs, { onProgress: say, ...kernelRunOptions(f.engine, f.kernel) }) : null;
   const sims: LabResult[] = [];
   const runs: SimLabRun[] = [];
   const checks = new Map<string, Map<number, Explanation>>();
   const parts: string[] = [];
   for (const [i, lab] of labs.entries()) {
     say(`${lab.name}: simulating, explaining what failed`);
-    const run = await runLabInSim(lab, { forkBeforeMatrix: true });
+    // As the kernel it is compared with, lab by lab, or as --kernel says.
+    const release = real?.[i]?.kernel ?? f.kernel;
+    const as = release ? { release } : {};
+    const run = await runLabInSim(lab, { forkBeforeMatrix: true, ...as });
     await explainMatrices(lab, run);
     const sim = run.result;
     runs.push(run);
-    const { world } = await runLabInSim(lab, { steps: 0 });
-    const explained = await checkExplanations(lab, sim);
+    const { world } = await runLabInSim(lab, { steps: 0, ...as });
+    const explained = await checkExplanations(lab, sim, release);
     const source = new TextDecoder().decode(readLabBytes(files[i]!));
     const fixes = await checkFixes(lab, source, sim);
     sims.push(sim);
@@ -112,8 +118,9 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
   const pairs = matrixPairs(sims);
   const summary = summaryMarkdown({ labs: sims, pairs, checks, successes: await successExplanations(labs, runs, pairs) });
   const against = real ? `, each compared with a fresh run on ${real[0]!.engine} (Linux ${real[0]!.kernel})` : "";
-  const made = ["ipvlab report", ...files, ...(f.engine ? ["--engine", f.engine] : []), ...(f.out ? ["-o", f.out] : [])].join(" ");
-  const doc = `# ipvlab report\n\n${labs.length} lab${labs.length === 1 ? "" : "s"} in the simulator${against}: ${labs.map((l) => l.name).join(", ")}. Made by \`${made}\`.\n\n${summary}\n${parts.join("\n")}`;
+  const made = ["ipvlab report", ...files, ...(f.engine ? ["--engine", f.engine] : []), ...(f.kernel ? ["--kernel", f.kernel] : []), ...(f.out ? ["-o", f.out] : [])].join(" ");
+  const behaving = f.kernel && !real ? ` behaving as Linux ${f.kernel}` : "";
+  const doc = `# ipvlab report\n\n${labs.length} lab${labs.length === 1 ? "" : "s"} in the simulator${behaving}${against}: ${labs.map((l) => l.name).join(", ")}. Made by \`${made}\`.\n\n${summary}\n${parts.join("\n")}`;
   if (f.out) writeFileSync(f.out, doc);
   else process.stdout.write(doc);
   return sims.every(allMet) && (real ?? []).every(allMet) ? EXIT.ok : EXIT.failed;

@@ -4,6 +4,8 @@ import { allMet, type EngineName } from "../engines/result.js";
 import { colour, plain, resultText } from "../report/text.js";
 import { EXIT } from "./errors.js";
 import { fixCommandLine } from "./fix-line.js";
+import type { KernelName } from "../engines/real/kernels.js";
+import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";
 
 export interface RunFlags {
@@ -11,6 +13,7 @@ export interface RunFlags {
   json?: boolean;
   pcap?: string;
   quiet?: boolean;
+  kernel?: KernelName;
   /** The engine was not chosen on the command line. */
   engineDefaulted?: boolean;
 }
@@ -29,7 +32,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     if (!flags.quiet) process.stderr.write(`${lab!.name} uses ${kind}, which the simulator does not model yet: running it on --engine ${engine}\n`);
   }
   // The simulator can say why a matrix cell failed: its ping, traced on its own.
-  const [result] = await engineByName(engine).runMany([lab!], { onProgress: progress(flags.quiet), pcapDir: flags.pcap, reasons: engine === "sim" });
+  const [result] = await engineByName(engine).runMany([lab!], {
+    onProgress: progress(flags.quiet),
+    pcapDir: flags.pcap,
+    reasons: engine === "sim",
+    ...kernelRunOptions(engine, flags.kernel),
+  });
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else process.stdout.write(resultText(result!, process.stdout.isTTY ? colour : plain, { fixHint: (s) => fixCommandLine(file, s.name) }));
   return allMet(result!) ? EXIT.ok : EXIT.failed;

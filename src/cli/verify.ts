@@ -1,16 +1,21 @@
 import { engineByName } from "../engines/index.js";
 import type { EngineName, LabResult } from "../engines/result.js";
-import { findGolden, labSha256, readGolden } from "../golden/golden.js";
+import { findGolden, goldenDirFor, labSha256, readGolden } from "../golden/golden.js";
+import { releaseOf, type KernelName } from "../engines/real/kernels.js";
 import type { Lab } from "../lab/types.js";
 import { diffResults } from "../verify/diff.js";
+import { join } from "node:path";
 import { UsageError } from "./errors.js";
+import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
 
 export interface VerifyFlags {
   engine: EngineName;
   golden?: boolean;
-  goldenDir: string;
+  /** Default: the golden files of --kernel (goldenDirFor). */
+  goldenDir?: string;
+  kernel?: KernelName;
   quiet?: boolean;
 }
 
@@ -28,10 +33,16 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   const say = progress(flags.quiet);
   let real: LabResult[];
   if (flags.golden) {
+    const goldenDir = flags.goldenDir ?? goldenDirFor(flags.kernel);
+    const recordAs = flags.kernel ? ` --kernel ${flags.kernel}` : "";
     real = labs.map((lab) => {
-      const dir = findGolden(flags.goldenDir, lab.name);
-      if (!dir) throw new UsageError(`no golden file for lab ${lab.name} (${lab.name}.json) in ${flags.goldenDir} or a folder under it: record one with \`ipvlab record ${lab.file} -o ${flags.goldenDir}\`, or name the folder with --golden-dir`);
+      const dir = findGolden(goldenDir, lab.name, flags.kernel);
+      if (!dir) throw new UsageError(`no golden file for lab ${lab.name} (${lab.name}.json) in ${goldenDir} or a folder under it: record one with \`ipvlab record ${lab.file}${recordAs} -o ${goldenDir}\`, or name the folder with --golden-dir`);
       const golden = readGolden(dir, lab.name);
+      const recordedOn = releaseOf(golden.result.kernel);
+      if (flags.kernel && recordedOn !== flags.kernel) {
+        throw new UsageError(`${join(dir, `${lab.name}.json`)} was recorded on Linux ${golden.result.kernel}, not ${flags.kernel}: drop --kernel, or name the folder of ${flags.kernel}'s golden files with --golden-dir`);
+      }
       if (golden.recordedWith.labSha256 !== labSha256(lab.file)) {
         process.stderr.write(`${lab.file}: changed since ${golden.recordedWith.command} recorded it; comparing anyway\n`);
       }
@@ -39,11 +50,11 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
     });
   } else {
     if (flags.engine === "sim") throw new UsageError("verify compares sim with a real engine: use --engine uml or --engine host, or --golden");
-    real = await engineByName(flags.engine).runMany(labs, { onProgress: say });
+    real = await engineByName(flags.engine).runMany(labs, { onProgress: say, ...kernelRunOptions(flags.engine, flags.kernel) });
   }
-  // Where Linux releases answer differently, sim behaves as the kernel it is held to.
-  const kernelRelease = real[0]?.kernel;
-  const sim = await engineByName("sim").runMany(labs, { onProgress: say, ...(kernelRelease ? { kernelRelease } : {}) });
+  // Where Linux releases answer differently, sim behaves as the kernel it is held to, lab by lab.
+  const sim: LabResult[] = [];
+  for (const [i, lab] of labs.entries()) sim.push(...(await engineByName("sim").runMany([lab], { onProgress: say, kernelRelease: real[i]!.kernel })));
   let differing = 0;
   labs.forEach((lab, i) => {
     const diffs = diffResults(real[i]!, sim[i]!, labMacs(lab));

@@ -1,4 +1,5 @@
 import type { Lab } from "../lab/types.js";
+import type { KernelName } from "./real/kernels.js";
 import type { EngineName, LabResult } from "./result.js";
 
 export interface RunOptions {
@@ -8,6 +9,8 @@ export interface RunOptions {
   pcapDir?: string;
   /** sim only: behave as this Linux release (`uname -r` text) where releases differ. */
   kernelRelease?: string;
+  /** uml only: the User-Mode Linux release to boot (default 6.1). */
+  kernel?: KernelName;
   /** sim only: every failed matrix cell gets the reason its ping, traced alone, gives. */
   reasons?: boolean;
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../lab/types.js";
@@ -10,29 +9,18 @@ import { writableDirs } from "./real/sandbox.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
 import { makeSafeToRead } from "./real/work-files.js";
 import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
+import { deviceType, kernelCanCreate } from "./real/host-devices.js";
 import type { LabResult } from "./result.js";
-
-// How to make each device type in a throwaway namespace, to learn whether this kernel has it.
-const PROBES: Record<string, string> = {
-  veth: "ip link add t0 type veth peer name t1",
-  bridge: "ip link add t0 type bridge",
-  macvlan: "ip link add t0 type veth peer name t1 && ip link add link t0 t2 type macvlan",
-  ipvlan: "ip link add t0 type veth peer name t1 && ip link add link t0 t2 type ipvlan",
-  dummy: "ip link add t0 type dummy",
-};
 
 /** Device types a lab's scripts create with `type X`. */
 export function deviceTypes(lab: Lab): string[] {
   const texts = [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))];
   const types = new Set(["veth", ...(lab.networks.length ? ["bridge"] : [])]);
-  for (const t of texts) for (const m of t.matchAll(/\btype\s+([a-z_]+)/g)) if (m[1]! in PROBES) types.add(m[1]!);
+  for (const t of texts) for (const m of t.matchAll(/\btype\s+([a-z_]+)/g)) if (deviceType(m[1]!)) types.add(m[1]!);
   return [...types];
 }
 
-/** Whether this machine's kernel can create a device type, tried in a throwaway namespace. */
-export function kernelCanCreate(type: string): boolean {
-  return spawnSync("unshare", ["--net", "--", "/bin/sh", "-c", PROBES[type]!], { stdio: "ignore" }).status === 0;
-}
+export { kernelCanCreate };
 
 /** Why the host engine cannot run these labs here, in one sentence; null when it can. */
 export function hostRefusal(labs: Lab[], uid: number, canCreate: (type: string) => boolean): string | null {

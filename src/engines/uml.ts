@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Lab } from "../lab/types.js";
 import { EngineFailed, EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import { assetPath } from "../paths.js";
@@ -8,50 +8,35 @@ import { labDir, q, writePlan } from "./real/plan.js";
 import { collectLab } from "./real/results.js";
 import { writableDirs } from "./real/sandbox.js";
 import { progressReporter, runBudget, runWrapper } from "./real/spawn.js";
+import { DEFAULT_KERNEL, findKernel, kernelInstallCommand, KERNEL_SUITES, type InstalledKernel, type KernelName } from "./real/kernels.js";
+import { aptInstall, missingTools, TOOLS, toolsFor } from "./real/tools.js";
+import { modulePlanFor, type ModulePlan } from "./real/uml-modules.js";
 import { xstateFixLibrary } from "./real/xstate-fix.js";
 import { makeSafeToRead } from "./real/work-files.js";
 import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
 import type { LabResult } from "./result.js";
 
-const MODULES_ROOT = "/usr/lib/uml/modules";
-// In modules.dep order: ipvlan needs ipv6 and crc-ccitt; macvtap needs macvlan and tap; bridge needs llc then stp;
-// 8021q needs garp (stp, llc) and mrp; vxlan the UDP tunnels; nf_tables nfnetlink; ip_tables x_tables.
-// The ones ipvlab's labs do not use are there so a user's script finds them as on their own machine;
-// none may make a device at load time (bonding would make bond0).
-// overlay: the writable layers over the host's read-only files.
-const MODULES = [
-  "fs/overlayfs/overlay",
-  "lib/crc-ccitt",
-  "net/ipv6/ipv6 disable_ipv6=IPV6_OFF",
-  "drivers/net/ipvlan/ipvlan",
-  "drivers/net/macvlan",
-  "drivers/net/tap",
-  "drivers/net/macvtap",
-  "drivers/net/veth",
-  "drivers/net/dummy numdummies=0",
-  "net/llc/llc",
-  "net/802/stp",
-  "net/bridge/bridge",
-  "net/802/garp",
-  "net/802/mrp",
-  "net/8021q/8021q",
-  "net/ipv4/udp_tunnel",
-  "net/ipv6/ip6_udp_tunnel",
-  "drivers/net/vxlan/vxlan",
-  "drivers/net/bonding/bonding max_bonds=0",
-  "drivers/net/vrf",
-  "drivers/net/tun",
-  "net/netfilter/nfnetlink",
-  "net/netfilter/nf_tables",
-  "net/netfilter/x_tables",
-  "net/ipv4/netfilter/ip_tables",
-];
+/** What the uml engine cannot start without; a lab's own tools (arping, ...) fail at their line instead. */
+export const UML_TOOLS = TOOLS.filter((t) => ["bash", "ip", "busybox", "tcpdump", "ping", "nsenter", "unshare"].includes(t.tool));
 
-function findOnPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(delimiter)) {
-    if (existsSync(join(dir, name))) return join(dir, name);
+/** The kernel of RELEASE, its modules' load order and what it needs here; why not, as EngineUnavailable. */
+export function locateUml(release: KernelName): { kernel: InstalledKernel; modules: ModulePlan } {
+  const kernel = findKernel(release);
+  if (!kernel) {
+    const install = kernelInstallCommand(release);
+    throw new EngineUnavailable(
+      release === DEFAULT_KERNEL && install.startsWith("apt-get")
+        ? `User-Mode Linux is not installed: run \`${aptInstall([{ package: "user-mode-linux" }, ...toolsFor("uml"), { package: "iputils-arping" }])}\`, or use --engine sim`
+        : `Linux ${release} for User-Mode Linux (${KERNEL_SUITES[release].debian}'s user-mode-linux) is not installed: run \`${install}\`, or use --engine sim`,
+    );
   }
-  return null;
+  const missing = missingTools(UML_TOOLS);
+  if (missing.length) throw new EngineUnavailable(`${missing.map((t) => t.tool).join(", ")} ${missing.length > 1 ? "are" : "is"} missing; the uml engine needs them: run \`${aptInstall(missing)}\``);
+  try {
+    return { kernel, modules: modulePlanFor(kernel.modules) };
+  } catch (e) {
+    throw new EngineUnavailable(`the uml engine cannot boot Linux ${kernel.version} (${kernel.binary}): ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -67,23 +52,9 @@ function mountNamespace(): string[] | null {
   return probe.status === 0 ? ["unshare", ...flags, "--propagation", "private", "--"] : null;
 }
 
-/** The lab on a Linux 6.1 kernel in User-Mode Linux: one boot for all the labs given. */
+/** The lab on a Linux kernel in User-Mode Linux (6.1 unless RunOptions.kernel says otherwise): one boot for all the labs given. */
 export class UmlEngine implements Engine {
   readonly name = "uml" as const;
-
-  private locate(): { kernel: string; modules: string } {
-    const kernel = findOnPath("linux.uml");
-    const versions = existsSync(MODULES_ROOT) ? readdirSync(MODULES_ROOT) : [];
-    if (!kernel || versions.length === 0) {
-      throw new EngineUnavailable(
-        "User-Mode Linux is not installed: run `apt-get install -y user-mode-linux busybox-static iputils-ping iputils-arping tcpdump`, or use --engine sim",
-      );
-    }
-    for (const tool of ["busybox", "tcpdump", "ping", "nsenter", "unshare"]) {
-      if (!findOnPath(tool)) throw new EngineUnavailable(`${tool} is missing; the uml engine needs busybox-static, iputils-ping, iputils-arping and tcpdump installed`);
-    }
-    return { kernel, modules: join(MODULES_ROOT, versions.sort().pop()!, "kernel") };
-  }
 
   async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
     // IPv6 on or off is the ipv6 module's parameter (a new namespace's
@@ -97,24 +68,25 @@ export class UmlEngine implements Engine {
   }
 
   private async boot(labs: Lab[], ipv6: boolean, opts: RunOptions): Promise<LabResult[]> {
-    const { kernel, modules } = this.locate();
+    const { kernel, modules } = locateUml(opts.kernel ?? DEFAULT_KERNEL);
     const say = opts.onProgress ?? (() => {});
     const work = makeWorkDir("uml");
     try {
       const plan = writePlan(work, labs);
       const init = join(work, "init.sh");
-      writeFileSync(init, umlInit(modules, plan, ipv6, work), { mode: 0o755 });
+      writeFileSync(init, umlInit(join(kernel.modules, "kernel"), modules, plan, ipv6, work), { mode: 0o755 });
       const namespace = mountNamespace();
       if (!namespace) say("warning: no mount namespace can be made here (neither root nor user namespaces): only the guest's read-only root keeps a lab from writing this machine's files");
       // The guest's pid file and mconsole socket (uml_dir, umid) live and go with the work directory.
       // On CPUs whose FPU state outgrows UML's buffer (Intel AMX) its ptrace writes need the host's size.
       const fix = xstateFixLibrary();
-      const boot = `${fix ? `env LD_PRELOAD=${q(fix)} ` : ""}${kernel} mem=384M rootfstype=hostfs rootflags=/ ro init=${init} con0=fd:0,fd:1 con=null quiet uml_dir=${work}/uml umid=ipvlab`;
+      const builtin = modules.cmdline.map((p) => p.replace("IPV6_OFF", ipv6 ? "0" : "1")).join(" ");
+      const boot = `${fix ? `env LD_PRELOAD=${q(fix)} ` : ""}${q(kernel.binary)} mem=384M rootfstype=hostfs rootflags=/ ro init=${init} con0=fd:0,fd:1 con=null quiet uml_dir=${work}/uml umid=ipvlab${builtin ? ` ${builtin}` : ""}`;
       // exec keeps linux.uml at the pid the wrapper started; its memory file goes to the namespace's own tmpfs.
       const guarded = namespace
         ? `${namespace.join(" ")} /bin/bash -c 'source "$0" && why=$(ipvlab_uml_mounts "$1" 2>&1) || { echo "@@ipvlab fatal cannot make this machine read-only for User-Mode Linux: \${why//[[:cntrl:]]/ }"; exit 3; }; shift; TMPDIR=/dev/shm exec "$@"' ${q(assetPath("sandbox.sh"))} ${q(work)} ${boot}`
         : boot;
-      say(`booting User-Mode Linux (${labs.length} lab${labs.length > 1 ? "s" : ""})`);
+      say(`booting User-Mode Linux ${kernel.version} (${labs.length} lab${labs.length > 1 ? "s" : ""})`);
       const wrapper = [
         "exec 3<&0",
         `${guarded} </dev/null &`,
@@ -147,7 +119,7 @@ export class UmlEngine implements Engine {
  * (the host's files) is mounted read-only; the places a lab writes get a
  * writable layer, and the work directory is mounted writable on its own.
  */
-function umlInit(modules: string, plan: string, ipv6: boolean, work: string): string {
+function umlInit(tree: string, modules: ModulePlan, plan: string, ipv6: boolean, work: string): string {
   return `#!/bin/bash
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # nosuid: in a user namespace (ipvlab without root) hostfs shows the machine's root-owned
@@ -156,10 +128,9 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 busybox mount -t proc proc /proc
 busybox mount -o remount,ro,nosuid / || echo "@@ipvlab fatal cannot remount the root nosuid"
 mount -t sysfs sysfs /sys
-${MODULES.map((m) => {
-  const [path, ...params] = m.split(" ");
-  return `busybox insmod ${modules}/${path}.ko ${params.join(" ").replace("IPV6_OFF", ipv6 ? "0" : "1")} || echo "@@ipvlab fatal cannot load ${path}.ko"`;
-}).join("\n")}
+${modules.loads
+  .map(({ path, params }) => `busybox insmod ${q(join(tree, path))} ${params.replace("IPV6_OFF", ipv6 ? "0" : "1")} || echo "@@ipvlab fatal cannot load ${path}"`)
+  .join("\n")}
 stop() { echo "@@ipvlab fatal $*"; halt -f || busybox halt -f; }
 source ${q(assetPath("sandbox.sh"))}
 why=$(ipvlab_layers /run ${writableDirs().map(q).join(" ")} 2>&1) || stop "\${why//[[:cntrl:]]/ }"

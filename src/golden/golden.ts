@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
 import type { EngineName, LabResult } from "../engines/result.js";
+import { DEFAULT_KERNEL, isKernelName, type KernelName } from "../engines/real/kernels.js";
 import { readLabBytes } from "../lab/load.js";
 
 /** A real kernel's answer for one lab, written only by `ipvlab record`. */
@@ -21,6 +22,11 @@ export interface GoldenFile {
 
 export const GOLDEN_DIR = join("test", "golden");
 
+/** Where a release's golden files live: the default release's at test/golden, another's in a folder named after it (test/golden/6.12). */
+export function goldenDirFor(kernel: KernelName = DEFAULT_KERNEL): string {
+  return kernel === DEFAULT_KERNEL ? GOLDEN_DIR : join(GOLDEN_DIR, kernel);
+}
+
 export function labSha256(file: string): string {
   return createHash("sha256").update(readLabBytes(file)).digest("hex");
 }
@@ -32,13 +38,14 @@ export function readGolden(dir: string, lab: string): GoldenFile {
 /**
  * Where a lab's golden file is: DIR/<lab>.json or one folder down (the
  * examples' files sit at the top, the corpora in core/, vlan/, ...); then the
- * same under ipvlab's own test/golden, so its labs verify from any folder.
- * Null when there is none.
+ * same under ipvlab's own golden files of KERNEL, so its labs verify from any
+ * folder. A folder named after a release (6.12/) holds another kernel's
+ * answers and is not looked in. Null when there is none.
  */
-export function findGolden(dir: string, lab: string): string | null {
-  for (const base of [dir, join(packageRoot, GOLDEN_DIR)]) {
+export function findGolden(dir: string, lab: string, kernel: KernelName = DEFAULT_KERNEL): string | null {
+  for (const base of [dir, join(packageRoot, goldenDirFor(kernel))]) {
     if (!existsSync(base)) continue;
-    const subdirs = readdirSync(base).filter((d) => statSync(join(base, d)).isDirectory());
+    const subdirs = readdirSync(base).filter((d) => !isKernelName(d) && statSync(join(base, d)).isDirectory());
     for (const d of [base, ...subdirs.map((x) => join(base, x))]) if (existsSync(join(d, `${lab}.json`))) return d;
   }
   return null;

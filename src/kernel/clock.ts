@@ -43,10 +43,11 @@ export class EventQueue {
   }
 
   /**
-   * Takes the next live event due at or before `until` off the queue and moves
-   * the clock to it; the caller runs it. null when there is none.
+   * Takes the next live event due at or before `until` (and of `kind`, when
+   * given) off the queue and moves the clock to it; the caller runs it. null
+   * when there is none.
    */
-  popDue(until = Infinity): QueuedEvent | null {
+  popDue(until = Infinity, kind?: EventKind): QueuedEvent | null {
     const h = this.heap;
     while (h.length > 0) {
       const top = h[0]!;
@@ -54,7 +55,7 @@ export class EventQueue {
         this.pop();
         continue;
       }
-      if (top.at > until) return null;
+      if (top.at > until || (kind && top.kind !== kind)) return null;
       this.pop();
       this.clock = top.at;
       return top;

@@ -21,6 +21,8 @@ export { macvlanChangelink, macvlanPortGet, type MacvlanNewlink, type MacvlanDat
 export { VlanDevice, VLAN_FLAG_REORDER_HDR, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_BRIDGE_BINDING } from "./devices/vlan/vlan.js";
 export { vlanChangelink, type VlanData, type VlanNewlink, type VlanQosMapping } from "./devices/vlan/vlan-link.js";
 export * from "./rtnl-link.js";
+export { defaultOperstateNoCarrier } from "./core/link-watch.js";
+export { releaseAtLeast, parseRelease, type KernelRelease } from "./release.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";
 export { sysctlRead, sysctlStatus, sysctlWrite, type SysctlStatus } from "./sysctl.js";

@@ -117,6 +117,19 @@ export class Sim {
    * Runs events until none is left or virtual time would pass the limit
    * (`until`, or now + `for` ms); with a limit the clock ends exactly there.
    */
+  /**
+   * do_softirq where local_bh_enable finds NET_RX raised: the frames already
+   * handed on are received now, and those they hand on in turn, until the
+   * next event is not a frame. Callers run it inside an event; the clock
+   * moves on by the hops it takes, as the outer run would have.
+   */
+  doSoftirq(): void {
+    for (let ev = this.queue.popDue(Infinity, "frame"); ev; ev = this.queue.popDue(Infinity, "frame")) {
+      if (!this.admitFrame()) continue;
+      ev.fn(ev.arg);
+    }
+  }
+
   run(o: { until?: number; for?: number } = {}): RunReport {
     const until = o.for !== undefined ? this.now + o.for : (o.until ?? Infinity);
     this.frames = 0;

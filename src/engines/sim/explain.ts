@@ -41,9 +41,20 @@ export async function traceOn(lab: Lab, world: World, steps: number, after: stri
   return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, places: placesOf(lab, world), meant: meantAddresses(lab, world, steps) };
 }
 
-/** One command traced in the state after the lab's setup and its first `steps` steps; `command` picks it once that state exists. */
-export async function traceAfter(lab: Lab, steps: number, after: string, command: (world: World) => { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
-  const { world } = await runLabInSim(lab, { steps });
+/**
+ * One command traced in the state after the lab's setup and its first `steps`
+ * steps; `command` picks it once that state exists. `release`: the Linux the
+ * simulator behaves as (default the modelled one).
+ */
+export async function traceAfter(
+  lab: Lab,
+  steps: number,
+  after: string,
+  command: (world: World) => { host: string; run: string },
+  frames?: Map<string, CapturedFrame[]>,
+  release?: string,
+): Promise<TracedCommand> {
+  const { world } = await runLabInSim(lab, { steps, ...(release ? { release } : {}) });
   return traceOn(lab, world, steps, after, command(world), frames);
 }
 

@@ -1,6 +1,6 @@
 // `ip addr add/change/replace/del/flush`: RTM_NEWADDR / RTM_DELADDR.
 
-import { addrAdd, addrDel, addrList, type AddrAddRequest, type NetDevice } from "../../kernel/index.js";
+import { addrAdd, addrDel, addrList, releaseAtLeast, type AddrAddRequest, type NetDevice } from "../../kernel/index.js";
 import type { ExecResult, IpCommand } from "../../shell/index.js";
 import { IFA_F_MCAUTOJOIN, IFA_F_NOPREFIXROUTE } from "../../shell/index.js";
 import { broadcastOf, ipv4IsMulticast, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
@@ -36,7 +36,10 @@ function addrModify1(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   if (cmd.local?.family === "inet6" || ctx.g.family === "inet6") {
     if (ctx.kernel.ipv6) return notSimulated("ip addr add|del of an IPv6 address");
     // disable_ipv6: ipv6_add_addr refuses (a change is an add when the address is not there); there is none to delete.
-    return rtnlError({ errno: cmd.command === "delete" ? "EADDRNOTAVAIL" : "EACCES" });
+    // From 6.6 ("ipv6: add extack info for IPv6 address add/delete") each refusal says why.
+    const why = releaseAtLeast(ctx.kernel.sim.release, 6, 6);
+    if (cmd.command === "delete") return rtnlError(why ? { errno: "EADDRNOTAVAIL", msg: "ipv6: address not found" } : { errno: "EADDRNOTAVAIL" });
+    return rtnlError(why ? { errno: "EACCES", msg: "ipv6: IPv6 is disabled on this device" } : { errno: "EACCES" });
   }
   if (cmd.command === "delete") return addrDelete(dev, cmd);
   if (cmd.flags & IFA_F_MCAUTOJOIN) {

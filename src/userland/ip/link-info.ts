@@ -2,7 +2,7 @@
 // device the way the kernel derives them (dev_get_flags, rfc2863 operstate,
 // the qdisc attached at first open, IFLA_LINK and its netnsid).
 
-import { IFF_ALLMULTI, IFF_LOWER_UP, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, type NetDevice } from "../../kernel/index.js";
+import { defaultOperstateNoCarrier, IFF_ALLMULTI, IFF_LOWER_UP, IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, type NetDevice } from "../../kernel/index.js";
 import { peernet2idAlloc } from "./netnsid.js";
 
 const IFF_RUNNING = 0x40;
@@ -14,10 +14,7 @@ export function operstate(dev: NetDevice): string {
   if (!dev.isUp) return "DOWN";
   if (NO_CARRIER_MGMT.has(dev.kind)) return "UNKNOWN";
   if (dev.carrier) return "UP";
-  // link_watch.c default_operstate (6.1) compares ifindex numbers only, even
-  // across namespaces: a veth whose peer has the same ifindex shows DOWN.
-  const iflink = dev.ndoGetIflink()?.ifindex ?? dev.ifindex;
-  return iflink !== dev.ifindex ? "LOWERLAYERDOWN" : "DOWN";
+  return defaultOperstateNoCarrier(dev);
 }
 
 /**
