@@ -9,6 +9,7 @@ import { matrixCommand, type MatrixFlags } from "./matrix.js";
 import { diagramCommand, type DiagramFlags } from "./diagram.js";
 import { reportCommand, type ReportFlags } from "./report.js";
 import { DEFAULT_PORT, serveCommand, type ServeFlags } from "./serve.js";
+import { snapshotCommand, type SnapshotFlags } from "./snapshot.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { EXIT_CODES_HELP, exitFor, exitOnError } from "./errors.js";
@@ -188,6 +189,38 @@ Examples:
   ipvlab serve my.lab.yaml --port 0                      any free port (the URL is printed)`,
   )
   .action(exitOnError((file: string | undefined, flags: ServeFlags) => serveCommand(file, flags)));
+
+program
+  .command("snapshot")
+  .description("read this machine's network state (read only) and write a lab that rebuilds it")
+  .option("-o, --out <file>", "write the lab there instead of to stdout")
+  .option("--json", "print the lab, the namespaces, the stand-in hosts, what was not captured and the raw readings as JSON")
+  .option("--name <host>", "the lab host that is the machine (default: its hostname)")
+  .addOption(new Option("--scope <scope>", "machine: every process's namespace; uts: only those of processes in this UTS namespace (inside a lab host of a real engine)").choices(["machine", "uts"]).default("machine"))
+  .option("--from <file>", "build the lab from the reader's saved output (assets/snapshot.sh > FILE) instead of reading this machine; - for stdin")
+  .addHelpText(
+    "after",
+    `
+What is read, and how: \`ip -j -d\` link, addr, route show table all, rule and neigh; \`bridge -j\`
+link and fdb; \`tc -j qdisc\`; /proc/sys/net. Every network namespace: the root, the named ones
+in /run/netns, and the unnamed ones of running processes (containers), found through
+/proc/PID/ns/net and entered with nsenter --net, named after the container when Docker,
+Podman or containerd's files say so, else after the process (comm-pid). Nothing is written.
+
+The lab: the machine is one lab host whose run script rebuilds every namespace, device
+(veth, bridge, macvlan, ipvlan, vlan, dummy, with mode, MAC, MTU, master, flags),
+address, route, rule, neighbour entry, static FDB entry and forwarding sysctl
+(ip_forward, rp_filter, arp_ignore, arp_announce, arp_filter, proxy_arp, ...); its NICs
+are lab interfaces, each on a network; the gateway and the neighbours it knows are
+stand-in hosts with the MACs and addresses it saw. What is not rebuilt (netfilter, tc,
+tunnels, IPv6, ...) is listed in the lab's header and on stderr, with the reason.
+
+Examples:
+  ipvlab snapshot -o this-machine.lab.yaml
+  ipvlab trace this-machine.lab.yaml --from CONTAINER --to 192.0.2.1
+  bash assets/snapshot.sh > readings.json && ipvlab snapshot --from readings.json`,
+  )
+  .action(exitOnError((flags: SnapshotFlags) => snapshotCommand(flags)));
 
 program
   .command("check")
