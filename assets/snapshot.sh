@@ -140,7 +140,8 @@ if [ -d /run/netns ]; then
     snap_ns named "${f##*/}" "" "" "" "$id" nsenter "--net=$f"
   done
 fi
-# Unnamed namespaces, each once, by the lowest pid holding it.
+# Unnamed namespaces, each once, by the lowest pid holding it. (A here-string, not <(...):
+# a machine without /dev/fd, as User-Mode Linux booted by ipvlab, has no process substitution.)
 unreadable=()
 while read -r p net; do
   pid=${p#/proc/}; pid=${pid%%/*}
@@ -152,5 +153,5 @@ while read -r p net; do
   read -r comm < "/proc/$pid/comm" 2>/dev/null || comm=?
   printf ','
   snap_ns process "" "$pid" "$comm" "$(snap_container "$pid")" "$net" nsenter "--net=/proc/$pid/ns/net"
-done < <(find /proc/[0-9]*/ns/net -maxdepth 0 -printf '%p %l\n' 2>/dev/null | sort -t/ -k3,3n)
+done <<< "$(find /proc/[0-9]*/ns/net -maxdepth 0 -printf '%p %l\n' 2>/dev/null | sort -t/ -k3,3n)"
 printf '],"unreadablePids":[%s]}\n' "$(IFS=,; echo "${unreadable[*]}")"
