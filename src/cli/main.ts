@@ -76,7 +76,7 @@ program
   .argument("<lab>", "a *.lab.yaml file or a shell script")
   .option("--on <host>", "the lab host to run the command on")
   .option("--run <command>", "the command, as you would type it on that host")
-  .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace")
+  .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace (a namespace alone when one host has it, as a container in a snapshot)")
   .option("--to <address>", "the address --from pings")
   .option("--arp", "with --from: arping instead of ping")
   .option("--after <step>", "trace in the state after this step (its number, counted as `ipvlab run` and `verify` count them, setups first, or its name); default: right after the hosts' setup")
@@ -198,6 +198,11 @@ program
   .option("--name <host>", "the lab host that is the machine (default: its hostname)")
   .addOption(new Option("--scope <scope>", "machine: every process's namespace; uts: only those of processes in this UTS namespace (inside a lab host of a real engine)").choices(["machine", "uts"]).default("machine"))
   .option("--from <file>", "build the lab from the reader's saved output (assets/snapshot.sh > FILE) instead of reading this machine; - for stdin")
+  .option("--lab <lab>", "instead of this machine: run LAB on a real engine and read its host --on HOST from inside, after its last step (or --after STEP)")
+  .option("--on <host>", "with --lab: the lab host to read (default: the lab's only host)")
+  .option("--after <step>", "with --lab: read after this step (its number or its name), not after the last")
+  .addOption(new Option("-e, --engine <engine>", "with --lab: the real kernel to run it on").choices(["uml", "host"]).default("uml"))
+  .option("-q, --quiet", "with --lab: no progress on stderr")
   .addHelpText(
     "after",
     `
@@ -218,7 +223,8 @@ tunnels, IPv6, ...) is listed in the lab's header and on stderr, with the reason
 Examples:
   ipvlab snapshot -o this-machine.lab.yaml
   ipvlab trace this-machine.lab.yaml --from CONTAINER --to 192.0.2.1
-  bash assets/snapshot.sh > readings.json && ipvlab snapshot --from readings.json`,
+  bash assets/snapshot.sh > readings.json && ipvlab snapshot --from readings.json
+  ipvlab snapshot --lab test/labs/snapshot/seed-machine.lab.yaml --on vm02 -o snap.lab.yaml   (a lab host on uml)`,
   )
   .action(exitOnError((flags: SnapshotFlags) => snapshotCommand(flags)));
 

@@ -7,6 +7,9 @@ import { snapshotLab } from "../snapshot/lab.js";
 import { readMachine, SnapshotUnavailable, type SnapshotScope } from "../snapshot/read.js";
 import { readFileSync } from "node:fs";
 import { UsageError } from "./errors.js";
+import { loadLabs } from "./load.js";
+import { stepsBefore } from "./trace.js";
+import { readLabHost } from "../snapshot/in-lab.js";
 
 export interface SnapshotFlags {
   out?: string;
@@ -14,12 +17,27 @@ export interface SnapshotFlags {
   name?: string;
   scope?: SnapshotScope;
   from?: string;
+  lab?: string;
+  on?: string;
+  after?: string;
+  engine?: "uml" | "host";
+  quiet?: boolean;
 }
 
 export async function snapshotCommand(f: SnapshotFlags): Promise<number> {
   let cap;
+  let source: string | undefined;
   try {
-    if (f.from) {
+    if (f.lab) {
+      const [lab] = loadLabs([f.lab], (w) => process.stderr.write(w + "\n"));
+      const host = f.on ?? (lab!.hosts.length === 1 ? lab!.hosts[0]!.name : undefined);
+      if (!host) throw new UsageError(`--lab ${f.lab}: say which host to read with --on HOST (hosts: ${lab!.hosts.map((h) => h.name).join(", ")})`);
+      if (!lab!.hosts.some((h) => h.name === host)) throw new UsageError(`--on ${host}: no host ${host} in ${lab!.name} (hosts: ${lab!.hosts.map((h) => h.name).join(", ")})`);
+      const count = f.after === undefined ? lab!.steps.length : stepsBefore(lab!, f.after).count;
+      cap = await readLabHost(lab!, host, count, f.engine ?? "uml", f.quiet ? undefined : (l) => process.stderr.write(`${l}\n`));
+      f.name ??= host;
+      source = `lab host ${host} of ${f.lab} on ${f.engine ?? "uml"}, after ${f.after === undefined ? "its last step" : `step ${f.after}`}`;
+    } else if (f.from) {
       let text: string;
       try {
         text = readFileSync(f.from === "-" ? 0 : f.from, "utf8");
@@ -36,7 +54,7 @@ export async function snapshotCommand(f: SnapshotFlags): Promise<number> {
     if (e instanceof SnapshotUnavailable) throw new EngineUnavailable(e.message);
     throw e;
   }
-  const lab = snapshotLab(cap, { name: f.name, takenAt: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
+  const lab = snapshotLab(cap, { name: f.name, source, takenAt: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
   if (f.out) writeFileSync(f.out, lab.yaml);
   if (f.json) {
     process.stdout.write(`${JSON.stringify({ lab: lab.yaml, file: f.out ?? null, host: lab.host, namespaces: lab.namespaces, standIns: lab.standIns, notCaptured: lab.notCaptured, capture: cap }, null, 2)}\n`);

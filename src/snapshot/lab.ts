@@ -24,6 +24,8 @@ export interface SnapshotOptions {
   name?: string;
   /** When it was taken, for the header (the caller's clock). */
   takenAt?: string;
+  /** What was read, for the header, when it was not the machine itself (a lab host on a real engine). */
+  source?: string;
 }
 
 const DEFAULT_QDISCS = new Set(["noqueue", "noop", "pfifo_fast", "fq_codel", "mq", "pfifo", "fq"]);
@@ -83,7 +85,7 @@ export function snapshotLab(cap: RawCapture, opts: SnapshotOptions = {}): Snapsh
   const nics = [...script.nicNames];
   const netOf = new Map(nics.map(([d, lab]) => [d, nics.length === 1 ? "lan" : labName(`lan-${lab}`)]));
   const y: string[] = [];
-  y.push(`# A snapshot of ${cap.hostname} (Linux ${cap.kernel})${opts.takenAt ? ` taken ${opts.takenAt}` : ""} by \`ipvlab snapshot\`.`);
+  y.push(...comment(`A snapshot of ${opts.source ?? cap.hostname} (Linux ${cap.kernel})${opts.takenAt ? ` taken ${opts.takenAt}` : ""} by \`ipvlab snapshot\`.`));
   y.push(...comment(`Read with ip -j -d (link, addr, route show table all, rule, neigh), bridge -j (link, fdb), tc -j qdisc and /proc/sys, in ${m.namespaces.length} network namespace${m.namespaces.length > 1 ? "s" : ""}: ${m.namespaces.map((n) => (n.name === null ? "the root" : `${n.name} (${n.origin})`)).join("; ")}.`));
   y.push("#");
   y.push(...comment(`${host} is the machine: its run script rebuilds what the kernel holds. Its NICs are lab interfaces, each on a network of its own; the gateway and the neighbours it knows there are stand-in hosts that answer for the addresses and MACs it saw, and know only their own subnets.`));

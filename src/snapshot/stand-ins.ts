@@ -29,7 +29,7 @@ export function standIns(m: Machine, hostName: string): StandIn[] {
   }
   for (const d of m.devices) if (d.raw.address) ourMacs.add(d.raw.address.toLowerCase());
   const gateways = new Set<string>();
-  for (const ns of m.namespaces) for (const r of ns.raw.route) if (r.gateway) gateways.add(r.gateway);
+  for (const ns of m.namespaces) for (const r of ns.raw.route) if (r.gateway && r.dst === "default") gateways.add(r.gateway);
 
   const byKey = new Map<string, StandIn>();
   const add = (dev: Dev, addr: string, mac: string | null, from: string) => {
@@ -73,7 +73,7 @@ export function standIns(m: Machine, hostName: string): StandIn[] {
   for (const s of list) {
     const first = s.ifaces[0]!.addrs[0]!.addr;
     const gw = s.ifaces.some((i) => i.addrs.some((a) => gateways.has(a.addr)));
-    const base = gw ? "gateway" : `peer-${first.replace(/\./g, "-")}`;
+    const base = gw ? "gateway" : `host-${first.replace(/\./g, "-")}`;
     let name = base;
     for (let k = 2; used.has(name); k++) name = `${base}-${k}`;
     used.add(name);
