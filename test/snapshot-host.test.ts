@@ -30,7 +30,8 @@ describe("snapshot round trip on the host engine", { skip: !can && "needs root a
   });
 
   test("the snapshot's matrix in sim equals the real one from the machine", () => {
-    const { real, sim } = compareCells(t, "vm02");
+    const { real, sim, races } = compareCells(t, "vm02");
+    assert.ok(races.length <= 4, `cells that differed between two real matrices: ${races.join(", ")}`);
     assert.ok(real.length >= 12, `cells compared: ${real.length}`);
     assert.ok(real.some((c) => c.endsWith("fail")) && real.some((c) => c.endsWith("ok")), "both answers occur");
     assert.deepEqual(sim, real);

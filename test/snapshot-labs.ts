@@ -54,6 +54,7 @@ hosts:
       ip link set eth0 up
 steps:
   - matrix: before the snapshot
+  - matrix: again, to tell answers from races
   - name: the reader leaves every listing as it was
     on: vm02
     run: |
@@ -130,6 +131,7 @@ hosts:
       ip link set eth0.10 up
 steps:
   - matrix: before the snapshot
+  - matrix: again, to tell answers from races
   - name: the reader leaves every listing as it was
     on: vm02
     run: |

@@ -33,7 +33,8 @@ describe("snapshot round trip on the uml engine", { skip: !existsSync("/usr/bin/
   });
 
   test("the snapshot's matrix in sim equals the real one from the machine", () => {
-    const { real, sim } = compareCells(t, "vm02");
+    const { real, sim, races } = compareCells(t, "vm02");
+    assert.ok(races.length <= 4, `cells that differed between two real matrices: ${races.join(", ")}`);
     assert.ok(real.length >= 20, `cells compared: ${real.length}`);
     assert.ok(real.some((c) => c.endsWith("fail")) && real.some((c) => c.endsWith("ok")), "both answers occur");
     assert.deepEqual(sim, real);
