@@ -22,6 +22,7 @@ export interface SnapshotFlags {
   after?: string;
   engine?: "uml" | "host";
   quiet?: boolean;
+  ipv6?: boolean;
 }
 
 export async function snapshotCommand(f: SnapshotFlags): Promise<number> {
@@ -54,7 +55,7 @@ export async function snapshotCommand(f: SnapshotFlags): Promise<number> {
     if (e instanceof SnapshotUnavailable) throw new EngineUnavailable(e.message);
     throw e;
   }
-  const lab = snapshotLab(cap, { name: f.name, source, takenAt: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
+  const lab = snapshotLab(cap, { name: f.name, source, ipv6: f.ipv6, takenAt: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
   if (f.out) writeFileSync(f.out, lab.yaml);
   if (f.json) {
     process.stdout.write(`${JSON.stringify({ lab: lab.yaml, file: f.out ?? null, host: lab.host, namespaces: lab.namespaces, standIns: lab.standIns, notCaptured: lab.notCaptured, capture: cap }, null, 2)}\n`);

@@ -36,6 +36,7 @@ export interface RawAddrInfo {
   dynamic?: boolean;
   noprefixroute?: boolean;
   secondary?: boolean;
+  nodad?: boolean;
 }
 
 export interface RawAddr {

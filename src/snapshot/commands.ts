@@ -9,6 +9,8 @@ import { REBUILT, STACKED, type Dev, type Machine, type Ns } from "./machine.js"
 
 export interface MachineScript {
   lines: string[];
+  /** Whether the script gives any device an IPv6 address or route (the lab then needs ipv6: true). */
+  ipv6: boolean;
   /** Lab interface name of each NIC (its own name unless two namespaces' NICs share one). */
   nicNames: Map<Dev, string>;
   /** What the script leaves out, one sentence each. */
@@ -135,7 +137,7 @@ function prefixRoute(ns: Ns, r: RawRoute): boolean {
   return ipv4Addrs(ns, r.dev).some((a) => len !== undefined && Number(len) === a.prefixlen && network(a.local, a.prefixlen) === dst);
 }
 
-function routeArgs(r: RawRoute): string {
+function routeArgs(r: RawRoute, v6 = false): string {
   const p: string[] = [];
   if (r.type && r.type !== "unicast") p.push(r.type);
   p.push(r.dst);
@@ -148,15 +150,16 @@ function routeArgs(r: RawRoute): string {
   if (r.protocol && !["boot", "kernel"].includes(r.protocol)) p.push(`proto ${r.protocol}`);
   // `ip route add` picks scope link for a route without a gateway, global with one, host for local.
   const scope = r.type === "local" ? "host" : r.gateway || r.nexthops?.length || (r.type && r.type !== "unicast") ? "global" : "link";
-  if (r.scope && r.scope !== scope) p.push(`scope ${r.scope}`);
+  // IPv6 routes have no scope of their own to give; their default metric is 1024.
+  if (!v6 && r.scope && r.scope !== scope) p.push(`scope ${r.scope}`);
   if (r.prefsrc) p.push(`src ${r.prefsrc}`);
-  if (r.metric) p.push(`metric ${r.metric}`);
+  if (r.metric && !(v6 && r.metric === 1024)) p.push(`metric ${r.metric}`);
   if (r.table && r.table !== "main") p.push(`table ${r.table}`);
   if (r.flags?.includes("onlink") && !r.nexthops?.length) p.push("onlink");
   return p.join(" ");
 }
 
-export function machineScript(m: Machine): MachineScript {
+export function machineScript(m: Machine, opts: { ipv6?: boolean } = {}): MachineScript {
   const lines: string[] = [];
   const notRebuilt: string[] = [];
   const root = m.namespaces.find((n) => n.name === null)!;
@@ -356,8 +359,36 @@ export function machineScript(m: Machine): MachineScript {
       for (const f of fdb) lines.push(`bridge${ns.name ? ` -n ${ns.name}` : ""} fdb add ${f.mac} dev ${f.ifname} master static${f.vlan ? ` vlan ${f.vlan}` : ""}`);
     }
   }
+  let v6 = false;
+  for (const ns of opts.ipv6 ? m.namespaces : []) {
+    const rebuilt = (dev: string | undefined) => !dev || ns.devices.some((d) => d.name === dev && (!d.skipped || d.kind === "loopback"));
+    const out: string[] = [];
+    for (const a of ns.raw.addr) {
+      if (!rebuilt(a.ifname)) continue;
+      for (const i of a.addr_info) {
+        // Link-local and loopback addresses come by themselves once IPv6 is on.
+        if (i.family !== "inet6" || i.scope === "link" || i.scope === "host") continue;
+        const how = i.dynamic ? "   # from a router advertisement (or DHCPv6) on the machine: static here" : "";
+        out.push(`${ip(ns)} -6 addr add ${i.local}/${i.prefixlen}${i.nodad ? " nodad" : ""} dev ${a.ifname}${how}`);
+      }
+    }
+    for (const r of ns.raw.route6) {
+      if ((r.table ?? "main") === "local" || r.protocol === "kernel" || r.type === "multicast") continue;
+      const devs = r.nexthops?.length ? r.nexthops.map((h) => h.dev) : [r.dev];
+      if (!devs.every(rebuilt)) {
+        notRebuilt.push(`the IPv6 route ${routeArgs(r, true)} (${where(ns)}): its device is not rebuilt`);
+        continue;
+      }
+      out.push(`${ip(ns)} -6 route add ${routeArgs(r, true)}${r.protocol === "ra" ? "   # from a router advertisement on the machine" : ""}`);
+    }
+    if (out.length) {
+      say(`IPv6 addresses and routes of ${where(ns)} (ip -j -d addr, ip -j -d -6 route show table all), but link-local ones and those the kernel makes`);
+      lines.push(...out);
+      v6 = true;
+    }
+  }
   const kept = lines.filter((l, i) => !l.startsWith(HEADING) || (i + 1 < lines.length && !lines[i + 1]!.startsWith(HEADING)));
-  return { lines: kept.map((l) => l.replace(HEADING, "")), nicNames, notRebuilt };
+  return { lines: kept.map((l) => l.replace(HEADING, "")), ipv6: v6, nicNames, notRebuilt };
 }
 
 /** Kinds the lab rebuilds, for the closing report. */

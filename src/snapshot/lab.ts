@@ -26,6 +26,8 @@ export interface SnapshotOptions {
   takenAt?: string;
   /** What was read, for the header, when it was not the machine itself (a lab host on a real engine). */
   source?: string;
+  /** Rebuild IPv6 addresses and routes too (the lab then has ipv6: true, and runs on the real engines only). */
+  ipv6?: boolean;
 }
 
 const DEFAULT_QDISCS = new Set(["noqueue", "noop", "pfifo_fast", "fq_codel", "mq", "pfifo", "fq"]);
@@ -35,7 +37,7 @@ export function labName(s: string): string {
   return t || "machine";
 }
 
-function notCaptured(cap: RawCapture, m: Machine, notRebuilt: string[]): string[] {
+function notCaptured(cap: RawCapture, m: Machine, notRebuilt: string[], ipv6: boolean): string[] {
   const out = [...notRebuilt];
   for (const ns of m.namespaces) {
     const at = ns.name === null ? "the root namespace" : `namespace ${ns.name}`;
@@ -48,7 +50,8 @@ function notCaptured(cap: RawCapture, m: Machine, notRebuilt: string[]): string[
       }
     }
     const v6 = ns.raw.addr.flatMap((a) => a.addr_info.filter((i) => i.family === "inet6" && i.scope === "global").map((i) => `${i.local}/${i.prefixlen} on ${a.ifname}`));
-    if (v6.length) out.push(`IPv6 in ${at} (${v6.join(", ")}) and its IPv6 routes: the lab rebuilds IPv4 only`);
+    if (v6.length && !ipv6) out.push(`IPv6 in ${at} (${v6.join(", ")}) and its IPv6 routes: rebuilt only with --ipv6 (such a lab runs on the real engines only: the simulator does not send IPv6 yet)`);
+    if (v6.length && ipv6) out.push(`IPv6 neighbours in ${at}: not made stand-in hosts (the matrix pings IPv4 only)`);
     for (const d of ns.devices) {
       if (d.kind === "bridge" && d.raw.linkinfo?.info_data?.vlan_filtering) out.push(`the VLAN table of bridge ${d.name} in ${at} (bridge vlan): not read; the bridge is rebuilt with vlan_filtering 1 and its ports' default VLAN only`);
     }
@@ -78,9 +81,9 @@ function comment(text: string, indent = ""): string[] {
 export function snapshotLab(cap: RawCapture, opts: SnapshotOptions = {}): SnapshotLab {
   const m = buildMachine(cap);
   const host = labName(opts.name ?? cap.hostname);
-  const script = machineScript(m);
+  const script = machineScript(m, { ipv6: opts.ipv6 });
   const stand: StandIn[] = standIns(m, host);
-  const missing = notCaptured(cap, m, script.notRebuilt);
+  const missing = notCaptured(cap, m, script.notRebuilt, Boolean(opts.ipv6));
 
   const nics = [...script.nicNames];
   const netOf = new Map(nics.map(([d, lab]) => [d, nics.length === 1 ? "lan" : labName(`lan-${lab}`)]));
@@ -95,6 +98,7 @@ export function snapshotLab(cap: RawCapture, opts: SnapshotOptions = {}): Snapsh
     for (const s of missing) y.push(...comment(`- ${s}`).map((l, i) => (i ? l.replace(/^# /, "#   ") : l)));
   }
   y.push(`name: ${labName(`snapshot-${host}`)}`);
+  if (script.ipv6) y.push("ipv6: true   # the machine's IPv6 addresses and routes are rebuilt (--ipv6)");
   if (nics.length) {
     y.push("networks:");
     for (const [d, lab] of nics) y.push(`  ${netOf.get(d)}: {}   # the wire of ${host}'s ${lab}`);
