@@ -10,6 +10,7 @@ import { matrixCommand, type MatrixFlags } from "./matrix.js";
 import { diagramCommand, type DiagramFlags } from "./diagram.js";
 import { reportCommand, type ReportFlags } from "./report.js";
 import { DEFAULT_PORT, serveCommand, type ServeFlags } from "./serve.js";
+import { snapshotCommand, type SnapshotFlags } from "./snapshot.js";
 import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
 import { version } from "../paths.js";
 import { EXIT_CODES_HELP, exitFor, exitOnError } from "./errors.js";
@@ -86,7 +87,7 @@ program
   .argument("<lab>", "a *.lab.yaml file or a shell script")
   .option("--on <host>", "the lab host to run the command on")
   .option("--run <command>", "the command, as you would type it on that host")
-  .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace")
+  .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace (a namespace alone when one host has it, as a container in a snapshot)")
   .option("--to <address>", "the address --from pings")
   .option("--arp", "with --from: arping instead of ping")
   .option("--after <step>", "trace in the state after this step (its number, counted as `ipvlab run` and `verify` count them, setups first, or its name); default: right after the hosts' setup")
@@ -237,6 +238,45 @@ Examples:
   ipvlab serve my.lab.yaml --port 0                      any free port (the URL is printed)`,
   )
   .action(exitOnError((file: string | undefined, flags: ServeFlags) => serveCommand(file, flags)));
+
+program
+  .command("snapshot")
+  .description("read this machine's network state (read only) and write a lab that rebuilds it")
+  .option("-o, --out <file>", "write the lab there instead of to stdout")
+  .option("--json", "print the lab, the namespaces, the stand-in hosts, what was not captured and the raw readings as JSON")
+  .option("--name <host>", "the lab host that is the machine (default: its hostname)")
+  .option("--ipv6", "rebuild IPv6 addresses and routes too (the lab gets ipv6: true and runs on the real engines only: the simulator does not send IPv6 yet)")
+  .addOption(new Option("--scope <scope>", "machine: every process's namespace; uts: only those of processes in this UTS namespace (inside a lab host of a real engine)").choices(["machine", "uts"]).default("machine"))
+  .option("--from <file>", "build the lab from the reader's saved output (assets/snapshot.sh > FILE) instead of reading this machine; - for stdin")
+  .option("--lab <lab>", "instead of this machine: run LAB on a real engine and read its host --on HOST from inside, after its last step (or --after STEP)")
+  .option("--on <host>", "with --lab: the lab host to read (default: the lab's only host)")
+  .option("--after <step>", "with --lab: read after this step (its number or its name), not after the last")
+  .addOption(new Option("-e, --engine <engine>", "with --lab: the real kernel to run it on").choices(["uml", "host"]).default("uml"))
+  .option("-q, --quiet", "with --lab: no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+What is read, and how: \`ip -j -d\` link, addr, route show table all, rule and neigh; \`bridge -j\`
+link and fdb; \`tc -j qdisc\`; /proc/sys/net. Every network namespace: the root, the named ones
+in /run/netns, and the unnamed ones of running processes (containers), found through
+/proc/PID/ns/net and entered with nsenter --net, named after the container when Docker,
+Podman or containerd's files say so, else after the process (comm-pid). Nothing is written.
+
+The lab: the machine is one lab host whose run script rebuilds every namespace, device
+(veth, bridge, macvlan, ipvlan, vlan, dummy, with mode, MAC, MTU, master, flags),
+address, route, rule, neighbour entry, static FDB entry and forwarding sysctl
+(ip_forward, rp_filter, arp_ignore, arp_announce, arp_filter, proxy_arp, ...); its NICs
+are lab interfaces, each on a network; the gateway and the neighbours it knows are
+stand-in hosts with the MACs and addresses it saw. What is not rebuilt (netfilter, tc,
+tunnels, IPv6, ...) is listed in the lab's header and on stderr, with the reason.
+
+Examples:
+  ipvlab snapshot -o this-machine.lab.yaml
+  ipvlab trace this-machine.lab.yaml --from CONTAINER --to 192.0.2.1
+  bash assets/snapshot.sh > readings.json && ipvlab snapshot --from readings.json
+  ipvlab snapshot --lab test/labs/snapshot/seed-machine.lab.yaml --on vm02 -o snap.lab.yaml   (a lab host on uml)`,
+  )
+  .action(exitOnError((flags: SnapshotFlags) => snapshotCommand(flags)));
 
 program
   .command("check")

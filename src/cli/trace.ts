@@ -50,8 +50,14 @@ export function stepsBefore(lab: Lab, after: string | undefined): { count: numbe
 
 /** --from HOST[/NS] --to ADDR [--arp]: the ping (or arping, from the namespace's first addressed device) a matrix cell runs. */
 export function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: string; run: string } {
-  const [host, ns] = f.from!.split("/", 2) as [string, string | undefined];
+  let [host, ns] = f.from!.split("/", 2) as [string, string | undefined];
   if (!f.to) usage("--from needs --to ADDR");
+  // --from NS alone: a namespace one host has (a container of a snapshot, named after it).
+  if (ns === undefined && !world.kernels.has(host)) {
+    const holders = [...world.kernels].filter(([, k]) => k.netns.has(host)).map(([h]) => h);
+    if (holders.length === 1) [host, ns] = [holders[0]!, host];
+    else if (holders.length > 1) usage(`--from ${f.from}: namespace ${f.from} is on ${holders.join(" and ")}: say which, as HOST/${f.from}`);
+  }
   const net = world.kernels.get(host)?.net(ns);
   if (!net) usage(`--from ${f.from}: ${world.kernels.has(host) ? `no namespace ${ns} on ${host}` : `no host ${host} in ${lab.name}`} at that point of the lab`);
   const inNs = (cmd: string) => (ns ? `ip netns exec ${ns} ${cmd}` : cmd);
