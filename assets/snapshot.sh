@@ -119,7 +119,13 @@ snap_ns() {
     printf ',"container":{"runtime":%s,"id":%s,"name":%s}' "$(snap_str "$rt")" "$(snap_str "$cid")" "$(snap_str "$cname")"
   fi
   printf ','
-  "$@" /bin/bash -c snap_inside
+  # Entering a namespace takes CAP_SYS_ADMIN: without it, say so rather than read the wrong one.
+  local out why
+  if why=$("$@" /bin/true 2>&1) && out=$("$@" /bin/bash -c snap_inside) && [ -n "$out" ]; then
+    printf '%s' "$out"
+  else
+    printf '"unreadable":%s' "$(snap_str "${why:-the listing failed}")"
+  fi
   printf '}'
 }
 

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { test } from "node:test";
 import { parseYamlLab } from "../src/lab/load.js";
+import { assetPath } from "../src/paths.js";
+import { parseCapture } from "../src/snapshot/capture.js";
+import { snapshotLab } from "../src/snapshot/lab.js";
 import { runCli } from "./helpers.js";
 
 /** Every `ip -j` listing of this machine's root and named namespaces (neighbours as who is whose: their states age by themselves), and the forwarding sysctls. */
@@ -36,4 +39,23 @@ test("ipvlab snapshot of this machine changes nothing: every ip -j listing is th
   const lab = parseYamlLab("machine.lab.yaml", j.lab).lab;
   assert.ok(lab.hosts.length >= 1);
   assert.ok(j.notCaptured.some((s) => /^IPsec \(ip xfrm\)/.test(s)), "what is never read is said");
+});
+
+test("a namespace the reader may not enter (no CAP_SYS_ADMIN) is said to be so, and the rest is read", { skip: (process.getuid?.() !== 0 || !existsSync("/usr/bin/setpriv")) && "needs root and setpriv" }, async () => {
+  // An empty namespace of our own, held by a process, as a container's is.
+  const holder = spawn("unshare", ["--net", "sleep", "60"], { stdio: "ignore" });
+  try {
+    const self = readlinkSync("/proc/self/ns/net");
+    for (let i = 0; i < 100 && (!existsSync(`/proc/${holder.pid}/ns/net`) || readlinkSync(`/proc/${holder.pid}/ns/net`) === self); i++) await new Promise((r) => setTimeout(r, 20));
+    const out = execFileSync("setpriv", ["--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--", "bash", assetPath("snapshot.sh")], { encoding: "utf8" });
+    const cap = parseCapture(out);
+    const ns = cap.namespaces.find((n) => n.pid === holder.pid)!;
+    assert.match(ns.unreadable ?? "", /Operation not permitted/);
+    assert.equal(cap.namespaces[0]!.kind, "root");
+    assert.ok(cap.namespaces[0]!.link.length > 0, "the root namespace is read");
+    const lab = snapshotLab(cap);
+    assert.ok(lab.notCaptured.some((s) => s.startsWith(`namespace sleep-${holder.pid} (process ${holder.pid} (sleep)`) && s.includes("not entered")));
+  } finally {
+    holder.kill("SIGKILL");
+  }
 });

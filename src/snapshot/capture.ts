@@ -126,6 +126,8 @@ export interface RawNamespace {
   fdb: RawFdb[];
   qdisc: RawQdisc[];
   netfilter: string[];
+  /** Why the reader could not enter it (nsenter refused: not root); nothing else is known of it. */
+  unreadable?: string;
   /** "net/ipv4/conf/eth0/rp_filter" -> "1". */
   sysctl: Record<string, string>;
 }

@@ -41,6 +41,7 @@ function notCaptured(cap: RawCapture, m: Machine, notRebuilt: string[], ipv6: bo
   const out = [...notRebuilt];
   for (const ns of m.namespaces) {
     const at = ns.name === null ? "the root namespace" : `namespace ${ns.name}`;
+    if (ns.raw.unreadable) out.push(`${at} (${ns.origin}): not entered (${ns.raw.unreadable.trim().replace(/\s+/g, " ")}); it is an empty namespace in the lab`);
     if (ns.raw.netfilter.length) {
       out.push(`netfilter tables in ${at} (${ns.raw.netfilter.join(", ")}): their rules are not read (listing nf_tables can load kernel modules, a change to the machine) and the lab does not filter packets`);
     }
