@@ -5,7 +5,7 @@ import { SimEngine } from "../src/engines/sim.js";
 import { UmlEngine } from "../src/engines/uml.js";
 import { parseYamlLab } from "../src/lab/parse.js";
 
-// The device kinds a user's script may make besides ipvlab's own: on uml their
+// The device kinds a user's script may make besides ipvlab's own (and the /dev links it may use): on uml their
 // modules are loaded at boot, as on the user's machine; the simulator models
 // VLANs but refuses the others at their line.
 const LAB = `
@@ -29,6 +29,10 @@ steps:
     on: h
     run: ip -o link show | cut -d' ' -f2
     expect: ok
+  - name: dev links
+    on: h
+    run: cat <(echo substituted) /dev/stdin <<< "from stdin"
+    expect: ok
 `;
 const lab = parseYamlLab("uml-modules.lab.yaml", LAB).lab;
 const step = (r: LabResult, name: string) => r.steps.find((s): s is CommandResult => s.kind !== "matrix" && s.name === name)!;
@@ -47,6 +51,12 @@ describe("kernel modules on uml", () => {
   test("a script makes each kind of device, and bonding made none of its own", () => {
     assert.equal(step(r, "setup h").exitCode, 0, step(r, "setup h").stderr);
     assert.deepEqual(step(r, "devices").stdout.split("\n").filter(Boolean), ["lo:", "eth0@if3:", "eth0.5@eth0:", "vx0:", "bond0:", "vrf0:", "tap0:"]);
+  });
+
+  test("/dev/fd and /dev/stdin are there, as udev makes them on the user's machine: process substitution works", () => {
+    const s = step(r, "dev links");
+    assert.equal(s.exitCode, 0, s.stderr);
+    assert.equal(s.stdout, "substituted\nfrom stdin\n");
   });
 });
 

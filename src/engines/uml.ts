@@ -128,6 +128,10 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 busybox mount -t proc proc /proc
 busybox mount -o remount,ro,nosuid / || echo "@@ipvlab fatal cannot remount the root nosuid"
 mount -t sysfs sysfs /sys
+# The guest's /dev is its own devtmpfs, without the links udev makes on a real machine:
+# process substitution (<(...)) and /dev/stdin need them.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do [ -e "/dev/\${i#*:}" ] || ln -s "/proc/self/fd/\${i%%:*}" "/dev/\${i#*:}"; done
 ${modules.loads
   .map(({ path, params }) => `busybox insmod ${q(join(tree, path))} ${params.replace("IPV6_OFF", ipv6 ? "0" : "1")} || echo "@@ipvlab fatal cannot load ${path}"`)
   .join("\n")}
