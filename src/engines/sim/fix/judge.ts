@@ -98,6 +98,9 @@ export async function judge(search: SearchResult, text: string, o: { max: number
   return best.map(({ order: _order, ...s }) => s);
 }
 
-export const labDiff = (file: string, before: string, after: string): string => createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, "");
+export const labDiff = (file: string, before: string, after: string): string => {
+  const path = file.replace(/^\/+/, "");
+  return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, "");
+};
 
 export type { Candidate };
