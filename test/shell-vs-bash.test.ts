@@ -7,6 +7,7 @@ import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runScript } from "../src/shell/run.js";
 import type { ShellHost } from "../src/shell/interp/host.js";
+import { Tmpfs } from "../src/kernel/tmpfs.js";
 
 // Each case runs as `bash script.sh` in an empty directory of its own, and
 // through the simulator's shell as a script named script.sh in a directory of
@@ -34,9 +35,9 @@ const here = join(fileURLToPath(import.meta.url), "..", "..", "..", "test", "she
 const work = mkdtempSync(join(tmpdir(), "ipvlab-vs-bash-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** A host with no commands of its own: what the script runs is the shell's builtins and text tools. */
-function bareHost(): ShellHost {
-  return { exec: () => null, sleep: () => {} };
+/** A host with no commands of its own (what the script runs is the shell's builtins and text tools) and files in its directory. */
+function bareHost(dir: string): ShellHost {
+  return { exec: () => null, sleep: () => {}, fs: new Tmpfs([dir]) };
 }
 
 function runBash(c: BashCase, dir: string) {
@@ -56,7 +57,7 @@ describe("the simulator's shell against /bin/bash", () => {
         const dir = join(work, `${f}-${i}`);
         spawnSync("mkdir", [dir]);
         const real = runBash(c, dir);
-        const sim = await runScript(c.script, bareHost(), { file: "script.sh", env: { HOME: dir } });
+        const sim = await runScript(c.script, bareHost(dir), { file: "script.sh", env: { HOME: dir }, cwd: dir });
         const got = { exitCode: sim.exitCode, stdout: sim.stdout, stderr: sim.stderr };
         try {
           assert.deepEqual(got, real);

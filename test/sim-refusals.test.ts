@@ -38,12 +38,12 @@ const COMMANDS: Refusal[] = [
 const SHELL: Refusal[] = [
   ["echo x 3>/dev/null", "redirecting file descriptor 3"],
   ["cat < /etc/hosts", "reading the file /etc/hosts"],
-  ["echo x > /tmp/ipvlab-refusal", "writing to the file /tmp/ipvlab-refusal"],
   ["read -a x < /dev/null", "read -a"],
   ["set -o vi", "set -o vi"],
-  ["eval true", "the builtin `eval`"],
-  ["cd /", "the builtin `cd`"],
-  ["trap true ERR", "the builtin `trap`"],
+  ["cd /etc", "testing the file /etc"],
+  ["echo x > /etc/ipvlab-refusal", "writing to the file /etc/ipvlab-refusal"],
+  ["trap true DEBUG", "trap ... DEBUG"],
+  ["wait", "the builtin `wait`"],
   ["test -e /etc/passwd", "testing the file /etc/passwd"],
   ["[ -d /sys/class/net/eth0/queues ]", "testing the file /sys/class/net/eth0/queues"],
   ["[ -e /proc/sys/net/ipv6 ]", "testing the file /proc/sys/net/ipv6"],
@@ -52,13 +52,10 @@ const SHELL: Refusal[] = [
 /** The same, refused while parsing: the script does not run at all. */
 const SHELL_PARSE: Refusal[] = [
   ["sleep 1 &", "running a command in the background with `&`"],
-  ["cat <<< x", "a here-string `<<<`"],
-  ["for ((i = 0; i < 2; i++)); do :; done", "a C-style `for ((...))` loop"],
-  ["a=(1 2)", "an array"],
-  ["echo $'x'", "ANSI-C quoting `$'...'`"],
   ["echo $[1 + 1]", "the old arithmetic form `$[ ]`"],
-  ["x=ab; echo ${x/a/b}", "this parameter expansion"],
-  ["let x=1", "`let`"],
+  ["coproc cat", "`coproc`"],
+  ["cat <(true)", "process substitution"],
+  ["echo ${x@P}", "this parameter expansion"],
 ];
 
 /** The text tools the shell answers itself: options and files they do not have. */

@@ -3,7 +3,7 @@ import { formatFloat } from "./cformat.js";
 import { escapes } from "./echo.js";
 import { fail, Output, unsupportedOption, type Tool } from "./tool.js";
 
-const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([sdiuxXocfeEgGb%])/g;
+const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([sdiuxXocfeEgGbq%])/g;
 
 /** printf's common forms: %s %d %i %u %x %X %o %c %f %e %g %b %%, flags, width, precision; the format repeats over extra arguments. */
 export const printf: Tool = (args, io) => {
@@ -63,6 +63,8 @@ function convert(conv: string, flags: string, prec: string | undefined, arg: str
     }
     case "c":
       return { text: (arg ?? "").slice(0, 1) };
+    case "q":
+      return { text: quoteQ(arg ?? "") };
     case "d":
     case "i":
     case "u":
@@ -101,4 +103,17 @@ function pad(text: string, flags: string, width: number, conv: string): string {
     return sign + text.slice(sign.length).padStart(width - sign.length, "0");
   }
   return text.padStart(width);
+}
+
+// eslint-disable-next-line no-control-regex -- the characters %q writes as $'...'
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/** `%q` (bash's sh_backslash_quote; $'...' for control characters; '' for the empty string). */
+export function quoteQ(s: string): string {
+  if (s === "") return "''";
+  if (CONTROL.test(s)) {
+    const esc: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "'": "\\'", "\\": "\\\\" };
+    return `$'${[...s].map((c) => esc[c] ?? (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}` : c)).join("")}'`;
+  }
+  return s.replace(/([ \t!"$&'()*,;<>?[\\\]^`{|}])/g, "\\$1").replace(/^([~#])/, "\\$1");
 }
