@@ -4,6 +4,7 @@
 // /proc/net and /sys/class/net its counters (files.ts).
 
 import { sysctlRead, sysctlStatus, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import type { Tmpfs } from "../../kernel/tmpfs.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
@@ -67,6 +68,8 @@ function commandName(arg0: string): string {
 
 export class SimShellHost implements ShellHost {
   readonly procSys: ProcSys;
+  /** The host's tmpfs: what the lab writes stays there for its later steps, in every namespace of the host. */
+  readonly fs: Tmpfs;
 
   constructor(
     readonly sim: StepSim,
@@ -77,6 +80,7 @@ export class SimShellHost implements ShellHost {
     readonly limits: ShellLimits = UNLIMITED,
   ) {
     this.procSys = procSysOf(net);
+    this.fs = kernel.tmpfs;
   }
 
   readFile(path: string): FileRead | null {
@@ -145,7 +149,7 @@ export class SimShellHost implements ShellHost {
     const text = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
     if (text) {
       const host = this.hostIn(net);
-      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p), limits: this.limits });
+      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p), limits: this.limits, fs: this.fs });
       return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
     }
     return null;
