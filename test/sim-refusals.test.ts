@@ -29,7 +29,6 @@ const COMMANDS: Refusal[] = [
   ["traceroute -n 10.0.0.2", notSimulated("traceroute")],
   ["tcpdump -n -i eth0 -c 1", notSimulated("tcpdump")],
   ["dmesg", notSimulated("dmesg")],
-  ["sed -n 1p /dev/null", notSimulated("sed")],
   ["ping6 ::1", notSimulated("ping6")],
   ["ip netns exec ns1 nc -z 10.0.0.2 53", notSimulated("nc")],
 ];
@@ -71,6 +70,9 @@ const TEXT_TOOLS: Refusal[] = [
   ["grep -P x /dev/null", "grep: the option -P"],
   ["grep x /proc/net/route", "grep: reading the file /proc/net/route"],
   ["awk -f prog.awk /dev/null", "awk: a program file (-f)"],
+  ["sed -z p /dev/null", "sed: the option -z"],
+  ["sed -n w/tmp/x /dev/null", "sed: the command w"],
+  ["sed -n p /etc/hosts", "sed: reading the file /etc/hosts"],
   ["head -n 1 /sys/class/net/eth0/mtu", "head: reading the file /sys/class/net/eth0/mtu"],
 ];
 
