@@ -167,6 +167,25 @@ export class SimShellHost implements ShellHost {
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /** `timeout`: a wall in virtual time before the step's own; the kill it makes is timeout's, not the step's. */
+  async withTimeout(seconds: number, run: () => Promise<number>): Promise<{ timedOut: false; status: number } | { timedOut: true; stdout: string; stderr: string }> {
+    const saved = this.sim.deadline;
+    const at = this.sim.now + seconds * 1000;
+    if (at >= saved) return { timedOut: false, status: await run() };
+    this.sim.deadline = at;
+    try {
+      return { timedOut: false, status: await run() };
+    } catch (e) {
+      if (e instanceof Killed && this.sim.killed && this.sim.now >= at && this.sim.now < saved) {
+        this.sim.killed = false;
+        return { timedOut: true, stdout: e.stdout, stderr: e.stderr };
+      }
+      throw e;
+    } finally {
+      this.sim.deadline = saved;
+    }
+  }
+
   async sleep(seconds: number): Promise<void> {
     await this.killable(() => this.sim.run({ for: seconds * 1000 }));
   }

@@ -2,6 +2,7 @@ import { Killed, NotSimulated, ShellScriptError, unsupported } from "../errors.j
 import type { Arith, Assign, Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
 import { ArithError, evalArith } from "./arith.js";
 import { globMatch } from "./pattern.js";
+import { PROGRAM_BUILTINS, RUNNERS } from "./programs.js";
 import { TOOLS } from "../tools/index.js";
 import { BUILTINS, decl, type BuiltinContext } from "./builtins.js";
 import { expandFields, expandPattern, expandString, type ExpandEnv } from "./expand.js";
@@ -38,6 +39,8 @@ export class Interpreter {
   inCond = 0;
   /** A subshell or substitution: its ERR and EXIT traps are its own. */
   child = false;
+  /** `timeout` commands running now. */
+  timeouts = 0;
 
   constructor(
     readonly host: ShellHost,
@@ -474,6 +477,22 @@ export class Interpreter {
         }
       }
     }
+    const runner = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
+    if (runner) return this.refusable(io, async () => runner(this, argv, io));
+    const status = await this.external(argv, assigns, io);
+    if (status === null) {
+      io.err(`${this.prefix()}${name}: command not found\n`);
+      return 127;
+    }
+    return status;
+  }
+
+  /** A program found on PATH (the shell's text tools, the host's commands, or the builtins that are programs too); null when there is none. */
+  async external(argv: string[], assigns: Array<[string, string]>, io: Streams): Promise<number | null> {
+    const name = argv[0]!;
+    if (PROGRAM_BUILTINS.has(name)) return this.refusable(io, async () => BUILTINS[name]!(this.context(io), argv));
+    const runner = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
+    if (runner) return this.refusable(io, async () => runner(this, argv, io));
     const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
     const r = await this.refusable(io, async () => {
       if (tool) {
@@ -483,10 +502,7 @@ export class Interpreter {
       const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
       return this.host.exec(argv, { stdin: io.stdin.peek(), env });
     });
-    if (r === null) {
-      io.err(`${this.prefix()}${name}: command not found\n`);
-      return 127;
-    }
+    if (r === null) return null;
     io.out(r.stdout);
     io.err(r.stderr);
     return r.exitCode;
@@ -501,6 +517,8 @@ export class Interpreter {
     try {
       return await run();
     } catch (e) {
+      // Under `timeout` the kill goes to timeout, which tells its own from the step's.
+      if (e instanceof Killed && this.timeouts > 0) throw e;
       if (e instanceof Killed) {
         io.out(e.stdout);
         io.err(e.stderr);
