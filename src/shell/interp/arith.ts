@@ -2,7 +2,10 @@ import type { Arith, ArithBinOp, Word } from "../parse/ast.js";
 import { expandString, type ExpandEnv } from "./expand.js";
 
 /** An arithmetic error: bash prints `EXPR: MESSAGE` after who evaluated it (`((: `, `let: `, or nothing for `$(( ))`). */
-export class ArithError extends Error {}
+export class ArithError extends Error {
+  /** The expression bash names: a variable's value when the error is inside it. */
+  expr: string | null = null;
+}
 
 const MAX_DEPTH = 1024;
 
@@ -44,8 +47,33 @@ export async function evalArith(env: ExpandEnv, e: Arith, depth = 0): Promise<bi
         await ev(e.x);
         return ev(e.y);
       }
-      return binary(e.op, await ev(e.x), await ev(e.y));
+      const x = await ev(e.x);
+      const y = await ev(e.y);
+      try {
+        return binary(e.op, x, y);
+      } catch (err) {
+        if (err instanceof ArithError) err.message = err.message.replace(/\(error token is "[^"]*"\)$/, `(error token is "${lastToken(e.y)}")`);
+        throw err;
+      }
     }
+  }
+}
+
+/** The last token of an operand as written: what bash's messages call the error token. */
+function lastToken(e: Arith): string {
+  switch (e.kind) {
+    case "num":
+      return e.word.parts.map((p) => (p.kind === "lit" || p.kind === "sq" ? p.value : "")).join("").trim();
+    case "var":
+      return e.index ? "]" : e.name;
+    case "un":
+    case "incdec":
+      return e.kind === "incdec" && e.post ? e.op : lastToken(e.x);
+    case "bin":
+    case "assign":
+      return lastToken(e.y);
+    case "cond":
+      return lastToken(e.y);
   }
 }
 
@@ -128,7 +156,12 @@ async function evalText(env: ExpandEnv, text: string, depth: number, from?: stri
   if (n !== null) return n;
   if (depth > MAX_DEPTH) throw new ArithError(`expression recursion level exceeded (error token is "${t}")`);
   void from;
-  return evalArith(env, parseArith(t), depth + 1);
+  try {
+    return await evalArith(env, parseArith(t), depth + 1);
+  } catch (e) {
+    if (e instanceof ArithError && e.expr === null) e.expr = t;
+    throw e;
+  }
 }
 
 export function parseInteger(text: string): bigint | null {
@@ -163,6 +196,7 @@ const TOKENS = ["<<=", ">>=", "**", "++", "--", "<<", ">>", "<=", ">=", "==", "!
 /** Parses arithmetic text met at run time (a variable's value, `let`'s quoted operands) into the same tree the parser makes. */
 export function parseArith(text: string): Arith {
   const toks: string[] = [];
+  const at: number[] = [];
   for (let i = 0; i < text.length; ) {
     const c = text[i]!;
     if (/\s/.test(c)) {
@@ -171,17 +205,20 @@ export function parseArith(text: string): Arith {
     }
     const word = /^(?:[0-9]+#[0-9a-zA-Z@_]+|0[xX][0-9a-fA-F]*|[0-9A-Za-z_]+)/.exec(text.slice(i));
     if (word) {
+      at.push(i);
       toks.push(word[0]);
       i += word[0].length;
       continue;
     }
     const op = TOKENS.find((t) => text.startsWith(t, i));
     if (!op) throw new ArithError(`syntax error: invalid arithmetic operator (error token is "${text.slice(i)}")`);
+    at.push(i);
     toks.push(op);
     i += op.length;
   }
   let k = 0;
-  const rest = () => toks.slice(k).join(" ");
+  // bash's error token: the text from the token it stopped at (the last one, at the end).
+  const rest = () => text.slice(at[Math.min(k, at.length - 1)] ?? text.length);
   const operandExpected = (): never => {
     throw new ArithError(`syntax error: operand expected (error token is "${rest()}")`);
   };

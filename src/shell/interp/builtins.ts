@@ -295,7 +295,7 @@ export const BUILTINS: Record<string, Builtin> = {
   return: (ctx, argv) => {
     if (ctx.sh.state.frames.length === 0) {
       say(ctx, "return: can only `return' from a function or sourced script");
-      return 1;
+      return 2;
     }
     throw new ReturnSignal(statusArg(ctx, "return", argv[1]) ?? 2);
   },
@@ -372,7 +372,7 @@ function trap(ctx: BuiltinContext, argv: string[]): number {
     const only = args.slice(1).map(name);
     for (const [sig, action] of st.traps) {
       if (only.length && !only.includes(sig)) continue;
-      ctx.io.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${sig}\n`);
+      ctx.io.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${SIGNALS.includes(sig) && sig !== "EXIT" ? `SIG${sig}` : sig}\n`);
     }
     return 0;
   }

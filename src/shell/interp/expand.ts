@@ -127,7 +127,7 @@ async function pieces(env: ExpandEnv, parts: WordPart[], inDq: boolean, heredoc 
         try {
           v = await evalArith(env, part.expr);
         } catch (e) {
-          if (e instanceof ArithError) env.fail(`${(part.src ?? "").trim()}: ${e.message}`);
+          if (e instanceof ArithError) env.fail(`${e.expr ?? (part.src ?? "").trim()}: ${e.message}`);
           throw e;
         }
         out.push({ text: String(v), quoted: inDq, split: !inDq });

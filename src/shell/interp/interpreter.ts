@@ -1,6 +1,6 @@
 import { Killed, NotSimulated, ShellScriptError, unsupported } from "../errors.js";
 import type { Arith, Assign, Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
-import { ArithError, evalArith } from "./arith.js";
+import { ArithError, evalArith, parseArith } from "./arith.js";
 import { globMatch } from "./pattern.js";
 import { PROGRAM_BUILTINS, RUNNERS } from "./programs.js";
 import { TOOLS } from "../tools/index.js";
@@ -41,6 +41,7 @@ export class Interpreter {
   child = false;
   /** `timeout` commands running now. */
   timeouts = 0;
+  private calledAsBuiltin = false;
 
   constructor(
     readonly host: ShellHost,
@@ -219,7 +220,7 @@ export class Interpreter {
         v = await evalArith(this.expandEnv(io), e);
       } catch (err) {
         if (!(err instanceof ArithError)) throw err;
-        io.err(`${this.prefix()}${c.let ? "let" : "(("}: ${(c.src[i] ?? "").trim()}: ${err.message}\n`);
+        io.err(`${this.prefix()}${c.let ? "let" : "(("}: ${err.expr ?? (c.src[i] ?? "").trim()}: ${err.message}\n`);
         return 1;
       }
     }
@@ -352,6 +353,7 @@ export class Interpreter {
     this.substStatus = null;
     if (c.args.length === 0) {
       for (const a of c.assigns) {
+        if (this.state.opts.xtrace && !a.array) io.err(`+ ${a.name}${a.append ? "+" : ""}=${a.value ? await expandString(env, a.value) : ""}\n`);
         if (!(await this.assign(a, io))) {
           // A readonly variable assigned on its own ends a non-interactive bash.
           throw new FatalError(1);
@@ -479,7 +481,13 @@ export class Interpreter {
     }
     const runner = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
     if (runner) return this.refusable(io, async () => runner(this, argv, io));
-    const status = await this.external(argv, assigns, io);
+    this.calledAsBuiltin = true;
+    let status: number | null;
+    try {
+      status = await this.external(argv, assigns, io);
+    } finally {
+      this.calledAsBuiltin = false;
+    }
     if (status === null) {
       io.err(`${this.prefix()}${name}: command not found\n`);
       return 127;
@@ -504,7 +512,8 @@ export class Interpreter {
     });
     if (r === null) return null;
     io.out(r.stdout);
-    io.err(r.stderr);
+    // printf and echo are builtins in bash: their complaints carry the script's `FILE: line N: `.
+    io.err(this.calledAsBuiltin && (name === "printf" || name === "echo") ? r.stderr.replace(/^(?=.)/gm, this.prefix()) : r.stderr);
     return r.exitCode;
   }
 
@@ -575,6 +584,19 @@ export class Interpreter {
         if (e.op === "==" || e.op === "=" || e.op === "!=") {
           const rhs = e.y.kind === "word" ? await expandPattern(env, e.y.word) : await str(e.y);
           return binaryTest(e.op, await str(e.x), rhs, true);
+        }
+        // In [[ ]] the operands of -eq and the like are arithmetic expressions.
+        if (/^-(eq|ne|lt|le|gt|ge)$/.test(e.op)) {
+          const num = async (x: TestExpr): Promise<string> => {
+            const t = await str(x);
+            try {
+              return String(await evalArith(env, parseArith(t)));
+            } catch (err) {
+              if (err instanceof ArithError) throw new TestError(`${t}: ${err.message}`);
+              throw err;
+            }
+          };
+          return binaryTest(e.op, await num(e.x), await num(e.y), false);
         }
         return binaryTest(e.op, await str(e.x), await str(e.y), false);
     }

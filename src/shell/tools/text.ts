@@ -44,7 +44,7 @@ function eachFile(tool: "head" | "tail", operands: string[], io: ToolIo, take: (
 
 /** `-n N`, `-N` and (tail) `-n +N`. */
 function lineCount(tool: string, args: string[]): { n: number; fromStart: boolean; operands: string[] } | string {
-  const norm = args.map((a) => (/^-\d+$/.test(a) ? `-n${a.slice(1)}` : a));
+  const norm = args.map((a, i) => (/^-\d+$/.test(a) && args[i - 1] !== "-n" ? `-n${a.slice(1)}` : a));
   const { opts, operands, bad } = getopt(norm, "n");
   if (bad) return `${tool}: ${bad}\n`;
   let n = 10;
@@ -55,6 +55,8 @@ function lineCount(tool: string, args: string[]): { n: number; fromStart: boolea
     if (!m) return `${tool}: invalid number of lines: '${v}'\n`;
     n = Number(m[2]);
     fromStart = m[1] === "+";
+    // head -n -N: all but the last N lines.
+    if (tool === "head" && m[1] === "-") n = -n;
   }
   return { n, fromStart, operands };
 }
@@ -62,7 +64,7 @@ function lineCount(tool: string, args: string[]): { n: number; fromStart: boolea
 export const head: Tool = (args, io) => {
   const c = lineCount("head", args);
   if (typeof c === "string") return fail(1, c);
-  return eachFile("head", c.operands, io, (text) => unlines(lines(text).slice(0, c.n)));
+  return eachFile("head", c.operands, io, (text) => unlines(c.n < 0 ? lines(text).slice(0, Math.max(0, lines(text).length + c.n)) : lines(text).slice(0, c.n)));
 };
 
 export const tail: Tool = (args, io) => {
