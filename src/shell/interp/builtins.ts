@@ -60,7 +60,7 @@ function test(closing: boolean): Builtin {
       args = args.slice(0, -1);
     }
     try {
-      return evalTestArgs(args, (p) => ctx.sh.stat(p, ctx.io)) ? 0 : 1;
+      return evalTestArgs(args, (p) => ctx.sh.stat(p, ctx.io), (p) => ctx.sh.sizeOf(p)) ? 0 : 1;
     } catch (e) {
       if (!(e instanceof TestError)) throw e;
       say(ctx, `${argv[0]}: ${e.message}`);

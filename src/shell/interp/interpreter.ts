@@ -42,6 +42,8 @@ export class Interpreter {
   /** `timeout` commands running now. */
   timeouts = 0;
   private calledAsBuiltin = false;
+  /** The statement's stderr before its redirections: where bash tells an assignment-only command's errors. */
+  private stmtErr: Sink | null = null;
 
   constructor(
     readonly host: ShellHost,
@@ -82,6 +84,7 @@ export class Interpreter {
     this.line = s.pos.line;
     this.limits.tick();
     let status: number;
+    this.stmtErr = io.err;
     const redirected = await this.redirect(s.redirs, io);
     if (redirected === null) {
       status = 1;
@@ -352,9 +355,10 @@ export class Interpreter {
     const env = this.expandEnv(io);
     this.substStatus = null;
     if (c.args.length === 0) {
+      const errIo = this.stmtErr ? { ...io, err: this.stmtErr } : io;
       for (const a of c.assigns) {
         if (this.state.opts.xtrace && !a.array) io.err(`+ ${a.name}${a.append ? "+" : ""}=${a.value ? await expandString(env, a.value) : ""}\n`);
-        if (!(await this.assign(a, io))) {
+        if (!(await this.assign(a, errIo))) {
           // A readonly variable assigned on its own ends a non-interactive bash.
           throw new FatalError(1);
         }
@@ -576,7 +580,7 @@ export class Interpreter {
       case "word":
         return (await expandString(env, e.word)) !== "";
       case "unary":
-        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p, io));
+        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p, io), (p) => this.sizeOf(p));
       case "binary":
         if (e.op === "&&") return (await this.evalTest(e.x, io)) && this.evalTest(e.y, io);
         if (e.op === "||") return (await this.evalTest(e.x, io)) || this.evalTest(e.y, io);
@@ -607,6 +611,13 @@ export class Interpreter {
     const s = statPath(this.host, this.resolve(path));
     if (s === null) this.unsupported(io, this.pos(), `testing the file ${path}`);
     return s === "missing" ? null : s;
+  }
+
+  /** A file's st_size: a directory's is never 0; procfs files are 0. */
+  sizeOf(path: string): number {
+    const r = readPath(this.host, this.resolve(path));
+    if (!r || !r.ok) return 4096;
+    return r.size ?? new TextEncoder().encode(r.content).length;
   }
 
   setVar(name: string, value: string): void {

@@ -6,10 +6,13 @@ export class TestError extends Error {}
 
 export type Stat = (path: string) => "file" | "dir" | null;
 
+/** st_size of a path that exists (0 for procfs files), for -s. */
+export type Size = (path: string) => number;
+
 export const UNARY = new Set(["-z", "-n", "-e", "-f", "-d", "-a", "-s", "-r", "-w", "-x", "-L", "-h"]);
 export const BINARY = new Set(["=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
 
-export function unaryTest(op: string, arg: string, stat: Stat): boolean {
+export function unaryTest(op: string, arg: string, stat: Stat, size?: Size): boolean {
   switch (op) {
     case "-z":
       return arg === "";
@@ -19,6 +22,8 @@ export function unaryTest(op: string, arg: string, stat: Stat): boolean {
       return stat(arg) === "dir";
     case "-f":
       return stat(arg) === "file";
+    case "-s":
+      return stat(arg) !== null && (size ? size(arg) > 0 : true);
     default:
       // -e -a -s -r -w -x -L -h: existence is all a lab can observe.
       return stat(arg) !== null;
@@ -59,7 +64,7 @@ function integer(s: string): bigint {
 }
 
 /** `test` / `[` over its arguments, POSIX's argument-count rules first, then -a/-o/!/( ) by precedence. */
-export function evalTestArgs(args: string[], stat: Stat): boolean {
+export function evalTestArgs(args: string[], stat: Stat, size?: Size): boolean {
   let i = 0;
   const peek = (): string | undefined => args[i];
   const orExpr = (): boolean => {
@@ -102,7 +107,7 @@ export function evalTestArgs(args: string[], stat: Stat): boolean {
     }
     if (UNARY.has(a) && i + 1 < args.length) {
       i += 2;
-      return unaryTest(a, args[i - 1]!, stat);
+      return unaryTest(a, args[i - 1]!, stat, size);
     }
     i++;
     return a !== "";
