@@ -8,6 +8,7 @@ import type { Tmpfs } from "../../kernel/tmpfs.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
+import { RUNNERS } from "../../shell/interp/programs.js";
 import { didYouMean } from "../../lab/errors.js";
 import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
 import { arpingTool } from "../../userland/arping.js";
@@ -101,7 +102,7 @@ export class SimShellHost implements ShellHost {
   /** A command the simulator does not have: it may exist where the lab runs for real, so it is refused, not "not found". */
   private notSimulated(arg0: string): never {
     const name = commandName(arg0);
-    const known = [...Object.keys(this.tools), ...Object.keys(TEXT_TOOLS), ...Object.keys(BUILTINS), "true", "false", "sleep", "bash", "sh"];
+    const known = [...Object.keys(this.tools), ...Object.keys(TEXT_TOOLS), ...Object.keys(BUILTINS), ...Object.keys(RUNNERS), "true", "false", "sleep", "bash", "sh"];
     // Short names are a letter away from everything (nc, wc): only a longer one is worth a guess.
     const guess = name.length > 3 ? didYouMean(name, known) : "";
     throw new NotSimulated(`\`${name}\`: --engine sim does not simulate this command${guess}; ${REAL_ENGINES} if it is installed`);

@@ -355,7 +355,11 @@ export const BUILTINS: Record<string, Builtin> = {
 
 export { FatalError };
 
-const SIGNALS = ["EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM"];
+/** Linux's signal numbers, EXIT as 0. */
+const SIGNALS = ["EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"];
+
+/** `trap` lists by signal number, then DEBUG, ERR and RETURN. */
+const trapOrder = (sig: string): number => (SIGNALS.includes(sig) ? SIGNALS.indexOf(sig) : 100 + ["DEBUG", "ERR", "RETURN"].indexOf(sig));
 
 /** `trap ACTION COND...`, `trap - COND`, `trap` / `trap -p`: EXIT and ERR run; a signal's action is kept (nothing sends one). */
 function trap(ctx: BuiltinContext, argv: string[]): number {
@@ -370,7 +374,7 @@ function trap(ctx: BuiltinContext, argv: string[]): number {
   };
   if (args.length === 0 || args[0] === "-p") {
     const only = args.slice(1).map(name);
-    for (const [sig, action] of st.traps) {
+    for (const [sig, action] of [...st.traps].sort(([a], [b]) => trapOrder(a) - trapOrder(b))) {
       if (only.length && !only.includes(sig)) continue;
       ctx.io.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${SIGNALS.includes(sig) && sig !== "EXIT" ? `SIG${sig}` : sig}\n`);
     }

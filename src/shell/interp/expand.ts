@@ -44,7 +44,12 @@ export async function expandString(env: ExpandEnv, word: Word): Promise<string> 
 
 /** A glob pattern: text from quotes matches literally. */
 export async function expandPattern(env: ExpandEnv, word: Word): Promise<string> {
-  return joinPieces(env, await pieces(env, word.parts, false), true);
+  return joinPieces(env, await pieces(env, word.parts, false, false, true), true);
+}
+
+/** A pattern inside a parameter expansion (`${x#pat}`, `${x/pat/}`). */
+async function patternOf(env: ExpandEnv, word: Word): Promise<string> {
+  return joinPieces(env, await pieces(env, word.parts, false, false, true), true);
 }
 
 /** Each piece is within the string limit; a word made of many of them is checked before it is made. */
@@ -99,13 +104,22 @@ function unescapeHeredoc(s: string): string {
   return s.replace(/\\([$`\\\n])/g, (_m, c: string) => (c === "\n" ? "" : c));
 }
 
-async function pieces(env: ExpandEnv, parts: WordPart[], inDq: boolean, heredoc = false): Promise<Piece[]> {
+async function pieces(env: ExpandEnv, parts: WordPart[], inDq: boolean, heredoc = false, pattern = false): Promise<Piece[]> {
   const out: Piece[] = [];
-  for (const part of parts) {
+  for (const [i, part] of parts.entries()) {
     switch (part.kind) {
-      case "lit":
-        out.push({ text: heredoc ? unescapeHeredoc(part.value) : inDq ? unescapeDouble(part.value) : unescapeUnquoted(part.value), quoted: inDq, split: false });
+      case "lit": {
+        // A leading `~` or `~/` is the home directory.
+        if (i === 0 && !inDq && /^~(\/|$)/.test(part.value)) {
+          out.push({ text: env.lookup("HOME") ?? "~", quoted: true, split: false });
+          const rest = part.value.slice(1);
+          if (rest) out.push({ text: pattern ? rest : unescapeUnquoted(rest), quoted: false, split: false });
+          break;
+        }
+        // In a pattern an unquoted backslash keeps the next character literal: the glob sees it escaped.
+        out.push({ text: heredoc ? unescapeHeredoc(part.value) : inDq ? unescapeDouble(part.value) : pattern ? part.value : unescapeUnquoted(part.value), quoted: inDq, split: false });
         break;
+      }
       case "sq":
         out.push({ text: part.value, quoted: true, split: false });
         break;
@@ -286,7 +300,7 @@ async function operate(env: ExpandEnv, p: ParamPart, value: string, set: boolean
     value = chars.slice(off, end).join("");
   }
   if (p.repl) {
-    const pat = joinPieces(env, await pieces(env, p.repl.orig.parts, false), true);
+    const pat = await patternOf(env, p.repl.orig);
     const rep = p.repl.with ? joinPieces(env, await pieces(env, p.repl.with.parts, false), false) : "";
     value = replace(value, pat, rep, p.repl.all, p.repl.anchor);
   }
@@ -295,12 +309,12 @@ async function operate(env: ExpandEnv, p: ParamPart, value: string, set: boolean
     case "##":
     case "%":
     case "%%":
-      return trim(env, value, p.op, p.arg ? joinPieces(env, await pieces(env, p.arg.parts, false), true) : "");
+      return trim(env, value, p.op, p.arg ? await patternOf(env, p.arg) : "");
     case "^^":
     case ",,":
     case "^":
     case ",": {
-      const pat = p.arg && p.arg.parts.length ? joinPieces(env, await pieces(env, p.arg.parts, false), true) : "?";
+      const pat = p.arg && p.arg.parts.length ? await patternOf(env, p.arg) : "?";
       const re = new RegExp(`^(?:${globToRegExpSource(pat)})$`);
       const up = p.op[0] === "^";
       const chars = [...value];

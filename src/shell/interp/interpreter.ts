@@ -262,8 +262,9 @@ export class Interpreter {
     let status = 0;
     this.state.loopDepth++;
     try {
-      while (await next()) {
+      for (;;) {
         try {
+          if (!(await next())) break;
           status = await body();
         } catch (e) {
           if (e instanceof BreakSignal) {

@@ -9,7 +9,7 @@ export type Stat = (path: string) => "file" | "dir" | null;
 /** st_size of a path that exists (0 for procfs files), for -s. */
 export type Size = (path: string) => number;
 
-export const UNARY = new Set(["-z", "-n", "-e", "-f", "-d", "-a", "-s", "-r", "-w", "-x", "-L", "-h"]);
+export const UNARY = new Set(["-z", "-n", "-e", "-f", "-d", "-a", "-s", "-r", "-w", "-x", "-L", "-h", "-b", "-c", "-S", "-p", "-g", "-u", "-k", "-O", "-G", "-N", "-t"]);
 export const BINARY = new Set(["=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
 
 export function unaryTest(op: string, arg: string, stat: Stat, size?: Size): boolean {
@@ -24,6 +24,20 @@ export function unaryTest(op: string, arg: string, stat: Stat, size?: Size): boo
       return stat(arg) === "file";
     case "-s":
       return stat(arg) !== null && (size ? size(arg) > 0 : true);
+    case "-t":
+      // A lab's commands have no terminal.
+      return false;
+    case "-b":
+    case "-c":
+    case "-S":
+    case "-p":
+    case "-g":
+    case "-u":
+    case "-k":
+    case "-N":
+      // Block and character devices, sockets, pipes, set-id and sticky bits: none among the files the simulator has.
+      stat(arg);
+      return false;
     default:
       // -e -a -s -r -w -x -L -h: existence is all a lab can observe.
       return stat(arg) !== null;

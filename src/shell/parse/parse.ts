@@ -276,7 +276,7 @@ class Converter {
     const slice = p.Slice as Any | null;
     let replPart: NonNullable<Extract<WordPart, { kind: "param" }>["repl"]> | null = null;
     if (repl) {
-      const orig = this.word(repl.Orig as MvWord);
+      const orig: Word = repl.Orig ? this.word(repl.Orig as MvWord) : { pos: this.pos(p), parts: [] };
       let anchor: "#" | "%" | null = null;
       const first = orig.parts[0];
       if (first?.kind === "lit" && (first.value.startsWith("#") || first.value.startsWith("%"))) {
