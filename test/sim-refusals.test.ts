@@ -29,7 +29,6 @@ const COMMANDS: Refusal[] = [
   ["traceroute -n 10.0.0.2", notSimulated("traceroute")],
   ["tcpdump -n -i eth0 -c 1", notSimulated("tcpdump")],
   ["dmesg", notSimulated("dmesg")],
-  ["sed -n 1p /dev/null", notSimulated("sed")],
   ["ping6 ::1", notSimulated("ping6")],
   ["ip netns exec ns1 nc -z 10.0.0.2 53", notSimulated("nc")],
 ];
@@ -38,12 +37,12 @@ const COMMANDS: Refusal[] = [
 const SHELL: Refusal[] = [
   ["echo x 3>/dev/null", "redirecting file descriptor 3"],
   ["cat < /etc/hosts", "reading the file /etc/hosts"],
-  ["echo x > /tmp/ipvlab-refusal", "writing to the file /tmp/ipvlab-refusal"],
   ["read -a x < /dev/null", "read -a"],
   ["set -o vi", "set -o vi"],
-  ["eval true", "the builtin `eval`"],
-  ["cd /", "the builtin `cd`"],
-  ["trap true ERR", "the builtin `trap`"],
+  ["cd /etc", "testing the file /etc"],
+  ["echo x > /etc/ipvlab-refusal", "writing to the file /etc/ipvlab-refusal"],
+  ["trap true DEBUG", "trap ... DEBUG"],
+  ["wait", "the builtin `wait`"],
   ["test -e /etc/passwd", "testing the file /etc/passwd"],
   ["[ -d /sys/class/net/eth0/queues ]", "testing the file /sys/class/net/eth0/queues"],
   ["[ -e /proc/sys/net/ipv6 ]", "testing the file /proc/sys/net/ipv6"],
@@ -52,13 +51,10 @@ const SHELL: Refusal[] = [
 /** The same, refused while parsing: the script does not run at all. */
 const SHELL_PARSE: Refusal[] = [
   ["sleep 1 &", "running a command in the background with `&`"],
-  ["cat <<< x", "a here-string `<<<`"],
-  ["for ((i = 0; i < 2; i++)); do :; done", "a C-style `for ((...))` loop"],
-  ["a=(1 2)", "an array"],
-  ["echo $'x'", "ANSI-C quoting `$'...'`"],
   ["echo $[1 + 1]", "the old arithmetic form `$[ ]`"],
-  ["x=ab; echo ${x/a/b}", "this parameter expansion"],
-  ["let x=1", "`let`"],
+  ["coproc cat", "`coproc`"],
+  ["cat <(true)", "process substitution"],
+  ["echo ${x@P}", "this parameter expansion"],
 ];
 
 /** The text tools the shell answers itself: options and files they do not have. */
@@ -70,10 +66,16 @@ const TEXT_TOOLS: Refusal[] = [
   ["wc -L /dev/null", "wc: the option -L"],
   ["cut -b 1 /dev/null", "cut: the option -b"],
   ["sort -V /dev/null", "sort: the option -V"],
-  ["echo a | tr -c a b", "tr: the option -c"],
+  ["echo a | tr -u a b", "tr: the option -u"],
+  ["echo a | xargs -P 2 echo", "xargs -P"],
+  ["timeout --preserve-status 1 true", "timeout --preserve-status"],
+  ["uniq -z /dev/null", "uniq: the option -z"],
   ["grep -P x /dev/null", "grep: the option -P"],
   ["grep x /proc/net/route", "grep: reading the file /proc/net/route"],
   ["awk -f prog.awk /dev/null", "awk: a program file (-f)"],
+  ["sed -z p /dev/null", "sed: the option -z"],
+  ["sed -n w/tmp/x /dev/null", "sed: the command w"],
+  ["sed -n p /etc/hosts", "sed: reading the file /etc/hosts"],
   ["head -n 1 /sys/class/net/eth0/mtu", "head: reading the file /sys/class/net/eth0/mtu"],
 ];
 

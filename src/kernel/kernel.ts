@@ -7,6 +7,7 @@ import { Net } from "./net.js";
 import { NeighTable } from "./neigh/neigh-table.js";
 import { registerNetdevice, unregisterNetdevice, devChangeNetNamespace } from "./rtnl-link.js";
 import type { Sim } from "./sim.js";
+import { Tmpfs } from "./tmpfs.js";
 
 export class Kernel {
   readonly initNet: Net;
@@ -15,6 +16,8 @@ export class Kernel {
   ipv6 = false;
   /** arp_tbl: every namespace's IPv4 neighbours count against its limits. */
   readonly arpTbl = new NeighTable();
+  /** The files the lab writes on this host (/tmp, /root...), shared by its namespaces as a mount namespace would be. */
+  readonly tmpfs = new Tmpfs();
 
   constructor(
     readonly sim: Sim,

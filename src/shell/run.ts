@@ -78,6 +78,8 @@ export async function runParsed(script: Script, host: ShellHost, options: RunOpt
     state.exported.add(k);
   }
   state.positional = [...(options.args ?? [])];
+  state.cwd = options.cwd ?? "/";
+  if (!state.vars.has("PWD")) state.vars.set("PWD", state.cwd);
   let stdout = "";
   let stderr = "";
   // What a failure said: the script's stderr since the previous failure, as the real engines' ERR trap can tell it.
@@ -96,7 +98,14 @@ export async function runParsed(script: Script, host: ShellHost, options: RunOpt
   let unsupported: ShellScriptError | null = null;
   let limit: LimitExceeded | null = null;
   try {
-    exitCode = await sh.runStmts(script.stmts, io);
+    try {
+      exitCode = await sh.runStmts(script.stmts, io);
+    } catch (e) {
+      if (!(e instanceof ExitSignal || (e instanceof FatalError && e.unsupported === null))) throw e;
+      exitCode = e.status;
+      if (e instanceof FatalError) fail(sh.currentLine, exitCode, null, "exit");
+    }
+    exitCode = await sh.exitTrap(exitCode, io);
   } catch (e) {
     limit = asLimit(e);
     if (e instanceof ExitSignal) exitCode = e.status;

@@ -4,6 +4,7 @@
 // `ipvlab check` and the web editor say these at their lines.
 
 import { plannedCommand, plannedSteps } from "../planned.js";
+import { RUNNERS } from "../../shell/interp/programs.js";
 import { scriptLineAt } from "../../lab/script-lines.js";
 import type { LabDiagnostic } from "../../lab/errors.js";
 import type { Lab, SourcePos } from "../../lab/types.js";
@@ -53,8 +54,13 @@ function calls(stmts: readonly Stmt[], out: Call[] = []): Call[] {
         calls([...c.cond, ...c.body], out);
         return;
       case "for":
+      case "cfor":
       case "block":
-        calls(c.kind === "for" ? c.body : c.stmts, out);
+      case "subshell":
+        calls(c.kind === "for" || c.kind === "cfor" ? c.body : c.stmts, out);
+        return;
+      case "case":
+        for (const it of c.items) calls(it.body, out);
         return;
       case "func":
         calls([c.body], out);
@@ -83,7 +89,7 @@ function netnsAdded(argv: (string | null)[]): string | null {
 const unbounded = (argv: string[]) => (argv[0] === "ping" || argv[0] === "arping") && !argv.some((a) => /^-[a-zA-Z]*[cwf]/.test(a));
 
 export function lintLab(lab: Lab): LabDiagnostic[] {
-  const known = new Set([...Object.keys(defaultTools()), ...Object.keys(TEXT_TOOLS), ...Object.keys(BUILTINS), "true", "false", "sleep", "bash", "sh"]);
+  const known = new Set([...Object.keys(defaultTools()), ...Object.keys(TEXT_TOOLS), ...Object.keys(BUILTINS), ...Object.keys(RUNNERS), "true", "false", "sleep", "bash", "sh"]);
   const out: LabDiagnostic[] = [];
   const made = new Map<string, Set<string>>();
   const commands = plannedSteps(lab).flatMap((p) => plannedCommand(p) ?? []);

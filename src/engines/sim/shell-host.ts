@@ -4,9 +4,11 @@
 // /proc/net and /sys/class/net its counters (files.ts).
 
 import { sysctlRead, sysctlStatus, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import type { Tmpfs } from "../../kernel/tmpfs.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
+import { RUNNERS } from "../../shell/interp/programs.js";
 import { didYouMean } from "../../lab/errors.js";
 import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
 import { arpingTool } from "../../userland/arping.js";
@@ -67,6 +69,8 @@ function commandName(arg0: string): string {
 
 export class SimShellHost implements ShellHost {
   readonly procSys: ProcSys;
+  /** The host's tmpfs: what the lab writes stays there for its later steps, in every namespace of the host. */
+  readonly fs: Tmpfs;
 
   constructor(
     readonly sim: StepSim,
@@ -77,6 +81,7 @@ export class SimShellHost implements ShellHost {
     readonly limits: ShellLimits = UNLIMITED,
   ) {
     this.procSys = procSysOf(net);
+    this.fs = kernel.tmpfs;
   }
 
   readFile(path: string): FileRead | null {
@@ -97,7 +102,7 @@ export class SimShellHost implements ShellHost {
   /** A command the simulator does not have: it may exist where the lab runs for real, so it is refused, not "not found". */
   private notSimulated(arg0: string): never {
     const name = commandName(arg0);
-    const known = [...Object.keys(this.tools), ...Object.keys(TEXT_TOOLS), ...Object.keys(BUILTINS), "true", "false", "sleep", "bash", "sh"];
+    const known = [...Object.keys(this.tools), ...Object.keys(TEXT_TOOLS), ...Object.keys(BUILTINS), ...Object.keys(RUNNERS), "true", "false", "sleep", "bash", "sh"];
     // Short names are a letter away from everything (nc, wc): only a longer one is worth a guess.
     const guess = name.length > 3 ? didYouMean(name, known) : "";
     throw new NotSimulated(`\`${name}\`: --engine sim does not simulate this command${guess}; ${REAL_ENGINES} if it is installed`);
@@ -145,7 +150,7 @@ export class SimShellHost implements ShellHost {
     const text = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
     if (text) {
       const host = this.hostIn(net);
-      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p), limits: this.limits });
+      const r = text(argv.slice(1), { stdin: () => stdin, readFile: (p) => readPath(host, p), limits: this.limits, fs: this.fs });
       return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
     }
     return null;
@@ -161,6 +166,25 @@ export class SimShellHost implements ShellHost {
     // A limit ends the step, not just the script that reached it.
     if (r.limit) throw r.limit;
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** `timeout`: a wall in virtual time before the step's own; the kill it makes is timeout's, not the step's. */
+  async withTimeout(seconds: number, run: () => Promise<number>): Promise<{ timedOut: false; status: number } | { timedOut: true; stdout: string; stderr: string }> {
+    const saved = this.sim.deadline;
+    const at = this.sim.now + seconds * 1000;
+    if (at >= saved) return { timedOut: false, status: await run() };
+    this.sim.deadline = at;
+    try {
+      return { timedOut: false, status: await run() };
+    } catch (e) {
+      if (e instanceof Killed && this.sim.killed && this.sim.now >= at && this.sim.now < saved) {
+        this.sim.killed = false;
+        return { timedOut: true, stdout: e.stdout, stderr: e.stderr };
+      }
+      throw e;
+    } finally {
+      this.sim.deadline = saved;
+    }
   }
 
   async sleep(seconds: number): Promise<void> {

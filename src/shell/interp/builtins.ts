@@ -1,5 +1,6 @@
-import type { Command } from "../parse/ast.js";
-import { expandString } from "./expand.js";
+import type { Assign, Command } from "../parse/ast.js";
+import { expandFields } from "./expand.js";
+import { normalizePath } from "./files.js";
 import type { Interpreter } from "./interpreter.js";
 import { FatalError } from "./interpreter.js";
 import type { Streams } from "./io.js";
@@ -59,7 +60,7 @@ function test(closing: boolean): Builtin {
       args = args.slice(0, -1);
     }
     try {
-      return evalTestArgs(args, (p) => ctx.sh.stat(p, ctx.io)) ? 0 : 1;
+      return evalTestArgs(args, (p) => ctx.sh.stat(p, ctx.io), (p) => ctx.sh.sizeOf(p)) ? 0 : 1;
     } catch (e) {
       if (!(e instanceof TestError)) throw e;
       say(ctx, `${argv[0]}: ${e.message}`);
@@ -157,47 +158,117 @@ const set: Builtin = (ctx, argv) => {
 export const decl: Builtin = async (ctx, argv, d) => {
   const variant = argv[0]!;
   const st = ctx.sh.state;
-  const items: Array<{ name: string; value: string | null } | { word: string }> = [];
+  type Item = { assign: Assign } | { word: string };
+  const items: Item[] = [];
   if (d) {
     for (const it of d.items) {
-      if (it.kind === "word") items.push({ word: await expandString(ctx.sh.expandEnv(ctx.io), it.word) });
-      else {
-        const v = it.assign.value ? await expandString(ctx.sh.expandEnv(ctx.io), it.assign.value) : "";
-        items.push({ name: it.assign.name, value: it.assign.append ? (st.vars.get(it.assign.name) ?? "") + v : v });
-      }
+      if (it.kind === "word") for (const w of await expandFields(ctx.sh.expandEnv(ctx.io), [it.word])) items.push({ word: w });
+      else items.push({ assign: it.assign });
     }
   } else for (const w of argv.slice(1)) items.push({ word: w });
   let exporting = variant === "export";
-  const isLocal = variant === "local" || ((variant === "declare" || variant === "typeset") && st.frames.length > 0);
+  let readonly = variant === "readonly";
+  let assoc = false;
+  let indexed = false;
+  let global = false;
+  let unexport = false;
   if (variant === "local" && st.frames.length === 0) {
     say(ctx, "local: can only be used in a function");
     return 1;
   }
   if (!["export", "local", "declare", "typeset", "readonly"].includes(variant)) unsupportedUse(ctx, `\`${variant}\``);
   let status = 0;
+  let named = 0;
+  let options = true;
   for (const it of items) {
     let name: string;
-    let value: string | null;
+    let value: string | null = null;
+    let assign: Assign | null = null;
     if ("word" in it) {
-      if (/^[-+][a-zA-Z]+$/.test(it.word)) {
-        if (it.word === "-x" && variant !== "export") exporting = true;
-        else if (!(variant === "readonly" && it.word === "-r") && !(variant === "declare" && it.word === "-r")) unsupportedUse(ctx, `${variant} ${it.word}`);
+      if (options && it.word === "--") {
+        options = false;
         continue;
       }
+      if (options && /^[-+][a-zA-Z]+$/.test(it.word)) {
+        for (const o of it.word.slice(1)) {
+          const on = it.word[0] === "-";
+          if (o === "x") {
+            exporting = on;
+            unexport = !on;
+          } else if (o === "r" && variant !== "export") readonly = true;
+          else if (o === "A" && variant !== "export") assoc = true;
+          else if (o === "a" && variant !== "export") indexed = true;
+          else if (o === "g" && variant !== "export" && variant !== "readonly" && variant !== "local") global = true;
+          else if (o === "n" && variant === "export") unexport = true;
+          else unsupportedUse(ctx, `${variant} ${it.word}`);
+        }
+        continue;
+      }
+      options = false;
       const eq = it.word.indexOf("=");
       name = eq < 0 ? it.word : it.word.slice(0, eq);
       value = eq < 0 ? null : it.word.slice(eq + 1);
-    } else ({ name, value } = it);
+      if (name.endsWith("+") && value !== null) {
+        name = name.slice(0, -1);
+        value = (ctx.sh.lookup(name) ?? "") + value;
+      }
+    } else {
+      options = false;
+      assign = it.assign;
+      name = assign.name;
+    }
+    named++;
     if (!NAME.test(name)) {
       say(ctx, `${variant}: \`${"word" in it ? it.word : name}': not a valid identifier`);
       status = 1;
       continue;
     }
-    if (isLocal) st.makeLocal(name);
-    if (value !== null) ctx.sh.setVar(name, value);
-    else if (isLocal && !st.vars.has(name)) st.vars.delete(name);
+    const isLocal = !global && (variant === "local" || ((variant === "declare" || variant === "typeset") && st.frames.length > 0));
+    if (isLocal) {
+      if (st.readonly.has(name)) {
+        say(ctx, `${variant}: ${name}: readonly variable`);
+        status = 1;
+        continue;
+      }
+      st.makeLocal(name);
+      if (!assign || !assign.append) {
+        st.vars.delete(name);
+        st.arrays.delete(name);
+      }
+    }
+    if (assoc || indexed) {
+      const have = st.arrays.get(name);
+      if (have && have.assoc !== assoc && !assign?.array) {
+        if (assoc && !have.assoc) {
+          say(ctx, `${variant}: ${name}: cannot convert indexed to associative array`);
+          status = 1;
+          continue;
+        }
+      }
+      if (!have || have.assoc !== assoc) {
+        const v = st.vars.get(name);
+        st.vars.delete(name);
+        st.arrays.set(name, { assoc, items: v !== undefined && !assoc ? new Map([["0", v]]) : new Map() });
+      }
+    }
+    if (assign) {
+      if (!(await ctx.sh.assign(assign, ctx.io, assoc))) {
+        status = 1;
+        continue;
+      }
+    } else if (value !== null) {
+      if (st.readonly.has(name)) {
+        say(ctx, `${name}: readonly variable`);
+        status = 1;
+        continue;
+      }
+      ctx.sh.setVar(name, value);
+    }
     if (exporting) st.exported.add(name);
+    if (unexport) st.exported.delete(name);
+    if (readonly) st.readonly.add(name);
   }
+  if (named === 0 && (variant === "readonly" || variant === "export")) unsupportedUse(ctx, `listing with \`${variant}\``);
   return status;
 };
 
@@ -224,7 +295,7 @@ export const BUILTINS: Record<string, Builtin> = {
   return: (ctx, argv) => {
     if (ctx.sh.state.frames.length === 0) {
       say(ctx, "return: can only `return' from a function or sourced script");
-      return 1;
+      return 2;
     }
     throw new ReturnSignal(statusArg(ctx, "return", argv[1]) ?? 2);
   },
@@ -236,17 +307,46 @@ export const BUILTINS: Record<string, Builtin> = {
   },
   unset: (ctx, argv) => {
     const fn = argv[1] === "-f";
+    const st = ctx.sh.state;
+    let status = 0;
     for (const n of argv.slice(argv[1] === "-f" || argv[1] === "-v" ? 2 : 1)) {
-      if (fn) ctx.sh.state.funcs.delete(n);
-      else {
-        ctx.sh.state.vars.delete(n);
-        ctx.sh.state.exported.delete(n);
+      if (fn) {
+        st.funcs.delete(n);
+        continue;
       }
+      const el = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/.exec(n);
+      const base = el ? el[1]! : n;
+      if (!el && !NAME.test(n)) {
+        say(ctx, `unset: \`${n}': not a valid identifier`);
+        status = 1;
+        continue;
+      }
+      if (st.readonly.has(base)) {
+        say(ctx, `unset: ${base}: cannot unset: readonly variable`);
+        status = 1;
+        continue;
+      }
+      if (el) {
+        const arr = st.arrays.get(base);
+        if (arr) arr.items.delete(arr.assoc ? el[2]! : String(Number(el[2]!)));
+        else if (el[2] === "0" || el[2] === "@" || el[2] === "*") st.vars.delete(base);
+        continue;
+      }
+      st.vars.delete(n);
+      st.arrays.delete(n);
+      st.exported.delete(n);
     }
+    return status;
+  },
+  eval: (ctx, argv) => (argv.length > 1 ? ctx.sh.evalString(argv.slice(1).join(" "), ctx.io) : 0),
+  trap,
+  cd,
+  pwd: (ctx) => {
+    ctx.io.out(`${ctx.sh.state.cwd}\n`);
     return 0;
   },
   ...Object.fromEntries(
-    ["eval", "source", ".", "cd", "pushd", "popd", "trap", "wait", "exec", "let", "alias", "mapfile", "readarray", "getopts", "kill", "jobs", "bg", "fg", "disown", "ulimit", "umask"].map((n) => [
+    ["source", ".", "pushd", "popd", "wait", "exec", "alias", "mapfile", "readarray", "getopts", "kill", "jobs", "bg", "fg", "disown", "ulimit", "umask"].map((n) => [
       n,
       ((ctx: BuiltinContext) => unsupportedUse(ctx, `the builtin \`${n}\``)) as Builtin,
     ]),
@@ -254,3 +354,85 @@ export const BUILTINS: Record<string, Builtin> = {
 };
 
 export { FatalError };
+
+/** Linux's signal numbers, EXIT as 0. */
+const SIGNALS = ["EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"];
+
+/** `trap` lists by signal number, then DEBUG, ERR and RETURN. */
+const trapOrder = (sig: string): number => (SIGNALS.includes(sig) ? SIGNALS.indexOf(sig) : 100 + ["DEBUG", "ERR", "RETURN"].indexOf(sig));
+
+/** `trap ACTION COND...`, `trap - COND`, `trap` / `trap -p`: EXIT and ERR run; a signal's action is kept (nothing sends one). */
+function trap(ctx: BuiltinContext, argv: string[]): number {
+  const st = ctx.sh.state;
+  let args = argv.slice(1);
+  if (args[0] === "--") args = args.slice(1);
+  const name = (s: string): string | null => {
+    const u = s.toUpperCase().replace(/^SIG/, "");
+    if (u === "ERR" || u === "DEBUG" || u === "RETURN") return u;
+    if (/^\d+$/.test(s)) return SIGNALS[Number(s)] ?? null;
+    return SIGNALS.includes(u) ? u : null;
+  };
+  if (args.length === 0 || args[0] === "-p") {
+    const only = args.slice(1).map(name);
+    for (const [sig, action] of [...st.traps].sort(([a], [b]) => trapOrder(a) - trapOrder(b))) {
+      if (only.length && !only.includes(sig)) continue;
+      ctx.io.out(`trap -- '${action.replace(/'/g, "'\\''")}' ${SIGNALS.includes(sig) && sig !== "EXIT" ? `SIG${sig}` : sig}\n`);
+    }
+    return 0;
+  }
+  if (args[0]!.startsWith("-") && args[0] !== "-") unsupportedUse(ctx, `trap ${args[0]}`);
+  let action: string | null = args[0]!;
+  let conds = args.slice(1);
+  if (conds.length === 0 || /^\d+$/.test(action)) {
+    conds = args;
+    action = null;
+  } else if (action === "-") action = null;
+  let status = 0;
+  for (const c of conds) {
+    const n = name(c);
+    if (n === null) {
+      say(ctx, `trap: ${c}: invalid signal specification`);
+      status = 1;
+      continue;
+    }
+    if (n === "DEBUG" || n === "RETURN") unsupportedUse(ctx, `trap ... ${n}`);
+    if (action === null) st.traps.delete(n);
+    else st.traps.set(n, action);
+  }
+  return status;
+}
+
+/** cd: the working directory moves within the host's files; a directory the host does not model is refused. */
+function cd(ctx: BuiltinContext, argv: string[]): number {
+  const st = ctx.sh.state;
+  let args = argv.slice(1);
+  if (args[0] === "--") args = args.slice(1);
+  if (args.length > 1) {
+    say(ctx, "cd: too many arguments");
+    return 1;
+  }
+  const given = args[0] ?? ctx.sh.lookup("HOME");
+  if (given === undefined) {
+    say(ctx, "cd: HOME not set");
+    return 1;
+  }
+  const print = given === "-";
+  const target = print ? ctx.sh.lookup("OLDPWD") : given;
+  if (target === undefined) {
+    say(ctx, "cd: OLDPWD not set");
+    return 1;
+  }
+  if (target === "") return 0;
+  const path = normalizePath(ctx.sh.resolve(target));
+  const kind = ctx.sh.stat(path, ctx.io);
+  if (kind !== "dir") {
+    say(ctx, `cd: ${target}: ${kind === null ? "No such file or directory" : "Not a directory"}`);
+    return 1;
+  }
+  ctx.sh.setVar("OLDPWD", st.cwd);
+  st.cwd = path;
+  ctx.sh.setVar("PWD", path);
+  if (print) ctx.io.out(`${path}\n`);
+  return 0;
+}
+

@@ -53,9 +53,34 @@ export interface ShellHost {
    * what readFile reads exists.
    */
   stat?(path: string): "file" | "dir" | "missing" | null;
+  /** The files the script writes; paths the other methods do not model fall through to it. */
+  fs?: ShellFs;
+  /**
+   * `timeout`: runs a command with a deadline on the host's clock; past it the
+   * command is killed (a Killed error inside `run`), and what it wrote by then
+   * comes back with `timedOut`. A kill for another reason passes through.
+   */
+  withTimeout?(seconds: number, run: () => Promise<number>): Promise<{ timedOut: false; status: number } | { timedOut: true; stdout: string; stderr: string }>;
 }
 
 import type { ShellLimits } from "./limits.js";
+
+/** A write or removal failed: strerror's text. */
+export type FsResult = { ok: true } | { ok: false; error: string };
+
+/**
+ * The files a script writes and reads back (/tmp and the like); every method
+ * returns null for a path outside them (the script is refused there).
+ */
+export interface ShellFs {
+  read(path: string): FileRead | null;
+  write(path: string, data: string, append: boolean): FsResult | null;
+  stat(path: string): "file" | "dir" | "missing" | null;
+  mkdir(path: string, parents: boolean): FsResult | null;
+  remove(path: string, recursive: boolean, dir?: boolean): FsResult | null;
+  list(path: string): string[] | null;
+  mktemp(template: string, dir: boolean): { ok: true; path: string } | { ok: false; error: string } | null;
+}
 
 export interface RunOptions {
   /** The name bash would report in its messages (`FILE: line N: ...`). */
@@ -65,6 +90,8 @@ export interface RunOptions {
   /** $1, $2, ... */
   args?: string[];
   stdin?: string;
+  /** The working directory it starts in (default /). */
+  cwd?: string;
   /** What the script may use before it is stopped (default: no limit). */
   limits?: ShellLimits;
 }

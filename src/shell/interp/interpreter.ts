@@ -1,14 +1,18 @@
 import { Killed, NotSimulated, ShellScriptError, unsupported } from "../errors.js";
-import type { Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
+import type { Arith, Assign, Command, Pos, Redir, Stmt, TestExpr } from "../parse/ast.js";
+import { ArithError, evalArith, parseArith } from "./arith.js";
+import { globMatch } from "./pattern.js";
+import { PROGRAM_BUILTINS, RUNNERS } from "./programs.js";
 import { TOOLS } from "../tools/index.js";
 import { BUILTINS, decl, type BuiltinContext } from "./builtins.js";
 import { expandFields, expandPattern, expandString, type ExpandEnv } from "./expand.js";
-import { PROC_SYS, readPath, statPath } from "./files.js";
+import { PROC_SYS, normalizePath, readPath, statPath } from "./files.js";
 import type { ShellHost } from "./host.js";
 import { Input, discard, type Sink, type Streams } from "./io.js";
 import { LimitExceeded, checkString, type ShellLimits } from "./limits.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./signals.js";
-import type { ShellState } from "./state.js";
+import type { ShArray, ShellState } from "./state.js";
+import { parseScript } from "../parse/parse.js";
 import { TestError, binaryTest, unaryTest } from "./test-expr.js";
 
 /** Ends the script at once: bash's fatal errors (unbound variable, ${X:?}) and constructs sim cannot run. */
@@ -31,6 +35,15 @@ export class Interpreter {
   /** The line of the command running now, for bash's `FILE: line N:` prefix. */
   private line = 1;
   private substStatus: number | null = null;
+  /** Conditions being tested (if, while, && ||, !): set -e and the ERR trap stay silent inside them, functions included. */
+  inCond = 0;
+  /** A subshell or substitution: its ERR and EXIT traps are its own. */
+  child = false;
+  /** `timeout` commands running now. */
+  timeouts = 0;
+  private calledAsBuiltin = false;
+  /** The statement's stderr before its redirections: where bash tells an assignment-only command's errors. */
+  private stmtErr: Sink | null = null;
 
   constructor(
     readonly host: ShellHost,
@@ -71,23 +84,61 @@ export class Interpreter {
     this.line = s.pos.line;
     this.limits.tick();
     let status: number;
+    this.stmtErr = io.err;
     const redirected = await this.redirect(s.redirs, io);
     if (redirected === null) {
       status = 1;
     } else {
+      const inner = cond || s.negated;
+      if (inner) this.inCond++;
       try {
-        status = s.cmd ? await this.command(s.cmd, redirected.io, cond || s.negated) : 0;
+        status = s.cmd ? await this.command(s.cmd, redirected.io, inner) : 0;
       } finally {
+        if (inner) this.inCond--;
         redirected.after();
       }
       status = redirected.status() ?? status;
     }
     if (s.negated) status = status === 0 ? 1 : 0;
     this.state.status = status;
+    const quiet = cond || s.negated || this.inCond > 0;
     // Function bodies are not trapped (no errtrace): their call is, when it returns non-zero.
-    if (this.trap && status !== 0 && !cond && !s.negated && this.state.frames.length === 0 && errTrapFires(s.cmd)) this.trap.report(s.pos.line, status);
-    if (this.state.opts.errexit && status !== 0 && !cond && !s.negated && errexitApplies(s.cmd)) throw new ExitSignal(status);
+    if (status !== 0 && !quiet && this.state.frames.length === 0 && errTrapFires(s.cmd)) {
+      this.trap?.report(s.pos.line, status);
+      const action = this.state.traps.get("ERR");
+      if (action) await this.runTrap(action, io);
+      this.state.status = status;
+    }
+    if (this.state.opts.errexit && status !== 0 && !quiet && errexitApplies(s.cmd)) throw new ExitSignal(status);
     return status;
+  }
+
+  /** A trap's action runs as eval would, with $? as it was. */
+  async runTrap(action: string, io: Streams): Promise<void> {
+    const status = this.state.status;
+    await this.evalString(action, io);
+    this.state.status = status;
+  }
+
+  /** `eval`, `trap` actions: the text parsed and run here, its syntax errors told as bash tells them. */
+  async evalString(text: string, io: Streams, who = "eval"): Promise<number> {
+    let stmts: Stmt[];
+    try {
+      stmts = parseScript(text, this.file).stmts;
+    } catch (e) {
+      if (e instanceof ShellScriptError && e.kind === "syntax") {
+        io.err(`${this.file}: ${who}: line ${e.line}: syntax error: ${e.reason}\n`);
+        return 2;
+      }
+      if (e instanceof ShellScriptError) {
+        io.err(`${this.prefix()}${e.reason}\n`);
+        throw new FatalError(2, new ShellScriptError(this.file, this.line, 1, e.reason, "unsupported"));
+      }
+      throw e;
+    }
+    const line = this.line;
+    const shifted = stmts.map((st) => shiftLines(st, line - 1));
+    return this.runStmts(shifted, io);
   }
 
   private async command(c: Command, io: Streams, cond: boolean): Promise<number> {
@@ -130,15 +181,90 @@ export class Interpreter {
         return this.testClause(c.expr, io);
       case "decl":
         return decl(this.context(io), [c.variant], c);
+      case "subshell":
+        return this.subshell(c.stmts, io);
+      case "case":
+        return this.caseClause(c, io, cond);
+      case "arith":
+        return this.arithCommand(c, io);
+      case "cfor":
+        return this.cfor(c, io, cond);
     }
+  }
+
+  private async caseClause(c: Extract<Command, { kind: "case" }>, io: Streams, cond: boolean): Promise<number> {
+    const env = this.expandEnv(io);
+    const word = await expandString(env, c.word);
+    let status = 0;
+    let fall = false;
+    for (const it of c.items) {
+      let hit = fall;
+      if (!hit) {
+        for (const p of it.patterns) {
+          if (globMatch(await expandPattern(env, p), word)) {
+            hit = true;
+            break;
+          }
+        }
+      }
+      if (!hit) continue;
+      status = await this.runStmts(it.body, io, cond);
+      if (it.then === ";;") return status;
+      fall = it.then === ";&";
+    }
+    return status;
+  }
+
+  /** `(( ))` and `let`: 0 when the last value is non-zero; an error prints and returns 1, bash goes on. */
+  private async arithCommand(c: Extract<Command, { kind: "arith" }>, io: Streams): Promise<number> {
+    let v = 0n;
+    for (const [i, e] of c.exprs.entries()) {
+      try {
+        v = await evalArith(this.expandEnv(io), e);
+      } catch (err) {
+        if (!(err instanceof ArithError)) throw err;
+        io.err(`${this.prefix()}${c.let ? "let" : "(("}: ${err.expr ?? (c.src[i] ?? "").trim()}: ${err.message}\n`);
+        return 1;
+      }
+    }
+    if (c.let && c.exprs.length === 0) {
+      io.err(`${this.prefix()}let: expression expected\n`);
+      return 1;
+    }
+    return v !== 0n ? 0 : 1;
+  }
+
+  private async cfor(c: Extract<Command, { kind: "cfor" }>, io: Streams, cond: boolean): Promise<number> {
+    const ev = async (e: Arith | null): Promise<bigint> => {
+      if (!e) return 1n;
+      try {
+        return await evalArith(this.expandEnv(io), e);
+      } catch (err) {
+        if (!(err instanceof ArithError)) throw err;
+        io.err(`${this.prefix()}((: ${err.message}\n`);
+        throw new FatalError(1);
+      }
+    };
+    await ev(c.init);
+    let first = true;
+    return this.loop(
+      io,
+      async () => {
+        if (!first) await ev(c.post);
+        first = false;
+        return (await ev(c.cond)) !== 0n;
+      },
+      () => this.runStmts(c.body, io, cond),
+    );
   }
 
   private async loop(io: Streams, next: () => Promise<boolean>, body: () => Promise<number>): Promise<number> {
     let status = 0;
     this.state.loopDepth++;
     try {
-      while (await next()) {
+      for (;;) {
         try {
+          if (!(await next())) break;
           status = await body();
         } catch (e) {
           if (e instanceof BreakSignal) {
@@ -189,27 +315,70 @@ export class Interpreter {
     return this.state.opts.pipefail && failed.length ? failed[failed.length - 1]! : statuses[statuses.length - 1]!;
   }
 
-  async subshell(s: Stmt | Stmt[], io: Streams): Promise<number> {
-    const child = new Interpreter(this.host, this.file, this.state.clone(), this.limits);
+  async subshell(s: Stmt | Stmt[], io: Streams, substitution = false): Promise<number> {
+    const state = this.state.clone();
+    // A subshell does not inherit the traps; a command substitution does not inherit set -e (no inherit_errexit).
+    state.traps.clear();
+    if (substitution) state.opts.errexit = false;
+    const child = new Interpreter(this.host, this.file, state, this.limits);
     child.line = this.line;
+    child.inCond = this.inCond;
+    child.child = true;
+    let status: number;
     try {
-      return Array.isArray(s) ? await child.runStmts(s, io) : await child.runStmt(s, io);
+      status = Array.isArray(s) ? await child.runStmts(s, io) : await child.runStmt(s, io);
+    } catch (e) {
+      if (e instanceof ExitSignal) status = e.status;
+      else if (e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) status = child.state.status;
+      else if (e instanceof FatalError && e.unsupported === null) status = e.status;
+      else throw e;
+    }
+    return child.exitTrap(status, io);
+  }
+
+  /** The EXIT trap runs once, as the shell ends; an `exit` inside it sets the status. */
+  async exitTrap(status: number, io: Streams): Promise<number> {
+    const action = this.state.traps.get("EXIT");
+    if (!action) return status;
+    this.state.traps.delete("EXIT");
+    this.state.status = status;
+    try {
+      await this.evalString(action, io);
     } catch (e) {
       if (e instanceof ExitSignal) return e.status;
-      if (e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) return child.state.status;
       if (e instanceof FatalError && e.unsupported === null) return e.status;
       throw e;
     }
+    return status;
   }
 
   private async call(c: Extract<Command, { kind: "call" }>, io: Streams): Promise<number> {
     const env = this.expandEnv(io);
     this.substStatus = null;
+    if (c.args.length === 0) {
+      const errIo = this.stmtErr ? { ...io, err: this.stmtErr } : io;
+      for (const a of c.assigns) {
+        if (this.state.opts.xtrace && !a.array) io.err(`+ ${a.name}${a.append ? "+" : ""}=${a.value ? await expandString(env, a.value) : ""}\n`);
+        if (!(await this.assign(a, errIo))) {
+          // A readonly variable assigned on its own ends a non-interactive bash.
+          throw new FatalError(1);
+        }
+      }
+      return this.substStatus ?? 0;
+    }
     const assigns: Array<[string, string]> = [];
     for (const a of c.assigns) {
+      if (a.array || a.index) {
+        await this.assign(a, io);
+        continue;
+      }
       const v = a.value ? await expandString(env, a.value) : "";
-      const value = a.append ? (this.state.vars.get(a.name) ?? "") + v : v;
+      const value = a.append ? (this.lookup(a.name) ?? "") + v : v;
       this.checkString(value.length, `the variable ${a.name}`);
+      if (this.state.readonly.has(a.name)) {
+        io.err(`${this.prefix()}${a.name}: readonly variable\n`);
+        continue;
+      }
       assigns.push([a.name, value]);
     }
     const argv = await expandFields(env, c.args);
@@ -219,6 +388,83 @@ export class Interpreter {
       return this.substStatus ?? 0;
     }
     return this.invoke(argv, assigns, io);
+  }
+
+  /** `x=v`, `x+=v`, `a[i]=v`, `a=(...)`, `a+=(...)`; false when the variable is readonly (told on stderr). */
+  async assign(a: Assign, io: Streams, assoc = false): Promise<boolean> {
+    const env = this.expandEnv(io);
+    if (this.state.readonly.has(a.name)) {
+      io.err(`${this.prefix()}${a.name}: readonly variable\n`);
+      return false;
+    }
+    if (a.array) {
+      const isAssoc = assoc || (this.state.arrays.get(a.name)?.assoc ?? false);
+      const arr = a.append ? this.arrayOf(a.name, isAssoc) : { assoc: isAssoc, items: new Map<string, string>() };
+      let next = a.append && !isAssoc ? this.nextIndex(arr) : 0;
+      for (const el of a.array) {
+        if (el.index) {
+          const key = isAssoc ? await expandString(env, el.index) : String(await this.indexValue(el.index, io));
+          const v = await expandString(env, el.value);
+          arr.items.set(key, v);
+          if (!isAssoc) next = Number(key) + 1;
+        } else if (isAssoc) {
+          io.err(`${this.prefix()}${a.name}: ${await expandString(env, el.value)}: must use subscript when assigning associative array\n`);
+        } else {
+          for (const v of await expandFields(env, [el.value])) arr.items.set(String(next++), v);
+        }
+      }
+      this.state.vars.delete(a.name);
+      this.state.arrays.set(a.name, arr);
+      return true;
+    }
+    const v = a.value ? await expandString(env, a.value) : "";
+    if (a.index) {
+      const arr = this.arrayOf(a.name, false);
+      let key = arr.assoc ? await expandString(env, a.index) : String(await this.indexValue(a.index, io));
+      if (!arr.assoc && Number(key) < 0) {
+        const k = this.nextIndex(arr) + Number(key);
+        if (k < 0) {
+          io.err(`${this.prefix()}${a.name}[${key}]: bad array subscript\n`);
+          return true;
+        }
+        key = String(k);
+      }
+      arr.items.set(key, a.append ? (arr.items.get(key) ?? "") + v : v);
+      return true;
+    }
+    const value = a.append ? (this.lookup(a.name) ?? "") + v : v;
+    this.setVar(a.name, value);
+    return true;
+  }
+
+  private async indexValue(w: import("../parse/ast.js").Word, io: Streams): Promise<bigint> {
+    const only = w.parts.length === 1 ? w.parts[0]! : null;
+    const env = this.expandEnv(io);
+    try {
+      return only?.kind === "arith" ? await evalArith(env, only.expr) : await evalArith(env, { kind: "num", word: w });
+    } catch (e) {
+      if (e instanceof ArithError) env.fail(`${await expandString(env, w)}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** The array a name holds, made from its scalar value (element 0) or empty when it has none. */
+  arrayOf(name: string, assoc: boolean): ShArray {
+    let arr = this.state.arrays.get(name);
+    if (!arr) {
+      arr = { assoc, items: new Map() };
+      const v = this.state.vars.get(name);
+      if (v !== undefined) arr.items.set("0", v);
+      this.state.vars.delete(name);
+      this.state.arrays.set(name, arr);
+    }
+    return arr;
+  }
+
+  private nextIndex(arr: ShArray): number {
+    let max = -1;
+    for (const k of arr.items.keys()) max = Math.max(max, Number(k));
+    return max + 1;
   }
 
   /** Functions, then builtins, then the shell's own text tools, then the host's commands. */
@@ -238,21 +484,41 @@ export class Interpreter {
         }
       }
     }
+    const runner = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
+    if (runner) return this.refusable(io, async () => runner(this, argv, io));
+    this.calledAsBuiltin = true;
+    let status: number | null;
+    try {
+      status = await this.external(argv, assigns, io);
+    } finally {
+      this.calledAsBuiltin = false;
+    }
+    if (status === null) {
+      io.err(`${this.prefix()}${name}: command not found\n`);
+      return 127;
+    }
+    return status;
+  }
+
+  /** A program found on PATH (the shell's text tools, the host's commands, or the builtins that are programs too); null when there is none. */
+  async external(argv: string[], assigns: Array<[string, string]>, io: Streams): Promise<number | null> {
+    const name = argv[0]!;
+    if (PROGRAM_BUILTINS.has(name)) return this.refusable(io, async () => BUILTINS[name]!(this.context(io), argv));
+    const runner = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
+    if (runner) return this.refusable(io, async () => runner(this, argv, io));
     const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
     const r = await this.refusable(io, async () => {
       if (tool) {
-        const t = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, p), limits: this.limits });
+        const t = tool(argv.slice(1), { stdin: () => (NO_STDIN.has(name) ? "" : io.stdin.rest()), readFile: (p) => readPath(this.host, this.resolve(p)), limits: this.limits, fs: this.host.fs, resolve: (p) => this.resolve(p) });
         return { exitCode: t.status, stdout: t.stdout, stderr: t.stderr };
       }
       const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
       return this.host.exec(argv, { stdin: io.stdin.peek(), env });
     });
-    if (r === null) {
-      io.err(`${this.prefix()}${name}: command not found\n`);
-      return 127;
-    }
+    if (r === null) return null;
     io.out(r.stdout);
-    io.err(r.stderr);
+    // printf and echo are builtins in bash: their complaints carry the script's `FILE: line N: `.
+    io.err(this.calledAsBuiltin && (name === "printf" || name === "echo") ? r.stderr.replace(/^(?=.)/gm, this.prefix()) : r.stderr);
     return r.exitCode;
   }
 
@@ -265,6 +531,8 @@ export class Interpreter {
     try {
       return await run();
     } catch (e) {
+      // Under `timeout` the kill goes to timeout, which tells its own from the step's.
+      if (e instanceof Killed && this.timeouts > 0) throw e;
       if (e instanceof Killed) {
         io.out(e.stdout);
         io.err(e.stderr);
@@ -313,7 +581,7 @@ export class Interpreter {
       case "word":
         return (await expandString(env, e.word)) !== "";
       case "unary":
-        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p, io));
+        return e.op === "!" ? !(await this.evalTest(e.x, io)) : unaryTest(e.op, await str(e.x), (p) => this.stat(p, io), (p) => this.sizeOf(p));
       case "binary":
         if (e.op === "&&") return (await this.evalTest(e.x, io)) && this.evalTest(e.y, io);
         if (e.op === "||") return (await this.evalTest(e.x, io)) || this.evalTest(e.y, io);
@@ -322,20 +590,48 @@ export class Interpreter {
           const rhs = e.y.kind === "word" ? await expandPattern(env, e.y.word) : await str(e.y);
           return binaryTest(e.op, await str(e.x), rhs, true);
         }
+        // In [[ ]] the operands of -eq and the like are arithmetic expressions.
+        if (/^-(eq|ne|lt|le|gt|ge)$/.test(e.op)) {
+          const num = async (x: TestExpr): Promise<string> => {
+            const t = await str(x);
+            try {
+              return String(await evalArith(env, parseArith(t)));
+            } catch (err) {
+              if (err instanceof ArithError) throw new TestError(`${t}: ${err.message}`);
+              throw err;
+            }
+          };
+          return binaryTest(e.op, await num(e.x), await num(e.y), false);
+        }
         return binaryTest(e.op, await str(e.x), await str(e.y), false);
     }
   }
 
   /** For test -e/-f/-d: null when the path is not there; a path the host does not model is refused here. */
   stat(path: string, io: Streams): "file" | "dir" | null {
-    const s = statPath(this.host, path);
+    const s = statPath(this.host, this.resolve(path));
     if (s === null) this.unsupported(io, this.pos(), `testing the file ${path}`);
     return s === "missing" ? null : s;
   }
 
+  /** A file's st_size: a directory's is never 0; procfs files are 0. */
+  sizeOf(path: string): number {
+    const r = readPath(this.host, this.resolve(path));
+    if (!r || !r.ok) return 4096;
+    return r.size ?? new TextEncoder().encode(r.content).length;
+  }
+
   setVar(name: string, value: string): void {
     this.checkString(value.length, `the variable ${name}`);
-    this.state.vars.set(name, value);
+    const arr = this.state.arrays.get(name);
+    if (arr) arr.items.set("0", value);
+    else this.state.vars.set(name, value);
+  }
+
+  /** A path as the script names it, made absolute against the working directory. */
+  resolve(path: string): string {
+    if (path === "") return path;
+    return normalizePath(path.startsWith("/") ? path : `${this.state.cwd}/${path}`);
   }
 
   checkString(length: number, what: string): void {
@@ -347,7 +643,10 @@ export class Interpreter {
     if (name === "#") return String(this.state.positional.length);
     if (name === "$") return "1";
     if (name === "0") return this.file;
+    if (name === "-") return "hB";
     if (/^[1-9][0-9]*$/.test(name)) return this.state.positional[Number(name) - 1];
+    const arr = this.state.arrays.get(name);
+    if (arr) return arr.items.get("0");
     return this.state.vars.get(name);
   }
 
@@ -364,7 +663,7 @@ export class Interpreter {
           checkString(this.limits, out.length + t.length, "a command substitution's output");
           out += t;
         };
-        this.substStatus = await this.subshell(stmts, { stdin: Input.empty(), out: sink, err: io.err });
+        this.substStatus = await this.subshell(stmts, { stdin: Input.empty(), out: sink, err: io.err }, true);
         this.state.status = this.substStatus;
         return out;
       },
@@ -372,6 +671,29 @@ export class Interpreter {
         io.err(`${this.prefix()}${message}\n`);
         throw new FatalError(1);
       },
+      element: (n, k) => {
+        const arr = this.state.arrays.get(n);
+        if (arr) return arr.items.get(k);
+        return k === "0" ? this.lookup(n) : undefined;
+      },
+      assignElement: (n, k, v) => {
+        if (this.state.readonly.has(n)) {
+          io.err(`${this.prefix()}${n}: readonly variable\n`);
+          return;
+        }
+        this.arrayOf(n, false).items.set(k, v);
+      },
+      isAssoc: (n) => this.state.arrays.get(n)?.assoc ?? false,
+      array: (n) => {
+        const arr = this.state.arrays.get(n);
+        if (arr) {
+          const keys = this.state.keys(arr);
+          return { keys, values: keys.map((k) => arr.items.get(k)!) };
+        }
+        const v = this.lookup(n);
+        return v === undefined ? null : { keys: ["0"], values: [v] };
+      },
+      names: (prefix) => [...new Set([...this.state.vars.keys(), ...this.state.arrays.keys()])].filter((n) => n.startsWith(prefix)).sort(),
     };
   }
 
@@ -387,8 +709,14 @@ export class Interpreter {
     const writes: Array<{ path: string; data: string[]; pos: Pos }> = [];
     let failed: number | null = null;
     for (const r of redirs) {
+      if (r.op === "<<" || r.op === "<<<") {
+        const text = await expandString(this.expandEnv(io), r.target);
+        if ((r.fd ?? 0) !== 0) this.unsupported(io, r.pos, `redirecting file descriptor ${r.fd}`);
+        stdin = new Input(r.op === "<<<" ? `${text}\n` : text);
+        continue;
+      }
       const target = await expandString(this.expandEnv(io), r.target);
-      const fd = r.fd ?? (r.op === "<" || r.op === "<&" ? 0 : 1);
+      const fd = r.fd ?? (r.op === "<" || r.op === "<&" || r.op === "<>" ? 0 : 1);
       if (fd > 2) this.unsupported(io, r.pos, `redirecting file descriptor ${fd}`);
       if ((r.op === ">&" || r.op === "<&") && /^[0-2]$/.test(target)) {
         if (fd === 0) continue;
@@ -399,8 +727,9 @@ export class Interpreter {
         fds[fd] = discard;
         continue;
       }
-      if (r.op === "<" || r.op === "<&") {
-        const rd = readPath(this.host, target);
+      const path = this.resolve(target);
+      if (r.op === "<" || r.op === "<&" || r.op === "<>") {
+        const rd = readPath(this.host, path);
         if (!rd) this.unsupported(io, r.pos, `reading the file ${target}`);
         if (!rd.ok) {
           io.err(`${this.prefix(r.pos.line)}${target}: ${rd.error}\n`);
@@ -413,12 +742,24 @@ export class Interpreter {
       if (target === "/dev/null") sink = discard;
       else if (target === "/dev/stdout") sink = io.out;
       else if (target === "/dev/stderr") sink = io.err;
-      else if (target.startsWith(PROC_SYS) && this.host.procSys) {
-        if (this.host.procSys.stat?.(target.slice(PROC_SYS.length)) === null) this.unsupported(io, r.pos, `writing to the file ${target}`);
-        const w = { path: target, data: [] as string[], pos: r.pos };
+      else if (path.startsWith(PROC_SYS) && this.host.procSys) {
+        if (this.host.procSys.stat?.(path.slice(PROC_SYS.length)) === null) this.unsupported(io, r.pos, `writing to the file ${target}`);
+        const w = { path, data: [] as string[], pos: r.pos };
         writes.push(w);
         sink = (t) => void w.data.push(t);
-      } else this.unsupported(io, r.pos, `writing to the file ${target}`);
+      } else {
+        const fs = this.host.fs;
+        const opened = fs?.write(path, "", r.op === ">>" || r.op === "&>>") ?? null;
+        if (!fs || opened === null) this.unsupported(io, r.pos, `writing to the file ${target}`);
+        if (!opened.ok) {
+          io.err(`${this.prefix(r.pos.line)}${target}: ${opened.error}\n`);
+          return null;
+        }
+        sink = (t) => {
+          checkString(this.limits, ((fs.read(path) as { content?: string } | null)?.content?.length ?? 0) + t.length, `the file ${target}`);
+          fs.write(path, t, true);
+        };
+      }
       if (r.op === "&>" || r.op === "&>>" || (r.op === ">&" && r.fd === null)) fds[1] = fds[2] = sink;
       else fds[fd] = sink;
     }
@@ -444,12 +785,26 @@ export class Interpreter {
 function errTrapFires(c: Command | null): boolean {
   if (c === null) return true;
   if (c.kind === "binary") return c.op === "|" || c.op === "|&";
-  return c.kind === "call" || c.kind === "test" || c.kind === "decl";
+  return c.kind === "call" || c.kind === "test" || c.kind === "decl" || c.kind === "subshell" || c.kind === "arith";
 }
 
 /** set -e looks at simple commands and pipelines; compound commands and && || lists leave it to their parts. */
 function errexitApplies(c: Command | null): boolean {
   if (c === null) return false;
   if (c.kind === "binary") return c.op === "|" || c.op === "|&";
-  return !["if", "while", "for", "block", "func"].includes(c.kind);
+  return !["if", "while", "for", "block", "func", "case", "cfor"].includes(c.kind);
+}
+
+/** A statement parsed from text run at `line` (eval, a trap): its lines counted from there. */
+function shiftLines<T>(node: T, by: number): T {
+  if (by === 0) return node;
+  const walk = (n: unknown): void => {
+    if (!n || typeof n !== "object") return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    const o = n as Record<string, unknown>;
+    if (o.pos && typeof o.pos === "object" && typeof (o.pos as Pos).line === "number") o.pos = { ...(o.pos as Pos), line: (o.pos as Pos).line + by };
+    for (const [k, v] of Object.entries(o)) if (k !== "pos") walk(v);
+  };
+  walk(node);
+  return node;
 }

@@ -10,14 +10,41 @@ export function globToRegExpSource(pattern: string): string {
     } else if (c === "?") {
       out += "[\\s\\S]";
     } else if (c === "[") {
-      const close = pattern.indexOf("]", i + 2);
+      // The closing bracket: not the first character of the set, and not inside [:class:].
+      let j = i + 1;
+      if (pattern[j] === "!" || pattern[j] === "^") j++;
+      if (pattern[j] === "]") j++;
+      let close = -1;
+      for (; j < pattern.length; j++) {
+        if (pattern.startsWith("[:", j)) {
+          const end = pattern.indexOf(":]", j + 2);
+          if (end > 0) {
+            j = end + 1;
+            continue;
+          }
+        }
+        if (pattern[j] === "\\") {
+          j++;
+          continue;
+        }
+        if (pattern[j] === "]") {
+          close = j;
+          break;
+        }
+      }
       if (close < 0) {
         out += "\\[";
         continue;
       }
       let body = pattern.slice(i + 1, close);
-      if (body.startsWith("!") || body.startsWith("^")) body = "^" + body.slice(1);
-      out += `[${body.replace(/\\/g, "\\\\")}]`;
+      const negate = body.startsWith("!") || body.startsWith("^");
+      if (negate) body = body.slice(1);
+      const set = body.replace(/\[:([a-z]+):\]|\\(.)|([\][\\^])/g, (m, cls: string | undefined, esc: string | undefined, special: string | undefined) => {
+        if (cls) return POSIX_CLASSES[cls] ?? m;
+        if (esc !== undefined) return escapeRe(esc);
+        return `\\${special}`;
+      });
+      out += `[${negate ? "^" : ""}${set}]`;
       i = close;
     } else {
       out += escapeRe(c);
@@ -25,6 +52,11 @@ export function globToRegExpSource(pattern: string): string {
   }
   return out;
 }
+
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: "a-zA-Z", digit: "0-9", alnum: "a-zA-Z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v",
+  blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f", cntrl: "\\x00-\\x1f\\x7f", print: " -~", graph: "!-~",
+};
 
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

@@ -6,10 +6,13 @@ export class TestError extends Error {}
 
 export type Stat = (path: string) => "file" | "dir" | null;
 
-export const UNARY = new Set(["-z", "-n", "-e", "-f", "-d", "-a", "-s", "-r", "-w", "-x", "-L", "-h"]);
+/** st_size of a path that exists (0 for procfs files), for -s. */
+export type Size = (path: string) => number;
+
+export const UNARY = new Set(["-z", "-n", "-e", "-f", "-d", "-a", "-s", "-r", "-w", "-x", "-L", "-h", "-b", "-c", "-S", "-p", "-g", "-u", "-k", "-O", "-G", "-N", "-t"]);
 export const BINARY = new Set(["=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
 
-export function unaryTest(op: string, arg: string, stat: Stat): boolean {
+export function unaryTest(op: string, arg: string, stat: Stat, size?: Size): boolean {
   switch (op) {
     case "-z":
       return arg === "";
@@ -19,6 +22,22 @@ export function unaryTest(op: string, arg: string, stat: Stat): boolean {
       return stat(arg) === "dir";
     case "-f":
       return stat(arg) === "file";
+    case "-s":
+      return stat(arg) !== null && (size ? size(arg) > 0 : true);
+    case "-t":
+      // A lab's commands have no terminal.
+      return false;
+    case "-b":
+    case "-c":
+    case "-S":
+    case "-p":
+    case "-g":
+    case "-u":
+    case "-k":
+    case "-N":
+      // Block and character devices, sockets, pipes, set-id and sticky bits: none among the files the simulator has.
+      stat(arg);
+      return false;
     default:
       // -e -a -s -r -w -x -L -h: existence is all a lab can observe.
       return stat(arg) !== null;
@@ -59,7 +78,7 @@ function integer(s: string): bigint {
 }
 
 /** `test` / `[` over its arguments, POSIX's argument-count rules first, then -a/-o/!/( ) by precedence. */
-export function evalTestArgs(args: string[], stat: Stat): boolean {
+export function evalTestArgs(args: string[], stat: Stat, size?: Size): boolean {
   let i = 0;
   const peek = (): string | undefined => args[i];
   const orExpr = (): boolean => {
@@ -102,7 +121,7 @@ export function evalTestArgs(args: string[], stat: Stat): boolean {
     }
     if (UNARY.has(a) && i + 1 < args.length) {
       i += 2;
-      return unaryTest(a, args[i - 1]!, stat);
+      return unaryTest(a, args[i - 1]!, stat, size);
     }
     i++;
     return a !== "";

@@ -12,7 +12,7 @@ export const REDIR: Record<number, string> = {
 
 export const PARAM_EXP: Record<number, string> = {
   68: "+", 69: ":+", 70: "-", 71: ":-", 72: "?", 73: ":?", 74: "=", 75: ":=",
-  76: "%", 77: "%%", 78: "#", 79: "##",
+  76: "%", 77: "%%", 78: "#", 79: "##", 80: "^", 81: "^^", 82: ",", 83: ",,", 84: "@",
 };
 
 export const TEST_BINARY: Record<number, string> = {
@@ -27,6 +27,11 @@ export const TEST_UNARY: Record<number, string> = {
 export const ARITH_BINARY: Record<number, string> = {
   68: "+", 70: "-", 38: "*", 85: "/", 76: "%", 39: "**", 40: "==", 41: "!=",
   56: "<", 54: ">", 42: "<=", 43: ">=", 10: "&&", 11: "||",
+  9: "&", 12: "|", 80: "^", 61: "<<", 55: ">>", 82: ",",
 };
 
-export const ARITH_UNARY: Record<number, string> = { 34: "!", 70: "-", 68: "+" };
+export const ARITH_ASSIGN: Record<number, string> = {
+  74: "=", 44: "+=", 45: "-=", 46: "*=", 47: "/=", 48: "%=", 49: "&=", 50: "|=", 51: "^=", 52: "<<=", 53: ">>=",
+};
+
+export const ARITH_UNARY: Record<number, string> = { 34: "!", 35: "~", 70: "-", 68: "+" };

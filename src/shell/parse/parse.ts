@@ -2,18 +2,17 @@ import sh, { type MvFile, type MvLit, type MvNode, type MvRedirect, type MvStmt,
 import { ShellScriptError, unsupported } from "../errors.js";
 import { LimitExceeded } from "../interp/limits.js";
 import type { Arith, ArithBinOp, Assign, Command, DeclItem, IfBranch, ParamOp, Pos, Redir, RedirOp, Script, Stmt, TestExpr, Word, WordPart } from "./ast.js";
-import { ARITH_BINARY, ARITH_UNARY, BIN_CMD, PARAM_EXP, REDIR, TEST_BINARY, TEST_UNARY } from "./ops.js";
+import { ansiC } from "./ansi-c.js";
+import { ARITH_ASSIGN, ARITH_BINARY, ARITH_UNARY, BIN_CMD, PARAM_EXP, REDIR, TEST_BINARY, TEST_UNARY } from "./ops.js";
 
 /* mvdan-sh nodes are Go structs seen through GopherJS: fields are read by name. */
 type Any = MvNode & Record<string, unknown>;
 
-const SUPPORTED_REDIRS = new Set([">", ">>", "<", ">&", "<&", "&>", "&>>", ">|"]);
+const SUPPORTED_REDIRS = new Set([">", ">>", "<", ">&", "<&", "&>", "&>>", ">|", "<<", "<<-", "<<<", "<>"]);
+
+const CASE_OPS: Record<number, ";;" | ";&" | ";;&"> = { 30: ";;", 31: ";&", 32: ";;&" };
 
 const UNSUPPORTED_CMD: Record<string, string> = {
-  Subshell: "a subshell `( ... )`",
-  CaseClause: "`case`",
-  ArithmCmd: "an arithmetic command `(( ... ))`",
-  LetClause: "`let`",
   TimeClause: "`time`",
   CoprocClause: "`coproc`",
   TestDecl: "`@test`",
@@ -22,7 +21,6 @@ const UNSUPPORTED_CMD: Record<string, string> = {
 const UNSUPPORTED_PART: Record<string, string> = {
   ProcSubst: "process substitution `<( )`/`>( )`",
   ExtGlob: "an extended glob",
-  BraceExp: "brace expansion",
 };
 
 /**
@@ -39,7 +37,7 @@ export function parseScript(text: string, file: string): Script {
     throw tooDeep(e) ?? syntaxError(e, file);
   }
   try {
-    return { file, stmts: new Converter(file).stmts(parsed.Stmts) };
+    return { file, stmts: new Converter(file, text).stmts(parsed.Stmts) };
   } catch (e) {
     throw tooDeep(e) ?? e;
   }
@@ -58,7 +56,17 @@ function syntaxError(e: unknown, file: string): ShellScriptError {
 }
 
 class Converter {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {}
+
+  /** The source between two offsets of a node, less `trim` characters at each end. */
+  private src(n: MvNode, trimStart: number, trimEnd: number): string {
+    const a = (n.Pos() as unknown as { Offset(): number }).Offset();
+    const b = (n as unknown as { End(): { Offset(): number } }).End().Offset();
+    return this.text.slice(a + trimStart, b - trimEnd);
+  }
 
   private pos(n: MvNode): Pos {
     const p = n.Pos();
@@ -80,6 +88,7 @@ class Converter {
     return {
       pos: this.pos(s),
       negated: s.Negated,
+      background: s.Background,
       cmd: s.Cmd ? this.command(s.Cmd as Any) : null,
       redirs: Array.from(s.Redirs ?? [], (r) => this.redir(r)),
     };
@@ -87,11 +96,35 @@ class Converter {
 
   private redir(r: MvRedirect): Redir {
     const op = REDIR[r.Op] ?? `#${r.Op}`;
-    if (op === "<<" || op === "<<-") throw this.reject(r, "a here-document `<<`");
-    if (op === "<<<") throw this.reject(r, "a here-string `<<<`");
     if (!SUPPORTED_REDIRS.has(op) || !r.Word) throw this.reject(r, `the redirection \`${op}\``);
     const fd = r.N ? Number(r.N.Value) : null;
+    if (op === "<<" || op === "<<-") return { pos: this.pos(r), fd, op: "<<", target: this.heredoc(r, op === "<<-") };
     return { pos: this.pos(r), fd, op: op as RedirOp, target: this.word(r.Word) };
+  }
+
+  /** A quoted delimiter keeps the body as written; otherwise it expands as in double quotes, where `"` is a plain character. */
+  private heredoc(r: MvRedirect, stripTabs: boolean): Word {
+    const quoted = (r.Word!.Parts ?? []).some((p) => sh.syntax.NodeType(p) !== "Lit") || (r.Word!.Parts ?? []).some((p) => (p as MvLit).Value?.includes("\\"));
+    const parts = r.Hdoc ? Array.from(r.Hdoc.Parts ?? [], (p) => p as Any) : [];
+    if (quoted) {
+      let text = parts.map((p) => (p.Value as string) ?? "").join("");
+      if (stripTabs) text = text.replace(/^\t+/gm, "");
+      return { pos: this.pos(r), parts: [{ kind: "sq", value: text }] };
+    }
+    let lineStart = true;
+    const conv: WordPart[] = [];
+    for (const p of parts) {
+      const wp = this.part(p);
+      if (wp.kind === "lit" && stripTabs) {
+        const v: string = wp.value.replace(lineStart ? /(^|\n)\t+/g : /(\n)\t+/g, "$1");
+        conv.push({ kind: "lit", value: v });
+        lineStart = v.endsWith("\n");
+      } else {
+        conv.push(wp);
+        lineStart = false;
+      }
+    }
+    return { pos: this.pos(r), parts: [{ kind: "dq", parts: conv, heredoc: true }] };
   }
 
   private command(c: Any): Command {
@@ -119,6 +152,22 @@ class Converter {
         return { kind: "test", expr: this.testExpr(c.X as Any) };
       case "DeclClause":
         return this.declClause(c);
+      case "Subshell":
+        return { kind: "subshell", stmts: this.stmts(c.Stmts as MvStmt[]) };
+      case "CaseClause":
+        return {
+          kind: "case",
+          word: this.word(c.Word as MvWord),
+          items: Array.from((c.Items as Any[]) ?? [], (it) => ({
+            patterns: Array.from((it.Patterns as MvWord[]) ?? [], (w) => this.word(w)),
+            body: this.stmts(it.Stmts as MvStmt[]),
+            then: CASE_OPS[it.Op as number] ?? ";;",
+          })),
+        };
+      case "ArithmCmd":
+        return { kind: "arith", exprs: [this.arith(c.X as Any)], let: false, src: [this.src(c, 2, 2)] };
+      case "LetClause":
+        return { kind: "arith", exprs: Array.from((c.Exprs as Any[]) ?? [], (x) => this.arith(x)), let: true, src: Array.from((c.Exprs as Any[]) ?? [], (x) => this.src(x, 0, 0)) };
       default:
         throw this.reject(c, UNSUPPORTED_CMD[type] ?? `the construct ${type}`);
     }
@@ -141,7 +190,10 @@ class Converter {
   private forClause(c: Any): Command {
     if (c.Select) throw this.reject(c, "`select`");
     const loop = c.Loop as Any;
-    if (sh.syntax.NodeType(loop) !== "WordIter") throw this.reject(c, "a C-style `for ((...))` loop");
+    if (sh.syntax.NodeType(loop) === "CStyleLoop") {
+      const opt = (x: unknown) => (x ? this.arith(x as Any) : null);
+      return { kind: "cfor", init: opt(loop.Init), cond: opt(loop.Cond), post: opt(loop.Post), body: this.stmts(c.Do as MvStmt[]) };
+    }
     const inGiven = (loop.InPos as { IsValid(): boolean }).IsValid();
     return {
       kind: "for",
@@ -164,8 +216,20 @@ class Converter {
   }
 
   private assign(a: Any): Assign {
-    if (a.Array || a.Index) throw this.reject(a, "an array");
-    return { name: (a.Name as MvLit).Value, value: a.Value ? this.word(a.Value as MvWord) : null, append: Boolean(a.Append) };
+    const arr = a.Array as Any | null;
+    return {
+      name: (a.Name as MvLit).Value,
+      value: a.Value ? this.word(a.Value as MvWord) : null,
+      append: Boolean(a.Append),
+      index: a.Index ? this.indexWord(a.Index as Any) : null,
+      array: arr ? Array.from((arr.Elems as Any[]) ?? [], (e) => ({ index: e.Index ? this.indexWord(e.Index as Any) : null, value: e.Value ? this.word(e.Value as MvWord) : { pos: this.pos(e), parts: [] } })) : null,
+    };
+  }
+
+  /** An index is arithmetic for indexed arrays and a word for associative ones: kept as a word, evaluated as the array needs. */
+  private indexWord(x: Any): Word {
+    if (sh.syntax.NodeType(x) === "Word") return this.word(x as unknown as MvWord);
+    return { pos: this.pos(x), parts: [{ kind: "arith", expr: this.arith(x) }] };
   }
 
   word(w: MvWord): Word {
@@ -178,8 +242,7 @@ class Converter {
       case "Lit":
         return { kind: "lit", value: p.Value as string };
       case "SglQuoted":
-        if (p.Dollar) throw this.reject(p, "ANSI-C quoting `$'...'`");
-        return { kind: "sq", value: p.Value as string };
+        return { kind: "sq", value: p.Dollar ? ansiC(p.Value as string) : (p.Value as string) };
       case "DblQuoted":
         if (p.Dollar) throw this.reject(p, "locale quoting `$\"...\"`");
         return { kind: "dq", parts: Array.from((p.Parts as Any[]) ?? [], (q) => this.part(q)) };
@@ -189,16 +252,14 @@ class Converter {
         return { kind: "cmdsubst", stmts: this.stmts(p.Stmts as MvStmt[]) };
       case "ArithmExp":
         if (p.Bracket) throw this.reject(p, "the old arithmetic form `$[ ]`");
-        return { kind: "arith", expr: this.arith(p.X as Any) };
+        return { kind: "arith", expr: this.arith(p.X as Any), src: this.src(p, 3, 2) };
       default:
         throw this.reject(p, UNSUPPORTED_PART[type] ?? `the word part ${type}`);
     }
   }
 
   private paramExp(p: Any): WordPart {
-    if (p.Excl || p.Index || p.Slice || p.Repl || p.Width || (p.Names as number)) {
-      throw this.reject(p, "this parameter expansion (only $X, ${X}, ${#X}, ${X:-w}, ${X-w}, ${X:=w}, ${X:+w}, ${X:?w}, ${X#w}, ${X%w} are)");
-    }
+    if (p.Width) throw this.reject(p, "this parameter expansion");
     const exp = p.Exp as Any | null;
     let op: ParamOp | null = null;
     if (exp) {
@@ -206,30 +267,74 @@ class Converter {
       if (!name) throw this.reject(p, "this parameter expansion operator");
       op = name as ParamOp;
     }
+    if (op === "@") {
+      const w = exp!.Word as MvWord | null;
+      const what = w ? Array.from(w.Parts ?? [], (q) => (q as MvLit).Value ?? "").join("") : "";
+      if (!["Q", "U", "L", "u", "E"].includes(what)) throw this.reject(p, `this parameter expansion (\${X@${what}})`);
+    }
+    const repl = p.Repl as Any | null;
+    const slice = p.Slice as Any | null;
+    let replPart: NonNullable<Extract<WordPart, { kind: "param" }>["repl"]> | null = null;
+    if (repl) {
+      const orig: Word = repl.Orig ? this.word(repl.Orig as MvWord) : { pos: this.pos(p), parts: [] };
+      let anchor: "#" | "%" | null = null;
+      const first = orig.parts[0];
+      if (first?.kind === "lit" && (first.value.startsWith("#") || first.value.startsWith("%"))) {
+        anchor = first.value[0] as "#" | "%";
+        orig.parts = [{ kind: "lit", value: first.value.slice(1) }, ...orig.parts.slice(1)];
+      }
+      replPart = { orig, with: repl.With ? this.word(repl.With as MvWord) : null, all: Boolean(repl.All), anchor };
+    }
+    const names = p.Names as number;
     return {
       kind: "param",
       name: (p.Param as MvLit).Value,
       length: Boolean(p.Length),
       op,
       arg: exp && exp.Word ? this.word(exp.Word as MvWord) : exp ? { pos: this.pos(p), parts: [] } : null,
+      index: p.Index ? this.indexWord(p.Index as Any) : null,
+      excl: Boolean(p.Excl),
+      names: names === 38 ? "*" : names ? "@" : null,
+      repl: replPart,
+      slice: slice ? { offset: this.arith(slice.Offset as Any), length: slice.Length ? this.arith(slice.Length as Any) : null } : null,
     };
   }
 
   private arith(x: Any): Arith {
     const type = sh.syntax.NodeType(x);
-    if (type === "Word") return { kind: "num", word: this.word(x as unknown as MvWord) };
+    if (type === "Word") return this.arithWord(this.word(x as unknown as MvWord));
     if (type === "ParenArithm") return this.arith(x.X as Any);
     if (type === "BinaryArithm") {
+      if (x.Op === 72) {
+        const branches = x.Y as Any;
+        return { kind: "cond", c: this.arith(x.X as Any), x: this.arith(branches.X as Any), y: this.arith(branches.Y as Any) };
+      }
+      const assign = ARITH_ASSIGN[x.Op as number];
+      if (assign) return { kind: "assign", op: assign, x: this.arith(x.X as Any), y: this.arith(x.Y as Any) };
       const op = ARITH_BINARY[x.Op as number];
-      if (!op) throw this.reject(x, "this arithmetic operator (assignments, bit operations and ?: are not)");
+      if (!op) throw this.reject(x, "this arithmetic operator");
       return { kind: "bin", op: op as ArithBinOp, x: this.arith(x.X as Any), y: this.arith(x.Y as Any) };
     }
     if (type === "UnaryArithm") {
+      if (x.Op === 36 || x.Op === 37) return { kind: "incdec", op: x.Op === 36 ? "++" : "--", post: Boolean(x.Post), x: this.arith(x.X as Any) };
       const op = ARITH_UNARY[x.Op as number];
-      if (!op || x.Post) throw this.reject(x, "this arithmetic operator (++ and -- are not)");
-      return { kind: "un", op: op as "!" | "-" | "+", x: this.arith(x.X as Any) };
+      if (!op) throw this.reject(x, "this arithmetic operator");
+      return { kind: "un", op: op as "!" | "-" | "+" | "~", x: this.arith(x.X as Any) };
     }
     throw this.reject(x, `the arithmetic expression ${type}`);
+  }
+
+  /** A bare name (or `a[i]`) is a variable the expression may assign; anything else is text evaluated as a number. */
+  private arithWord(w: Word): Arith {
+    const only = w.parts.length === 1 ? w.parts[0]! : null;
+    if (only?.kind === "lit" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(only.value)) return { kind: "var", name: only.value, index: null, raw: w };
+    if (only?.kind === "param" && !only.length && !only.op && !only.excl && !only.repl && !only.slice && only.index && (w as unknown as { short?: boolean })) {
+      const idx = only.index;
+      const single = idx.parts.length === 1 ? idx.parts[0]! : null;
+      const index: Arith = single?.kind === "arith" ? single.expr : this.arithWord(idx);
+      return { kind: "var", name: only.name, index, raw: w };
+    }
+    return { kind: "num", word: w };
   }
 
   private testExpr(x: Any): TestExpr {

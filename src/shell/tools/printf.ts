@@ -3,7 +3,7 @@ import { formatFloat } from "./cformat.js";
 import { escapes } from "./echo.js";
 import { fail, Output, unsupportedOption, type Tool } from "./tool.js";
 
-const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([sdiuxXocfeEgGb%])/g;
+const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([sdiuxXocfeEgGbq%])/g;
 
 /** printf's common forms: %s %d %i %u %x %X %o %c %f %e %g %b %%, flags, width, precision; the format repeats over extra arguments. */
 export const printf: Tool = (args, io) => {
@@ -45,15 +45,15 @@ export const printf: Tool = (args, io) => {
         status = 1;
       }
       if (r.stop) stopped = true;
-      out.add(pad(r.text, flags, width ? Number(width) : 0, conv));
+      out.add(pad(r.text, r.noZero ? flags.replace(/0/g, "") : flags, width ? Number(width) : 0, conv));
     }
     if (stopped || used === start) break;
   } while (used < rest.length);
   return { status, stdout: out.toString(), stderr: err };
 };
 
-function convert(conv: string, flags: string, prec: string | undefined, arg: string | undefined): { text: string; error?: string; stop?: boolean } {
-  const p = prec === undefined ? undefined : Number(prec);
+function convert(conv: string, flags: string, prec: string | undefined, arg: string | undefined): { text: string; error?: string; stop?: boolean; noZero?: boolean } {
+  const p = prec === undefined ? undefined : Number(prec || 0);
   switch (conv) {
     case "s":
       return { text: p === undefined ? (arg ?? "") : (arg ?? "").slice(0, p) };
@@ -63,16 +63,26 @@ function convert(conv: string, flags: string, prec: string | undefined, arg: str
     }
     case "c":
       return { text: (arg ?? "").slice(0, 1) };
+    case "q":
+      return { text: quoteQ(arg ?? "") };
     case "d":
     case "i":
     case "u":
     case "x":
     case "X":
     case "o": {
-      const { value, error } = number(arg);
-      let text = conv === "x" ? value.toString(16) : conv === "X" ? value.toString(16).toUpperCase() : conv === "o" ? value.toString(8) : value.toString();
-      if (flags.includes("+") && value >= 0n && "di".includes(conv)) text = "+" + text;
-      return { text, error };
+      const { value: signed, error } = number(arg);
+      // The unsigned conversions show a negative number as its 64-bit two's complement.
+      const value = "di".includes(conv) ? signed : BigInt.asUintN(64, signed);
+      const neg = value < 0n;
+      let digits = (neg ? -value : value).toString(conv === "x" || conv === "X" ? 16 : conv === "o" ? 8 : 10);
+      if (conv === "X") digits = digits.toUpperCase();
+      // A precision is the least number of digits (and turns the 0 flag off).
+      if (p !== undefined) digits = p === 0 && value === 0n ? "" : digits.padStart(p, "0");
+      if (flags.includes("#") && conv === "o" && !digits.startsWith("0")) digits = "0" + digits;
+      if (flags.includes("#") && (conv === "x" || conv === "X") && value !== 0n) digits = (conv === "x" ? "0x" : "0X") + digits;
+      const sign = neg ? "-" : "di".includes(conv) && flags.includes("+") ? "+" : "di".includes(conv) && flags.includes(" ") ? " " : "";
+      return { text: sign + digits, error, noZero: p !== undefined };
     }
     default: {
       const v = arg === undefined || arg === "" ? 0 : Number(arg);
@@ -96,9 +106,22 @@ function number(arg: string | undefined): { value: bigint; error?: string } {
 function pad(text: string, flags: string, width: number, conv: string): string {
   if (text.length >= width) return text;
   if (flags.includes("-")) return text.padEnd(width);
-  if (flags.includes("0") && !"sbc".includes(conv)) {
-    const sign = /^[+-]/.test(text) ? text[0]! : "";
+  if (flags.includes("0") && !"sbcq".includes(conv)) {
+    const sign = /^[+ -]/.test(text) ? text[0]! : "";
     return sign + text.slice(sign.length).padStart(width - sign.length, "0");
   }
   return text.padStart(width);
+}
+
+// eslint-disable-next-line no-control-regex -- the characters %q writes as $'...'
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/** `%q` (bash's sh_backslash_quote; $'...' for control characters; '' for the empty string). */
+export function quoteQ(s: string): string {
+  if (s === "") return "''";
+  if (CONTROL.test(s)) {
+    const esc: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "'": "\\'", "\\": "\\\\" };
+    return `$'${[...s].map((c) => esc[c] ?? (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}` : c)).join("")}'`;
+  }
+  return s.replace(/([ \t!"$&'()*,;<>?[\\\]^`{|}])/g, "\\$1").replace(/^([~#])/, "\\$1");
 }

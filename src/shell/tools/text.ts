@@ -1,4 +1,4 @@
-import { fail, getopt, inputs, IS_A_DIRECTORY, lines, ok, unlines, unsupportedOption, type Tool, type ToolIo } from "./tool.js";
+import { fail, getopt, inputs, IS_A_DIRECTORY, lines, unlines, unsupportedOption, type Tool, type ToolIo } from "./tool.js";
 
 const readingFile = (tool: string, path: string) => unsupportedOption(tool, `reading the file ${path}`);
 
@@ -44,7 +44,7 @@ function eachFile(tool: "head" | "tail", operands: string[], io: ToolIo, take: (
 
 /** `-n N`, `-N` and (tail) `-n +N`. */
 function lineCount(tool: string, args: string[]): { n: number; fromStart: boolean; operands: string[] } | string {
-  const norm = args.map((a) => (/^-\d+$/.test(a) ? `-n${a.slice(1)}` : a));
+  const norm = args.map((a, i) => (/^-\d+$/.test(a) && args[i - 1] !== "-n" ? `-n${a.slice(1)}` : a));
   const { opts, operands, bad } = getopt(norm, "n");
   if (bad) return `${tool}: ${bad}\n`;
   let n = 10;
@@ -55,6 +55,8 @@ function lineCount(tool: string, args: string[]): { n: number; fromStart: boolea
     if (!m) return `${tool}: invalid number of lines: '${v}'\n`;
     n = Number(m[2]);
     fromStart = m[1] === "+";
+    // head -n -N: all but the last N lines.
+    if (tool === "head" && m[1] === "-") n = -n;
   }
   return { n, fromStart, operands };
 }
@@ -62,7 +64,7 @@ function lineCount(tool: string, args: string[]): { n: number; fromStart: boolea
 export const head: Tool = (args, io) => {
   const c = lineCount("head", args);
   if (typeof c === "string") return fail(1, c);
-  return eachFile("head", c.operands, io, (text) => unlines(lines(text).slice(0, c.n)));
+  return eachFile("head", c.operands, io, (text) => unlines(c.n < 0 ? lines(text).slice(0, Math.max(0, lines(text).length + c.n)) : lines(text).slice(0, c.n)));
 };
 
 export const tail: Tool = (args, io) => {
@@ -176,89 +178,3 @@ export const cut: Tool = (args, io) => {
   return { status: stderr ? 1 : 0, stdout: unlines(out), stderr };
 };
 
-export const sort: Tool = (args, io) => {
-  const { opts, operands, bad } = getopt(args, "kt");
-  if (bad) return fail(2, `sort: ${bad}\n`);
-  let numeric = false;
-  let reverse = false;
-  let unique = false;
-  let key: number | null = null;
-  let sep: string | null = null;
-  for (const [o, v] of opts) {
-    if (o === "n") numeric = true;
-    else if (o === "r") reverse = true;
-    else if (o === "u") unique = true;
-    else if (o === "k" && /^\d+$/.test(v!)) key = Number(v);
-    else if (o === "t") sep = v!;
-    else return unsupportedOption("sort", `the option -${o}${v ? " " + v : ""}`);
-  }
-  const keyOf = (l: string): string => {
-    if (key === null) return l;
-    const fs = sep === null ? l.trim().split(/\s+/) : l.split(sep);
-    return fs.slice(key - 1).join(sep ?? " ");
-  };
-  const cmp = (a: string, b: string): number => {
-    const ka = keyOf(a);
-    const kb = keyOf(b);
-    const c = numeric ? (parseFloat(ka) || 0) - (parseFloat(kb) || 0) : ka < kb ? -1 : ka > kb ? 1 : 0;
-    return c !== 0 ? c : a < b ? -1 : a > b ? 1 : 0;
-  };
-  const { inputs: ins, unsupported } = inputs(operands, io);
-  if (unsupported !== null) return readingFile("sort", unsupported);
-  let text = "";
-  for (const i of ins) {
-    if (!i.read.ok) return fail(2, i.read.error === IS_A_DIRECTORY ? `sort: read failed: ${i.name}: ${i.read.error}\n` : `sort: cannot read: ${i.name}: ${i.read.error}\n`);
-    // sort reads lines: a file without a final newline still ends its last line.
-    text += i.read.content && !i.read.content.endsWith("\n") ? i.read.content + "\n" : i.read.content;
-  }
-  let ls = lines(text).sort(cmp);
-  if (reverse) ls.reverse();
-  if (unique) ls = ls.filter((l, i) => i === 0 || cmp(ls[i - 1]!, l) !== 0);
-  return ok(unlines(ls));
-};
-
-function trSet(spec: string): string[] | null {
-  const classes: Record<string, string> = {
-    upper: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", lower: "abcdefghijklmnopqrstuvwxyz", digit: "0123456789",
-    space: " \t\n\r\f\v", blank: " \t",
-  };
-  const out: string[] = [];
-  const s = spec.replace(/\\n/g, "\n").replace(/\\t/g, "\t").replace(/\\\\/g, "\\");
-  for (let i = 0; i < s.length; i++) {
-    const cls = /^\[:([a-z]+):\]/.exec(s.slice(i));
-    if (cls) {
-      if (!classes[cls[1]!]) return null;
-      out.push(...classes[cls[1]!]!);
-      i += cls[0].length - 1;
-    } else if (s[i + 1] === "-" && i + 2 < s.length) {
-      for (let c = s.charCodeAt(i); c <= s.charCodeAt(i + 2); c++) out.push(String.fromCharCode(c));
-      i += 2;
-    } else out.push(s[i]!);
-  }
-  return out;
-}
-
-export const tr: Tool = (args, io) => {
-  const { opts, operands, bad } = getopt(args, "");
-  if (bad) return fail(1, `tr: ${bad}\n`);
-  const flags = new Set(opts.map(([o]) => o));
-  for (const o of flags) if (!"ds".includes(o)) return unsupportedOption("tr", `the option -${o}`);
-  const set1 = operands[0] === undefined ? null : trSet(operands[0]);
-  const set2 = operands[1] === undefined ? null : trSet(operands[1]);
-  if (!set1) return fail(1, "tr: missing operand\nTry 'tr --help' for more information.\n");
-  let text = [...io.stdin()];
-  if (flags.has("d")) {
-    const del = new Set(set1);
-    text = text.filter((c) => !del.has(c));
-  } else if (set2) {
-    const map = new Map(set1.map((c, i) => [c, set2[Math.min(i, set2.length - 1)]!]));
-    text = text.map((c) => map.get(c) ?? c);
-  } else if (!flags.has("s")) {
-    return fail(1, `tr: missing operand after '${operands[0]}'\nTry 'tr --help' for more information.\n`);
-  }
-  if (flags.has("s")) {
-    const squeeze = new Set(flags.has("d") ? (set2 ?? []) : (set2 ?? set1));
-    text = text.filter((c, i) => !(i > 0 && c === text[i - 1] && squeeze.has(c)));
-  }
-  return ok(text.join(""));
-};

@@ -1,5 +1,5 @@
 import { NotSimulated } from "../errors.js";
-import type { FileRead } from "../interp/host.js";
+import type { FileRead, ShellFs } from "../interp/host.js";
 import { checkString, UNLIMITED, type ShellLimits } from "../interp/limits.js";
 
 /** A text tool the shell runs itself (no kernel involved): argv without the name, and where it reads from. */
@@ -16,6 +16,9 @@ export interface ToolIo {
   readFile(path: string): FileRead | null;
   /** The script's limits: a tool that makes text from little (seq, printf, awk) stops at them. */
   limits?: ShellLimits;
+  /** The files a script writes (tee, rm, mkdir, mktemp, sed -i); paths go through `resolve` first. */
+  fs?: ShellFs;
+  resolve?(path: string): string;
 }
 
 /**
