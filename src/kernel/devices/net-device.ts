@@ -3,6 +3,7 @@
 // the core reaches it only through the ndo* methods and the rx_handler hook,
 // never by asking which kind a device is.
 
+import { IPV6_HLEN, ipv6PayloadLength } from "../../wire/ipv6.js";
 import type { Mac } from "../../wire/mac.js";
 import { ETH_HLEN, vlanCount, type EthernetFrame } from "../../wire/ethernet.js";
 import { VLAN_HLEN } from "../../wire/vlan.js";
@@ -66,7 +67,7 @@ export interface DevStats {
 /** The packet behind the Ethernet header and any VLAN tags. */
 export function payloadLen(frame: EthernetFrame): number {
   const p = frame.payload;
-  return p.kind === "arp" ? ARP_HLEN : p.kind === "ipv4" ? ipv4TotalLength(p.ip) : p.bytes.length;
+  return p.kind === "arp" ? ARP_HLEN : p.kind === "ipv4" ? ipv4TotalLength(p.ip) : p.kind === "ipv6" ? IPV6_HLEN + ipv6PayloadLength(p.ip6) : p.bytes.length;
 }
 
 /**
