@@ -56,7 +56,7 @@ export function procSysOf(net: Net): ProcSys {
 
 /** The commands a lab script can run under --engine sim (the shell itself answers builtins and text tools). */
 export function defaultTools(): Record<string, Tool> {
-  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, arping: arpingTool, sysctl: sysctlTool };
+  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, ping6: pingTool, arping: arpingTool, sysctl: sysctlTool };
 }
 
 /** `/usr/bin/ping` and `ping` are the same command. */
