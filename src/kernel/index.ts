@@ -23,7 +23,7 @@ export { vlanChangelink, type VlanData, type VlanNewlink, type VlanQosMapping } 
 export * from "./rtnl-link.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";
-export { sysctlRead, sysctlStatus, sysctlWrite, type SysctlStatus } from "./sysctl.js";
+export { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type SysctlStatus } from "./sysctl.js";
 export { RawSocket, Raw6Socket, PacketSocket, pingEchoFilter, type RawRecv, type PacketRecv, type RawSendOptions } from "./sockets.js";
 export { neighLookup, neighUpdate, neighDelete, type Neighbour, type NudState } from "./neigh/neighbour.js";
 export { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from "./ipv4/fib.js";

@@ -3,7 +3,7 @@
 // runs the virtual clock; /proc/sys is the namespace's sysctls, and
 // /proc/net and /sys/class/net its counters (files.ts).
 
-import { sysctlRead, sysctlStatus, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
@@ -43,6 +43,7 @@ export function procSysOf(net: Net): ProcSys {
       // A key nothing in the simulator reads may only be written with the value it has.
       const now = sysctlRead(net, path);
       if (status === "stored" && now.ok && now.value !== Number(text)) return null;
+      if (sysctlValueUnmodelled(net, path, Number(text))) return null;
       const r = sysctlWrite(net, path, Number(text));
       if (r.ok) return { ok: true };
       return { ok: false, error: r.errno === "ENOENT" ? "No such file or directory" : "Invalid argument" };

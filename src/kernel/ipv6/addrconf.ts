@@ -219,6 +219,8 @@ function addrconfDadCompleted(ifp: Inet6Ifaddr): void {
   const dev = idev.dev;
   const net = dev.net;
   fib6Add(net, { table: "local", type: "local", dst: ifp.addr, plen: 128, dev, gateway: null, metric: 0, proto: "kernel" });
+  const ac = idev.cnf.forwarding ? anycastOf(ifp) : null;
+  if (ac) ipv6DevMcInc(dev, solicitedNode(ac));
   if (net.tracing && !(dev.flags & IFF_LOOPBACK)) net.trace(dev, "addrconf_dad_completed", `${ifp.addr} is usable`);
   const lonely = ifp.scope === "link" && idev.addrList.filter((a) => a.scope === "link" && !a.tentative && !a.dadfailed).length === 1;
   if (!lonely) return;
@@ -329,5 +331,31 @@ export function addrconfIfdown(dev: NetDevice, unregister = false): void {
   if (unregister) {
     idev.dead = true;
     dev.in6Dev = null;
+  }
+}
+
+/** The subnet-router anycast address of an address's prefix, if it has one (addrconf_join_anycast). */
+function anycastOf(ifp: Inet6Ifaddr): Ipv6 | null {
+  if (ifp.prefixlen >= 127 || ifp.scope === "host") return null;
+  const a = ipv6Network(ifp.addr, ifp.prefixlen);
+  return a === "::" ? null : a;
+}
+
+/**
+ * dev_forward_change: a device that forwards joins the all-routers groups
+ * and, for each usable address, its prefix's subnet-router anycast address
+ * (whose solicited-node group it then listens to); stopping leaves them.
+ */
+export function addrconfForwardChange(idev: Inet6Dev, on: number): void {
+  const was = idev.cnf.forwarding !== 0;
+  idev.cnf.forwarding = on;
+  if (was === (on !== 0) || idev.cnf.disable_ipv6) return;
+  const dev = idev.dev;
+  const groups = ["ff01::2", "ff02::2", "ff05::2"];
+  for (const g of groups) (on ? ipv6DevMcInc : ipv6DevMcDec)(dev, g);
+  for (const ifp of idev.addrList) {
+    if (ifp.tentative) continue;
+    const ac = anycastOf(ifp);
+    if (ac) (on ? ipv6DevMcInc : ipv6DevMcDec)(dev, solicitedNode(ac));
   }
 }

@@ -36,7 +36,7 @@ export function route6Modify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   if (!["unicast", "unreachable", "blackhole", "prohibit"].includes(type)) return notSimulated(`ip -6 route ${cmd.command} ${type}`);
   const table = s.table === null || s.table === "main" ? "main" : s.table === "local" ? "local" : null;
   if (table === null) return notSimulated("IPv6 routing tables other than main and local");
-  if (s.to?.special && s.to.address !== "default") return notSimulated(`ip -6 route ${s.to.address}`);
+  if (s.to?.special === "any") return notSimulated("ip -6 route all|any");
   const plen = s.to && !s.to.special ? (s.to.bits ?? 128) : 0;
   const dst = s.to && !s.to.special ? ipv6Network(parseIpv6(s.to.address)!, plen) : "::";
   const metric = s.metric ?? IP6_RT_PRIO_USER;
