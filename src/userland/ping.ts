@@ -383,7 +383,8 @@ export const pingTool: Tool = (argv, ctx) => {
     if (!bindDev) return { exitCode: 2, stdout: "", stderr: `ping: SO_BINDTODEVICE ${o.device}: No such device\n` };
   }
   let source = o.source ?? 0;
-  let source6: Ipv6 | null = o.source6;
+  const source6: Ipv6 | null = o.source6;
+  let shownSource6: Ipv6 = "::";
   let sock6: Raw6Socket | null = null;
   const scopeDev = target6 && !("error" in target6) ? target6.scopeDev : null;
   if (v6) {
@@ -393,7 +394,9 @@ export const pingTool: Tool = (argv, ctx) => {
     probe.close();
     if (!r.ok) return { exitCode: 2, stdout, stderr: stderr + `ping: connect: ${strerror(r.errno)}\n` };
     if (source6 !== null && !ipv6GetIfaddr(net, source6, null)) return { exitCode: 2, stdout, stderr: stderr + "ping: bind icmp socket: Cannot assign requested address\n" };
-    source6 ??= r.value.src;
+    // ping6_run with -I DEV and no source address: the probe socket's source is not kept, so "from ::" is printed and warned about.
+    if (source6 === null && bindDev) stderr += `ping: Warning: source address might be selected on device other than: ${o.device}\n`;
+    shownSource6 = source6 ?? "::";
   } else if (o.source === null) {
     let p = routeSource(ctx, whereto, bindDev?.ifindex ?? 0, false);
     if ("errno" in p && p.errno === "EACCES") {
@@ -422,7 +425,7 @@ export const pingTool: Tool = (argv, ctx) => {
     // ping6_run: the address as getnameinfo gives it back, with its scope.
     const shown = `${where6}${scopeDev ? `%${scopeDev.name}` : ""}`;
     stdout += `PING ${o.target}(${shown}) `;
-    if (o.device !== null || strict) stdout += `from ${source6} ${o.device ?? ""}: `;
+    if (o.device !== null || strict) stdout += `from ${shownSource6} ${o.device ?? ""}: `;
     stdout += `${DEFDATALEN} data bytes\n`;
     sock6 = new Raw6Socket(net, bindDev ?? scopeDev);
   } else {

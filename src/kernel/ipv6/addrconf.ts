@@ -127,7 +127,8 @@ export function ipv6AddAddr(dev: NetDevice, req: Inet6AddrRequest): KResult<Inet
   const ifp: Inet6Ifaddr = { addr: req.addr, prefixlen: req.prefixlen, scope, idev, tentative: true, dadfailed: false, nodad: req.nodad ?? false, noprefixroute: req.noprefixroute ?? false, dadProbes: 0, dadNonce: null, dadTimer: null };
   linkDevAddr(idev, ifp);
   dev.inet6addrEvent("up", req.addr);
-  if (!ifp.noprefixroute && !req.noRoute && req.prefixlen < 128 && !(dev.flags & IFF_LOOPBACK)) addrconfPrefixRoute(dev, req.addr, req.prefixlen);
+  // On a device that is down the prefix route waits for NETDEV_UP (addrconf_permanent_addr), as uml shows.
+  if (dev.isUp && !ifp.noprefixroute && !req.noRoute && req.prefixlen < 128 && !(dev.flags & IFF_LOOPBACK)) addrconfPrefixRoute(dev, req.addr, req.prefixlen);
   addrconfDadStart(ifp);
   return { ok: true, value: ifp };
 }

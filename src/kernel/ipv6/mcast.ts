@@ -10,7 +10,7 @@
 import type { Mld2Grec } from "../../wire/icmpv6.js";
 import { IN6ADDR_ANY, IN6ADDR_LINKLOCAL_ALLNODES, IN6ADDR_MLDV2_ROUTERS, ipv6McastMac, ipv6McScope, type Ipv6 } from "../../wire/ipv6-addr.js";
 import type { Ipv6Repr } from "../../wire/ipv6.js";
-import type { NetDevice } from "../devices/net-device.js";
+import { IFF_LOOPBACK, type NetDevice } from "../devices/net-device.js";
 import { kernelFn } from "../fork.js";
 import { rngBelow } from "../rng.js";
 import { ipv6GetLladdr } from "./addrconf.js";
@@ -33,7 +33,8 @@ export function ipv6DevMcInc(dev: NetDevice, group: Ipv6): void {
   if (!idev) return;
   const users = idev.mcList.get(group) ?? 0;
   idev.mcList.set(group, users + 1);
-  if (users > 0 || noReport(group) || !dev.isUp) return;
+  // lo reports nothing (uml: no MLD neighbour ever appears on lo).
+  if (users > 0 || noReport(group) || !dev.isUp || dev.flags & IFF_LOOPBACK) return;
   idev.mcCrcount.set(group, MLD_QRV_DEFAULT);
   mldIfcEvent(idev);
 }
