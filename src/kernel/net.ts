@@ -8,7 +8,7 @@ import type { Kernel } from "./kernel.js";
 import type { PacketSocket, Raw6Socket, RawSocket } from "./sockets.js";
 import type { SkBuff } from "./skb.js";
 import type { Fib6Info } from "./ipv6/route.js";
-import { IPV6_DEVCONF_DEFAULTS, type Ipv6DevConf } from "./ipv6/inet6-dev.js";
+import { IPV6_DEVCONF_ALL_DEFAULTS, IPV6_DEVCONF_DEFAULTS, type Ipv6DevConf } from "./ipv6/inet6-dev.js";
 import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type ConfKey, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
 
 export class Net {
@@ -59,7 +59,7 @@ export class Net {
     this.confDflt = { ...(template ? template.confDflt : DEVCONF_DEFAULTS) };
     this.confDfltSet = new Set(template?.confDfltSet);
     // addrconf_init_net: a new namespace copies init_net's conf/all and conf/default (devconf_inherit_init_net=0).
-    this.ipv6ConfAll = { ...(template ? template.ipv6ConfAll : IPV6_DEVCONF_DEFAULTS) };
+    this.ipv6ConfAll = { ...(template ? template.ipv6ConfAll : IPV6_DEVCONF_ALL_DEFAULTS) };
     this.ipv6ConfDflt = { ...(template ? template.ipv6ConfDflt : IPV6_DEVCONF_DEFAULTS) };
   }
 

@@ -36,6 +36,10 @@ export const IPV6_DEVCONF_DEFAULTS = {
   force_mld_version: 0,
 };
 
+/** ipv6_devconf (conf/all) differs from ipv6_devconf_dflt in accept_dad: 0, so a device's own value decides. */
+export const IPV6_DEVCONF_ALL_DEFAULTS: Ipv6DevConfShape = { ...IPV6_DEVCONF_DEFAULTS, accept_dad: 0 };
+type Ipv6DevConfShape = typeof IPV6_DEVCONF_DEFAULTS;
+
 export type Ipv6ConfKey = keyof typeof IPV6_DEVCONF_DEFAULTS;
 export type Ipv6DevConf = Record<Ipv6ConfKey, number>;
 export const isIpv6ConfKey = (k: string): k is Ipv6ConfKey => Object.hasOwn(IPV6_DEVCONF_DEFAULTS, k);
