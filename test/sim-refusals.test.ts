@@ -258,7 +258,7 @@ const IPV6_OFF: Refusal[] = [
 
 /**
  * Labs --engine sim does not run at all, refused before they start: with
- * ipvtap or macvtap devices, or IPv6 traffic with IPv6 on. The lines behind
+ * ipvtap or macvtap devices. The lines behind
  * that refusal are refusals too, for what reaches the simulator another way
  * (`ipvlab trace`, the web page).
  */
@@ -337,7 +337,7 @@ function wrongOnes(result: LabResult, refusals: Refusal[], lines: number[], pars
 function expectRefused(name: string, ipv6: boolean, refusals: Refusal[], parseTime = false) {
   test(`${name}: ${refusals.length} refused at their line, errors, exit 1`, async () => {
     const { file, lines } = writeLab(name, ipv6, refusals);
-    // Named: without it a lab with ipvtap or IPv6 traffic would go to uml.
+    // Named: without it a lab with ipvtap would go to uml.
     const cli = await runCli(["run", file, "--engine", "sim", "--json", "-q"]);
     assert.equal(cli.code, 1, cli.stderr);
     assert.deepEqual(wrongOnes(JSON.parse(cli.stdout) as LabResult, refusals, lines, parseTime), []);

@@ -24,7 +24,7 @@ const IPV6_TRAFFIC = /\bbridge\s+(fdb|mdb|link|vlan|monitor)\b|\bmaddr\b/;
 
 /**
  * What a lab uses that the simulator does not model yet, if anything ("macvtap
- * devices", "IPv6 traffic"): such a lab would run in sim without it, silently wrong.
+ * devices", "ipvlan l3s with IPv6 on"): such a lab would run in sim without it, silently wrong.
  */
 export function unsimulatedKind(lab: Lab): string | null {
   const scripts = [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))].map((t) => t.replace(/#.*$/gm, ""));
