@@ -45,7 +45,7 @@ const SHELL: Refusal[] = [
   ["trap true ERR", "the builtin `trap`"],
   ["test -e /etc/passwd", "testing the file /etc/passwd"],
   ["[ -d /sys/class/net/eth0/queues ]", "testing the file /sys/class/net/eth0/queues"],
-  ["[ -e /proc/sys/net/ipv6 ]", "testing the file /proc/sys/net/ipv6"],
+  ["[ -e /proc/sys/net/core ]", "testing the file /proc/sys/net/core"],
 ];
 
 /** The same, refused while parsing: the script does not run at all. */
@@ -88,9 +88,10 @@ const SYSCTL: Refusal[] = [
   ["sysctl net.ipv4.neigh.eth0.proxy_qlen", "sysctl net.ipv4.neigh.eth0.proxy_qlen"],
   ["sysctl net.ipv4.route.min_pmtu", "sysctl net.ipv4.route.min_pmtu"],
   ["sysctl net.core.somaxconn", "sysctl net.core.somaxconn"],
-  ["sysctl net.ipv6.conf.all.disable_ipv6", "sysctl net.ipv6.conf.all.disable_ipv6"],
+  ["sysctl net.ipv6.route.max_size", "sysctl net.ipv6.route.max_size"],
   ["sysctl net.ipv4.conf.all", "sysctl net.ipv4.conf.all"],
-  ["sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1", "sysctl net.ipv6.conf.all.forwarding"],
+  ["sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.stable_secret=1", "sysctl net.ipv6.conf.all.stable_secret"],
+  ["sysctl -w net.ipv6.conf.eth0.addr_gen_mode=2", "setting net.ipv6.conf.eth0.addr_gen_mode to 2"],
   ["sysctl -w net.ipv4.conf.all.arp_notify=1", "setting net.ipv4.conf.all.arp_notify to 1"],
   ["sysctl -w net.ipv4.conf.all.accept_redirects=0", "setting net.ipv4.conf.all.accept_redirects to 0"],
   ["sysctl -w net.ipv4.conf.eth0.shared_media=0", "setting net.ipv4.conf.eth0.shared_media to 0"],
