@@ -38,7 +38,8 @@ export function ipv6Rcv(skb: SkBuff): void {
   if (!r.ok) {
     net.mibInc("Ip6InNoRoutes");
     drop("ip6_route_input", `no route: ${r.errno}`);
-    if (net.ipv6ConfAll.forwarding && skb.pktType === "host") ip6PktNoroute(skb, ip6);
+    // ip6_pkt_drop: the null entry answers no route, forwarding on or off (icmp6_send only for PACKET_HOST).
+    if (skb.pktType === "host") ip6PktNoroute(skb, ip6);
     return;
   }
   if (r.value.fib.type === "local") {
