@@ -19,7 +19,7 @@ export function selectAddrs(dev: NetDevice, f: ListFilter): InIfaddr[] {
   return addrList(dev).filter((a) => inet4Passes(f, a));
 }
 
-function selectAddrs6(dev: NetDevice, f: ListFilter): Inet6Ifaddr[] {
+export function selectAddrs6(dev: NetDevice, f: ListFilter): Inet6Ifaddr[] {
   return (dev.in6Dev?.addrList ?? []).filter((a) => inet6Passes(f, dev, a));
 }
 

@@ -8,7 +8,7 @@ import { IFA_F_MCAUTOJOIN, IFA_F_NOPREFIXROUTE } from "../../shell/index.js";
 const IFA_F_NODAD = 0x02;
 import { broadcastOf, ipv4IsMulticast, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
-import { selectAddrs } from "./addr-show.js";
+import { selectAddrs, selectAddrs6 } from "./addr-show.js";
 import { selectLinks } from "./link-show.js";
 
 type ModifyCmd = Extract<IpCommand, { object: "address"; command: "add" | "change" | "replace" | "delete" }>;
@@ -105,8 +105,10 @@ function addrDelete(dev: NetDevice, cmd: ModifyCmd): ExecResult {
 export function addrFlush(ctx: IpCtx, cmd: FlushCmd): ExecResult {
   const sel = selectLinks(ctx, cmd.filter);
   if (!Array.isArray(sel)) return sel;
-  // Without -4 a flush takes IPv6 addresses too, which the simulator keeps but cannot take away.
-  if (ctx.g.family !== "inet" && ctx.kernel.ipv6 && sel.some((d) => (d.in6Dev?.addrList.length ?? 0) > 0)) return notSimulated("ip addr flush of IPv6 addresses");
+  // Without -4 a flush takes the IPv6 addresses too (inet6_rtm_deladdr for each, link-locals included).
+  if (ctx.g.family !== "inet" && ctx.kernel.ipv6) {
+    for (const d of sel) for (const a of selectAddrs6(d, cmd.filter)) ipv6DelAddr(d, a.addr, a.prefixlen);
+  }
   if (ctx.g.family === "inet6") return done();
   for (const d of sel) {
     for (const a of selectAddrs(d, cmd.filter)) {
