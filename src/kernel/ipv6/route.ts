@@ -114,7 +114,8 @@ export function ip6RouteLookup(net: Net, req: Rt6Request): KResult<Rt6Info> {
   for (const table of ["local", "main"] as const) {
     const r = tableLookup(net, table, req.daddr, dev, strict && dev !== null && dev !== net.loopback);
     if (!r) continue;
-    if (r.type === "unreachable" || r.type === "prohibit" || r.type === "blackhole") return fail(r.type === "prohibit" ? "EACCES" : r.type === "blackhole" ? "EINVAL" : "ENETUNREACH");
+    // ip6_rt_init_dst_reject: an unreachable route's error is EHOSTUNREACH (only no route at all is ENETUNREACH).
+    if (r.type === "unreachable" || r.type === "prohibit" || r.type === "blackhole") return fail(r.type === "prohibit" ? "EACCES" : r.type === "blackhole" ? "EINVAL" : "EHOSTUNREACH");
     return ok({ fib: r, dev: r.type === "local" ? net.loopback : r.dev, gateway: r.gateway });
   }
   return fail("ENETUNREACH");
