@@ -140,12 +140,12 @@ describe("IPv6 link-locals (addrconf)", () => {
     k.ipv6 = true;
     const { dev } = slave("ipvl1", "192.168.1.21", "l2");
     assert.deepEqual(
-      dev.in6Addrs.map((a) => [a.addr, a.tentative]),
+      dev.in6Dev!.addrList.map((a) => [a.addr, a.tentative]),
       [["fe80::200:0:100:a10", true]],
     );
     sim.run({ for: 2000 });
-    assert.equal(dev.in6Addrs[0]!.tentative, false, "DAD ends within rtr_solicit_delay + retrans_time");
+    assert.equal(dev.in6Dev!.addrList[0]!.tentative, false, "DAD ends within rtr_solicit_delay + retrans_time");
     must(linkSetDown(dev));
-    assert.deepEqual(dev.in6Addrs, []);
+    assert.deepEqual(dev.in6Dev!.addrList, []);
   });
 });

@@ -59,9 +59,9 @@ describe("the neighbour table's limits", () => {
     neighUpdate(entries[10]!, null, "failed", { admin: true });
     assert.ok(neighLookup(h1.eth0, ip("10.0.0.2"), true), "made once forced gc freed one");
     // Up to 1025 - gc_thresh2 entries may go: every FAILED one does, the REACHABLE ones stay.
-    assert.equal(h1.eth0.neigh.get(entries[10]!.key), undefined);
-    assert.equal(h1.eth0.neigh.get(entries[700]!.key), undefined);
-    assert.equal(h1.eth0.neigh.get(entries[11]!.key), entries[11]);
+    assert.equal(h1.eth0.neigh.get(entries[10]!.key as number), undefined);
+    assert.equal(h1.eth0.neigh.get(entries[700]!.key as number), undefined);
+    assert.equal(h1.eth0.neigh.get(entries[11]!.key as number), entries[11]);
     assert.equal(h1.k.arpTbl.gcList.size, 1023);
     const perm = neighLookup(h1.eth0, ip("10.0.0.3"), true, true);
     assert.ok(perm, "a PERMANENT entry is exempt");

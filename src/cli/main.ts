@@ -72,7 +72,8 @@ program
 A check passes when its command's exit code matches expect (ok = 0, fail = anything else).
 A matrix pings every pair of addresses in different namespaces at once (ping -c 1 -W 1 -I FROM TO).
 Without --engine the lab runs in the simulator; a lab that uses what the simulator does not
-model yet (IPv6 traffic, ipvtap, macvtap) runs on uml instead, and says so.
+model yet (ipvtap, macvtap, IPv6's multicast listings, ipvlan l3s with IPv6) runs on uml
+instead, and says so.
 
 Examples:
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --pcap /tmp/caps

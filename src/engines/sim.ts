@@ -17,23 +17,24 @@ import { runLabInSim } from "./sim/run.js";
 const UNSIMULATED_KINDS = /\btype\s+(ipvtap|macvtap)\b/;
 
 /**
- * In a lab with IPv6 on, what needs IPv6 packets: the simulator configures
- * IPv6 addresses and routes but sends no IPv6 packet (no DAD, MLD or
- * neighbour discovery), so a capture, an IPv6 address in a command, ping6
- * or `ping -6`, a change to IPv6 state, or the bridge's multicast view would
- * come out wrong.
+ * In a lab with IPv6 on, what the simulator does not model yet: the
+ * multicast addresses IPv6 adds to every device, as the bridge's and
+ * `ip maddr`'s views list them (the groups a host joins are modelled, the
+ * kernel's listing order of them is not).
  */
-const IPV6_TRAFFIC = /::|\bping6\b|\bping\s+(-\S+\s+)*-6\b|\s-6\s.*\b(add|del|delete|replace|change|flush|get)\b|\bbridge\s+(fdb|mdb|link|vlan|monitor)\b|\bmaddr\b/;
+const IPV6_TRAFFIC = /\bbridge\s+(fdb|mdb|link|vlan|monitor)\b|\bmaddr\b/;
 
 /**
  * What a lab uses that the simulator does not model yet, if anything ("macvtap
- * devices", "IPv6 traffic"): such a lab would run in sim without it, silently wrong.
+ * devices", "ipvlan l3s with IPv6 on"): such a lab would run in sim without it, silently wrong.
  */
 export function unsimulatedKind(lab: Lab): string | null {
   const scripts = [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))].map((t) => t.replace(/#.*$/gm, ""));
-  if (lab.ipv6 && (lab.steps.some((s) => s.kind !== "matrix" && s.capture.length > 0) || scripts.some((t) => IPV6_TRAFFIC.test(t)))) {
-    return "IPv6 traffic (captures or IPv6 commands with ipv6: true)";
+  if (lab.ipv6 && scripts.some((t) => IPV6_TRAFFIC.test(t))) {
+    return "the multicast lists IPv6 fills (bridge fdb/mdb or ip maddr with ipv6: true)";
   }
+  // ipvlan_l3_rcv's IPv6 half (a packet for an l3s slave routed on the slave) is not modelled.
+  if (lab.ipv6 && scripts.some((t) => /\btype\s+ipvlan\b.*\bl3s\b/.test(t))) return "ipvlan l3s with IPv6 on";
   for (const script of scripts) {
     const m = UNSIMULATED_KINDS.exec(script);
     if (m) return `${m[1]!} devices`;

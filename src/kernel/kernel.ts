@@ -12,18 +12,36 @@ import { Tmpfs } from "./tmpfs.js";
 export class Kernel {
   readonly initNet: Net;
   readonly netns = new Map<string, Net>();
-  /** IPv6 is on (the ipv6 module's disable_ipv6=0): every namespace of the host configures its addresses. */
-  ipv6 = false;
+  private ipv6On = false;
   /** arp_tbl: every namespace's IPv4 neighbours count against its limits. */
   readonly arpTbl = new NeighTable();
   /** The files the lab writes on this host (/tmp, /root...), shared by its namespaces as a mount namespace would be. */
   readonly tmpfs = new Tmpfs();
+  /** nd_tbl: the IPv6 neighbours of every namespace. */
+  readonly ndTbl = new NeighTable();
 
   constructor(
     readonly sim: Sim,
     readonly hostname: string,
   ) {
     this.initNet = this.newNet("", null);
+    this.ipv6 = false;
+  }
+
+  /** IPv6 is on (the ipv6 module's disable_ipv6=0): every namespace of the host configures its addresses. */
+  get ipv6(): boolean {
+    return this.ipv6On;
+  }
+
+  /** The module parameter: conf/all, conf/default and every device's disable_ipv6 follow it. */
+  set ipv6(on: boolean) {
+    this.ipv6On = on;
+    const v = on ? 0 : 1;
+    for (const net of this.nets()) {
+      net.ipv6ConfAll.disable_ipv6 = v;
+      net.ipv6ConfDflt.disable_ipv6 = v;
+      for (const d of net.devices.values()) if (d.in6Dev) d.in6Dev.cnf.disable_ipv6 = v;
+    }
   }
 
   private newNet(name: string, template: Net | null): Net {

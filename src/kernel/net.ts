@@ -5,9 +5,10 @@ import type { NetDevice } from "./devices/net-device.js";
 import type { Ipv4 } from "../wire/ipv4-addr.js";
 import { Fib } from "./ipv4/fib.js";
 import type { Kernel } from "./kernel.js";
-import type { PacketSocket, RawSocket } from "./sockets.js";
+import type { PacketSocket, Raw6Socket, RawSocket } from "./sockets.js";
 import type { SkBuff } from "./skb.js";
-import type { Rt6Info } from "./ipv6/addrconf.js";
+import type { Fib6Info } from "./ipv6/route.js";
+import { IPV6_DEVCONF_ALL_DEFAULTS, IPV6_DEVCONF_DEFAULTS, type Ipv6DevConf } from "./ipv6/inet6-dev.js";
 import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type ConfKey, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
 
 export class Net {
@@ -34,8 +35,12 @@ export class Net {
   readonly packetSockets = new Set<PacketSocket>();
   /** NF_INET_LOCAL_IN hooks registered in this namespace (ipvlan's l3s): each may hand the packet to another device before delivery. */
   readonly nfLocalIn = new Set<(skb: SkBuff) => void>();
-  /** IPv6 routes of table main, in the order fib6 lists them (the kernel's fe80::/64 per device). */
-  readonly rt6: Rt6Info[] = [];
+  /** IPv6 routes of tables local and main, as added (route.ts orders them as fib6 walks them). */
+  readonly fib6: Fib6Info[] = [];
+  /** net.ipv6.conf.all and .default. */
+  readonly ipv6ConfAll: Ipv6DevConf;
+  readonly ipv6ConfDflt: Ipv6DevConf;
+  readonly raw6Sockets = new Set<Raw6Socket>();
   /** inet_peer state for ip_rt_send_redirect, keyed by the packet's source. */
   readonly redirectPeers = new Map<number, { rateLast: number; nRedirects: number }>();
   /** inet_peer token buckets for icmpv4_xrlim_allow, keyed by the error's destination. */
@@ -53,6 +58,9 @@ export class Net {
     this.confAll = { ...(template ? template.confAll : DEVCONF_DEFAULTS) };
     this.confDflt = { ...(template ? template.confDflt : DEVCONF_DEFAULTS) };
     this.confDfltSet = new Set(template?.confDfltSet);
+    // addrconf_init_net: a new namespace copies init_net's conf/all and conf/default (devconf_inherit_init_net=0).
+    this.ipv6ConfAll = { ...(template ? template.ipv6ConfAll : IPV6_DEVCONF_ALL_DEFAULTS) };
+    this.ipv6ConfDflt = { ...(template ? template.ipv6ConfDflt : IPV6_DEVCONF_DEFAULTS) };
   }
 
   get now(): number {

@@ -18,6 +18,7 @@ import type { VlanDevice } from "./devices/vlan/vlan.js";
 import { vlanNewlink, type VlanNewlink } from "./devices/vlan/vlan-link.js";
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import { inetdevInit } from "./ipv4/devinet.js";
+import { ipv6AddDev } from "./ipv6/addrconf.js";
 import type { Net } from "./net.js";
 import { randomBytes } from "./rng.js";
 
@@ -43,6 +44,7 @@ export function registerNetdevice(net: Net, dev: NetDevice, ifindex?: number): v
   net.devices.set(dev.ifindex, dev);
   if (dev.addrAssignType === "perm" && dev.permAddr === null && dev.mac !== "00:00:00:00:00:00") dev.permAddr = dev.mac;
   inetdevInit(dev);
+  ipv6AddDev(dev);
 }
 
 /** unregister_netdevice (and rtnl_delete_link's dellink): down, IPv4 and FIB gone, upper devices told. */

@@ -13,6 +13,12 @@ import { fail, type KResult } from "./errno.js";
 import { ipLocalOut, ipSelectIdent } from "./ipv4/ip-output.js";
 import { ipRouteOutput } from "./ipv4/route.js";
 import type { Net } from "./net.js";
+import type { Ipv6Repr } from "../wire/ipv6.js";
+import type { Icmp6Repr } from "../wire/icmpv6.js";
+import type { Ipv6 } from "../wire/ipv6-addr.js";
+import { hopLimitOf } from "./ipv6/icmp.js";
+import { ip6LocalOut } from "./ipv6/ip6-output.js";
+import { ip6RouteLookup, ipv6DevGetSaddr, type Rt6Info } from "./ipv6/route.js";
 import type { PacketType, SkBuff } from "./skb.js";
 import { frameWhat } from "./trace.js";
 
@@ -184,4 +190,61 @@ export function pingEchoFilter(ident: number): (ip: Ipv4Repr) => boolean {
     const icmp = ip.payload.icmp;
     return icmpWordAt4(icmp) === ident || icmp.type !== "echo-reply";
   };
+}
+
+export interface Raw6Recv {
+  readonly time: number;
+  readonly ip6: Ipv6Repr;
+  readonly dev: NetDevice;
+}
+
+/**
+ * A raw IPPROTO_ICMPV6 socket (ping -6): sendto routes the echo and picks
+ * its source (ip6_route_output, ipv6_dev_get_saddr); every ICMPv6 packet
+ * delivered locally is offered to it (rawv6_rcv), through its filter.
+ */
+export class Raw6Socket {
+  readonly rx: Raw6Recv[] = [];
+  onRecv: ((r: Raw6Recv) => void) | null = null;
+  filter: ((ip6: Ipv6Repr) => boolean) | null = null;
+
+  constructor(
+    readonly net: Net,
+    public bindDev: NetDevice | null = null,
+  ) {
+    net.raw6Sockets.add(this);
+  }
+
+  close(): void {
+    this.net.raw6Sockets.delete(this);
+  }
+
+  /** The route and source a connect() to daddr would give (ping's probe socket). */
+  route(daddr: Ipv6, oif: NetDevice | null): KResult<{ rt: Rt6Info; src: Ipv6 }> {
+    const r = ip6RouteLookup(this.net, { daddr, oif: oif ?? this.bindDev });
+    if (!r.ok) return r;
+    const src = ipv6DevGetSaddr(this.net, r.value.fib.dev === this.net.loopback ? null : r.value.fib.type === "local" ? null : r.value.fib.dev, daddr);
+    if (src === null) return fail("EADDRNOTAVAIL");
+    return { ok: true, value: { rt: r.value, src } };
+  }
+
+  sendIcmp6(daddr: Ipv6, oif: NetDevice | null, saddr: Ipv6 | null, icmp: Icmp6Repr, hopLimit: number | null): KResult<{ src: Ipv6 }> {
+    const r = this.route(daddr, oif);
+    if (!r.ok) return r;
+    const src = saddr ?? r.value.src;
+    const ip6: Ipv6Repr = { tclass: 0, flowLabel: 0, hopLimit: hopLimit ?? hopLimitOf(r.value.rt.fib.dev), src, dst: daddr, payload: { kind: "icmpv6", icmp } };
+    const x = ip6LocalOut(this.net, ip6, r.value.rt);
+    if (x !== "ok") return fail(x);
+    return { ok: true, value: { src } };
+  }
+}
+
+/** rawv6 delivery: a copy of each ICMPv6 packet to every raw socket (of the device, if bound). */
+export function raw6LocalDeliver(skb: SkBuff, ip6: Ipv6Repr): void {
+  const net = skb.dev.net;
+  for (const s of net.raw6Sockets) {
+    if (s.bindDev && s.bindDev !== skb.dev && s.bindDev !== skb.iif && skb.dev !== net.loopback) continue;
+    if (s.filter && !s.filter(ip6)) continue;
+    deliver(s, { time: net.now, ip6, dev: skb.dev });
+  }
 }

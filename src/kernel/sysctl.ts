@@ -5,6 +5,7 @@
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import type { InDevice } from "./ipv4/devinet.js";
 import type { Net } from "./net.js";
+import { sysctl6Read, sysctl6Status, sysctl6Unmodelled, sysctl6Write } from "./ipv6/sysctl6.js";
 import { isConfKey, isNeighParmKey, isNetScalarKey, KERNEL_CONF_KEYS, KERNEL_IPV4_NAMES, KERNEL_NEIGH_KEYS, STORED_ONLY, type ConfKey } from "./sysctl-defaults.js";
 
 type Target =
@@ -56,6 +57,7 @@ export function sysctlStatus(net: Net, name: string): SysctlStatus {
   if (p[0] !== "net") return "unmodelled";
   if (p.length === 1) return "dir";
   if (!NET_DIRS.has(p[1]!)) return "absent";
+  if (p[1] === "ipv6") return sysctl6Status(net, p);
   if (p[1] !== "ipv4") return "unmodelled";
   if (p.length === 2) return "dir";
   const section = p[2]!;
@@ -78,6 +80,8 @@ export function sysctlStatus(net: Net, name: string): SysctlStatus {
 }
 
 export function sysctlRead(net: Net, name: string): KResult<number> {
+  const p6 = splitName(name);
+  if (p6[0] === "net" && p6[1] === "ipv6") return sysctl6Read(net, p6);
   const t = resolve(net, name);
   if (!t) return fail("ENOENT");
   switch (t.kind) {
@@ -93,6 +97,8 @@ export function sysctlRead(net: Net, name: string): KResult<number> {
 }
 
 export function sysctlWrite(net: Net, name: string, value: number): KResult {
+  const p6 = splitName(name);
+  if (p6[0] === "net" && p6[1] === "ipv6") return Number.isInteger(value) ? sysctl6Write(net, p6, value) : fail("EINVAL");
   const t = resolve(net, name);
   if (!t) return fail("ENOENT");
   if (!Number.isInteger(value)) return fail("EINVAL");
@@ -130,4 +136,10 @@ function inetForwardChange(net: Net, on: number): void {
   net.confAll.accept_redirects = on ? 0 : 1;
   net.confDflt.forwarding = on;
   for (const d of net.devices.values()) if (d.inDev) d.inDev.conf.forwarding = on;
+}
+
+/** A value the simulator cannot honour for a key it otherwise models (a write to refuse). */
+export function sysctlValueUnmodelled(net: Net, name: string, value: number): boolean {
+  const p = splitName(name);
+  return p[0] === "net" && p[1] === "ipv6" && sysctl6Unmodelled(net, p, value);
 }

@@ -4,7 +4,10 @@
 // schedule_exit's linger, acknowledge()'s pipe size, pinger's pacing of an
 // unlimited flood, rcvd_tbl's duplicates, finish()'s statistics.
 
-import { pingEchoFilter, STRERROR, RawSocket, routeGet, type Errno, type Sim } from "../kernel/index.js";
+import { ipv6GetIfaddr, pingEchoFilter, STRERROR, RawSocket, Raw6Socket, routeGet, type Errno, type Net, type NetDevice, type Sim } from "../kernel/index.js";
+import type { Icmp6Repr } from "../wire/icmpv6.js";
+import type { Ipv6Repr } from "../wire/ipv6.js";
+import { ipv6FromBytes, ipv6IsLinkLocal, ipv6IsMulticast, parseIpv6, type Ipv6 } from "../wire/ipv6-addr.js";
 import { NotSimulated, type ExecResult } from "../shell/index.js";
 import type { IcmpRepr } from "../wire/icmp.js";
 import type { Ipv4Repr } from "../wire/ipv4.js";
@@ -141,6 +144,37 @@ const UNREACH_TEXT: Record<number, string> = {
   15: "Precedence Cutoff",
 };
 
+/** ping6's pr_icmph for an error, without the trailing newline. */
+function icmp6Description(i: Icmp6Repr): string {
+  switch (i.type) {
+    case "dest-unreach": {
+      const what = ["No route", "Administratively prohibited", "Beyond scope of source address", "Address unreachable", "Port unreachable"][i.code] ?? `Unknown code ${i.code}`;
+      return `Destination unreachable: ${what}`;
+    }
+    case "packet-too-big":
+      return `Packet too big: mtu=${i.mtu}`;
+    case "time-exceeded":
+      return `Time exceeded: ${i.code === 0 ? "Hop limit" : i.code === 1 ? "Defragmentation failure" : `code ${i.code}`}`;
+    default:
+      return "";
+  }
+}
+
+/** getaddrinfo of an IPv6 literal, with %DEV as its scope; a link-local address needs one. */
+function parseTarget6(text: string, net: Net): { addr: Ipv6; scopeDev: NetDevice | null } | { error: string } | null {
+  const [a, scope, extra] = text.split("%");
+  if (extra !== undefined) return null;
+  const addr = parseIpv6(a!);
+  if (addr === null) return null;
+  if (scope === undefined) {
+    if (ipv6IsLinkLocal(addr)) throw NotSimulated.what("ping of a link-local address without %DEV");
+    return { addr, scopeDev: null };
+  }
+  const dev = /^\d+$/.test(scope) ? net.devByIndex(Number(scope)) : net.devByName(scope);
+  if (!dev) return { error: `ping: ${text}: Name or service not known\n` };
+  return { addr, scopeDev: ipv6IsLinkLocal(addr) || ipv6IsMulticast(addr) ? dev : null };
+}
+
 /** pr_icmph, without the trailing newline. */
 export function icmpDescription(type: number, code: number, info: number): string {
   switch (type) {
@@ -226,12 +260,17 @@ interface PingOpts {
   outstanding: boolean;
   ttl: number | null;
   target: string;
+  /** -4 / -6, or ping6: the family asked for. */
+  v4: boolean;
+  v6: boolean;
+  /** -I with an IPv6 address. */
+  source6: Ipv6 | null;
 }
 
 function parseArgs(argv: string[]): PingOpts | ExecResult {
   const g = gnuGetopt("ping", argv.slice(1), "h?4bRT:6F:N:aABc:CdDe:fi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:");
   if ("error" in g) return { ...usage(), stderr: `${g.error}\n${usage().stderr}` };
-  const o: PingOpts = { count: 0, deadline: 0, intervalMs: 1000, lingerMs: MAXWAIT_MS, device: null, source: null, broadcast: false, quiet: false, outstanding: false, ttl: null, target: "" };
+  const o: PingOpts = { count: 0, deadline: 0, intervalMs: 1000, lingerMs: MAXWAIT_MS, device: null, source: null, broadcast: false, quiet: false, outstanding: false, ttl: null, target: "", v4: false, v6: false, source6: null };
   const strtol = (v: string, min: number, max: number): number | ExecResult => {
     if (!/^[+-]?\d+$/.test(v.trim()) || v.trim() !== v.trimStart()) return { exitCode: 1, stdout: "", stderr: `ping: invalid argument: '${v}'\n` };
     const n = Number(v);
@@ -266,7 +305,9 @@ function parseArgs(argv: string[]): PingOpts | ExecResult {
       }
       case "I": {
         const a = inetAton(v);
+        const a6 = v.includes(":") ? parseIpv6(v) : null;
         if (a !== null && !v.includes(":")) o.source = a;
+        else if (a6 !== null) o.source6 = a6;
         else o.device = v;
         break;
       }
@@ -287,8 +328,13 @@ function parseArgs(argv: string[]): PingOpts | ExecResult {
         break;
       // No names are looked up, only IPv4 is pinged, and -U changes how a time is taken, not what is printed.
       case "n":
-      case "4":
       case "U":
+        break;
+      case "4":
+        o.v4 = true;
+        break;
+      case "6":
+        o.v6 = true;
         break;
       case "h":
       case "?":
@@ -321,7 +367,14 @@ export const pingTool: Tool = (argv, ctx) => {
   let stderr = "";
   // How much of stdout ping has fflush()ed: all a kill leaves of it.
   let flushed = 0;
-  const whereto = inetAton(o.target);
+  if (o.v4 && o.v6) return { exitCode: 2, stdout: "", stderr: "ping: only one -4 or -6 option may be specified\n" };
+  const v6 = o.v6 || argv[0] === "ping6" || (!o.v4 && o.target.includes(":"));
+  if (v6 && !ctx.kernel.ipv6) throw NotSimulated.what(`${argv[0] === "ping6" ? "ping6" : "ping -6"} with IPv6 disabled`);
+  const target6 = v6 ? parseTarget6(o.target, net) : null;
+  if (v6 && (target6 === null || "error" in target6)) return { exitCode: 2, stdout: "", stderr: target6 && "error" in target6 ? target6.error : `ping: ${o.target}: Name or service not known\n` };
+  if (v6 && (o.source !== null || o.broadcast || o.ttl !== null)) throw NotSimulated.what("ping -6 with an IPv4 source, -b or -t");
+  if (!v6 && o.source6 !== null) return { exitCode: 2, stdout: "", stderr: `ping: ${o.target}: Address family for hostname not supported\n` };
+  const whereto = v6 ? 0 : inetAton(o.target);
   if (whereto === null) return { exitCode: 2, stdout: "", stderr: `ping: ${o.target}: Name or service not known\n` };
 
   let bindDev = null;
@@ -330,7 +383,21 @@ export const pingTool: Tool = (argv, ctx) => {
     if (!bindDev) return { exitCode: 2, stdout: "", stderr: `ping: SO_BINDTODEVICE ${o.device}: No such device\n` };
   }
   let source = o.source ?? 0;
-  if (o.source === null) {
+  const source6: Ipv6 | null = o.source6;
+  let shownSource6: Ipv6 = "::";
+  let sock6: Raw6Socket | null = null;
+  const scopeDev = target6 && !("error" in target6) ? target6.scopeDev : null;
+  if (v6) {
+    const t = target6 as { addr: Ipv6; scopeDev: NetDevice | null };
+    const probe = new Raw6Socket(net, bindDev);
+    const r = probe.route(t.addr, scopeDev);
+    probe.close();
+    if (!r.ok) return { exitCode: 2, stdout, stderr: stderr + `ping: connect: ${strerror(r.errno)}\n` };
+    if (source6 !== null && !ipv6GetIfaddr(net, source6, null)) return { exitCode: 2, stdout, stderr: stderr + "ping: bind icmp socket: Cannot assign requested address\n" };
+    // ping6_run with -I DEV and no source address: the probe socket's source is not kept, so "from ::" is printed and warned about.
+    if (source6 === null && bindDev) stderr += `ping: Warning: source address might be selected on device other than: ${o.device}\n`;
+    shownSource6 = source6 ?? "::";
+  } else if (o.source === null) {
     let p = routeSource(ctx, whereto, bindDev?.ifindex ?? 0, false);
     if ("errno" in p && p.errno === "EACCES") {
       if (!o.broadcast) return { exitCode: 2, stdout: "", stderr: "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n" };
@@ -346,15 +413,26 @@ export const pingTool: Tool = (argv, ctx) => {
     const local = [...net.devices.values()].some((d) => (d.inDev?.ifaList ?? []).some((a) => a.local === source));
     if (!local && !ipv4IsMulticast(source)) return { exitCode: 2, stdout, stderr: stderr + "ping: bind: Cannot assign requested address\n" };
   }
-  const multicast = o.broadcast || ipv4IsMulticast(whereto);
-  const strict = o.source !== null;
+  const where6 = target6 && !("error" in target6) ? target6.addr : "::";
+  const multicast = v6 ? ipv6IsMulticast(where6) : o.broadcast || ipv4IsMulticast(whereto);
+  const strict = o.source !== null || o.source6 !== null;
 
   const sock = new RawSocket(net, 1, bindDev);
+  if (v6) sock.close();
   const ident = sim.rng.u32() & 0xffff;
   sock.filter = pingEchoFilter(ident);
-  stdout += `PING ${o.target} (${formatIpv4(whereto)}) `;
-  if (o.device !== null || strict) stdout += `from ${formatIpv4(source)} ${o.device ?? ""}: `;
-  stdout += `${DEFDATALEN}(${DEFDATALEN + 8 + 20}) bytes of data.\n`;
+  if (v6) {
+    // ping6_run: the address as getnameinfo gives it back, with its scope.
+    const shown = `${where6}${scopeDev ? `%${scopeDev.name}` : ""}`;
+    stdout += `PING ${o.target}(${shown}) `;
+    if (o.device !== null || strict) stdout += `from ${shownSource6} ${o.device ?? ""}: `;
+    stdout += `${DEFDATALEN} data bytes\n`;
+    sock6 = new Raw6Socket(net, bindDev ?? scopeDev);
+  } else {
+    stdout += `PING ${o.target} (${formatIpv4(whereto)}) `;
+    if (o.device !== null || strict) stdout += `from ${formatIpv4(source)} ${o.device ?? ""}: `;
+    stdout += `${DEFDATALEN}(${DEFDATALEN + 8 + 20}) bytes of data.\n`;
+  }
 
   const start = sim.now;
   let curTime = start;
@@ -394,13 +472,9 @@ export const pingTool: Tool = (argv, ctx) => {
     return diff <= 0x7fff ? diff : ntransmitted - nreceived - nerrors;
   };
 
-  const onPacket = (ip: Ipv4Repr) => {
-    if (ip.payload.kind !== "icmp") return;
-    const icmp = ip.payload.icmp;
-    if (icmp.type === "echo-reply") {
-      if (icmp.id !== ident) return;
-      const seq = icmp.seq;
-      const wrongSource = !o.broadcast && !multicast && ip.src !== whereto;
+  /** A reply with our identifier: counted, timed, printed. */
+  const gotReply = (seq: number, from: string, ttl: number, bytes: number, wrongSource: boolean) => {
+    {
       nreceived++;
       acknowledge(seq);
       const sent = sentAt.get(seq);
@@ -424,11 +498,27 @@ export const pingTool: Tool = (argv, ctx) => {
         flushed = stdout.length;
         return;
       }
-      let line = `${8 + icmp.data.length} bytes from ${formatIpv4(ip.src)}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTriptime(triptime)} ms`;
+      let line = `${bytes} bytes from ${from}: icmp_seq=${seq} ttl=${ttl} time=${formatTriptime(triptime)} ms`;
       if (dup && !multicast) line += " (DUP!)";
       if (wrongSource) line += " (DIFFERENT ADDRESS!)";
       stdout += line + "\n";
       flushed = stdout.length;
+      return;
+    }
+  };
+  /** An error about one of our echoes, from the error queue. */
+  const gotError = (seq: number, from: string, text: string) => {
+    acknowledge(seq);
+    nerrors++;
+    if (!o.quiet) stdout += `From ${from} icmp_seq=${seq} ${text}\n`;
+    flushed = stdout.length;
+  };
+  const onPacket = (ip: Ipv4Repr) => {
+    if (ip.payload.kind !== "icmp") return;
+    const icmp = ip.payload.icmp;
+    if (icmp.type === "echo-reply") {
+      if (icmp.id !== ident) return;
+      gotReply(icmp.seq, formatIpv4(ip.src), ip.ttl, 8 + icmp.data.length, !o.broadcast && !multicast && ip.src !== whereto);
       return;
     }
     const err = icmpTypeCode(icmp);
@@ -441,12 +531,29 @@ export const pingTool: Tool = (argv, ctx) => {
       return;
     }
     // ip_icmp_error: the error queue entry ping4_receive_error_msg reads.
-    acknowledge(inner.seq);
-    nerrors++;
-    if (!o.quiet) stdout += `From ${formatIpv4(ip.src)} icmp_seq=${inner.seq} ${icmpDescription(err.type, err.code, err.info)}\n`;
-    flushed = stdout.length;
+    gotError(inner.seq, formatIpv4(ip.src), icmpDescription(err.type, err.code, err.info));
   };
   sock.onRecv = (r) => onPacket(r.ip);
+  /** ping6_parse_reply and ping6_receive_error_msg. */
+  const onPacket6 = (ip6: Ipv6Repr) => {
+    if (ip6.payload.kind !== "icmpv6") return;
+    const icmp = ip6.payload.icmp;
+    if (icmp.type === "echo-reply") {
+      if (icmp.id !== ident) return;
+      const from = ipv6IsLinkLocal(ip6.src) && scopeDev ? `${ip6.src}%${scopeDev.name}` : ip6.src;
+      gotReply(icmp.seq, from, ip6.hopLimit, 8 + icmp.data.length, !multicast && ip6.src !== where6);
+      return;
+    }
+    if (icmp.type !== "dest-unreach" && icmp.type !== "packet-too-big" && icmp.type !== "time-exceeded") return;
+    const o6 = icmp.original;
+    if (o6.length < 48 || o6[6] !== 58 || o6[40] !== 128 || ((o6[44]! << 8) | o6[45]!) !== ident) return;
+    if (ipv6FromBytes(o6, 24) !== where6) return;
+    gotError((o6[46]! << 8) | o6[47]!, ip6.src, icmp6Description(icmp));
+  };
+  if (sock6) {
+    sock6.filter = (ip6) => ip6.payload.kind === "icmpv6" && (ip6.payload.icmp.type === "echo-reply" || ip6.payload.icmp.type === "dest-unreach" || ip6.payload.icmp.type === "packet-too-big" || ip6.payload.icmp.type === "time-exceeded");
+    sock6.onRecv = (r) => onPacket6(r.ip6);
+  }
 
   const done = () => (o.count > 0 && nreceived + nerrors >= o.count) || (o.deadline > 0 && nerrors > 0);
   let waitScheduled = false;
@@ -469,11 +576,13 @@ export const pingTool: Tool = (argv, ctx) => {
         const seq = (ntransmitted + 1) & 0xffff;
         curTime = sim.now;
         rcvd.clear(ntransmitted + 1);
-        const send = sock.sendIcmp(
-          whereto,
-          { type: "echo-request", id: ident, seq, data: new Uint8Array(DEFDATALEN) },
-          { ...(strict || o.broadcast ? { saddr: source } : {}), ...(o.ttl !== null ? { ttl: o.ttl } : {}) },
-        );
+        const send = sock6
+          ? sock6.sendIcmp6(where6, scopeDev, source6, { type: "echo-request", id: ident, seq, data: new Uint8Array(DEFDATALEN) }, null)
+          : sock.sendIcmp(
+              whereto,
+              { type: "echo-request", id: ident, seq, data: new Uint8Array(DEFDATALEN) },
+              { ...(strict || o.broadcast ? { saddr: source } : {}), ...(o.ttl !== null ? { ttl: o.ttl } : {}) },
+            );
         if (!send.ok && send.errno === "ENOBUFS") {
           // pinger: a full device queue (or a driver's drop) is retried after half the interval,
           // at most 500 ms, until that would outlast the linger time; only then is it a hard error.
@@ -508,6 +617,7 @@ export const pingTool: Tool = (argv, ctx) => {
     throw new Interrupted(e, stdout.slice(0, flushed), stderr);
   } finally {
     sock.close();
+    sock6?.close();
   }
 
   stdout += `\n--- ${o.target} ping statistics ---\n`;

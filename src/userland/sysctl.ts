@@ -1,7 +1,7 @@
 // procps-ng sysctl against the simulated /proc/sys/net/ipv4 of the namespace
 // it runs in: reads, writes (`key=value`, with or without -w), -n, -q, -e.
 
-import { sysctlRead, sysctlStatus, sysctlWrite, type Net } from "../kernel/index.js";
+import { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type Net } from "../kernel/index.js";
 import { formatSysctl, NotSimulated, parseSysctl, sysctlName, unknownKeyError, type ExecResult } from "../shell/index.js";
 import type { Tool, ToolContext } from "./tool.js";
 
@@ -54,8 +54,9 @@ export const sysctlTool: Tool = (argv: string[], ctx: ToolContext): ExecResult =
  * included), or a new value for a key nothing in it reads.
  */
 export function unmodelled(net: Net, item: { key: string; path: string; value: string | null }): string | null {
-  const status = item.path.startsWith("net/ipv4/") ? sysctlStatus(net, item.path) : "unmodelled";
+  const status = item.path.startsWith("net/ipv4/") || item.path.startsWith("net/ipv6/") ? sysctlStatus(net, item.path) : "unmodelled";
   if (status === "unmodelled" || status === "dir") return `sysctl ${sysctlName(item.key)}`;
+  if (item.value !== null && /^[+-]?\d+$/.test(item.value) && sysctlValueUnmodelled(net, item.path, Number(item.value))) return `setting ${sysctlName(item.key)} to ${item.value}`;
   if (status === "stored" && item.value !== null && /^[+-]?\d+$/.test(item.value)) {
     const now = sysctlRead(net, item.path);
     if (now.ok && now.value !== Number(item.value)) return `setting ${sysctlName(item.key)} to ${item.value}`;

@@ -1,9 +1,10 @@
 // What `tcpdump -n -e -r FILE` (tcpdump 4.99.3) prints for the frames a
 // device tap saw: the link-level header, then ARP, ICMP or other IPv4 as
-// print-arp.c, print-icmp.c and print-ip.c word them. Timestamps are the
+// print-arp.c, print-icmp.c and print-ip.c word them (IPv6 in tcpdump-ip6.ts). Timestamps are the
 // virtual clock as HH:MM:SS.ffffff (tcpdump's default -t format, UTC).
 
-import { encodeEthernet, ETH_P_ARP, ETH_P_IP, ethertypeOf, type EthernetFrame } from "../wire/ethernet.js";
+import { encodeEthernet, ETH_P_ARP, ETH_P_IP, ETH_P_IPV6, ethertypeOf, type EthernetFrame } from "../wire/ethernet.js";
+import { formatIpv6Packet } from "./tcpdump-ip6.js";
 import type { IcmpRepr } from "../wire/icmp.js";
 import { ipv4TotalLength, type Ipv4Repr } from "../wire/ipv4.js";
 import { formatIpv4 } from "../wire/ipv4-addr.js";
@@ -71,8 +72,12 @@ export function formatFrame(c: CapturedFrame): string[] {
     }
     case "ipv4":
       return [head + formatIpv4Packet(f.payload.ip)];
+    case "ipv6": {
+      const [line, ...more] = formatIpv6Packet(f.payload.ip6);
+      return [head + line!, ...more];
+    }
     case "raw":
-      if (et === ETH_P_IP || et === ETH_P_ARP) return [`${head}[|${et === ETH_P_IP ? "ip" : "arp"}]`];
+      if (et === ETH_P_IP || et === ETH_P_ARP || et === ETH_P_IPV6) return [`${head}[|${et === ETH_P_IP ? "ip" : et === ETH_P_IPV6 ? "ip6" : "arp"}]`];
       return [head, ...hexDump(f.payload.bytes)];
   }
 }

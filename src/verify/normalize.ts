@@ -40,7 +40,7 @@ export class Normalizer {
 }
 
 /** A line of `ip neigh show`: the address, what iproute2 prints after it, and the NUD state(s). */
-const NEIGH_LINE = /^\d{1,3}(\.\d{1,3}){3} (dev \S+ )?(lladdr \S+ )?(router )?(proxy )?(INCOMPLETE|REACHABLE|STALE|DELAY|PROBE|FAILED|NOARP|PERMANENT|NONE)\b/;
+const NEIGH_LINE = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*) (dev \S+ )?(lladdr \S+ )?(router )?(proxy )?(INCOMPLETE|REACHABLE|STALE|DELAY|PROBE|FAILED|NOARP|PERMANENT|NONE)\b/;
 
 /**
  * The kernel dumps neighbours in hash-bucket order (neigh_dump_table), and

@@ -5,17 +5,20 @@
 
 import { decodeArp, encodeArp, type ArpRepr } from "./arp.js";
 import { decodeIpv4, encodeIpv4, type Ipv4Repr } from "./ipv4.js";
+import { decodeIpv6, encodeIpv6, type Ipv6Repr } from "./ipv6.js";
 import { macFromBytes, macToBytes, type Mac } from "./mac.js";
 import { ethTypeVlan, VLAN_HLEN, type VlanTag } from "./vlan.js";
 
 export const ETH_P_IP = 0x0800;
 export const ETH_P_ARP = 0x0806;
+export const ETH_P_IPV6 = 0x86dd;
 export const ETH_HLEN = 14;
 export const ETH_ZLEN = 60;
 
 export type EthPayload =
   | { readonly kind: "arp"; readonly arp: ArpRepr }
   | { readonly kind: "ipv4"; readonly ip: Ipv4Repr }
+  | { readonly kind: "ipv6"; readonly ip6: Ipv6Repr }
   | { readonly kind: "raw"; readonly ethertype: number; readonly bytes: Uint8Array };
 
 export interface EthernetFrame {
@@ -47,6 +50,8 @@ export function ethertypeOf(p: EthPayload): number {
       return ETH_P_ARP;
     case "ipv4":
       return ETH_P_IP;
+    case "ipv6":
+      return ETH_P_IPV6;
     case "raw":
       return p.ethertype;
   }
@@ -54,7 +59,7 @@ export function ethertypeOf(p: EthPayload): number {
 
 /** The frame as it goes on the wire. `pad` adds the zero padding up to 60 bytes that a NIC adds (veth and lo do not). */
 export function encodeEthernet(f: EthernetFrame, pad = false): Uint8Array {
-  const body = f.payload.kind === "arp" ? encodeArp(f.payload.arp) : f.payload.kind === "ipv4" ? encodeIpv4(f.payload.ip) : f.payload.bytes;
+  const body = encodePayload(f.payload);
   const tags = f.vlans ?? [];
   const hlen = ETH_HLEN + tags.length * VLAN_HLEN;
   const len = Math.max(hlen + body.length, pad ? ETH_ZLEN : 0);
@@ -74,6 +79,19 @@ export function encodeEthernet(f: EthernetFrame, pad = false): Uint8Array {
   out[off + 1] = et & 0xff;
   out.set(body, hlen);
   return out;
+}
+
+function encodePayload(p: EthPayload): Uint8Array {
+  switch (p.kind) {
+    case "arp":
+      return encodeArp(p.arp);
+    case "ipv4":
+      return encodeIpv4(p.ip);
+    case "ipv6":
+      return encodeIpv6(p.ip6);
+    case "raw":
+      return p.bytes;
+  }
 }
 
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -99,6 +117,9 @@ export function decodeEthernet(bytes: Uint8Array): DecodeResult<EthernetFrame> {
   } else if (ethertype === ETH_P_IP) {
     const ip = decodeIpv4(body);
     if (ip.ok) return { ok: true, value: { ...head, payload: { kind: "ipv4", ip: ip.value } } };
+  } else if (ethertype === ETH_P_IPV6) {
+    const ip6 = decodeIpv6(body);
+    if (ip6.ok) return { ok: true, value: { ...head, payload: { kind: "ipv6", ip6: ip6.value } } };
   }
   return { ok: true, value: { ...head, payload: { kind: "raw", ethertype, bytes: body.slice() } } };
 }

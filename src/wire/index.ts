@@ -6,3 +6,6 @@ export * from "./arp.js";
 export * from "./ipv4.js";
 export * from "./icmp.js";
 export * from "./vlan.js";
+export * from "./ipv6-addr.js";
+export * from "./ipv6.js";
+export * from "./icmpv6.js";

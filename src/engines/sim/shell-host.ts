@@ -3,7 +3,7 @@
 // runs the virtual clock; /proc/sys is the namespace's sysctls, and
 // /proc/net and /sys/class/net its counters (files.ts).
 
-import { sysctlRead, sysctlStatus, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
 import type { Tmpfs } from "../../kernel/tmpfs.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
@@ -45,6 +45,7 @@ export function procSysOf(net: Net): ProcSys {
       // A key nothing in the simulator reads may only be written with the value it has.
       const now = sysctlRead(net, path);
       if (status === "stored" && now.ok && now.value !== Number(text)) return null;
+      if (sysctlValueUnmodelled(net, path, Number(text))) return null;
       const r = sysctlWrite(net, path, Number(text));
       if (r.ok) return { ok: true };
       return { ok: false, error: r.errno === "ENOENT" ? "No such file or directory" : "Invalid argument" };
@@ -58,7 +59,7 @@ export function procSysOf(net: Net): ProcSys {
 
 /** The commands a lab script can run under --engine sim (the shell itself answers builtins and text tools). */
 export function defaultTools(): Record<string, Tool> {
-  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, arping: arpingTool, sysctl: sysctlTool };
+  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, ping6: pingTool, arping: arpingTool, sysctl: sysctlTool };
 }
 
 /** `/usr/bin/ping` and `ping` are the same command. */

@@ -12,6 +12,7 @@ import { skbLen, type NetDevice } from "../devices/net-device.js";
 import { kernelFn } from "../fork.js";
 import { arpRcv } from "../ipv4/arp.js";
 import { ipRcv } from "../ipv4/ip-input.js";
+import { ipv6Rcv } from "../ipv6/ip6-input.js";
 import type { PacketType, SkBuff } from "../skb.js";
 import { packetRcv } from "../sockets.js";
 import { frameWhat } from "../trace.js";
@@ -117,6 +118,9 @@ export function netifReceiveSkb(skb: SkBuff): void {
       return;
     case "ipv4":
       ipRcv(skb);
+      return;
+    case "ipv6":
+      ipv6Rcv(skb);
       return;
     case "raw":
       return;

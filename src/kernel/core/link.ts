@@ -67,6 +67,7 @@ export function netifCarrier(dev: NetDevice, on: boolean): void {
   fibSyncCarrier(dev);
   if (on) addrconfDevUp(dev);
   if (!on && dev.inDev && IN_DEV_ARP_EVICT_NOCARRIER(dev.inDev)) neighCarrierDown(dev);
+  if (!on) neighCarrierDown(dev, true);
   callNetdevNotifiers(dev, "change");
 }
 
@@ -91,6 +92,7 @@ export function inetdevDestroy(dev: NetDevice): void {
   fibDisableIp(dev, true);
   neighIfdown(dev);
   dev.inDev = null;
+  addrconfIfdown(dev, true);
 }
 
 /** NETDEV_CHANGEADDR after a device's MAC changed: arp_netdev_event flushes its neighbours (neigh_changeaddr), then the device's own listeners. */

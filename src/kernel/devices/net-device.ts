@@ -3,6 +3,7 @@
 // the core reaches it only through the ndo* methods and the rx_handler hook,
 // never by asking which kind a device is.
 
+import { IPV6_HLEN, ipv6PayloadLength } from "../../wire/ipv6.js";
 import type { Mac } from "../../wire/mac.js";
 import { ETH_HLEN, vlanCount, type EthernetFrame } from "../../wire/ethernet.js";
 import { VLAN_HLEN } from "../../wire/vlan.js";
@@ -10,7 +11,9 @@ import { ARP_HLEN } from "../../wire/arp.js";
 import { ipv4TotalLength } from "../../wire/ipv4.js";
 import { fail, okVoid, type KResult } from "../errno.js";
 import type { InDevice } from "../ipv4/devinet.js";
-import type { Inet6Ifaddr } from "../ipv6/addrconf.js";
+import type { Inet6Dev } from "../ipv6/inet6-dev.js";
+import { ipv6McMacs } from "../ipv6/mcast.js";
+import type { Ipv6 } from "../../wire/ipv6-addr.js";
 import type { Neighbour } from "../neigh/neighbour.js";
 import type { Net } from "../net.js";
 import type { PacketType, SkBuff } from "../skb.js";
@@ -66,7 +69,7 @@ export interface DevStats {
 /** The packet behind the Ethernet header and any VLAN tags. */
 export function payloadLen(frame: EthernetFrame): number {
   const p = frame.payload;
-  return p.kind === "arp" ? ARP_HLEN : p.kind === "ipv4" ? ipv4TotalLength(p.ip) : p.bytes.length;
+  return p.kind === "arp" ? ARP_HLEN : p.kind === "ipv4" ? ipv4TotalLength(p.ip) : p.kind === "ipv6" ? IPV6_HLEN + ipv6PayloadLength(p.ip6) : p.bytes.length;
 }
 
 /**
@@ -155,8 +158,8 @@ export abstract class NetDevice {
   carrierChanges = 0;
   /** dev->dev_id: tells apart devices that share a MAC (an ipvlan port's slaves) in their IPv6 interface ids. */
   devId = 0;
-  /** The device's IPv6 addresses (inet6_dev's addr_list), newest last. */
-  readonly in6Addrs: Inet6Ifaddr[] = [];
+  /** The device's IPv6 state (inet6_dev): null below the minimum MTU and after unregistering. */
+  in6Dev: Inet6Dev | null = null;
   /** netdev_master_upper_dev (the bridge a port belongs to). */
   master: NetDevice | null = null;
   /** dev->vlan_info: the VLAN devices stacked on this one, once there is one (8021q). */
@@ -168,6 +171,8 @@ export abstract class NetDevice {
   inDev: InDevice | null = null;
   /** This device's share of arp_tbl, keyed by the neighbour's IPv4 address. */
   readonly neigh = new Map<number, Neighbour>();
+  /** Its share of nd_tbl, keyed by the neighbour's IPv6 address. */
+  readonly neigh6 = new Map<Ipv6, Neighbour>();
   readonly taps = new Set<Tap>();
   readonly stats: DevStats = { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0, rxErrors: 0, txErrors: 0, multicast: 0 };
 
@@ -200,7 +205,10 @@ export abstract class NetDevice {
    */
   mcList(): Mac[] {
     if (this.flags & IFF_LOOPBACK) return [];
-    return this.isUp && this.inDev ? ["33:33:00:00:00:01", "01:00:5e:00:00:01"] : ["33:33:00:00:00:01"];
+    const base = this.isUp && this.inDev ? ["33:33:00:00:00:01", "01:00:5e:00:00:01"] : ["33:33:00:00:00:01"];
+    // The groups IPv6 joined (solicited-node ones), each MAC once (dev_mc_add counts users).
+    for (const m of ipv6McMacs(this)) if (!base.includes(m)) base.push(m);
+    return base;
   }
   /** ndo_open: called after IFF_UP is set; a refusal (macvlan_open's EADDRINUSE) leaves the device down. */
   ndoOpen(): KResult | void {}
@@ -226,6 +234,12 @@ export abstract class NetDevice {
   }
   /** inetaddr_chain NETDEV_UP/NETDEV_DOWN for one of this device's addresses (ipvlan keeps its port's address hash with it). */
   inetaddrEvent(_ev: InetaddrEvent, _addr: number): void {}
+  /** inet6addr_validator_chain: as inetaddrValidate, for an IPv6 address. */
+  inet6addrValidate(_addr: Ipv6): KResult {
+    return okVoid;
+  }
+  /** inet6addr_chain NETDEV_UP/NETDEV_DOWN. */
+  inet6addrEvent(_ev: InetaddrEvent, _addr: Ipv6): void {}
   /** Called when the device leaves its namespace or is deleted, after IPv4 and FIB cleanup. */
   ndoUninit(): void {}
   /** ndo_set_rx_mode: the unicast list changed while the device is up (a VLAN syncs it to its lower device). */

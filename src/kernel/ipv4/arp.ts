@@ -39,10 +39,10 @@ import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from "../../wire/icmp.js";
  */
 export function arpConstructor(n: Neighbour): void {
   const dev = n.dev;
-  const type = dev.net.fib.addrType(n.key);
+  const type = dev.net.fib.addrType((n.key as Ipv4));
   if (type === "multicast") {
     n.state = "noarp";
-    const k = n.key;
+    const k = (n.key as Ipv4);
     n.ha = `01:00:5e:${((k >>> 16) & 0x7f).toString(16).padStart(2, "0")}:${((k >>> 8) & 0xff).toString(16).padStart(2, "0")}:${(k & 0xff).toString(16).padStart(2, "0")}`;
   } else if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
     n.state = "noarp";
@@ -63,7 +63,7 @@ export function arpSend(op: number, destIp: Ipv4, dev: NetDevice, srcIp: Ipv4, d
 export function arpSolicit(n: Neighbour, last: Ipv4Repr | null): void {
   const dev = n.dev;
   const inDev = dev.inDev;
-  const target = n.key;
+  const target = (n.key as Ipv4);
   const p = parms(dev);
   let saddr = 0;
   if (inDev) {
@@ -101,6 +101,7 @@ function inetAddrOnlink(inDev: InDevice, a: Ipv4, b: Ipv4): boolean {
 
 /** arp_error_report -> ipv4_link_failure: host unreachable for each packet that waited in vain. */
 export function arpErrorReport(n: Neighbour, pkt: QueuedPacket): void {
+  if (!("ip" in pkt)) return;
   icmpSend(n.dev.net, { ip: pkt.ip, rt: pkt.rt, pktType: "host", iif: null }, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
 }
 

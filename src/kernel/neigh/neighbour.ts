@@ -1,7 +1,13 @@
-// net/core/neighbour.c for arp_tbl: the NUD state machine on the virtual
-// clock, the queue of packets waiting for resolution, and neigh_update.
+// net/core/neighbour.c for arp_tbl and nd_tbl: the NUD state machine on the
+// virtual clock, the queue of packets waiting for resolution, and
+// neigh_update. An entry keyed by a number is IPv4's (arp_tbl), one keyed by
+// a string IPv6's (nd_tbl); each table's constructor, solicit and
+// error_report are arp.c's or ndisc.c's.
 
 import type { Ipv4Repr } from "../../wire/ipv4.js";
+import type { Ipv6Repr } from "../../wire/ipv6.js";
+import { ipv6IsMulticast, type Ipv6 } from "../../wire/ipv6-addr.js";
+import { ndiscConstructor, ndiscErrorReport, ndiscSolicit } from "../ipv6/ndisc.js";
 import type { Mac } from "../../wire/mac.js";
 import { formatIpv4, type Ipv4 } from "../../wire/ipv4-addr.js";
 import type { Timer } from "../clock.js";
@@ -23,11 +29,9 @@ const IN_TIMER: ReadonlySet<NudState> = new Set(["incomplete", "reachable", "del
 export const nudValid = (s: NudState): boolean => VALID.has(s);
 export const nudConnected = (s: NudState): boolean => CONNECTED.has(s);
 
-export interface QueuedPacket {
-  readonly ip: Ipv4Repr;
-  readonly rt: Rtable;
-  readonly bytes: number;
-}
+export type QueuedPacket = { readonly ip: Ipv4Repr; readonly rt: Rtable; readonly bytes: number } | { readonly ip6: Ipv6Repr; readonly bytes: number };
+
+export type NeighKey = Ipv4 | Ipv6;
 
 export class Neighbour {
   state: NudState = "none";
@@ -39,10 +43,12 @@ export class Neighbour {
   timer: Timer | null = null;
   readonly queue: QueuedPacket[] = [];
   queueBytes = 0;
+  /** NTF_ROUTER: the neighbour said it is a router (an NA with the R flag). */
+  isRouter = false;
 
   constructor(
     readonly dev: NetDevice,
-    readonly key: Ipv4,
+    readonly key: NeighKey,
   ) {
     const now = dev.net.now;
     this.updated = now;
@@ -52,6 +58,13 @@ export class Neighbour {
 }
 
 export const parms = (dev: NetDevice): NeighParms => dev.inDev?.arpParms ?? NEIGH_PARMS_DEFAULTS;
+/** The table's parms for this entry: nd_tbl's are the inet6_dev's. */
+const nParms = (n: Neighbour): NeighParms => (typeof n.key === "string" ? (n.dev.in6Dev?.ndParms ?? NEIGH_PARMS_DEFAULTS) : parms(n.dev));
+const nReachable = (n: Neighbour): number => (typeof n.key === "string" ? n.dev.in6Dev?.reachableTime : n.dev.inDev?.reachableTime) ?? nParms(n).base_reachable_time_ms;
+const tblOf = (n: Neighbour): NeighTable => (typeof n.key === "string" ? n.dev.net.kernel.ndTbl : n.dev.net.kernel.arpTbl);
+const mapOf = (n: Neighbour): Map<NeighKey, Neighbour> => (typeof n.key === "string" ? n.dev.neigh6 : n.dev.neigh) as Map<NeighKey, Neighbour>;
+/** The entry's address as `ip neigh` prints it. */
+export const neighKeyText = (k: NeighKey): string => (typeof k === "string" ? k : formatIpv4(k));
 const maxProbes = (n: Neighbour, p: NeighParms): number => (n.state === "probe" ? p.ucast_solicit : p.ucast_solicit + p.app_solicit + p.mcast_solicit);
 
 /** neigh_rand_reach_time: uniform in [base/2, 3*base/2). */
@@ -65,14 +78,17 @@ export function reachableTime(dev: NetDevice): number {
  * null when the table refuses a new entry. `exemptFromGc` (a PERMANENT
  * entry made by `ip neigh add`) neither counts nor is refused.
  */
-export function neighLookup(dev: NetDevice, key: Ipv4, create: boolean, exemptFromGc = false): Neighbour | null {
-  let n = dev.neigh.get(key) ?? null;
+export function neighLookup(dev: NetDevice, key: NeighKey, create: boolean, exemptFromGc = false): Neighbour | null {
+  const v6 = typeof key === "string";
+  const map = (v6 ? dev.neigh6 : dev.neigh) as Map<NeighKey, Neighbour>;
+  let n = map.get(key) ?? null;
   if (!n && create) {
-    const tbl = dev.net.kernel.arpTbl;
+    const tbl = v6 ? dev.net.kernel.ndTbl : dev.net.kernel.arpTbl;
     if (!exemptFromGc && !neighAlloc(tbl, dev, key)) return null;
     n = new Neighbour(dev, key);
-    arpConstructor(n);
-    dev.neigh.set(key, n);
+    if (v6) ndiscConstructor(n);
+    else arpConstructor(n);
+    map.set(key, n);
     if (!exemptFromGc) tbl.gcList.add(n);
   }
   return n;
@@ -83,14 +99,14 @@ export function neighLookup(dev: NetDevice, key: Ipv4, create: boolean, exemptFr
  * gc for 5 s) forced gc runs first, and at gc_thresh3 a new entry is refused
  * unless it freed one.
  */
-function neighAlloc(tbl: NeighTable, dev: NetDevice, key: Ipv4): boolean {
+function neighAlloc(tbl: NeighTable, dev: NetDevice, key: NeighKey): boolean {
   const entries = tbl.gcList.size;
   const now = dev.net.now;
   if (entries < tbl.gcThresh3 && !(entries >= tbl.gcThresh2 && now > tbl.lastFlush + 5000)) return true;
   if (neighForcedGc(tbl, now, entries + 1) > 0 || entries < tbl.gcThresh3) return true;
   tbl.tableFulls++;
   const net = dev.net;
-  if (net.tracing) net.trace(dev, "neigh_alloc", `no entry for ${formatIpv4(key)}: neighbor table overflow!`, `${entries} entries across all of ${net.kernel.hostname}'s namespaces reach gc_thresh3 (${tbl.gcThresh3}), and forced gc freed none: each is resolving, reachable or updated in the last 5 s`);
+  if (net.tracing) net.trace(dev, "neigh_alloc", `no entry for ${neighKeyText(key)}: neighbor table overflow!`, `${entries} entries across all of ${net.kernel.hostname}'s namespaces reach gc_thresh3 (${tbl.gcThresh3}), and forced gc freed none: each is resolving, reachable or updated in the last 5 s`);
   return false;
 }
 
@@ -106,7 +122,7 @@ function neighForcedGc(tbl: NeighTable, now: number, gcEntries: number): number 
   tbl.forcedGcRuns++;
   for (const n of tbl.gcList) {
     if (n.timer !== null) continue;
-    if (n.state === "failed" || n.state === "noarp" || ipv4IsMulticast(n.key) || tref > n.updated) {
+    if (n.state === "failed" || n.state === "noarp" || (typeof n.key === "string" ? ipv6IsMulticast(n.key) : ipv4IsMulticast(n.key)) || tref > n.updated) {
       neighDestroy(n);
       shrunk++;
     }
@@ -118,8 +134,8 @@ function neighForcedGc(tbl: NeighTable, now: number, gcEntries: number): number 
 
 /** neigh_update_gc_list: a PERMANENT entry leaves the gc list, any other (re)joins it at the tail. */
 function neighUpdateGcList(n: Neighbour): void {
-  if (n.dev.neigh.get(n.key) !== n) return;
-  const list = n.dev.net.kernel.arpTbl.gcList;
+  if (mapOf(n).get(n.key) !== n) return;
+  const list = tblOf(n).gcList;
   if (n.state === "permanent") list.delete(n);
   else if (!list.has(n)) list.add(n);
 }
@@ -134,22 +150,31 @@ function delTimer(n: Neighbour): void {
   n.timer = null;
 }
 
-/** neigh_resolve_output / neigh_output: send now if the entry is usable, else queue and resolve. */
 /** neigh_output: sent now, or queued until the neighbour resolves (which is no error for the sender). */
 export function neighOutput(n: Neighbour, ip: Ipv4Repr, rt: Rtable, bytes: number): XmitResult {
+  return neighOutputPkt(n, { ip, rt, bytes });
+}
+
+/** neigh_output for nd_tbl. */
+export function neighOutput6(n: Neighbour, ip6: Ipv6Repr, bytes: number): XmitResult {
+  return neighOutputPkt(n, { ip6, bytes });
+}
+
+function neighOutputPkt(n: Neighbour, pkt: QueuedPacket): XmitResult {
   n.used = n.dev.net.now;
-  if (nudConnected(n.state) || !neighEventSend(n, { ip, rt, bytes })) return neighXmit(n, ip, rt);
+  if (nudConnected(n.state) || !neighEventSend(n, pkt)) return neighXmit(n, pkt);
   return "ok";
 }
 
-function neighXmit(n: Neighbour, ip: Ipv4Repr, rt: Rtable): XmitResult {
+function neighXmit(n: Neighbour, pkt: QueuedPacket): XmitResult {
   const dev = n.dev;
-  return devQueueXmit({ frame: { dst: n.ha!, src: dev.mac, payload: { kind: "ipv4", ip } }, dev, pktType: "outgoing", rt, iif: null });
+  if ("ip6" in pkt) return devQueueXmit({ frame: { dst: n.ha!, src: dev.mac, payload: { kind: "ipv6", ip6: pkt.ip6 } }, dev, pktType: "outgoing", rt: null, iif: null });
+  return devQueueXmit({ frame: { dst: n.ha!, src: dev.mac, payload: { kind: "ipv4", ip: pkt.ip } }, dev, pktType: "outgoing", rt: pkt.rt, iif: null });
 }
 
 /** __neigh_event_send: true when the packet was queued (or dropped) rather than sendable now. */
 export function neighEventSend(n: Neighbour, pkt: QueuedPacket | null): boolean {
-  const p = parms(n.dev);
+  const p = nParms(n);
   const net = n.dev.net;
   if (n.state === "delay" || n.state === "probe" || nudConnected(n.state)) return false;
   if (n.state !== "stale" && n.state !== "incomplete") {
@@ -161,7 +186,7 @@ export function neighEventSend(n: Neighbour, pkt: QueuedPacket | null): boolean 
     delTimer(n);
     n.state = "incomplete";
     n.updated = net.now;
-    if (net.tracing) net.trace(n.dev, "__neigh_event_send", `${formatIpv4(n.key)}: INCOMPLETE, resolving`);
+    if (net.tracing) net.trace(n.dev, "__neigh_event_send", `${neighKeyText(n.key)}: INCOMPLETE, resolving`);
     if (pkt) enqueue(n, pkt, p);
     setTimer(n, Math.max(p.retrans_time_ms, 10));
     neighProbe(n);
@@ -182,7 +207,7 @@ export function neighEventSend(n: Neighbour, pkt: QueuedPacket | null): boolean 
 function enqueue(n: Neighbour, pkt: QueuedPacket, p: NeighParms): void {
   while (n.queue.length > 0 && n.queueBytes + pkt.bytes > p.unres_qlen_bytes) {
     n.queueBytes -= n.queue.shift()!.bytes;
-    n.dev.net.mibInc("ArpUnresolvedDiscards");
+    n.dev.net.mibInc(typeof n.key === "string" ? "NdiscUnresolvedDiscards" : "ArpUnresolvedDiscards");
   }
   n.queue.push(pkt);
   n.queueBytes += pkt.bytes;
@@ -191,7 +216,8 @@ function enqueue(n: Neighbour, pkt: QueuedPacket, p: NeighParms): void {
 /** neigh_probe: the solicit sees the count before this probe (so PROBE's first ucast_solicit probes are unicast). */
 function neighProbe(n: Neighbour): void {
   const last = n.queue[n.queue.length - 1] ?? null;
-  arpSolicit(n, last?.ip ?? null);
+  if (typeof n.key === "string") ndiscSolicit(n, last && "ip6" in last ? last.ip6 : null);
+  else arpSolicit(n, last && "ip" in last ? last.ip : null);
   n.probes++;
 }
 
@@ -199,10 +225,10 @@ function neighProbe(n: Neighbour): void {
 function neighTimerHandler(n: Neighbour): void {
   n.timer = null;
   const now = n.dev.net.now;
-  const p = parms(n.dev);
+  const p = nParms(n);
   let next = now + 1000;
   if (n.state === "reachable") {
-    const rt = n.dev.inDev?.reachableTime ?? p.base_reachable_time_ms;
+    const rt = nReachable(n);
     if (now <= n.confirmed + rt) {
       next = n.confirmed + rt;
     } else if (now <= n.used + p.delay_first_probe_time * 1000) {
@@ -218,7 +244,7 @@ function neighTimerHandler(n: Neighbour): void {
     if (now <= n.confirmed + p.delay_first_probe_time * 1000) {
       n.state = "reachable";
       n.updated = now;
-      next = n.confirmed + (n.dev.inDev?.reachableTime ?? p.base_reachable_time_ms);
+      next = n.confirmed + nReachable(n);
     } else {
       n.state = "probe";
       n.updated = now;
@@ -243,15 +269,22 @@ kernelFn(neighTimerHandler);
 /** neigh_invalidate: resolution failed; every queued packet gets arp_error_report. */
 function neighInvalidate(n: Neighbour): void {
   const net = n.dev.net;
-  if (net.tracing) net.trace(n.dev, "neigh_invalidate", `${formatIpv4(n.key)}: FAILED after ${n.probes} probes`, `${n.queue.length} queued packet(s) get host unreachable`);
+  if (net.tracing) net.trace(n.dev, "neigh_invalidate", `${neighKeyText(n.key)}: FAILED after ${n.probes} probes`, `${n.queue.length} queued packet(s) get host unreachable`);
   const q = n.queue.splice(0);
   n.queueBytes = 0;
-  for (const pkt of q) arpErrorReport(n, pkt);
+  for (const pkt of q) {
+    if ("ip6" in pkt) ndiscErrorReport(n, pkt.ip6);
+    else arpErrorReport(n, pkt);
+  }
 }
 
 export interface NeighUpdateFlags {
   override?: boolean;
   admin?: boolean;
+  /** NEIGH_UPDATE_F_WEAK_OVERRIDE: a new address without override leaves a connected entry STALE. */
+  weakOverride?: boolean;
+  /** NEIGH_UPDATE_F_OVERRIDE_ISROUTER with NEIGH_UPDATE_F_ISROUTER: set (true) or clear (false) NTF_ROUTER. */
+  isRouter?: boolean;
 }
 
 /** neigh_update (__neigh_update, then neigh_update_gc_list). */
@@ -277,25 +310,32 @@ function neighUpdateState(n: Neighbour, lladdr: Mac | null, newState: NudState, 
   }
   if (nudConnected(newState)) n.confirmed = now;
   let state = newState;
+  let updateIsRouter = flags.isRouter !== undefined;
   if (nudValid(old)) {
-    if (addr !== n.ha && !flags.override) return;
+    if (addr !== n.ha && !flags.override) {
+      updateIsRouter = false;
+      if (!(flags.weakOverride && nudConnected(old))) return;
+      addr = n.ha;
+      state = "stale";
+    }
     if (addr === n.ha && state === "stale" && !flags.admin) state = old;
   }
+  if (updateIsRouter) n.isRouter = flags.isRouter!;
   if (state !== old || addr !== n.ha) n.updated = now;
   if (state !== old) {
     delTimer(n);
     if (state === "probe") n.probes = 0;
-    if (IN_TIMER.has(state)) setTimer(n, state === "reachable" ? (n.dev.inDev?.reachableTime ?? parms(n.dev).base_reachable_time_ms) : 0);
+    if (IN_TIMER.has(state)) setTimer(n, state === "reachable" ? nReachable(n) : 0);
     n.state = state;
   }
   if (addr !== n.ha) {
     n.ha = addr;
-    if (!nudConnected(state)) n.confirmed = now - 2 * parms(n.dev).base_reachable_time_ms;
+    if (!nudConnected(state)) n.confirmed = now - 2 * nParms(n).base_reachable_time_ms;
   }
   if (!nudValid(old) && n.queue.length > 0) {
     const q = n.queue.splice(0);
     n.queueBytes = 0;
-    for (const pkt of q) neighXmit(n, pkt.ip, pkt.rt);
+    for (const pkt of q) neighXmit(n, pkt);
   }
 }
 
@@ -308,24 +348,24 @@ export function neighEventNs(dev: NetDevice, key: Ipv4, lladdr: Mac): Neighbour 
 
 function neighDestroy(n: Neighbour): void {
   delTimer(n);
-  n.dev.net.kernel.arpTbl.gcList.delete(n);
-  n.dev.neigh.delete(n.key);
+  tblOf(n).gcList.delete(n);
+  mapOf(n).delete(n.key);
   n.queue.length = 0;
   n.queueBytes = 0;
 }
 
-/** neigh_ifdown: every entry on the device, permanent ones too. */
-export function neighIfdown(dev: NetDevice): void {
-  for (const n of [...dev.neigh.values()]) neighDestroy(n);
+/** neigh_ifdown on arp_tbl (or nd_tbl with `v6`): every entry on the device, permanent ones too. */
+export function neighIfdown(dev: NetDevice, v6 = false): void {
+  for (const n of [...(v6 ? dev.neigh6 : dev.neigh).values()]) neighDestroy(n);
 }
 
 /** neigh_carrier_down: with arp_evict_nocarrier, the non-permanent entries go. */
-export function neighCarrierDown(dev: NetDevice): void {
-  for (const n of [...dev.neigh.values()]) if (n.state !== "permanent") neighDestroy(n);
+export function neighCarrierDown(dev: NetDevice, v6 = false): void {
+  for (const n of [...(v6 ? dev.neigh6 : dev.neigh).values()]) if (n.state !== "permanent") neighDestroy(n);
 }
 
-export function neighDelete(dev: NetDevice, key: Ipv4): boolean {
-  const n = dev.neigh.get(key);
+export function neighDelete(dev: NetDevice, key: NeighKey): boolean {
+  const n = (typeof key === "string" ? dev.neigh6.get(key) : dev.neigh.get(key));
   if (!n) return false;
   neighDestroy(n);
   return true;

@@ -56,9 +56,19 @@ export function addrJson(a: InIfaddr): Record<string, unknown> {
   return o;
 }
 
-/** print_addrinfo for IPv6: `inet6 ADDR/LEN scope S [tentative] `, then the lifetimes. */
+/** The IFA_F_* names print_ifa_flags writes for an IPv6 address, in ifa_flag_data's order (every address here is permanent: no "dynamic"). */
+export function ifa6FlagNames(a: Inet6Ifaddr): string[] {
+  const out: string[] = [];
+  if (a.nodad) out.push("nodad");
+  if (a.dadfailed) out.push("dadfailed");
+  if (a.tentative) out.push("tentative");
+  if (a.noprefixroute) out.push("noprefixroute");
+  return out;
+}
+
+/** print_addrinfo for IPv6: `inet6 ADDR/LEN scope S [flags] `, then the lifetimes. */
 function inet6Text(a: Inet6Ifaddr): string {
-  return `inet6 ${a.addr}/${a.prefixlen} scope ${a.scope} ${a.tentative ? "tentative " : ""}`;
+  return `inet6 ${a.addr}/${a.prefixlen} scope ${a.scope} ${ifa6FlagNames(a).map((f) => `${f} `).join("")}`;
 }
 
 export function addr6Text(a: Inet6Ifaddr): string {
@@ -75,7 +85,7 @@ export function addr6Brief(a: Inet6Ifaddr): string {
 
 export function addr6Json(a: Inet6Ifaddr): Record<string, unknown> {
   const o: Record<string, unknown> = { family: "inet6", local: a.addr, prefixlen: a.prefixlen, scope: a.scope };
-  if (a.tentative) o.tentative = true;
+  for (const f of ifa6FlagNames(a)) o[f] = true;
   o.valid_life_time = FOREVER;
   o.preferred_life_time = FOREVER;
   return o;

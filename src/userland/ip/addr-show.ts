@@ -19,8 +19,8 @@ export function selectAddrs(dev: NetDevice, f: ListFilter): InIfaddr[] {
   return addrList(dev).filter((a) => inet4Passes(f, a));
 }
 
-function selectAddrs6(dev: NetDevice, f: ListFilter): Inet6Ifaddr[] {
-  return dev.in6Addrs.filter((a) => inet6Passes(f, dev, a));
+export function selectAddrs6(dev: NetDevice, f: ListFilter): Inet6Ifaddr[] {
+  return (dev.in6Dev?.addrList ?? []).filter((a) => inet6Passes(f, dev, a));
 }
 
 /**
@@ -49,7 +49,7 @@ export function addrShow(ctx: IpCtx, cmd: ShowCmd): ExecResult {
   // -0 (AF_PACKET): the links alone, no address dump.
   const rows = sel.map((d) => ({ d, addrs: fam === "inet6" || fam === "link" ? [] : selectAddrs(d, f), addrs6: inetOnly || fam === "link" ? [] : selectAddrs6(d, f) }));
   // ipaddr_filter: a link stays if one of its addresses passes, or if the dump had none of it and no family was asked for.
-  const dumped = (d: NetDevice) => (g.family === "inet6" ? 0 : addrList(d).length) + (g.family === "inet" ? 0 : d.in6Addrs.length);
+  const dumped = (d: NetDevice) => (g.family === "inet6" ? 0 : addrList(d).length) + (g.family === "inet" ? 0 : (d.in6Dev?.addrList.length ?? 0));
   const shown = fam === "link" ? rows : rows.filter((r) => r.addrs.length + r.addrs6.length > 0 || (dumped(r.d) === 0 && fam === null));
   if (g.json) {
     const items = shown.map(({ d, addrs, addrs6 }) => ({

@@ -1,11 +1,14 @@
 // `ip addr add/change/replace/del/flush`: RTM_NEWADDR / RTM_DELADDR.
 
-import { addrAdd, addrDel, addrList, releaseAtLeast, type AddrAddRequest, type NetDevice } from "../../kernel/index.js";
+import { addrAdd, addrDel, addrList, ipv6AddAddr, ipv6DelAddr, releaseAtLeast, type AddrAddRequest, type NetDevice } from "../../kernel/index.js";
+import { parseIpv6 } from "../../wire/ipv6-addr.js";
 import type { ExecResult, IpCommand } from "../../shell/index.js";
 import { IFA_F_MCAUTOJOIN, IFA_F_NOPREFIXROUTE } from "../../shell/index.js";
+
+const IFA_F_NODAD = 0x02;
 import { broadcastOf, ipv4IsMulticast, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
-import { selectAddrs } from "./addr-show.js";
+import { selectAddrs, selectAddrs6 } from "./addr-show.js";
 import { selectLinks } from "./link-show.js";
 
 type ModifyCmd = Extract<IpCommand, { object: "address"; command: "add" | "change" | "replace" | "delete" }>;
@@ -34,7 +37,7 @@ function addrModify1(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const dev = ctx.net.devByName(cmd.dev);
   if (!dev) return noDevice(cmd.dev);
   if (cmd.local?.family === "inet6" || ctx.g.family === "inet6") {
-    if (ctx.kernel.ipv6) return notSimulated("ip addr add|del of an IPv6 address");
+    if (ctx.kernel.ipv6) return addr6Modify(dev, cmd);
     // disable_ipv6: ipv6_add_addr refuses (a change is an add when the address is not there); there is none to delete.
     // From 6.6 ("ipv6: add extack info for IPv6 address add/delete") each refusal says why.
     const why = releaseAtLeast(ctx.kernel.sim.release, 6, 6);
@@ -69,6 +72,24 @@ function addrModify1(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   return r.ok ? done() : rtnlError(r);
 }
 
+/** inet6_rtm_newaddr / inet6_rtm_deladdr: ipv6_add_addr with nodad and noprefixroute, inet6_addr_del. */
+function addr6Modify(dev: NetDevice, cmd: ModifyCmd): ExecResult {
+  if (cmd.broadcast !== null || cmd.label !== null || cmd.metric !== null || cmd.scope !== null) return notSimulated("ip -6 addr with broadcast, label, metric or scope");
+  if (cmd.flags & ~(IFA_F_NODAD | IFA_F_NOPREFIXROUTE)) return notSimulated("ip -6 addr flags other than nodad and noprefixroute");
+  if (cmd.command === "delete") {
+    if (!cmd.local) return notSimulated("ip -6 addr del without an address");
+    const r = ipv6DelAddr(dev, parseIpv6(cmd.local.address)!, cmd.local.bits);
+    return r.ok ? done() : rtnlError(r);
+  }
+  if (!cmd.local || cmd.local.special || cmd.local.family !== "inet6") return rtnlError({ errno: "EINVAL" });
+  const addr = parseIpv6(cmd.local.address)!;
+  const existing = dev.in6Dev?.addrList.find((a) => a.addr === addr);
+  if (cmd.command === "change" && !existing) return rtnlError({ errno: "ENOENT" });
+  if (cmd.command !== "add" && existing) return done();
+  const r = ipv6AddAddr(dev, { addr, prefixlen: cmd.local.bits ?? 128, nodad: (cmd.flags & IFA_F_NODAD) !== 0, noprefixroute: (cmd.flags & IFA_F_NOPREFIXROUTE) !== 0 });
+  return r.ok ? done() : rtnlError(r);
+}
+
 function addrDelete(dev: NetDevice, cmd: ModifyCmd): ExecResult {
   if (!cmd.local) {
     const first = addrList(dev)[0];
@@ -87,8 +108,10 @@ function addrDelete(dev: NetDevice, cmd: ModifyCmd): ExecResult {
 export function addrFlush(ctx: IpCtx, cmd: FlushCmd): ExecResult {
   const sel = selectLinks(ctx, cmd.filter);
   if (!Array.isArray(sel)) return sel;
-  // Without -4 a flush takes IPv6 addresses too, which the simulator keeps but cannot take away.
-  if (ctx.g.family !== "inet" && ctx.kernel.ipv6 && sel.some((d) => d.in6Addrs.length > 0)) return notSimulated("ip addr flush of IPv6 addresses");
+  // Without -4 a flush takes the IPv6 addresses too (inet6_rtm_deladdr for each, link-locals included).
+  if (ctx.g.family !== "inet" && ctx.kernel.ipv6) {
+    for (const d of sel) for (const a of selectAddrs6(d, cmd.filter)) ipv6DelAddr(d, a.addr, a.prefixlen);
+  }
   if (ctx.g.family === "inet6") return done();
   for (const d of sel) {
     for (const a of selectAddrs(d, cmd.filter)) {

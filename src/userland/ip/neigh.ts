@@ -1,8 +1,10 @@
-// `ip neigh add/replace/change/del/show/flush` over the simulated arp_tbl.
+// `ip neigh add/replace/change/del/show/flush` over the simulated arp_tbl
+// and nd_tbl (IPv4 entries are dumped first, as neigh_tables[] orders them).
 
 import { neighDelete, neighLookup, neighUpdate, type Neighbour, type NetDevice, type NudState } from "../../kernel/index.js";
 import type { ExecResult, IpCommand } from "../../shell/index.js";
 import { formatIpv4, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
+import { ipv6InPrefix, parseIpv6 } from "../../wire/ipv6-addr.js";
 import { devices, done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
 import { jsonOut } from "./json.js";
 
@@ -16,12 +18,14 @@ export function neighModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const dev = ctx.net.devByName(cmd.dev);
   if (!dev) return noDevice(cmd.dev);
   if (cmd.to.family === "inet6" || ctx.g.family === "inet6") {
-    if (ctx.kernel.ipv6) return notSimulated("ip neigh add|del of an IPv6 neighbour");
     // ndisc_constructor refuses with disable_ipv6, so there is never an entry to delete.
-    if (cmd.command === "delete") return rtnlError({ errno: "ENOENT" });
-    return failWith("Error: IPv6 is disabled on this device.\n", 2);
+    if (!dev.in6Dev || dev.in6Dev.cnf.disable_ipv6) {
+      if (cmd.command === "delete") return rtnlError({ errno: "ENOENT" });
+      return failWith("Error: IPv6 is disabled on this device.\n", 2);
+    }
+    if (cmd.to.special || cmd.to.family !== "inet6") return notSimulated("ip -6 neigh with this address");
   }
-  const key = parseIpv4(cmd.to.address)!;
+  const key = cmd.to.family === "inet6" ? parseIpv6(cmd.to.address)! : parseIpv4(cmd.to.address)!;
   if (cmd.command === "delete") return neighDelete(dev, key) ? done() : rtnlError({ errno: "ENOENT" });
   const existing = neighLookup(dev, key, false);
   if (cmd.command === "add" && existing) return rtnlError({ errno: "EEXIST" });
@@ -51,11 +55,19 @@ function select(ctx: IpCtx, cmd: ListCmd): Entry[] | ExecResult {
     devs = [d];
   }
   const out: Entry[] = [];
+  const fam = ctx.g.family ?? cmd.to?.family ?? null;
+  const tables: Array<"inet" | "inet6"> = fam === "inet" ? ["inet"] : fam === "inet6" ? ["inet6"] : ["inet", "inet6"];
+  for (const t of tables)
   for (const dev of devs) {
-    for (const n of dev.neigh.values()) {
+    for (const n of (t === "inet" ? dev.neigh : dev.neigh6).values()) {
       if (cmd.to && !cmd.to.special) {
-        const bits = cmd.to.bits ?? 32;
-        if (networkOf(n.key, bits) !== networkOf(parseIpv4(cmd.to.address)!, bits)) continue;
+        if (cmd.to.family !== t) continue;
+        if (typeof n.key === "string") {
+          if (!ipv6InPrefix(n.key, parseIpv6(cmd.to.address)!, cmd.to.bits ?? 128)) continue;
+        } else {
+          const bits = cmd.to.bits ?? 32;
+          if (networkOf(n.key, bits) !== networkOf(parseIpv4(cmd.to.address)!, bits)) continue;
+        }
       }
       if (cmd.nud === "all") {
         if (n.state === "none") continue;
@@ -68,15 +80,18 @@ function select(ctx: IpCtx, cmd: ListCmd): Entry[] | ExecResult {
   return out;
 }
 
+const keyText = (n: Neighbour): string => (typeof n.key === "string" ? n.key : formatIpv4(n.key));
+
 function entryText({ dev, n }: Entry, showDev: boolean): string {
-  let s = `${formatIpv4(n.key)} `;
+  let s = `${keyText(n)} `;
   if (showDev) s += `dev ${dev.name} `;
   if (VALID.has(n.state) && n.ha) s += `lladdr ${n.ha} `;
+  if (n.isRouter) s += "router ";
   return `${s}${n.state.toUpperCase()} \n`;
 }
 
 function entryJson({ dev, n }: Entry, showDev: boolean): Record<string, unknown> {
-  const o: Record<string, unknown> = { dst: formatIpv4(n.key) };
+  const o: Record<string, unknown> = { dst: keyText(n) };
   if (showDev) o.dev = dev.name;
   if (VALID.has(n.state) && n.ha) o.lladdr = n.ha;
   o.state = [n.state.toUpperCase()];
@@ -84,7 +99,6 @@ function entryJson({ dev, n }: Entry, showDev: boolean): Record<string, unknown>
 }
 
 export function neighList(ctx: IpCtx, cmd: ListCmd): ExecResult {
-  if (ctx.g.family === "inet6" || cmd.to?.family === "inet6") return done(ctx.g.json ? "[]\n" : "");
   if (cmd.command === "flush" && cmd.dev === null && cmd.to === null && cmd.nud === null && !cmd.proxy) return failWith("Flush requires arguments.\n", 1);
   if (cmd.proxy) {
     if (cmd.command === "flush") return notSimulated("ip neigh flush proxy");

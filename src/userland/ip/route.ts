@@ -18,6 +18,7 @@ import { ipv4IsMulticast, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
 import { scopeNumber } from "./addr.js";
 import { jsonOut } from "./json.js";
+import { route6Get, route6Modify, route6Show } from "./route6.js";
 import { routeGetJson, routeGetText, routeJson, routeText, type RouteFormat } from "./route-format.js";
 
 type ModifyCmd = Extract<IpCommand, { object: "route"; command: "add" | "delete" | "replace" | "change" | "append" | "prepend" }>;
@@ -59,7 +60,7 @@ const MODES: Record<ModifyCmd["command"], RouteAddMode> = { add: "add", replace:
 
 export function routeModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const s = cmd.route;
-  if (isInet6(s) || ctx.g.family === "inet6") return ctx.kernel.ipv6 ? notSimulated("IPv6 routing") : route6Disabled(ctx, cmd);
+  if (isInet6(s) || ctx.g.family === "inet6") return ctx.kernel.ipv6 ? route6Modify(ctx, cmd) : route6Disabled(ctx, cmd);
   if (s.type !== null && !KERNEL_TYPES.has(s.type)) return notSimulated(`ip route ${cmd.command} ${s.type}`);
   const req = request(ctx, s);
   if (!("dst" in req)) return req;
@@ -116,17 +117,6 @@ function select(ctx: IpCtx, s: RouteSpec): { routes: FibRoute[]; fmt: RouteForma
   return { routes, fmt: { hideDev, showTable: all } };
 }
 
-/** `ip -6 route show`: the kernel's own routes of table main (the fe80::/64 each device gets); anything more is not simulated. */
-function route6Show(ctx: IpCtx, cmd: ListCmd): ExecResult {
-  const s = cmd.route;
-  if (cmd.command === "flush" || s.to || s.via || s.src || s.table || s.type || s.scope || s.proto || s.metric !== null) return notSimulated("IPv6 routing");
-  const dev = s.dev === null ? null : ctx.net.devByName(s.dev);
-  if (dev === undefined) return noDevice(s.dev!);
-  const routes = ctx.net.rt6.filter((r) => dev === null || r.dev === dev);
-  if (ctx.g.json) return done(jsonOut(routes.map((r) => ({ dst: r.dst, ...(dev ? {} : { dev: r.dev.name }), protocol: "kernel", metric: 256, flags: [], pref: "medium" })), ctx.g.pretty));
-  return done(routes.map((r) => `${r.dst}${dev ? "" : ` dev ${r.dev.name}`} proto kernel metric 256 pref medium\n`).join(""));
-}
-
 export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
   if (ctx.g.family === "inet6" || isInet6(cmd.route)) {
     if (ctx.kernel.ipv6) return route6Show(ctx, cmd);
@@ -146,7 +136,7 @@ export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
 
 export function routeGetCmd(ctx: IpCtx, cmd: GetCmd): ExecResult {
   if (cmd.to.family === "inet6") {
-    if (ctx.kernel.ipv6) return notSimulated("IPv6 routing");
+    if (ctx.kernel.ipv6) return route6Get(ctx, cmd);
     for (const d of [cmd.iif, cmd.oif]) if (d !== null && !ctx.net.devByName(d)) return noDevice(d);
     return rtnlError({ errno: "ENETUNREACH" });
   }

@@ -6,6 +6,10 @@
 
 import { ETH_HLEN, type EthernetFrame } from "../../../wire/ethernet.js";
 import { formatIpv4, type Ipv4 } from "../../../wire/ipv4-addr.js";
+import type { Ipv6 } from "../../../wire/ipv6-addr.js";
+import type { Ipv6Repr } from "../../../wire/ipv6.js";
+import { ip6FinishOutput2 } from "../../ipv6/ip6-output.js";
+import { ip6RouteLookup } from "../../ipv6/route.js";
 import { isBroadcastMac, isMulticastMac, type Mac } from "../../../wire/mac.js";
 import { devForwardSkb, devQueueXmit, netifRx } from "../../core/dev.js";
 import { releaseAtLeast } from "../../release.js";
@@ -18,13 +22,19 @@ import { devStatsInc, IFF_ALLMULTI, IFF_PROMISC, skbLen, type NetDevice, type Ne
 import { IPVLAN_QBACKLOG_LIMIT, type IpvlanDevice, type IpvlPort } from "./ipvlan.js";
 
 /**
- * ipvlan_get_L3_hdr + the key ipvlan_addr_lookup takes from it: for IPv4 the
- * destination (or source) address, for ARP the target (or sender) protocol
- * address; null for anything else, which no slave can claim.
+ * ipvlan_get_L3_hdr + the key ipvlan_addr_lookup takes from it: for IPv4
+ * and IPv6 the destination (or source) address, for ARP the target (or
+ * sender) protocol address, for a DAD probe (a neighbour solicitation from
+ * ::) its target either way; null for anything else, which no slave can claim.
  */
-export function ipvlanL3Key(frame: EthernetFrame, useDest: boolean): Ipv4 | null {
+export function ipvlanL3Key(frame: EthernetFrame, useDest: boolean): Ipv4 | Ipv6 | null {
   const p = frame.payload;
   if (p.kind === "ipv4") return useDest ? p.ip.dst : p.ip.src;
+  if (p.kind === "ipv6") {
+    const ip6 = p.ip6;
+    if (ip6.src === "::" && ip6.payload.kind === "icmpv6" && ip6.payload.icmp.type === "ns") return ip6.payload.icmp.target;
+    return useDest ? ip6.dst : ip6.src;
+  }
   if (p.kind === "arp") return useDest ? p.arp.tpa : p.arp.spa;
   return null;
 }
@@ -64,7 +74,10 @@ function ipvlanRcvFrame(ipvlan: IpvlanDevice, skb: SkBuff, local: boolean): RxHa
     ipvlanCountRx(ipvlan, len, devForwardSkb(ipvlan, skb.frame));
     return "consumed";
   }
-  if (net.tracing) net.trace(ipvlan, "ipvlan_rcv_frame", `steered from ${skb.dev.name} to the slave holding ${formatIpv4(ipvlanL3Key(skb.frame, true) ?? 0)}`);
+  if (net.tracing) {
+    const key = ipvlanL3Key(skb.frame, true) ?? 0;
+    net.trace(ipvlan, "ipvlan_rcv_frame", `steered from ${skb.dev.name} to the slave holding ${typeof key === "string" ? key : formatIpv4(key)}`);
+  }
   skb.dev = ipvlan;
   ipvlanCountRx(ipvlan, len, true);
   return "another";
@@ -148,11 +161,34 @@ function ipvlanProcessOutbound(dev: IpvlanDevice, f: EthernetFrame): NetdevTx {
     if (net.tracing) net.trace(dev, "ipvlan_process_outbound", "drop", `Dropped ${isBroadcastMac(f.dst) ? "broad" : "multi"}cast: an L3 port sends no link-layer broadcast or multicast`);
     return "NET_XMIT_DROP";
   }
+  if (f.payload.kind === "ipv6") return ipvlanProcessV6Outbound(dev, f.payload.ip6);
   if (f.payload.kind !== "ipv4") {
     if (net.tracing) net.trace(dev, "ipvlan_process_outbound", "drop", "not IP: an L3 port routes only IP");
     return "NET_XMIT_DROP";
   }
   return ipvlanProcessV4Outbound(dev, f.payload.ip);
+}
+
+/**
+ * ipvlan_process_v6_outbound: routed in the parent's namespace through the
+ * parent (ip6_route_output with its oif), then ip6_local_out; a failure
+ * counts as the parent's tx_errors.
+ */
+function ipvlanProcessV6Outbound(dev: IpvlanDevice, ip6: Ipv6Repr): NetdevTx {
+  const phy = dev.phyDev;
+  const pnet = phy.net;
+  const r = ip6RouteLookup(pnet, { daddr: ip6.dst, oif: phy });
+  if (!r.ok) {
+    if (pnet.tracing) pnet.trace(phy, "ipvlan_process_v6_outbound", `drop ${ip6.src} > ${ip6.dst}`, `no route through ${phy.name} (${r.errno})`);
+    devStatsInc(phy, "txErrors");
+    return "NET_XMIT_DROP";
+  }
+  if (pnet.tracing) pnet.trace(phy, "ipvlan_process_v6_outbound", `${ip6.src} > ${ip6.dst} routed in ${phy.name}'s namespace`);
+  if (ip6FinishOutput2(ip6, r.value.dev, r.value.gateway ?? ip6.dst) !== "ok") {
+    devStatsInc(phy, "txErrors");
+    return "NET_XMIT_DROP";
+  }
+  return "NET_XMIT_SUCCESS";
 }
 
 /**

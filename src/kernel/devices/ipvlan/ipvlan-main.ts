@@ -3,6 +3,7 @@
 // to the whole port, and copies the parent's MAC and carrier; the parent's
 // events (ipvlan_device_event) reach every slave, in any namespace.
 
+import type { Ipv6 } from "../../../wire/ipv6-addr.js";
 import type { Ipv4 } from "../../../wire/ipv4-addr.js";
 import { devChangeNoarp, netdevChangeaddr, netifCarrier } from "../../core/link.js";
 import { registerNetdevNotifier, unregisterNetdevNotifier, type NetdevEvent } from "../../core/notify.js";
@@ -134,13 +135,13 @@ export function ipvlanStop(dev: IpvlanDevice): void {
 }
 
 /** ipvlan_addr4_validator_event: an address another slave of the port (any namespace, up or down) holds is refused. */
-export function ipvlanAddr4Validate(dev: IpvlanDevice, addr: Ipv4): KResult {
+export function ipvlanAddr4Validate(dev: IpvlanDevice, addr: Ipv4 | Ipv6): KResult {
   if (dev.port.ipvlans.some((s) => s.addrs.has(addr))) return fail("EADDRINUSE", "Address already assigned to an ipvlan device.");
   return okVoid;
 }
 
 /** ipvlan_addr4_event: ipvlan_add_addr / ipvlan_del_addr; only a running slave's addresses are in the hash. */
-export function ipvlanAddr4Event(dev: IpvlanDevice, ev: InetaddrEvent, addr: Ipv4): void {
+export function ipvlanAddr4Event(dev: IpvlanDevice, ev: InetaddrEvent, addr: Ipv4 | Ipv6): void {
   const port = dev.port;
   if (ev === "up") {
     dev.addrs.add(addr);

@@ -3,6 +3,7 @@
 // flags belong to the port, so every slave of a parent shares them; the
 // control plane is in ipvlan-main.ts, the data plane in ipvlan-core.ts.
 
+import type { Ipv6 } from "../../../wire/ipv6-addr.js";
 import type { Mac } from "../../../wire/mac.js";
 import type { Ipv4 } from "../../../wire/ipv4-addr.js";
 import type { KResult } from "../../errno.js";
@@ -34,8 +35,8 @@ export class IpvlPort {
   flags: IpvlanFlags = "bridge";
   /** port->ipvlans: the slaves in creation order (list_add_tail_rcu), which the multicast fan-out walks. */
   readonly ipvlans: IpvlanDevice[] = [];
-  /** hlhead: the IPv4 addresses of the slaves that are up, each to its slave. */
-  readonly hlhead = new Map<Ipv4, IpvlanDevice>();
+  /** hlhead: the IPv4 and IPv6 addresses of the slaves that are up, each to its slave. */
+  readonly hlhead = new Map<Ipv4 | Ipv6, IpvlanDevice>();
   readonly backlog: IpvlBacklogEntry[] = [];
   /** port->wq is scheduled: ipvlan_process_multicast will run once for everything queued by then. */
   wqScheduled = false;
@@ -66,8 +67,8 @@ export class IpvlanDevice extends NetDevice {
   override readonly vlanChallenged = true;
   /** ipvlan_link_setup: max_mtu = ETH_MAX_MTU, whatever the parent's MTU. */
   override readonly maxMtu = ETH_MAX_MTU;
-  /** ipvlan->addrs: every IPv4 address configured on the slave, up or not. */
-  readonly addrs = new Set<Ipv4>();
+  /** ipvlan->addrs: every IPv4 and IPv6 address configured on the slave, up or not. */
+  readonly addrs = new Set<Ipv4 | Ipv6>();
   /** ipvlan->port: set once registered (ipvlan_init creates it on the first slave). */
   port!: IpvlPort;
 
@@ -108,6 +109,16 @@ export class IpvlanDevice extends NetDevice {
   }
 
   override inetaddrEvent(ev: InetaddrEvent, addr: Ipv4): void {
+    ipvlanAddr4Event(this, ev, addr);
+  }
+
+  /** ipvlan_addr6_validator_event: the same refusal for IPv6 (link-locals too). */
+  override inet6addrValidate(addr: Ipv6): KResult {
+    return ipvlanAddr4Validate(this, addr);
+  }
+
+  /** ipvlan_addr6_event. */
+  override inet6addrEvent(ev: InetaddrEvent, addr: Ipv6): void {
     ipvlanAddr4Event(this, ev, addr);
   }
 
