@@ -38,6 +38,8 @@ ipvlab_holder() {
   unshare --net --mount --uts --ipc --propagation private -- /bin/bash -c '
     mount -t tmpfs -o mode=0755 ipvlab-netns /run/netns || exit 1
     mount -t sysfs sysfs /sys || exit 1
+    # What CNI plugins keep on the host (host-local leases): per lab host, gone with it.
+    mkdir -p /var/lib/cni && mount -t tmpfs -o mode=0755 ipvlab-cni /var/lib/cni || exit 1
     ip link set lo up || exit 1
     ipvlab_defaults "$1" || exit 1
     : > "$0"

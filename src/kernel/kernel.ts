@@ -15,6 +15,12 @@ export class Kernel {
   ipv6 = false;
   /** arp_tbl: every namespace's IPv4 neighbours count against its limits. */
   readonly arpTbl = new NeighTable();
+  /**
+   * The few files of this host's file system that simulated programs write
+   * and read back (host-local's leases under /var/lib/cni), by absolute path:
+   * state that lives on the host, not in a namespace, and goes with the lab.
+   */
+  readonly files = new Map<string, string>();
 
   constructor(
     readonly sim: Sim,
