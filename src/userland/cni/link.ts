@@ -119,8 +119,10 @@ export function configureIface(net: Net, ifName: string, res: CniResult): void {
     const d = parseAddress(route.dst);
     const gw = route.gw ? parseIpv4(route.gw) : v4gw;
     // netlink.RouteAddEcmp: NLM_F_CREATE alone, scope universe, protocol boot.
-    const r = routeAdd(net, { dst: (d.ip & prefixMask(d.len)) >>> 0, len: d.len, dev: link, ...(gw !== null ? { gw } : {}), scope: RT_SCOPE_UNIVERSE }, "prepend");
-    if (!r.ok) throw new GoError(`failed to add route '${route.dst} via ${gw === null ? "<nil>" : formatIpv4(gw)} dev ${ifName}': ${goErrno(r.errno)}`);
+    // types.Route keeps the address as written (host bits and all): the kernel judges it.
+    const r = routeAdd(net, { dst: d.ip, len: d.len, dev: link, ...(gw !== null ? { gw } : {}), scope: RT_SCOPE_UNIVERSE }, "prepend");
+    // `%v` of a net.IPNet value prints the struct: {IP MASK}.
+    if (!r.ok) throw new GoError(`failed to add route '{${formatIpv4(d.ip)} ${prefixMask(d.len).toString(16).padStart(8, "0")}} via ${gw === null ? "<nil>" : formatIpv4(gw)} dev ${ifName}': ${goErrno(r.errno)}`);
   }
 }
 
@@ -129,9 +131,9 @@ export function setArpNotify(net: Net, ifName: string): void {
   sysctlWrite(net, `net/ipv4/conf/${ifName}/arp_notify`, 1);
 }
 
-/** netlink.Addr's String(): "IPNET LABEL" (the label empty). */
+/** netlink.Addr's String(): the IPNet, then the label (empty), trimmed. */
 function addrString(ip: CniIpConfig): string {
-  return `${ip.address} `;
+  return ip.address;
 }
 
 /** ip.ValidateExpectedInterfaceIPs. */

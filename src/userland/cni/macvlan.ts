@@ -95,7 +95,7 @@ async function cmdAdd(args: CmdArgs, ctx: ToolContext): Promise<string> {
     target = getNs(args.netns, ctx);
   } catch (e) {
     // The plugin prints the nil namespace it failed to open, not the path.
-    if (e instanceof GoError) throw new GoError(`failed to open netns "%!q(<nil>)": ${e.message}`);
+    if (e instanceof GoError) throw new GoError(`failed to open netns %!q(<nil>): ${e.message}`);
     throw e;
   }
   const iface = createMacvlan(n, args, ctx);
