@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ipvlabCni } from "../../userland/cni/runtime.js";
 import { CNI_USAGE } from "../../userland/cni/runtime.js";
+import { docker } from "../../userland/docker/docker.js";
 
 const LAB_USAGE = `Usage: ipvlab cni add|check|del NETNS CONF [IFNAME]   (ipvlab cni --help)\n`;
 
@@ -15,7 +16,38 @@ function errorText(e: unknown): string {
   return code === "ENOENT" ? "No such file or directory" : code === "EISDIR" ? "Is a directory" : code === "EACCES" ? "Permission denied" : String((e as Error).message);
 }
 
+const DOCKER_STATE = "/var/lib/docker/ipvlab.json";
+
+function spawn(cmd: string, args: string[], input: string) {
+  const p = spawnSync(cmd, args, { input, encoding: "utf8" });
+  if (p.error) return { exitCode: 127, stdout: "", stderr: `${cmd}: ${errorText(p.error)}\n` };
+  return { exitCode: p.status ?? 128, stdout: p.stdout, stderr: p.stderr };
+}
+
+async function dockerMain(argv: string[]): Promise<number> {
+  const stdin = argv[0] === "exec" && argv.includes("-i") ? readFileSync(0, "utf8") : "";
+  const r = await docker(argv, stdin, {
+    ip: (args) => Promise.resolve(spawn("ip", args, "")),
+    execIn: (netns, command, input) => Promise.resolve(spawn("ip", ["netns", "exec", netns, ...command], input)),
+    load() {
+      try {
+        return readFileSync(DOCKER_STATE, "utf8");
+      } catch {
+        return null;
+      }
+    },
+    save(text) {
+      mkdirSync(dirname(DOCKER_STATE), { recursive: true });
+      writeFileSync(DOCKER_STATE, text);
+    },
+  });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  return r.exitCode;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "--docker") return dockerMain(argv.slice(1));
   const [sub, ...rest] = argv;
   if (sub !== "cni") {
     if (sub === "-h" || sub === "--help") {

@@ -19,7 +19,7 @@ function captureSpec(step: CommandStep): string[] {
 
 /** Writes the plan script (and each command as a file of its own, so nothing is re-quoted) for the labs. */
 /**
- * The commands ipvlab gives lab scripts on the real engines (`ipvlab cni`):
+ * The commands ipvlab gives lab scripts on the real engines (`ipvlab cni`, `docker`):
  * small scripts in the work directory's bin, first on the scripts' PATH.
  */
 function labCommands(work: string): string[] {
@@ -27,6 +27,8 @@ function labCommands(work: string): string[] {
   mkdirSync(bin, { recursive: true });
   const shim = join(packageRoot, "dist", "src", "engines", "real", "lab-shim.js");
   writeFileSync(join(bin, "ipvlab"), `#!/bin/bash\nexec ${q(process.execPath)} ${q(shim)} "$@"\n`, { mode: 0o755 });
+  // Docker's network commands, done as iproute2 commands (src/userland/docker/docker.ts).
+  writeFileSync(join(bin, "docker"), `#!/bin/bash\nexec ${q(process.execPath)} ${q(shim)} --docker "$@"\n`, { mode: 0o755 });
   return [`export PATH=${q(bin)}:$PATH`];
 }
 

@@ -13,6 +13,7 @@ import { arpingTool } from "../../userland/arping.js";
 import { bridgeTool } from "../../userland/bridge.js";
 import { ipTool } from "../../userland/ip/index.js";
 import { ipvlabTool } from "../../userland/ipvlab.js";
+import { dockerTool } from "../../userland/docker/tool.js";
 import { cniPlugin, cniPluginName, DEBIAN_PLUGINS } from "../../userland/cni/plugins.js";
 import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
@@ -58,7 +59,7 @@ export function procSysOf(net: Net): ProcSys {
 
 /** The commands a lab script can run under --engine sim (the shell itself answers builtins and text tools). */
 export function defaultTools(): Record<string, Tool> {
-  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, arping: arpingTool, sysctl: sysctlTool, ipvlab: ipvlabTool };
+  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, arping: arpingTool, sysctl: sysctlTool, ipvlab: ipvlabTool, docker: dockerTool };
 }
 
 /** `/usr/bin/ping` and `ping` are the same command. */
