@@ -137,3 +137,19 @@ describe("ipvlab import", () => {
     assert.match(lab, /"name":"mynet","type":"macvlan"/);
   });
 });
+
+describe("ipvlab export", () => {
+  test("a lab's ipvlan namespaces as Compose, imported back as the same containers on the same parent", async () => {
+    const { exportLab } = await import("../src/engines/sim/export.js");
+    const { loadLabFile } = await import("../src/lab/load.js");
+    const lab = loadLabFile(join(packageRoot, "examples", "seed-ipvlan-l2.lab.yaml")).lab;
+    const compose = await exportLab(lab, "compose");
+    assert.match(compose, /driver: ipvlan\n {4}driver_opts: \{ parent: ens34, ipvlan_mode: l2, ipvlan_flag: bridge \}/);
+    const back = importFile("compose.yaml", compose).lab;
+    assert.match(back, /ip link add link ens34 name ipvlan0 type ipvlan mode l2 bridge\n {6}ip link set ipvlan0 netns ns01/);
+    assert.match(back, /ip -n ns01 addr add 172\.16\.91\.101\/24 dev eth0/);
+    const nad = await exportLab(lab, "nad");
+    assert.match(nad, /kind: NetworkAttachmentDefinition\nmetadata:\n {2}name: ipvlan-ens34-l2\n/);
+    assert.equal(importFile("nad.yaml", nad.split("---\n")[0]!).kind, "nad");
+  });
+});

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { runCommand, type RunFlags } from "./run.js";
 import { recordCommand } from "./record.js";
 import { importCommand, type ImportFlags } from "./import.js";
+import { exportCommand, type ExportFlags } from "./export.js";
 import { checkCommand } from "./check.js";
 import { verifyCommand } from "./verify.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
@@ -226,6 +227,22 @@ Examples:
   ipvlab import nad.yaml --pods web,db --engine uml   (then: ipvlab run --engine uml ...)`,
   )
   .action(exitOnError((file: string, flags: ImportFlags) => importCommand(file, flags)));
+
+program
+  .command("export")
+  .description("write a lab's ipvlan and macvlan namespaces as a Compose file, CNI configurations or Multus NADs")
+  .argument("<lab>", "the lab (run in the simulator to see what its scripts leave)")
+  .option("--compose", "a compose.yaml: a network per parent, driver and mode; a service per namespace with its address")
+  .option("--cni", "one CNI configuration per namespace (JSON lines; static IPAM with its address)")
+  .option("--nad", "a NetworkAttachmentDefinition per network (host-local over its subnet)")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  ipvlab export examples/seed-ipvlan-l2.lab.yaml --compose > compose.yaml
+  ipvlab export my.lab.yaml --nad | kubectl apply -f -`,
+  )
+  .action(exitOnError((file: string, flags: ExportFlags) => exportCommand(file, flags)));
 
 program
   .command("record")
