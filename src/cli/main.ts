@@ -2,6 +2,8 @@
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { runCommand, type RunFlags } from "./run.js";
 import { recordCommand } from "./record.js";
+import { importCommand, type ImportFlags } from "./import.js";
+import { exportCommand, type ExportFlags } from "./export.js";
 import { checkCommand } from "./check.js";
 import { verifyCommand, type VerifyFlags } from "./verify.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
@@ -284,6 +286,53 @@ program
   .description("validate labs: every mistake with file:line:col, nothing is run")
   .argument("<labs...>", "lab files")
   .action(exitOnError(checkCommand));
+
+program
+  .command("import")
+  .description("turn a compose.yaml, a CNI configuration (conf or conflist) or a Multus NetworkAttachmentDefinition into a lab")
+  .argument("<file>", "the file to import (its kind is read from its content)")
+  .option("-o, --out <lab>", "write the lab there instead of stdout")
+  .option("--pods <n|names>", "CNI and Multus: how many pods (pod1, pod2, ...) or their names, comma-separated (default 2)")
+  .option("--json", "print {file, kind, lab} as JSON")
+  .addHelpText(
+    "after",
+    `
+What becomes what:
+  compose.yaml     networks with driver macvlan or ipvlan (driver_opts parent, macvlan_mode,
+                   ipvlan_mode, ipvlan_flag; ipam.config subnet, gateway, ip_range; internal)
+                   and the services on them (networks: {N: {ipv4_address}}): the Docker host
+                   "docker", a namespace per container built as Docker's drivers build it
+                   (eth0, eth1, ... in the order the service lists them; the default route via
+                   the gateway, or the device for ipvlan l3/l3s), a stand-in "router" holding
+                   the gateways, and a matrix.
+  CNI conf/list    the ipvlan, macvlan or vlan plugin (a conflist's other plugins are noted,
+                   not imported): the node, --pods pods attached by ipvlab cni add, a router.
+  Multus NAD       its spec.config, attached to each pod as net1.
+Every part of the lab says in a comment where it came from (file:line); a mistake in the
+file is reported at its line, exit 2.
+
+Examples:
+  ipvlab import compose.yaml -o compose.lab.yaml && ipvlab run compose.lab.yaml
+  ipvlab import macvlan-conf.json --pods 3
+  ipvlab import nad.yaml --pods web,db --engine uml   (then: ipvlab run --engine uml ...)`,
+  )
+  .action(exitOnError((file: string, flags: ImportFlags) => importCommand(file, flags)));
+
+program
+  .command("export")
+  .description("write a lab's ipvlan and macvlan namespaces as a Compose file, CNI configurations or Multus NADs")
+  .argument("<lab>", "the lab (run in the simulator to see what its scripts leave)")
+  .option("--compose", "a compose.yaml: a network per parent, driver and mode; a service per namespace with its address")
+  .option("--cni", "one CNI configuration per namespace (JSON lines; static IPAM with its address)")
+  .option("--nad", "a NetworkAttachmentDefinition per network (host-local over its subnet)")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  ipvlab export examples/seed-ipvlan-l2.lab.yaml --compose > compose.yaml
+  ipvlab export my.lab.yaml --nad | kubectl apply -f -`,
+  )
+  .action(exitOnError((file: string, flags: ExportFlags) => exportCommand(file, flags)));
 
 program
   .command("record")

@@ -19,6 +19,14 @@ export class Kernel {
   readonly tmpfs = new Tmpfs();
   /** nd_tbl: the IPv6 neighbours of every namespace. */
   readonly ndTbl = new NeighTable();
+  /**
+   * The few files simulated programs keep on the host outside the lab's own
+   * directories (host-local's leases under /var/lib/cni, docker's state), by
+   * absolute path: held in the host's tmpfs store, so a fork copies them once.
+   */
+  get files(): Map<string, string> {
+    return this.tmpfs.files;
+  }
 
   constructor(
     readonly sim: Sim,

@@ -65,7 +65,9 @@ function fibCheckNh(net: Net, req: RouteRequest, scope: number, table: number): 
   const fl = { daddr: gw, saddr: 0, oif: dev?.ifindex ?? 0, scope: Math.max(scope + 1, RT_SCOPE_LINK) };
   let res = table !== RT_TABLE_MAIN ? net.fib.table(table).lookup(fl, true) : null;
   if (!res || !res.ok) res = net.fib.lookup(fl, true);
-  if (!res.ok || (res.res.type !== "unicast" && res.res.type !== "local")) return fail("EINVAL", "Nexthop has invalid gateway");
+  // fib_check_nh_v4_gw: a failed lookup's own errno (ENETUNREACH for no route), EINVAL for a route of another type.
+  if (!res.ok) return fail(res.errno, "Nexthop has invalid gateway");
+  if (res.res.type !== "unicast" && res.res.type !== "local") return fail("EINVAL", "Nexthop has invalid gateway");
   const d = res.res.dev;
   if (!d) return fail("EINVAL", "No egress device for nexthop gateway");
   if (!d.isUp) return fail("ENETDOWN");

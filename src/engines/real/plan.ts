@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labPorts } from "../lab-ports.js";
 import type { CommandStep, Lab } from "../../lab/types.js";
-import { assetPath } from "../../paths.js";
+import { assetPath, packageRoot } from "../../paths.js";
 import { plannedSteps } from "../planned.js";
 
 export function labDir(work: string, index: number): string {
@@ -19,8 +19,22 @@ function captureSpec(step: CommandStep): string[] {
 }
 
 /** Writes the plan script (and each command as a file of its own, so nothing is re-quoted) for the labs. */
+/**
+ * The commands ipvlab gives lab scripts on the real engines (`ipvlab cni`, `docker`):
+ * small scripts in the work directory's bin, first on the scripts' PATH.
+ */
+function labCommands(work: string): string[] {
+  const bin = join(work, "bin");
+  mkdirSync(bin, { recursive: true });
+  const shim = join(packageRoot, "dist", "src", "engines", "real", "lab-shim.js");
+  writeFileSync(join(bin, "ipvlab"), `#!/bin/bash\nexec ${q(process.execPath)} ${q(shim)} "$@"\n`, { mode: 0o755 });
+  // Docker's network commands, done as iproute2 commands (src/userland/docker/docker.ts).
+  writeFileSync(join(bin, "docker"), `#!/bin/bash\nexec ${q(process.execPath)} ${q(shim)} --docker "$@"\n`, { mode: 0o755 });
+  return [`export PATH=${q(bin)}:$PATH`];
+}
+
 export function writePlan(work: string, labs: Lab[]): string {
-  const lines = ["#!/bin/bash", `source ${q(assetPath("driver.sh"))}`];
+  const lines = ["#!/bin/bash", `source ${q(assetPath("driver.sh"))}`, ...labCommands(work)];
   labs.forEach((lab, li) => {
     const dir = labDir(work, li);
     mkdirSync(join(dir, "cmd"), { recursive: true });

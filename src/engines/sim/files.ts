@@ -198,6 +198,15 @@ function lookup(net: Net, path: string): Node {
     const text = rest.length === 3 ? netstatShow(dev, rest[2]!) : null;
     return text === null ? { kind: "missing" } : { kind: "file", content: () => text, size: SYSFS_SIZE };
   }
+  // What the simulated CNI plugins keep on the host (host-local's leases): the host's, whatever the namespace.
+  if (at("var", "lib", "cni")) {
+    const full = `/${p.join("/")}`;
+    const files = net.kernel.files;
+    const content = files.get(full);
+    if (content !== undefined) return { kind: "file", content: () => content, size: content.length };
+    for (const k of files.keys()) if (k.startsWith(`${full}/`)) return { kind: "dir" };
+    return { kind: "missing" };
+  }
   return null;
 }
 

@@ -13,6 +13,7 @@ import type { Command, Stmt, Word } from "../../shell/parse/ast.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
 import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
 import { defaultTools } from "./shell-host.js";
+import { cniPlugin, cniPluginName } from "../../userland/cni/plugins.js";
 
 interface Call {
   line: number;
@@ -131,7 +132,7 @@ export function lintLab(lab: Lab): LabDiagnostic[] {
           if (!(e instanceof NotSimulated)) throw e;
           say(c.line, "warning", `${e.reason.replace(/;.*$/, "")}: this lab runs only on --engine uml or host`);
         }
-      } else if (!known.has(name)) {
+      } else if (!known.has(name) && !(cniPluginName(name) !== null && cniPlugin(cniPluginName(name)!))) {
         say(c.line, "warning", `\`${name}\` is not simulated: this lab runs only on --engine uml or host, where ${name} must be installed`);
       }
       if (unbounded([name, ...argv.slice(1)])) say(c.line, "warning", `${name} without -c never ends: it will be killed at the step's timeout (${timeout} s); add -c N`);

@@ -14,6 +14,9 @@ import { TOOLS as TEXT_TOOLS } from "../../shell/tools/index.js";
 import { arpingTool } from "../../userland/arping.js";
 import { bridgeTool } from "../../userland/bridge.js";
 import { ipTool } from "../../userland/ip/index.js";
+import { ipvlabTool } from "../../userland/ipvlab.js";
+import { dockerTool } from "../../userland/docker/tool.js";
+import { cniPlugin, cniPluginName, DEBIAN_PLUGINS } from "../../userland/cni/plugins.js";
 import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
 import { Interrupted, type Tool } from "../../userland/tool.js";
@@ -59,7 +62,7 @@ export function procSysOf(net: Net): ProcSys {
 
 /** The commands a lab script can run under --engine sim (the shell itself answers builtins and text tools). */
 export function defaultTools(): Record<string, Tool> {
-  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, ping6: pingTool, arping: arpingTool, sysctl: sysctlTool };
+  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, ping6: pingTool, arping: arpingTool, sysctl: sysctlTool, ipvlab: ipvlabTool, docker: dockerTool };
 }
 
 /** `/usr/bin/ping` and `ping` are the same command. */
@@ -131,7 +134,10 @@ export class SimShellHost implements ShellHost {
   /** Runs a command in a namespace of this host; null when there is no such command. */
   execIn(argv: string[], net: Net, stdin: string, env: Record<string, string>): ExecResult | null | Promise<ExecResult | null> {
     const name = commandName(argv[0] ?? "");
-    const tool = Object.hasOwn(this.tools, name) ? this.tools[name] : undefined;
+    const plugin = cniPluginName(name);
+    // /usr/lib/cni/NAME: the plugins of Debian's containernetworking-plugins.
+    const tool = plugin !== null ? this.cniTool(plugin) : Object.hasOwn(this.tools, name) ? this.tools[name] : undefined;
+    if (plugin !== null && !tool) return null;
     if (!tool) return this.execOther(name, argv, net, stdin, env);
     return tool(argv, {
       sim: this.sim,
@@ -141,6 +147,14 @@ export class SimShellHost implements ShellHost {
       env,
       exec: async (argv2, net2) => (await this.execIn(argv2, net2, stdin, env)) ?? this.notSimulated(argv2[0] ?? ""),
     });
+  }
+
+  /** A CNI plugin by name: simulated, refused (in the package, not simulated), or absent. */
+  private cniTool(plugin: string): Tool | undefined {
+    const tool = cniPlugin(plugin);
+    if (tool) return tool;
+    if (DEBIAN_PLUGINS.includes(plugin)) throw NotSimulated.what(`the CNI plugin ${plugin}`);
+    return undefined;
   }
 
   /** What `ip netns exec` may start besides the simulated tools: /bin/true, sleep, text tools, bash -c. */

@@ -135,6 +135,8 @@ export abstract class NetDevice {
   flags = IFF_BROADCAST | IFF_MULTICAST;
   carrier = false;
   mtu = 1500;
+  /** dev->tx_queue_len: DEFAULT_TX_QUEUE_LEN from ether_setup; a creator may set it (IFLA_TXQLEN, 0 included). */
+  txQueueLen = 1000;
   addrAssignType: AddrAssignType = "random";
   /** dev->perm_addr: register_netdevice copies the address of a NET_ADDR_PERM device (an ipvlan's is its parent's). */
   permAddr: Mac | null = null;

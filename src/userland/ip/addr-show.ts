@@ -32,7 +32,7 @@ function inet6LinkHeader(d: NetDevice): string {
   const iflink = d.ndoGetIflink();
   const here = iflink ? d.net.devByIndex(iflink.ifindex) : undefined;
   const name = iflink ? `${d.name}@${here ? here.name : `if${iflink.ifindex}`}` : d.name;
-  return `${d.ifindex}: ${name}: <${flagNames(d).join(",")}> mtu ${d.mtu} state ${operstate(d)} qlen 1000\n`;
+  return `${d.ifindex}: ${name}: <${flagNames(d).join(",")}> mtu ${d.mtu} state ${operstate(d)} ${d.txQueueLen ? `qlen ${d.txQueueLen}` : ""}\n`;
 }
 
 export function addrShow(ctx: IpCtx, cmd: ShowCmd): ExecResult {

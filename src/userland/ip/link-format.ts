@@ -37,7 +37,7 @@ export function linkText(dev: NetDevice, f: LinkFormat): string {
   const master = dev.master ? ` master ${dev.master.name}` : "";
   const mode = f.linkmode ? " mode DEFAULT" : "";
   const ns = netnsText(dev);
-  const head = `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} qdisc ${dev.qdisc}${master} state ${operstate(dev)}${mode} group default qlen 1000`;
+  const head = `${dev.ifindex}: ${linkName(dev)}: <${flagNames(dev).join(",")}> mtu ${dev.mtu} qdisc ${dev.qdisc}${master} state ${operstate(dev)}${mode} group default ${dev.txQueueLen ? `qlen ${dev.txQueueLen}` : ""}`;
   // With -d the link line shows whatever the family filter.
   if (f.noLinkLine && !f.details) return `${head}${ns}\n`;
   // IFLA_PERM_ADDRESS is shown when it differs from the address (an ipvlan whose parent's MAC changed).
@@ -79,7 +79,8 @@ export function linkJson(dev: NetDevice, f: LinkFormat): Record<string, unknown>
   o.operstate = operstate(dev);
   if (f.linkmode) o.linkmode = "DEFAULT";
   o.group = "default";
-  o.txqlen = 1000;
+  // print_queuelen: only a non-zero queue length.
+  if (dev.txQueueLen) o.txqlen = dev.txQueueLen;
   o.link_type = linkType(dev);
   o.address = dev.mac;
   o.broadcast = broadcastMac(dev);
