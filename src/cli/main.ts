@@ -22,10 +22,22 @@ import { kernelsCommand, kernelsInstallCommand } from "./kernels.js";
 import { doctorCommand } from "./doctor.js";
 import { KERNEL_RELEASES, type KernelName } from "../engines/real/kernels.js";
 import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
+import { parseShard } from "./shard.js";
 
 const ENGINE_HELP =
   "sim: the simulated Linux network stack, in-process, milliseconds; uml: a real Linux kernel (6.1, or 6.12 with --kernel) in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
 const engineOption = () => new Option("-e, --engine <engine>", ENGINE_HELP).choices([...ENGINE_NAMES]).default(DEFAULT_ENGINE);
+const shardOption = () =>
+  new Option("--shard <K/N>", "only shard K of N of the labs (K from 1 to N): the lab files sorted by path relative to the working directory, dealt out in turn; for CI jobs in parallel").argParser(parseShard);
+const junitOption = () => new Option("--junit <file>", "also write the results as JUnit XML: one test suite per lab, a test case for the lab and one per step");
+const jobsOption = () =>
+  new Option("-j, --jobs <n>", "run N User-Mode Linux kernels at once, each booted once for its part of the labs (results in the labs' order)")
+    .argParser((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError("a whole number from 1 to 64");
+      return n;
+    })
+    .default(1);
 const realEngineOption = (what: string) =>
   new Option("-e, --engine <engine>", `${what}: uml (a Linux kernel in User-Mode Linux, 6.1 unless --kernel says, no root) or host (this machine's kernel, in namespaces, root)`)
     .choices(["uml", "host"])
@@ -346,6 +358,9 @@ program
     if (!Number.isInteger(n) || n < 1 || n > 10) throw new InvalidArgumentError("a whole number from 1 to 10");
     return n;
   }, 3)
+  .addOption(shardOption())
+  .addOption(junitOption())
+  .addOption(jobsOption())
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
     "after",
@@ -353,7 +368,8 @@ program
 Examples:
   ipvlab record examples/*.lab.yaml                         test/golden/<lab>.json, on Linux 6.1
   ipvlab record test/labs/core/*.lab.yaml -o test/golden/core
-  ipvlab record examples/*.lab.yaml --kernel 6.12          test/golden/6.12/<lab>.json, on Linux 6.12`,
+  ipvlab record examples/*.lab.yaml --kernel 6.12          test/golden/6.12/<lab>.json, on Linux 6.12
+  ipvlab record test/labs/core/*.lab.yaml -o test/golden/core --shard 2/4 --jobs 2 --junit reports/record-2.xml`,
   )
   .action(exitOnError(recordCommand));
 
@@ -365,6 +381,9 @@ program
   .addOption(kernelOption())
   .option("--golden", "compare with the recorded golden files instead of running a kernel")
   .option("--golden-dir <dir>", `where the golden files are (default ${GOLDEN_DIR}, or ${GOLDEN_DIR}/RELEASE with --kernel RELEASE other than 6.1)`)
+  .addOption(shardOption())
+  .addOption(junitOption())
+  .addOption(jobsOption())
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
     "after",
@@ -379,7 +398,8 @@ Examples:
   ipvlab verify --golden test/labs/core/*.lab.yaml
   ipvlab verify --golden --kernel 6.12 examples/*.lab.yaml    against test/golden/6.12
   ipvlab verify examples/*.lab.yaml --engine uml --kernel 6.12
-  ipvlab verify examples/macvlan-bridge.lab.yaml --engine host`,
+  ipvlab verify examples/macvlan-bridge.lab.yaml --engine host
+  ipvlab verify test/labs/core/*.lab.yaml --engine uml --shard 1/4 --jobs 2 --junit reports/verify-1.xml`,
   )
   .action(exitOnError((files: string[], flags: VerifyFlags) => verifyCommand(files, flags)));
 

@@ -10,6 +10,11 @@ import { version } from "../paths.js";
 import { summaryLine } from "../report/text.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
+import { checkJobs, runInJobs } from "./jobs.js";
+import { writeJUnit } from "./junit-file.js";
+import { shardFiles, type Shard } from "./shard.js";
+import { junitXml, type JUnitCase, type JUnitSuite } from "../report/junit.js";
+import type { Lab } from "../lab/types.js";
 
 export interface RecordFlags {
   engine: EngineName;
@@ -18,22 +23,33 @@ export interface RecordFlags {
   kernel?: KernelName;
   runs: number;
   quiet?: boolean;
+  /** Only this shard of the labs (shardFiles). */
+  shard?: Shard;
+  /** Also write what was recorded as JUnit XML to this file. */
+  junit?: string;
+  /** Real kernels run at once (uml), each booted for its part of the labs. */
+  jobs?: number;
 }
 
 export async function recordCommand(files: string[], flags: RecordFlags): Promise<number> {
-  const labs = loadLabs(files, (w) => process.stderr.write(w + "\n"));
-  const engine = engineByName(flags.engine);
+  checkJobs(flags.engine, flags.jobs);
   const say = progress(flags.quiet);
+  const mine = shardFiles(files, flags.shard);
+  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${mine.length} of ${new Set(files).size} lab files`);
+  const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
+  const engine = engineByName(flags.engine);
   const kernelOpts = kernelRunOptions(flags.engine, flags.kernel);
   const outDir = flags.out ?? goldenDirFor(flags.kernel);
   const runs: LabResult[][] = [];
   for (let n = 1; n <= flags.runs; n++) {
     say(`run ${n} of ${flags.runs}`);
-    runs.push(await engine.runMany(labs, { onProgress: say, ...kernelOpts }));
+    runs.push(await runInJobs(engine, labs, flags.jobs ?? 1, { onProgress: say, ...kernelOpts }));
   }
   mkdirSync(outDir, { recursive: true });
+  const suites: JUnitSuite[] = [];
   labs.forEach((lab, i) => {
     const result = mergeRuns(runs.map((r) => r[i]!));
+    suites.push(recordSuite(lab, result));
     const labFile = relative(process.cwd(), lab.file);
     const golden: GoldenFile = {
       recordedWith: {
@@ -51,5 +67,23 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
     const unstable = result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => c.unstable).length : s.unstable ? 1 : 0), 0);
     process.stderr.write(`${out}: ${summaryLine(result)}${unstable ? `; ${unstable} answer(s) differed between runs, marked unstable` : ""}\n`);
   });
+  if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab record", suites));
   return 0;
+}
+
+/**
+ * A recorded lab in the JUnit report: a step fails where the real kernel did
+ * not meet it (a check's expect, a command that failed); the golden file is
+ * written all the same, as the truth the simulator is held to.
+ */
+function recordSuite(lab: Lab, result: LabResult): JUnitSuite {
+  const cases: JUnitCase[] = result.steps.map((s, i) => {
+    const name = `step ${i + 1}: ${s.name}`;
+    if (s.kind === "matrix" || s.met) return { name, failure: null };
+    const detail = [`on ${s.host}: ${s.command}`, `exit status ${s.exitCode}`, s.stdout && `stdout:\n${s.stdout}`, s.stderr && `stderr:\n${s.stderr}`].filter(Boolean).join("\n");
+    return { name, failure: { message: `${s.state} on Linux ${result.kernel}${s.kind === "check" ? ` (expect: ${s.expect})` : ""}`, detail } };
+  });
+  const failing = cases.filter((c) => c.failure);
+  const whole = failing.length ? { message: `${failing.length} of ${cases.length} steps not met on Linux ${result.kernel}`, detail: failing.map((c) => `${c.name}: ${c.failure!.message}`).join("\n") } : null;
+  return { name: lab.name, file: lab.file, cases: [{ name: lab.name, failure: whole }, ...cases] };
 }

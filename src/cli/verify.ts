@@ -3,9 +3,13 @@ import type { EngineName, LabResult } from "../engines/result.js";
 import { findGolden, goldenDirFor, labSha256, readGolden } from "../golden/golden.js";
 import { releaseOf, type KernelName } from "../engines/real/kernels.js";
 import type { Lab } from "../lab/types.js";
-import { diffResults } from "../verify/diff.js";
+import { diffResults, type StepDiff } from "../verify/diff.js";
 import { join } from "node:path";
+import { junitXml, type JUnitSuite } from "../report/junit.js";
 import { UsageError } from "./errors.js";
+import { checkJobs, runInJobs } from "./jobs.js";
+import { writeJUnit } from "./junit-file.js";
+import { shardFiles, type Shard } from "./shard.js";
 import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
@@ -17,6 +21,12 @@ export interface VerifyFlags {
   goldenDir?: string;
   kernel?: KernelName;
   quiet?: boolean;
+  /** Only this shard of the labs (shardFiles). */
+  shard?: Shard;
+  /** Also write the results as JUnit XML to this file. */
+  junit?: string;
+  /** Real kernels run at once (uml), each booted for its part of the labs. */
+  jobs?: number;
 }
 
 /** MACs the lab itself fixes: they must match exactly, not just consistently. */
@@ -29,8 +39,12 @@ export function labMacs(lab: Lab): string[] {
  * (--golden) the recorded one. Prints a unified diff per differing step.
  */
 export async function verifyCommand(files: string[], flags: VerifyFlags): Promise<number> {
-  const labs = loadLabs(files, (w) => process.stderr.write(w + "\n"));
+  if (flags.golden && (flags.jobs ?? 1) > 1) throw new UsageError("--jobs runs several kernels at once; with --golden none runs: drop --jobs or --golden");
+  if (!flags.golden) checkJobs(flags.engine, flags.jobs);
   const say = progress(flags.quiet);
+  const mine = shardFiles(files, flags.shard);
+  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${mine.length} of ${new Set(files).size} lab files`);
+  const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
   let real: LabResult[];
   if (flags.golden) {
     const goldenDir = flags.goldenDir ?? goldenDirFor(flags.kernel);
@@ -50,15 +64,17 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
     });
   } else {
     if (flags.engine === "sim") throw new UsageError("verify compares sim with a real engine: use --engine uml or --engine host, or --golden");
-    real = await engineByName(flags.engine).runMany(labs, { onProgress: say, ...kernelRunOptions(flags.engine, flags.kernel) });
+    real = await runInJobs(engineByName(flags.engine), labs, flags.jobs ?? 1, { onProgress: say, ...kernelRunOptions(flags.engine, flags.kernel) });
   }
   // Where Linux releases answer differently, sim behaves as the kernel it is held to, lab by lab.
   const sim: LabResult[] = [];
   for (const [i, lab] of labs.entries()) sim.push(...(await engineByName("sim").runMany([lab], { onProgress: say, kernelRelease: real[i]!.kernel })));
   let differing = 0;
+  const suites: JUnitSuite[] = [];
   labs.forEach((lab, i) => {
     const diffs = diffResults(real[i]!, sim[i]!, labMacs(lab));
     const against = flags.golden ? "its golden file" : `--engine ${flags.engine}`;
+    suites.push(verifySuite(lab, real[i]!, sim[i]!, diffs, against));
     if (diffs.length === 0) {
       process.stdout.write(`${lab.name}: sim agrees with ${against} (${sim[i]!.steps.length} steps)\n`);
       return;
@@ -68,5 +84,27 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
     for (const d of diffs) process.stdout.write(`\nstep ${d.step}: ${d.name}\n${d.patch}`);
   });
   process.stdout.write(`\n${labs.length - differing} of ${labs.length} labs agree\n`);
+  if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab verify", suites));
   return differing ? 1 : 0;
+}
+
+/** A lab in the JUnit report: the lab as a whole, then each step, failing where sim differs from the kernel. */
+function verifySuite(lab: Lab, real: LabResult, sim: LabResult, diffs: StepDiff[], against: string): JUnitSuite {
+  const steps = Math.max(real.steps.length, sim.steps.length);
+  const byStep = new Map(diffs.map((d) => [d.step, d]));
+  const whole = diffs.length
+    ? { message: `${diffs.length} of ${steps} steps differ from ${against}`, detail: diffs.map((d) => `step ${d.step}: ${d.name}\n${d.patch}`).join("\n") }
+    : null;
+  return {
+    name: lab.name,
+    file: lab.file,
+    cases: [
+      { name: lab.name, failure: whole },
+      ...Array.from({ length: steps }, (_, i) => {
+        const d = byStep.get(i + 1);
+        const name = (real.steps[i] ?? sim.steps[i])!.name;
+        return { name: `step ${i + 1}: ${name}`, failure: d ? { message: `sim differs from ${against}`, detail: d.patch } : null };
+      }),
+    ],
+  };
 }
