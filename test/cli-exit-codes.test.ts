@@ -70,3 +70,13 @@ test("verify --golden works from any folder; a lab with no golden file is a usag
 test("serve: a bad port is a usage error", async () => {
   assert.equal(await code(["serve", "--port", "abc"]), 2);
 });
+
+test("a reader that closes the pipe early (| head) ends ipvlab quietly, with no stack trace", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const main = join(packageRoot, "dist", "src", "cli", "main.js");
+  for (const args of ["kernels install --help", "run --help", `run ${good}`]) {
+    const r = spawnSync("bash", ["-c", `node ${main} ${args} | true; exit \${PIPESTATUS[0]}`], { encoding: "utf8" });
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled|at /, `${args}: ${r.stderr}`);
+    assert.equal(r.status, 0, args);
+  }
+});

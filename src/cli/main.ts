@@ -468,6 +468,14 @@ for (const c of program.commands) {
 program.addHelpText("after", limitsHelp("all"));
 program.hook("preAction", (_program, action) => applyLimitFlags(action.opts()));
 
+// A reader that stops early (`ipvlab ... | head`) closes the pipe: end quietly, as a Unix tool does, not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 try {
   await program.parseAsync();
 } catch (e) {
