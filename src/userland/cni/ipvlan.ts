@@ -6,9 +6,9 @@ import { linkAddIpvlan, IpvlanDevice, type IpvlanMode } from "../../kernel/index
 import type { ToolContext } from "../tool.js";
 import { field, GoError, str } from "./gojson.js";
 import { execIpam } from "./ipam.js";
-import { netlinkLinkAttrs, configureIface, defaultRouteInterface, delLinkByName, goErrno, lookupMaster, prevResult, randomVethName, renameLink, setArpNotify, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
+import { netlinkLinkAttrs, configureIface, defaultRouteInterface, goErrno, lookupMaster, prevResult, randomVethName, renameLink, setArpNotify, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
 import { loadNetConf, type NetConf } from "./netconf.js";
-import { getNs, NsPathNotExist } from "./ns.js";
+import { delContainerLink, getNs, openNetns } from "./ns.js";
 import { printResult, resultFrom, type CniInterface, type CniResult } from "./result.js";
 import type { CmdArgs, CniPlugin } from "./skel.js";
 
@@ -67,13 +67,7 @@ function createIpvlan(conf: IpvlanConf, args: CmdArgs, ctx: ToolContext): CniInt
 
 async function cmdAdd(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx, false);
-  let target;
-  try {
-    target = getNs(args.netns, ctx);
-  } catch (e) {
-    if (e instanceof GoError) throw new GoError(`failed to open netns ${JSON.stringify(args.netns)}: ${e.message}`);
-    throw e;
-  }
+  const target = openNetns(args, ctx);
   const iface = createIpvlan(n, args, ctx);
   let result: CniResult | null = null;
   if (n.ipamType === "" && n.prev && n.prev.ips.length > 0) result = n.prev;
@@ -92,25 +86,12 @@ async function cmdAdd(args: CmdArgs, ctx: ToolContext): Promise<string> {
 async function cmdDel(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx, false);
   if (n.ipamType !== "") await execIpam(n.ipamType, "DEL", args, ctx);
-  if (args.netns === "") return "";
-  try {
-    delLinkByName(getNs(args.netns, ctx), args.ifName);
-  } catch (e) {
-    if (e instanceof NsPathNotExist) return "";
-    throw e;
-  }
-  return "";
+  return delContainerLink(args, ctx);
 }
 
 async function cmdCheck(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx, true);
-  let target;
-  try {
-    target = getNs(args.netns, ctx);
-  } catch (e) {
-    if (e instanceof GoError) throw new GoError(`failed to open netns ${JSON.stringify(args.netns)}: ${e.message}`);
-    throw e;
-  }
+  const target = openNetns(args, ctx);
   if (n.ipamType !== "") await execIpam(n.ipamType, "CHECK", args, ctx);
   const result = prevResult(n.raw, n.cniVersion || "0.1.0", "Required prevResult missing");
   const cont = result.interfaces.find((i) => i.name === args.ifName && i.sandbox === args.netns) ?? { name: "" };

@@ -9,7 +9,7 @@ import { field, GoError, str } from "./gojson.js";
 import { execIpam } from "./ipam.js";
 import { netlinkLinkAttrs, configureIface, defaultRouteInterface, delLinkByName, goErrno, linkByName, lookupMaster, prevResult, randomVethName, renameLink, setArpNotify, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
 import { loadNetConf, type NetConf } from "./netconf.js";
-import { getNs, NsPathNotExist } from "./ns.js";
+import { delContainerLink, getNs, openNetns } from "./ns.js";
 import { emptyResult, printResult, type CniInterface } from "./result.js";
 import type { CmdArgs, CniPlugin } from "./skel.js";
 
@@ -127,25 +127,12 @@ async function cmdAdd(args: CmdArgs, ctx: ToolContext): Promise<string> {
 async function cmdDel(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx);
   if (n.ipamType !== "") await execIpam(n.ipamType, "DEL", args, ctx);
-  if (args.netns === "") return "";
-  try {
-    delLinkByName(getNs(args.netns, ctx), args.ifName);
-  } catch (e) {
-    if (e instanceof NsPathNotExist) return "";
-    throw e;
-  }
-  return "";
+  return delContainerLink(args, ctx);
 }
 
 async function cmdCheck(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx);
-  let target;
-  try {
-    target = getNs(args.netns, ctx);
-  } catch (e) {
-    if (e instanceof GoError) throw new GoError(`failed to open netns ${JSON.stringify(args.netns)}: ${e.message}`);
-    throw e;
-  }
+  const target = openNetns(args, ctx);
   if (n.ipamType !== "") await execIpam(n.ipamType, "CHECK", args, ctx);
   const result = prevResult(n.raw, n.cniVersion || "0.1.0", "Required prevResult missing");
   const cont = result.interfaces.find((i) => i.name === args.ifName && i.sandbox === args.netns) ?? { name: "" };

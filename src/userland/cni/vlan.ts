@@ -5,9 +5,9 @@ import { linkAddVlan, VlanDevice } from "../../kernel/index.js";
 import type { ToolContext } from "../tool.js";
 import { field, GoError, str } from "./gojson.js";
 import { execIpam } from "./ipam.js";
-import { netlinkLinkAttrs, configureIface, delLinkByName, goErrno, linkByName, lookupMaster, prevResult, randomVethName, renameLink, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
+import { netlinkLinkAttrs, configureIface, goErrno, linkByName, lookupMaster, prevResult, randomVethName, renameLink, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
 import { loadNetConf, type NetConf } from "./netconf.js";
-import { getNs, NsPathNotExist } from "./ns.js";
+import { delContainerLink, getNs, openNetns } from "./ns.js";
 import { printResult, type CniInterface } from "./result.js";
 import { CniError, type CmdArgs, type CniPlugin } from "./skel.js";
 
@@ -50,13 +50,7 @@ function createVlan(conf: VlanConf, args: CmdArgs, ctx: ToolContext): CniInterfa
 
 async function cmdAdd(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx);
-  let target;
-  try {
-    target = getNs(args.netns, ctx);
-  } catch (e) {
-    if (e instanceof GoError) throw new GoError(`failed to open netns ${JSON.stringify(args.netns)}: ${e.message}`);
-    throw e;
-  }
+  const target = openNetns(args, ctx);
   const iface = createVlan(n, args, ctx);
   let result;
   try {
@@ -81,25 +75,12 @@ async function cmdAdd(args: CmdArgs, ctx: ToolContext): Promise<string> {
 async function cmdDel(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx);
   await execIpam(n.ipamType, "DEL", args, ctx);
-  if (args.netns === "") return "";
-  try {
-    delLinkByName(getNs(args.netns, ctx), args.ifName);
-  } catch (e) {
-    if (e instanceof NsPathNotExist) return "";
-    throw e;
-  }
-  return "";
+  return delContainerLink(args, ctx);
 }
 
 async function cmdCheck(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = parseConf(args);
-  let target;
-  try {
-    target = getNs(args.netns, ctx);
-  } catch (e) {
-    if (e instanceof GoError) throw new GoError(`failed to open netns ${JSON.stringify(args.netns)}: ${e.message}`);
-    throw e;
-  }
+  const target = openNetns(args, ctx);
   await execIpam(n.ipamType, "CHECK", args, ctx);
   const result = prevResult(n.raw, n.cniVersion || "0.1.0", "vlan: Required prevResult missing");
   const cont = result.interfaces.find((i) => i.name === args.ifName && i.sandbox === args.netns) ?? { name: "" };
