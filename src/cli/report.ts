@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
 import { allMet, type LabResult, type MatrixCell } from "../engines/result.js";
-import { explainCell, explainMatrices, labStepsBefore, traceAfter } from "../engines/sim/explain.js";
+import { explainCell, explainMatrices, labStepsBefore, traceOn } from "../engines/sim/explain.js";
 import { runLabInSim, type SimLabRun } from "../engines/sim/run.js";
 import { topologyOf } from "../engines/sim/topology.js";
 import { explainTrace, type Explanation } from "../engines/sim/trace-verdict.js";
@@ -34,24 +34,26 @@ export interface ReportFlags {
   quiet?: boolean;
 }
 
-/** Why each failed check's command failed: the command again, traced, in the state just before its step. */
-async function checkExplanations(lab: Lab, sim: LabResult, release: string | undefined): Promise<Map<number, Explanation>> {
+/** Why each failed check's command failed: the command again, traced, on a fork of the world just before its step. */
+async function checkExplanations(lab: Lab, run: SimLabRun): Promise<Map<number, Explanation>> {
   const out = new Map<number, Explanation>();
-  for (const [i, s] of sim.steps.entries()) {
-    if (s.kind !== "check" || s.ok) continue;
-    const e = explainTrace(await traceAfter(lab, labStepsBefore(sim, i), "", () => ({ host: s.host, run: s.command }), undefined, release));
+  for (const [i, s] of run.result.steps.entries()) {
+    const at = run.failedChecks.get(i);
+    if (s.kind !== "check" || s.ok || !at) continue;
+    const e = explainTrace(await traceOn(lab, at.copy(), labStepsBefore(run.result, i), "", { host: s.host, run: s.command }));
     if (e.cause) out.set(i, e);
   }
   return out;
 }
 
 /** The best fix of each check whose command failed where it should have succeeded, found as `ipvlab fix --check` finds it. */
-async function checkFixes(lab: Lab, text: string, sim: LabResult): Promise<Map<number, string>> {
+async function checkFixes(lab: Lab, text: string, run: SimLabRun): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  for (const [i, s] of sim.steps.entries()) {
-    if (s.kind !== "check" || !failedCheck(s)) continue;
-    const steps = labStepsBefore(sim, i);
-    const search = await searchFixes(lab, steps, "", () => ({ host: s.host, run: s.command, check: s.name }), { budget: 200 });
+  for (const [i, s] of run.result.steps.entries()) {
+    const at = run.failedChecks.get(i);
+    if (s.kind !== "check" || !failedCheck(s) || !at) continue;
+    const steps = labStepsBefore(run.result, i);
+    const search = await searchFixes(lab, steps, "", () => ({ host: s.host, run: s.command, check: s.name }), { budget: 200, at });
     const [best] = search.before.exitCode === 0 ? [] : await judge(search, text, { max: 1, tries: 4 });
     const cmd = `\`${fixCommandLine(lab.file, s.name)}\``;
     if (!best) {
@@ -92,14 +94,15 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
     // As the kernel it is compared with, lab by lab, or as --kernel says.
     const release = real?.[i]?.kernel ?? f.kernel;
     const as = release ? { release } : {};
-    const run = await runLabInSim(lab, { forkBeforeMatrix: true, ...as });
+    // One run, forked before each matrix and each check that is not met: the reasons and fixes start from those forks.
+    const run = await runLabInSim(lab, { forkBeforeMatrix: true, forkBeforeFailedChecks: true, ...as });
     await explainMatrices(lab, run);
     const sim = run.result;
     runs.push(run);
     const { world } = await runLabInSim(lab, { steps: 0, ...as });
-    const explained = await checkExplanations(lab, sim, release);
+    const explained = await checkExplanations(lab, run);
     const source = new TextDecoder().decode(readLabBytes(files[i]!));
-    const fixes = await checkFixes(lab, source, sim);
+    const fixes = await checkFixes(lab, source, run);
     sims.push(sim);
     checks.set(lab.name, explained);
     const r = real?.[i];

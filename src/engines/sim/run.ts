@@ -3,7 +3,7 @@
 // setup action, then the lab's steps in order, into the same LabResult.
 // Pure: pcap files are the caller's business (each capture's frames are kept).
 
-import type { TraceSink } from "../../kernel/index.js";
+import type { Snapshot, TraceSink } from "../../kernel/index.js";
 import type { CommandStep, Lab } from "../../lab/types.js";
 import { runScript } from "../../shell/index.js";
 import type { ShellLimits } from "../../shell/interp/limits.js";
@@ -50,6 +50,8 @@ export interface SimLabOptions {
   probes?: Partial<GuardProbes>;
   /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.matrices), to explain its cells on forks of it. */
   forkBeforeMatrix?: boolean;
+  /** Keep a snapshot of the world as it is just before each check that is not met (SimLabRun.failedChecks), to trace and fix it on forks. */
+  forkBeforeFailedChecks?: boolean;
   /** A matrix step's own progress: its pings sent, then how many were answered. */
   onMatrix?: (p: MatrixProgress) => void;
   /** After each matrix step, before the next step: the matrix and the world as the matrix found it (to explain its cells on). */
@@ -80,6 +82,8 @@ export interface SimLabRun {
   world: World;
   /** With forkBeforeMatrix, by index in result.steps: what each matrix step's cells are explained from. */
   matrices: Map<number, MatrixContext>;
+  /** With forkBeforeFailedChecks, by index in result.steps: the world just before each check that was not met. */
+  failedChecks: Map<number, Snapshot<World>>;
 }
 
 export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<SimLabRun> {
@@ -91,11 +95,12 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
   const steps: StepResult[] = [];
   const captures: StepCapture[] = [];
   const matrices = new Map<number, MatrixContext>();
+  const failedChecks = new Map<number, Snapshot<World>>();
   for (let idx = 0; idx < plan.length; idx++) {
     const p = plan[idx]!;
     opts.onStep?.(idx, plan.length, plannedLabel(p));
     // Before the step's start-up time: the state a full run of the lab's earlier steps leaves.
-    const before = !p.setup && p.step.kind === "matrix" && (opts.forkBeforeMatrix || opts.afterMatrix) ? snapshotWorld(world) : null;
+    const before = !p.setup && ((p.step.kind === "matrix" && (opts.forkBeforeMatrix || opts.afterMatrix)) || (p.step.kind === "check" && opts.forkBeforeFailedChecks)) ? snapshotWorld(world) : null;
     if (!p.setup) world.sim.run({ for: STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, held, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
@@ -108,10 +113,12 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
         await opts.afterMatrix?.(m, ctx);
       }
     } else {
-      steps.push(await runCommand(world, held, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures));
+      const r = await runCommand(world, held, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures);
+      steps.push(r);
+      if (before && !r.ok) failedChecks.set(idx, before);
     }
   }
-  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps, diagnostics: labDiagnostics(lab, steps) }, captures, world, matrices };
+  return { result: { lab: lab.name, engine: "sim", kernel: "sim", steps, diagnostics: labDiagnostics(lab, steps) }, captures, world, matrices, failedChecks };
 }
 
 /**

@@ -86,6 +86,8 @@ export function proposeChanges(scene: FixScene): Change[] {
 export interface SearchOptions {
   /** Pairs to try at most when no single change meets the goal. */
   budget: number;
+  /** The world just before the goal, when the caller has it (a report's run): saves running the lab again. */
+  at?: Snapshot<World>;
 }
 
 /**
@@ -93,9 +95,8 @@ export interface SearchOptions {
  * goal's command picked in that state, then every candidate tried on a fork.
  */
 export async function searchFixes(lab: Lab, steps: number, after: string, pick: (world: World) => { host: string; run: string; check: string | null }, o: SearchOptions): Promise<SearchResult> {
-  const { world } = await runLabInSim(lab, { steps });
-  const snap = snapshotWorld(world);
-  const { host, run, check } = pick(world);
+  const snap = o.at ?? snapshotWorld((await runLabInSim(lab, { steps })).world);
+  const { host, run, check } = pick(snap.copy());
   const goal: FixGoal = { host, run, steps, after, check };
   const before = await traceOn(lab, snap.copy(), steps, after, { host, run });
   const scene = sceneOf(lab, snap.copy(), goal, before);
