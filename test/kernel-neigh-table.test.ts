@@ -84,4 +84,23 @@ describe("the neighbour table's limits", () => {
     assert.ok(neighLookup(h1.eth0, ip("10.0.0.3"), true));
     assert.equal(h1.k.arpTbl.forcedGcRuns, 1, "not again within 5 s");
   });
+
+  test("the count of entries forced gc could free (no timer running) follows every entry made, resolved, timed out, made PERMANENT and destroyed", () => {
+    const { sim, h1, h2 } = lan();
+    const tbl = h1.k.arpTbl;
+    const idle = () => [...tbl.gcList].filter((n) => n.timer === null).length;
+    const entries = fill(h1.eth0, 100, 50);
+    assert.equal(tbl.gcIdle, idle());
+    neighUpdate(entries[3]!, null, "failed", { admin: true });
+    neighUpdate(entries[4]!, "02:00:00:00:00:04", "permanent", { override: true, admin: true });
+    neighUpdate(entries[5]!, "02:00:00:00:00:05", "stale", { override: true });
+    assert.equal(tbl.gcIdle, idle());
+    assert.ok(pingOnce(h1.net, ip("10.0.0.2"), { timeoutMs: 1000 }).reply);
+    assert.equal(pingOnce(h1.net, ip("10.0.9.9"), { timeoutMs: 1000 }).reply, null, "no one has 10.0.9.9: its entry fails");
+    assert.equal(tbl.gcIdle, idle());
+    sim.run({ for: 120_000 });
+    assert.equal(tbl.gcIdle, idle());
+    assert.ok(tbl.gcIdle > 0, "entries went STALE with no timer");
+    assert.equal(h2.k.arpTbl.gcIdle, [...h2.k.arpTbl.gcList].filter((n) => n.timer === null).length);
+  });
 });

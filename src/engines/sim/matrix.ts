@@ -2,7 +2,7 @@
 // finds them, and every pair in different namespaces pinged at once, each
 // cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace.
 
-import { pingEchoFilter, RawSocket, type Kernel, type Net } from "../../kernel/index.js";
+import { RawSocket, type Kernel, type Net } from "../../kernel/index.js";
 import type { Lab } from "../../lab/types.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
@@ -31,15 +31,6 @@ export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpo
   return nameEndpoints(raw);
 }
 
-interface Probe {
-  cell: MatrixCell;
-  sock: RawSocket | null;
-  ident: number;
-  dst: number;
-  sentAt: number;
-  replied: boolean;
-}
-
 /** Where a matrix step is: its pings sent (none answered yet), or all answered that will be. */
 export interface MatrixProgress {
   matrix: string;
@@ -54,6 +45,10 @@ export interface MatrixLimits {
   neighTableFull: { host: string; gcThresh3: number }[];
   /** The simulator's frame budget (frames per virtual second) when it cut the matrix's traffic, else null. */
   frameBudget: number | null;
+  /** By cell index: where the cell's own echo request was refused its neighbour entry (its sendmsg failed at "neighbor table overflow!"), 1 + the index in refusedBy of the host that refused it; else 0. */
+  sendRefused: Uint8Array;
+  /** The hosts that refused echo requests their entries, with their gc_thresh3. */
+  refusedBy: { host: string; gcThresh3: number }[];
 }
 
 /** What a matrix's cells are explained from: the world just before the matrix step (copy() forks it) and the limits the matrix met. */
@@ -64,52 +59,117 @@ export interface MatrixContext {
   steps: number;
 }
 
-/** Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1). */
+/** A probe's state bits. */
+const LIVE = 1;
+const REPLIED = 2;
+/** ICMP idents wrap at 16 bits: probe i has ident (first + i) & 0xffff. */
+const IDENTS = 0x10000;
+
+/**
+ * Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1).
+ *
+ * Each cell is its own ping with its own ident. Ping's socket filter passes
+ * its own echo replies and every ICMP error, so every ping of a namespace
+ * sees the same errors and only its own replies: one raw socket per
+ * namespace hands each packet to the pings it names (the probe with that
+ * ident, found from the ident alone), which is what the per-ping filters
+ * let through, without every packet visiting every ping. Cells are held in
+ * typed arrays until the end, so a matrix of a million cells stays small.
+ */
 export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void): { result: MatrixResult; limits: MatrixLimits } {
   const endpoints = discoverEndpoints(lab, kernels);
-  const probes: Probe[] = [];
-  let ident = sim.rng.u32() & 0xffff;
-  for (const a of endpoints) {
-    for (const b of endpoints) {
-      if (a.host === b.host && a.netns === b.netns) continue;
-      const net = kernels.get(a.host)!.net(a.netns ?? undefined)!;
-      ident = (ident + 1) & 0xffff;
-      probes.push({ cell: { from: a.id, to: b.id, ok: false }, sock: new RawSocket(net, 1, null), ident, dst: parseIpv4(b.address)!, sentAt: 0, replied: false });
+  const nets = endpoints.map((e) => kernels.get(e.host)!.net(e.netns ?? undefined)!);
+  const addrs = endpoints.map((e) => parseIpv4(e.address)!);
+  const kernelOf = endpoints.map((e) => kernels.get(e.host)!);
+  // Endpoints in one namespace share a key: a pair of them is no cell.
+  const space = new Map<Net, number>();
+  const spaceOf = nets.map((n) => space.get(n) ?? (space.set(n, space.size), space.size - 1));
+  let cells = 0;
+  for (let a = 0; a < endpoints.length; a++) for (let b = 0; b < endpoints.length; b++) if (spaceOf[a] !== spaceOf[b]) cells++;
+  const from = new Int32Array(cells);
+  const to = new Int32Array(cells);
+  const state = new Uint8Array(cells);
+  const sentAt = new Float64Array(cells);
+  const sendRefused = new Uint8Array(cells);
+  const refusedBy: { host: string; gcThresh3: number }[] = [];
+  const refusedIndex = new Map<string, number>();
+  let c = 0;
+  for (let a = 0; a < endpoints.length; a++)
+    for (let b = 0; b < endpoints.length; b++) {
+      if (spaceOf[a] === spaceOf[b]) continue;
+      from[c] = a;
+      to[c] = b;
+      c++;
     }
-  }
-  const start = sim.now;
-  for (const p of probes) {
-    const sock = p.sock!;
-    sock.filter = pingEchoFilter(p.ident);
-    const src = parseIpv4(endpoints.find((e) => e.id === p.cell.from)!.address)!;
+  const first = ((sim.rng.u32() & 0xffff) + 1) & 0xffff;
+  const identOf = (p: number): number => (first + p) & 0xffff;
+  /** The probes of namespace `net` whose ident is `id`: every IDENTS-th probe from the first with that ident. */
+  const named = (net: Net, id: number, each: (p: number) => void): void => {
+    for (let p = (id - first + IDENTS) & 0xffff; p < cells; p += IDENTS) if (nets[from[p]!] === net) each(p);
+  };
+  const socks = new Map<Net, RawSocket>();
+  for (let p = 0; p < cells; p++) {
+    const net = nets[from[p]!]!;
+    if (socks.has(net)) continue;
+    const sock = new RawSocket(net, 1, null);
     sock.onRecv = (r) => {
       if (r.ip.payload.kind !== "icmp") return;
       const icmp = r.ip.payload.icmp;
-      if (icmp.type === "echo-reply" && icmp.id === p.ident && icmp.seq === 1) {
-        if (sim.now - p.sentAt <= 1000) p.replied = true;
+      if (icmp.type === "echo-reply") {
+        if (icmp.seq !== 1) return;
+        named(net, icmp.id, (q) => {
+          if (state[q]! & LIVE && sim.now - sentAt[q]! <= 1000) state[q]! |= REPLIED;
+        });
       } else if (icmp.type === "dest-unreach" || icmp.type === "time-exceeded") {
         const inner = quotedEcho(icmp.original);
-        if (inner && inner.icmpType === 8 && inner.id === p.ident && inner.dst === p.dst) p.sock?.close();
+        if (!inner || inner.icmpType !== 8) return;
+        named(net, inner.id, (q) => {
+          if (inner.dst === addrs[to[q]!]) state[q]! &= ~LIVE;
+        });
       }
     };
-    p.sentAt = sim.now;
-    const sent = sock.sendIcmp(p.dst, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, { saddr: src });
+    socks.set(net, sock);
+  }
+  const start = sim.now;
+  const data = new Uint8Array(56);
+  for (let p = 0; p < cells; p++) {
+    const a = from[p]!;
+    const arp = kernelOf[a]!.arpTbl;
+    const fulls = arp.tableFulls;
+    state[p] = LIVE;
+    sentAt[p] = sim.now;
+    const sent = socks.get(nets[a]!)!.sendIcmp(addrs[to[p]!]!, { type: "echo-request", id: identOf(p), seq: 1, data }, { saddr: addrs[a]! });
     if (!sent.ok) {
-      sock.close();
-      p.sock = null;
+      state[p] = 0;
+      if (arp.tableFulls > fulls) {
+        const host = endpoints[a]!.host;
+        let i = refusedIndex.get(host);
+        if (i === undefined) {
+          i = refusedBy.push({ host, gcThresh3: arp.gcThresh3 }) - 1;
+          refusedIndex.set(host, i);
+        }
+        // More hosts than a byte holds refusing: the rest go unnamed (no lab comes near).
+        if (i < 255) sendRefused[p] = i + 1;
+      }
     }
   }
-  onProgress?.({ matrix: name, cells: probes.length, ok: null });
+  onProgress?.({ matrix: name, cells, ok: null });
   const fullBefore = new Map([...kernels].map(([h, k]) => [h, k.arpTbl.tableFulls]));
   const report = sim.run({ until: start + 1000 });
-  for (const p of probes) {
-    p.sock?.close();
-    p.cell.ok = p.replied;
+  for (const s of socks.values()) s.close();
+  const out: MatrixCell[] = new Array<MatrixCell>(cells);
+  let ok = 0;
+  for (let p = 0; p < cells; p++) {
+    const replied = (state[p]! & REPLIED) !== 0;
+    if (replied) ok++;
+    out[p] = { from: endpoints[from[p]!]!.id, to: endpoints[to[p]!]!.id, ok: replied };
   }
-  onProgress?.({ matrix: name, cells: probes.length, ok: probes.filter((p) => p.replied).length });
+  onProgress?.({ matrix: name, cells, ok });
   const limits: MatrixLimits = {
     neighTableFull: [...kernels].filter(([h, k]) => k.arpTbl.tableFulls > fullBefore.get(h)!).map(([host, k]) => ({ host, gcThresh3: k.arpTbl.gcThresh3 })),
     frameBudget: report.budgetExceeded ? sim.frameBudget : null,
+    sendRefused,
+    refusedBy,
   };
-  return { result: { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) }, limits };
+  return { result: { kind: "matrix", name, endpoints, cells: out }, limits };
 }

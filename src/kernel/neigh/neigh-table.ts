@@ -20,6 +20,8 @@ export class NeighTable {
   gcThresh3 = GC_THRESH3;
   /** gc_list, oldest first: the entries that count (all but PERMANENT ones); its size is gc_entries. */
   readonly gcList = new Set<Neighbour>();
+  /** How many entries of gcList have no timer running (neighbour.ts keeps it). */
+  gcIdle = 0;
   /** last_flush: when forced gc last ran (the table is made at boot, time 0). */
   lastFlush = 0;
   /** NEIGH_CACHE_STAT forced_gc_runs and table_fulls (/proc/net/stat/arp_cache). */

@@ -89,7 +89,7 @@ export function neighLookup(dev: NetDevice, key: NeighKey, create: boolean, exem
     if (v6) ndiscConstructor(n);
     else arpConstructor(n);
     map.set(key, n);
-    if (!exemptFromGc) tbl.gcList.add(n);
+    if (!exemptFromGc) gcListAdd(tbl, n);
   }
   return n;
 }
@@ -120,6 +120,11 @@ function neighForcedGc(tbl: NeighTable, now: number, gcEntries: number): number 
   const tref = now - 5000;
   let shrunk = 0;
   tbl.forcedGcRuns++;
+  // Every entry with a timer is skipped: with none idle, the walk would free nothing.
+  if (tbl.gcIdle === 0) {
+    tbl.lastFlush = now;
+    return 0;
+  }
   for (const n of tbl.gcList) {
     if (n.timer !== null) continue;
     if (n.state === "failed" || n.state === "noarp" || (typeof n.key === "string" ? ipv6IsMulticast(n.key) : ipv4IsMulticast(n.key)) || tref > n.updated) {
@@ -135,19 +140,43 @@ function neighForcedGc(tbl: NeighTable, now: number, gcEntries: number): number 
 /** neigh_update_gc_list: a PERMANENT entry leaves the gc list, any other (re)joins it at the tail. */
 function neighUpdateGcList(n: Neighbour): void {
   if (mapOf(n).get(n.key) !== n) return;
-  const list = tblOf(n).gcList;
-  if (n.state === "permanent") list.delete(n);
-  else if (!list.has(n)) list.add(n);
+  const tbl = tblOf(n);
+  if (n.state === "permanent") gcListDelete(tbl, n);
+  else if (!tbl.gcList.has(n)) gcListAdd(tbl, n);
+}
+
+/**
+ * gc_list membership and the timer go through these, which keep
+ * NeighTable.gcIdle (entries on the list with no timer: the only ones
+ * forced gc can free) exact.
+ */
+function gcListAdd(tbl: NeighTable, n: Neighbour): void {
+  if (tbl.gcList.has(n)) return;
+  tbl.gcList.add(n);
+  if (n.timer === null) tbl.gcIdle++;
+}
+
+function gcListDelete(tbl: NeighTable, n: Neighbour): void {
+  if (!tbl.gcList.delete(n)) return;
+  if (n.timer === null) tbl.gcIdle--;
+}
+
+function timerAssign(n: Neighbour, t: Timer | null): void {
+  if ((n.timer === null) !== (t === null)) {
+    const tbl = tblOf(n);
+    if (tbl.gcList.has(n)) tbl.gcIdle += t === null ? 1 : -1;
+  }
+  n.timer = t;
 }
 
 function setTimer(n: Neighbour, delay: number): void {
   if (n.timer) n.timer.cancelled = true;
-  n.timer = n.dev.net.kernel.sim.queue.schedule(delay, neighTimerHandler, "timer", n);
+  timerAssign(n, n.dev.net.kernel.sim.queue.schedule(delay, neighTimerHandler, "timer", n));
 }
 
 function delTimer(n: Neighbour): void {
   if (n.timer) n.timer.cancelled = true;
-  n.timer = null;
+  timerAssign(n, null);
 }
 
 /** neigh_output: sent now, or queued until the neighbour resolves (which is no error for the sender). */
@@ -223,7 +252,7 @@ function neighProbe(n: Neighbour): void {
 
 /** neigh_timer_handler. */
 function neighTimerHandler(n: Neighbour): void {
-  n.timer = null;
+  timerAssign(n, null);
   const now = n.dev.net.now;
   const p = nParms(n);
   let next = now + 1000;
@@ -348,7 +377,7 @@ export function neighEventNs(dev: NetDevice, key: Ipv4, lladdr: Mac): Neighbour 
 
 function neighDestroy(n: Neighbour): void {
   delTimer(n);
-  tblOf(n).gcList.delete(n);
+  gcListDelete(tblOf(n), n);
   mapOf(n).delete(n.key);
   n.queue.length = 0;
   n.queueBytes = 0;
