@@ -7,7 +7,7 @@ import { explainMatrices, explainMatrix } from "../engines/sim/explain.js";
 import { runMatrix } from "../engines/sim/matrix.js";
 import { runLabInSim } from "../engines/sim/run.js";
 import { snapshotWorld } from "../engines/sim/world.js";
-import { matrixChecklist, matrixGrid } from "../report/matrix.js";
+import { matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge } from "../report/matrix.js";
 import { loadLabs } from "./load.js";
 import { UsageError } from "./errors.js";
 import { setupProblems } from "./problems.js";
@@ -20,6 +20,7 @@ export interface MatrixFlags {
 }
 
 function matrixText(m: MatrixResult): string {
+  if (matrixTooLarge(m)) return [`matrix "${m.name}"`, ...matrixSummary(m), ""].join("\n");
   const failed = m.cells.filter((c) => !c.ok);
   const reasons = failed.map((c) => `  ✗ ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`);
   return [`matrix "${m.name}"`, matrixGrid(m), ...(reasons.length ? ["", ...reasons] : []), ""].join("\n");

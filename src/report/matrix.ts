@@ -1,4 +1,4 @@
-import type { Endpoint, MatrixResult } from "../engines/result.js";
+import type { Endpoint, MatrixCell, MatrixResult } from "../engines/result.js";
 
 /** The matrix as a grid: rows ping from, columns ping to; · for pairs in one namespace (not pinged). */
 export function matrixGrid(m: MatrixResult, marks = { ok: "✓", fail: "✗", skip: "·" }): string {
@@ -40,5 +40,63 @@ export function matrixChecklist(m: MatrixResult): string[] {
       }
     }
   }
+  return out;
+}
+
+/** Past this many endpoints a matrix is summarised: its grid would be wider than any screen and its pair list as long as a book. */
+export const MATRIX_LIST_MAX_ENDPOINTS = 100;
+
+/** Whether a matrix is shown as its summary rather than as grid and pair list. */
+export const matrixTooLarge = (m: MatrixResult): boolean => m.endpoints.length > MATRIX_LIST_MAX_ENDPOINTS;
+
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/**
+ * A large matrix in a few lines: its endpoints by how many of their pings
+ * were answered, and its failed cells grouped by reason, each group with its
+ * size and first cell.
+ */
+export function matrixSummary(m: MatrixResult, o: { groups?: number } = {}): string[] {
+  const groups = o.groups ?? 10;
+  const index = new Map(m.endpoints.map((e, i) => [e.id, i]));
+  const sent = new Uint32Array(m.endpoints.length);
+  const answered = new Uint32Array(m.endpoints.length);
+  const byReason = new Map<string, { n: number; first: MatrixCell }>();
+  let failed = 0;
+  let unexplained = 0;
+  for (const c of m.cells) {
+    const a = index.get(c.from)!;
+    sent[a]!++;
+    if (c.ok) {
+      answered[a]!++;
+      continue;
+    }
+    failed++;
+    if (!c.reason) {
+      unexplained++;
+      continue;
+    }
+    const g = byReason.get(c.reason);
+    if (g) g.n++;
+    else byReason.set(c.reason, { n: 1, first: c });
+  }
+  let all = 0;
+  let none = 0;
+  for (let i = 0; i < m.endpoints.length; i++) {
+    if (sent[i] === 0) continue;
+    if (answered[i] === sent[i]) all++;
+    else if (answered[i] === 0) none++;
+  }
+  const out = [
+    `  ${count(m.endpoints.length)} endpoints (more than ${MATRIX_LIST_MAX_ENDPOINTS}: no grid, no pair list), ${count(m.cells.length)} cells: ${count(m.cells.length - failed)} answered, ${count(failed)} failed`,
+    `  endpoints with every ping answered: ${count(all)}; with none answered: ${count(none)}; the rest: ${count(m.endpoints.length - all - none)}`,
+  ];
+  if (failed === 0) return out;
+  const sorted = [...byReason.entries()].sort((x, y) => y[1].n - x[1].n);
+  out.push(`  failed cells by reason:`);
+  for (const [reason, g] of sorted.slice(0, groups)) out.push(`  - ${count(g.n)} ×, first ${g.first.from} ---> ${g.first.to} — ${reason}`);
+  const rest = sorted.slice(groups).reduce((n, [, g]) => n + g.n, 0);
+  if (rest) out.push(`  - ${count(rest)} × with ${sorted.length - groups === 1 ? "one more reason" : `${count(sorted.length - groups)} more reasons`} (--json gives every cell's)`);
+  if (unexplained) out.push(`  - ${count(unexplained)} × with no reason: at this size only a sample of the failed cells is traced alone (ipvlab trace LAB --from HOST/NETNS --to ADDRESS traces any one)`);
   return out;
 }

@@ -1,6 +1,6 @@
 import { captureTitle } from "../lab/capture-spec.js";
 import { allMet, type CommandResult, type LabResult, type MatrixResult } from "../engines/result.js";
-import { matrixChecklist, matrixGrid } from "./matrix.js";
+import { matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge } from "./matrix.js";
 
 export interface Style {
   ok: (s: string) => string;
@@ -65,8 +65,10 @@ function commandText(s: CommandResult, st: Style, o: ResultTextOptions = {}): st
 
 function matrixText(m: MatrixResult, st: Style): string {
   const ok = m.cells.filter((c) => c.ok).length;
+  const head = `${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${ok} of ${m.cells.length} pings answered)`)}`;
+  if (matrixTooLarge(m)) return [head, ...matrixSummary(m).map((l) => (l.startsWith("  - ") ? st.bad(l) : l))].join("\n");
   return [
-    `${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${ok} of ${m.cells.length} pings answered)`)}`,
+    head,
     matrixGrid(m),
     "",
     ...matrixChecklist(m).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),

@@ -110,16 +110,67 @@ export async function explainFailedCell(lab: Lab, ctx: MatrixContext, m: MatrixR
 export interface ReasonsProgress {
   matrix: string;
   done: number;
+  /** The failed cells whose pings are traced alone (all of them, unless the matrix is too large: tracedCells). */
   failed: number;
 }
 
-/** Every failed cell of one matrix gets its reason; `onProgress` after each. */
-export async function explainMatrix(lab: Lab, ctx: MatrixContext, m: MatrixResult, onProgress?: (p: ReasonsProgress) => void): Promise<void> {
-  const failed = m.cells.filter((c) => !c.ok);
-  if (failed.length) onProgress?.({ matrix: m.name, done: 0, failed: failed.length });
-  for (const [i, cell] of failed.entries()) {
-    await explainFailedCell(lab, ctx, m, cell);
-    onProgress?.({ matrix: m.name, done: i + 1, failed: failed.length });
+/**
+ * Tracing a cell alone forks the whole world and floods its segments, so a
+ * reason costs in proportion to the world (~ the endpoints) and to the
+ * broadcast domain (~ the endpoints again): a matrix traces at most
+ * TRACE_BUDGET / endpoints² of its failed cells alone (every failed cell up to
+ * ~45 endpoints; 1,000 cells at 100; 10 at 1,000), so its reasons cost about
+ * as much as a small matrix's, whatever its size.
+ */
+export const TRACE_BUDGET = 10_000_000;
+
+/** How many failed cells a matrix of `endpoints` endpoints traces alone. */
+export function tracedCells(endpoints: number): number {
+  return Math.max(1, Math.floor(TRACE_BUDGET / Math.max(1, endpoints) ** 2));
+}
+
+/**
+ * Which failed cells (indices into `failed`) are traced alone: all, or past
+ * the budget `cap` cells spread evenly over them, the first and every
+ * (failed / cap)-th, so every part of the matrix has some.
+ */
+export function tracedSample(failed: number, cap: number): number[] {
+  if (failed <= cap) return Array.from({ length: failed }, (_, i) => i);
+  return Array.from({ length: cap }, (_, i) => Math.floor((i * failed) / cap));
+}
+
+/**
+ * A failed cell not traced alone whose own echo request the kernel refused
+ * in the matrix: that refusal, as the kernel gave it, is its reason (one
+ * string per refusing host, shared by its cells).
+ */
+function refusedReasons(limits: MatrixLimits): string[] {
+  return limits.refusedBy.map(
+    (t) =>
+      `with all the matrix's pings at once, ${t.host}'s neighbour table, which the kernel shares across all its namespaces, was full (gc_thresh3: ${t.gcThresh3}): it refused this ping's next hop an entry ("neighbor table overflow!") and ping's sendmsg failed (not traced alone: a matrix this large traces a sample of its failed cells)`,
+  );
+}
+
+/**
+ * Every failed cell of one matrix gets its reason, from its ping traced
+ * alone (up to tracedCells), else from what the kernel did to it in the
+ * matrix where that says (its send refused); `onProgress` after each traced one.
+ */
+export async function explainMatrix(lab: Lab, ctx: MatrixContext, m: MatrixResult, onProgress?: (p: ReasonsProgress) => void, cap = tracedCells(m.endpoints.length)): Promise<void> {
+  const failed: number[] = [];
+  for (const [i, c] of m.cells.entries()) if (!c.ok) failed.push(i);
+  const traced = tracedSample(failed.length, cap);
+  if (traced.length) onProgress?.({ matrix: m.name, done: 0, failed: traced.length });
+  const alone = new Uint8Array(failed.length);
+  for (const [i, f] of traced.entries()) {
+    alone[f] = 1;
+    await explainFailedCell(lab, ctx, m, m.cells[failed[f]!]!);
+    onProgress?.({ matrix: m.name, done: i + 1, failed: traced.length });
+  }
+  const refused = refusedReasons(ctx.limits);
+  for (const [f, c] of failed.entries()) {
+    const r = ctx.limits.sendRefused[c]!;
+    if (!alone[f] && r > 0) m.cells[c]!.reason = refused[r - 1]!;
   }
 }
 
