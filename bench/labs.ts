@@ -147,3 +147,27 @@ steps:
   - matrix: all
 `;
 }
+
+/**
+ * The issue's shape for the lab's own matrix at scale: one host, one bridge
+ * br0, N namespaces n1..nN each with a veth into it and one address in
+ * 10.0.0.0/16, then the all-pairs matrix (N × (N - 1) cells).
+ */
+export function oneBridgeLab(n: number): string {
+  return `name: bench-bridge-${n}
+hosts:
+  h:
+    run: |
+      ip link add br0 type bridge
+      ip link set br0 up
+      for i in $(seq 1 ${n}); do
+        ip netns add n$i
+        ip link add v$i type veth peer name eth0 netns n$i
+        ip link set v$i master br0 up
+        ip -n n$i addr add 10.0.$((i / 250)).$((i % 250 + 1))/16 dev eth0
+        ip -n n$i link set eth0 up
+      done
+steps:
+  - matrix: all
+`;
+}
