@@ -177,7 +177,9 @@ async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
   const eps = endpointsOf(run.world.kernels.get("h")!, shape);
 
   const sources = args.sources === "all" ? range(0, total, total) : range(0, num(args.sources), total);
+  const cpuMatrix0 = process.cpuUsage();
   const full = matrixBySource(sim, eps, { sources, onBatch: () => peak.sample() });
+  const cpuMatrix = process.cpuUsage(cpuMatrix0);
   const cpu = process.cpuUsage(cpu0);
   const cpuCores = (cpu.user + cpu.system) / 1000 / (buildMs + full.ms);
 
@@ -208,7 +210,9 @@ async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
     info("build: host script through the shell (runLabInSim)", `${ms(buildMs)} for ${int(commands)} commands`),
     info(`matrix: ${sources.length} sources one at a time, each's pings at once, 1 s virtual each`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
     info("matrix wall time", ms(full.ms)),
-    atLeast("matrix pings/s (one core)", rate(full), 100_000, int),
+    info("matrix pings/s (wall time)", int(rate(full))),
+    // Per CPU second: on a shared machine, what one core does (GC threads count too).
+    atLeast("matrix pings/s (CPU time, one core)", (full.pings / ((cpuMatrix.user + cpuMatrix.system) / 1000)) * 1000, 100_000, int),
     info("CPU time / wall time, build + matrix", `${cpuCores.toFixed(2)} cores`),
     atMost("peak rss (process.memoryUsage, sampled per source)", peak.rss, GiB, mib),
     atMost("peak heapUsed (sampled per source)", peak.heapUsed, GiB, mib),

@@ -48,7 +48,7 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
     if (matrices.length === 0) throw new UsageError(`${lab!.name} has no matrix step: give --after STEP to take one`);
   }
   if (f.json) process.stdout.write(`${JSON.stringify(matrices, null, 2)}\n`);
-  else if (f.markdown) process.stdout.write(matrices.map((m) => [`### ${m.name}`, "", ...matrixChecklist(m), ""].join("\n")).join("\n"));
+  else if (f.markdown) process.stdout.write(matrices.map((m) => [`### ${m.name}`, "", ...(matrixTooLarge(m) ? matrixSummary(m).map((l) => l.slice(2)) : matrixChecklist(m)), ""].join("\n")).join("\n"));
   else process.stdout.write(matrices.map(matrixText).join("\n"));
   return code;
 }

@@ -7,7 +7,7 @@
 import type { CommandResult, LabResult, MatrixResult } from "../engines/result.js";
 import { captureTitle } from "../lab/capture-spec.js";
 import type { StepDiff } from "../verify/diff.js";
-import { matrixChecklist } from "./matrix.js";
+import { matrixChecklist, matrixSummary, matrixTooLarge } from "./matrix.js";
 
 export interface LabReportInput {
   /** The sim run, with matrix reasons filled in. */
@@ -67,7 +67,7 @@ function checkSection(s: CommandResult, source: string, verdict: string | undefi
 function matrixSection(m: MatrixResult, source: string): string {
   const ok = m.cells.filter((c) => c.ok).length;
   const why = stepComment(source, m.name);
-  return [`### Matrix: ${m.name}`, "", `${ok} of ${m.cells.length} pings answered.${why ? ` ${why}` : ""}`, "", ...matrixChecklist(m)].join("\n");
+  return [`### Matrix: ${m.name}`, "", `${ok} of ${m.cells.length} pings answered.${why ? ` ${why}` : ""}`, "", ...(matrixTooLarge(m) ? matrixSummary(m).map((l) => l.slice(2)) : matrixChecklist(m))].join("\n");
 }
 
 export function labReport(r: LabReportInput): string {
