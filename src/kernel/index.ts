@@ -25,7 +25,7 @@ export { defaultOperstateNoCarrier } from "./core/link-watch.js";
 export { releaseAtLeast, parseRelease, type KernelRelease } from "./release.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";
-export { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type SysctlStatus } from "./sysctl.js";
+export { sysctlIsText, sysctlRead, sysctlReadText, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, sysctlWriteText, type SysctlStatus } from "./sysctl.js";
 export { RawSocket, Raw6Socket, PacketSocket, pingEchoFilter, type RawRecv, type PacketRecv, type RawSendOptions } from "./sockets.js";
 export { neighLookup, neighUpdate, neighDelete, type Neighbour, type NudState } from "./neigh/neighbour.js";
 export { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from "./ipv4/fib.js";

@@ -40,6 +40,8 @@ export class Net {
   /** net.ipv6.conf.all and .default. */
   readonly ipv6ConfAll: Ipv6DevConf;
   readonly ipv6ConfDflt: Ipv6DevConf;
+  /** net.ipv6.conf.default.stable_secret, once written (a new namespace starts without one). */
+  ipv6StableSecretDflt: Uint8Array | null = null;
   readonly raw6Sockets = new Set<Raw6Socket>();
   /** inet_peer state for ip_rt_send_redirect, keyed by the packet's source. */
   readonly redirectPeers = new Map<number, { rateLast: number; nRedirects: number }>();
