@@ -37,3 +37,4 @@ export { fib6Add, fib6Del, fib6Dump, ip6RouteLookup, ipv6DevGetSaddr, type Fib6I
 export type { Inet6Dev } from "./ipv6/inet6-dev.js";
 export type { PacketType } from "./skb.js";
 export { pingOnce, arpingOnce, type PingOptions, type PingOutcome, type ArpingReply } from "./tools.js";
+export { pneighDelete6, pneighLookup6, type Pneigh6 } from "./ipv6/pndisc.js";

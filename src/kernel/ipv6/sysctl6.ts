@@ -27,9 +27,9 @@ const CONF_NAMES: Record<string, { key: Ipv6ConfKey; scale: number; stored?: boo
   router_solicitation_max_interval: { key: "rtr_solicit_max_interval", scale: 1000 },
   router_solicitation_delay: { key: "rtr_solicit_delay", scale: 1000 },
   mldv2_unsolicited_report_interval: { key: "mldv2_unsolicited_report_interval", scale: 1 },
-  // Kept at their defaults only: nothing here reads another value (temporary addresses, proxy NDP, unsolicited NA, MLDv1, RA handling).
+  proxy_ndp: { key: "proxy_ndp", scale: 1 },
+  // Kept at their defaults only: nothing here reads another value (temporary addresses, unsolicited NA, MLDv1, RA handling).
   use_tempaddr: { key: "use_tempaddr", scale: 1, stored: true },
-  proxy_ndp: { key: "proxy_ndp", scale: 1, stored: true },
   ndisc_notify: { key: "ndisc_notify", scale: 1, stored: true },
   force_mld_version: { key: "force_mld_version", scale: 1, stored: true },
   accept_redirects: { key: "accept_redirects", scale: 1, stored: true },
