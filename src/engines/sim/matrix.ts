@@ -1,17 +1,24 @@
 // The all-pairs matrix: endpoints found as the driver's ipvlab_endpoints
 // finds them, and every pair in different namespaces pinged at once, each
-// cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace.
+// cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace, between
+// addresses of one family (IPv6: global addresses that passed DAD).
 
-import { pingEchoFilter, RawSocket, type Kernel, type Net } from "../../kernel/index.js";
-import type { Lab } from "../../lab/types.js";
+import { pingEchoFilter, Raw6Socket, RawSocket, type Kernel, type Net } from "../../kernel/index.js";
+import type { Lab, MatrixFamily } from "../../lab/types.js";
+import { ipv6FromBytes, type Ipv6 } from "../../wire/ipv6-addr.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
-import { nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
+import { nameEndpoints, sameFamily, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
 import type { Snapshot } from "../../kernel/index.js";
 import type { StepSim, World } from "./world.js";
 
-/** Every non-loopback IPv4 address: hosts in lab order, the root namespace first, then namespaces by name (C collation), devices by ifindex. */
-export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpoint[] {
+/**
+ * Every non-loopback IPv4 address and every usable global IPv6 one, as the
+ * family asks: hosts in lab order, the root namespace first, then
+ * namespaces by name (C collation), devices by ifindex, IPv4 before IPv6
+ * (as `ip -o addr` lists them).
+ */
+export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>, family: MatrixFamily = "inet"): Endpoint[] {
   const raw: Omit<Endpoint, "id">[] = [];
   for (const h of lab.hosts) {
     const k = kernels.get(h.name)!;
@@ -21,10 +28,14 @@ export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpo
       const devs = [...net.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
       for (const d of devs) {
         if (d.name === "lo") continue;
-        for (const ifa of d.inDev?.ifaList ?? []) {
-          if (ipv4IsLoopback(ifa.local)) continue;
-          raw.push({ host: h.name, netns: ns, dev: d.name, address: formatIpv4(ifa.local) });
+        if (family !== "inet6") {
+          for (const ifa of d.inDev?.ifaList ?? []) {
+            if (ipv4IsLoopback(ifa.local)) continue;
+            raw.push({ host: h.name, netns: ns, dev: d.name, address: formatIpv4(ifa.local) });
+          }
         }
+        if (family === "inet") continue;
+        for (const a of d.in6Dev?.addrList ?? []) if (a.scope === "global" && !a.tentative && !a.dadfailed) raw.push({ host: h.name, netns: ns, dev: d.name, address: a.addr });
       }
     }
   }
@@ -33,9 +44,9 @@ export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpo
 
 interface Probe {
   cell: MatrixCell;
-  sock: RawSocket | null;
+  sock: RawSocket | Raw6Socket | null;
   ident: number;
-  dst: number;
+  dst: number | Ipv6;
   sentAt: number;
   replied: boolean;
 }
@@ -65,20 +76,25 @@ export interface MatrixContext {
 }
 
 /** Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1). */
-export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void): { result: MatrixResult; limits: MatrixLimits } {
-  const endpoints = discoverEndpoints(lab, kernels);
+export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void, family: MatrixFamily = "inet"): { result: MatrixResult; limits: MatrixLimits } {
+  const endpoints = discoverEndpoints(lab, kernels, family);
   const probes: Probe[] = [];
   let ident = sim.rng.u32() & 0xffff;
   for (const a of endpoints) {
     for (const b of endpoints) {
-      if (a.host === b.host && a.netns === b.netns) continue;
+      if ((a.host === b.host && a.netns === b.netns) || !sameFamily(a, b)) continue;
       const net = kernels.get(a.host)!.net(a.netns ?? undefined)!;
       ident = (ident + 1) & 0xffff;
-      probes.push({ cell: { from: a.id, to: b.id, ok: false }, sock: new RawSocket(net, 1, null), ident, dst: parseIpv4(b.address)!, sentAt: 0, replied: false });
+      const v6 = b.address.includes(":");
+      probes.push({ cell: { from: a.id, to: b.id, ok: false }, sock: v6 ? new Raw6Socket(net) : new RawSocket(net, 1, null), ident, dst: v6 ? b.address : parseIpv4(b.address)!, sentAt: 0, replied: false });
     }
   }
   const start = sim.now;
   for (const p of probes) {
+    if (p.sock instanceof Raw6Socket) {
+      sendProbe6(p, p.sock, endpoints.find((e) => e.id === p.cell.from)!.address, sim);
+      continue;
+    }
     const sock = p.sock!;
     sock.filter = pingEchoFilter(p.ident);
     const src = parseIpv4(endpoints.find((e) => e.id === p.cell.from)!.address)!;
@@ -93,7 +109,7 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
       }
     };
     p.sentAt = sim.now;
-    const sent = sock.sendIcmp(p.dst, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, { saddr: src });
+    const sent = sock.sendIcmp(p.dst as number, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, { saddr: src });
     if (!sent.ok) {
       sock.close();
       p.sock = null;
@@ -112,4 +128,29 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
     frameBudget: report.budgetExceeded ? sim.frameBudget : null,
   };
   return { result: { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) }, limits };
+}
+
+/** ping -6 -c 1 -W 1 -I FROM TO: an echo reply within the second, or an ICMPv6 error for this echo that ends ping early. */
+function sendProbe6(p: Probe, sock: Raw6Socket, from: Ipv6, sim: StepSim): void {
+  const dst = p.dst as Ipv6;
+  sock.filter = (ip6) => ip6.payload.kind === "icmpv6";
+  sock.onRecv = (r) => {
+    if (r.ip6.payload.kind !== "icmpv6") return;
+    const icmp = r.ip6.payload.icmp;
+    if (icmp.type === "echo-reply" && icmp.id === p.ident && icmp.seq === 1) {
+      if (sim.now - p.sentAt <= 1000) p.replied = true;
+    } else if ((icmp.type === "dest-unreach" || icmp.type === "time-exceeded" || icmp.type === "packet-too-big") && echoOf(icmp.original, p.ident, dst)) p.sock?.close();
+  };
+  p.sentAt = sim.now;
+  const sent = sock.sendIcmp6(dst, null, from, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, null);
+  if (!sent.ok) {
+    sock.close();
+    p.sock = null;
+  }
+}
+
+/** Whether an ICMPv6 error quotes this probe's echo request (as ping -6 reads the quoted header). */
+function echoOf(o6: Uint8Array, ident: number, dst: Ipv6): boolean {
+  if (o6.length < 48 || o6[6] !== 58 || o6[40] !== 128 || ((o6[44]! << 8) | o6[45]!) !== ident) return false;
+  return ipv6FromBytes(o6, 24) === dst;
 }
