@@ -101,8 +101,6 @@ export async function explainCell(lab: Lab, ctx: MatrixContext, m: MatrixResult,
 
 /** A failed cell gets its reason and the mechanisms it rests on. */
 export async function explainFailedCell(lab: Lab, ctx: MatrixContext, m: MatrixResult, cell: MatrixCell): Promise<void> {
-  // The verdicts read IPv4's stories (ARP, rp_filter, routes); an IPv6 cell gets none rather than a wrong one.
-  if (m.endpoints.find((e) => e.id === cell.to)?.address.includes(":")) return;
   const e = await explainCell(lab, ctx, m, cell);
   if (e.cause) cell.reason = e.cause;
   if (e.factors.length) cell.factors = e.factors;

@@ -165,7 +165,10 @@ function ndiscRecvNs(skb: SkBuff, ip6: Ipv6Repr, ns: Extract<Icmp6Repr, { type: 
     return;
   }
   if (ifp.tentative) {
-    if (!dad) return;
+    if (!dad) {
+      if (net.tracing) net.trace(dev, "ndisc_recv_ns", `ignore who has ${ns.target}`, `${ns.target} is ${ifp.dadfailed ? "dadfailed (duplicate address detection found it in use)" : "tentative (duplicate address detection has not ended)"}`);
+      return;
+    }
     // Enhanced DAD: our own probe looped back carries our nonce.
     const nonce = nonceOf(ns.opts);
     if (nonce !== null && ifp.dadNonce !== null && nonce === [...ifp.dadNonce].join(",")) return;
