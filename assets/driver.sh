@@ -235,16 +235,26 @@ ipvlab_step() {
 # Every (host, netns, device, IPv4 address) but loopback, one per line:
 # "<host> <netns|-> <dev> <address>", hosts in lab order, root namespace first.
 ipvlab_endpoints() {
-  local h
+  local h family=${1:-inet}
   for h in "${HOSTS[@]}"; do
     ipvlab_in_host "$h" /bin/bash -c '
-      ip -4 -o addr show | sed "s/^/- /"
+      ip -o addr show | sed "s/^/- /"
       for ns in $(ip netns list | cut -d" " -f1 | sort); do
-        ip -n "$ns" -4 -o addr show | sed "s/^/$ns /"
-      done' | while read -r ns _ dev _ addr _; do
+        ip -n "$ns" -o addr show | sed "s/^/$ns /"
+      done' | while read -r ns _ dev fam addr rest; do
         dev=${dev%%@*}
         [ "$dev" = lo ] && continue
-        case $addr in 127.*) continue ;; esac
+        case $fam in
+          inet)
+            [ "$family" = inet6 ] && continue
+            case $addr in 127.*) continue ;; esac ;;
+          inet6)
+            # Global addresses that passed DAD only.
+            [ "$family" = inet ] && continue
+            case " $rest " in *" scope global "*) ;; *) continue ;; esac
+            case " $rest " in *" tentative "* | *" dadfailed "*) continue ;; esac ;;
+          *) continue ;;
+        esac
         echo "$h $ns $dev ${addr%/*}"
       done
   done
@@ -256,10 +266,10 @@ ipvlab_matrix() {
   local idx=$1 d=$LAB_OUT/$1 i j
   mkdir -p "$d"
   ipvlab_say step "$idx"
-  ipvlab_endpoints > "$d/endpoints"
+  ipvlab_endpoints "${2:-inet}" > "$d/endpoints"
   local -a eh=() ens=() ea=()
   while read -r h ns _ a; do eh+=("$h"); ens+=("$ns"); ea+=("$a"); done < "$d/endpoints"
-  local n=${#eh[@]} script pids=() seen=" "
+  local n=${#eh[@]} script pids=() seen=" " fs fj
   for ((i = 0; i < n; i++)); do
     local group="${eh[i]}/${ens[i]}"
     case $seen in *" $group "*) continue ;; esac
@@ -270,6 +280,11 @@ ipvlab_matrix() {
       [ "${eh[s]}/${ens[s]}" = "$group" ] || continue
       for ((j = 0; j < n; j++)); do
         [ "${eh[j]}/${ens[j]}" = "$group" ] && continue
+        # One family per cell: IPv4 to IPv4, IPv6 to IPv6.
+        fs=4 fj=4
+        case ${ea[s]} in *:*) fs=6 ;; esac
+        case ${ea[j]} in *:*) fj=6 ;; esac
+        [ "$fs" = "$fj" ] || continue
         script+="(ping -c 1 -W 1 -I ${ea[s]} ${ea[j]} >/dev/null 2>&1; echo \$? > $d/cell.$s.$j) & "
       done
     done

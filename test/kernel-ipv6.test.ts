@@ -140,3 +140,31 @@ describe("ipvlan over IPv6", () => {
     assert.equal(r.ok ? "ok" : `${r.errno} ${r.msg}`, "EADDRINUSE Address already assigned to an ipvlan device.");
   });
 });
+
+describe("stable-privacy interface ids (RFC 7217)", () => {
+  test("sha1_transform over one padded block is SHA-1", async () => {
+    const { createHash } = await import("node:crypto");
+    const { sha1Transform } = await import("../src/kernel/ipv6/stable-address.js");
+    const block = new Uint8Array(64);
+    block.set([0x61, 0x62, 0x63, 0x80]);
+    block[63] = 24;
+    const words = sha1Transform(block);
+    const hex = words.map((w) => w.toString(16).padStart(8, "0")).join("");
+    assert.equal(hex, createHash("sha1").update("abc").digest("hex"));
+  });
+
+  test("the same secret, prefix and permanent MAC give the same id; another secret another", async () => {
+    const { ipv6GenerateStableAddress } = await import("../src/kernel/ipv6/stable-address.js");
+    const sim = new Sim({ seed: 5 });
+    const k = sim.addKernel("h");
+    const { dev: a } = must(linkAddVeth(k.initNet, "a0", "a1"));
+    const idev = a.in6Dev!;
+    idev.stableSecret = new Uint8Array(16).fill(7);
+    const one = ipv6GenerateStableAddress("fe80::", 0, idev);
+    assert.equal(ipv6GenerateStableAddress("fe80::", 0, idev), one);
+    assert.notEqual(ipv6GenerateStableAddress("fe80::", 1, idev), one);
+    idev.stableSecret = new Uint8Array(16).fill(8);
+    assert.notEqual(ipv6GenerateStableAddress("fe80::", 0, idev), one);
+    assert.match(one ?? "", /^fe80::/);
+  });
+});

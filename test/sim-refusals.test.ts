@@ -92,7 +92,7 @@ const SYSCTL: Refusal[] = [
   ["sysctl net.core.somaxconn", "sysctl net.core.somaxconn"],
   ["sysctl net.ipv6.route.max_size", "sysctl net.ipv6.route.max_size"],
   ["sysctl net.ipv4.conf.all", "sysctl net.ipv4.conf.all"],
-  ["sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.stable_secret=1", "sysctl net.ipv6.conf.all.stable_secret"],
+  ["sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.addr_gen_mode=3", "setting net.ipv6.conf.all.addr_gen_mode to 3"],
   ["sysctl -w net.ipv6.conf.eth0.addr_gen_mode=2", "setting net.ipv6.conf.eth0.addr_gen_mode to 2"],
   ["sysctl -w net.ipv4.conf.all.arp_notify=1", "setting net.ipv4.conf.all.arp_notify to 1"],
   ["sysctl -w net.ipv4.conf.all.accept_redirects=0", "setting net.ipv4.conf.all.accept_redirects to 0"],

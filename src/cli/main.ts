@@ -86,7 +86,7 @@ program
 A check passes when its command's exit code matches expect (ok = 0, fail = anything else).
 A matrix pings every pair of addresses in different namespaces at once (ping -c 1 -W 1 -I FROM TO).
 Without --engine the lab runs in the simulator; a lab that uses what the simulator does not
-model yet (ipvtap, macvtap, IPv6's multicast listings, ipvlan l3s with IPv6) runs on uml
+model yet (ipvtap, macvtap, IPv6's multicast listings) runs on uml
 instead, and says so.
 
 Examples:

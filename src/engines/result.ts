@@ -90,6 +90,9 @@ export function nameEndpoints(raw: Omit<Endpoint, "id">[]): Endpoint[] {
   return raw.map((e) => ({ id: count.get(base(e))! > 1 ? `${base(e)}#${e.address}` : base(e), ...e }));
 }
 
+/** A matrix pings only between addresses of one family. */
+export const sameFamily = (a: { address: string }, b: { address: string }): boolean => a.address.includes(":") === b.address.includes(":");
+
 export interface MatrixCell {
   from: string;
   to: string;

@@ -26,15 +26,13 @@ const IPV6_TRAFFIC = /\bbridge\s+(fdb|mdb|link|vlan|monitor)\b|\bmaddr\b/;
 
 /**
  * What a lab uses that the simulator does not model yet, if anything ("macvtap
- * devices", "ipvlan l3s with IPv6 on"): such a lab would run in sim without it, silently wrong.
+ * devices"): such a lab would run in sim without it, silently wrong.
  */
 export function unsimulatedKind(lab: Lab): string | null {
   const scripts = [...lab.hosts.map((h) => h.run), ...lab.steps.map((s) => (s.kind === "matrix" ? "" : s.run))].map((t) => t.replace(/#.*$/gm, ""));
   if (lab.ipv6 && scripts.some((t) => IPV6_TRAFFIC.test(t))) {
     return "the multicast lists IPv6 fills (bridge fdb/mdb or ip maddr with ipv6: true)";
   }
-  // ipvlan_l3_rcv's IPv6 half (a packet for an l3s slave routed on the slave) is not modelled.
-  if (lab.ipv6 && scripts.some((t) => /\btype\s+ipvlan\b.*\bl3s\b/.test(t))) return "ipvlan l3s with IPv6 on";
   for (const script of scripts) {
     const m = UNSIMULATED_KINDS.exec(script);
     if (m) return `${m[1]!} devices`;

@@ -21,7 +21,8 @@ export type Errno =
   | "EADDRINUSE"
   | "ENOTCONN"
   | "ERANGE"
-  | "EPROTONOSUPPORT";
+  | "EPROTONOSUPPORT"
+  | "EIO";
 
 export type KResult<T = void> = { ok: true; value: T } | { ok: false; errno: Errno; msg?: string };
 
@@ -53,4 +54,5 @@ export const STRERROR: Record<Errno, string> = {
   ENOTCONN: "Transport endpoint is not connected",
   ERANGE: "Numerical result out of range",
   EPROTONOSUPPORT: "Protocol not supported",
+  EIO: "Input/output error",
 };

@@ -25,7 +25,7 @@ export { defaultOperstateNoCarrier } from "./core/link-watch.js";
 export { releaseAtLeast, parseRelease, type KernelRelease } from "./release.js";
 export * from "./rtnl-addr.js";
 export * from "./rtnl-route.js";
-export { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type SysctlStatus } from "./sysctl.js";
+export { sysctlIsText, sysctlRead, sysctlReadText, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, sysctlWriteText, type SysctlStatus } from "./sysctl.js";
 export { RawSocket, Raw6Socket, PacketSocket, pingEchoFilter, type RawRecv, type PacketRecv, type RawSendOptions } from "./sockets.js";
 export { neighLookup, neighUpdate, neighDelete, type Neighbour, type NudState } from "./neigh/neighbour.js";
 export { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibRoute, type RouteType } from "./ipv4/fib.js";
@@ -37,3 +37,4 @@ export { fib6Add, fib6Del, fib6Dump, ip6RouteLookup, ipv6DevGetSaddr, type Fib6I
 export type { Inet6Dev } from "./ipv6/inet6-dev.js";
 export type { PacketType } from "./skb.js";
 export { pingOnce, arpingOnce, type PingOptions, type PingOutcome, type ArpingReply } from "./tools.js";
+export { pneighDelete6, pneighLookup6, type Pneigh6 } from "./ipv6/pndisc.js";

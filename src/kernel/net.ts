@@ -1,6 +1,7 @@
 // struct net: one network namespace. It owns its devices (in dev_base order,
 // lo first), its FIB, its IPv4 sysctls, its sockets and its MIB counters.
 
+import type { Pneigh6 } from "./ipv6/pndisc.js";
 import type { NetDevice } from "./devices/net-device.js";
 import type { Ipv4 } from "../wire/ipv4-addr.js";
 import { Fib } from "./ipv4/fib.js";
@@ -40,6 +41,10 @@ export class Net {
   /** net.ipv6.conf.all and .default. */
   readonly ipv6ConfAll: Ipv6DevConf;
   readonly ipv6ConfDflt: Ipv6DevConf;
+  /** nd_tbl's proxy entries (pneigh), newest first. */
+  readonly pneigh6: Pneigh6[] = [];
+  /** net.ipv6.conf.default.stable_secret, once written (a new namespace starts without one). */
+  ipv6StableSecretDflt: Uint8Array | null = null;
   readonly raw6Sockets = new Set<Raw6Socket>();
   /** inet_peer state for ip_rt_send_redirect, keyed by the packet's source. */
   readonly redirectPeers = new Map<number, { rateLast: number; nRedirects: number }>();

@@ -5,7 +5,7 @@
 import { fail, ok, okVoid, type KResult } from "./errno.js";
 import type { InDevice } from "./ipv4/devinet.js";
 import type { Net } from "./net.js";
-import { sysctl6Read, sysctl6Status, sysctl6Unmodelled, sysctl6Write } from "./ipv6/sysctl6.js";
+import { isStableSecretPath, sysctl6Read, sysctl6ReadSecret, sysctl6Status, sysctl6Unmodelled, sysctl6Write, sysctl6WriteSecret } from "./ipv6/sysctl6.js";
 import { isConfKey, isNeighParmKey, isNetScalarKey, KERNEL_CONF_KEYS, KERNEL_IPV4_NAMES, KERNEL_NEIGH_KEYS, STORED_ONLY, type ConfKey } from "./sysctl-defaults.js";
 
 type Target =
@@ -142,4 +142,15 @@ function inetForwardChange(net: Net, on: number): void {
 export function sysctlValueUnmodelled(net: Net, name: string, value: number): boolean {
   const p = splitName(name);
   return p[0] === "net" && p[1] === "ipv6" && sysctl6Unmodelled(net, p, value);
+}
+
+/** A key whose value is text, not a number (net.ipv6.conf.X.stable_secret). */
+export const sysctlIsText = (name: string): boolean => isStableSecretPath(splitName(name));
+
+export function sysctlReadText(net: Net, name: string): KResult<string> {
+  return sysctl6ReadSecret(net, splitName(name));
+}
+
+export function sysctlWriteText(net: Net, name: string, text: string): KResult {
+  return sysctl6WriteSecret(net, splitName(name), text);
 }

@@ -8,7 +8,7 @@ import type { LoadedLab } from "./parse.js";
 import { splitCapture } from "./capture-spec.js";
 import { checkReferences } from "./references.js";
 import { reportDuplicateItem, reportMatrixExtra, reportMissing } from "./required-messages.js";
-import { DEFAULT_STEP_TIMEOUT, type CaptureTarget, type Expect, type Lab, type LabHost, type LabStep, type SourcePos } from "./types.js";
+import { DEFAULT_STEP_TIMEOUT, type CaptureTarget, type Expect, type Lab, type LabHost, type LabStep, type MatrixFamily, type SourcePos } from "./types.js";
 import { structuralIssues, type Issue } from "./validate.js";
 import { reportValue } from "./value-messages.js";
 import { slug } from "./vocabulary.js";
@@ -76,7 +76,7 @@ function assemble(x: LabFacts): Lab {
   const steps: LabStep[] = x.steps().map(({ index, path, value }) => {
     const pos = doc.valuePos(doc.locate(path));
     const matrix = str(value, "matrix");
-    if (matrix !== undefined) return { kind: "matrix", name: matrix, pos };
+    if (matrix !== undefined) return { kind: "matrix", name: matrix, family: (str(value, "family") ?? (own(root, "ipv6") === true ? "all" : "inet")) as MatrixFamily, pos };
     const run = str(value, "run")!;
     const runLines = doc.scriptLines(doc.locate([...path, "run"]), run);
     const expect = (str(value, "expect") ?? null) as Expect | null;

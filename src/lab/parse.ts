@@ -38,7 +38,7 @@ export function parseScriptLab(file: string, text: string): LoadedLab {
     ipv6: false,
     networks: [],
     hosts: [{ name: "host", interfaces: [], run: text, pos, runPos: pos, runLines: ownScriptLines(file, text) }],
-    steps: [{ kind: "matrix", name: "after the script", pos }],
+    steps: [{ kind: "matrix", name: "after the script", family: "inet", pos }],
   };
   return { lab, warnings: [] };
 }

@@ -62,9 +62,14 @@ export interface CommandStep {
   runLines: SourcePos[];
 }
 
+/** The address families a matrix pings: IPv4, IPv6 (global addresses that passed DAD), or both. */
+export type MatrixFamily = "inet" | "inet6" | "all";
+
 export interface MatrixStep {
   kind: "matrix";
   name: string;
+  /** `family:` on the step; by default both with `ipv6: true`, else IPv4. */
+  family: MatrixFamily;
   pos: SourcePos;
 }
 

@@ -1,7 +1,7 @@
 // procps-ng sysctl against the simulated /proc/sys/net/ipv4 of the namespace
 // it runs in: reads, writes (`key=value`, with or without -w), -n, -q, -e.
 
-import { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type Net } from "../kernel/index.js";
+import { sysctlIsText, sysctlRead, sysctlReadText, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, sysctlWriteText, type Net } from "../kernel/index.js";
 import { formatSysctl, NotSimulated, parseSysctl, sysctlName, unknownKeyError, type ExecResult } from "../shell/index.js";
 import type { Tool, ToolContext } from "./tool.js";
 
@@ -20,6 +20,18 @@ export const sysctlTool: Tool = (argv: string[], ctx: ToolContext): ExecResult =
     if (why) throw NotSimulated.what(why);
   }
   for (const item of inv.items) {
+    if (sysctlIsText(item.path)) {
+      // A text key (stable_secret): EIO reading one never set, or writing what is not an address.
+      const r = item.value === null ? sysctlReadText(ctx.net, item.path) : sysctlWriteText(ctx.net, item.path, item.value);
+      if (!r.ok) {
+        // procps-ng says nothing when the read itself fails (EIO), only the exit status does.
+        if (r.errno === "ENOENT") stderr += unknownKeyError(item);
+        else if (item.value !== null) stderr += `sysctl: setting key "${sysctlName(item.key)}": Input/output error\n`;
+        exitCode = exitCode || 1;
+      } else if (item.value === null) stdout += formatSysctl(inv, item, r.value as string);
+      else if (!inv.quiet) stdout += formatSysctl(inv, item, item.value);
+      continue;
+    }
     if (item.value === null) {
       const r = sysctlRead(ctx.net, item.path);
       if (r.ok) stdout += formatSysctl(inv, item, String(r.value));

@@ -7,7 +7,7 @@ import { tcpdumpRefuses } from "./filter-check.js";
 import { currentLimits, formatSize, limitMessage, type Limits } from "../limits.js";
 import { MAX_FAILURES } from "../../shell/run.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
-import { nameEndpoints, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
+import { nameEndpoints, sameFamily, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
 import { plannedSteps, type PlannedStep } from "../planned.js";
 
 function read(file: string): string {
@@ -142,7 +142,7 @@ function collectMatrix(name: string, d: string): MatrixResult {
     for (let j = 0; j < endpoints.length; j++) {
       const a = endpoints[i]!;
       const b = endpoints[j]!;
-      if (a.host === b.host && a.netns === b.netns) continue;
+      if ((a.host === b.host && a.netns === b.netns) || !sameFamily(a, b)) continue;
       const f = `cell.${i}.${j}`;
       cells.push({ from: a.id, to: b.id, ok: cellFiles.has(f) && read(join(d, f)).trim() === "0" });
     }

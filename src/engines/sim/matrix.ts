@@ -1,17 +1,24 @@
 // The all-pairs matrix: endpoints found as the driver's ipvlab_endpoints
 // finds them, and every pair in different namespaces pinged at once, each
-// cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace.
+// cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace, between
+// addresses of one family (IPv6: global addresses that passed DAD).
 
-import { RawSocket, type Kernel, type Net } from "../../kernel/index.js";
-import type { Lab } from "../../lab/types.js";
+import { Raw6Socket, RawSocket, type Kernel, type Net } from "../../kernel/index.js";
+import type { Lab, MatrixFamily } from "../../lab/types.js";
+import { ipv6FromBytes, type Ipv6 } from "../../wire/ipv6-addr.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
 import { nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
 import type { Snapshot } from "../../kernel/index.js";
 import type { StepSim, World } from "./world.js";
 
-/** Every non-loopback IPv4 address: hosts in lab order, the root namespace first, then namespaces by name (C collation), devices by ifindex. */
-export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpoint[] {
+/**
+ * Every non-loopback IPv4 address and every usable global IPv6 one, as the
+ * family asks: hosts in lab order, the root namespace first, then
+ * namespaces by name (C collation), devices by ifindex, IPv4 before IPv6
+ * (as `ip -o addr` lists them).
+ */
+export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>, family: MatrixFamily = "inet"): Endpoint[] {
   const raw: Omit<Endpoint, "id">[] = [];
   for (const h of lab.hosts) {
     const k = kernels.get(h.name)!;
@@ -21,14 +28,27 @@ export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>): Endpo
       const devs = [...net.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
       for (const d of devs) {
         if (d.name === "lo") continue;
-        for (const ifa of d.inDev?.ifaList ?? []) {
-          if (ipv4IsLoopback(ifa.local)) continue;
-          raw.push({ host: h.name, netns: ns, dev: d.name, address: formatIpv4(ifa.local) });
+        if (family !== "inet6") {
+          for (const ifa of d.inDev?.ifaList ?? []) {
+            if (ipv4IsLoopback(ifa.local)) continue;
+            raw.push({ host: h.name, netns: ns, dev: d.name, address: formatIpv4(ifa.local) });
+          }
         }
+        if (family === "inet") continue;
+        for (const a of d.in6Dev?.addrList ?? []) if (a.scope === "global" && !a.tentative && !a.dadfailed) raw.push({ host: h.name, netns: ns, dev: d.name, address: a.addr });
       }
     }
   }
   return nameEndpoints(raw);
+}
+
+/** An IPv6 cell's ping: its own socket, as ping -6 has (IPv6 cells are few; IPv4 ones share a socket per namespace). */
+interface Probe6 {
+  sock: Raw6Socket | null;
+  ident: number;
+  dst: Ipv6;
+  sentAt: number;
+  replied: boolean;
 }
 
 /** Where a matrix step is: its pings sent (none answered yet), or all answered that will be. */
@@ -76,16 +96,17 @@ const IDENTS = 0x10000;
  * let through, without every packet visiting every ping. Cells are held in
  * typed arrays until the end, so a matrix of a million cells stays small.
  */
-export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void): { result: MatrixResult; limits: MatrixLimits } {
-  const endpoints = discoverEndpoints(lab, kernels);
+export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void, family: MatrixFamily = "inet"): { result: MatrixResult; limits: MatrixLimits } {
+  const endpoints = discoverEndpoints(lab, kernels, family);
   const nets = endpoints.map((e) => kernels.get(e.host)!.net(e.netns ?? undefined)!);
-  const addrs = endpoints.map((e) => parseIpv4(e.address)!);
+  const v6 = endpoints.map((e) => e.address.includes(":"));
+  const addrs = endpoints.map((e, i) => (v6[i] ? 0 : parseIpv4(e.address)!));
   const kernelOf = endpoints.map((e) => kernels.get(e.host)!);
-  // Endpoints in one namespace share a key: a pair of them is no cell.
+  // Endpoints in one namespace share a key: a pair of them, or of two families, is no cell.
   const space = new Map<Net, number>();
   const spaceOf = nets.map((n) => space.get(n) ?? (space.set(n, space.size), space.size - 1));
   let cells = 0;
-  for (let a = 0; a < endpoints.length; a++) for (let b = 0; b < endpoints.length; b++) if (spaceOf[a] !== spaceOf[b]) cells++;
+  for (let a = 0; a < endpoints.length; a++) for (let b = 0; b < endpoints.length; b++) if (spaceOf[a] !== spaceOf[b] && v6[a] === v6[b]) cells++;
   const from = new Int32Array(cells);
   const to = new Int32Array(cells);
   const state = new Uint8Array(cells);
@@ -96,7 +117,7 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   let c = 0;
   for (let a = 0; a < endpoints.length; a++)
     for (let b = 0; b < endpoints.length; b++) {
-      if (spaceOf[a] === spaceOf[b]) continue;
+      if (spaceOf[a] === spaceOf[b] || v6[a] !== v6[b]) continue;
       from[c] = a;
       to[c] = b;
       c++;
@@ -105,12 +126,12 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   const identOf = (p: number): number => (first + p) & 0xffff;
   /** The probes of namespace `net` whose ident is `id`: every IDENTS-th probe from the first with that ident. */
   const named = (net: Net, id: number, each: (p: number) => void): void => {
-    for (let p = (id - first + IDENTS) & 0xffff; p < cells; p += IDENTS) if (nets[from[p]!] === net) each(p);
+    for (let p = (id - first + IDENTS) & 0xffff; p < cells; p += IDENTS) if (nets[from[p]!] === net && !v6[from[p]!]) each(p);
   };
   const socks = new Map<Net, RawSocket>();
   for (let p = 0; p < cells; p++) {
     const net = nets[from[p]!]!;
-    if (socks.has(net)) continue;
+    if (v6[from[p]!] || socks.has(net)) continue;
     const sock = new RawSocket(net, 1, null);
     sock.onRecv = (r) => {
       if (r.ip.payload.kind !== "icmp") return;
@@ -132,8 +153,15 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   }
   const start = sim.now;
   const data = new Uint8Array(56);
+  const probes6 = new Map<number, Probe6>();
   for (let p = 0; p < cells; p++) {
     const a = from[p]!;
+    if (v6[a]) {
+      const probe: Probe6 = { sock: new Raw6Socket(nets[a]!), ident: identOf(p), dst: endpoints[to[p]!]!.address, sentAt: 0, replied: false };
+      probes6.set(p, probe);
+      sendProbe6(probe, endpoints[a]!.address, sim);
+      continue;
+    }
     const arp = kernelOf[a]!.arpTbl;
     const fulls = arp.tableFulls;
     state[p] = LIVE;
@@ -157,10 +185,11 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   const fullBefore = new Map([...kernels].map(([h, k]) => [h, k.arpTbl.tableFulls]));
   const report = sim.run({ until: start + 1000 });
   for (const s of socks.values()) s.close();
+  for (const probe of probes6.values()) probe.sock?.close();
   const out: MatrixCell[] = new Array<MatrixCell>(cells);
   let ok = 0;
   for (let p = 0; p < cells; p++) {
-    const replied = (state[p]! & REPLIED) !== 0;
+    const replied = probes6.get(p)?.replied ?? (state[p]! & REPLIED) !== 0;
     if (replied) ok++;
     out[p] = { from: endpoints[from[p]!]!.id, to: endpoints[to[p]!]!.id, ok: replied };
   }
@@ -172,4 +201,30 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
     refusedBy,
   };
   return { result: { kind: "matrix", name, endpoints, cells: out }, limits };
+}
+
+/** ping -6 -c 1 -W 1 -I FROM TO: an echo reply within the second, or an ICMPv6 error for this echo that ends ping early. */
+function sendProbe6(p: Probe6, from: Ipv6, sim: StepSim): void {
+  const { dst, sock } = p;
+  if (!sock) return;
+  sock.filter = (ip6) => ip6.payload.kind === "icmpv6";
+  sock.onRecv = (r) => {
+    if (r.ip6.payload.kind !== "icmpv6") return;
+    const icmp = r.ip6.payload.icmp;
+    if (icmp.type === "echo-reply" && icmp.id === p.ident && icmp.seq === 1) {
+      if (sim.now - p.sentAt <= 1000) p.replied = true;
+    } else if ((icmp.type === "dest-unreach" || icmp.type === "time-exceeded" || icmp.type === "packet-too-big") && echoOf(icmp.original, p.ident, dst)) p.sock?.close();
+  };
+  p.sentAt = sim.now;
+  const sent = sock.sendIcmp6(dst, null, from, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, null);
+  if (!sent.ok) {
+    sock.close();
+    p.sock = null;
+  }
+}
+
+/** Whether an ICMPv6 error quotes this probe's echo request (as ping -6 reads the quoted header). */
+function echoOf(o6: Uint8Array, ident: number, dst: Ipv6): boolean {
+  if (o6.length < 48 || o6[6] !== 58 || o6[40] !== 128 || ((o6[44]! << 8) | o6[45]!) !== ident) return false;
+  return ipv6FromBytes(o6, 24) === dst;
 }

@@ -3,7 +3,7 @@
 // runs the virtual clock; /proc/sys is the namespace's sysctls, and
 // /proc/net and /sys/class/net its counters (files.ts).
 
-import { sysctlRead, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, type Kernel, type Net } from "../../kernel/index.js";
+import { STRERROR, sysctlIsText, sysctlRead, sysctlReadText, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, sysctlWriteText, type Kernel, type Net } from "../../kernel/index.js";
 import type { Tmpfs } from "../../kernel/tmpfs.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
@@ -35,6 +35,10 @@ export function procSysOf(net: Net): ProcSys {
       const status = sysctlStatus(net, path);
       if (status === "unmodelled") return null;
       if (status === "dir") return { ok: false, error: "Is a directory" };
+      if (sysctlIsText(path)) {
+        const t = sysctlReadText(net, path);
+        return t.ok ? { ok: true, content: `${t.value}\n` } : { ok: false, error: STRERROR[t.errno] };
+      }
       const r = sysctlRead(net, path);
       return r.ok ? { ok: true, content: `${r.value}\n` } : { ok: false, error: "No such file or directory" };
     },
@@ -44,6 +48,10 @@ export function procSysOf(net: Net): ProcSys {
       if (status === "dir") return { ok: false, error: "Is a directory" };
       if (status === "absent") return { ok: false, error: "No such file or directory" };
       const text = data.trim();
+      if (sysctlIsText(path)) {
+        const t = sysctlWriteText(net, path, text);
+        return t.ok ? { ok: true } : { ok: false, error: STRERROR[t.errno] };
+      }
       if (!/^-?\d+$/.test(text)) return { ok: false, error: "Invalid argument" };
       // A key nothing in the simulator reads may only be written with the value it has.
       const now = sysctlRead(net, path);

@@ -110,6 +110,8 @@ export interface PlacedDevice {
   prefixlens: number[];
   /** A veth's other end in the same host. */
   peer: { netns: string; dev: string } | null;
+  /** Its IPv6 addresses, in any state. */
+  addrs6?: string[];
 }
 
 export function placesOf(lab: Lab, world: World): PlacedDevice[] {
@@ -133,6 +135,7 @@ export function placesOf(lab: Lab, world: World): PlacedDevice[] {
           noarp: (dev.flags & IFF_NOARP) !== 0,
           prefixlens: d.addrs.map((a) => Number(a.slice(a.indexOf("/") + 1))),
           peer: d.peerRef && { netns: d.peerRef.netns ?? "", dev: d.peerRef.name },
+          addrs6: (dev.in6Dev?.addrList ?? []).map((a) => a.addr),
         };
       }),
     );

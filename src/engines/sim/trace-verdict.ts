@@ -3,6 +3,7 @@
 // the reason of a failed matrix cell).
 
 import { decisive, isArpRequest, type TracedCommand } from "./trace-read.js";
+import { explainTrace6 } from "./verdict-ipv6.js";
 import { Story, type Factor } from "./verdict-story.js";
 
 export { where, type TracedCommand } from "./trace-read.js";
@@ -27,6 +28,8 @@ export function traceCause(t: TracedCommand): string | null {
 }
 
 export function explainTrace(t: TracedCommand): Explanation {
+  const v6 = explainTrace6(t);
+  if (v6) return v6;
   const d = decisive(t);
   const story = new Story(t);
   if (!d) {

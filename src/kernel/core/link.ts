@@ -12,6 +12,7 @@ import { neighCarrierDown, neighIfdown } from "../neigh/neighbour.js";
 import { callNetdevNotifiers } from "./notify.js";
 import { devSetRxMode } from "./dev-addr-lists.js";
 import { addrconfDevUp, addrconfIfdown } from "../ipv6/addrconf.js";
+import { pneighIfdown6 } from "../ipv6/pndisc.js";
 import { okVoid, type KResult } from "../errno.js";
 import { INADDR_LOOPBACK } from "../../wire/ipv4-addr.js";
 import { RT_SCOPE_HOST } from "../ipv4/fib.js";
@@ -50,6 +51,7 @@ export function devClose(dev: NetDevice): void {
   fibDisableIp(dev, false);
   neighIfdown(dev);
   addrconfIfdown(dev);
+  pneighIfdown6(dev);
   if (dev.net.tracing) dev.net.trace(dev, "dev_close", "link down", "routes through it removed (local routes kept), neighbours flushed");
   callNetdevNotifiers(dev, "down");
 }
@@ -93,6 +95,7 @@ export function inetdevDestroy(dev: NetDevice): void {
   neighIfdown(dev);
   dev.inDev = null;
   addrconfIfdown(dev, true);
+  pneighIfdown6(dev);
 }
 
 /** NETDEV_CHANGEADDR after a device's MAC changed: arp_netdev_event flushes its neighbours (neigh_changeaddr), then the device's own listeners. */

@@ -20,7 +20,8 @@ import { kernelFn } from "../fork.js";
 import { neighIfdown } from "../neigh/neighbour.js";
 import type { Net } from "../net.js";
 import { randomBytes, rngBelow } from "../rng.js";
-import { IN6_ADDR_GEN_MODE_EUI64, Inet6Dev } from "./inet6-dev.js";
+import { IN6_ADDR_GEN_MODE_EUI64, IN6_ADDR_GEN_MODE_RANDOM, IN6_ADDR_GEN_MODE_STABLE_PRIVACY, Inet6Dev } from "./inet6-dev.js";
+import { IDGEN_DELAY_MS, IDGEN_RETRIES, ipv6GenerateStableAddress, ipv6GenModeRandomInit } from "./stable-address.js";
 import { ipv6DevMcDec, ipv6DevMcInc, ipv6McDadComplete, ipv6McDown } from "./mcast.js";
 import { ndiscSendNs, ndiscSendRs } from "./ndisc.js";
 import { fib6Add, fib6Del, rt6DelDev } from "./route.js";
@@ -37,6 +38,9 @@ export interface Inet6Ifaddr {
   dadfailed: boolean;
   readonly nodad: boolean;
   readonly noprefixroute: boolean;
+  /** IFA_F_STABLE_PRIVACY: an RFC 7217 id (addr_gen_mode stable_privacy or random), and how many DAD conflicts regenerated it. */
+  readonly stablePrivacy: boolean;
+  readonly stablePrivacyRetry: number;
   /** Probes still to send, and the nonce they carry (enhanced DAD). */
   dadProbes: number;
   dadNonce: Uint8Array | null;
@@ -72,7 +76,7 @@ const srcScope = (a: Inet6Ifaddr): number => (a.scope === "global" ? 0x0e : a.sc
 export function ipv6AddDev(dev: NetDevice): void {
   if (dev.mtu < 1280 && !(dev.flags & IFF_LOOPBACK)) return;
   const net = dev.net;
-  dev.in6Dev = new Inet6Dev(dev, net.ipv6ConfDflt);
+  dev.in6Dev = new Inet6Dev(dev, net.ipv6ConfDflt, net.ipv6StableSecretDflt);
 }
 
 /** ipv6_get_ifaddr: the address on dev (any device of the namespace when dev is null), in any state. */
@@ -113,6 +117,10 @@ export interface Inet6AddrRequest {
   noprefixroute?: boolean;
   /** The kernel's own link-local: its fe80::/64 route is added apart, and it is not noprefixroute. */
   noRoute?: boolean;
+  stablePrivacy?: boolean;
+  stablePrivacyRetry?: number;
+  /** addrconf_mod_dad_work's delay for a regenerated id (idgen_delay). */
+  dadDelayMs?: number;
 }
 
 /** ipv6_add_addr (+ the prefix route and addrconf_dad_start). EACCES with IPv6 disabled, EEXIST when present. */
@@ -124,12 +132,12 @@ export function ipv6AddAddr(dev: NetDevice, req: Inet6AddrRequest): KResult<Inet
   const v = dev.inet6addrValidate(req.addr);
   if (!v.ok) return v;
   const scope = ipv6IsLoopback(req.addr) ? "host" : ipv6IsLinkLocal(req.addr) ? "link" : "global";
-  const ifp: Inet6Ifaddr = { addr: req.addr, prefixlen: req.prefixlen, scope, idev, tentative: true, dadfailed: false, nodad: req.nodad ?? false, noprefixroute: req.noprefixroute ?? false, dadProbes: 0, dadNonce: null, dadTimer: null };
+  const ifp: Inet6Ifaddr = { addr: req.addr, prefixlen: req.prefixlen, scope, idev, tentative: true, dadfailed: false, nodad: req.nodad ?? false, noprefixroute: req.noprefixroute ?? false, stablePrivacy: req.stablePrivacy ?? false, stablePrivacyRetry: req.stablePrivacyRetry ?? 0, dadProbes: 0, dadNonce: null, dadTimer: null };
   linkDevAddr(idev, ifp);
   dev.inet6addrEvent("up", req.addr);
   // On a device that is down the prefix route waits for NETDEV_UP (addrconf_permanent_addr), as uml shows.
   if (dev.isUp && !ifp.noprefixroute && !req.noRoute && req.prefixlen < 128 && !(dev.flags & IFF_LOOPBACK)) addrconfPrefixRoute(dev, req.addr, req.prefixlen);
-  addrconfDadStart(ifp);
+  addrconfDadStart(ifp, req.dadDelayMs ?? 0);
   return { ok: true, value: ifp };
 }
 
@@ -160,12 +168,20 @@ function delIfaddr(ifp: Inet6Ifaddr, prefixRoute: boolean): void {
   }
 }
 
-/** addrconf_dad_start: waits for the device to be up with carrier (IF_READY). */
-function addrconfDadStart(ifp: Inet6Ifaddr): void {
+/** addrconf_dad_start: waits for the device to be up with carrier (IF_READY); a regenerated id waits idgen_delay first. */
+function addrconfDadStart(ifp: Inet6Ifaddr, delayMs = 0): void {
   const dev = ifp.idev.dev;
   if (!dev.isUp || !dev.carrier) return;
+  if (delayMs > 0) ifp.dadTimer = dev.net.kernel.sim.queue.schedule(delayMs, addrconfDadBeginLater, "timer", ifp);
+  else addrconfDadBegin(ifp);
+}
+
+function addrconfDadBeginLater(ifp: Inet6Ifaddr): void {
+  ifp.dadTimer = null;
+  if (ifp.idev.dead || !ifp.idev.addrList.includes(ifp) || !ifp.idev.dev.isUp) return;
   addrconfDadBegin(ifp);
 }
+kernelFn(addrconfDadBeginLater);
 
 /** addrconf_dad_begin: join the solicited-node group; no DAD where it does not apply, else addrconf_dad_kick. */
 function addrconfDadBegin(ifp: Inet6Ifaddr): void {
@@ -260,13 +276,28 @@ function addrconfRsTimer(idev: Inet6Dev): void {
 }
 kernelFn(addrconfRsTimer);
 
-/** addrconf_dad_failure: the address stays, tentative and dadfailed, and is never used. */
+/**
+ * addrconf_dad_failure: the address stays, tentative and dadfailed, and is
+ * never used. A stable-privacy id is generated again with the next DAD
+ * count (up to idgen_retries), its DAD an idgen_delay later.
+ */
 export function addrconfDadFailure(ifp: Inet6Ifaddr, why: string): void {
   ifp.dadfailed = true;
   if (ifp.dadTimer) ifp.dadTimer.cancelled = true;
   ifp.dadTimer = null;
-  const dev = ifp.idev.dev;
+  const idev = ifp.idev;
+  const dev = idev.dev;
   if (dev.net.tracing) dev.net.trace(dev, "addrconf_dad_failure", `${ifp.addr} dadfailed`, why);
+  if (!ifp.stablePrivacy) return;
+  const retries = ifp.stablePrivacyRetry + 1;
+  const next = retries > IDGEN_RETRIES ? null : ipv6GenerateStableAddress(ifp.addr, retries, idev);
+  if (next === null || idev.addrList.some((a) => a.addr === next)) {
+    if (dev.net.tracing) dev.net.trace(dev, "addrconf_dad_failure", `no new id for ${ifp.addr}`, "privacy stable address generation failed because of DAD conflicts");
+    return;
+  }
+  if (dev.net.tracing) dev.net.trace(dev, "addrconf_dad_failure", `${next} tentative`, "generating new stable privacy address because of DAD conflict");
+  const r = ipv6AddAddr(dev, { addr: next, prefixlen: ifp.prefixlen, noRoute: true, noprefixroute: ifp.noprefixroute, stablePrivacy: true, stablePrivacyRetry: retries, dadDelayMs: IDGEN_DELAY_MS });
+  void r;
 }
 
 /**
@@ -292,14 +323,39 @@ export function addrconfDevUp(dev: NetDevice): void {
   }
   // addrconf_add_dev -> addrconf_add_mroute: ff00::/8 in table local.
   fib6Add(net, { table: "local", type: "multicast", dst: "ff00::", plen: 8, dev, gateway: null, metric: 256, proto: "kernel" });
-  // addrconf_addr_gen: a link-local address by addr_gen_mode (none: no address, no fe80::/64).
-  if (idev.cnf.addr_gen_mode === IN6_ADDR_GEN_MODE_EUI64) {
+  addrconfAddrGen(idev);
+}
+
+/**
+ * addrconf_addr_gen: a link-local address by addr_gen_mode: eui64 from the
+ * MAC; stable_privacy from the stable secret (without one, only the
+ * fe80::/64 route); random as stable_privacy with a secret of the device's
+ * own, drawn once; none: no address, no fe80::/64.
+ */
+function addrconfAddrGen(idev: Inet6Dev): void {
+  const dev = idev.dev;
+  const mode = idev.cnf.addr_gen_mode;
+  if (mode === IN6_ADDR_GEN_MODE_EUI64) {
     const ll = eui48LinkLocal(dev.mac, dev.devId);
-    if (!idev.addrList.some((a) => a.addr === ll)) {
-      addrconfPrefixRoute(dev, "fe80::", 64);
-      ipv6AddAddr(dev, { addr: ll, prefixlen: 64, noRoute: true });
-    }
+    if (!idev.addrList.some((a) => a.addr === ll)) addrconfAddLinklocal(dev, ll, false);
+    return;
   }
+  if (mode !== IN6_ADDR_GEN_MODE_STABLE_PRIVACY && mode !== IN6_ADDR_GEN_MODE_RANDOM) return;
+  if (mode === IN6_ADDR_GEN_MODE_RANDOM) ipv6GenModeRandomInit(idev);
+  const ll = ipv6GenerateStableAddress("fe80::", 0, idev);
+  // Without a secret (or an id): the prefix route alone.
+  if (ll === null) addrconfPrefixRoute(dev, "fe80::", 64);
+  else if (!idev.addrList.some((a) => a.addr === ll)) addrconfAddLinklocal(dev, ll, true);
+}
+
+/**
+ * addrconf_add_linklocal: the address through the validators (an ipvlan
+ * port refuses one a sibling holds), then, only if it was added, fe80::/64.
+ */
+function addrconfAddLinklocal(dev: NetDevice, ll: Ipv6, stablePrivacy: boolean): void {
+  const r = ipv6AddAddr(dev, { addr: ll, prefixlen: 64, noRoute: true, stablePrivacy });
+  if (r.ok) addrconfPrefixRoute(dev, "fe80::", 64);
+  else if (dev.net.tracing) dev.net.trace(dev, "addrconf_add_linklocal", `no link-local ${ll}`, r.msg ?? r.errno);
 }
 
 /**

@@ -74,11 +74,17 @@ export class Inet6Dev {
   /** Groups a change report names until it has gone out MLD_QRV times (mca_crcount). */
   readonly mcCrcount = new Map<Ipv6, number>();
   dead = false;
+  /** cnf.stable_secret: the RFC 7217 secret written to conf/DEV/stable_secret, or drawn by addr_gen_mode random. */
+  stableSecret: Uint8Array | null;
 
   constructor(
     readonly dev: NetDevice,
     dflt: Ipv6DevConf,
+    dfltSecret: Uint8Array | null = null,
   ) {
     this.cnf = { ...dflt };
+    this.stableSecret = dfltSecret ? new Uint8Array(dfltSecret) : null;
+    // ipv6_add_dev: a device created with default's secret set generates stable-privacy ids.
+    if (this.stableSecret) this.cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_STABLE_PRIVACY;
   }
 }

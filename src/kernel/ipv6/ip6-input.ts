@@ -28,6 +28,31 @@ export function ipv6Rcv(skb: SkBuff): void {
   }
   net.mibInc("Ip6InReceives");
   net.mibAdd("Ip6InOctets", IPV6_HLEN + ipv6PayloadLength(ip6));
+  // ip6_rcv_finish: l3mdev_ip6_rcv first (ipvlan l3s may route the packet as its slave's).
+  dev.l3mdevL3Rcv?.(skb);
+  const pre = skb.rt6;
+  if (pre !== undefined) {
+    skb.rt6 = undefined;
+    if (!pre.ok) {
+      net.mibInc("Ip6InNoRoutes");
+      drop("ip6_route_input", `no route: ${pre.errno}`);
+      if (skb.pktType === "host") ip6PktNoroute(skb, ip6);
+      return;
+    }
+    if (pre.value.fib.type === "multicast") {
+      // ip6_mc_input checks the groups of the device the packet is on (the parent).
+      if (!ipv6ChkMcastAddr(dev, ip6.dst)) return drop("ip6_mc_input", `${dev.name} has not joined ${ip6.dst}`);
+      net.mibInc("Ip6InMcastPkts");
+      ip6InputFinish(skb, ip6);
+      return;
+    }
+    if (pre.value.fib.type === "local") {
+      ip6InputFinish(skb, ip6);
+      return;
+    }
+    ip6Forward(skb, ip6, pre.value);
+    return;
+  }
   if (ipv6IsMulticast(ip6.dst)) {
     if (!ipv6ChkMcastAddr(dev, ip6.dst)) return drop("ip6_mc_input", `${dev.name} has not joined ${ip6.dst}`);
     net.mibInc("Ip6InMcastPkts");
@@ -49,8 +74,10 @@ export function ipv6Rcv(skb: SkBuff): void {
   ip6Forward(skb, ip6, r.value);
 }
 
-/** ip6_input_finish: the upper protocol; only ICMPv6 is modelled. */
+/** ip6_input + ip6_input_finish: the LOCAL_IN hooks, then the upper protocol; only ICMPv6 is modelled. */
 function ip6InputFinish(skb: SkBuff, ip6: Ipv6Repr): void {
+  // ip6_input: NF_INET_LOCAL_IN in the namespace the packet arrived in; a hook may hand it to a device elsewhere.
+  for (const hook of skb.dev.net.nfLocalIn) hook(skb);
   const net = skb.dev.net;
   net.mibInc("Ip6InDelivers");
   if (net.tracing) net.trace(skb.dev, "ip6_input", `${ip6.src} > ${ip6.dst}`);

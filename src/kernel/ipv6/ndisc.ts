@@ -13,6 +13,10 @@ import type { SkBuff } from "../skb.js";
 import { addrconfDadFailure, ipv6GetIfaddr, ipv6GetLladdr } from "./addrconf.js";
 import { icmp6Send } from "./icmp.js";
 import { ip6FinishOutput2 } from "./ip6-output.js";
+import { pndiscAnswers, pneighLookup6 } from "./pndisc.js";
+import { ipv6DevGetSaddr } from "./route.js";
+import { kernelFn } from "../fork.js";
+import { rngBelow } from "../rng.js";
 
 /** ndisc_constructor: multicast addresses map to 33:33:..., NOARP and loopback devices need no resolution. */
 export function ndiscConstructor(n: Neighbour): void {
@@ -61,7 +65,8 @@ export function ndiscSendNa(dev: NetDevice, daddr: Ipv6, target: Ipv6, router: b
     solicited = false;
   }
   const ifp = ipv6GetIfaddr(dev.net, target, dev);
-  const src = ifp ? target : ipv6GetLladdr(dev);
+  // For a proxied target (solicited_addr != src_addr) the source is chosen for the destination.
+  const src = ifp ? target : ipv6DevGetSaddr(dev.net, dev, dst);
   if (src === null) return;
   const net = dev.net;
   if (net.tracing) net.trace(dev, "ndisc_send_na", `${target} is at ${dev.mac} (to ${dst})`);
@@ -132,12 +137,38 @@ function ndiscRecvNs(skb: SkBuff, ip6: Ipv6Repr, ns: Extract<Icmp6Repr, { type: 
   // RFC 4861 7.1.1: a DAD probe goes to a solicited-node group and carries no source link-layer address.
   if (dad && (!ip6.dst.startsWith("ff02::1:ff") || lladdr)) return;
   const ifp = ipv6GetIfaddr(net, ns.target, dev);
+  const inc = ipv6IsMulticast(ip6.dst);
   if (!ifp) {
-    if (net.tracing) net.trace(dev, "ndisc_recv_ns", `ignore who has ${ns.target}`, `not an address of ${dev.name}`);
+    const proxied = pneighLookup6(net, ns.target, dev) !== null;
+    if (!proxied || !pndiscAnswers(dev)) {
+      const why = !proxied ? `not an address of ${dev.name}` : `a proxy entry, but ${dev.name} does not forward with proxy_ndp on (forwarding ${idev.cnf.forwarding}, proxy_ndp all ${net.ipv6ConfAll.proxy_ndp}, ${dev.name} ${idev.cnf.proxy_ndp})`;
+      if (net.tracing) net.trace(dev, "ndisc_recv_ns", `ignore who has ${ns.target}`, why);
+      return;
+    }
+    const proxyDelayMs = idev.ndParms.proxy_delay * 10;
+    if (!skb.locallyEnqueued && skb.pktType !== "host" && inc && proxyDelayMs !== 0) {
+      // pneigh_enqueue: a multicast solicitation for a proxied address waits a random time below proxy_delay.
+      const delay = rngBelow(net.kernel.sim.rng, proxyDelayMs);
+      if (net.tracing) net.trace(dev, "pneigh_enqueue", `who has ${ns.target}`, `a proxied address: answered after ${delay} ms`);
+      net.kernel.sim.queue.schedule(delay, pndiscRedo, "timer", { skb: { ...skb, locallyEnqueued: true }, ip6, ns });
+      return;
+    }
+    // pndisc_is_router: an entry added without `router` answers with the router flag clear.
+    if (dad) {
+      ndiscSendNa(dev, IN6ADDR_ANY, ns.target, false, false, false, true);
+      return;
+    }
+    const n = neighLookup(dev, ip6.src, !inc || lladdr !== null);
+    if (n) neighUpdate(n, lladdr, "stale", { override: true, weakOverride: true });
+    if (net.tracing) net.trace(dev, "ndisc_recv_ns", `proxy answer who has ${ns.target} from ${ip6.src}`, "proxy_ndp and a proxy entry for the target");
+    ndiscSendNa(dev, ip6.src, ns.target, false, true, false, inc);
     return;
   }
   if (ifp.tentative) {
-    if (!dad) return;
+    if (!dad) {
+      if (net.tracing) net.trace(dev, "ndisc_recv_ns", `ignore who has ${ns.target}`, `${ns.target} is ${ifp.dadfailed ? "dadfailed (duplicate address detection found it in use)" : "tentative (duplicate address detection has not ended)"}`);
+      return;
+    }
     // Enhanced DAD: our own probe looped back carries our nonce.
     const nonce = nonceOf(ns.opts);
     if (nonce !== null && ifp.dadNonce !== null && nonce === [...ifp.dadNonce].join(",")) return;
@@ -150,12 +181,17 @@ function ndiscRecvNs(skb: SkBuff, ip6: Ipv6Repr, ns: Extract<Icmp6Repr, { type: 
     ndiscSendNa(dev, IN6ADDR_ANY, ns.target, isRouter, false, true, true);
     return;
   }
-  const inc = ipv6IsMulticast(ip6.dst);
   const n = neighLookup(dev, ip6.src, !inc || lladdr !== null);
   if (n) neighUpdate(n, lladdr, "stale", { override: true, weakOverride: true });
   if (net.tracing) net.trace(dev, "ndisc_recv_ns", `answer who has ${ns.target} from ${ip6.src}`, "the target is an address of this device");
   ndiscSendNa(dev, ip6.src, ns.target, isRouter, true, true, inc);
 }
+
+/** pndisc_redo: a delayed solicitation is processed again, as if enqueued locally. */
+function pndiscRedo(q: { skb: SkBuff; ip6: Ipv6Repr; ns: Extract<Icmp6Repr, { type: "ns" }> }): void {
+  ndiscRecvNs(q.skb, q.ip6, q.ns);
+}
+kernelFn(pndiscRedo);
 
 function ndiscRecvNa(skb: SkBuff, ip6: Ipv6Repr, na: Extract<Icmp6Repr, { type: "na" }>): void {
   const dev = skb.dev;

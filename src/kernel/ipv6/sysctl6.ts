@@ -7,7 +7,9 @@ import { fail, ok, okVoid, type KResult } from "../errno.js";
 import type { Net } from "../net.js";
 import { isNeighParmKey, type NeighParmKey } from "../sysctl-defaults.js";
 import { addrconfDevUp, addrconfForwardChange, addrconfIfdown } from "./addrconf.js";
-import type { Inet6Dev, Ipv6ConfKey } from "./inet6-dev.js";
+import { IN6_ADDR_GEN_MODE_STABLE_PRIVACY, type Inet6Dev, type Ipv6ConfKey } from "./inet6-dev.js";
+import { stableSecretOf } from "./stable-address.js";
+import { ipv6ToBytes } from "../../wire/ipv6-addr.js";
 
 /** The sysctl name of each modelled key, and the factor from its unit to the stored ms. */
 const CONF_NAMES: Record<string, { key: Ipv6ConfKey; scale: number; stored?: boolean }> = {
@@ -25,9 +27,9 @@ const CONF_NAMES: Record<string, { key: Ipv6ConfKey; scale: number; stored?: boo
   router_solicitation_max_interval: { key: "rtr_solicit_max_interval", scale: 1000 },
   router_solicitation_delay: { key: "rtr_solicit_delay", scale: 1000 },
   mldv2_unsolicited_report_interval: { key: "mldv2_unsolicited_report_interval", scale: 1 },
-  // Kept at their defaults only: nothing here reads another value (temporary addresses, proxy NDP, unsolicited NA, MLDv1, RA handling).
+  proxy_ndp: { key: "proxy_ndp", scale: 1 },
+  // Kept at their defaults only: nothing here reads another value (temporary addresses, unsolicited NA, MLDv1, RA handling).
   use_tempaddr: { key: "use_tempaddr", scale: 1, stored: true },
-  proxy_ndp: { key: "proxy_ndp", scale: 1, stored: true },
   ndisc_notify: { key: "ndisc_notify", scale: 1, stored: true },
   force_mld_version: { key: "force_mld_version", scale: 1, stored: true },
   accept_redirects: { key: "accept_redirects", scale: 1, stored: true },
@@ -75,6 +77,7 @@ export function sysctl6Status(net: Net, p: string[]): Sysctl6Status {
   if (p.length === 4) return "dir";
   if (p.length > 5) return "absent";
   const key = p[4]!;
+  if (section === "conf" && key === "stable_secret") return "modelled";
   const t = resolve6(net, p);
   if (t) return t.kind === "conf" && CONF_NAMES[t.name]!.stored ? "stored" : "modelled";
   return section === "conf" ? (KERNEL_CONF6.has(key) ? "unmodelled" : "absent") : "unmodelled";
@@ -98,6 +101,8 @@ export function sysctl6Write(net: Net, p: string[], value: number): KResult {
   }
   const { key, scale } = CONF_NAMES[t.name]!;
   if (key === "addr_gen_mode" && (value < 0 || value > 3)) return fail("EINVAL");
+  // check_stable_privacy: a device may use stable_privacy only with a secret, its own or default's.
+  if (key === "addr_gen_mode" && typeof t.which !== "string" && value === IN6_ADDR_GEN_MODE_STABLE_PRIVACY && !stableSecretOf(t.which)) return fail("EINVAL");
   const v = value * scale;
   if (key === "forwarding") {
     // addrconf_fixup_forwarding: all rewrites default and every device; a device changes alone.
@@ -134,15 +139,55 @@ export function sysctl6Write(net: Net, p: string[], value: number): KResult {
 }
 
 /**
- * A value the model cannot honour: stable_privacy and random address
- * generation (no stable_secret, no SHA-1 interface ids here), conf/all's
- * addr_gen_mode (which devices it rewrites), and a device's while it is up
- * (6.1 regenerates its addresses then).
+ * A value the model cannot honour: conf/all's addr_gen_mode (which devices
+ * it rewrites), and a device's while it is up (6.1 regenerates its
+ * addresses then).
  */
 export function sysctl6Unmodelled(net: Net, p: string[], value: number): boolean {
   const t = resolve6(net, p);
   if (!t || t.kind !== "conf" || t.name !== "addr_gen_mode") return false;
   const now = t.which === "all" ? net.ipv6ConfAll : t.which === "default" ? net.ipv6ConfDflt : t.which.cnf;
   if (now.addr_gen_mode === value) return false;
-  return value >= 2 || t.which === "all" || (typeof t.which !== "string" && t.which.dev.isUp);
+  return t.which === "all" || (typeof t.which !== "string" && t.which.dev.isUp);
+}
+
+/** conf/WHO/stable_secret: the one IPv6 key whose value is an address, not a number. */
+function secretTarget(net: Net, p: string[]): "all" | "default" | Inet6Dev | null {
+  if (p.length !== 5 || p[0] !== "net" || p[1] !== "ipv6" || p[2] !== "conf" || p[4] !== "stable_secret") return null;
+  if (p[3] === "all" || p[3] === "default") return p[3];
+  return net.devByName(p[3]!)?.in6Dev ?? null;
+}
+
+export const isStableSecretPath = (p: string[]): boolean => p.length === 5 && p[1] === "ipv6" && p[2] === "conf" && p[4] === "stable_secret";
+
+/** addrconf_sysctl_stable_secret, read: EIO for conf/all and for a secret never set; else %pI6 (every group, four digits). */
+export function sysctl6ReadSecret(net: Net, p: string[]): KResult<string> {
+  const t = secretTarget(net, p);
+  if (!t) return fail("ENOENT");
+  const secret = t === "all" ? null : t === "default" ? net.ipv6StableSecretDflt : t.stableSecret;
+  if (!secret) return fail("EIO");
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((secret[i]! << 8) | secret[i + 1]!).toString(16).padStart(4, "0"));
+  return ok(groups.join(":"));
+}
+
+/**
+ * addrconf_sysctl_stable_secret, write: an IPv6 address (in6_pton) or EIO;
+ * default's secret switches every device of the namespace to stable_privacy,
+ * a device's its own (neither makes new addresses until the next link-local).
+ */
+export function sysctl6WriteSecret(net: Net, p: string[], text: string): KResult {
+  const t = secretTarget(net, p);
+  if (!t) return fail("ENOENT");
+  if (t === "all") return fail("EIO");
+  const bytes = /^[0-9a-fA-F:.]+$/.test(text) ? ipv6ToBytes(text) : null;
+  if (!bytes) return fail("EIO");
+  if (t === "default") {
+    net.ipv6StableSecretDflt = bytes;
+    for (const d of net.devices.values()) if (d.in6Dev) d.in6Dev.cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_STABLE_PRIVACY;
+  } else {
+    t.stableSecret = bytes;
+    t.cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_STABLE_PRIVACY;
+  }
+  return okVoid;
 }

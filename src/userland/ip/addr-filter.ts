@@ -11,7 +11,7 @@ import { networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
 export const ifaFlags4 = (a: InIfaddr): number => (a.secondary ? IFA_F_SECONDARY : 0) | IFA_F_PERMANENT | (a.noprefixroute ? IFA_F_NOPREFIXROUTE : 0);
 
 /** The link-locals and ::1 addrconf makes are permanent; tentative until DAD ends. */
-export const ifaFlags6 = (a: Inet6Ifaddr): number => IFA_F_PERMANENT | (a.tentative ? IFA_F_TENTATIVE : 0) | (a.dadfailed ? 0x08 : 0) | (a.nodad ? 0x02 : 0) | (a.noprefixroute ? 0x200 : 0);
+export const ifaFlags6 = (a: Inet6Ifaddr): number => IFA_F_PERMANENT | (a.tentative ? IFA_F_TENTATIVE : 0) | (a.dadfailed ? 0x08 : 0) | (a.nodad ? 0x02 : 0) | (a.noprefixroute ? 0x200 : 0) | (a.stablePrivacy ? 0x800 : 0);
 
 const SCOPE_NUMBERS: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 

@@ -63,6 +63,7 @@ export function ifa6FlagNames(a: Inet6Ifaddr): string[] {
   if (a.dadfailed) out.push("dadfailed");
   if (a.tentative) out.push("tentative");
   if (a.noprefixroute) out.push("noprefixroute");
+  if (a.stablePrivacy) out.push("stable-privacy");
   return out;
 }
 

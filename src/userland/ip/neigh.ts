@@ -1,7 +1,7 @@
 // `ip neigh add/replace/change/del/show/flush` over the simulated arp_tbl
 // and nd_tbl (IPv4 entries are dumped first, as neigh_tables[] orders them).
 
-import { neighDelete, neighLookup, neighUpdate, type Neighbour, type NetDevice, type NudState } from "../../kernel/index.js";
+import { neighDelete, neighLookup, neighUpdate, pneighDelete6, pneighLookup6, type Neighbour, type NetDevice, type NudState } from "../../kernel/index.js";
 import type { ExecResult, IpCommand } from "../../shell/index.js";
 import { formatIpv4, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { ipv6InPrefix, parseIpv6 } from "../../wire/ipv6-addr.js";
@@ -14,9 +14,9 @@ type ListCmd = Extract<IpCommand, { object: "neigh"; command: "show" | "flush" }
 const VALID: ReadonlySet<NudState> = new Set(["permanent", "noarp", "reachable", "probe", "stale", "delay"]);
 
 export function neighModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
-  if (cmd.proxy) return notSimulated("ip neigh ... proxy");
   const dev = ctx.net.devByName(cmd.dev);
   if (!dev) return noDevice(cmd.dev);
+  if (cmd.proxy) return proxyModify(ctx, cmd, dev);
   if (cmd.to.family === "inet6" || ctx.g.family === "inet6") {
     // ndisc_constructor refuses with disable_ipv6, so there is never an entry to delete.
     if (!dev.in6Dev || dev.in6Dev.cnf.disable_ipv6) {
@@ -102,9 +102,7 @@ export function neighList(ctx: IpCtx, cmd: ListCmd): ExecResult {
   if (cmd.command === "flush" && cmd.dev === null && cmd.to === null && cmd.nud === null && !cmd.proxy) return failWith("Flush requires arguments.\n", 1);
   if (cmd.proxy) {
     if (cmd.command === "flush") return notSimulated("ip neigh flush proxy");
-    // The proxy table (pneigh) is filled only by `ip neigh add proxy`, which the simulator refuses: it is empty.
-    if (cmd.dev !== null && !ctx.net.devByName(cmd.dev)) return noDevice(cmd.dev);
-    return done(ctx.g.json && cmd.command === "show" ? "[]\n" : "");
+    return proxyList(ctx, cmd);
   }
   const sel = select(ctx, cmd);
   if (!Array.isArray(sel)) return sel;
@@ -115,4 +113,29 @@ export function neighList(ctx: IpCtx, cmd: ListCmd): ExecResult {
   const showDev = cmd.dev === null;
   if (ctx.g.json) return done(sel.length ? jsonOut(sel.map((e) => entryJson(e, showDev)), ctx.g.pretty) : "[]\n");
   return done(sel.map((e) => entryText(e, showDev)).join(""));
+}
+
+/**
+ * neigh_add / neigh_delete with NTF_PROXY: nd_tbl's proxy entries (IPv6
+ * only here: arp_tbl's are answered by a forwarding branch of arp_process
+ * the simulator does not take). Adding one that exists is no error.
+ */
+function proxyModify(ctx: IpCtx, cmd: ModifyCmd, dev: NetDevice): ExecResult {
+  if (cmd.to.family !== "inet6" || cmd.to.special) return notSimulated("ip neigh ... proxy with an IPv4 address");
+  if (cmd.command === "replace" || cmd.command === "change" || cmd.lladdr !== null || cmd.nud !== null) return notSimulated(`ip neigh ${cmd.command} proxy with lladdr or nud`);
+  const key = parseIpv6(cmd.to.address)!;
+  if (cmd.command === "delete") return pneighDelete6(ctx.net, key, dev) ? done() : rtnlError({ errno: "ENOENT" });
+  pneighLookup6(ctx.net, key, dev, true);
+  return done();
+}
+
+/** pneigh_dump_table: `ADDR dev DEV proxy`, IPv6 entries (the IPv4 table stays empty). */
+function proxyList(ctx: IpCtx, cmd: ListCmd): ExecResult {
+  if (cmd.command === "flush") return notSimulated("ip neigh flush proxy");
+  const dev = cmd.dev === null ? null : ctx.net.devByName(cmd.dev);
+  if (cmd.dev !== null && !dev) return noDevice(cmd.dev);
+  if (cmd.to !== null || (cmd.nud !== null && cmd.nud !== "all")) return notSimulated("ip neigh show proxy with an address or nud filter");
+  const rows = ctx.g.family === "inet" ? [] : ctx.net.pneigh6.filter((p) => dev === null || p.dev === dev);
+  if (ctx.g.json && cmd.command === "show") return done(jsonOut(rows.map((p) => ({ dst: p.key, ...(dev === null ? { dev: p.dev.name } : {}), proxy: null })), ctx.g.pretty) || "[]\n");
+  return done(rows.map((p) => `${p.key} ${dev === null ? `dev ${p.dev.name} ` : ""}proxy \n`).join(""));
 }
