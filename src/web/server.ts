@@ -17,7 +17,7 @@ export interface ServeOptions {
   allowRemote?: boolean;
   /** The built page (index.html and its assets). */
   pageDir: string;
-  /** Where the example labs are (`*.lab.yaml`). */
+  /** Where the example labs are (`*.lab.yaml`, `*.sh`). */
   examplesDir: string;
   /** The lab the page opens with: read again on every request, so an edit on disk shows on reload. */
   labFile?: string;
@@ -59,7 +59,8 @@ const TYPES: Record<string, string> = {
  */
 const CSP = "default-src 'self'; script-src 'self' 'unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const EXAMPLE = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.lab\.ya?ml$/;
+/** The example labs: YAML labs and shell-script labs. */
+const EXAMPLE = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.(lab\.ya?ml|sh)$/;
 
 function listExamples(dir: string): string[] {
   try {

@@ -110,5 +110,9 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
   });
   parent.replaceChildren(panel);
   show(opts.start);
-  if (opts.focus) panel.focus({ preventScroll: true });
+  if (opts.focus) {
+    panel.focus({ preventScroll: true });
+    // Asked for by a click: the step's details in sight, in the trace's box and on the page, with as much above them as fits.
+    detail.scrollIntoView({ block: "nearest" });
+  }
 }

@@ -6,6 +6,7 @@
 import type { CommandResult, LabResult } from "../../src/engines/result.js";
 import { captureTitle } from "../../src/lab/capture-spec.js";
 import { h } from "./dom.js";
+import { plural } from "./status.js";
 
 function outcome(s: CommandResult): string {
   const first = s.failures.find((f) => (f.kind === "exit") === (s.state !== "error"));
@@ -63,7 +64,7 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
     h(
       "p",
       { class: "summary" },
-      `${checks.length} checks: ${count("met")} met ✓, ${count("not-met")} not met ✗` + (errors ? `, ${errors} could not run ⚠` : "") + (failed ? `; ${failed} setup steps with a failed command ✗` : ""),
+      `${plural(checks.length, "check")}: ${count("met")} met ✓, ${count("not-met")} not met ✗` + (errors ? `, ${errors} could not run ⚠` : "") + (failed ? `; ${plural(failed, "setup or action", "setups or actions")} with a failed command ✗` : ""),
     ),
     h("ol", { class: "step-list" }, ...items),
   );
