@@ -105,6 +105,11 @@ describe("the trace's details after a click, at 1600×1000", () => {
     const trace = (await s.page.locator("#trace").boundingBox())!;
     assert.ok(inside(r, { x: 0, y: 0, width: 1600, height: 1000 }), `the details ${JSON.stringify(r)} in the window`);
     assert.ok(inside(r, trace), `the details ${JSON.stringify(r)} in the trace's box ${JSON.stringify(trace)}`);
+    assert.ok(inside((await s.page.locator(".stepper .trace-head").boundingBox())!, trace), "the trace's head too, as it all fits");
+    // The deciding step's details are longer: still in sight.
+    await s.page.click(".controls .to-deciding");
+    const d = (await s.page.locator(".stepper .step-detail dl").boundingBox())!;
+    assert.ok(inside(d, trace), `the deciding step's details ${JSON.stringify(d)} in the trace's box ${JSON.stringify(trace)}`);
   });
 });
 

@@ -144,7 +144,7 @@ function handler(opts: ServeOptions, page: string, examples: string, allowedHost
       const name = path.slice("/api/examples/".length);
       const file = listExamples(examples).includes(name) ? plainFileInside(examples, join(examples, name)) : null;
       if (!file) return notFound(res, head);
-      return send(res, 200, TYPES[".yaml"]!, readFileSync(file), head);
+      return send(res, 200, name.endsWith(".sh") ? "text/plain; charset=utf-8" : TYPES[".yaml"]!, readFileSync(file), head);
     }
     if (path === "/api/lab") {
       if (!opts.labFile) return json(res, null, head);

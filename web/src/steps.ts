@@ -85,7 +85,7 @@ export function drawCaptures(parent: HTMLElement, result: LabResult): void {
       h(
         "details",
         { class: "iface", "data-iface": id },
-        h("summary", {}, `${captureTitle(id)} `, h("span", { class: "count" }, `${runs.reduce((n, r) => n + r.lines.length, 0)} packets in ${runs.length} steps`)),
+        h("summary", {}, `${captureTitle(id)} `, h("span", { class: "count" }, `${plural(runs.reduce((n, r) => n + r.lines.length, 0), "packet")} in ${plural(runs.length, "step")}`)),
         ...runs.map((r) => h("div", { class: "capture" }, h("div", { class: "cap-head" }, r.step.name), h("pre", {}, r.lines.length ? r.lines.join("\n") : "(nothing)"))),
       ),
     ),
