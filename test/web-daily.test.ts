@@ -220,6 +220,7 @@ describe("keeping the lab: its file, its link, its report, its topology", () => 
   test("the report in Markdown is the CLI's report of the same text", async () => {
     const d = await downloaded(s.page, () => s.page.click("#save-report"), 120_000);
     assert.equal(d.name, "seed-ipvlan-l2.report.md");
+    await s.page.waitForFunction(() => /^8 of 8 checks met/.test(document.getElementById("status")!.textContent ?? ""), null, { timeout: 5_000 });
     const md = d.bytes.toString("utf8");
     assert.match(md, /^# ipvlab report\n\n1 lab in the simulator: seed-ipvlan-l2\. /);
     // The same lab text through `ipvlab report`: the same document after its first paragraph (which says how it was made).

@@ -53,6 +53,15 @@ function schedule(ms: number): void {
   }, ms);
 }
 
+/** What the status says about the lab as it last ran: a passing message (making a report…) gives way to it again. */
+let labLine = { text: "", cls: "" };
+
+/** The status for the lab as it is now, kept to come back to. */
+function line(text: string, cls: string): void {
+  labLine = { text, cls };
+  status(text, cls);
+}
+
 function status(text: string, cls = ""): void {
   const s = $("status");
   s.textContent = text;
@@ -92,7 +101,7 @@ async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
   showDiagnostics(m.notes);
   const total = m.parseMs + m.runMs;
   const st = labStatus(m.result, total);
-  status(st.text, st.ok ? "ok" : "error");
+  line(st.text, st.ok ? "ok" : "error");
   $("status").dataset.ms = String(total);
   failedCells = m.result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => !c.ok).length : 0), 0);
   document.body.dataset.explained = String(failedCells === 0);
@@ -163,14 +172,14 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     case "invalid": {
       showDiagnostics(m.diagnostics);
       const errors = m.diagnostics.filter((d) => d.severity === "error").length;
-      status(`${errors} error${errors === 1 ? "" : "s"} in the lab: the results shown are from the last good version`, "error");
+      line(`${errors} error${errors === 1 ? "" : "s"} in the lab: the results shown are from the last good version`, "error");
       document.body.classList.add("stale");
       settle("invalid");
       break;
     }
     case "failed":
       showDiagnostics([]);
-      status(`the simulator stopped: ${m.message}`, "error");
+      line(`the simulator stopped: ${m.message}`, "error");
       document.body.classList.add("stale");
       settle("failed");
       break;
@@ -179,7 +188,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case "explained":
       document.body.dataset.explained = "true";
-      if (failedCells) status(`${$("status").textContent}; ${failedCells} failed cell${failedCells === 1 ? "" : "s"} explained in ${Math.round(m.ms)} ms`, $("status").className);
+      if (failedCells) {
+        line(`${labLine.text}; ${failedCells} failed cell${failedCells === 1 ? "" : "s"} explained in ${Math.round(m.ms)} ms`, labLine.cls);
+      }
       break;
     case "trace":
       if (!sameTarget(picked, m.target)) return;
@@ -282,6 +293,7 @@ const saving = wireSaving(
   },
   (text, error) => {
     if (text) status(text, error ? "error" : "");
+    else status(labLine.text, labLine.cls);
   },
 );
 

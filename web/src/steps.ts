@@ -64,7 +64,7 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
     h(
       "p",
       { class: "summary" },
-      `${plural(checks.length, "check")}: ${count("met")} met ✓, ${count("not-met")} not met ✗` + (errors ? `, ${errors} could not run ⚠` : "") + (failed ? `; ${plural(failed, "setup or action", "setups or actions")} with a failed command ✗` : ""),
+      (checks.length ? `${plural(checks.length, "check")}: ${count("met")} met ✓, ${count("not-met")} not met ✗` : "no checks") + (errors ? `, ${errors} could not run ⚠` : "") + (failed ? `; ${plural(failed, "setup or action", "setups or actions")} with a failed command ✗` : ""),
     ),
     h("ol", { class: "step-list" }, ...items),
   );
