@@ -197,6 +197,10 @@ describe("keeping the lab: its file, its link, its report, its topology", () => 
     try {
       await other.goto(`${s.server.url}#lab=AAAA&file=x.lab.yaml`);
       await other.waitForFunction(() => /damaged/.test(document.getElementById("status")!.textContent ?? ""), null, { timeout: 20_000 });
+      // And it stays: no other lab is opened in its place.
+      await other.waitForTimeout(1500);
+      assert.match((await other.textContent("#status"))!, /^the link's lab is damaged/);
+      assert.equal(await other.textContent("#file"), "");
     } finally {
       await other.close();
     }

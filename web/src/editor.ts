@@ -47,7 +47,8 @@ export function labEditor(parent: HTMLElement, onEdit: (text: string) => void): 
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
       const fold = headerRange(view.state);
       const at = view.state.doc.line(firstContentLine(view.state)).from;
-      view.dispatch({ effects: [...(fold ? [foldEffect.of(fold)] : []), EditorView.scrollIntoView(at, { y: "nearest" })], selection: { anchor: at } });
+      view.dispatch({ selection: { anchor: at }, effects: fold ? [foldEffect.of(fold)] : [] });
+      // From the top (the lab before may have been scrolled), and down to the first key if it is further.
       view.scrollDOM.scrollTop = 0;
       view.dispatch({ effects: EditorView.scrollIntoView(at, { y: "nearest" }) });
     },

@@ -328,9 +328,24 @@ async function start(): Promise<void> {
     const r = await fetch(`api/examples/${encodeURIComponent(select.value)}`);
     await open(select.value, await r.text());
   });
-  // Back to a lab's link: that lab again.
-  window.addEventListener("popstate", () => void openShared());
-  if (fromLink && (await openShared())) return;
+  // Back to a lab's link: that lab again, once the edits of the lab open now are kept or given up.
+  window.addEventListener("popstate", async () => {
+    const shared = await sharedLab(location.hash);
+    if (shared === null) return;
+    if (shared instanceof Error) return status(shared.message, "error");
+    if (editor.text() !== opened && !(await askBeforeSwitch(file, shared.file, saving))) {
+      history.pushState(null, "", location.pathname + location.search);
+      return;
+    }
+    select.options[0]!.textContent = "a lab from a link";
+    select.value = shown = "";
+    await open(shared.file, shared.text);
+  });
+  if (fromLink) {
+    // A damaged link opens nothing else: what it says stays on the status line.
+    if (!(await openShared())) select.options[0]!.textContent = "pick an example lab…";
+    return;
+  }
   if (given?.text !== undefined) return open(given.file, given.text);
   if (given?.error) status(given.error, "error");
   const first = examples.find((x) => x === "seed-ipvlan-l2.lab.yaml") ?? examples[0];
