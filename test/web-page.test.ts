@@ -130,6 +130,8 @@ describe("the web page on the seed lab", () => {
     // The end of line 1, a comment: the edit changes nothing but the text.
     await s.page.locator(".cm-content").click();
     await s.page.keyboard.press("Control+Home");
+    // Long lines wrap: End goes to the end of the first row, a second End to the end of the line.
+    await s.page.keyboard.press("End");
     await s.page.keyboard.press("End");
     const before = await s.page.getAttribute("#status", "data-ms");
     // Slowly enough that every key re-simulates and redraws the open trace: the keys must all still land in the editor.
@@ -155,8 +157,8 @@ describe("the web page on the seed lab", () => {
   });
 
   test("another example from the list replaces the edited lab once the user agrees", async () => {
-    s.page.once("dialog", (d) => void d.accept());
     await s.page.selectOption("#examples", "macvlan-vepa.lab.yaml");
+    await s.page.click("#switch-dialog .open-next");
     await s.page.waitForFunction(() => document.getElementById("file")!.textContent === "macvlan-vepa.lab.yaml" && document.body.dataset.state === "ready", null, { timeout: 10_000 });
     assert.match((await s.page.textContent(".cm-content"))!, /name: macvlan-vepa/);
     assert.ok((await s.page.locator("section.matrix").count()) >= 1);

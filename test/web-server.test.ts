@@ -77,6 +77,9 @@ describe("the web page's server", () => {
     const examples = JSON.parse((await get(server.url, "/api/examples")).body) as string[];
     assert.ok(examples.includes("seed-ipvlan-l2.lab.yaml"), examples.join(" "));
     assert.equal((await get(server.url, "/api/examples/macvlan-vepa.lab.yaml")).body, readFileSync(example("macvlan-vepa.lab.yaml"), "utf8"));
+    // Shell-script labs are examples too.
+    assert.ok(examples.includes("ipvlan-l2-dummy.sh"), examples.join(" "));
+    assert.equal((await get(server.url, "/api/examples/ipvlan-l2-dummy.sh")).body, readFileSync(example("ipvlan-l2-dummy.sh"), "utf8"));
   });
 
   test("404s everything outside the page's directory, however the path is spelt", async () => {

@@ -17,7 +17,7 @@ export interface ServeOptions {
   allowRemote?: boolean;
   /** The built page (index.html and its assets). */
   pageDir: string;
-  /** Where the example labs are (`*.lab.yaml`). */
+  /** Where the example labs are (`*.lab.yaml`, `*.sh`). */
   examplesDir: string;
   /** The lab the page opens with: read again on every request, so an edit on disk shows on reload. */
   labFile?: string;
@@ -59,7 +59,8 @@ const TYPES: Record<string, string> = {
  */
 const CSP = "default-src 'self'; script-src 'self' 'unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const EXAMPLE = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.lab\.ya?ml$/;
+/** The example labs: YAML labs and shell-script labs. */
+const EXAMPLE = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.(lab\.ya?ml|sh)$/;
 
 function listExamples(dir: string): string[] {
   try {
@@ -143,7 +144,7 @@ function handler(opts: ServeOptions, page: string, examples: string, allowedHost
       const name = path.slice("/api/examples/".length);
       const file = listExamples(examples).includes(name) ? plainFileInside(examples, join(examples, name)) : null;
       if (!file) return notFound(res, head);
-      return send(res, 200, TYPES[".yaml"]!, readFileSync(file), head);
+      return send(res, 200, name.endsWith(".sh") ? "text/plain; charset=utf-8" : TYPES[".yaml"]!, readFileSync(file), head);
     }
     if (path === "/api/lab") {
       if (!opts.labFile) return json(res, null, head);

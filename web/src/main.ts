@@ -11,6 +11,12 @@ import { drawMatrices, type MatrixView } from "./matrix.js";
 import { sameTarget, type Diagnostic, type FixSuggestion, type FromWorker, type ToWorker, type TraceTarget } from "./protocol.js";
 import { drawStepper } from "./stepper.js";
 import { drawCaptures, drawSteps } from "./steps.js";
+import { labStatus } from "./status.js";
+import { emptyTopology } from "./topology-empty.js";
+import { wireSaving } from "./saving.js";
+import { topologySvg } from "./topology-export.js";
+import { askBeforeSwitch } from "./switch-dialog.js";
+import { sharedLab } from "./share.js";
 
 const $ = (id: string) => document.getElementById(id)!;
 const DEBOUNCE_MS = 120;
@@ -45,6 +51,15 @@ function schedule(ms: number): void {
     gen++;
     send({ type: "run", gen, file, text: editor.text() });
   }, ms);
+}
+
+/** What the status says about the lab as it last ran: a passing message (making a report…) gives way to it again. */
+let labLine = { text: "", cls: "" };
+
+/** The status for the lab as it is now, kept to come back to. */
+function line(text: string, cls: string): void {
+  labLine = { text, cls };
+  status(text, cls);
 }
 
 function status(text: string, cls = ""): void {
@@ -85,8 +100,8 @@ async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
   document.body.classList.remove("stale");
   showDiagnostics(m.notes);
   const total = m.parseMs + m.runMs;
-  const label = `simulated in ${Math.round(total)} ms`;
-  status(label, "ok");
+  const st = labStatus(m.result, total);
+  line(st.text, st.ok ? "ok" : "error");
   $("status").dataset.ms = String(total);
   failedCells = m.result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => !c.ok).length : 0), 0);
   document.body.dataset.explained = String(failedCells === 0);
@@ -105,7 +120,12 @@ async function showLab(m: Extract<FromWorker, { type: "lab" }>): Promise<void> {
   else unpick();
   // Laying out the graph again only when it changed keeps it still while typing.
   const json = JSON.stringify(m.topology);
-  if (json !== topologyJson) {
+  const none = emptyTopology(m.topology, m.result, m.script);
+  if (none) {
+    topologyJson = "";
+    topology = null;
+    $("topology").replaceChildren(h("p", { class: "hint no-topology" }, none));
+  } else if (json !== topologyJson) {
     topologyJson = json;
     topology = await drawTopology($("topology"), m.topology);
     topology.highlight(picked ? lit : null);
@@ -124,8 +144,26 @@ worker.onerror = (e) => {
   document.body.dataset.state = "failed";
 };
 
+/** Reports asked of the worker, by request number. */
+const reports = new Map<number, { ok: (md: string) => void; fail: (e: Error) => void }>();
+let req = 0;
+function askReport(): Promise<string> {
+  return new Promise((ok, fail) => {
+    reports.set(++req, { ok, fail });
+    send({ type: "report", gen, req });
+  });
+}
+
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
+  // A report is of the lab as it was when asked for: it is wanted even after an edit.
+  if (m.type === "report" || m.type === "report-failed") {
+    const r = reports.get(m.req);
+    reports.delete(m.req);
+    if (m.type === "report") r?.ok(m.markdown);
+    else r?.fail(new Error(m.message));
+    return;
+  }
   if (m.gen !== gen) return;
   switch (m.type) {
     case "lab":
@@ -134,14 +172,14 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     case "invalid": {
       showDiagnostics(m.diagnostics);
       const errors = m.diagnostics.filter((d) => d.severity === "error").length;
-      status(`${errors} error${errors === 1 ? "" : "s"} in the lab: the results shown are from the last good version`, "error");
+      line(`${errors} error${errors === 1 ? "" : "s"} in the lab: the results shown are from the last good version`, "error");
       document.body.classList.add("stale");
       settle("invalid");
       break;
     }
     case "failed":
       showDiagnostics([]);
-      status(`the simulator stopped: ${m.message}`, "error");
+      line(`the simulator stopped: ${m.message}`, "error");
       document.body.classList.add("stale");
       settle("failed");
       break;
@@ -150,7 +188,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case "explained":
       document.body.dataset.explained = "true";
-      if (failedCells) status(`${$("status").textContent}; ${failedCells} failed cell${failedCells === 1 ? "" : "s"} explained in ${Math.round(m.ms)} ms`, "ok");
+      if (failedCells) {
+        line(`${labLine.text}; ${failedCells} failed cell${failedCells === 1 ? "" : "s"} explained in ${Math.round(m.ms)} ms`, labLine.cls);
+      }
       break;
     case "trace":
       if (!sameTarget(picked, m.target)) return;
@@ -232,25 +272,80 @@ async function open(name: string, text: string): Promise<void> {
   opened = text;
   $("file").textContent = name;
   picked = null;
-  editor.setText(text);
+  editor.open(text);
   schedule(0);
+}
+
+const saving = wireSaving(
+  {
+    file: () => file,
+    text: () => editor.text(),
+    topology() {
+      const live = $("topology").querySelector<SVGSVGElement>("svg.topology");
+      if (!live) return null;
+      // The drawing as the lab leaves it, without the trace's highlight.
+      topology?.highlight(null);
+      const out = topologySvg(live);
+      topology?.highlight(picked ? lit : null);
+      return out;
+    },
+    report: askReport,
+  },
+  (text, error) => {
+    if (text) status(text, error ? "error" : "");
+    else status(labLine.text, labLine.cls);
+  },
+);
+
+/** Opens the lab a link carries, if the address has one; says so if it is damaged. */
+async function openShared(): Promise<boolean> {
+  const shared = await sharedLab(location.hash);
+  if (shared === null) return false;
+  if (shared instanceof Error) {
+    status(shared.message, "error");
+    return false;
+  }
+  await open(shared.file, shared.text);
+  return true;
 }
 
 async function start(): Promise<void> {
   const select = $("examples") as HTMLSelectElement;
   const [given, examples] = await Promise.all([getJson<{ file: string; text?: string; error?: string } | null>("api/lab"), getJson<string[]>("api/examples")]);
-  select.replaceChildren(h("option", { value: "" }, given ? `${given.file} (from the command line)` : "pick an example lab…"), ...examples.map((x) => h("option", { value: x }, x)));
+  const fromLink = /[#&]lab=/.test(location.hash);
+  const label = fromLink ? "a lab from a link" : given ? `${given.file} (from the command line)` : "pick an example lab…";
+  select.replaceChildren(h("option", { value: "" }, label), ...examples.map((x) => h("option", { value: x }, x)));
   let shown = select.value;
   select.addEventListener("change", async () => {
     if (!select.value) return;
-    if (editor.text() !== opened && !confirm(`Open ${select.value}? Your edits to ${file} are not saved anywhere.`)) {
+    if (editor.text() !== opened && !(await askBeforeSwitch(file, select.value, saving))) {
       select.value = shown;
       return;
     }
     shown = select.value;
+    // The link of the lab left (when it had one) stays one step back in the history.
+    if (location.hash) history.pushState(null, "", location.pathname + location.search);
     const r = await fetch(`api/examples/${encodeURIComponent(select.value)}`);
     await open(select.value, await r.text());
   });
+  // Back to a lab's link: that lab again, once the edits of the lab open now are kept or given up.
+  window.addEventListener("popstate", async () => {
+    const shared = await sharedLab(location.hash);
+    if (shared === null) return;
+    if (shared instanceof Error) return status(shared.message, "error");
+    if (editor.text() !== opened && !(await askBeforeSwitch(file, shared.file, saving))) {
+      history.pushState(null, "", location.pathname + location.search);
+      return;
+    }
+    select.options[0]!.textContent = "a lab from a link";
+    select.value = shown = "";
+    await open(shared.file, shared.text);
+  });
+  if (fromLink) {
+    // A damaged link opens nothing else: what it says stays on the status line.
+    if (!(await openShared())) select.options[0]!.textContent = "pick an example lab…";
+    return;
+  }
   if (given?.text !== undefined) return open(given.file, given.text);
   if (given?.error) status(given.error, "error");
   const first = examples.find((x) => x === "seed-ipvlan-l2.lab.yaml") ?? examples[0];

@@ -2,7 +2,7 @@
 // where the ping got through, red where it did not. Hovering a red cell says
 // why (the reason its ping's trace gives); clicking a cell traces it.
 
-import type { LabResult, MatrixResult } from "../../src/engines/result.js";
+import type { Endpoint, LabResult, MatrixResult } from "../../src/engines/result.js";
 import { h } from "./dom.js";
 import type { TraceTarget } from "./protocol.js";
 
@@ -14,6 +14,17 @@ export interface MatrixView {
 }
 
 const short = (id: string) => id.replace(/#.*$/, "");
+const where = (e: Endpoint) => (e.netns === null ? e.host : `${e.host}/${e.netns}`);
+
+/** Why a matrix has no cell to show: nothing to ping, or nothing to ping from elsewhere. */
+export function noCells(m: MatrixResult): string {
+  const n = m.endpoints.length;
+  if (n === 0) return "No cells: when this matrix ran, no device but lo had an IPv4 address, so there was nothing to ping. Give two namespaces an address each (ip addr add … dev …) before it.";
+  const spaces = new Set(m.endpoints.map(where));
+  if (n === 1) return `No cells: ${m.endpoints[0]!.address} on ${short(m.endpoints[0]!.id)} was the only IPv4 address when this matrix ran, and a matrix pings each address from the other namespaces.`;
+  if (spaces.size === 1) return `No cells: all ${n} IPv4 addresses were in one namespace (${[...spaces][0]}) when this matrix ran, and a matrix pings only between namespaces (the same namespace would answer itself on lo).`;
+  return "No cells.";
+}
 
 export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c: CellRef) => void): MatrixView {
   const cells = new Map<string, HTMLTableCellElement>();
@@ -71,8 +82,8 @@ export function drawMatrices(parent: HTMLElement, result: LabResult, onPick: (c:
       "section",
       { class: "matrix", "data-matrix": step, "data-name": m.name },
       h("h3", {}, `matrix “${m.name}” `, h("span", { class: "count" }, `${m.cells.length - failed} ✓  ${failed} ✗`)),
-      h("table", { class: "grid" }, h("thead", {}, head), h("tbody", {}, ...rows)),
-      info,
+      m.cells.length ? h("div", { class: "grid-box" }, h("table", { class: "grid" }, h("thead", {}, head), h("tbody", {}, ...rows))) : h("p", { class: "hint no-cells" }, noCells(m)),
+      m.cells.length ? info : null,
       why,
     );
   }

@@ -14,7 +14,12 @@ export type TraceTarget = { kind: "cell"; step: number; from: string; to: string
 
 export const sameTarget = (a: TraceTarget | null, b: TraceTarget | null): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-export type ToWorker = { type: "run"; gen: number; file: string; text: string } | { type: "trace"; gen: number; target: TraceTarget } | { type: "fix"; gen: number; target: TraceTarget };
+export type ToWorker =
+  | { type: "run"; gen: number; file: string; text: string }
+  | { type: "trace"; gen: number; target: TraceTarget }
+  | { type: "fix"; gen: number; target: TraceTarget }
+  /** The Markdown report of the last lab that ran; `req` matches the answer to the question. */
+  | { type: "report"; gen: number; req: number };
 
 /** One suggestion of `ipvlab fix` for a traced command, with the lab text it makes. */
 export interface FixSuggestion {
@@ -55,7 +60,7 @@ export interface TraceAnswer {
 
 export type FromWorker =
   /** `notes`: the parser's warnings and what the run says about the lab's lines (web/src/notes.ts). */
-  | { type: "lab"; gen: number; notes: Diagnostic[]; result: LabResult; topology: Topology; parseMs: number; runMs: number }
+  | { type: "lab"; gen: number; notes: Diagnostic[]; result: LabResult; topology: Topology; parseMs: number; runMs: number; script: boolean }
   | { type: "invalid"; gen: number; diagnostics: Diagnostic[] }
   | { type: "failed"; gen: number; message: string }
   /** `mechanisms`: the kernel behaviours the reason rests on, in words (engines/sim/verdict-story.ts's FACTORS). */
@@ -65,4 +70,6 @@ export type FromWorker =
   | { type: "trace-failed"; gen: number; target: TraceTarget; message: string }
   /** `tried`: how much of the catalogue's space was tried, in words. */
   | { type: "fix"; gen: number; target: TraceTarget; suggestions: FixSuggestion[]; tried: string }
-  | { type: "fix-failed"; gen: number; target: TraceTarget; message: string };
+  | { type: "fix-failed"; gen: number; target: TraceTarget; message: string }
+  | { type: "report"; gen: number; req: number; markdown: string }
+  | { type: "report-failed"; gen: number; req: number; message: string };

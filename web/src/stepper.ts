@@ -83,12 +83,18 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
     onStep(s, at);
   };
 
-  prev.addEventListener("click", () => show(at - 1));
-  next.addEventListener("click", () => show(at + 1));
-  deciding.addEventListener("click", () => show(t.deciding ?? at));
+  // Moved by the user: the details, which may have grown, stay in sight.
+  const go = (i: number) => {
+    show(i);
+    detail.scrollIntoView({ block: "nearest" });
+  };
+  prev.addEventListener("click", () => go(at - 1));
+  next.addEventListener("click", () => go(at + 1));
+  deciding.addEventListener("click", () => go(t.deciding ?? at));
   close.addEventListener("click", onClose);
   list.addEventListener("click", (e) => {
     const li = (e.target as HTMLElement).closest("li");
+    // Not scrolled: the list the user is clicking in stays under the pointer.
     if (li) show(Number(li.dataset.i));
   });
   const panel = h(
@@ -103,12 +109,17 @@ export function drawStepper(parent: HTMLElement, t: TraceAnswer, onStep: (s: Tra
     list,
   );
   panel.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowLeft") show(at - 1);
-    else if (e.key === "ArrowRight") show(at + 1);
+    if (e.key === "ArrowLeft") go(at - 1);
+    else if (e.key === "ArrowRight") go(at + 1);
     else return;
     e.preventDefault();
   });
   parent.replaceChildren(panel);
   show(opts.start);
-  if (opts.focus) panel.focus({ preventScroll: true });
+  if (opts.focus) {
+    panel.focus({ preventScroll: true });
+    // Asked for by a click: the trace from its top when it fits, and in any case the step's details in sight (in the trace's box and on the page).
+    panel.scrollIntoView({ block: "start" });
+    detail.scrollIntoView({ block: "nearest" });
+  }
 }

@@ -6,6 +6,7 @@
 import type { CommandResult, LabResult } from "../../src/engines/result.js";
 import { captureTitle } from "../../src/lab/capture-spec.js";
 import { h } from "./dom.js";
+import { plural } from "./status.js";
 
 function outcome(s: CommandResult): string {
   const first = s.failures.find((f) => (f.kind === "exit") === (s.state !== "error"));
@@ -63,7 +64,7 @@ export function drawSteps(parent: HTMLElement, result: LabResult, onMatrix: (ste
     h(
       "p",
       { class: "summary" },
-      `${checks.length} checks: ${count("met")} met ✓, ${count("not-met")} not met ✗` + (errors ? `, ${errors} could not run ⚠` : "") + (failed ? `; ${failed} setup steps with a failed command ✗` : ""),
+      (checks.length ? `${plural(checks.length, "check")}: ${count("met")} met ✓, ${count("not-met")} not met ✗` : "no checks") + (errors ? `, ${errors} could not run ⚠` : "") + (failed ? `; ${plural(failed, "setup or action", "setups or actions")} with a failed command ✗` : ""),
     ),
     h("ol", { class: "step-list" }, ...items),
   );
@@ -84,7 +85,7 @@ export function drawCaptures(parent: HTMLElement, result: LabResult): void {
       h(
         "details",
         { class: "iface", "data-iface": id },
-        h("summary", {}, `${captureTitle(id)} `, h("span", { class: "count" }, `${runs.reduce((n, r) => n + r.lines.length, 0)} packets in ${runs.length} steps`)),
+        h("summary", {}, `${captureTitle(id)} `, h("span", { class: "count" }, `${plural(runs.reduce((n, r) => n + r.lines.length, 0), "packet")} in ${plural(runs.length, "step")}`)),
         ...runs.map((r) => h("div", { class: "capture" }, h("div", { class: "cap-head" }, r.step.name), h("pre", {}, r.lines.length ? r.lines.join("\n") : "(nothing)"))),
       ),
     ),

@@ -16,6 +16,7 @@ import { lintLab } from "../../src/engines/sim/script-lint.js";
 import { judge } from "../../src/engines/sim/fix/judge.js";
 import { searchFixes } from "../../src/engines/sim/fix/search.js";
 import { runNotes } from "./notes.js";
+import { labMarkdown } from "./report.js";
 import type { Diagnostic, FromWorker, ToWorker, TraceTarget } from "./protocol.js";
 
 interface WorkerScope {
@@ -54,7 +55,7 @@ async function run(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
     const ran = runNotes(result);
     const read = lintLab(lab).map(toDiagnostic).filter((d) => !ran.some((r) => r.line === d.line));
     const notes = [...ran, ...read];
-    post({ type: "lab", gen: m.gen, notes: [...warnings.map(toDiagnostic), ...notes], result, topology: topologyOf(lab, run.world), parseMs: t1 - t0, runMs: t2 - t1 });
+    post({ type: "lab", gen: m.gen, notes: [...warnings.map(toDiagnostic), ...notes], result, topology: topologyOf(lab, run.world), parseMs: t1 - t0, runMs: t2 - t1, script: SCRIPT_EXT.test(m.file) });
   } catch (e) {
     return post({ type: "failed", gen: m.gen, message: (e as Error).message });
   }
@@ -143,11 +144,22 @@ async function fix(m: Extract<ToWorker, { type: "fix" }>): Promise<void> {
   }
 }
 
+/** The report of the lab as it last ran (the last good version when the text has an error now). */
+async function report(m: Extract<ToWorker, { type: "report" }>): Promise<void> {
+  if (!current) return post({ type: "report-failed", gen: m.gen, req: m.req, message: "no lab has run yet" });
+  try {
+    post({ type: "report", gen: m.gen, req: m.req, markdown: await labMarkdown(current.lab, current.text) });
+  } catch (e) {
+    post({ type: "report-failed", gen: m.gen, req: m.req, message: (e as Error).message });
+  }
+}
+
 scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === "run") {
     latest = m.gen;
     void run(m);
   } else if (m.type === "fix") void fix(m);
+  else if (m.type === "report") void report(m);
   else void trace(m);
 };
