@@ -15,6 +15,7 @@ import { writeJUnit } from "./junit-file.js";
 import { shardFiles, type Shard } from "./shard.js";
 import { junitXml, type JUnitCase, type JUnitSuite } from "../report/junit.js";
 import type { Lab } from "../lab/types.js";
+import { countOf } from "../plural.js";
 
 export interface RecordFlags {
   engine: EngineName;
@@ -35,7 +36,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
   checkJobs(flags.engine, flags.jobs);
   const say = progress(flags.quiet);
   const mine = shardFiles(files, flags.shard);
-  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${mine.length} of ${new Set(files).size} lab files`);
+  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${countOf(mine.length, new Set(files).size, "lab file")}`);
   const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
   const engine = engineByName(flags.engine);
   const kernelOpts = kernelRunOptions(flags.engine, flags.kernel);
@@ -84,6 +85,6 @@ function recordSuite(lab: Lab, result: LabResult): JUnitSuite {
     return { name, failure: { message: `${s.state} on Linux ${result.kernel}${s.kind === "check" ? ` (expect: ${s.expect})` : ""}`, detail } };
   });
   const failing = cases.filter((c) => c.failure);
-  const whole = failing.length ? { message: `${failing.length} of ${cases.length} steps not met on Linux ${result.kernel}`, detail: failing.map((c) => `${c.name}: ${c.failure!.message}`).join("\n") } : null;
+  const whole = failing.length ? { message: `${countOf(failing.length, cases.length, "step")} not met on Linux ${result.kernel}`, detail: failing.map((c) => `${c.name}: ${c.failure!.message}`).join("\n") } : null;
   return { name: lab.name, file: lab.file, cases: [{ name: lab.name, failure: whole }, ...cases] };
 }

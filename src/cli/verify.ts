@@ -13,6 +13,7 @@ import { shardFiles, type Shard } from "./shard.js";
 import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
+import { count, countOf } from "../plural.js";
 
 export interface VerifyFlags {
   engine: EngineName;
@@ -43,7 +44,7 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   if (!flags.golden) checkJobs(flags.engine, flags.jobs);
   const say = progress(flags.quiet);
   const mine = shardFiles(files, flags.shard);
-  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${mine.length} of ${new Set(files).size} lab files`);
+  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${countOf(mine.length, new Set(files).size, "lab file")}`);
   const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
   let real: LabResult[];
   if (flags.golden) {
@@ -76,14 +77,14 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
     const against = flags.golden ? "its golden file" : `--engine ${flags.engine}`;
     suites.push(verifySuite(lab, real[i]!, sim[i]!, diffs, against));
     if (diffs.length === 0) {
-      process.stdout.write(`${lab.name}: sim agrees with ${against} (${sim[i]!.steps.length} steps)\n`);
+      process.stdout.write(`${lab.name}: sim agrees with ${against} (${count(sim[i]!.steps.length, "step")})\n`);
       return;
     }
     differing++;
-    process.stdout.write(`${lab.name}: ${diffs.length} of ${sim[i]!.steps.length} steps differ from ${against}\n`);
+    process.stdout.write(`${lab.name}: ${countOf(diffs.length, sim[i]!.steps.length, "step")} ${diffs.length === 1 ? "differs" : "differ"} from ${against}\n`);
     for (const d of diffs) process.stdout.write(`\nstep ${d.step}: ${d.name}\n${d.patch}`);
   });
-  process.stdout.write(`\n${labs.length - differing} of ${labs.length} labs agree\n`);
+  process.stdout.write(labs.length ? `\n${countOf(labs.length - differing, labs.length, "lab")} ${labs.length - differing === 1 ? "agrees" : "agree"}\n` : "no labs to compare\n");
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab verify", suites));
   return differing ? 1 : 0;
 }
@@ -93,7 +94,7 @@ function verifySuite(lab: Lab, real: LabResult, sim: LabResult, diffs: StepDiff[
   const steps = Math.max(real.steps.length, sim.steps.length);
   const byStep = new Map(diffs.map((d) => [d.step, d]));
   const whole = diffs.length
-    ? { message: `${diffs.length} of ${steps} steps differ from ${against}`, detail: diffs.map((d) => `step ${d.step}: ${d.name}\n${d.patch}`).join("\n") }
+    ? { message: `${countOf(diffs.length, steps, "step")} ${diffs.length === 1 ? "differs" : "differ"} from ${against}`, detail: diffs.map((d) => `step ${d.step}: ${d.name}\n${d.patch}`).join("\n") }
     : null;
   return {
     name: lab.name,

@@ -1,6 +1,7 @@
 import { captureTitle } from "../lab/capture-spec.js";
 import { allMet, type CommandResult, type LabResult, type MatrixResult } from "../engines/result.js";
 import { matrixChecklist, matrixGrid } from "./matrix.js";
+import { count, countOf } from "../plural.js";
 
 export interface Style {
   ok: (s: string) => string;
@@ -66,7 +67,7 @@ function commandText(s: CommandResult, st: Style, o: ResultTextOptions = {}): st
 function matrixText(m: MatrixResult, st: Style): string {
   const ok = m.cells.filter((c) => c.ok).length;
   return [
-    `${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${ok} of ${m.cells.length} pings answered)`)}`,
+    `${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered` : "no pings"})`)}`,
     matrixGrid(m),
     "",
     ...matrixChecklist(m).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),
@@ -87,7 +88,6 @@ export function resultText(r: LabResult, st: Style = plain, o: ResultTextOptions
   return parts.join("\n\n") + "\n";
 }
 
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function summaryLine(r: LabResult, st: Style = plain): string {
   const commands = r.steps.filter((s): s is CommandResult => s.kind !== "matrix");
@@ -97,7 +97,7 @@ export function summaryLine(r: LabResult, st: Style = plain): string {
   const errors = commands.filter((s) => s.state === "error").length;
   const failed = commands.filter((s) => s.state === "setup-failed").length;
   const text = [
-    `${r.lab}: ${met} of ${count(checks.length, "check")} met`,
+    `${r.lab}: ${checks.length ? countOf(met, checks.length, "check", "checks", "met") : "no checks"}`,
     ...(errors ? [count(errors, "step that could not run", "steps that could not run")] : []),
     ...(failed ? [count(failed, "setup step with a failed command", "setup steps with a failed command")] : []),
     count(matrices, "matrix", "matrices"),
