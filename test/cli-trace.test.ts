@@ -48,7 +48,7 @@ test("trace --after runs the lab's steps first; a step that does not exist is a 
   assert.match(after.stdout, /fib_validate_source +drop 172\.16\.91\.101 > 172\.16\.91\.14/);
   const bad = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--from", "vm02", "--to", "172.16.91.2", "--after", "99"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /^ipvlab: --after 99: no such step in seed-ipvlan-l2 \(give a number from 4 to 19, counted as `ipvlab run` counts them with the 3 setup scripts first, or a step's name: /);
+  assert.match(bad.stderr, /^ipvlab: --after 99: no such step in seed-ipvlan-l2: give a number from 1 to 16 \(0: right after the hosts' setup\), or a step's name: 1 "ns01 reaches vm01 and the gateway", 2 /);
 });
 
 test("traceVerdict: what happened, in words built from the steps and from who holds which address", () => {

@@ -105,7 +105,7 @@ program
   .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace (a namespace alone when one host has it, as a container in a snapshot)")
   .option("--to <address>", "the address --from pings")
   .option("--arp", "with --from: arping instead of ping")
-  .option("--after <step>", "trace in the state after this step (its number, counted as `ipvlab run` and `verify` count them, setups first, or its name); default: right after the hosts' setup")
+  .option("--after <step>", "trace in the state after this step: its number (as `ipvlab run` numbers the lab's steps, from 1) or its name; default (or 0): right after the hosts' setup")
   .option("--json", "print the trace, the command's output and the verdict as JSON")
   .option("--pcap <dir>", "also write the frames each device saw during the command, one pcap file per device (tcpdump -r, wireshark)")
   .addHelpText(
@@ -118,7 +118,7 @@ The verdict says it in plain words: how far the packet got, what stopped it, and
 
 Examples:
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --on vm02 --run "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14"
-  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after 6
+  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after 3
   ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { engineByName } from "../engines/index.js";
-import type { EngineName, LabResult } from "../engines/result.js";
+import { stepTitle, type EngineName, type LabResult } from "../engines/result.js";
 import { goldenDirFor, labSha256, type GoldenFile } from "../golden/golden.js";
 import type { KernelName } from "../engines/real/kernels.js";
 import { kernelRunOptions } from "./kernel-flag.js";
@@ -79,7 +79,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
  */
 function recordSuite(lab: Lab, result: LabResult): JUnitSuite {
   const cases: JUnitCase[] = result.steps.map((s, i) => {
-    const name = `step ${i + 1}: ${s.name}`;
+    const name = stepTitle(result.steps, i);
     if (s.kind === "matrix" || s.met) return { name, failure: null };
     const detail = [`on ${s.host}: ${s.command}`, `exit status ${s.exitCode}`, s.stdout && `stdout:\n${s.stdout}`, s.stderr && `stderr:\n${s.stderr}`].filter(Boolean).join("\n");
     return { name, failure: { message: `${s.state} on Linux ${result.kernel}${s.kind === "check" ? ` (expect: ${s.expect})` : ""}`, detail } };

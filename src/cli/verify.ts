@@ -1,5 +1,5 @@
 import { engineByName } from "../engines/index.js";
-import type { EngineName, LabResult } from "../engines/result.js";
+import { stepTitle, type EngineName, type LabResult } from "../engines/result.js";
 import { findGolden, goldenDirFor, labSha256, readGolden } from "../golden/golden.js";
 import { releaseOf, type KernelName } from "../engines/real/kernels.js";
 import type { Lab } from "../lab/types.js";
@@ -82,7 +82,7 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
     }
     differing++;
     process.stdout.write(`${lab.name}: ${countOf(diffs.length, sim[i]!.steps.length, "step")} ${diffs.length === 1 ? "differs" : "differ"} from ${against}\n`);
-    for (const d of diffs) process.stdout.write(`\nstep ${d.step}: ${d.name}\n${d.patch}`);
+    for (const d of diffs) process.stdout.write(`\n${d.title}\n${d.patch}`);
   });
   process.stdout.write(labs.length ? `\n${countOf(labs.length - differing, labs.length, "lab")} ${labs.length - differing === 1 ? "agrees" : "agree"}\n` : "no labs to compare\n");
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab verify", suites));
@@ -94,7 +94,7 @@ function verifySuite(lab: Lab, real: LabResult, sim: LabResult, diffs: StepDiff[
   const steps = Math.max(real.steps.length, sim.steps.length);
   const byStep = new Map(diffs.map((d) => [d.step, d]));
   const whole = diffs.length
-    ? { message: `${countOf(diffs.length, steps, "step")} ${diffs.length === 1 ? "differs" : "differ"} from ${against}`, detail: diffs.map((d) => `step ${d.step}: ${d.name}\n${d.patch}`).join("\n") }
+    ? { message: `${countOf(diffs.length, steps, "step")} ${diffs.length === 1 ? "differs" : "differ"} from ${against}`, detail: diffs.map((d) => `${d.title}\n${d.patch}`).join("\n") }
     : null;
   return {
     name: lab.name,
@@ -103,8 +103,7 @@ function verifySuite(lab: Lab, real: LabResult, sim: LabResult, diffs: StepDiff[
       { name: lab.name, failure: whole },
       ...Array.from({ length: steps }, (_, i) => {
         const d = byStep.get(i + 1);
-        const name = (real.steps[i] ?? sim.steps[i])!.name;
-        return { name: `step ${i + 1}: ${name}`, failure: d ? { message: `sim differs from ${against}`, detail: d.patch } : null };
+        return { name: stepTitle(real.steps[i] ? real.steps : sim.steps, i), failure: d ? { message: `sim differs from ${against}`, detail: d.patch } : null };
       }),
     ],
   };

@@ -43,13 +43,16 @@ export interface ResultDiagnostic {
   col: number;
   severity: "error" | "warning";
   message: string;
-  /** The LabResult step it is about. */
+  /** The step it is about, numbered as the lab file lists its steps (from 1); 0 for a host's setup script. */
   step: number;
 }
 
 export type EngineName = "sim" | "uml" | "host";
 
-export interface CommandResult {
+/** The step's number as the lab file lists its steps, from 1 (engines/planned.ts stepNumber); absent on the hosts' setup scripts. */
+type Numbered = { step?: number };
+
+export interface CommandResult extends Numbered {
   kind: "action" | "check";
   name: string;
   host: string;
@@ -102,7 +105,7 @@ export interface MatrixCell {
   unstable?: boolean;
 }
 
-export interface MatrixResult {
+export interface MatrixResult extends Numbered {
   kind: "matrix";
   name: string;
   endpoints: Endpoint[];
@@ -110,6 +113,20 @@ export interface MatrixResult {
 }
 
 export type StepResult = CommandResult | MatrixResult;
+
+/** The step's number (stepNumber), also for a result recorded before steps carried one; 0 for a setup script. */
+export function stepNumberOf(steps: readonly StepResult[], idx: number): number {
+  const s = steps[idx]!;
+  if (s.kind !== "matrix" && s.setup) return 0;
+  return s.step ?? idx - steps.filter((x) => x.kind !== "matrix" && x.setup).length + 1;
+}
+
+/** How a step is named in verify's and record's output, JUnit and the report: "step 4: its name", or a setup's own name. */
+export function stepTitle(steps: readonly StepResult[], idx: number): string {
+  const n = stepNumberOf(steps, idx);
+  const s = steps[idx]!;
+  return n === 0 ? s.name : `step ${n}: ${s.kind === "matrix" ? `matrix "${s.name}"` : s.name}`;
+}
 
 /** Every check met its expectation and every setup command and action succeeded. */
 export function allMet(r: LabResult): boolean {

@@ -87,7 +87,7 @@ export function labReport(r: LabReportInput): string {
     const differ = r.real.diffs.filter((d) => d.patch);
     out.push(`### The simulator against ${r.real.result.engine} (Linux ${r.real.result.kernel})`, "");
     if (differ.length === 0) out.push(`Every step agrees (${count(r.sim.steps.length, "step")}, after normalising times, ICMP ids and random MACs).`, "");
-    else for (const d of differ) out.push(`Step ${d.step}, ${d.name}:`, "", fence(d.patch, "diff"), "");
+    else for (const d of differ) out.push(`${d.title.replace(/^step/, "Step")}:`, "", fence(d.patch, "diff"), "");
   }
   return `${out.join("\n").trimEnd()}\n`;
 }

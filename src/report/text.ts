@@ -51,7 +51,7 @@ export const failedCheck = (s: CommandResult): boolean => s.kind === "check" && 
 
 function commandText(s: CommandResult, st: Style, o: ResultTextOptions = {}): string {
   const out: string[] = [];
-  out.push(`${st.bold(s.name)} ${st.dim(`[${s.host}]`)} ${stepMark(s, st)}`);
+  out.push(`${numbered(s, st)}${st.bold(s.name)} ${st.dim(`[${s.host}]`)} ${stepMark(s, st)}`);
   if (!s.setup || s.name !== s.command.split("\n")[0]) out.push(indent(`$ ${s.command.trim().split("\n").join("\n  ")}`, "  "));
   if (s.stdout.trim()) out.push(indent(s.stdout));
   if (s.stderr.trim()) out.push(indent(s.stderr));
@@ -64,10 +64,15 @@ function commandText(s: CommandResult, st: Style, o: ResultTextOptions = {}): st
   return out.join("\n");
 }
 
+/** "step 4: ", the number --after, --json and the pcap file names give the step; nothing for a setup script. */
+function numbered(s: CommandResult | MatrixResult, st: Style): string {
+  return s.step ? st.dim(`step ${s.step}: `) : "";
+}
+
 function matrixText(m: MatrixResult, st: Style): string {
   const ok = m.cells.filter((c) => c.ok).length;
   return [
-    `${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered` : "no pings"})`)}`,
+    `${numbered(m, st)}${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered` : "no pings"})`)}`,
     matrixGrid(m),
     "",
     ...matrixChecklist(m).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { Lab } from "../../lab/types.js";
-import { plannedLabel, plannedSteps } from "../planned.js";
+import { plannedProgress, plannedSteps } from "../planned.js";
 import { xstateFixNote } from "./xstate-fix.js";
 import { count } from "../../plural.js";
 
@@ -84,9 +84,7 @@ export function progressReporter(labs: Lab[], say: (line: string) => void): (eve
       lab = Number(arg.split("-").pop());
       say(`${prefix()}building the lab: ${count(labs[lab]!.hosts.length, "host")}, ${count(labs[lab]!.networks.length, "network")}`);
     } else if (event === "step") {
-      const steps = plannedSteps(labs[lab]!);
-      const idx = Number(arg);
-      say(`${prefix()}step ${idx + 1} of ${steps.length}: ${plannedLabel(steps[idx]!)}`);
+      say(`${prefix()}${plannedProgress(labs[lab]!, Number(arg))}`);
     } else if (event === "lab-done") {
       say(`${prefix()}all ${count(plannedSteps(labs[lab]!).length, "step")} done`);
     } else if (event === "boot") {
