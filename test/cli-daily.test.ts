@@ -6,13 +6,28 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { LabResult } from "../src/engines/result.js";
-import { example, runCli } from "./helpers.js";
+import { execFile } from "node:child_process";
+import type { LabResult, MatrixResult } from "../src/engines/result.js";
+import { cli, example, runCli } from "./helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "ipvlab-daily-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A terminal's colour escape (SGR), and the grid's marks in green and red. */
+const SGR = `${String.fromCharCode(27)}[`;
+const GREEN_OK = new RegExp(`${esc(SGR)}32m +✓${esc(SGR)}0m`);
+const RED_FAIL = new RegExp(`${esc(SGR)}31m +✗${esc(SGR)}0m`);
+
+/** The CLI with a terminal for its stdout (script(1) makes one), as a person at a shell runs it. */
+function runCliOnTerminal(args: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const e = { ...process.env, ...env };
+    if (!("NO_COLOR" in env)) delete e.NO_COLOR;
+    execFile("script", ["-qec", `${process.execPath} ${cli} ${args}`, "/dev/null"], { env: e, maxBuffer: 1 << 24 }, (err, stdout) => (err && err.code !== 1 ? reject(err) : resolve(stdout)));
+  });
+}
 
 function lab(name: string, text: string): string {
   const file = join(work, `${name}.lab.yaml`);
@@ -100,4 +115,86 @@ test("trace: --on/--run with --from/--to is refused; an unknown --from host list
   const ns = await runCli(["trace", seed, "--from", "vm02/ns9", "--to", "172.16.91.2"]);
   assert.equal(ns.code, 2);
   assert.match(ns.stderr, /no namespace ns9 on vm02 at that point of the lab \(namespaces of vm02: ns01, ns02\)/);
+});
+
+const NAMESPACES = `name: natural
+hosts:
+  a:
+    run: |
+      for n in 10 2 11 1; do
+        ip netns add ns$n
+        ip -n ns$n link add d0 type dummy
+        ip -n ns$n addr add 10.0.$n.1/24 dev d0
+        ip -n ns$n link set d0 up
+      done
+`;
+
+test("matrix of a lab with no matrix step: the matrix at its end; --after a step it has not: the numbers it has", async () => {
+  const file = lab("natural", NAMESPACES);
+  const r = await runCli(["matrix", file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /natural has no matrix step: the matrix at the end of the lab/);
+  assert.match(r.stdout, /^matrix "at the end"$/m);
+  // Natural order: ns1, ns2, ns10, ns11, in the grid and in --json.
+  assert.deepEqual([...r.stdout.matchAll(/^ \d (a\/ns\d+):d0 /gm)].map((m) => m[1]), ["a/ns1", "a/ns2", "a/ns10", "a/ns11"]);
+  const j = await runCli(["matrix", file, "--json"]);
+  const [m] = JSON.parse(j.stdout) as MatrixResult[];
+  assert.deepEqual(m!.endpoints.map((e) => e.netns), ["ns1", "ns2", "ns10", "ns11"]);
+  assert.deepEqual(m!.cells.slice(0, 3).map((c) => c.to), ["a/ns2:d0", "a/ns10:d0", "a/ns11:d0"], "cells row by row in that order");
+  const none = await runCli(["matrix", file, "--after", "2"]);
+  assert.equal(none.code, 2);
+  assert.equal(none.stderr, "ipvlab: --after 2: natural has no steps, only its hosts' setup: leave --after out\n");
+  const few = await runCli(["matrix", lab("few", `${NAMESPACES}steps:\n  - on: a\n    run: "true"\n`), "--after", "3"]);
+  assert.equal(few.code, 2);
+  assert.match(few.stderr, /^ipvlab: --after 3: no such step in natural: give a number from 1 to 1 \(0: right after the hosts' setup\), or a step's name: 1 "true"$/m);
+});
+
+test("`matrix: true` at the top of a YAML lab: run takes a matrix after the last step, as a script lab gets one", async () => {
+  const yes = lab("end", `${NAMESPACES}matrix: true\n`);
+  const c = await runCli(["check", yes]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stdout, /1 step \(0 checks, 1 matrix\)$/m);
+  const r = await runCli(["run", yes, "--json", "-q"]);
+  const res = JSON.parse(r.stdout) as LabResult;
+  const last = res.steps.at(-1)!;
+  assert.equal(last.kind, "matrix");
+  assert.equal(last.name, "at the end");
+  assert.equal(last.step, 1);
+  const named = await runCli(["run", lab("named", `${NAMESPACES}matrix: after the loop\n`), "--json", "-q"]);
+  assert.equal((JSON.parse(named.stdout) as LabResult).steps.at(-1)!.name, "after the loop");
+  const no = await runCli(["run", lab("no", `${NAMESPACES}matrix: false\n`), "--json", "-q"]);
+  assert.ok((JSON.parse(no.stdout) as LabResult).steps.every((s) => s.kind !== "matrix"));
+  const bad = await runCli(["check", lab("bad", `${NAMESPACES}matrix: 3\n`)]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad\.lab\.yaml:11:\d+: error: .*true \(a matrix after the last step/);
+});
+
+test("the text matrix: a legend, each reason once with its cells, colour only on a terminal without NO_COLOR or --no-color", async () => {
+  const seed = example("seed-ipvlan-l2.lab.yaml");
+  const r = await runCli(["matrix", seed]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^each row pings each column \(ping -c 1 -W 1 -I ROW COLUMN, in ROW's namespace\): ✓ answered, ✗ no answer, · same namespace, not pinged$/m);
+  const json = JSON.parse((await runCli(["matrix", seed, "--json"])).stdout) as MatrixResult[];
+  const failed = json.flatMap((m) => m.cells.filter((c) => !c.ok));
+  const reasons = new Set(failed.map((c) => c.reason));
+  assert.ok(failed.length > reasons.size, "some cells share a reason");
+  const lines = r.stdout.split("\n").filter((l) => l.startsWith("✗ "));
+  assert.equal(lines.length, json.reduce((n, m) => n + new Set(m.cells.filter((c) => !c.ok).map((c) => c.reason)).size, 0), "one line per reason of each matrix");
+  for (const m of json) {
+    for (const reason of new Set(m.cells.filter((c) => !c.ok).map((c) => c.reason!))) {
+      const cells = m.cells.filter((c) => c.reason === reason).map((c) => `${c.from} → ${c.to}`);
+      assert.equal(lines.filter((l) => l === `✗ ${cells.join(", ")}: ${reason}`).length, 1, `said once, with its ${cells.length} cells: ${reason}`);
+    }
+  }
+  assert.ok(!r.stdout.includes(SGR), "no colour into a pipe");
+  // On a terminal (script(1) gives it one): green ✓, red ✗.
+  const tty = (args: string, env: Record<string, string> = {}) =>
+    runCliOnTerminal(`matrix ${seed} ${args}`, env);
+  const coloured = await tty("");
+  assert.match(coloured, GREEN_OK);
+  assert.match(coloured, RED_FAIL);
+  assert.ok(!(await tty("", { NO_COLOR: "1" })).includes(SGR));
+  assert.ok(!(await tty("--no-color")).includes(SGR));
+  assert.match(await runCliOnTerminal(`run ${seed} -q`), GREEN_OK, "run colours its grids too");
+  assert.ok(!(await runCliOnTerminal(`run ${seed} -q --no-color`)).includes(SGR));
 });

@@ -12,7 +12,9 @@ test("report: the lab's narrative, diagram, each check with output and captures,
   assert.match(r.stdout, /^### ✓ arping from ns01 fails with 'Interface "ipvlan1" is not ARPable'$/m);
   assert.match(r.stdout, /^\*\*Why, from the trace:\*\* vm01's ens34 asks who has 172\.16\.91\.101, and no answer comes: the request reaches vm02\/ns01's ipvlan1, .* but is NOARP/m);
   assert.match(r.stdout, /^### Matrix: before host routes$/m);
-  assert.match(r.stdout, /^- \[ \] gateway:eth0 <--> vm02\/ns01:ipvlan1 — /m);
+  assert.match(r.stdout, /^- \[ \] gateway:eth0 <--> vm02\/ns01:ipvlan1$/m);
+  // Each reason once, with the cells it holds for.
+  assert.match(r.stdout, /^- ✗ gateway:eth0 → vm02\/ns01:ipvlan1(, [^:]+:[^:]+)*: \S/m);
 });
 
 test("report reads the narrative from the lab's comments", () => {

@@ -23,6 +23,7 @@ import { doctorCommand } from "./doctor.js";
 import { KERNEL_RELEASES, type KernelName } from "../engines/real/kernels.js";
 import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
 import { parseShard } from "./shard.js";
+import { refuseColour } from "./style.js";
 
 const ENGINE_HELP =
   "sim: the simulated Linux network stack, in-process, milliseconds; uml: a real Linux kernel (6.1, or 6.12 with --kernel) in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
@@ -466,7 +467,11 @@ for (const c of program.commands) {
   if (which) withLimits(c, which).addHelpText("after", limitsHelp(which));
 }
 program.addHelpText("after", limitsHelp("all"));
-program.hook("preAction", (_program, action) => applyLimitFlags(action.opts()));
+program.option("--no-color", "plain text: no colour even on a terminal (NO_COLOR=1 says the same)");
+program.hook("preAction", (_program, action) => {
+  applyLimitFlags(action.opts());
+  if (program.opts<{ color?: boolean }>().color === false) refuseColour();
+});
 
 // A reader that stops early (`ipvlab ... | head`) closes the pipe: end quietly, as a Unix tool does, not with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

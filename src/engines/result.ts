@@ -1,4 +1,5 @@
 import type { Expect } from "../lab/types.js";
+import { naturalCompare } from "../natural.js";
 
 /** One LabResult per run, the same shape from every engine (DESIGN.md, "Lab files"). */
 export interface LabResult {
@@ -91,6 +92,27 @@ export function nameEndpoints(raw: Omit<Endpoint, "id">[]): Endpoint[] {
   const count = new Map<string, number>();
   for (const e of raw) count.set(base(e), (count.get(base(e)) ?? 0) + 1);
   return raw.map((e) => ({ id: count.get(base(e))! > 1 ? `${base(e)}#${e.address}` : base(e), ...e }));
+}
+
+/**
+ * A matrix as every engine hands it out: hosts in the lab's order, in each the
+ * root namespace first, then the namespaces in natural order (ns1, ns2, ns10),
+ * devices and addresses as found; the cells row by row in that order. The
+ * pings themselves go out in the order they were found.
+ */
+export function inNaturalOrder(m: MatrixResult): MatrixResult {
+  const hostRank = new Map<string, number>();
+  for (const e of m.endpoints) if (!hostRank.has(e.host)) hostRank.set(e.host, hostRank.size);
+  const found = new Map(m.endpoints.map((e, i) => [e.id, i]));
+  const endpoints = [...m.endpoints].sort(
+    (a, b) =>
+      hostRank.get(a.host)! - hostRank.get(b.host)! ||
+      (a.netns === b.netns ? 0 : a.netns === null ? -1 : b.netns === null ? 1 : naturalCompare(a.netns, b.netns)) ||
+      found.get(a.id)! - found.get(b.id)!,
+  );
+  const rank = new Map(endpoints.map((e, i) => [e.id, i]));
+  const cells = [...m.cells].sort((a, b) => rank.get(a.from)! - rank.get(b.from)! || rank.get(a.to)! - rank.get(b.to)!);
+  return { ...m, endpoints, cells };
 }
 
 export interface MatrixCell {

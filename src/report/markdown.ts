@@ -7,7 +7,7 @@
 import type { CommandResult, LabResult, MatrixResult } from "../engines/result.js";
 import { captureTitle } from "../lab/capture-spec.js";
 import type { StepDiff } from "../verify/diff.js";
-import { matrixChecklist } from "./matrix.js";
+import { matrixChecklist, reasonGroups } from "./matrix.js";
 import { count, countOf } from "../plural.js";
 
 export interface LabReportInput {
@@ -65,10 +65,16 @@ function checkSection(s: CommandResult, source: string, verdict: string | undefi
   return parts.join("\n");
 }
 
+/** Each reason once, after the checklist, with the cells it holds for. */
+export function reasonsMarkdown(m: MatrixResult): string[] {
+  const groups = reasonGroups(m);
+  return groups.length ? ["", "Why the red cells fail:", "", ...groups.map((g) => `- ✗ ${g.cells.join(", ")}: ${g.reason}`)] : [];
+}
+
 function matrixSection(m: MatrixResult, source: string): string {
   const ok = m.cells.filter((c) => c.ok).length;
   const why = stepComment(source, m.name);
-  return [`### Matrix: ${m.name}`, "", `${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered.` : "No pings: no two namespaces with an address."}${why ? ` ${why}` : ""}`, "", ...matrixChecklist(m)].join("\n");
+  return [`### Matrix: ${m.name}`, "", `${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered.` : "No pings: no two namespaces with an address."}${why ? ` ${why}` : ""}`, "", ...matrixChecklist(m, { reasons: false }), ...reasonsMarkdown(m)].join("\n");
 }
 
 export function labReport(r: LabReportInput): string {

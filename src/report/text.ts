@@ -1,6 +1,6 @@
 import { captureTitle } from "../lab/capture-spec.js";
 import { allMet, type CommandResult, type LabResult, type MatrixResult } from "../engines/result.js";
-import { matrixChecklist, matrixGrid } from "./matrix.js";
+import { MATRIX_LEGEND, matrixChecklist, matrixGrid, reasonGroups, reasonLines } from "./matrix.js";
 import { count, countOf } from "../plural.js";
 
 export interface Style {
@@ -73,9 +73,11 @@ function matrixText(m: MatrixResult, st: Style): string {
   const ok = m.cells.filter((c) => c.ok).length;
   return [
     `${numbered(m, st)}${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered` : "no pings"})`)}`,
-    matrixGrid(m),
+    matrixGrid(m, st),
+    st.dim(MATRIX_LEGEND),
     "",
-    ...matrixChecklist(m).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),
+    ...matrixChecklist(m, { reasons: false }).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),
+    ...(reasonGroups(m).length ? ["", ...reasonLines(m, st)] : []),
   ].join("\n");
 }
 

@@ -7,7 +7,7 @@ import { tcpdumpRefuses } from "./filter-check.js";
 import { currentLimits, formatSize, limitMessage, type Limits } from "../limits.js";
 import { MAX_FAILURES } from "../../shell/run.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
-import { nameEndpoints, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
+import { inNaturalOrder, nameEndpoints, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
 import { plannedSteps, stepNumber, type PlannedStep } from "../planned.js";
 
 function read(file: string): string {
@@ -151,5 +151,5 @@ function collectMatrix(name: string, d: string): MatrixResult {
       cells.push({ from: a.id, to: b.id, ok: cellFiles.has(f) && read(join(d, f)).trim() === "0" });
     }
   }
-  return { kind: "matrix", name, endpoints, cells };
+  return inNaturalOrder({ kind: "matrix", name, endpoints, cells });
 }

@@ -6,7 +6,7 @@ import { pingEchoFilter, RawSocket, type Kernel, type Net } from "../../kernel/i
 import type { Lab } from "../../lab/types.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
-import { nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
+import { inNaturalOrder, nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
 import type { Snapshot } from "../../kernel/index.js";
 import type { StepSim, World } from "./world.js";
 
@@ -111,5 +111,5 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
     neighTableFull: [...kernels].filter(([h, k]) => k.arpTbl.tableFulls > fullBefore.get(h)!).map(([host, k]) => ({ host, gcThresh3: k.arpTbl.gcThresh3 })),
     frameBudget: report.budgetExceeded ? sim.frameBudget : null,
   };
-  return { result: { kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) }, limits };
+  return { result: inNaturalOrder({ kind: "matrix", name, endpoints, cells: probes.map((p) => p.cell) }), limits };
 }
