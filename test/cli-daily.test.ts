@@ -198,3 +198,11 @@ test("the text matrix: a legend, each reason once with its cells, colour only on
   assert.match(await runCliOnTerminal(`run ${seed} -q`), GREEN_OK, "run colours its grids too");
   assert.ok(!(await runCliOnTerminal(`run ${seed} -q --no-color`)).includes(SGR));
 });
+
+test("trace: a network's bridge port is named with the lab interface behind it", async () => {
+  const t = await runCli(["trace", example("seed-ipvlan-l2.lab.yaml"), "--from", "vm02/ns01", "--to", "172.16.91.14"]);
+  assert.equal(t.code, 1, t.stderr);
+  assert.match(t.stdout, /^\+[\d.]+ +network vmnet8 +br0 +br_forward +\S+ > ff:ff:ff:ff:ff:ff out port1 \(vm01's ens34\)$/m);
+  assert.match(t.stdout, /not back out port2 \(vm02's ens34\), where it came in/);
+  assert.doesNotMatch(t.stdout, /\bport\d+(?! \()/, "no port without its owner");
+});

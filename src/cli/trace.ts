@@ -8,6 +8,7 @@ import { traceAfter } from "../engines/sim/explain.js";
 import type { World } from "../engines/sim/world.js";
 import type { Lab } from "../lab/types.js";
 import { styleFor } from "./style.js";
+import { portOwnerNamer } from "../engines/lab-ports.js";
 import { traceVerdict } from "../engines/sim/trace-verdict.js";
 import { traceText } from "../report/trace.js";
 import { writePcap } from "../userland/pcap.js";
@@ -112,7 +113,7 @@ export async function traceCommand(file: string, f: TraceFlags): Promise<number>
   if (f.pcap && frames) writeTracePcaps(f.pcap, frames);
   if (f.json) process.stdout.write(`${JSON.stringify({ lab: lab!.name, ...t, verdict: traceVerdict(t) }, null, 2)}\n`);
   else {
-    process.stdout.write(traceText(t, styleFor()));
+    process.stdout.write(traceText(t, styleFor(), portOwnerNamer(lab!)));
     // A failed ping from --from is a goal `ipvlab fix` takes as it is.
     if (t.exitCode !== 0 && f.from && !f.arp) process.stdout.write(`try: ipvlab fix ${[file, "--from", f.from, "--to", f.to!, ...(f.after !== undefined ? ["--after", f.after] : [])].map(shellWord).join(" ")}\n`);
   }
