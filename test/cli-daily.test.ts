@@ -2,12 +2,13 @@
 // numbering, clear refusals, the matrix with a legend and its reasons grouped.
 
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { execFile } from "node:child_process";
 import type { LabResult, MatrixResult } from "../src/engines/result.js";
+import { packageRoot } from "../src/paths.js";
 import { cli, example, runCli } from "./helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "ipvlab-daily-"));
@@ -205,4 +206,33 @@ test("trace: a network's bridge port is named with the lab interface behind it",
   assert.match(t.stdout, /^\+[\d.]+ +network vmnet8 +br0 +br_forward +\S+ > ff:ff:ff:ff:ff:ff out port1 \(vm01's ens34\)$/m);
   assert.match(t.stdout, /not back out port2 \(vm02's ens34\), where it came in/);
   assert.doesNotMatch(t.stdout, /\bport\d+(?! \()/, "no port without its owner");
+});
+
+test("--help names only lab files the package ships (examples/), never the repository's test/", async () => {
+  const top = await runCli(["--help"]);
+  const commands = [...top.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!).filter((c) => c !== "help");
+  assert.ok(commands.includes("run") && commands.includes("verify"), top.stdout);
+  const helps = [top.stdout, ...(await Promise.all(commands.map(async (c) => (await runCli([c, "--help"])).stdout)))];
+  for (const h of helps) {
+    assert.doesNotMatch(h, /test\/labs/);
+    for (const [file] of h.matchAll(/[\w./-]+\/[\w.-]+\.lab\.yaml/g)) {
+      if (file.startsWith("my-labs/")) continue;
+      assert.match(file, /^examples\//, `${file} is not in the package`);
+      assert.ok(existsSync(join(packageRoot, file)), `${file} exists`);
+    }
+  }
+});
+
+test("verify --golden away from the repository: the shipped golden files; a missing --golden-dir or golden file is a clear usage error", async () => {
+  const elsewhere = mkdtempSync(join(work, "cwd-"));
+  const ok = await runCli(["verify", "--golden", "-q", example("macvlan-vepa.lab.yaml")], { cwd: elsewhere });
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /^macvlan-vepa: sim agrees with its golden file \(\d+ steps\)$/m);
+  const dir = await runCli(["verify", "--golden", "--golden-dir", "nothere", "-q", example("macvlan-vepa.lab.yaml")], { cwd: elsewhere });
+  assert.equal(dir.code, 2);
+  assert.equal(dir.stderr, "ipvlab: --golden-dir nothere: no such folder\n");
+  const none = await runCli(["verify", "--golden", "-q", lab("unrecorded", ONE_HOST.replace("name: one", "name: unrecorded"))], { cwd: elsewhere });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^ipvlab: no golden file for lab unrecorded \(unrecorded\.json\) in \S+ or a folder under it: record one with `ipvlab record /m);
+  assert.doesNotMatch(none.stderr + dir.stderr, /ENOENT|\n\s+at /);
 });

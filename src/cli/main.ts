@@ -61,13 +61,13 @@ Lab files: *.lab.yaml (networks, hosts with interfaces and a run script, steps) 
 ${EXIT_CODES_HELP}
 
 Examples:
-  ipvlab run test/labs/core/proxy-arp.lab.yaml           a lab in the simulator (the default engine)
+  ipvlab run examples/macvlan-bridge.lab.yaml            a lab in the simulator (the default engine)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml   the seed lab, on a real kernel under UML
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12   the same on Linux 6.12
   ipvlab doctor                                          what this machine can run, and what to install
   ipvlab kernels install 6.12                            get Linux 6.12 for --engine uml (into ~/.cache/ipvlab)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --json     the same as one LabResult in JSON
-  ipvlab verify --golden test/labs/core/*.lab.yaml       hold the simulator to recorded real-kernel results
+  ipvlab verify --golden examples/*.lab.yaml             hold the simulator to recorded real-kernel results
   ipvlab check examples/*.lab.yaml                       validate labs without running them
   ipvlab record examples/*.lab.yaml                      record golden results into test/golden/`,
   );
@@ -156,7 +156,7 @@ disagrees), 2 bad usage, 3 the engine for --verify cannot run here.
 
 Examples:
   ipvlab fix examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14
-  ipvlab fix test/labs/broken/seed-l2-rpfilter.lab.yaml --check "ns01 cannot reach vm02's own .14"
+  ipvlab fix my.lab.yaml --check "ns01 reaches the gateway"
   ipvlab fix examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --verify`,
   )
   .action(exitOnError((file: string, flags: FixFlags) => fixCommand(file, flags)));
@@ -290,7 +290,7 @@ Examples:
   ipvlab snapshot -o this-machine.lab.yaml
   ipvlab trace this-machine.lab.yaml --from CONTAINER --to 192.0.2.1
   bash assets/snapshot.sh > readings.json && ipvlab snapshot --from readings.json
-  ipvlab snapshot --lab test/labs/snapshot/seed-machine.lab.yaml --on vm02 -o snap.lab.yaml   (a lab host on uml)`,
+  ipvlab snapshot --lab examples/seed-ipvlan-l2.lab.yaml --on vm02 -o snap.lab.yaml   (a lab host on uml)`,
   )
   .action(exitOnError((flags: SnapshotFlags) => snapshotCommand(flags)));
 
@@ -368,9 +368,9 @@ program
     `
 Examples:
   ipvlab record examples/*.lab.yaml                         test/golden/<lab>.json, on Linux 6.1
-  ipvlab record test/labs/core/*.lab.yaml -o test/golden/core
+  ipvlab record my-labs/*.lab.yaml -o my-golden
   ipvlab record examples/*.lab.yaml --kernel 6.12          test/golden/6.12/<lab>.json, on Linux 6.12
-  ipvlab record test/labs/core/*.lab.yaml -o test/golden/core --shard 2/4 --jobs 2 --junit reports/record-2.xml`,
+  ipvlab record my-labs/*.lab.yaml -o my-golden --shard 2/4 --jobs 2 --junit reports/record-2.xml`,
   )
   .action(exitOnError(recordCommand));
 
@@ -381,7 +381,7 @@ program
   .addOption(realEngineOption("the real kernel to compare with"))
   .addOption(kernelOption())
   .option("--golden", "compare with the recorded golden files instead of running a kernel")
-  .option("--golden-dir <dir>", `where the golden files are (default ${GOLDEN_DIR}, or ${GOLDEN_DIR}/RELEASE with --kernel RELEASE other than 6.1)`)
+  .option("--golden-dir <dir>", `where the golden files are (default ./${GOLDEN_DIR}, or ./${GOLDEN_DIR}/RELEASE with --kernel RELEASE other than 6.1, when there is one; else the golden files ipvlab ships with its examples)`)
   .addOption(shardOption())
   .addOption(junitOption())
   .addOption(jobsOption())
@@ -396,11 +396,12 @@ The simulator behaves as the release it is compared with (where 6.1 and 6.12 dif
 docs/kernel-releases.md).
 
 Examples:
-  ipvlab verify --golden test/labs/core/*.lab.yaml
+  ipvlab verify --golden examples/*.lab.yaml              against the golden files ipvlab ships (or ./test/golden)
+  ipvlab verify --golden --golden-dir my-golden my-labs/*.lab.yaml
   ipvlab verify --golden --kernel 6.12 examples/*.lab.yaml    against test/golden/6.12
   ipvlab verify examples/*.lab.yaml --engine uml --kernel 6.12
   ipvlab verify examples/macvlan-bridge.lab.yaml --engine host
-  ipvlab verify test/labs/core/*.lab.yaml --engine uml --shard 1/4 --jobs 2 --junit reports/verify-1.xml`,
+  ipvlab verify my-labs/*.lab.yaml --engine uml --shard 1/4 --jobs 2 --junit reports/verify-1.xml`,
   )
   .action(exitOnError((files: string[], flags: VerifyFlags) => verifyCommand(files, flags)));
 

@@ -4,7 +4,9 @@ import { findGolden, goldenDirFor, labSha256, readGolden } from "../golden/golde
 import { releaseOf, type KernelName } from "../engines/real/kernels.js";
 import type { Lab } from "../lab/types.js";
 import { diffResults, type StepDiff } from "../verify/diff.js";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { packageRoot } from "../paths.js";
 import { junitXml, type JUnitSuite } from "../report/junit.js";
 import { UsageError } from "./errors.js";
 import { checkJobs, runInJobs } from "./jobs.js";
@@ -48,7 +50,7 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
   let real: LabResult[];
   if (flags.golden) {
-    const goldenDir = flags.goldenDir ?? goldenDirFor(flags.kernel);
+    const goldenDir = goldenFolder(flags);
     const recordAs = flags.kernel ? ` --kernel ${flags.kernel}` : "";
     real = labs.map((lab) => {
       const dir = findGolden(goldenDir, lab.name, flags.kernel);
@@ -87,6 +89,23 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   process.stdout.write(labs.length ? `\n${countOf(labs.length - differing, labs.length, "lab")} ${labs.length - differing === 1 ? "agrees" : "agree"}\n` : "no labs to compare\n");
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab verify", suites));
   return differing ? 1 : 0;
+}
+
+/**
+ * Where --golden reads: --golden-dir, which must exist; else ./test/golden (of
+ * --kernel) when the working directory has it, else the golden files ipvlab
+ * ships with its examples.
+ */
+function goldenFolder(flags: VerifyFlags): string {
+  if (flags.goldenDir !== undefined) {
+    if (!existsSync(flags.goldenDir)) throw new UsageError(`--golden-dir ${flags.goldenDir}: no such folder`);
+    return flags.goldenDir;
+  }
+  const here = goldenDirFor(flags.kernel);
+  if (existsSync(here)) return here;
+  const shipped = join(packageRoot, here);
+  if (existsSync(shipped)) return shipped;
+  throw new UsageError(`no golden files: ${here} is not in ${process.cwd()}, and this ipvlab ships none: name the folder with --golden-dir, or record them with \`ipvlab record LAB... -o ${here}\``);
 }
 
 /** A lab in the JUnit report: the lab as a whole, then each step, failing where sim differs from the kernel. */
