@@ -15,7 +15,7 @@ import { writeJUnit } from "./junit-file.js";
 import { shardFiles, type Shard } from "./shard.js";
 import { junitXml, type JUnitCase, type JUnitSuite } from "../report/junit.js";
 import type { Lab } from "../lab/types.js";
-import { countOf } from "../plural.js";
+import { count, countOf } from "../plural.js";
 
 export interface RecordFlags {
   engine: EngineName;
@@ -66,7 +66,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
     const out = join(outDir, `${result.lab}.json`);
     writeFileSync(out, JSON.stringify(golden, null, 2) + "\n");
     const unstable = result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => c.unstable).length : s.unstable ? 1 : 0), 0);
-    process.stderr.write(`${out}: ${summaryLine(result)}${unstable ? `; ${unstable} answer(s) differed between runs, marked unstable` : ""}\n`);
+    process.stderr.write(`${out}: ${summaryLine(result)}${unstable ? `; ${count(unstable, "answer")} differed between runs, marked unstable` : ""}\n`);
   });
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab record", suites));
   return 0;
