@@ -227,7 +227,7 @@ test("verify --golden away from the repository: the shipped golden files; a miss
   const elsewhere = mkdtempSync(join(work, "cwd-"));
   const ok = await runCli(["verify", "--golden", "-q", example("macvlan-vepa.lab.yaml")], { cwd: elsewhere });
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-  assert.match(ok.stdout, /^macvlan-vepa: sim agrees with its golden file \(\d+ steps\)$/m);
+  assert.match(ok.stdout, /^macvlan-vepa: sim agrees with its golden file \(3 setup scripts and 10 steps\)$/m);
   const dir = await runCli(["verify", "--golden", "--golden-dir", "nothere", "-q", example("macvlan-vepa.lab.yaml")], { cwd: elsewhere });
   assert.equal(dir.code, 2);
   assert.equal(dir.stderr, "ipvlab: --golden-dir nothere: no such folder\n");

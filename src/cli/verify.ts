@@ -7,6 +7,7 @@ import { diffResults, type StepDiff } from "../verify/diff.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
+import { setupCount } from "../engines/planned.js";
 import { junitXml, type JUnitSuite } from "../report/junit.js";
 import { UsageError } from "./errors.js";
 import { checkJobs, runInJobs } from "./jobs.js";
@@ -79,7 +80,7 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
     const against = flags.golden ? "its golden file" : `--engine ${flags.engine}`;
     suites.push(verifySuite(lab, real[i]!, sim[i]!, diffs, against));
     if (diffs.length === 0) {
-      process.stdout.write(`${lab.name}: sim agrees with ${against} (${count(sim[i]!.steps.length, "step")})\n`);
+      process.stdout.write(`${lab.name}: sim agrees with ${against} (${stepsWord(lab)})\n`);
       return;
     }
     differing++;
@@ -89,6 +90,12 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   process.stdout.write(labs.length ? `\n${countOf(labs.length - differing, labs.length, "lab")} ${labs.length - differing === 1 ? "agrees" : "agree"}\n` : "no labs to compare\n");
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab verify", suites));
   return differing ? 1 : 0;
+}
+
+/** What verify compares, counted as `check` and `run` count: "3 setup scripts and 10 steps". */
+function stepsWord(lab: Lab): string {
+  const setups = setupCount(lab);
+  return `${setups ? `${count(setups, "setup script")} and ` : ""}${count(lab.steps.length, "step")}`;
 }
 
 /**

@@ -86,7 +86,7 @@ export function progressReporter(labs: Lab[], say: (line: string) => void): (eve
     } else if (event === "step") {
       say(`${prefix()}${plannedProgress(labs[lab]!, Number(arg))}`);
     } else if (event === "lab-done") {
-      say(`${prefix()}all ${count(plannedSteps(labs[lab]!).length, "step")} done`);
+      say(`${prefix()}all ${count(labs[lab]!.steps.length, "step")} done`);
     } else if (event === "boot") {
       say(`kernel ${arg} booted`);
     } else if (event === "xstate-fix") {
