@@ -401,7 +401,7 @@ describe("capture filters in a lab", () => {
       assert.deepEqual(s.captures["a:eth0 icmp and src 10.0.0.2"], all.filter((l) => l.includes("10.0.0.2 > 10.0.0.1: ICMP")));
       assert.deepEqual(s.captures["a:eth0 vlan"], []);
       assert.equal(s.state, "met");
-      assert.deepEqual(readdirSync(join(dir, lab.name)).sort(), ["02-a_eth0-arp.pcap", "02-a_eth0-icmp_and_src_10.0.0.2.pcap", "02-a_eth0-vlan.pcap", "02-a_eth0.pcap"]);
+      assert.deepEqual(readdirSync(join(dir, lab.name)).sort(), ["01-a_eth0-arp.pcap", "01-a_eth0-icmp_and_src_10.0.0.2.pcap", "01-a_eth0-vlan.pcap", "01-a_eth0.pcap"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -92,10 +92,10 @@ const cases: Case[] = [
   { file: "empty.lab.yaml", line: 1, col: 1, says: ["the lab is empty", "hosts:"] },
   { file: "only-comments.lab.yaml", line: 1, col: 1, says: ["the lab is empty"] },
   { file: "top-level-list.lab.yaml", line: 1, col: 1, says: ["a lab is a map", "holds a list", 'remove the "- "'] },
-  { file: "top-level-scalar.lab.yaml", line: 1, col: 1, says: ["a lab is a map with the keys name, ipv6, networks, hosts, steps", 'the text "ip link add'] },
+  { file: "top-level-scalar.lab.yaml", line: 1, col: 1, says: ["a lab is a map with the keys name, ipv6, networks, hosts, steps, matrix", 'the text "ip link add'] },
   { file: "unknown-extension.lab.txt", line: 1, col: 1, says: ['".txt" is not a lab extension', "*.lab.yaml", "*.sh"] },
   // top level
-  { file: "unknown-top-key.lab.yaml", line: 18, col: 1, says: ['unknown key "step"', 'did you mean "steps"', "valid keys: name, ipv6, networks, hosts, steps"] },
+  { file: "unknown-top-key.lab.yaml", line: 18, col: 1, says: ['unknown key "step"', 'did you mean "steps"', "valid keys: name, ipv6, networks, hosts, steps, matrix"] },
   { file: "name-invalid.lab.yaml", line: 1, col: 7, says: ['name "ipvlan L2 (same subnet)" is not valid', "letters, digits", '"ipvlan-L2-same-subnet"'] },
   { file: "ipv6-not-boolean.lab.yaml", line: 1, col: 7, says: ["ipv6 must be true or false", '"yes"', 'did you mean "true"'] },
   { file: "missing-hosts.lab.yaml", line: 1, col: 1, says: ["the lab has no hosts", "add hosts:"] },

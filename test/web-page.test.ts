@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { MatrixResult } from "../src/engines/result.js";
 import { FACTORS, type Factor } from "../src/engines/sim/trace-verdict.js";
+import { setupCount } from "../src/engines/planned.js";
+import { loadLabFile } from "../src/lab/load.js";
 import { example, runCli } from "./helpers.js";
 import { cellSelector, openLab, type PageSession } from "./web-browser.js";
 
@@ -12,6 +14,9 @@ import { cellSelector, openLab, type PageSession } from "./web-browser.js";
 const seed = example("seed-ipvlan-l2.lab.yaml");
 const NS01 = "vm02/ns01:ipvlan1";
 const ENS34 = "vm02:ens34";
+// The page numbers a step by its place in the run (the hosts' setup scripts first, from 0);
+// --after by its place in the lab file's steps (from 1): the step before it is this many fewer.
+const SETUPS = setupCount(loadLabFile(seed).lab);
 
 describe("the web page on the seed lab", () => {
   let s: PageSession;
@@ -64,9 +69,9 @@ describe("the web page on the seed lab", () => {
     const text = (await verdict.textContent())!;
     const reason = matrices[0]!.cells.find((c) => c.from === NS01 && c.to === ENS34)!.reason!;
     assert.ok(text.includes(reason), `${text}\n  should give the cell's reason:\n${reason}`);
-    // The same command in the same state (just before the matrix: after step `step`, counted with the setups) through the CLI.
+    // The same command in the same state (just before the matrix: after the lab step before it) through the CLI.
     const command = (await s.page.textContent(".trace-head code"))!;
-    const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step), "--json"]);
+    const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step - SETUPS), "--json"]);
     assert.equal(cli.code, 1, `the traced ping fails, and trace exits with its status\n${cli.stderr}`);
     assert.equal(text, (JSON.parse(cli.stdout) as { verdict: string }).verdict);
 
@@ -95,8 +100,8 @@ describe("the web page on the seed lab", () => {
     const verdict = await s.page.waitForSelector(`.stepper[data-step="${step}"] .verdict`, { timeout: 10_000 });
     const command = (await s.page.textContent(".trace-head code"))!;
     assert.equal(command, "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14");
-    // In the state just before it: after the step before it, counted as `ipvlab run` counts (setups first, from 1).
-    const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step), "--json"]);
+    // In the state just before it: after the lab step before it.
+    const cli = await runCli(["trace", seed, "--on", "vm02", "--run", command, "--after", String(step - SETUPS), "--json"]);
     assert.equal(cli.code, 1, cli.stderr);
     assert.equal(await verdict.textContent(), (JSON.parse(cli.stdout) as { verdict: string }).verdict);
   });

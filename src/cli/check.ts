@@ -2,10 +2,8 @@ import { lintLab } from "../engines/sim/script-lint.js";
 import { formatDiagnostic, sortDiagnostics } from "../lab/errors.js";
 import { EXIT } from "./errors.js";
 import { loadLabs } from "./load.js";
+import { count } from "../plural.js";
 
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** Validates labs and reads their scripts without running anything: exit 2 for anything that cannot run as written. */
 export async function checkCommand(files: string[]): Promise<number> {

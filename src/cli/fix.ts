@@ -48,7 +48,7 @@ async function resolveGoal(lab: Lab, f: FixFlags): Promise<Goal> {
     if (f.after !== undefined) throw new UsageError("--after goes with --from/--to: a check runs where it stands in the lab");
     const c = checks.find(({ s }) => s.name === f.check);
     if (!c) throw new UsageError(`--check ${f.check}: no such check in ${lab.name} (checks: ${checks.map(({ s }) => JSON.stringify(s.name)).join(", ") || "none"})`);
-    return { steps: c.i, after: stepsBefore(lab, c.i === 0 ? undefined : String(c.i + lab.hosts.filter((h) => h.run.trim()).length)).label, pick: () => ({ host: c.s.on, run: c.s.run, check: c.s.name }) };
+    return { steps: c.i, after: stepsBefore(lab, c.i === 0 ? undefined : String(c.i)).label, pick: () => ({ host: c.s.on, run: c.s.run, check: c.s.name }) };
   }
   if (f.from) {
     if (!f.to) throw new UsageError("--from needs --to ADDR");

@@ -23,6 +23,7 @@ import { doctorCommand } from "./doctor.js";
 import { KERNEL_RELEASES, type KernelName } from "../engines/real/kernels.js";
 import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
 import { parseShard } from "./shard.js";
+import { refuseColour } from "./style.js";
 
 const ENGINE_HELP =
   "sim: the simulated Linux network stack, in-process, milliseconds; uml: a real Linux kernel (6.1, or 6.12 with --kernel) in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
@@ -60,13 +61,13 @@ Lab files: *.lab.yaml (networks, hosts with interfaces and a run script, steps) 
 ${EXIT_CODES_HELP}
 
 Examples:
-  ipvlab run test/labs/core/proxy-arp.lab.yaml           a lab in the simulator (the default engine)
+  ipvlab run examples/macvlan-bridge.lab.yaml            a lab in the simulator (the default engine)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml   the seed lab, on a real kernel under UML
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12   the same on Linux 6.12
   ipvlab doctor                                          what this machine can run, and what to install
   ipvlab kernels install 6.12                            get Linux 6.12 for --engine uml (into ~/.cache/ipvlab)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --json     the same as one LabResult in JSON
-  ipvlab verify --golden test/labs/core/*.lab.yaml       hold the simulator to recorded real-kernel results
+  ipvlab verify --golden examples/*.lab.yaml             hold the simulator to recorded real-kernel results
   ipvlab check examples/*.lab.yaml                       validate labs without running them
   ipvlab record examples/*.lab.yaml                      record golden results into test/golden/`,
   );
@@ -105,7 +106,7 @@ program
   .option("--from <host[/netns]>", "instead of --on/--run: ping (or arping) from this host or namespace (a namespace alone when one host has it, as a container in a snapshot)")
   .option("--to <address>", "the address --from pings")
   .option("--arp", "with --from: arping instead of ping")
-  .option("--after <step>", "trace in the state after this step (its number, counted as `ipvlab run` and `verify` count them, setups first, or its name); default: right after the hosts' setup")
+  .option("--after <step>", "trace in the state after this step: its number (as `ipvlab run` numbers the lab's steps, from 1) or its name; default (or 0): right after the hosts' setup")
   .option("--json", "print the trace, the command's output and the verdict as JSON")
   .option("--pcap <dir>", "also write the frames each device saw during the command, one pcap file per device (tcpdump -r, wireshark)")
   .addHelpText(
@@ -118,7 +119,7 @@ The verdict says it in plain words: how far the packet got, what stopped it, and
 
 Examples:
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --on vm02 --run "ip netns exec ns01 ping -c 1 -W 1 172.16.91.14"
-  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after 6
+  ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --after 3
   ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )
@@ -155,7 +156,7 @@ disagrees), 2 bad usage, 3 the engine for --verify cannot run here.
 
 Examples:
   ipvlab fix examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14
-  ipvlab fix test/labs/broken/seed-l2-rpfilter.lab.yaml --check "ns01 cannot reach vm02's own .14"
+  ipvlab fix my.lab.yaml --check "ns01 reaches the gateway"
   ipvlab fix examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --verify`,
   )
   .action(exitOnError((file: string, flags: FixFlags) => fixCommand(file, flags)));
@@ -289,7 +290,7 @@ Examples:
   ipvlab snapshot -o this-machine.lab.yaml
   ipvlab trace this-machine.lab.yaml --from CONTAINER --to 192.0.2.1
   bash assets/snapshot.sh > readings.json && ipvlab snapshot --from readings.json
-  ipvlab snapshot --lab test/labs/snapshot/seed-machine.lab.yaml --on vm02 -o snap.lab.yaml   (a lab host on uml)`,
+  ipvlab snapshot --lab examples/seed-ipvlan-l2.lab.yaml --on vm02 -o snap.lab.yaml   (a lab host on uml)`,
   )
   .action(exitOnError((flags: SnapshotFlags) => snapshotCommand(flags)));
 
@@ -367,9 +368,9 @@ program
     `
 Examples:
   ipvlab record examples/*.lab.yaml                         test/golden/<lab>.json, on Linux 6.1
-  ipvlab record test/labs/core/*.lab.yaml -o test/golden/core
+  ipvlab record my-labs/*.lab.yaml -o my-golden
   ipvlab record examples/*.lab.yaml --kernel 6.12          test/golden/6.12/<lab>.json, on Linux 6.12
-  ipvlab record test/labs/core/*.lab.yaml -o test/golden/core --shard 2/4 --jobs 2 --junit reports/record-2.xml`,
+  ipvlab record my-labs/*.lab.yaml -o my-golden --shard 2/4 --jobs 2 --junit reports/record-2.xml`,
   )
   .action(exitOnError(recordCommand));
 
@@ -380,7 +381,7 @@ program
   .addOption(realEngineOption("the real kernel to compare with"))
   .addOption(kernelOption())
   .option("--golden", "compare with the recorded golden files instead of running a kernel")
-  .option("--golden-dir <dir>", `where the golden files are (default ${GOLDEN_DIR}, or ${GOLDEN_DIR}/RELEASE with --kernel RELEASE other than 6.1)`)
+  .option("--golden-dir <dir>", `where the golden files are (default ./${GOLDEN_DIR}, or ./${GOLDEN_DIR}/RELEASE with --kernel RELEASE other than 6.1, when there is one; else the golden files ipvlab ships with its examples)`)
   .addOption(shardOption())
   .addOption(junitOption())
   .addOption(jobsOption())
@@ -395,11 +396,12 @@ The simulator behaves as the release it is compared with (where 6.1 and 6.12 dif
 docs/kernel-releases.md).
 
 Examples:
-  ipvlab verify --golden test/labs/core/*.lab.yaml
+  ipvlab verify --golden examples/*.lab.yaml              against the golden files ipvlab ships (or ./test/golden)
+  ipvlab verify --golden --golden-dir my-golden my-labs/*.lab.yaml
   ipvlab verify --golden --kernel 6.12 examples/*.lab.yaml    against test/golden/6.12
   ipvlab verify examples/*.lab.yaml --engine uml --kernel 6.12
   ipvlab verify examples/macvlan-bridge.lab.yaml --engine host
-  ipvlab verify test/labs/core/*.lab.yaml --engine uml --shard 1/4 --jobs 2 --junit reports/verify-1.xml`,
+  ipvlab verify my-labs/*.lab.yaml --engine uml --shard 1/4 --jobs 2 --junit reports/verify-1.xml`,
   )
   .action(exitOnError((files: string[], flags: VerifyFlags) => verifyCommand(files, flags)));
 
@@ -466,7 +468,11 @@ for (const c of program.commands) {
   if (which) withLimits(c, which).addHelpText("after", limitsHelp(which));
 }
 program.addHelpText("after", limitsHelp("all"));
-program.hook("preAction", (_program, action) => applyLimitFlags(action.opts()));
+program.option("--no-color", "plain text: no colour even on a terminal (NO_COLOR=1 says the same)");
+program.hook("preAction", (_program, action) => {
+  applyLimitFlags(action.opts());
+  if (program.opts<{ color?: boolean }>().color === false) refuseColour();
+});
 
 // A reader that stops early (`ipvlab ... | head`) closes the pipe: end quietly, as a Unix tool does, not with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

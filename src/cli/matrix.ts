@@ -7,11 +7,15 @@ import { explainMatrices, explainMatrix } from "../engines/sim/explain.js";
 import { runMatrix } from "../engines/sim/matrix.js";
 import { runLabInSim } from "../engines/sim/run.js";
 import { snapshotWorld } from "../engines/sim/world.js";
-import { matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge } from "../report/matrix.js";
+import { MATRIX_LEGEND, matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge, reasonLines } from "../report/matrix.js";
+import { reasonsMarkdown } from "../report/markdown.js";
+import type { Style } from "../report/text.js";
+import { styleFor } from "./style.js";
 import { loadLabs } from "./load.js";
 import { UsageError } from "./errors.js";
 import { setupProblems } from "./problems.js";
 import { stepsBefore } from "./trace.js";
+import { END_MATRIX } from "../lab/types.js";
 
 export interface MatrixFlags {
   after?: string;
@@ -19,11 +23,10 @@ export interface MatrixFlags {
   json?: boolean;
 }
 
-function matrixText(m: MatrixResult): string {
-  if (matrixTooLarge(m)) return [`matrix "${m.name}"`, ...matrixSummary(m), ""].join("\n");
-  const failed = m.cells.filter((c) => !c.ok);
-  const reasons = failed.map((c) => `  ✗ ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`);
-  return [`matrix "${m.name}"`, matrixGrid(m), ...(reasons.length ? ["", ...reasons] : []), ""].join("\n");
+function matrixText(m: MatrixResult, st: Style): string {
+  if (matrixTooLarge(m)) return [st.bold(`matrix "${m.name}"`), ...matrixSummary(m), ""].join("\n");
+  const reasons = reasonLines(m, st);
+  return [st.bold(`matrix "${m.name}"`), matrixGrid(m, st), st.dim(MATRIX_LEGEND), ...(reasons.length ? ["", ...reasons] : []), ""].join("\n");
 }
 
 export async function matrixCommand(file: string, f: MatrixFlags): Promise<number> {
@@ -31,12 +34,15 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
   const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
   let matrices: MatrixResult[];
   let code: number;
-  if (f.after !== undefined) {
-    const { count, label } = stepsBefore(lab!, f.after);
+  // A lab without a matrix step: the matrix at its end, as a shell-script lab has one.
+  const atEnd = f.after === undefined && !lab!.steps.some((s) => s.kind === "matrix");
+  if (atEnd) process.stderr.write(`ipvlab: ${lab!.name} has no matrix step: the matrix at the end of the lab (\`matrix: true\` at the top of the lab has \`ipvlab run\` take it too)\n`);
+  if (f.after !== undefined || atEnd) {
+    const { count, label } = atEnd ? { count: lab!.steps.length, label: "" } : stepsBefore(lab!, f.after);
     const { world, result } = await runLabInSim(lab!, { steps: count });
     code = setupProblems(result);
     const before = snapshotWorld(world);
-    const { result: m, limits } = runMatrix(`after ${label}`, lab!, world.kernels, world.sim);
+    const { result: m, limits } = runMatrix(atEnd ? END_MATRIX : `after ${label}`, lab!, world.kernels, world.sim);
     await explainMatrix(lab!, { before, limits, steps: count }, m);
     matrices = [m];
   } else {
@@ -45,10 +51,12 @@ export async function matrixCommand(file: string, f: MatrixFlags): Promise<numbe
     code = setupProblems(result);
     await explainMatrices(lab!, run);
     matrices = result.steps.filter((s): s is MatrixResult => s.kind === "matrix");
-    if (matrices.length === 0) throw new UsageError(`${lab!.name} has no matrix step: give --after STEP to take one`);
   }
   if (f.json) process.stdout.write(`${JSON.stringify(matrices, null, 2)}\n`);
-  else if (f.markdown) process.stdout.write(matrices.map((m) => [`### ${m.name}`, "", ...(matrixTooLarge(m) ? matrixSummary(m).map((l) => l.slice(2)) : matrixChecklist(m)), ""].join("\n")).join("\n"));
-  else process.stdout.write(matrices.map(matrixText).join("\n"));
+  else if (f.markdown)
+    process.stdout.write(
+      matrices.map((m) => [`### ${m.name}`, "", ...(matrixTooLarge(m) ? matrixSummary(m).map((l) => l.slice(2)) : [...matrixChecklist(m, { reasons: false }), ...reasonsMarkdown(m)]), ""].join("\n")).join("\n"),
+    );
+  else process.stdout.write(matrices.map((m) => matrixText(m, styleFor())).join("\n"));
   return code;
 }

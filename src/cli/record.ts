@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { engineByName } from "../engines/index.js";
-import type { EngineName, LabResult } from "../engines/result.js";
+import { stepTitle, type EngineName, type LabResult } from "../engines/result.js";
 import { goldenDirFor, labSha256, type GoldenFile } from "../golden/golden.js";
 import type { KernelName } from "../engines/real/kernels.js";
 import { kernelRunOptions } from "./kernel-flag.js";
@@ -15,6 +15,7 @@ import { writeJUnit } from "./junit-file.js";
 import { shardFiles, type Shard } from "./shard.js";
 import { junitXml, type JUnitCase, type JUnitSuite } from "../report/junit.js";
 import type { Lab } from "../lab/types.js";
+import { count, countOf } from "../plural.js";
 
 export interface RecordFlags {
   engine: EngineName;
@@ -35,7 +36,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
   checkJobs(flags.engine, flags.jobs);
   const say = progress(flags.quiet);
   const mine = shardFiles(files, flags.shard);
-  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${mine.length} of ${new Set(files).size} lab files`);
+  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${countOf(mine.length, new Set(files).size, "lab file")}`);
   const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
   const engine = engineByName(flags.engine);
   const kernelOpts = kernelRunOptions(flags.engine, flags.kernel);
@@ -65,7 +66,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
     const out = join(outDir, `${result.lab}.json`);
     writeFileSync(out, JSON.stringify(golden, null, 2) + "\n");
     const unstable = result.steps.reduce((n, s) => n + (s.kind === "matrix" ? s.cells.filter((c) => c.unstable).length : s.unstable ? 1 : 0), 0);
-    process.stderr.write(`${out}: ${summaryLine(result)}${unstable ? `; ${unstable} answer(s) differed between runs, marked unstable` : ""}\n`);
+    process.stderr.write(`${out}: ${summaryLine(result)}${unstable ? `; ${count(unstable, "answer")} differed between runs, marked unstable` : ""}\n`);
   });
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab record", suites));
   return 0;
@@ -78,12 +79,12 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
  */
 function recordSuite(lab: Lab, result: LabResult): JUnitSuite {
   const cases: JUnitCase[] = result.steps.map((s, i) => {
-    const name = `step ${i + 1}: ${s.name}`;
+    const name = stepTitle(result.steps, i);
     if (s.kind === "matrix" || s.met) return { name, failure: null };
     const detail = [`on ${s.host}: ${s.command}`, `exit status ${s.exitCode}`, s.stdout && `stdout:\n${s.stdout}`, s.stderr && `stderr:\n${s.stderr}`].filter(Boolean).join("\n");
     return { name, failure: { message: `${s.state} on Linux ${result.kernel}${s.kind === "check" ? ` (expect: ${s.expect})` : ""}`, detail } };
   });
   const failing = cases.filter((c) => c.failure);
-  const whole = failing.length ? { message: `${failing.length} of ${cases.length} steps not met on Linux ${result.kernel}`, detail: failing.map((c) => `${c.name}: ${c.failure!.message}`).join("\n") } : null;
+  const whole = failing.length ? { message: `${countOf(failing.length, cases.length, "step")} not met on Linux ${result.kernel}`, detail: failing.map((c) => `${c.name}: ${c.failure!.message}`).join("\n") } : null;
   return { name: lab.name, file: lab.file, cases: [{ name: lab.name, failure: whole }, ...cases] };
 }

@@ -1,7 +1,8 @@
 import { engineByName, FALLBACK_ENGINE } from "../engines/index.js";
 import { unsimulatedFilter, unsimulatedKind } from "../engines/sim.js";
 import { allMet, type EngineName } from "../engines/result.js";
-import { colour, plain, resultText } from "../report/text.js";
+import { resultText } from "../report/text.js";
+import { styleFor } from "./style.js";
 import { EXIT } from "./errors.js";
 import { fixCommandLine } from "./fix-line.js";
 import type { KernelName } from "../engines/real/kernels.js";
@@ -39,6 +40,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...kernelRunOptions(engine, flags.kernel),
   });
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-  else process.stdout.write(resultText(result!, process.stdout.isTTY ? colour : plain, { fixHint: (s) => fixCommandLine(file, s.name) }));
+  else process.stdout.write(resultText(result!, styleFor(), { fixHint: (s) => fixCommandLine(file, s.name) }));
   return allMet(result!) ? EXIT.ok : EXIT.failed;
 }

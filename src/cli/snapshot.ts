@@ -1,5 +1,6 @@
 // `ipvlab snapshot`: this machine's network state, read only, as a lab.
 
+import { count } from "../plural.js";
 import { writeFileSync } from "node:fs";
 import { EngineUnavailable } from "../engines/engine.js";
 import { parseCapture } from "../snapshot/capture.js";
@@ -64,7 +65,7 @@ export async function snapshotCommand(f: SnapshotFlags): Promise<number> {
   }
   const ns = lab.namespaces.length;
   process.stderr.write(
-    `ipvlab: ${f.out ? `wrote ${f.out}: ` : ""}${cap.hostname} as lab host ${lab.host}, ${ns} namespace${ns > 1 ? "s" : ""}, ${lab.standIns.length} stand-in host${lab.standIns.length === 1 ? "" : "s"}` +
+    `ipvlab: ${f.out ? `wrote ${f.out}: ` : ""}${cap.hostname} as lab host ${lab.host}, ${count(ns, "namespace")}, ${count(lab.standIns.length, "stand-in host")}` +
       (lab.notCaptured.length ? `\nnot captured:\n${lab.notCaptured.map((s) => `  - ${s}`).join("\n")}\n` : "\n"),
   );
   return 0;

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { traceAfter } from "../engines/sim/explain.js";
 import type { World } from "../engines/sim/world.js";
 import type { Lab } from "../lab/types.js";
-import { colour, plain } from "../report/text.js";
+import { styleFor } from "./style.js";
+import { portOwnerNamer } from "../engines/lab-ports.js";
 import { traceVerdict } from "../engines/sim/trace-verdict.js";
 import { traceText } from "../report/trace.js";
 import { writePcap } from "../userland/pcap.js";
@@ -15,6 +16,7 @@ import type { CapturedFrame } from "../userland/tcpdump.js";
 import { UsageError } from "./errors.js";
 import { loadLabs } from "./load.js";
 import { shellWord } from "./fix-line.js";
+import { naturalCompare } from "../natural.js";
 
 export interface TraceFlags {
   on?: string;
@@ -31,21 +33,29 @@ function usage(msg: string): never {
   throw new UsageError(msg);
 }
 
+/** The lab's steps as --after takes them: `3 "its name"`, numbered as the lab file lists them. */
+function stepList(lab: Lab, which: number[]): string {
+  return which.map((i) => `${i + 1} ${JSON.stringify(lab.steps[i]!.name)}`).join(", ");
+}
+
 /**
- * --after: a step's number as `ipvlab run` and `ipvlab verify` count them
- * (the hosts' setup scripts first), or its exact name; how many of the lab's
- * steps run first, and how to say it.
+ * --after: a step's number (its place in the lab file's `steps:`, from 1, as
+ * `run`, `check`, --json and the pcap file names number it; 0 is right after
+ * the hosts' setup), or its exact name when no other step has it; how many of
+ * the lab's steps run first, and how to say it.
  */
 export function stepsBefore(lab: Lab, after: string | undefined): { count: number; label: string } {
   if (after === undefined) return { count: 0, label: "setup" };
-  const setups = lab.hosts.filter((h) => h.run.trim()).length;
-  const named = lab.steps.findIndex((s) => s.name === after);
-  const n = named >= 0 ? named + 1 : /^\d+$/.test(after) ? Number(after) - setups : NaN;
+  if (lab.steps.length === 0) usage(`--after ${after}: ${lab.name} has no steps, only its hosts' setup: leave --after out`);
+  const named = lab.steps.flatMap((s, i) => (s.name === after ? [i] : []));
+  if (named.length > 1) usage(`--after ${JSON.stringify(after)}: ${named.length} steps of ${lab.name} have that name: give one's number (${stepList(lab, named)})`);
+  const n = named.length === 1 ? named[0]! + 1 : /^\d+$/.test(after) ? Number(after) : NaN;
+  if (n === 0) return { count: 0, label: "setup" };
   if (!(n >= 1 && n <= lab.steps.length)) {
-    const range = `${setups + 1} to ${setups + lab.steps.length}`;
-    usage(`--after ${after}: no such step in ${lab.name} (give a number from ${range}, counted as \`ipvlab run\` counts them with the ${setups} setup scripts first, or a step's name: ${lab.steps.map((s) => JSON.stringify(s.name)).join(", ")})`);
+    const all = lab.steps.map((_, i) => i);
+    usage(`--after ${after}: no such step in ${lab.name}: give a number from 1 to ${lab.steps.length} (0: right after the hosts' setup), or a step's name: ${stepList(lab, all)}`);
   }
-  return { count: n, label: `step ${n + setups} (${lab.steps[n - 1]!.name})` };
+  return { count: n, label: `step ${n} (${lab.steps[n - 1]!.name})` };
 }
 
 /** --from HOST[/NS] --to ADDR [--arp]: the ping (or arping, from the namespace's first addressed device) a matrix cell runs. */
@@ -59,12 +69,24 @@ export function probeCommand(world: World, lab: Lab, f: TraceFlags): { host: str
     else if (holders.length > 1) usage(`--from ${f.from}: namespace ${f.from} is on ${holders.join(" and ")}: say which, as HOST/${f.from}`);
   }
   const net = world.kernels.get(host)?.net(ns);
-  if (!net) usage(`--from ${f.from}: ${world.kernels.has(host) ? `no namespace ${ns} on ${host}` : `no host ${host} in ${lab.name}`} at that point of the lab`);
+  if (!net) {
+    const k = world.kernels.get(host);
+    const known = k
+      ? `namespaces of ${host}: ${[...k.netns.keys()].sort(naturalCompare).join(", ") || "none"}`
+      : `hosts: ${lab.hosts.map((h) => h.name).join(", ")}${namespacesOf(world)}`;
+    usage(`--from ${f.from}: ${k ? `no namespace ${ns} on ${host}` : `no host ${host} in ${lab.name}`} at that point of the lab (${known})`);
+  }
   const inNs = (cmd: string) => (ns ? `ip netns exec ${ns} ${cmd}` : cmd);
   if (!f.arp) return { host, run: inNs(`ping -c 1 -W 1 ${f.to}`) };
   const dev = [...net.devices.values()].find((d) => d !== net.loopback && (d.inDev?.ifaList.length ?? 0) > 0);
   if (!dev) usage(`--from ${f.from} --arp: no device there has an IPv4 address to arping from`);
   return { host, run: inNs(`arping -c 1 -w 1 -I ${dev.name} ${f.to}`) };
+}
+
+/** Where --from may start, besides the hosts: "; namespaces: vm02/ns01, vm02/ns02". */
+function namespacesOf(world: World): string {
+  const all = [...world.kernels].flatMap(([h, k]) => [...k.netns.keys()].sort(naturalCompare).map((n) => `${h}/${n}`));
+  return all.length ? `; namespaces: ${all.join(", ")}` : "";
 }
 
 /** One pcap file per device that saw a frame of the command: DIR/host[_netns]_dev.pcap; the count on stderr. */
@@ -81,6 +103,8 @@ function writeTracePcaps(dir: string, frames: Map<string, CapturedFrame[]>): voi
 
 export async function traceCommand(file: string, f: TraceFlags): Promise<number> {
   const [lab] = loadLabs([file], (w) => process.stderr.write(w + "\n"));
+  if ((f.from || f.to || f.arp) && (f.on || f.run)) usage(`${f.on ? "--on" : "--run"} and ${f.from ? "--from" : f.to ? "--to" : "--arp"} ask for two different things: trace a command (--on HOST --run COMMAND) or a ping (--from HOST[/NS] --to ADDR [--arp]), not both`);
+  if (!f.from && (f.to || f.arp)) usage(`${f.to ? "--to" : "--arp"} needs --from HOST[/NS]`);
   if (!f.from && (!f.on || !f.run)) usage("say what to trace: --on HOST --run COMMAND, or --from HOST[/NS] --to ADDR");
   if (!f.from && !lab!.hosts.some((h) => h.name === f.on)) usage(`--on ${f.on}: no host ${f.on} in ${lab!.name} (hosts: ${lab!.hosts.map((h) => h.name).join(", ")})`);
   const { count, label } = stepsBefore(lab!, f.after);
@@ -89,7 +113,7 @@ export async function traceCommand(file: string, f: TraceFlags): Promise<number>
   if (f.pcap && frames) writeTracePcaps(f.pcap, frames);
   if (f.json) process.stdout.write(`${JSON.stringify({ lab: lab!.name, ...t, verdict: traceVerdict(t) }, null, 2)}\n`);
   else {
-    process.stdout.write(traceText(t, process.stdout.isTTY ? colour : plain));
+    process.stdout.write(traceText(t, styleFor(), portOwnerNamer(lab!)));
     // A failed ping from --from is a goal `ipvlab fix` takes as it is.
     if (t.exitCode !== 0 && f.from && !f.arp) process.stdout.write(`try: ipvlab fix ${[file, "--from", f.from, "--to", f.to!, ...(f.after !== undefined ? ["--after", f.after] : [])].map(shellWord).join(" ")}\n`);
   }

@@ -1,10 +1,13 @@
 import { engineByName } from "../engines/index.js";
-import type { EngineName, LabResult } from "../engines/result.js";
+import { stepTitle, type EngineName, type LabResult } from "../engines/result.js";
 import { findGolden, goldenDirFor, labSha256, readGolden } from "../golden/golden.js";
 import { releaseOf, type KernelName } from "../engines/real/kernels.js";
 import type { Lab } from "../lab/types.js";
 import { diffResults, type StepDiff } from "../verify/diff.js";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { packageRoot } from "../paths.js";
+import { setupCount } from "../engines/planned.js";
 import { junitXml, type JUnitSuite } from "../report/junit.js";
 import { UsageError } from "./errors.js";
 import { checkJobs, runInJobs } from "./jobs.js";
@@ -13,6 +16,7 @@ import { shardFiles, type Shard } from "./shard.js";
 import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";
 import { progress } from "./run.js";
+import { count, countOf } from "../plural.js";
 
 export interface VerifyFlags {
   engine: EngineName;
@@ -43,11 +47,11 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
   if (!flags.golden) checkJobs(flags.engine, flags.jobs);
   const say = progress(flags.quiet);
   const mine = shardFiles(files, flags.shard);
-  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${mine.length} of ${new Set(files).size} lab files`);
+  if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${countOf(mine.length, new Set(files).size, "lab file")}`);
   const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
   let real: LabResult[];
   if (flags.golden) {
-    const goldenDir = flags.goldenDir ?? goldenDirFor(flags.kernel);
+    const goldenDir = goldenFolder(flags);
     const recordAs = flags.kernel ? ` --kernel ${flags.kernel}` : "";
     real = labs.map((lab) => {
       const dir = findGolden(goldenDir, lab.name, flags.kernel);
@@ -76,16 +80,39 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
     const against = flags.golden ? "its golden file" : `--engine ${flags.engine}`;
     suites.push(verifySuite(lab, real[i]!, sim[i]!, diffs, against));
     if (diffs.length === 0) {
-      process.stdout.write(`${lab.name}: sim agrees with ${against} (${sim[i]!.steps.length} steps)\n`);
+      process.stdout.write(`${lab.name}: sim agrees with ${against} (${stepsWord(lab)})\n`);
       return;
     }
     differing++;
-    process.stdout.write(`${lab.name}: ${diffs.length} of ${sim[i]!.steps.length} steps differ from ${against}\n`);
-    for (const d of diffs) process.stdout.write(`\nstep ${d.step}: ${d.name}\n${d.patch}`);
+    process.stdout.write(`${lab.name}: ${countOf(diffs.length, sim[i]!.steps.length, "step")} ${diffs.length === 1 ? "differs" : "differ"} from ${against}\n`);
+    for (const d of diffs) process.stdout.write(`\n${d.title}\n${d.patch}`);
   });
-  process.stdout.write(`\n${labs.length - differing} of ${labs.length} labs agree\n`);
+  process.stdout.write(labs.length ? `\n${countOf(labs.length - differing, labs.length, "lab")} ${labs.length - differing === 1 ? "agrees" : "agree"}\n` : "no labs to compare\n");
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab verify", suites));
   return differing ? 1 : 0;
+}
+
+/** What verify compares, counted as `check` and `run` count: "3 setup scripts and 10 steps". */
+function stepsWord(lab: Lab): string {
+  const setups = setupCount(lab);
+  return `${setups ? `${count(setups, "setup script")} and ` : ""}${count(lab.steps.length, "step")}`;
+}
+
+/**
+ * Where --golden reads: --golden-dir, which must exist; else ./test/golden (of
+ * --kernel) when the working directory has it, else the golden files ipvlab
+ * ships with its examples.
+ */
+function goldenFolder(flags: VerifyFlags): string {
+  if (flags.goldenDir !== undefined) {
+    if (!existsSync(flags.goldenDir)) throw new UsageError(`--golden-dir ${flags.goldenDir}: no such folder`);
+    return flags.goldenDir;
+  }
+  const here = goldenDirFor(flags.kernel);
+  if (existsSync(here)) return here;
+  const shipped = join(packageRoot, here);
+  if (existsSync(shipped)) return shipped;
+  throw new UsageError(`no golden files: ${here} is not in ${process.cwd()}, and this ipvlab ships none: name the folder with --golden-dir, or record them with \`ipvlab record LAB... -o ${here}\``);
 }
 
 /** A lab in the JUnit report: the lab as a whole, then each step, failing where sim differs from the kernel. */
@@ -93,7 +120,7 @@ function verifySuite(lab: Lab, real: LabResult, sim: LabResult, diffs: StepDiff[
   const steps = Math.max(real.steps.length, sim.steps.length);
   const byStep = new Map(diffs.map((d) => [d.step, d]));
   const whole = diffs.length
-    ? { message: `${diffs.length} of ${steps} steps differ from ${against}`, detail: diffs.map((d) => `step ${d.step}: ${d.name}\n${d.patch}`).join("\n") }
+    ? { message: `${countOf(diffs.length, steps, "step")} ${diffs.length === 1 ? "differs" : "differ"} from ${against}`, detail: diffs.map((d) => `${d.title}\n${d.patch}`).join("\n") }
     : null;
   return {
     name: lab.name,
@@ -102,8 +129,7 @@ function verifySuite(lab: Lab, real: LabResult, sim: LabResult, diffs: StepDiff[
       { name: lab.name, failure: whole },
       ...Array.from({ length: steps }, (_, i) => {
         const d = byStep.get(i + 1);
-        const name = (real.steps[i] ?? sim.steps[i])!.name;
-        return { name: `step ${i + 1}: ${name}`, failure: d ? { message: `sim differs from ${against}`, detail: d.patch } : null };
+        return { name: stepTitle(real.steps[i] ? real.steps : sim.steps, i), failure: d ? { message: `sim differs from ${against}`, detail: d.patch } : null };
       }),
     ],
   };

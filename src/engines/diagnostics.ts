@@ -5,7 +5,7 @@
 import { sortDiagnostics } from "../lab/errors.js";
 import { scriptLineAt } from "../lab/script-lines.js";
 import type { Lab, SourcePos } from "../lab/types.js";
-import { plannedCommand, plannedSteps } from "./planned.js";
+import { plannedCommand, plannedSteps, stepNumber } from "./planned.js";
 import type { CommandResult, ResultDiagnostic, StepResult } from "./result.js";
 
 function unmet(s: CommandResult): string {
@@ -17,8 +17,9 @@ function unmet(s: CommandResult): string {
 export function labDiagnostics(lab: Lab, steps: readonly StepResult[]): ResultDiagnostic[] {
   const plan = plannedSteps(lab);
   const out: { pos: SourcePos; severity: "error" | "warning"; message: string; step: number }[] = [];
-  steps.forEach((s, step) => {
-    const p = plan[step];
+  steps.forEach((s, idx) => {
+    const p = plan[idx];
+    const step = stepNumber(lab, idx);
     const where = p ? plannedCommand(p) : null;
     if (!where || s.kind === "matrix") return;
     const lines = where.runLines;

@@ -24,3 +24,13 @@ export function labPorts(lab: Lab): LabPort[] {
   }
   return ports;
 }
+
+/**
+ * A trace line of a network's bridge names its ports as the kernel does
+ * (port0, port1, ...): each with the lab interface behind it, as other trace
+ * lines name devices, "out port1 (vm01's ens34)". Lines elsewhere stay as they are.
+ */
+export function portOwnerNamer(lab: Lab): (where: string, text: string) => string {
+  const owner = new Map(labPorts(lab).map((p) => [`network ${p.iface.network}\n${p.port}`, `${p.host.name}'s ${p.iface.name}`]));
+  return (where, text) => (where.startsWith("network ") ? text.replace(/\bport\d+\b/g, (port) => (owner.has(`${where}\n${port}`) ? `${port} (${owner.get(`${where}\n${port}`)})` : port)) : text);
+}

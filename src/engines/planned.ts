@@ -36,3 +36,26 @@ export function plannedCommand(p: PlannedStep): PlannedCommand | null {
   const s = p.step;
   return { host: s.on, run: s.run, runLines: s.runLines, pos: s.pos, timeout: s.timeout };
 }
+
+/** The hosts with a `run` script: those scripts run first, before the lab's steps. */
+export function setupCount(lab: Lab): number {
+  return lab.hosts.filter((h) => h.run.trim()).length;
+}
+
+/**
+ * The number a step goes by everywhere: run's text and progress, --json, --after,
+ * pcap file names, check, verify, record, report. It is the step's place in the
+ * lab file's `steps:`, from 1; a host's setup script has none (0): it is "setup of HOST".
+ */
+export function stepNumber(lab: Lab, planIndex: number): number {
+  const setups = setupCount(lab);
+  return planIndex < setups ? 0 : planIndex - setups + 1;
+}
+
+/** A progress line's title for the step at planIndex: "setup 1 of 3: vm01", "step 4 of 16: its name". */
+export function plannedProgress(lab: Lab, planIndex: number): string {
+  const plan = plannedSteps(lab);
+  const p = plan[planIndex]!;
+  const setups = setupCount(lab);
+  return p.setup ? `setup ${planIndex + 1} of ${setups}: ${p.host}` : `step ${stepNumber(lab, planIndex)} of ${lab.steps.length}: ${plannedLabel(p)}`;
+}

@@ -1,4 +1,5 @@
 import type { Expect } from "../lab/types.js";
+import { naturalCompare } from "../natural.js";
 
 /** One LabResult per run, the same shape from every engine (DESIGN.md, "Lab files"). */
 export interface LabResult {
@@ -43,13 +44,16 @@ export interface ResultDiagnostic {
   col: number;
   severity: "error" | "warning";
   message: string;
-  /** The LabResult step it is about. */
+  /** The step it is about, numbered as the lab file lists its steps (from 1); 0 for a host's setup script. */
   step: number;
 }
 
 export type EngineName = "sim" | "uml" | "host";
 
-export interface CommandResult {
+/** The step's number as the lab file lists its steps, from 1 (engines/planned.ts stepNumber); absent on the hosts' setup scripts. */
+type Numbered = { step?: number };
+
+export interface CommandResult extends Numbered {
   kind: "action" | "check";
   name: string;
   host: string;
@@ -93,6 +97,27 @@ export function nameEndpoints(raw: Omit<Endpoint, "id">[]): Endpoint[] {
 /** A matrix pings only between addresses of one family. */
 export const sameFamily = (a: { address: string }, b: { address: string }): boolean => a.address.includes(":") === b.address.includes(":");
 
+/**
+ * A matrix as every engine hands it out: hosts in the lab's order, in each the
+ * root namespace first, then the namespaces in natural order (ns1, ns2, ns10),
+ * devices and addresses as found; the cells row by row in that order. The
+ * pings themselves go out in the order they were found.
+ */
+export function inNaturalOrder(m: MatrixResult): MatrixResult {
+  const hostRank = new Map<string, number>();
+  for (const e of m.endpoints) if (!hostRank.has(e.host)) hostRank.set(e.host, hostRank.size);
+  const found = new Map(m.endpoints.map((e, i) => [e.id, i]));
+  const endpoints = [...m.endpoints].sort(
+    (a, b) =>
+      hostRank.get(a.host)! - hostRank.get(b.host)! ||
+      (a.netns === b.netns ? 0 : a.netns === null ? -1 : b.netns === null ? 1 : naturalCompare(a.netns, b.netns)) ||
+      found.get(a.id)! - found.get(b.id)!,
+  );
+  const rank = new Map(endpoints.map((e, i) => [e.id, i]));
+  const cells = [...m.cells].sort((a, b) => rank.get(a.from)! - rank.get(b.from)! || rank.get(a.to)! - rank.get(b.to)!);
+  return { ...m, endpoints, cells };
+}
+
 export interface MatrixCell {
   from: string;
   to: string;
@@ -105,7 +130,7 @@ export interface MatrixCell {
   unstable?: boolean;
 }
 
-export interface MatrixResult {
+export interface MatrixResult extends Numbered {
   kind: "matrix";
   name: string;
   endpoints: Endpoint[];
@@ -113,6 +138,20 @@ export interface MatrixResult {
 }
 
 export type StepResult = CommandResult | MatrixResult;
+
+/** The step's number (stepNumber), also for a result recorded before steps carried one; 0 for a setup script. */
+export function stepNumberOf(steps: readonly StepResult[], idx: number): number {
+  const s = steps[idx]!;
+  if (s.kind !== "matrix" && s.setup) return 0;
+  return s.step ?? idx - steps.filter((x) => x.kind !== "matrix" && x.setup).length + 1;
+}
+
+/** How a step is named in verify's and record's output, JUnit and the report: "step 4: its name", or a setup's own name. */
+export function stepTitle(steps: readonly StepResult[], idx: number): string {
+  const n = stepNumberOf(steps, idx);
+  const s = steps[idx]!;
+  return n === 0 ? s.name : `step ${n}: ${s.kind === "matrix" ? `matrix "${s.name}"` : s.name}`;
+}
 
 /** Every check met its expectation and every setup command and action succeeded. */
 export function allMet(r: LabResult): boolean {

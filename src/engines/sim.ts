@@ -9,6 +9,8 @@ import type { Tool } from "../userland/tool.js";
 import { EngineUnavailable, type Engine, type RunOptions } from "./engine.js";
 import type { LabResult } from "./result.js";
 import { pcapFileName } from "./pcap-name.js";
+import { count } from "../plural.js";
+import { plannedProgress, stepNumber } from "./planned.js";
 import { captureFilter } from "./sim/capture.js";
 import { explainMatrix } from "./sim/explain.js";
 import { matrixProgress, reasonsProgress, throttled } from "./sim/progress.js";
@@ -71,10 +73,10 @@ export class SimEngine implements Engine {
     const out: LabResult[] = [];
     for (const [li, lab] of labs.entries()) {
       const prefix = labs.length > 1 ? `[${li + 1}/${labs.length} ${lab.name}] ` : "";
-      say(`${prefix}building the lab: ${lab.hosts.length} hosts, ${lab.networks.length} networks`);
+      say(`${prefix}building the lab: ${count(lab.hosts.length, "host")}, ${count(lab.networks.length, "network")}`);
       const run = await runLabInSim(lab, {
         tools: this.tools,
-        onStep: (i, n, label) => say(`${prefix}step ${i + 1} of ${n}: ${label}`),
+        onStep: (i) => say(`${prefix}${plannedProgress(lab, i)}`),
         onMatrix: (p) => say(`${prefix}${matrixProgress(p)}`),
         ...(opts.reasons ? { afterMatrix: (m, ctx) => explainMatrix(lab, ctx, m, throttled((p) => say(`${prefix}${reasonsProgress(p)}`))) } : {}),
         ...(opts.kernelRelease ? { release: opts.kernelRelease } : {}),
@@ -83,7 +85,7 @@ export class SimEngine implements Engine {
         for (const c of run.captures) {
           const dir = join(opts.pcapDir, lab.name);
           mkdirSync(dir, { recursive: true });
-          writeFileSync(join(dir, pcapFileName(c.step, c.id)), writePcap(c.frames));
+          writeFileSync(join(dir, pcapFileName(stepNumber(lab, c.step), c.id)), writePcap(c.frames));
         }
       }
       out.push(run.result);

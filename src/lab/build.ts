@@ -8,7 +8,7 @@ import type { LoadedLab } from "./parse.js";
 import { splitCapture } from "./capture-spec.js";
 import { checkReferences } from "./references.js";
 import { reportDuplicateItem, reportMatrixExtra, reportMissing } from "./required-messages.js";
-import { DEFAULT_STEP_TIMEOUT, type CaptureTarget, type Expect, type Lab, type LabHost, type LabStep, type MatrixFamily, type SourcePos } from "./types.js";
+import { DEFAULT_STEP_TIMEOUT, END_MATRIX, type CaptureTarget, type Expect, type Lab, type LabHost, type LabStep, type MatrixFamily, type SourcePos } from "./types.js";
 import { structuralIssues, type Issue } from "./validate.js";
 import { reportValue } from "./value-messages.js";
 import { slug } from "./vocabulary.js";
@@ -94,6 +94,9 @@ function assemble(x: LabFacts): Lab {
       runLines,
     };
   });
+  // `matrix: true` (or a label) at the top: one more matrix after the last step, as a shell-script lab gets.
+  const last = own(root, "matrix");
+  if (last === true || typeof last === "string") steps.push({ kind: "matrix", name: last === true ? END_MATRIX : last, family: own(root, "ipv6") === true ? "all" : "inet", pos: doc.valuePos(doc.locate(["matrix"])) });
   return { name, file: doc.file, ipv6: own(root, "ipv6") === true, networks, hosts, steps };
 }
 

@@ -113,6 +113,7 @@ export const labSchema = {
       additionalProperties: hostSchema,
     },
     steps: { type: ["array", "null"], hint: "a list", items: stepSchema },
+    matrix: { type: ["boolean", "string"], pattern: NOT_BLANK, hint: "true (a matrix after the last step, as a shell-script lab gets), false, or that matrix's label" },
   },
 } as const;
 

@@ -86,3 +86,6 @@ export interface Lab {
 }
 
 export const DEFAULT_STEP_TIMEOUT = 30;
+
+/** The label of the matrix a lab's top-level `matrix: true` adds after its last step (and `ipvlab matrix` takes of a lab with none). */
+export const END_MATRIX = "at the end";

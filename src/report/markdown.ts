@@ -7,7 +7,8 @@
 import type { CommandResult, LabResult, MatrixResult } from "../engines/result.js";
 import { captureTitle } from "../lab/capture-spec.js";
 import type { StepDiff } from "../verify/diff.js";
-import { matrixChecklist, matrixSummary, matrixTooLarge } from "./matrix.js";
+import { matrixChecklist, matrixSummary, matrixTooLarge, reasonGroups } from "./matrix.js";
+import { count, countOf } from "../plural.js";
 
 export interface LabReportInput {
   /** The sim run, with matrix reasons filled in. */
@@ -58,16 +59,28 @@ function checkSection(s: CommandResult, source: string, verdict: string | undefi
   const why = stepComment(source, s.name);
   if (why) parts.push("", why);
   parts.push("", fence(`$ ${s.command.trim()}${s.stdout.trim() ? `\n${s.stdout.trimEnd()}` : ""}${s.stderr.trim() ? `\n${s.stderr.trimEnd()}` : ""}`, "console"));
-  for (const [where, lines] of Object.entries(s.captures)) parts.push("", `tcpdump on ${captureTitle(where)} (${lines.length} packets):`, "", fence(lines.join("\n") || "(nothing)"));
+  for (const [where, lines] of Object.entries(s.captures)) parts.push("", `tcpdump on ${captureTitle(where)} (${count(lines.length, "packet")}):`, "", fence(lines.join("\n") || "(nothing)"));
   if (verdict) parts.push("", `**Why, from the trace:** ${verdict}`);
   if (fix) parts.push("", `**Best fix:** ${fix}`);
   return parts.join("\n");
 }
 
+/** Each reason once, after the checklist, with the cells it holds for. */
+export function reasonsMarkdown(m: MatrixResult): string[] {
+  const groups = reasonGroups(m);
+  return groups.length ? ["", "Why the red cells fail:", "", ...groups.map((g) => `- ✗ ${g.cells.join(", ")}: ${g.reason}`)] : [];
+}
+
 function matrixSection(m: MatrixResult, source: string): string {
   const ok = m.cells.filter((c) => c.ok).length;
   const why = stepComment(source, m.name);
-  return [`### Matrix: ${m.name}`, "", `${ok} of ${m.cells.length} pings answered.${why ? ` ${why}` : ""}`, "", ...(matrixTooLarge(m) ? matrixSummary(m).map((l) => l.slice(2)) : matrixChecklist(m))].join("\n");
+  return [
+    `### Matrix: ${m.name}`,
+    "",
+    `${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered.` : "No pings: no two namespaces with an address."}${why ? ` ${why}` : ""}`,
+    "",
+    ...(matrixTooLarge(m) ? matrixSummary(m).map((l) => l.slice(2)) : [...matrixChecklist(m, { reasons: false }), ...reasonsMarkdown(m)]),
+  ].join("\n");
 }
 
 export function labReport(r: LabReportInput): string {
@@ -85,8 +98,8 @@ export function labReport(r: LabReportInput): string {
   if (r.real) {
     const differ = r.real.diffs.filter((d) => d.patch);
     out.push(`### The simulator against ${r.real.result.engine} (Linux ${r.real.result.kernel})`, "");
-    if (differ.length === 0) out.push(`Every step agrees (${r.sim.steps.length} steps, after normalising times, ICMP ids and random MACs).`, "");
-    else for (const d of differ) out.push(`Step ${d.step}, ${d.name}:`, "", fence(d.patch, "diff"), "");
+    if (differ.length === 0) out.push(`Every step agrees (${count(r.sim.steps.length, "step")}, after normalising times, ICMP ids and random MACs).`, "");
+    else for (const d of differ) out.push(`${d.title.replace(/^step/, "Step")}:`, "", fence(d.patch, "diff"), "");
   }
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -1,6 +1,7 @@
 import { captureTitle } from "../lab/capture-spec.js";
 import { allMet, type CommandResult, type LabResult, type MatrixResult } from "../engines/result.js";
-import { matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge } from "./matrix.js";
+import { MATRIX_LEGEND, matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge, reasonGroups, reasonLines } from "./matrix.js";
+import { count, countOf } from "../plural.js";
 
 export interface Style {
   ok: (s: string) => string;
@@ -50,7 +51,7 @@ export const failedCheck = (s: CommandResult): boolean => s.kind === "check" && 
 
 function commandText(s: CommandResult, st: Style, o: ResultTextOptions = {}): string {
   const out: string[] = [];
-  out.push(`${st.bold(s.name)} ${st.dim(`[${s.host}]`)} ${stepMark(s, st)}`);
+  out.push(`${numbered(s, st)}${st.bold(s.name)} ${st.dim(`[${s.host}]`)} ${stepMark(s, st)}`);
   if (!s.setup || s.name !== s.command.split("\n")[0]) out.push(indent(`$ ${s.command.trim().split("\n").join("\n  ")}`, "  "));
   if (s.stdout.trim()) out.push(indent(s.stdout));
   if (s.stderr.trim()) out.push(indent(s.stderr));
@@ -63,15 +64,22 @@ function commandText(s: CommandResult, st: Style, o: ResultTextOptions = {}): st
   return out.join("\n");
 }
 
+/** "step 4: ", the number --after, --json and the pcap file names give the step; nothing for a setup script. */
+function numbered(s: CommandResult | MatrixResult, st: Style): string {
+  return s.step ? st.dim(`step ${s.step}: `) : "";
+}
+
 function matrixText(m: MatrixResult, st: Style): string {
   const ok = m.cells.filter((c) => c.ok).length;
-  const head = `${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${ok} of ${m.cells.length} pings answered)`)}`;
+  const head = `${numbered(m, st)}${st.bold(`matrix: ${m.name}`)} ${st.dim(`(${m.cells.length ? `${countOf(ok, m.cells.length, "ping")} answered` : "no pings"})`)}`;
   if (matrixTooLarge(m)) return [head, ...matrixSummary(m).map((l) => (l.startsWith("  - ") ? st.bad(l) : l))].join("\n");
   return [
     head,
-    matrixGrid(m),
+    matrixGrid(m, st),
+    st.dim(MATRIX_LEGEND),
     "",
-    ...matrixChecklist(m).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),
+    ...matrixChecklist(m, { reasons: false }).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),
+    ...(reasonGroups(m).length ? ["", ...reasonLines(m, st)] : []),
   ].join("\n");
 }
 
@@ -89,7 +97,6 @@ export function resultText(r: LabResult, st: Style = plain, o: ResultTextOptions
   return parts.join("\n\n") + "\n";
 }
 
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function summaryLine(r: LabResult, st: Style = plain): string {
   const commands = r.steps.filter((s): s is CommandResult => s.kind !== "matrix");
@@ -99,7 +106,7 @@ export function summaryLine(r: LabResult, st: Style = plain): string {
   const errors = commands.filter((s) => s.state === "error").length;
   const failed = commands.filter((s) => s.state === "setup-failed").length;
   const text = [
-    `${r.lab}: ${met} of ${count(checks.length, "check")} met`,
+    `${r.lab}: ${checks.length ? countOf(met, checks.length, "check", "checks", "met") : "no checks"}`,
     ...(errors ? [count(errors, "step that could not run", "steps that could not run")] : []),
     ...(failed ? [count(failed, "setup step with a failed command", "setup steps with a failed command")] : []),
     count(matrices, "matrix", "matrices"),

@@ -6,8 +6,12 @@ import { traceVerdict, where, type TracedCommand } from "../engines/sim/trace-ve
 import type { Style } from "./text.js";
 
 /** The trace as a table: time from the start, where, device, function, what and why. */
-export function traceText(t: TracedCommand, st: Style): string {
-  const rows = t.steps.map((s) => [`+${(s.time - t.start).toFixed(3)}`, where(s), s.dev, s.func, s.why ? `${s.what} ${st.dim(`— ${s.why}`)}` : s.what]);
+export function traceText(t: TracedCommand, st: Style, ports: (where: string, text: string) => string = (_, text) => text): string {
+  const rows = t.steps.map((s) => {
+    const at = where(s);
+    const what = ports(at, s.what);
+    return [`+${(s.time - t.start).toFixed(3)}`, at, s.dev, s.func, s.why ? `${what} ${st.dim(`— ${ports(at, s.why)}`)}` : what];
+  });
   const head = ["ms", "where", "device", "function", "what — why"];
   const width = [0, 1, 2, 3].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i < 4 ? c.padEnd(width[i]!) : c)).join("  ").trimEnd();

@@ -1,10 +1,13 @@
 import { createTwoFilesPatch } from "diff";
-import type { LabResult } from "../engines/result.js";
+import { stepTitle, type LabResult } from "../engines/result.js";
 import { normalizeResult } from "./normalize.js";
 
 export interface StepDiff {
+  /** Its place in the LabResult's steps, from 1 (the hosts' setup scripts first). */
   step: number;
   name: string;
+  /** As every command names it: "step 4: its name" (the lab file's numbering), or a setup's own name. */
+  title: string;
   /** A unified diff, expected (the real kernel) first; empty when the step agrees. */
   patch: string;
 }
@@ -22,10 +25,12 @@ export function diffResults(expected: LabResult, actual: LabResult, labMacs: Ite
     const eb = b[i] ?? "";
     if (ea === eb) continue;
     const name = (expected.steps[i] ?? actual.steps[i])!.name;
+    const title = stepTitle(expected.steps[i] ? expected.steps : actual.steps, i);
     out.push({
       step: i + 1,
       name,
-      patch: createTwoFilesPatch(`${expected.engine}: step ${i + 1}`, `${actual.engine}: step ${i + 1}`, ea, eb, undefined, undefined, { context: 3 }),
+      title,
+      patch: createTwoFilesPatch(`${expected.engine}: ${title}`, `${actual.engine}: ${title}`, ea, eb, undefined, undefined, { context: 3 }),
     });
   }
   return out;

@@ -85,7 +85,7 @@ function traced(lab: Lab, result: LabResult, target: TraceTarget): { command: { 
     return { command: cellCommand(s, cell), steps: before, after: `just before matrix "${s.name}"` };
   }
   if (s.kind === "matrix" || s.setup) return `step ${target.step + 1} is not one of the lab's commands`;
-  return { command: { host: s.host, run: s.command }, steps: before, after: before === 0 ? "right after the hosts' setup" : `after step ${target.step} (${lab.steps[before - 1]!.name})` };
+  return { command: { host: s.host, run: s.command }, steps: before, after: before === 0 ? "right after the hosts' setup" : `after step ${before} (${lab.steps[before - 1]!.name})` };
 }
 
 async function trace(m: Extract<ToWorker, { type: "trace" }>): Promise<void> {

@@ -7,8 +7,8 @@ import { tcpdumpRefuses } from "./filter-check.js";
 import { currentLimits, formatSize, limitMessage, type Limits } from "../limits.js";
 import { MAX_FAILURES } from "../../shell/run.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
-import { nameEndpoints, sameFamily, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
-import { plannedSteps, type PlannedStep } from "../planned.js";
+import { inNaturalOrder, nameEndpoints, sameFamily, type CommandResult, type EngineName, type LabResult, type MatrixResult } from "../result.js";
+import { plannedSteps, stepNumber, type PlannedStep } from "../planned.js";
 
 function read(file: string): string {
   return existsSync(file) ? readFileSync(file, "utf8") : "";
@@ -45,7 +45,11 @@ function lines(text: string): string[] {
 export function collectLab(lab: Lab, dir: string, engine: EngineName, pcapDir?: string, limits: Limits = currentLimits()): LabResult {
   const steps = plannedSteps(lab).map((p, idx) => {
     const d = join(dir, String(idx));
-    return !p.setup && p.step.kind === "matrix" ? collectMatrix(p.step.name, d) : collectCommand(lab, p, idx, d, limits, pcapDir);
+    if (p.setup) return collectCommand(lab, p, idx, d, limits, pcapDir);
+    const step = stepNumber(lab, idx);
+    if (p.step.kind !== "matrix") return { step, ...collectCommand(lab, p, idx, d, limits, pcapDir) };
+    const { kind, ...rest } = collectMatrix(p.step.name, d);
+    return { kind, step, ...rest };
   });
   return { lab: lab.name, engine, kernel: read(join(dir, "kernel")).trim(), steps, diagnostics: labDiagnostics(lab, steps) };
 }
@@ -109,7 +113,7 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, limits
     if (pcapDir && existsSync(`${f}.pcap`)) {
       const out = join(pcapDir, lab.name);
       mkdirSync(out, { recursive: true });
-      copyFileSync(`${f}.pcap`, join(out, pcapFileName(idx, c.id)));
+      copyFileSync(`${f}.pcap`, join(out, pcapFileName(stepNumber(lab, idx), c.id)));
     }
   });
   const result = settleCommand(
@@ -147,5 +151,5 @@ function collectMatrix(name: string, d: string): MatrixResult {
       cells.push({ from: a.id, to: b.id, ok: cellFiles.has(f) && read(join(d, f)).trim() === "0" });
     }
   }
-  return { kind: "matrix", name, endpoints, cells };
+  return inNaturalOrder({ kind: "matrix", name, endpoints, cells });
 }

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import type { Lab } from "../../lab/types.js";
-import { plannedLabel, plannedSteps } from "../planned.js";
+import { plannedProgress, plannedSteps } from "../planned.js";
 import { xstateFixNote } from "./xstate-fix.js";
+import { count } from "../../plural.js";
 
 export interface DriverRun {
   code: number | null;
@@ -81,13 +82,11 @@ export function progressReporter(labs: Lab[], say: (line: string) => void): (eve
   return (event, arg) => {
     if (event === "lab") {
       lab = Number(arg.split("-").pop());
-      say(`${prefix()}building the lab: ${labs[lab]!.hosts.length} hosts, ${labs[lab]!.networks.length} networks`);
+      say(`${prefix()}building the lab: ${count(labs[lab]!.hosts.length, "host")}, ${count(labs[lab]!.networks.length, "network")}`);
     } else if (event === "step") {
-      const steps = plannedSteps(labs[lab]!);
-      const idx = Number(arg);
-      say(`${prefix()}step ${idx + 1} of ${steps.length}: ${plannedLabel(steps[idx]!)}`);
+      say(`${prefix()}${plannedProgress(labs[lab]!, Number(arg))}`);
     } else if (event === "lab-done") {
-      say(`${prefix()}all ${plannedSteps(labs[lab]!).length} steps done`);
+      say(`${prefix()}all ${count(labs[lab]!.steps.length, "step")} done`);
     } else if (event === "boot") {
       say(`kernel ${arg} booted`);
     } else if (event === "xstate-fix") {

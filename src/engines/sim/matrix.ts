@@ -8,7 +8,7 @@ import type { Lab, MatrixFamily } from "../../lab/types.js";
 import { ipv6FromBytes, type Ipv6 } from "../../wire/ipv6-addr.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
-import { nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
+import { inNaturalOrder, nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
 import type { Snapshot } from "../../kernel/index.js";
 import type { StepSim, World } from "./world.js";
 
@@ -200,7 +200,22 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
     sendRefused,
     refusedBy,
   };
-  return { result: { kind: "matrix", name, endpoints, cells: out }, limits };
+  return { result: inNaturalOrderOfCells(name, endpoints, out, limits), limits };
+}
+
+/**
+ * The matrix in the order every engine hands it out (inNaturalOrder), its
+ * pings having gone out in the order they were found; the cell-indexed
+ * limits follow their cells.
+ */
+function inNaturalOrderOfCells(name: string, endpoints: Endpoint[], cells: MatrixCell[], limits: MatrixLimits): MatrixResult {
+  const sorted = inNaturalOrder({ kind: "matrix", name, endpoints, cells: [] }).endpoints;
+  if (sorted.every((e, i) => e === endpoints[i])) return { kind: "matrix", name, endpoints, cells };
+  const rank = new Map(sorted.map((e, i) => [e.id, i]));
+  const order = Array.from(cells.keys()).sort((x, y) => rank.get(cells[x]!.from)! - rank.get(cells[y]!.from)! || rank.get(cells[x]!.to)! - rank.get(cells[y]!.to)!);
+  const refused = limits.sendRefused;
+  limits.sendRefused = Uint8Array.from(order, (i) => refused[i]!);
+  return { kind: "matrix", name, endpoints: sorted, cells: order.map((i) => cells[i]!) };
 }
 
 /** ping -6 -c 1 -W 1 -I FROM TO: an echo reply within the second, or an ICMPv6 error for this echo that ends ping early. */

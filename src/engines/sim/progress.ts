@@ -3,19 +3,21 @@
 
 import type { ReasonsProgress } from "./explain.js";
 import type { MatrixProgress } from "./matrix.js";
+import { count, countOf } from "../../plural.js";
 
 /** Progress lines come no closer together than this, except each matrix's first and last. */
 const MIN_GAP_MS = 1000;
 
 export function matrixProgress(p: MatrixProgress): string {
-  if (p.ok === null) return `matrix "${p.matrix}": ${p.cells} pings sent, waiting out their -W 1`;
+  if (p.ok === null) return `matrix "${p.matrix}": ${count(p.cells, "ping")} sent, waiting out ${p.cells === 1 ? "its" : "their"} -W 1`;
   const failed = p.cells - p.ok;
-  return `matrix "${p.matrix}": ${p.ok} of ${p.cells} cells ok${failed ? `, ${failed} failed` : ""}`;
+  return `matrix "${p.matrix}": ${countOf(p.ok, p.cells, "cell")} ok${failed ? `, ${failed} failed` : ""}`;
 }
 
 export function reasonsProgress(p: ReasonsProgress): string {
-  if (p.done === 0) return `matrix "${p.matrix}": finding the reasons of ${p.failed} failed cells, each ping traced alone`;
-  return p.done === p.failed ? `matrix "${p.matrix}": all ${p.failed} failed cells have their reason` : `matrix "${p.matrix}": reasons found for ${p.done} of ${p.failed} failed cells`;
+  if (p.done === 0) return p.failed === 1 ? `matrix "${p.matrix}": finding the reason of 1 failed cell, its ping traced alone` : `matrix "${p.matrix}": finding the reasons of ${p.failed} failed cells, each ping traced alone`;
+  if (p.done === p.failed) return p.failed === 1 ? `matrix "${p.matrix}": the failed cell has its reason` : `matrix "${p.matrix}": all ${p.failed} failed cells have their reason`;
+  return `matrix "${p.matrix}": reasons found for ${p.done} of ${count(p.failed, "failed cell")}`;
 }
 
 /** Passes on the first and last report of each matrix, and the others only MIN_GAP_MS apart (wall clock). */

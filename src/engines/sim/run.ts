@@ -12,7 +12,7 @@ import type { Tool } from "../../userland/tool.js";
 import { labDiagnostics } from "../diagnostics.js";
 import { currentHeapProbe, currentLimits, limitMessage, type Limits } from "../limits.js";
 import { settleCommand, type RawFailure } from "../outcome.js";
-import { plannedLabel, plannedSteps, SETUP_TIMEOUT } from "../planned.js";
+import { plannedLabel, plannedSteps, SETUP_TIMEOUT, stepNumber } from "../planned.js";
 import type { CommandResult, LabResult, MatrixResult, StepResult } from "../result.js";
 import { captureLines, startCapture, stopCapture } from "./capture.js";
 import { runMatrix, type MatrixContext, type MatrixProgress } from "./matrix.js";
@@ -105,7 +105,9 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
     if (p.setup) {
       steps.push({ ...(await runCommand(world, held, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
-      const { result: m, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix, p.step.family);
+      const { result, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix, p.step.family);
+      const { kind, ...rest } = result;
+      const m: MatrixResult = { kind, step: stepNumber(lab, idx), ...rest };
       steps.push(m);
       if (before) {
         const ctx = { before, limits, steps: idx - (plan.length - lab.steps.length) };
@@ -113,7 +115,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
         await opts.afterMatrix?.(m, ctx);
       }
     } else {
-      const r = await runCommand(world, held, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures);
+      const r = { step: stepNumber(lab, idx), ...(await runCommand(world, held, tools, p.step.on, p.step.run, p.step.timeout, p.step, idx, captures)) };
       steps.push(r);
       if (before && !r.ok) failedChecks.set(idx, before);
     }

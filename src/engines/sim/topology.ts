@@ -7,6 +7,7 @@ import { IFF_NOARP, IpvlanDevice, MacvlanDevice, VethDevice, VlanDevice, type Ne
 import { ETH_P_8021AD } from "../../wire/vlan.js";
 import type { Lab } from "../../lab/types.js";
 import type { World } from "./world.js";
+import { naturalCompare } from "../../natural.js";
 
 export interface TopoDevice {
   name: string;
@@ -56,7 +57,7 @@ export function topologyOf(lab: Lab, world: World): Topology {
     const k = world.kernels.get(h.name)!;
     const nics = new Map(h.interfaces.map((i) => [i.name, i.network]));
     const namespaces: TopoNamespace[] = [];
-    const nets = [[null, k.initNet] as const, ...[...k.netns.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))];
+    const nets = [[null, k.initNet] as const, ...[...k.netns.entries()].sort(([a], [b]) => naturalCompare(a, b))];
     for (const [name, net] of nets) {
       const devices: TopoDevice[] = [...net.devices.values()]
         .filter((d) => d !== net.loopback)
