@@ -92,7 +92,7 @@ export async function runParsed(script: Script, host: ShellHost, options: RunOpt
     saidFrom = stderr.length;
   };
   const trap: ErrTrap = { report: (line, status) => fail(line, status, null, "exit") };
-  const sh = new Interpreter(host, script.file, state, limits, trap);
+  const sh = new Interpreter(host, script.file, state, limits, trap, options.proc);
   const io = { stdin: new Input(options.stdin ?? ""), out: kept("stdout", limits, (t) => (stdout += t), () => stdout.length), err: kept("stderr", limits, (t) => (stderr += t), () => stderr.length) };
   let exitCode: number;
   let unsupported: ShellScriptError | null = null;
