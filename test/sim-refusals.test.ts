@@ -27,7 +27,8 @@ const COMMANDS: Refusal[] = [
   ["nft list ruleset", notSimulated("nft")],
   ["ethtool eth0", notSimulated("ethtool")],
   ["traceroute -n 10.0.0.2", notSimulated("traceroute")],
-  ["tcpdump -n -i eth0 -c 1", notSimulated("tcpdump")],
+  ["tcpdump -n -i eth0 -c 1 -X", "tcpdump -X"],
+  ["tcpdump -i eth0 -c 1", "tcpdump without -n"],
   ["dmesg", notSimulated("dmesg")],
   ["ip netns exec ns1 nc -z 10.0.0.2 53", notSimulated("nc")],
 ];

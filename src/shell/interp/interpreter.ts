@@ -14,7 +14,7 @@ import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./signals
 import type { ShArray, ShellState } from "./state.js";
 import { parseScript } from "../parse/parse.js";
 import { TestError, binaryTest, unaryTest } from "./test-expr.js";
-import { bareClock, Scheduler, Signalled, type Proc } from "./scheduler.js";
+import { Abandoned, bareClock, Scheduler, Signalled, type Proc } from "./scheduler.js";
 import { JobTable, notifyJobs } from "./jobs.js";
 
 /** Ends the script at once: bash's fatal errors (unbound variable, ${X:?}) and constructs sim cannot run. */
@@ -357,7 +357,7 @@ export class Interpreter {
   private background(s: Stmt, io: Streams): number {
     const proc = this.sched.spawn();
     proc.ignoresInt = true;
-    const job = this.jobs.add(proc, s.text ?? "");
+    const job = this.jobs.add(proc, s.text ?? "", s.pos.line);
     this.state.lastBg = proc.pid;
     const parent = this.proc;
     const run = async (): Promise<void> => {
@@ -366,7 +366,7 @@ export class Interpreter {
         status = await this.subshell({ ...s, background: false }, { ...io, stdin: Input.empty() }, false, proc);
       } catch (e) {
         status = e instanceof FatalError || e instanceof ExitSignal ? e.status : 1;
-        if (!(e instanceof ExitSignal)) this.sched.fail(parent, e);
+        if (!(e instanceof ExitSignal) && !(e instanceof Abandoned)) this.sched.fail(parent, e);
       }
       if (proc.lastSignal !== null && status === 128 + proc.lastSignal) job.signal = proc.lastSignal;
       job.status = status;

@@ -40,6 +40,8 @@ export class Job {
     readonly id: number,
     readonly proc: Proc,
     readonly text: string,
+    /** Where the script started it. */
+    readonly line: number,
   ) {}
 
   get done(): boolean {
@@ -57,9 +59,9 @@ export class Job {
 export class JobTable {
   jobs: Job[] = [];
 
-  add(proc: Proc, text: string): Job {
+  add(proc: Proc, text: string, line: number): Job {
     const id = this.jobs.reduce((m, j) => Math.max(m, j.id), 0) + 1;
-    const job = new Job(id, proc, text);
+    const job = new Job(id, proc, text, line);
     this.jobs.push(job);
     return job;
   }

@@ -35,6 +35,14 @@ export class Deadlock extends Error {
   }
 }
 
+/** The script ended with this process still running: it is stopped there. */
+export class Abandoned extends Error {
+  constructor() {
+    super("the script ended");
+    this.name = "Abandoned";
+  }
+}
+
 /** One process of the script: the script itself or a background job. */
 export class Proc {
   /** A signal sent while it was running; it takes it at its next wait. */
@@ -89,9 +97,37 @@ export class Scheduler {
     return this.clock.now();
   }
 
+  /** Background processes that have not ended. */
+  live = 0;
+  private closed = false;
+  private drained: (() => void) | null = null;
+
+  /**
+   * The script ended: every process still running is stopped where it
+   * waits (its program's cleanup runs: a capture lets go of its device).
+   * Resolves once they all ended.
+   */
+  /** The script's own process ended; its jobs run on until they end. */
+  finish(): Promise<void> {
+    if (this.live === 0) return Promise.resolve();
+    const done = new Promise<void>((resolve) => (this.drained = resolve));
+    this.runnable--;
+    this.settle();
+    return done;
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.live === 0) return Promise.resolve();
+    const done = new Promise<void>((resolve) => (this.drained = resolve));
+    this.failAll(new Abandoned());
+    return done;
+  }
+
   /** A new process, running from now on. */
   spawn(): Proc {
     this.runnable++;
+    this.live++;
     return new Proc(this.nextPid++);
   }
 
@@ -100,6 +136,8 @@ export class Scheduler {
     if (p.ended) return;
     p.ended = true;
     this.runnable--;
+    this.live--;
+    if (this.live === 0) this.drained?.();
     this.settle();
   }
 
@@ -109,6 +147,7 @@ export class Scheduler {
    * Rejects with Signalled when the process is signalled meanwhile.
    */
   wait(p: Proc, until: number, stop: () => boolean = () => false, handles: readonly number[] = []): Promise<boolean> {
+    if (this.closed) return Promise.reject(new Abandoned());
     if (p.failure !== null) return Promise.reject(p.failure);
     if (p.pending !== null) {
       const sig = p.pending;
