@@ -1,9 +1,13 @@
 // tcpdump (4.99.3) as a command of a lab script: a live capture on one
-// device until -c packets or a signal. SIGINT, SIGTERM and SIGHUP end it as
-// its cleanup() does (pcap_breakloop, an extra newline, the statistics on
-// stderr, exit 0); SIGKILL leaves what stdio had flushed. Its stdout is a
-// file or a pipe in a lab, so stdio buffers it in 4096-byte blocks unless
-// -l or -U asks for a flush per packet.
+// device until -c packets or a signal. libpcap reads a TPACKET_V3 ring:
+// the kernel hands frames to tcpdump a block at a time, when the block's
+// retire timer fires (tcpdump's 1000 ms timeout, af_packet.c
+// prb_retire_rx_blk_timer_expired), so a frame is printed at the first tick
+// after it came. SIGINT, SIGTERM and SIGHUP end it as its cleanup() does
+// (pcap_breakloop: the block not yet retired is never read, an extra
+// newline, the statistics on stderr, exit 0); SIGKILL leaves what stdio had
+// flushed. Its stdout is a file or a pipe in a lab, so stdio buffers it in
+// 4096-byte blocks unless -l or -U asks for a flush per packet.
 
 import { NotSimulated, type ExecResult } from "../shell/index.js";
 import { FilterNotSimulated, FilterSyntaxError, parseFilter, type FilterNode } from "./pcap-filter/index.js";
@@ -14,6 +18,9 @@ import { handled, Interrupted, runTool, type Tool, type ToolContext, type ToolRu
 
 /** cleanup() is installed for these. */
 const TCPDUMP_SIGNALS = [1, 2, 15];
+
+/** tcpdump's pcap_set_timeout: the ring's block retire timeout (tp_retire_blk_tov), in ms. */
+const BLOCK_TIMEOUT_MS = 1000;
 
 /** glibc's buffer for a regular file or a pipe (st_blksize). */
 const STDIO_BUFSIZ = 4096;
@@ -71,6 +78,8 @@ function* tcpdumpRun(argv: string[], ctx: ToolContext): ToolRun {
   stderr += `listening on ${device}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`;
   const frames: CapturedFrame[] = [];
   let seen = 0;
+  /** Frames in retired blocks: what tcpdump has read. */
+  let readable = 0;
   let printed = 0;
   let stdout = "";
   let flushed = 0;
@@ -80,7 +89,7 @@ function* tcpdumpRun(argv: string[], ctx: ToolContext): ToolRun {
   if (promisc) dev.promiscuity++;
   /** Prints what arrived (up to -c packets) into stdio's buffer; what the buffer has written out is `flushed`. */
   const print = (): void => {
-    while (printed < frames.length && (count === 0 || printed < count) && !unmodelled) {
+    while (printed < readable && (count === 0 || printed < count) && !unmodelled) {
       const lines = formatLive(frames[printed]!, { link, time });
       if (lines === null) {
         unmodelled = true;
@@ -91,18 +100,22 @@ function* tcpdumpRun(argv: string[], ctx: ToolContext): ToolRun {
     }
     flushed = lineBuffered ? stdout.length : stdout.length - (stdout.length % STDIO_BUFSIZ);
   };
-  const wait = {
-    until: Infinity,
-    stop: () => unmodelled || (count > 0 && frames.length >= count),
-    flushed: () => {
-      print();
-      return { stdout: stdout.slice(0, flushed), stderr };
-    },
-    handles: TCPDUMP_SIGNALS,
+  const flush = () => {
+    print();
+    return { stdout: stdout.slice(0, flushed), stderr };
   };
+  const sim = ctx.sim;
+  let tick = sim.now;
   let interrupted = false;
   try {
-    yield wait;
+    for (;;) {
+      tick += BLOCK_TIMEOUT_MS;
+      yield { until: tick, stop: () => false, flushed: flush, handles: TCPDUMP_SIGNALS };
+      // The block retires: every frame that came by now is read.
+      readable = frames.length;
+      print();
+      if (unmodelled || (count > 0 && printed >= count)) break;
+    }
   } catch (e) {
     if (handled(e, TCPDUMP_SIGNALS) === null) {
       print();

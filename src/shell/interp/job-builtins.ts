@@ -54,6 +54,8 @@ const wait: Builtin = async (ctx, argv) => {
     args = args.slice(1);
   }
   const table = sh.jobs;
+  // The jobs a signal killed were reaped as the command began: told, and gone (`wait %1` finds none).
+  sh.notifyJobs(ctx.io);
   if (any) {
     // wait -n: the next job to end (one that ended and was not waited for first); 127 when there is none.
     const pool = args.length ? args.map((a) => operand(ctx, "wait", a)).filter((j): j is Job => "proc" in j) : table.jobs;
