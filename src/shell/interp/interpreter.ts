@@ -326,10 +326,11 @@ export class Interpreter {
       const status = await this.subshell(p.stmt, { stdin: input, out, err });
       statuses.push(status);
       input = new Input(buf);
-      // A signal to the job reaches every process of its pipeline: those not run yet die of it too.
+      // A signal to the job reaches every process of its pipeline (bash's kill_pid of a job): those
+      // after this one die of it too, even when this one handled it (tcpdump on SIGTERM).
       const sig = this.proc.lastSignal;
-      if (this.proc.signals > signals && sig !== null && status === 128 + sig) {
-        while (statuses.length < parts.length) statuses.push(status);
+      if (this.proc.signals > signals && sig !== null && i < parts.length - 1) {
+        while (statuses.length < parts.length) statuses.push(128 + sig);
         break;
       }
     }

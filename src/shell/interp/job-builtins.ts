@@ -28,7 +28,8 @@ function operand(ctx: BuiltinContext, who: string, a: string): Job | { status: n
   // bash keeps the statuses of the jobs it reaped (bgpids): a pid waited for again answers the same.
   const saved = who === "wait" ? table.reaped.get(Number(a)) : undefined;
   if (saved !== undefined) return { status: saved };
-  if (Number(a) === ctx.sh.sched.main.pid) refuseSelf();
+  // The script itself, or its process group (0, -PGID): the signal would end the script.
+  if (Number(a) === ctx.sh.sched.main.pid || Number(a) <= 0) refuseSelf();
   if (who === "wait") say(ctx, `wait: pid ${a} is not a child of this shell`);
   else say(ctx, `kill: (${a}) - No such process`);
   return { status: who === "wait" ? 127 : 1 };
