@@ -120,6 +120,8 @@ export async function runParsed(script: Script, host: ShellHost, options: RunOpt
       fail(sh.currentLine, exitCode, limit.message, "limit");
     } else throw e;
   }
+  // What is left runs until it waits (timeout's alarm ends once its command did).
+  if (options.proc === undefined) await sh.sched.yieldIdle(sh.proc);
   if (options.proc === undefined && sh.sched.live > 0) {
     if (host.scheduler) {
       // On a real machine the job outlives the step, still writing where the step's output was read from.

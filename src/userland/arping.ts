@@ -250,7 +250,7 @@ function* arpingRun(argv: string[], ctx: ToolContext): ToolRun {
     sendPack();
     while (!exit) {
       const wake = Math.min(nextTick, timeoutAt);
-      const early: boolean = yield { until: wake, stop: () => exit, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }) };
+      const early: boolean = yield { until: wake, stop: () => exit, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true };
       if (early) break;
       if (sim.now >= nextTick) {
         totalExpires++;

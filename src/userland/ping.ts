@@ -555,7 +555,7 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
       const moreToSend = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
       // pinger: an unlimited flood (-i 0) waits for the echo in flight, at most MININTERVAL, so the sequence never laps its replies.
       if (moreToSend && o.intervalMs === 0 && ntransmitted > 0 && inFlight() >= 1 && sim.now < curTime + MIN_INTERVAL_MS) {
-        yield { until: Math.min(curTime + MIN_INTERVAL_MS, exitAt, deadlineAt), stop: () => done() || inFlight() === 0, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), handles: PING_SIGNALS };
+        yield { until: Math.min(curTime + MIN_INTERVAL_MS, exitAt, deadlineAt), stop: () => done() || inFlight() === 0, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true, handles: PING_SIGNALS };
         continue;
       }
       if (moreToSend && sim.now >= nextSend) {
@@ -599,10 +599,10 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
       const wake = Math.min(stillSending ? nextSend : Infinity, exitAt, deadlineAt);
       if (wake === Infinity) {
         // Nothing left to wait for but replies: iputils would block forever; the step's timeout ends it.
-        yield { until: Infinity, stop: done, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), handles: PING_SIGNALS };
+        yield { until: Infinity, stop: done, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true, handles: PING_SIGNALS };
         break;
       }
-      yield { until: wake, stop: done, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), handles: PING_SIGNALS };
+      yield { until: wake, stop: done, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true, handles: PING_SIGNALS };
     }
   } catch (e) {
     if (handled(e, PING_SIGNALS) === null) throw new Interrupted(e, stdout.slice(0, flushed), stderr);

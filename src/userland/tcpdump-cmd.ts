@@ -110,7 +110,7 @@ function* tcpdumpRun(argv: string[], ctx: ToolContext): ToolRun {
   try {
     for (;;) {
       tick += BLOCK_TIMEOUT_MS;
-      yield { until: tick, stop: () => false, flushed: flush, handles: TCPDUMP_SIGNALS };
+      yield { until: tick, stop: null, flushed: flush, handles: TCPDUMP_SIGNALS };
       // The block retires: every frame that came by now is read.
       readable = frames.length;
       print();

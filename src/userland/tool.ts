@@ -21,7 +21,7 @@ export interface ToolContext {
    * (those in `handles` are the program's to handle; the others kill it).
    * Absent: the command runs the clock itself, alone.
    */
-  wait?(until: number, stop: () => boolean, handles: readonly number[]): Promise<boolean>;
+  wait?(until: number, stop: (() => boolean) | null, handles: readonly number[]): Promise<boolean>;
   /** Where what the command flushes goes as it runs (beside other processes' output); the result holds the rest. */
   out?(text: string): void;
   err?(text: string): void;
@@ -46,8 +46,11 @@ export function runClockUntil(sim: Sim, until: number, stop: () => boolean): boo
 /** Where a command waits for time: what it has flushed (events may flush more meanwhile), and the signals it handles itself. */
 export interface ClockWait {
   until: number;
-  stop: () => boolean;
+  /** null: only the time ends the wait. */
+  stop: (() => boolean) | null;
   flushed: () => { stdout: string; stderr: string };
+  /** An event may flush output meanwhile (ping prints a reply as it comes): it goes out then. */
+  eventsFlush?: boolean;
   handles?: readonly number[];
 }
 
@@ -66,7 +69,12 @@ export function runTool(run: ToolRun, ctx: ToolContext): ExecResult | Promise<Ex
     while (!r.done) {
       let stopped: boolean;
       try {
-        stopped = runClockUntil(ctx.sim, r.value.until, r.value.stop);
+        const stop = r.value.stop;
+        if (stop) stopped = runClockUntil(ctx.sim, r.value.until, stop);
+        else {
+          ctx.sim.run({ until: r.value.until });
+          stopped = false;
+        }
       } catch (e) {
         r = run.throw(e);
         continue;
@@ -99,10 +107,11 @@ export function runTool(run: ToolRun, ctx: ToolContext): ExecResult | Promise<Ex
         let stopped: boolean;
         try {
           // What an event made the command flush (a reply printed) goes out then, not at its next wake-up.
+          const stop = w.stop;
           for (;;) {
-            await wait(w.until, stream ? () => w.stop() || unsent(w) : w.stop, w.handles ?? []);
+            await wait(w.until, stream && w.eventsFlush ? () => (stop?.() ?? false) || unsent(w) : stop, w.handles ?? []);
             flush(w.flushed());
-            stopped = w.stop();
+            stopped = stop?.() ?? false;
             if (stopped || ctx.sim.now >= w.until) break;
           }
         } catch (e) {

@@ -86,7 +86,8 @@ interface RunAs {
  * only when every process waits, up to the earliest wake-up.
  */
 function stepScheduler(sim: StepSim): Scheduler {
-  return new Scheduler({ now: () => sim.now, run: (until, stop) => void runClockUntil(sim, until, stop) });
+  // Without a condition to look at, one run: the frame budget then counts over the whole stretch, as for one command alone.
+  return new Scheduler({ now: () => sim.now, run: (until, stop) => void (stop ? runClockUntil(sim, until, stop) : sim.run({ until })) });
 }
 
 export class SimShellHost implements ShellHost {
@@ -212,27 +213,6 @@ export class SimShellHost implements ShellHost {
     // A limit ends the step, not just the script that reached it.
     if (r.limit) throw r.limit;
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-  }
-
-  /** `timeout`: a wall in virtual time before the step's own; the kill it makes is timeout's, not the step's. */
-  async withTimeout(seconds: number, run: () => Promise<number>): Promise<{ timedOut: false; status: number } | { timedOut: true; stdout: string; stderr: string }> {
-    // The wall below is the whole lab's clock: with a job beside it, it would stop the job too.
-    if (this.scheduler.live > 0) throw NotSimulated.what("`timeout` while a background job runs");
-    const saved = this.sim.deadline;
-    const at = this.sim.now + seconds * 1000;
-    if (at >= saved) return { timedOut: false, status: await run() };
-    this.sim.deadline = at;
-    try {
-      return { timedOut: false, status: await run() };
-    } catch (e) {
-      if (e instanceof Killed && this.sim.killed && this.sim.now >= at && this.sim.now < saved) {
-        this.sim.killed = false;
-        return { timedOut: true, stdout: e.stdout, stderr: e.stderr };
-      }
-      throw e;
-    } finally {
-      this.sim.deadline = saved;
-    }
   }
 
   async sleep(seconds: number, proc?: Proc): Promise<void> {

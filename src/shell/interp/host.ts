@@ -67,12 +67,6 @@ export interface ShellHost {
   stat?(path: string): "file" | "dir" | "missing" | null;
   /** The files the script writes; paths the other methods do not model fall through to it. */
   fs?: ShellFs;
-  /**
-   * `timeout`: runs a command with a deadline on the host's clock; past it the
-   * command is killed (a Killed error inside `run`), and what it wrote by then
-   * comes back with `timedOut`. A kill for another reason passes through.
-   */
-  withTimeout?(seconds: number, run: () => Promise<number>): Promise<{ timedOut: false; status: number } | { timedOut: true; stdout: string; stderr: string }>;
 }
 
 import type { ShellLimits } from "./limits.js";

@@ -38,7 +38,7 @@ function operand(ctx: BuiltinContext, who: string, a: string): Job | { status: n
 /** Blocks the shell's process until `done()` holds. */
 async function block(ctx: BuiltinContext, done: () => boolean): Promise<void> {
   if (done()) return;
-  await ctx.sh.sched.wait(ctx.sh.proc, Infinity, done);
+  await ctx.sh.sched.waitFor(ctx.sh.proc, done);
 }
 
 const wait: Builtin = async (ctx, argv) => {

@@ -13,10 +13,11 @@ export interface ShellClock {
   now(): number;
   /**
    * Runs the host's events until `until` (the clock then ends exactly there)
-   * or until `stop()` holds after some event ran. It may throw (the step's
+   * or until `stop()` holds after some event ran (null: nothing to look at,
+   * the host may run the whole stretch at once). It may throw (the step's
    * timeout): every waiter then gets that error.
    */
-  run(until: number, stop: () => boolean): void;
+  run(until: number, stop: (() => boolean) | null): void;
 }
 
 /** A signal delivered to a process that was waiting: what it does about it is its own affair. */
@@ -70,7 +71,9 @@ interface Waiter {
   /** Signals the waiting program handles itself. */
   handles: readonly number[];
   until: number;
-  stop: () => boolean;
+  stop: (() => boolean) | null;
+  /** What only another process's end can make hold (`wait` for a job): not looked at between events. */
+  ready?: () => boolean;
   seq: number;
   resolve: (stopped: boolean) => void;
   reject: (e: unknown) => void;
@@ -146,7 +149,7 @@ export class Scheduler {
    * whenever an event ran or a process ended); true when stop() ended it.
    * Rejects with Signalled when the process is signalled meanwhile.
    */
-  wait(p: Proc, until: number, stop: () => boolean = () => false, handles: readonly number[] = []): Promise<boolean> {
+  wait(p: Proc, until: number, stop: (() => boolean) | null = null, handles: readonly number[] = []): Promise<boolean> {
     if (this.closed) return Promise.reject(new Abandoned());
     if (p.failure !== null) return Promise.reject(p.failure);
     if (p.pending !== null) {
@@ -161,6 +164,22 @@ export class Scheduler {
     });
   }
 
+  /** Blocks `p` until `ready()` holds (looked at whenever a process ends or poke() is called), or until `until`. */
+  waitFor(p: Proc, ready: () => boolean, until = Infinity): Promise<boolean> {
+    if (this.closed) return Promise.reject(new Abandoned());
+    if (p.failure !== null) return Promise.reject(p.failure);
+    return new Promise<boolean>((resolve, reject) => {
+      this.waiters.push({ proc: p, idle: false, handles: [], until, stop: null, ready, seq: this.seq++, resolve, reject });
+      this.runnable--;
+      this.settle();
+    });
+  }
+
+  /** Something a waiter's ready() looks at changed. */
+  poke(): void {
+    this.settle();
+  }
+
   /**
    * Lets every other process that can run go on until it waits or ends,
    * without moving the clock: a job just signalled dies before the shell's
@@ -169,7 +188,7 @@ export class Scheduler {
   yieldIdle(p: Proc): Promise<boolean> {
     if (this.runnable <= 1) return Promise.resolve(false);
     return new Promise<boolean>((resolve, reject) => {
-      this.waiters.push({ proc: p, idle: true, handles: [], until: this.clock.now(), stop: () => false, seq: this.seq++, resolve, reject });
+      this.waiters.push({ proc: p, idle: true, handles: [], until: this.clock.now(), stop: null, seq: this.seq++, resolve, reject });
       this.runnable--;
       this.settle();
     });
@@ -207,13 +226,14 @@ export class Scheduler {
         if (this.wakeReady() > 0 || this.runnable > 0 || this.waiters.length === 0) return;
         const until = Math.min(...this.waiters.map((w) => w.until));
         const before = this.clock.now();
+        const stops = this.waiters.flatMap((w) => (w.stop ? [w.stop] : []));
         try {
-          this.clock.run(until, () => this.waiters.some((w) => w.stop()));
+          this.clock.run(until, stops.length > 0 ? () => stops.some((f) => f()) : null);
         } catch (e) {
           this.failAll(e);
           return;
         }
-        if (until === Infinity && this.clock.now() === before && !this.waiters.some((w) => w.stop())) {
+        if (until === Infinity && this.clock.now() === before && !stops.some((f) => f())) {
           this.failAll(new Deadlock());
           return;
         }
@@ -225,13 +245,13 @@ export class Scheduler {
 
   private wakeReady(): number {
     const now = this.clock.now();
-    let ready = this.waiters.filter((w) => !w.idle && (w.until <= now || w.stop()));
+    let ready = this.waiters.filter((w) => !w.idle && (w.until <= now || (w.stop?.() ?? false) || (w.ready?.() ?? false)));
     if (ready.length === 0 && this.runnable === 0) ready = this.waiters.filter((w) => w.idle);
     if (ready.length === 0) return 0;
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     ready.sort((a, b) => a.seq - b.seq);
     this.runnable += ready.length;
-    for (const w of ready) w.resolve(w.stop());
+    for (const w of ready) w.resolve(w.stop?.() ?? false);
     return ready.length;
   }
 
