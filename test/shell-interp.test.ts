@@ -156,7 +156,6 @@ test("$(( )) arithmetic basics", async () => {
 
 for (const [name, script, what] of [
   ["coprocesses", "coproc cat\n", "`coproc`"],
-  ["background jobs", "sleep 1 &\n", "background"],
   ["process substitution", "diff <(ls) <(ls)\n", "process substitution"],
   ["select", "select x in a; do :; done\n", "`select`"],
 ] as const) {

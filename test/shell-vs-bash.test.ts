@@ -48,7 +48,7 @@ function runBash(c: BashCase, dir: string) {
 }
 
 describe("the simulator's shell against /bin/bash", () => {
-  const files = ["basics.cases", "text-tools.cases", "more.cases", "labs.cases", "oils.cases"];
+  const files = ["basics.cases", "text-tools.cases", "more.cases", "labs.cases", "oils.cases", "jobs.cases"];
   for (const f of files) {
     const cases = parseCases(readFileSync(join(here, f), "utf8"));
     test(`${f}: ${cases.length} cases as bash runs them`, async () => {

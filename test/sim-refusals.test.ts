@@ -27,7 +27,8 @@ const COMMANDS: Refusal[] = [
   ["nft list ruleset", notSimulated("nft")],
   ["ethtool eth0", notSimulated("ethtool")],
   ["traceroute -n 10.0.0.2", notSimulated("traceroute")],
-  ["tcpdump -n -i eth0 -c 1", notSimulated("tcpdump")],
+  ["tcpdump -n -i eth0 -c 1 -X", "tcpdump -X"],
+  ["tcpdump -i eth0 -c 1", "tcpdump without -n"],
   ["dmesg", notSimulated("dmesg")],
   ["ip netns exec ns1 nc -z 10.0.0.2 53", notSimulated("nc")],
 ];
@@ -41,7 +42,8 @@ const SHELL: Refusal[] = [
   ["cd /etc", "testing the file /etc"],
   ["echo x > /etc/ipvlab-refusal", "writing to the file /etc/ipvlab-refusal"],
   ["trap true DEBUG", "trap ... DEBUG"],
-  ["wait", "the builtin `wait`"],
+  ["wait -f", "wait -f"],
+  ["kill -STOP $$", "sending a signal to the script itself"],
   ["test -e /etc/passwd", "testing the file /etc/passwd"],
   ["[ -d /sys/class/net/eth0/queues ]", "testing the file /sys/class/net/eth0/queues"],
   ["[ -e /proc/sys/net/core ]", "testing the file /proc/sys/net/core"],
@@ -49,7 +51,6 @@ const SHELL: Refusal[] = [
 
 /** The same, refused while parsing: the script does not run at all. */
 const SHELL_PARSE: Refusal[] = [
-  ["sleep 1 &", "running a command in the background with `&`"],
   ["echo $[1 + 1]", "the old arithmetic form `$[ ]`"],
   ["coproc cat", "`coproc`"],
   ["cat <(true)", "process substitution"],

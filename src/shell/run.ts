@@ -1,4 +1,4 @@
-import { ShellScriptError } from "./errors.js";
+import { ShellScriptError, unsupported as refusedAt } from "./errors.js";
 import type { RunOptions, ScriptFailure, ShellHost, ShellResult } from "./interp/host.js";
 import { FatalError, Interpreter, type ErrTrap } from "./interp/interpreter.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./interp/signals.js";
@@ -92,7 +92,7 @@ export async function runParsed(script: Script, host: ShellHost, options: RunOpt
     saidFrom = stderr.length;
   };
   const trap: ErrTrap = { report: (line, status) => fail(line, status, null, "exit") };
-  const sh = new Interpreter(host, script.file, state, limits, trap);
+  const sh = new Interpreter(host, script.file, state, limits, trap, options.proc);
   const io = { stdin: new Input(options.stdin ?? ""), out: kept("stdout", limits, (t) => (stdout += t), () => stdout.length), err: kept("stderr", limits, (t) => (stderr += t), () => stderr.length) };
   let exitCode: number;
   let unsupported: ShellScriptError | null = null;
@@ -119,6 +119,26 @@ export async function runParsed(script: Script, host: ShellHost, options: RunOpt
       exitCode = 137;
       fail(sh.currentLine, exitCode, limit.message, "limit");
     } else throw e;
+  }
+  // What is left runs until it waits (timeout's alarm ends once its command did).
+  if (options.proc === undefined) await sh.sched.yieldIdle(sh.proc);
+  if (options.proc === undefined && sh.sched.live > 0) {
+    if (host.scheduler) {
+      // On a real machine the job outlives the step, still writing where the step's output was read from.
+      const job = sh.jobs.jobs.find((j) => !j.done);
+      const line = job?.line ?? sh.currentLine;
+      const e = refusedAt(script.file, line, 1, `a background job still running when the script ends${job ? ` (\`${job.text}\`)` : ""}`);
+      if (!unsupported && !limit) {
+        stderr += `${script.file}: line ${line}: ${e.reason}\n`;
+        unsupported = e;
+        exitCode = 2;
+        fail(line, 2, e.reason, "refused");
+      }
+      await sh.sched.close();
+    } else {
+      // bash exits without waiting; its jobs go on writing to the same output until they end.
+      await sh.sched.finish();
+    }
   }
   if (untold > 0) stderr += `ipvlab: ${untold} more failing command${untold === 1 ? "" : "s"} not listed\n`;
   return { exitCode, stdout, stderr, unsupported, failures, line: sh.currentLine, limit };

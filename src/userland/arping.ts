@@ -10,8 +10,8 @@ import { formatIpv4, type Ipv4 } from "../wire/ipv4-addr.js";
 import { BROADCAST_MAC, type Mac } from "../wire/mac.js";
 import { inetSelectAddr } from "../kernel/ipv4/devinet.js";
 import { RT_SCOPE_LINK } from "../kernel/index.js";
-import { gnuGetopt, inetAton, runClockUntil } from "./ping.js";
-import { Interrupted, type Tool } from "./tool.js";
+import { gnuGetopt, inetAton } from "./ping.js";
+import { Interrupted, runTool, type Tool, type ToolContext, type ToolRun } from "./tool.js";
 
 const USAGE = `
 Usage:
@@ -113,7 +113,9 @@ function parseArgs(argv: string[]): ArpingOpts | ExecResult {
 
 const isLocal = (devs: Iterable<NetDevice>, a: Ipv4) => [...devs].some((d) => (d.inDev?.ifaList ?? []).some((i) => i.local === a));
 
-export const arpingTool: Tool = (argv, ctx) => {
+export const arpingTool: Tool = (argv, ctx) => runTool(arpingRun(argv, ctx), ctx);
+
+function* arpingRun(argv: string[], ctx: ToolContext): ToolRun {
   const parsed = parseArgs(argv);
   if ("exitCode" in parsed) return parsed;
   const o = parsed;
@@ -248,7 +250,7 @@ export const arpingTool: Tool = (argv, ctx) => {
     sendPack();
     while (!exit) {
       const wake = Math.min(nextTick, timeoutAt);
-      const early = runClockUntil(sim, wake, () => exit);
+      const early: boolean = yield { until: wake, stop: () => exit, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true };
       if (early) break;
       if (sim.now >= nextTick) {
         totalExpires++;
@@ -282,4 +284,4 @@ export const arpingTool: Tool = (argv, ctx) => {
   else if (o.timeout && !(o.count > 0)) rc |= received > 0 ? 0 : 1;
   else rc |= sent !== received ? 1 : 0;
   return { exitCode: rc, stdout, stderr };
-};
+}

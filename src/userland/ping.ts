@@ -4,7 +4,7 @@
 // schedule_exit's linger, acknowledge()'s pipe size, pinger's pacing of an
 // unlimited flood, rcvd_tbl's duplicates, finish()'s statistics.
 
-import { ipv6GetIfaddr, pingEchoFilter, STRERROR, RawSocket, Raw6Socket, routeGet, type Errno, type Net, type NetDevice, type Sim } from "../kernel/index.js";
+import { ipv6GetIfaddr, pingEchoFilter, STRERROR, RawSocket, Raw6Socket, routeGet, type Errno, type Net, type NetDevice } from "../kernel/index.js";
 import type { Icmp6Repr } from "../wire/icmpv6.js";
 import type { Ipv6Repr } from "../wire/ipv6.js";
 import { ipv6FromBytes, ipv6IsLinkLocal, ipv6IsMulticast, parseIpv6, type Ipv6 } from "../wire/ipv6-addr.js";
@@ -12,7 +12,7 @@ import { NotSimulated, type ExecResult } from "../shell/index.js";
 import type { IcmpRepr } from "../wire/icmp.js";
 import type { Ipv4Repr } from "../wire/ipv4.js";
 import { formatIpv4, ipv4IsMulticast, type Ipv4 } from "../wire/ipv4-addr.js";
-import { Interrupted, type Tool, type ToolContext } from "./tool.js";
+import { handled, Interrupted, runClockUntil, runTool, type Tool, type ToolContext, type ToolRun } from "./tool.js";
 
 /** GNU getopt with argument permutation: options may follow operands; `spec` is the optstring. */
 export function gnuGetopt(
@@ -71,21 +71,7 @@ export function inetAton(text: string): Ipv4 | null {
   return (v + last) >>> 0;
 }
 
-/**
- * Runs the virtual clock until `until` (ms) or until `stop()` holds after
- * some event ran, whichever comes first. Returns true when stopped early.
- */
-export function runClockUntil(sim: Sim, until: number, stop: () => boolean): boolean {
-  for (;;) {
-    if (stop()) return true;
-    const next = sim.queue.peekTime();
-    if (next === null || next > until) {
-      sim.run({ until });
-      return stop();
-    }
-    sim.run({ until: next });
-  }
-}
+export { runClockUntil };
 
 const MAXWAIT_MS = 10_000;
 /** SCHINT's floor: no interval is shorter. */
@@ -357,7 +343,12 @@ function routeSource(ctx: ToolContext, dst: Ipv4, oif: number, broadcastOk: bool
   return { src: r.value.src };
 }
 
-export const pingTool: Tool = (argv, ctx) => {
+/** ping's own handler: SIGINT ends it as the count would, with its statistics (sigexit); SIGTERM kills it. */
+const PING_SIGNALS = [2];
+
+export const pingTool: Tool = (argv, ctx) => runTool(pingRun(argv, ctx), ctx);
+
+function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
   const parsed = parseArgs(argv);
   if ("exitCode" in parsed) return parsed;
   const o = parsed;
@@ -564,7 +555,7 @@ export const pingTool: Tool = (argv, ctx) => {
       const moreToSend = !(o.count > 0 && ntransmitted >= o.count && !o.deadline);
       // pinger: an unlimited flood (-i 0) waits for the echo in flight, at most MININTERVAL, so the sequence never laps its replies.
       if (moreToSend && o.intervalMs === 0 && ntransmitted > 0 && inFlight() >= 1 && sim.now < curTime + MIN_INTERVAL_MS) {
-        runClockUntil(sim, Math.min(curTime + MIN_INTERVAL_MS, exitAt, deadlineAt), () => done() || inFlight() === 0);
+        yield { until: Math.min(curTime + MIN_INTERVAL_MS, exitAt, deadlineAt), stop: () => done() || inFlight() === 0, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true, handles: PING_SIGNALS };
         continue;
       }
       if (moreToSend && sim.now >= nextSend) {
@@ -608,13 +599,13 @@ export const pingTool: Tool = (argv, ctx) => {
       const wake = Math.min(stillSending ? nextSend : Infinity, exitAt, deadlineAt);
       if (wake === Infinity) {
         // Nothing left to wait for but replies: iputils would block forever; the step's timeout ends it.
-        runClockUntil(sim, Infinity, done);
+        yield { until: Infinity, stop: done, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true, handles: PING_SIGNALS };
         break;
       }
-      runClockUntil(sim, wake, done);
+      yield { until: wake, stop: done, flushed: () => ({ stdout: stdout.slice(0, flushed), stderr }), eventsFlush: true, handles: PING_SIGNALS };
     }
   } catch (e) {
-    throw new Interrupted(e, stdout.slice(0, flushed), stderr);
+    if (handled(e, PING_SIGNALS) === null) throw new Interrupted(e, stdout.slice(0, flushed), stderr);
   } finally {
     sock.close();
     sock6?.close();
@@ -649,4 +640,4 @@ export const pingTool: Tool = (argv, ctx) => {
   stdout += "\n";
   const exitCode = !nreceived || (o.deadline && nreceived < o.count) ? 1 : 0;
   return { exitCode, stdout, stderr };
-};
+}

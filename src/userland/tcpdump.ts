@@ -180,3 +180,24 @@ const graph = (n: number) => (n > 0x20 && n < 0x7f ? String.fromCharCode(n) : ".
 export function formatCapture(frames: readonly CapturedFrame[]): string[] {
   return frames.flatMap(formatFrame);
 }
+
+/**
+ * One frame as tcpdump prints it live: without -e, the network header's
+ * name (IP, IP6, ARP) stands where the link-level header was; -t drops the
+ * timestamp. null for a frame printed otherwise without -e (tagged, other
+ * ethertypes), which is not modelled.
+ */
+export function formatLive(c: CapturedFrame, o: { link: boolean; time: boolean }): string[] | null {
+  const lines = formatFrame(c);
+  const stamp = `${formatTimestamp(c.time)} `;
+  const untimed = (l: string) => (o.time ? l : l.slice(stamp.length));
+  if (o.link) return [untimed(lines[0]!), ...lines.slice(1)];
+  const f = c.frame;
+  const name = f.payload.kind === "ipv4" ? "IP " : f.payload.kind === "ipv6" ? "IP6 " : f.payload.kind === "arp" ? "ARP, " : null;
+  if (name === null || (f.vlans?.length ?? 0) > 0 || lines.length > 1) return null;
+  const cut = `, length ${encodeEthernet(f).length}: `;
+  const first = lines[0]!;
+  const at = first.indexOf(cut);
+  if (at < 0) return null;
+  return [`${o.time ? stamp : ""}${name}${first.slice(at + cut.length)}`];
+}

@@ -2,11 +2,13 @@
 // device for exactly that step, started before its command and stopped
 // 0.3 s of virtual time after it ends, as the real driver does.
 
-import { IFF_LOOPBACK, type Kernel, type NetDevice, type Tap } from "../../kernel/index.js";
+import type { Kernel, NetDevice, Tap } from "../../kernel/index.js";
 import type { CaptureTarget } from "../../lab/types.js";
-import { FilterNotSimulated, FilterSyntaxError, filterMatches, parseFilter, type FilterNode, type FilterPacket } from "../../userland/pcap-filter/index.js";
+import { FilterNotSimulated, FilterSyntaxError, parseFilter, type FilterNode } from "../../userland/pcap-filter/index.js";
 import { formatCapture, type CapturedFrame } from "../../userland/tcpdump.js";
-import { encodeEthernet, vlanPop, type EthernetFrame } from "../../wire/ethernet.js";
+import { frameTap } from "../../userland/tcpdump-tap.js";
+
+export { frameTap, socketView } from "../../userland/tcpdump-tap.js";
 
 export interface Capture {
   target: CaptureTarget;
@@ -81,32 +83,6 @@ export function startCapture(kernels: Map<string, Kernel>, target: CaptureTarget
   dev.taps.add(c.tap);
   setPromiscuity(dev, 1);
   return c;
-}
-
-/** A packet socket's view of dev, appended to `into` (at most `keep` frames), as tcpdump gets it from libpcap. */
-export function frameTap(dev: NetDevice, into: CapturedFrame[], keep = Infinity, dropped: () => void = () => {}, filter: FilterNode | null = null): Tap {
-  // libpcap rejects what a loopback device sends: it sees each packet again as received.
-  const loopback = (dev.flags & IFF_LOOPBACK) !== 0;
-  return (ev) => {
-    if (loopback && ev.direction === "out") return;
-    // The filter runs in the kernel, before a frame reaches tcpdump's buffer.
-    if (filter !== null && !filterMatches(filter, socketView(ev.frame))) return;
-    if (into.length < keep) into.push({ time: ev.time, frame: ev.frame });
-    else dropped();
-  };
-}
-
-/**
- * A frame as the packet socket's filter sees it: the outermost tag out of the
- * data, in skb->vlan_tci, as every simulated device that carries tags has it
- * (net-device.ts, skbLen), and __netif_receive_skb_core's skb_vlan_untag
- * leaves it before the taps on receive. libpcap puts it back in the data for
- * tcpdump's output and for pcap files; the filter runs without it.
- */
-export function socketView(frame: EthernetFrame): FilterPacket {
-  const outer = frame.vlans?.[0];
-  if (!outer) return { bytes: encodeEthernet(frame), vlanTci: null };
-  return { bytes: encodeEthernet(vlanPop(frame)), vlanTci: outer.tci };
 }
 
 /** The capture as tcpdump prints it, its first `maxBytes` only; `cut` when there was more. */

@@ -5,6 +5,7 @@
 
 import { STRERROR, sysctlIsText, sysctlRead, sysctlReadText, sysctlStatus, sysctlValueUnmodelled, sysctlWrite, sysctlWriteText, type Kernel, type Net } from "../../kernel/index.js";
 import type { Tmpfs } from "../../kernel/tmpfs.js";
+import { Signalled } from "../../shell/interp/scheduler.js";
 import { Killed, NotSimulated, readPath, runScript, type ExecContext, type ExecResult, type FileRead, type ProcSys, type ShellHost } from "../../shell/index.js";
 import { REAL_ENGINES } from "../../shell/errors.js";
 import { BUILTINS } from "../../shell/interp/builtins.js";
@@ -19,7 +20,9 @@ import { dockerTool } from "../../userland/docker/tool.js";
 import { cniPlugin, cniPluginName, DEBIAN_PLUGINS } from "../../userland/cni/plugins.js";
 import { pingTool } from "../../userland/ping.js";
 import { sysctlTool } from "../../userland/sysctl.js";
-import { Interrupted, type Tool } from "../../userland/tool.js";
+import { tcpdumpTool } from "../../userland/tcpdump-cmd.js";
+import { Interrupted, runClockUntil, type Tool, type ToolContext } from "../../userland/tool.js";
+import { Scheduler, type Proc } from "../../shell/interp/scheduler.js";
 import { UNLIMITED, type ShellLimits } from "../../shell/interp/limits.js";
 import { readSimFile, statSimFile } from "./files.js";
 import { StepKilled, type StepSim } from "./world.js";
@@ -70,7 +73,7 @@ export function procSysOf(net: Net): ProcSys {
 
 /** The commands a lab script can run under --engine sim (the shell itself answers builtins and text tools). */
 export function defaultTools(): Record<string, Tool> {
-  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, ping6: pingTool, arping: arpingTool, sysctl: sysctlTool, ipvlab: ipvlabTool, docker: dockerTool };
+  return { ip: ipTool, bridge: bridgeTool, ping: pingTool, ping6: pingTool, arping: arpingTool, sysctl: sysctlTool, ipvlab: ipvlabTool, docker: dockerTool, tcpdump: tcpdumpTool };
 }
 
 /** `/usr/bin/ping` and `ping` are the same command. */
@@ -79,10 +82,27 @@ function commandName(arg0: string): string {
   return m ? m[1]! : arg0;
 }
 
+/** How a command runs: as which process of the script, and where it streams what it flushes. */
+interface RunAs {
+  proc?: Proc | undefined;
+  out?: ((t: string) => void) | undefined;
+  err?: ((t: string) => void) | undefined;
+}
+
+/**
+ * The step script's processes on the lab's clock: the kernel's events run
+ * only when every process waits, up to the earliest wake-up.
+ */
+function stepScheduler(sim: StepSim): Scheduler {
+  // Without a condition to look at, one run: the frame budget then counts over the whole stretch, as for one command alone.
+  return new Scheduler({ now: () => sim.now, run: (until, stop) => void (stop ? runClockUntil(sim, until, stop) : sim.run({ until })) });
+}
+
 export class SimShellHost implements ShellHost {
   readonly procSys: ProcSys;
   /** The host's tmpfs: what the lab writes stays there for its later steps, in every namespace of the host. */
   readonly fs: Tmpfs;
+  readonly scheduler: Scheduler;
 
   constructor(
     readonly sim: StepSim,
@@ -91,9 +111,12 @@ export class SimShellHost implements ShellHost {
     readonly tools: Record<string, Tool>,
     /** The step's: a script it starts (`bash -c`) is held to them too. */
     readonly limits: ShellLimits = UNLIMITED,
+    /** The step's processes: one per step script, shared by what it starts in other namespaces. */
+    scheduler?: Scheduler,
   ) {
     this.procSys = procSysOf(net);
     this.fs = kernel.tmpfs;
+    this.scheduler = scheduler ?? stepScheduler(sim);
   }
 
   readFile(path: string): FileRead | null {
@@ -105,7 +128,8 @@ export class SimShellHost implements ShellHost {
   }
 
   async exec(argv: string[], ctx: ExecContext): Promise<ExecResult | null> {
-    const r = await this.killable(async () => (await this.execIn(argv, this.net, ctx.stdin, ctx.env)) ?? this.notSimulated(argv[0] ?? ""));
+    const as: RunAs = { proc: ctx.proc, out: ctx.out, err: ctx.err };
+    const r = await this.killable(async () => (await this.execIn(argv, this.net, ctx.stdin, ctx.env, as)) ?? this.notSimulated(argv[0] ?? ""));
     // A script it ran (bash -c) was killed inside: it ends here too, with what that script wrote.
     if (this.sim.killed) throw new Killed(137, r.stdout, r.stderr);
     return r;
@@ -132,6 +156,8 @@ export class SimShellHost implements ShellHost {
     } catch (e) {
       if (e instanceof Interrupted) {
         if (e.by instanceof StepKilled) throw new Killed(137, e.stdout, e.stderr);
+        // A signal the command does not handle kills it: what it flushed stays.
+        if (e.by instanceof Signalled) throw new Killed(128 + e.by.signal, e.stdout, e.stderr);
         throw e.by;
       }
       if (e instanceof StepKilled) throw new Killed(137, "", "");
@@ -140,21 +166,27 @@ export class SimShellHost implements ShellHost {
   }
 
   /** Runs a command in a namespace of this host; null when there is no such command. */
-  execIn(argv: string[], net: Net, stdin: string, env: Record<string, string>): ExecResult | null | Promise<ExecResult | null> {
+  execIn(argv: string[], net: Net, stdin: string, env: Record<string, string>, as: RunAs = {}): ExecResult | null | Promise<ExecResult | null> {
     const name = commandName(argv[0] ?? "");
     const plugin = cniPluginName(name);
     // /usr/lib/cni/NAME: the plugins of Debian's containernetworking-plugins.
     const tool = plugin !== null ? this.cniTool(plugin) : Object.hasOwn(this.tools, name) ? this.tools[name] : undefined;
     if (plugin !== null && !tool) return null;
-    if (!tool) return this.execOther(name, argv, net, stdin, env);
-    return tool(argv, {
+    if (!tool) return this.execOther(name, argv, net, stdin, env, as);
+    const sched = this.scheduler;
+    const proc = as.proc ?? sched.main;
+    const ctx: ToolContext = {
       sim: this.sim,
       kernel: this.kernel,
       net,
       stdin,
       env,
-      exec: async (argv2, net2) => (await this.execIn(argv2, net2, stdin, env)) ?? this.notSimulated(argv2[0] ?? ""),
-    });
+      exec: async (argv2, net2) => (await this.execIn(argv2, net2, stdin, env, as)) ?? this.notSimulated(argv2[0] ?? ""),
+      wait: (until, stop, handles) => sched.wait(proc, until, stop, handles),
+    };
+    if (as.out) ctx.out = as.out;
+    if (as.err) ctx.err = as.err;
+    return tool(argv, ctx);
   }
 
   /** A CNI plugin by name: simulated, refused (in the package, not simulated), or absent. */
@@ -166,10 +198,10 @@ export class SimShellHost implements ShellHost {
   }
 
   /** What `ip netns exec` may start besides the simulated tools: /bin/true, sleep, text tools, bash -c. */
-  private execOther(name: string, argv: string[], net: Net, stdin: string, env: Record<string, string>): ExecResult | null | Promise<ExecResult> {
+  private execOther(name: string, argv: string[], net: Net, stdin: string, env: Record<string, string>, as: RunAs): ExecResult | null | Promise<ExecResult> {
     if (name === "true" || name === "false") return { exitCode: name === "true" ? 0 : 1, stdout: "", stderr: "" };
-    if (name === "sleep") return this.runIn(net, `sleep${argv.slice(1).map((a) => ` '${a.replace(/'/g, `'\\''`)}'`).join("")}`, stdin, env);
-    if ((name === "bash" || name === "sh") && argv[1] === "-c" && argv[2] !== undefined) return this.runIn(net, argv[2], stdin, env, argv.slice(3));
+    if (name === "sleep") return this.runIn(net, `sleep${argv.slice(1).map((a) => ` '${a.replace(/'/g, `'\\''`)}'`).join("")}`, stdin, env, [], as);
+    if ((name === "bash" || name === "sh") && argv[1] === "-c" && argv[2] !== undefined) return this.runIn(net, argv[2], stdin, env, argv.slice(3), as);
     const text = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
     if (text) {
       const host = this.hostIn(net);
@@ -181,36 +213,18 @@ export class SimShellHost implements ShellHost {
 
   /** This host as seen from another of its namespaces (`ip netns exec`). */
   private hostIn(net: Net): SimShellHost {
-    return net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools, this.limits);
+    return net === this.net ? this : new SimShellHost(this.sim, this.kernel, net, this.tools, this.limits, this.scheduler);
   }
 
-  private async runIn(net: Net, script: string, stdin: string, env: Record<string, string>, args: string[] = []): Promise<ExecResult> {
-    const r = await runScript(script, this.hostIn(net), { file: args[0] ?? "bash", env, stdin, args: args.slice(1), limits: this.limits });
+  private async runIn(net: Net, script: string, stdin: string, env: Record<string, string>, args: string[] = [], as: RunAs = {}): Promise<ExecResult> {
+    const r = await runScript(script, this.hostIn(net), { file: args[0] ?? "bash", env, stdin, args: args.slice(1), limits: this.limits, ...(as.proc ? { proc: as.proc } : {}) });
     // A limit ends the step, not just the script that reached it.
     if (r.limit) throw r.limit;
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
 
-  /** `timeout`: a wall in virtual time before the step's own; the kill it makes is timeout's, not the step's. */
-  async withTimeout(seconds: number, run: () => Promise<number>): Promise<{ timedOut: false; status: number } | { timedOut: true; stdout: string; stderr: string }> {
-    const saved = this.sim.deadline;
-    const at = this.sim.now + seconds * 1000;
-    if (at >= saved) return { timedOut: false, status: await run() };
-    this.sim.deadline = at;
-    try {
-      return { timedOut: false, status: await run() };
-    } catch (e) {
-      if (e instanceof Killed && this.sim.killed && this.sim.now >= at && this.sim.now < saved) {
-        this.sim.killed = false;
-        return { timedOut: true, stdout: e.stdout, stderr: e.stderr };
-      }
-      throw e;
-    } finally {
-      this.sim.deadline = saved;
-    }
-  }
-
-  async sleep(seconds: number): Promise<void> {
-    await this.killable(() => this.sim.run({ for: seconds * 1000 }));
+  async sleep(seconds: number, proc?: Proc): Promise<void> {
+    const sched = this.scheduler;
+    await this.killable(() => sched.wait(proc ?? sched.main, sched.now + seconds * 1000));
   }
 }

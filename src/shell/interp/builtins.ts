@@ -6,6 +6,7 @@ import { FatalError } from "./interpreter.js";
 import type { Streams } from "./io.js";
 import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./signals.js";
 import { TestError, evalTestArgs } from "./test-expr.js";
+import { JOB_BUILTINS } from "./job-builtins.js";
 
 export interface BuiltinContext {
   sh: Interpreter;
@@ -84,7 +85,13 @@ const sleep: Builtin = async (ctx, argv) => {
     }
     total += Number(m[1]) * { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "" | "s" | "m" | "h" | "d"];
   }
-  await ctx.sh.host.sleep(total);
+  const sh = ctx.sh;
+  if (sh.host.scheduler) await sh.host.sleep(total, sh.proc);
+  else {
+    await sh.host.sleep(total);
+    await sh.sched.wait(sh.proc, sh.sched.now + total * 1000);
+  }
+  sh.notifyJobs(ctx.io);
   return 0;
 };
 
@@ -345,8 +352,9 @@ export const BUILTINS: Record<string, Builtin> = {
     ctx.io.out(`${ctx.sh.state.cwd}\n`);
     return 0;
   },
+  ...JOB_BUILTINS,
   ...Object.fromEntries(
-    ["source", ".", "pushd", "popd", "wait", "exec", "alias", "mapfile", "readarray", "getopts", "kill", "jobs", "bg", "fg", "disown", "ulimit", "umask"].map((n) => [
+    ["source", ".", "pushd", "popd", "exec", "alias", "mapfile", "readarray", "getopts", "bg", "fg", "disown", "ulimit", "umask"].map((n) => [
       n,
       ((ctx: BuiltinContext) => unsupportedUse(ctx, `the builtin \`${n}\``)) as Builtin,
     ]),

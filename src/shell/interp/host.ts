@@ -5,6 +5,11 @@ export interface ExecContext {
   /** The exported variables, as the command's environment. */
   env: Record<string, string>;
   cwd?: string;
+  /** The process it runs in: its clock waits are that process's (scheduler.ts). */
+  proc?: Proc;
+  /** Where a command that runs the clock writes what it flushes as it goes; the result holds the rest. */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
 }
 
 export interface ExecResult {
@@ -39,7 +44,14 @@ export interface ProcSys {
 export interface ShellHost {
   /** Runs an external command; null means there is no such command (bash: exit 127). */
   exec(argv: string[], ctx: ExecContext): ExecResult | null | Promise<ExecResult | null>;
-  sleep(seconds: number): void | Promise<void>;
+  sleep(seconds: number, proc?: Proc): void | Promise<void>;
+  /**
+   * The host's processes and clock, when it has a clock of its own (a
+   * simulated kernel): background jobs and the script wait on it together.
+   * Without one the script keeps a clock of its own, where waiting only
+   * moves time.
+   */
+  scheduler?: Scheduler;
   procSys?: ProcSys;
   /**
    * Reads a file other than /dev/null and /proc/sys (the sim engine: /proc/net/snmp,
@@ -55,15 +67,10 @@ export interface ShellHost {
   stat?(path: string): "file" | "dir" | "missing" | null;
   /** The files the script writes; paths the other methods do not model fall through to it. */
   fs?: ShellFs;
-  /**
-   * `timeout`: runs a command with a deadline on the host's clock; past it the
-   * command is killed (a Killed error inside `run`), and what it wrote by then
-   * comes back with `timedOut`. A kill for another reason passes through.
-   */
-  withTimeout?(seconds: number, run: () => Promise<number>): Promise<{ timedOut: false; status: number } | { timedOut: true; stdout: string; stderr: string }>;
 }
 
 import type { ShellLimits } from "./limits.js";
+import type { Proc, Scheduler } from "./scheduler.js";
 
 /** A write or removal failed: strerror's text. */
 export type FsResult = { ok: true } | { ok: false; error: string };
@@ -94,6 +101,8 @@ export interface RunOptions {
   cwd?: string;
   /** What the script may use before it is stopped (default: no limit). */
   limits?: ShellLimits;
+  /** The process it runs in (a script another one started: `bash -c` in a background job). */
+  proc?: Proc;
 }
 
 export interface ShellResult {

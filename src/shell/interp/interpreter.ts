@@ -14,6 +14,8 @@ import { BreakSignal, ContinueSignal, ExitSignal, ReturnSignal } from "./signals
 import type { ShArray, ShellState } from "./state.js";
 import { parseScript } from "../parse/parse.js";
 import { TestError, binaryTest, unaryTest } from "./test-expr.js";
+import { Abandoned, bareClock, Scheduler, Signalled, type Proc } from "./scheduler.js";
+import { JobTable, notifyJobs } from "./jobs.js";
 
 /** Ends the script at once: bash's fatal errors (unbound variable, ${X:?}) and constructs sim cannot run. */
 export class FatalError {
@@ -44,6 +46,12 @@ export class Interpreter {
   private calledAsBuiltin = false;
   /** The statement's stderr before its redirections: where bash tells an assignment-only command's errors. */
   private stmtErr: Sink | null = null;
+  /** The processes of the run and their clock: the host's, or one of the script's own. */
+  sched: Scheduler;
+  /** The process this interpreter runs in: the script, or a background job. */
+  proc: Proc;
+  /** This shell's background jobs. */
+  jobs = new JobTable();
 
   constructor(
     readonly host: ShellHost,
@@ -52,7 +60,11 @@ export class Interpreter {
     readonly limits: ShellLimits,
     /** Only the script's own interpreter has one: subshells and substitutions are not trapped. */
     readonly trap: ErrTrap | null = null,
-  ) {}
+    proc?: Proc,
+  ) {
+    this.sched = host.scheduler ?? new Scheduler(bareClock());
+    this.proc = proc ?? this.sched.main;
+  }
 
   /** The line of the command running now. */
   get currentLine(): number {
@@ -83,6 +95,8 @@ export class Interpreter {
   async runStmt(s: Stmt, io: Streams, cond = false): Promise<number> {
     this.line = s.pos.line;
     this.limits.tick();
+    this.takePending();
+    if (s.background) return this.background(s, io);
     let status: number;
     this.stmtErr = io.err;
     const redirected = await this.redirect(s.redirs, io);
@@ -308,19 +322,75 @@ export class Interpreter {
             buf += t;
           };
       const err: Sink = !last && p.withErr ? out : io.err;
-      statuses.push(await this.subshell(p.stmt, { stdin: input, out, err }));
+      const signals = this.proc.signals;
+      const status = await this.subshell(p.stmt, { stdin: input, out, err });
+      statuses.push(status);
       input = new Input(buf);
+      // A signal to the job reaches every process of its pipeline (bash's kill_pid of a job): those
+      // after this one die of it too, even when this one handled it (tcpdump on SIGTERM).
+      const sig = this.proc.lastSignal;
+      if (this.proc.signals > signals && sig !== null && i < parts.length - 1) {
+        while (statuses.length < parts.length) statuses.push(128 + sig);
+        break;
+      }
     }
     const failed = statuses.filter((s) => s !== 0);
     return this.state.opts.pipefail && failed.length ? failed[failed.length - 1]! : statuses[statuses.length - 1]!;
   }
 
-  async subshell(s: Stmt | Stmt[], io: Streams, substitution = false): Promise<number> {
+  /** What another process sent this one while it ran: a signal, or a job's failure that ends the script. */
+  private takePending(): void {
+    const p = this.proc;
+    if (p.failure !== null) throw p.failure;
+    if (p.pending !== null) {
+      const sig = p.pending;
+      p.pending = null;
+      throw new Signalled(sig);
+    }
+  }
+
+  /**
+   * `cmd &`: the statement runs as a process of its own, from now on beside
+   * the script; its standard input is /dev/null (no job control). A job
+   * that meets what ends the whole script (a refusal, a limit, the step's
+   * timeout) hands it to the process that started it.
+   */
+  private background(s: Stmt, io: Streams): number {
+    const proc = this.sched.spawn();
+    proc.ignoresInt = true;
+    const job = this.jobs.add(proc, s.text ?? "", s.pos.line);
+    this.state.lastBg = proc.pid;
+    const parent = this.proc;
+    const run = async (): Promise<void> => {
+      let status: number;
+      try {
+        status = await this.subshell({ ...s, background: false }, { ...io, stdin: Input.empty() }, false, proc);
+      } catch (e) {
+        status = e instanceof FatalError || e instanceof ExitSignal ? e.status : 1;
+        if (!(e instanceof ExitSignal) && !(e instanceof Abandoned)) this.sched.fail(parent, e);
+      }
+      if (proc.lastSignal !== null && status === 128 + proc.lastSignal) job.signal = proc.lastSignal;
+      job.status = status;
+      this.sched.exit(proc);
+    };
+    void run();
+    this.state.status = 0;
+    return 0;
+  }
+
+  /** bash reaps its jobs as it waits for a command: the ones a signal killed are told then. */
+  notifyJobs(io: Streams): void {
+    notifyJobs(this.jobs, io, this.prefix());
+  }
+
+  async subshell(s: Stmt | Stmt[], io: Streams, substitution = false, proc: Proc = this.proc): Promise<number> {
     const state = this.state.clone();
     // A subshell does not inherit the traps; a command substitution does not inherit set -e (no inherit_errexit).
     state.traps.clear();
     if (substitution) state.opts.errexit = false;
-    const child = new Interpreter(this.host, this.file, state, this.limits);
+    const child = new Interpreter(this.host, this.file, state, this.limits, null, proc);
+    child.sched = this.sched;
+    if (proc === this.proc) child.jobs = this.jobs.copy();
     child.line = this.line;
     child.inCond = this.inCond;
     child.child = true;
@@ -331,6 +401,8 @@ export class Interpreter {
       if (e instanceof ExitSignal) status = e.status;
       else if (e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) status = child.state.status;
       else if (e instanceof FatalError && e.unsupported === null) status = e.status;
+      // A process a signal ended runs no traps.
+      else if (e instanceof Signalled) return 128 + e.signal;
       else throw e;
     }
     return child.exitTrap(status, io);
@@ -513,8 +585,9 @@ export class Interpreter {
         return { exitCode: t.status, stdout: t.stdout, stderr: t.stderr };
       }
       const env = { ...this.state.env(), ...Object.fromEntries(assigns) };
-      return this.host.exec(argv, { stdin: io.stdin.peek(), env });
+      return this.host.exec(argv, { stdin: io.stdin.peek(), env, proc: this.proc, out: io.out, err: io.err });
     });
+    if (!tool && r !== null) this.notifyJobs(io);
     if (r === null) return null;
     io.out(r.stdout);
     // printf and echo are builtins in bash: their complaints carry the script's `FILE: line N: `.
@@ -641,7 +714,8 @@ export class Interpreter {
   lookup(name: string): string | undefined {
     if (name === "?") return String(this.state.status);
     if (name === "#") return String(this.state.positional.length);
-    if (name === "$") return "1";
+    if (name === "$") return String(this.sched.main.pid);
+    if (name === "!") return this.state.lastBg === null ? undefined : String(this.state.lastBg);
     if (name === "0") return this.file;
     if (name === "-") return "hB";
     if (/^[1-9][0-9]*$/.test(name)) return this.state.positional[Number(name) - 1];

@@ -1,6 +1,7 @@
 // Programs the shell runs for itself because they run other commands:
 // xargs (findutils 4.9) and timeout (coreutils 9.1).
 import { Killed } from "../errors.js";
+import { Signalled } from "./scheduler.js";
 import type { Interpreter } from "./interpreter.js";
 import { Input, type Streams } from "./io.js";
 
@@ -166,7 +167,6 @@ const timeout: Runner = async (sh, argv, io) => {
   const secs = duration(rest[0]!);
   if (secs === null) return usage(`invalid time interval '${rest[0]}'`);
   const cmd = rest.slice(1);
-  const host = sh.host;
   const run = async (): Promise<number> => {
     const r = await sh.external(cmd, [], io);
     if (r === null) {
@@ -175,25 +175,48 @@ const timeout: Runner = async (sh, argv, io) => {
     }
     return r;
   };
-  if (!host.withTimeout || secs === 0) return run();
+  if (secs === 0) return run();
+  // timeout's alarm is a process of its own on the clock: at the deadline it signals the command,
+  // which handles the signal or dies of it, beside whatever else runs.
+  const sched = sh.sched;
+  const proc = sh.proc;
+  const alarm = sched.spawn();
+  let finished = false;
+  let fired = false;
+  void (async () => {
+    try {
+      await sched.waitFor(alarm, () => finished, sched.now + secs * 1000);
+      if (!finished) {
+        fired = true;
+        sched.signal(proc, signal);
+      }
+    } catch {
+      // The script ended first.
+    } finally {
+      sched.exit(alarm);
+    }
+  })();
   sh.timeouts++;
   try {
-    const r = await host.withTimeout(secs, run);
-    if (r.timedOut) {
-      io.out(r.stdout);
-      io.err(r.stderr);
-      return signal === 9 ? 137 : 124;
-    }
-    return r.status;
+    const status = await run();
+    return fired ? timedOut(signal) : status;
   } catch (e) {
+    if (!fired || !(e instanceof Killed || e instanceof Signalled)) throw e;
     if (e instanceof Killed) {
       io.out(e.stdout);
       io.err(e.stderr);
     }
-    throw e;
+    return timedOut(signal);
   } finally {
     sh.timeouts--;
+    finished = true;
+    // An alarm that went off as the command was ending leaves no signal behind for the next one.
+    if (fired && proc.pending === signal) proc.pending = null;
+    sched.poke();
   }
 };
+
+/** timeout's status when the command ran out of time: 124, or 128+9 when it was sent SIGKILL. */
+const timedOut = (signal: number): number => (signal === 9 ? 137 : 124);
 
 export const RUNNERS: Record<string, Runner> = { xargs, timeout };

@@ -36,6 +36,8 @@ export class ShellState {
   /** One frame per running function: the values `local` hid, restored on return. */
   frames: Array<Map<string, Saved>> = [];
   loopDepth = 0;
+  /** $!: the pid of the last background job. */
+  lastBg: number | null = null;
 
   clone(): ShellState {
     const s = new ShellState();
@@ -51,6 +53,7 @@ export class ShellState {
     s.opts = { ...this.opts };
     s.frames = this.frames.map((f) => new Map(f));
     s.loopDepth = this.loopDepth;
+    s.lastBg = this.lastBg;
     return s;
   }
 

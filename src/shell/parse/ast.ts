@@ -87,6 +87,8 @@ export interface Stmt {
   negated: boolean;
   /** `cmd &` */
   background?: boolean;
+  /** A background statement as `jobs` shows it. */
+  text?: string;
   cmd: Command | null;
   redirs: Redir[];
 }

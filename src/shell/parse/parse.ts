@@ -83,15 +83,31 @@ class Converter {
   }
 
   stmt(s: MvStmt): Stmt {
-    if (s.Background) throw this.reject(s, "running a command in the background with `&`");
     if (s.Coprocess) throw this.reject(s, "`coproc`");
     return {
       pos: this.pos(s),
       negated: s.Negated,
-      background: s.Background,
+      ...(s.Background ? { background: true, text: this.jobText(s) } : {}),
       cmd: s.Cmd ? this.command(s.Cmd as Any) : null,
       redirs: Array.from(s.Redirs ?? [], (r) => this.redir(r)),
     };
+  }
+
+  /** A statement as bash's `jobs` shows it (make_command_string): words one space apart, `( a )`, `{ a; b; }`. */
+  private jobText(s: MvStmt): string {
+    const c = s.Cmd as Any | null;
+    let text = "";
+    if (c) {
+      const type = sh.syntax.NodeType(c);
+      const inner = (list: unknown) => Array.from((list as MvStmt[]) ?? [], (x) => this.jobText(x) + (x.Background ? " &" : "")).join("; ");
+      if (type === "CallExpr") text = [...Array.from((c.Assigns as Any[]) ?? [], (a) => this.src(a, 0, 0)), ...Array.from((c.Args as MvWord[]) ?? [], (w) => this.src(w, 0, 0))].join(" ");
+      else if (type === "Subshell") text = `( ${inner(c.Stmts)} )`;
+      else if (type === "Block") text = `{ ${inner(c.Stmts)}; }`;
+      else if (type === "BinaryCmd") text = `${this.jobText(c.X as MvStmt)} ${BIN_CMD[c.Op as number]} ${this.jobText(c.Y as MvStmt)}`;
+      else text = this.src(c, 0, 0);
+    }
+    for (const r of Array.from(s.Redirs ?? [], (r) => r as unknown as MvNode)) text += ` ${this.src(r, 0, 0).replace(/^(\d*)(\S+?)\s*(?=\S)/, "$1$2 ")}`;
+    return `${s.Negated ? "! " : ""}${text}`.trim();
   }
 
   private redir(r: MvRedirect): Redir {
