@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine } from "../engines/engine.js";
 import { EngineFailed } from "../engines/engine.js";
@@ -159,13 +159,14 @@ export async function fuzz(flags: FuzzFlags, engines: FuzzEngines, say: (line: s
         say(`${fls[k]!.name}: the simulator refused it: ${refused}`);
         continue;
       }
-      const { keys } = compareRuns(real, sim, labMacs(labs[k]!));
+      const { keys, diffs } = compareRuns(real, sim, labMacs(labs[k]!));
       if (!keys.length) {
         outcomes.push({ index: i, name: fls[k]!.name, verdict: "agrees", detail: [] });
         continue;
       }
       differences++;
       say(`${fls[k]!.name} differs: ${keys.join("; ")}`);
+      writeFinding(flags, seed, i, fls[k]!, fls[k]!, keys, { real, sim, diffs }, "not shrunk yet");
       found.push({ index: i, fl: fls[k]!, lab: labs[k]!, real, sim });
     }
   }
@@ -173,13 +174,13 @@ export async function fuzz(flags: FuzzFlags, engines: FuzzEngines, say: (line: s
   if (found.length) {
     say(`running the ${found.length} differing lab${found.length === 1 ? "" : "s"} once more on --engine ${flags.engine}`);
     const again = await fuzzer.both(found.map((f) => f.lab));
-    mkdirSync(flags.out, { recursive: true });
     for (const [k, f] of found.entries()) {
       const real = mergeRuns([f.real, again.real[k]!]);
       const { keys } = compareRuns(real, f.sim, labMacs(f.lab));
       if (!keys.length) {
         outcomes.push({ index: f.index, name: f.fl.name, verdict: "unstable", detail: compareRuns(f.real, f.sim, labMacs(f.lab)).keys });
         say(`${f.fl.name}: the kernel answered otherwise the second time; timing, not counted`);
+        for (const ext of [".lab.yaml", ".json"]) rmSync(join(flags.out, `${f.fl.name}${ext}`), { force: true });
         continue;
       }
       // Result steps are the hosts' setups, then the lab's steps.
@@ -233,11 +234,22 @@ async function shrinkOne(fuzzer: Fuzzer, flags: FuzzFlags, seed: number, index: 
   const kept = left.length ? minimal : fl;
   const keptLab = left.length ? lab : labOf(fl, flags.out);
   const answers = left.length ? { real: real[0]!, sim: sim[0]!, diffs } : await rerun(fuzzer, keptLab);
+  const file = writeFinding(flags, seed, index, fl, kept, left.length ? left : keys, answers, `shrunk from ${fuzzSize(fl)} to ${fuzzSize(kept)}`);
+  return { index, name: fl.name, verdict: "differs", detail: left.length ? left : keys, file, size: { before: fuzzSize(fl), after: fuzzSize(kept), rounds: result.rounds }, diffs: answers.diffs };
+}
+
+/**
+ * Writes a difference to DIR: the lab (KEPT, the minimal one once shrunk) with what differs and
+ * both answers as comments, and <name>.json with the original lab and both results. Written as
+ * soon as a difference is seen, then again once shrunk, so an interrupted run keeps its findings.
+ */
+function writeFinding(flags: FuzzFlags, seed: number, index: number, fl: FuzzLab, kept: FuzzLab, keys: string[], answers: { real: LabResult; sim: LabResult; diffs: StepDiff[] }, how: string): string {
+  mkdirSync(flags.out, { recursive: true });
   const file = join(flags.out, `${fl.name}.lab.yaml`);
   const comments = [
-    `Found by \`ipvlab fuzz --seed ${seed}\` (lab ${index}), shrunk from ${fuzzSize(fl)} to ${fuzzSize(kept)}.`,
+    `Found by \`ipvlab fuzz --seed ${seed}\` (lab ${index}), ${how}.`,
     `Run it again: ipvlab verify ${file} --engine ${flags.engine}${flags.kernel ? ` --kernel ${flags.kernel}` : ""}`,
-    `What differs: ${(left.length ? left : keys).join("; ")}`,
+    `What differs: ${keys.join("; ")}`,
     `Linux ${answers.real.kernel} (-) and the simulator (+), normalised as verify compares them:`,
     "",
     ...answers.diffs.flatMap((d) => d.patch.replace(/\n$/, "").split("\n")),
@@ -246,9 +258,9 @@ async function shrinkOne(fuzzer: Fuzzer, flags: FuzzFlags, seed: number, index: 
   writeFileSync(file, fuzzLabYaml(kept, comments));
   writeFileSync(
     join(flags.out, `${fl.name}.json`),
-    JSON.stringify({ seed, index, differs: left.length ? left : keys, original: fuzzLabYaml(fl), minimal: fuzzLabYaml(kept), real: answers.real, sim: answers.sim }, null, 2) + "\n",
+    JSON.stringify({ seed, index, differs: keys, original: fuzzLabYaml(fl), minimal: fuzzLabYaml(kept), real: answers.real, sim: answers.sim }, null, 2) + "\n",
   );
-  return { index, name: fl.name, verdict: "differs", detail: left.length ? left : keys, file, size: { before: fuzzSize(fl), after: fuzzSize(kept), rounds: result.rounds }, diffs: answers.diffs };
+  return file;
 }
 
 async function rerun(fuzzer: Fuzzer, lab: Lab): Promise<{ real: LabResult; sim: LabResult; diffs: StepDiff[] }> {
