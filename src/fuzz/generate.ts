@@ -241,7 +241,8 @@ function bridge(p: Pick, s: HostState): void {
     const address = `10.8.${s.index}.${k + 1}`;
     lines.push(
       `ip netns add ${ns}`,
-      `ip link add bv${k} type veth peer name bp${k}`,
+      // Fixed MACs: a bridge takes the lowest of its ports' MACs, and with random ones which is lowest is chance.
+      `ip link add bv${k} address 02:00:00:0${s.index}:0b:0${k % 10} type veth peer name bp${k}`,
       `ip link set bp${k} netns ${ns}`,
       `ip link set bv${k} master br0`,
       `ip link set bv${k} up`,
