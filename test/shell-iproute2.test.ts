@@ -219,6 +219,8 @@ test("sysctl arguments and output", () => {
   assert.equal(formatSysctl(w.value, w.value.items[0]!, "1\n"), "net.ipv4.ip_forward = 1\n");
   const n = parseSysctl(["-n", "net.ipv4.conf.eth0/100.rp_filter"]);
   assert.ok(n.ok && n.value.valuesOnly);
+  // procps' slashdot: the first separator is a dot, so every dot and slash swap (the device's "/" is its ".").
+  assert.equal(n.value.items[0]!.path, "net/ipv4/conf/eth0.100/rp_filter");
   const slash = parseSysctl(["net/ipv4/conf/eth0.100/rp_filter"]);
   assert.ok(slash.ok && slash.value.items[0]!.path === "net/ipv4/conf/eth0.100/rp_filter");
   const q = parseSysctl(["-q", "-w", "a.b=2"]);

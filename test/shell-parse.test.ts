@@ -30,4 +30,5 @@ test("positions are the script's lines", () => {
 
 test("sysctl names keep dots inside a slash-separated key", () => {
   assert.equal(sysctlName("net/ipv4/conf/eth0.100/rp_filter"), "net.ipv4.conf.eth0/100.rp_filter");
+  assert.equal(sysctlName("net.ipv4.conf.eth0/100.rp_filter"), "net.ipv4.conf.eth0/100.rp_filter", "already dotted: printed as written");
 });

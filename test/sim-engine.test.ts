@@ -382,7 +382,7 @@ describe("sim engine: golden labs it can run", () => {
   // Golden labs whose every step uses only what the simulator models, and
   // which must agree with the real kernel line for line (after normalising).
   // test/golden/6.12 holds Linux 6.12's answers; the simulator behaves as the release each file was recorded on.
-  const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan"), join(goldenDir, "vlan8021q"), join(goldenDir, "broken"), join(goldenDir, "capture-filter"), join(goldenDir, "ipv6"), join(goldenDir, "cni"), join(goldenDir, "docker"), join(goldenDir, "import"), join(goldenDir, "6.12"), join(goldenDir, "6.12", "vlan8021q"), join(goldenDir, "6.12", "core")].filter((d) => existsSync(d));
+  const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan"), join(goldenDir, "vlan8021q"), join(goldenDir, "broken"), join(goldenDir, "capture-filter"), join(goldenDir, "ipv6"), join(goldenDir, "cni"), join(goldenDir, "docker"), join(goldenDir, "import"), join(goldenDir, "fuzz"), join(goldenDir, "6.12"), join(goldenDir, "6.12", "vlan8021q"), join(goldenDir, "6.12", "core")].filter((d) => existsSync(d));
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {};

@@ -6,6 +6,7 @@ import { importCommand, type ImportFlags } from "./import.js";
 import { exportCommand, type ExportFlags } from "./export.js";
 import { checkCommand } from "./check.js";
 import { verifyCommand, type VerifyFlags } from "./verify.js";
+import { fuzzCommand, type FuzzFlags } from "./fuzz.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
 import { DEFAULT_BUDGET, fixCommand, type FixFlags } from "./fix.js";
 import { matrixCommand, type MatrixFlags } from "./matrix.js";
@@ -404,6 +405,43 @@ Examples:
   ipvlab verify my-labs/*.lab.yaml --engine uml --shard 1/4 --jobs 2 --junit reports/verify-1.xml`,
   )
   .action(exitOnError((files: string[], flags: VerifyFlags) => verifyCommand(files, flags)));
+
+const wholeNumber = (min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
+  return n;
+};
+
+program
+  .command("fuzz")
+  .description("random labs of what people build (hosts, ipvlan/macvlan slaves, VLANs, veths, bridges, namespaces, routes, sysctls, pings, arpings, listings, captures) on sim and a real kernel; every difference shrunk to a minimal lab")
+  .option("-s, --seed <n>", "the seed: the same seed makes the same labs (default: a random one, printed)", wholeNumber(0, 0x7fffffff))
+  .option("-n, --count <n>", "how many labs", wholeNumber(1, 1_000_000), 100)
+  .addOption(realEngineOption("the real kernel to compare with"))
+  .addOption(kernelOption())
+  .option("-o, --out <dir>", "where each difference's minimal lab (<name>.lab.yaml, both answers as comments) and its results (<name>.json) go", "fuzz-out")
+  .addOption(new Option("--shard <K/N>", "only shard K of N of the labs: lab i goes to shard (i mod N) + 1; for CI jobs in parallel").argParser(parseShard))
+  .addOption(junitOption())
+  .option("--json", "print the summary as JSON (the labs that did not agree, with what differed)")
+  .option("--batch <n>", "labs per kernel boot", wholeNumber(1, 10_000), 50)
+  .option("--shrink-rounds <n>", "kernel boots the shrinker may take per difference", wholeNumber(0, 1000), 15)
+  .option("-q, --quiet", "no progress on stderr")
+  .addHelpText(
+    "after",
+    `
+Lab i of seed S is always the same lab, whatever --count or --shard. Each lab runs on the
+real kernel (many labs per boot) and in the simulator, compared as \`verify\` compares them.
+A difference is run once more on the kernel; one the kernel does not repeat is timing and
+is counted as unstable. Every other is shrunk (delta debugging over hosts, setup lines and
+steps, each round's candidates in one boot) to a lab that still differs, written to --out.
+Exit 1 when any lab differs, is refused by the simulator or could not run.
+
+Examples:
+  ipvlab fuzz --seed 1 --count 200
+  ipvlab fuzz --seed 1 --count 2000 --shard 2/4 --junit reports/fuzz-2.xml -o fuzz-out
+  ipvlab verify fuzz-out/fuzz-1-17.lab.yaml --engine uml`,
+  )
+  .action(exitOnError((flags: FuzzFlags) => fuzzCommand(flags)));
 
 program
   .command("doctor")

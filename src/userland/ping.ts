@@ -586,7 +586,12 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
         } else if (send.ok) oomCount = 0;
         advanceNtransmitted();
         sentAt.set(seq, sim.now);
-        if (!send.ok && !o.quiet) stderr += `ping: sendmsg: ${strerror(send.errno)}\n`;
+        // pinger(): only a full queue that outlasted the linger time falls through as a hard error
+        // and is said. Any other failed send goes to receive_error_msg first: its error queue is
+        // empty (nothing left the host), which counts as a local error and keeps pinger quiet;
+        // the probe still counts as transmitted (iputils 20221126, strace on Linux 6.1:
+        // sendto ENETUNREACH, recvmsg(MSG_ERRQUEUE) EAGAIN, nothing printed).
+        if (!send.ok && !o.quiet && send.errno === "ENOBUFS") stderr += `ping: sendmsg: ${strerror(send.errno)}\n`;
         nextSend = sim.now + o.intervalMs;
         if (o.count > 0 && ntransmitted >= o.count && !o.deadline && !waitScheduled) {
           waitScheduled = true;

@@ -22,16 +22,28 @@ export interface SysctlInvocation {
 
 export type SysctlParse = { ok: true; value: SysctlInvocation } | { ok: false; stderr: string; exitCode: number };
 
-/** A dotted name's path; with a slash in it, dots belong to names (eth0.100) and slashes separate, as sysctl does. */
+/**
+ * procps-ng's slashdot(): the first separator says which form a name is in.
+ * Already in the form wanted (its first separator is NEW), it stays as it is;
+ * otherwise every "." and "/" swap, so a device name's dot is written "/" in
+ * the dotted form (net.ipv4.conf.eth0/10.rp_filter) and stays a dot in the
+ * slashed one (net/ipv4/conf/eth0.10/rp_filter).
+ */
+function slashdot(name: string, want: "/" | "."): string {
+  const first = /[./]/.exec(name)?.[0];
+  if (!first || first === want) return name;
+  return name.replace(/[./]/g, (c) => (c === "." ? "/" : "."));
+}
+
+/** A key's path under /proc/sys, as sysctl opens it. */
 export function sysctlPath(key: string): string {
   const k = key.replace(/^\/proc\/sys\//, "");
-  return k.includes("/") ? k.replace(/^\/+/, "") : k.replace(/\./g, "/");
+  return slashdot(k, "/").replace(/^\/+/, "");
 }
 
 /** The dotted display name of a key, as sysctl prints it. */
 export function sysctlName(key: string): string {
-  const k = key.replace(/^\/proc\/sys\//, "");
-  return k.includes("/") ? k.split("/").map((part) => part.replace(/\./g, "/")).join(".") : k;
+  return slashdot(key.replace(/^\/proc\/sys\//, ""), ".");
 }
 
 /** The long options that are the short ones modelled here; the rest (--system, --load, --all, ...) are refused. */

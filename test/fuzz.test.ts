@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { fuzz, fuzzIndices, type FuzzFlags } from "../src/cli/fuzz.js";
+import type { Engine, RunOptions } from "../src/engines/engine.js";
+import type { LabResult } from "../src/engines/result.js";
+import { SimEngine } from "../src/engines/sim.js";
+import { UmlEngine } from "../src/engines/uml.js";
+import { simRefusal } from "../src/fuzz/compare.js";
+import { generateLab } from "../src/fuzz/generate.js";
+import { fuzzLabYaml, fuzzParts, fuzzSubset } from "../src/fuzz/lab.js";
+import { shrink } from "../src/fuzz/shrink.js";
+import { parseYamlLab } from "../src/lab/load.js";
+import type { Lab } from "../src/lab/types.js";
+
+const flags = (out: string, more: Partial<FuzzFlags> = {}): FuzzFlags => ({ seed: 1, count: 5, engine: "uml", out, batch: 50, shrinkRounds: 15, quiet: true, ...more });
+
+describe("fuzz: the labs", () => {
+  test("the same seed makes the same labs; lab i does not depend on the count", () => {
+    for (let i = 0; i < 20; i++) assert.equal(fuzzLabYaml(generateLab(42, i)), fuzzLabYaml(generateLab(42, i)));
+    const a = Array.from({ length: 20 }, (_, i) => fuzzLabYaml(generateLab(42, i)));
+    assert.equal(new Set(a).size, 20, "twenty different labs");
+    assert.notEqual(fuzzLabYaml(generateLab(43, 0)), a[0], "another seed, other labs");
+  });
+
+  test("shards deal the lab numbers out in turn: disjoint, and together all of them", () => {
+    const parts = [1, 2, 3].map((index) => fuzzIndices(10, { index, total: 3 }));
+    assert.deepEqual(parts[0], [0, 3, 6, 9]);
+    assert.deepEqual(parts.flat().sort((x, y) => x - y), fuzzIndices(10, undefined));
+  });
+
+  test("every generated lab loads, and the simulator runs it without refusing a command", async () => {
+    for (let i = 0; i < 40; i++) {
+      const f = generateLab(7, i);
+      const lab = parseYamlLab(`/fuzz/${f.name}.lab.yaml`, fuzzLabYaml(f)).lab;
+      assert.ok(lab.hosts.length >= 1 && lab.hosts.length <= 4);
+      const [r] = await new SimEngine().runMany([lab]);
+      assert.equal(simRefusal(r!), null, f.name);
+    }
+  });
+});
+
+describe("fuzz: shrinking", () => {
+  test("ddmin keeps only what the difference needs, trying each round's candidates in one batch", async () => {
+    let batches = 0;
+    const r = await shrink(
+      Array.from({ length: 20 }, (_, i) => i),
+      async (cs) => {
+        batches++;
+        return cs.map((c) => c.includes(3) && c.includes(17));
+      },
+    );
+    assert.deepEqual(r.parts, [3, 17]);
+    assert.equal(r.rounds, batches);
+  });
+
+  test("a synthetic difference shrinks to the one setup line and the one step that show it", async () => {
+    // A stand-in for a real kernel that answers as the simulator, except that every ping in a
+    // lab with an ipvlan l3 slave exits otherwise: the minimal lab is that line and one ping.
+    const marker = /type ipvlan mode l3\b/;
+    const calls: number[] = [];
+    const fake: Engine = {
+      name: "uml",
+      async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
+        calls.push(labs.length);
+        const rs = await new SimEngine().runMany(labs, { kernelRelease: opts.kernelRelease });
+        return rs.map((r, i) => {
+          const flip = labs[i]!.hosts.some((h) => marker.test(h.run));
+          return {
+            ...r,
+            engine: "uml",
+            steps: r.steps.map((s) => (flip && s.kind === "check" && /\bping\b/.test(s.command) ? { ...s, exitCode: s.exitCode ? 0 : 1 } : s)),
+          };
+        });
+      },
+    };
+    const index = Array.from({ length: 200 }, (_, i) => i).find((i) => {
+      const f = generateLab(1, i);
+      return f.hosts.some((h) => h.lines.some((l) => marker.test(l))) && f.steps.some((s) => s.kind === "check" && /\bping\b/.test(s.run));
+    });
+    assert.ok(index !== undefined);
+    const out = mkdtempSync(join(tmpdir(), "ipvlab-fuzz-"));
+    try {
+      const summary = await fuzz(flags(out, { count: index + 1, shard: undefined }), { real: fake, sim: new SimEngine() }, () => {});
+      const o = summary.outcomes.find((x) => x.index === index)!;
+      assert.equal(o.verdict, "differs");
+      assert.equal(calls[0], index + 1, "every lab in one run of the real engine");
+      const text = readFileSync(o.file!, "utf8");
+      const lab = parseYamlLab(o.file!, text).lab;
+      assert.equal(lab.hosts.length, 1);
+      assert.deepEqual(lab.hosts[0]!.run.trim().split("\n").length, 1);
+      assert.match(lab.hosts[0]!.run, marker);
+      assert.equal(lab.steps.length, 1);
+      assert.match(lab.steps[0]!.kind === "matrix" ? "" : lab.steps[0]!.run, /\bping\b/);
+      assert.match(text, /^# What differs: on h\d: .*ping/m, "the lab says what differs");
+      assert.match(text, /^# -.*exit [01]/m, "and both answers, the kernel's first");
+      const side = JSON.parse(readFileSync(o.file!.replace(/\.lab\.yaml$/, ".json"), "utf8")) as { real: LabResult; sim: LabResult };
+      assert.equal(side.real.engine, "uml");
+      assert.equal(side.sim.engine, "sim");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("a lab from which nothing can go stays whole", () => {
+    const f = generateLab(1, 0);
+    assert.equal(fuzzLabYaml(fuzzSubset(f, fuzzParts(f))), fuzzLabYaml(f));
+  });
+});
+
+describe("fuzz: on the real kernel (uml)", () => {
+  test("five labs in one boot, each compared", async () => {
+    const calls: number[] = [];
+    const uml = new UmlEngine();
+    const counting: Engine = {
+      name: "uml",
+      runMany: (labs, opts) => {
+        calls.push(labs.length);
+        return uml.runMany(labs, opts);
+      },
+    };
+    const out = mkdtempSync(join(tmpdir(), "ipvlab-fuzz-"));
+    try {
+      const summary = await fuzz(flags(out, { seed: 3, shrinkRounds: 0 }), { real: counting, sim: new SimEngine() }, () => {});
+      assert.equal(calls[0], 5, "one boot for the five labs");
+      assert.equal(summary.labs, 5);
+      assert.equal(summary.notRun + summary.refused, 0);
+      assert.equal(summary.agree + summary.differ + summary.unstable, 5);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
