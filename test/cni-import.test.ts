@@ -128,6 +128,39 @@ steps:
   });
 });
 
+describe("docker: the gateway endpoint", () => {
+  test("the default route of each family follows libnetwork's order (non-internal, dual-stack, network name), and moves back on disconnect", async () => {
+    const r = await runLab(
+      "d.lab.yaml",
+      `
+name: docker-gw
+ipv6: true
+hosts:
+  dh:
+    interfaces: {}
+    run: |
+      ip link add eth0 type dummy
+      ip link set eth0 up
+steps:
+  - on: dh
+    run: |
+      docker network create -d macvlan --subnet 10.1.0.0/24 -o parent=eth0 bnet > /dev/null
+      docker network create -d macvlan --subnet 10.2.0.0/24 --ipv6 --subnet fd00:2::/64 -o parent=eth0 anet > /dev/null
+      docker run -d --name c --network bnet alpine > /dev/null
+      docker exec c ip route show default
+      docker network connect anet c
+      docker exec c ip route show default
+      docker exec c ip -6 route show default
+      docker network disconnect anet c
+      docker exec c ip route show default
+      docker exec c ip -6 route show default | wc -l`,
+    );
+    const step = r.steps.at(-1)!;
+    assert.ok(step.kind !== "matrix");
+    assert.equal(step.stdout, "default via 10.1.0.1 dev eth0 \ndefault via 10.2.0.1 dev eth1 \ndefault via fd00:2::1 dev eth1 metric 1024 pref medium\ndefault via 10.1.0.1 dev eth0 \n0\n");
+  });
+});
+
 describe("ipvlab import", () => {
   const example = (f: string) => join(packageRoot, "examples", "import", f);
 
@@ -176,12 +209,14 @@ describe("ipvlab import", () => {
     assert.match(lab, /ipvlab cni add db /);
   });
 
-  test("a CNI conflist: the link plugin is imported, the others are noted", () => {
-    const conflist = JSON.stringify({ cniVersion: "0.4.0", name: "mynet", plugins: [{ type: "macvlan", master: "eth0", ipam: { type: "host-local", subnet: "10.3.0.0/24" } }, { type: "tuning" }] }, null, 2);
+  test("a CNI conflist: the link plugin is imported, tuning chained after it, the others noted", () => {
+    const conflist = JSON.stringify({ cniVersion: "0.4.0", name: "mynet", plugins: [{ type: "macvlan", master: "eth0", ipam: { type: "host-local", subnet: "10.3.0.0/24" } }, { type: "portmap", capabilities: { portMappings: true } }, { type: "tuning", sysctl: { "net.ipv4.conf.IFNAME.arp_ignore": "1" } }] }, null, 2);
     const { kind, lab } = importFile("net.conflist", conflist);
     assert.equal(kind, "conflist");
-    assert.match(lab, /plugin tuning \(net\.conflist:\d+\) is not imported/);
-    assert.match(lab, /"name":"mynet","type":"macvlan"/);
+    assert.match(lab, /plugin portmap \(net\.conflist:\d+\) is not imported/);
+    assert.match(lab, /ipvlab cni add pod1 '\{"cniVersion":"0\.4\.0","name":"mynet","plugins":\[\{"type":"macvlan",.*\},\{"type":"tuning",.*\}\]\}' eth0/);
+    const single = JSON.stringify({ cniVersion: "0.4.0", name: "one", plugins: [{ type: "ipvlan", master: "eth0", ipam: { type: "host-local", subnet: "10.4.0.0/24" } }, { type: "portmap" }] });
+    assert.match(importFile("one.conflist", single).lab, /ipvlab cni add pod1 '\{"cniVersion":"0\.4\.0","name":"one","type":"ipvlan"/);
   });
 });
 
