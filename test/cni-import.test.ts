@@ -96,6 +96,71 @@ ${steps}`;
   });
 });
 
+describe("CNI: a conflist chained as libcni does", () => {
+  test("tuning gets macvlan's result as prevResult, CHECK finds the MTU changed, DEL restores before macvlan deletes", async () => {
+    const list = `'{"cniVersion":"1.0.0","name":"l","plugins":[{"type":"macvlan","master":"eth0","ipam":{"type":"static","addresses":[{"address":"10.9.0.7/24"}]}},{"type":"tuning","mtu":1400,"mac":"02:00:00:00:bb:01"}]}'`;
+    const r = await runLab(
+      "u.lab.yaml",
+      `
+name: cni-list
+hosts:
+  node:
+    interfaces: {}
+    run: |
+      ip link add eth0 type dummy
+      ip link set eth0 up
+      ip netns add a
+steps:
+  - on: node
+    run: |
+      ipvlab cni add a ${list} | grep '"mac"'
+      ip -n a link show eth0 | grep -o 'mtu [0-9]*'
+      ipvlab cni check a ${list}; echo "rc=$?"
+      ip -n a link set eth0 mtu 1500
+      ipvlab cni check a ${list} 2>&1; echo "rc=$?"
+      ipvlab cni del a ${list}; echo "rc=$?"
+      ip -n a -br link | grep -c eth0`,
+    );
+    const step = r.steps.at(-1)!;
+    assert.ok(step.kind !== "matrix");
+    assert.match(step.stdout, /^ +"mac": "02:00:00:00:bb:01",\nmtu 1400\nrc=0\n/);
+    assert.match(step.stdout, /"msg": "Error: Tuning configured MTU of eth0 is 1400, current value is 1500"\n\}\nipvlab cni: plugin type="tuning" failed \(check\)\nrc=1\nrc=0\n0\n$/);
+  });
+});
+
+describe("docker: the gateway endpoint", () => {
+  test("the default route of each family follows libnetwork's order (non-internal, dual-stack, network name), and moves back on disconnect", async () => {
+    const r = await runLab(
+      "d.lab.yaml",
+      `
+name: docker-gw
+ipv6: true
+hosts:
+  dh:
+    interfaces: {}
+    run: |
+      ip link add eth0 type dummy
+      ip link set eth0 up
+steps:
+  - on: dh
+    run: |
+      docker network create -d macvlan --subnet 10.1.0.0/24 -o parent=eth0 bnet > /dev/null
+      docker network create -d macvlan --subnet 10.2.0.0/24 --ipv6 --subnet fd00:2::/64 -o parent=eth0 anet > /dev/null
+      docker run -d --name c --network bnet alpine > /dev/null
+      docker exec c ip route show default
+      docker network connect anet c
+      docker exec c ip route show default
+      docker exec c ip -6 route show default
+      docker network disconnect anet c
+      docker exec c ip route show default
+      docker exec c ip -6 route show default | wc -l`,
+    );
+    const step = r.steps.at(-1)!;
+    assert.ok(step.kind !== "matrix");
+    assert.equal(step.stdout, "default via 10.1.0.1 dev eth0 \ndefault via 10.2.0.1 dev eth1 \ndefault via fd00:2::1 dev eth1 metric 1024 pref medium\ndefault via 10.1.0.1 dev eth0 \n0\n");
+  });
+});
+
 describe("ipvlab import", () => {
   const example = (f: string) => join(packageRoot, "examples", "import", f);
 
@@ -114,6 +179,21 @@ describe("ipvlab import", () => {
     assert.equal(cell(m, "docker/web:eth0", "docker/db:eth0"), true);
   });
 
+  test("a dual-stack Compose network: IPv6 addresses with nodad, from the file or Docker's IPAM, and the IPv6 default route", async () => {
+    const file = example("dual-stack-macvlan.compose.yaml");
+    const { lab } = importFile("compose.yaml", readFileSync(file, "utf8"));
+    assert.match(lab, /^ipv6: true$/m);
+    assert.match(lab, /ip -n web -6 addr add 2001:db8:5::20\/64 dev eth0 nodad\n/);
+    // Docker's IPAM skips the Subnet-Router anycast address and the gateway.
+    assert.match(lab, /ip -n db -6 addr add 2001:db8:5::2\/64 dev eth0 nodad/);
+    assert.match(lab, /ip -n db -6 route add default via 2001:db8:5::1 dev eth0/);
+    const r = await runLab("compose.lab.yaml", lab.replace("steps:\n", "steps:\n  - on: docker\n    run: sleep 2\n  - name: v6\n    on: docker\n    run: ip netns exec web ping -6 -c 1 -W 1 2001:db8:5::2\n    expect: ok\n"));
+    const step = r.steps.find((x) => x.name === "v6")!;
+    assert.ok(step.kind !== "matrix" && step.ok, "web reaches db over IPv6");
+    const v4only = readFileSync(file, "utf8").replace("    enable_ipv6: true\n", "");
+    assert.throws(() => importFile("c.yaml", v4only), (e: unknown) => e instanceof LabError && /^c\.yaml:12:\d+: error: invalid endpoint settings:\nno configured subnet contains IP address 2001:db8:5::20/.test(e.message));
+  });
+
   test("mistakes are reported at their line, exit 2", () => {
     const bad = `services:\n  a:\n    networks:\n      n:\n        ipv4_address: 10.1.0.5\nnetworks:\n  n:\n    driver: macvlan\n    driver_opts: { parent: eth0, macvlan_mode: vepa2 }\n    ipam: { config: [ { subnet: 10.2.0.0/24 } ] }\n`;
     assert.throws(() => importFile("c.yaml", bad), (e: unknown) => e instanceof LabError && /^c\.yaml:9:\d+: error: requested macvlan mode 'vepa2' is not valid/.test(e.message));
@@ -129,12 +209,14 @@ describe("ipvlab import", () => {
     assert.match(lab, /ipvlab cni add db /);
   });
 
-  test("a CNI conflist: the link plugin is imported, the others are noted", () => {
-    const conflist = JSON.stringify({ cniVersion: "0.4.0", name: "mynet", plugins: [{ type: "macvlan", master: "eth0", ipam: { type: "host-local", subnet: "10.3.0.0/24" } }, { type: "tuning" }] }, null, 2);
+  test("a CNI conflist: the link plugin is imported, tuning chained after it, the others noted", () => {
+    const conflist = JSON.stringify({ cniVersion: "0.4.0", name: "mynet", plugins: [{ type: "macvlan", master: "eth0", ipam: { type: "host-local", subnet: "10.3.0.0/24" } }, { type: "portmap", capabilities: { portMappings: true } }, { type: "tuning", sysctl: { "net.ipv4.conf.IFNAME.arp_ignore": "1" } }] }, null, 2);
     const { kind, lab } = importFile("net.conflist", conflist);
     assert.equal(kind, "conflist");
-    assert.match(lab, /plugin tuning \(net\.conflist:\d+\) is not imported/);
-    assert.match(lab, /"name":"mynet","type":"macvlan"/);
+    assert.match(lab, /plugin portmap \(net\.conflist:\d+\) is not imported/);
+    assert.match(lab, /ipvlab cni add pod1 '\{"cniVersion":"0\.4\.0","name":"mynet","plugins":\[\{"type":"macvlan",.*\},\{"type":"tuning",.*\}\]\}' eth0/);
+    const single = JSON.stringify({ cniVersion: "0.4.0", name: "one", plugins: [{ type: "ipvlan", master: "eth0", ipam: { type: "host-local", subnet: "10.4.0.0/24" } }, { type: "portmap" }] });
+    assert.match(importFile("one.conflist", single).lab, /ipvlab cni add pod1 '\{"cniVersion":"0\.4\.0","name":"one","type":"ipvlan"/);
   });
 });
 
@@ -148,6 +230,11 @@ describe("ipvlab export", () => {
     const back = importFile("compose.yaml", compose).lab;
     assert.match(back, /ip link add link ens34 name ipvlan0 type ipvlan mode l2 bridge\n {6}ip link set ipvlan0 netns ns01/);
     assert.match(back, /ip -n ns01 addr add 172\.16\.91\.101\/24 dev eth0/);
+    const dual = loadLabFile(join(packageRoot, "examples", "import", "dual-stack-macvlan.lab.yaml")).lab;
+    const compose6 = await exportLab(dual, "compose");
+    assert.match(compose6, /ipv4_address: 192\.168\.5\.20\n {8}ipv6_address: 2001:db8:5::20\n/);
+    assert.match(compose6, /enable_ipv6: true\n[^]*- subnet: 2001:db8:5::\/64\n {10}gateway: 2001:db8:5::1\n/);
+    assert.match(importFile("compose.yaml", compose6).lab, /ip -n web -6 addr add 2001:db8:5::20\/64 dev eth0 nodad/);
     const nad = await exportLab(lab, "nad");
     assert.match(nad, /kind: NetworkAttachmentDefinition\nmetadata:\n {2}name: ipvlan-ens34-l2\n/);
     assert.equal(importFile("nad.yaml", nad.split("---\n")[0]!).kind, "nad");

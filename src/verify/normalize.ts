@@ -5,7 +5,8 @@ import type { CommandResult, LabResult, MatrixResult, StepResult } from "../engi
  * token: clock times, round-trip times, ICMP ids, the paths of the real
  * engines' work files, and MACs the kernel chose at random (each mapped to a
  * stable name in order of first appearance, so which device has which MAC
- * still has to agree). Neighbour dumps are sorted first
+ * still has to agree), and the IPv6 link-local addresses addrconf made from
+ * such a MAC (EUI-64: the MAC's name stands in). Neighbour dumps are sorted first
  * (canonicalNeighDumps).
  */
 export class Normalizer {
@@ -22,7 +23,18 @@ export class Normalizer {
       .replace(/ {2}\d+\.\d+ms\b/g, "  Tms")
       .replace(/\bid \d+, seq/g, "id ID, seq")
       .replace(/\S*\/cmd\/\d+\.sh\b/g, "<script>")
+      .replace(/\bfe80::([0-9a-f]{1,4}):([0-9a-f]{1,2})ff:fe([0-9a-f]{1,2}):([0-9a-f]{1,4})\b/g, (ll, a: string, b: string, c: string, d: string) => this.eui64(ll, a, b, c, d))
       .replace(/\b[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\b/g, (mac) => this.mac(mac));
+  }
+
+  /** addrconf_ifid_eui48 undone: the MAC behind fe80::AABB:CCff:feDD:EEFF (U/L bit flipped back). */
+  private eui64(ll: string, a: string, b: string, c: string, d: string): string {
+    const hi = parseInt(a, 16) ^ 0x0200;
+    const lo = parseInt(d, 16);
+    const bytes = [hi >> 8, hi & 0xff, parseInt(b, 16), parseInt(c, 16), lo >> 8, lo & 0xff];
+    const mac = bytes.map((x) => x.toString(16).padStart(2, "0")).join(":");
+    const name = this.mac(mac);
+    return name === mac ? ll : `fe80::<eui64 ${name}>`;
   }
 
   private mac(mac: string): string {

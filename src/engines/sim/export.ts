@@ -3,7 +3,8 @@
 // file, CNI configurations, or Multus NetworkAttachmentDefinitions, so a lab
 // designed here can be deployed on Docker or Kubernetes.
 
-import { addrList, IpvlanDevice, MacvlanDevice, routeList, type Kernel } from "../../kernel/index.js";
+import { addrList, fib6Dump, IpvlanDevice, MacvlanDevice, routeList, type Kernel } from "../../kernel/index.js";
+import { ipv6Network } from "../../wire/ipv6-addr.js";
 import type { Lab } from "../../lab/types.js";
 import { formatIpv4, prefixMask } from "../../wire/ipv4-addr.js";
 import { runLabInSim } from "./run.js";
@@ -22,6 +23,10 @@ interface Attachment {
   prefixlen: number;
   subnet: string;
   gateway: string | null;
+  /** The device's first global IPv6 address, its prefix and the IPv6 default route's gateway. */
+  address6: string | null;
+  subnet6: string | null;
+  gateway6: string | null;
 }
 
 function attachments(kernels: Map<string, Kernel>): Attachment[] {
@@ -30,6 +35,7 @@ function attachments(kernels: Map<string, Kernel>): Attachment[] {
     for (const net of k.nets()) {
       if (net === k.initNet) continue;
       const gw = routeList(net).find((r) => r.len === 0 && r.nh.gw)?.nh.gw ?? null;
+      const gw6 = fib6Dump(net, "main").find((r) => r.plen === 0 && r.gateway)?.gateway ?? null;
       for (const dev of net.devices.values()) {
         if (!(dev instanceof IpvlanDevice) && !(dev instanceof MacvlanDevice)) continue;
         const a = addrList(dev)[0];
@@ -37,7 +43,8 @@ function attachments(kernels: Map<string, Kernel>): Attachment[] {
         const ipv = dev instanceof IpvlanDevice;
         const parent = ipv ? dev.phyDev : dev.lowerdev;
         const net0 = (a.local & prefixMask(a.prefixlen)) >>> 0;
-        out.push({ host, netns: net.name, dev: dev.name, driver: ipv ? "ipvlan" : "macvlan", parent: parent.name, mode: ipv ? dev.port.mode : dev.mode, flag: ipv ? dev.port.flags : "", address: formatIpv4(a.local), prefixlen: a.prefixlen, subnet: `${formatIpv4(net0)}/${a.prefixlen}`, gateway: gw ? formatIpv4(gw) : null });
+        const a6 = dev.in6Dev?.addrList.find((x) => x.scope === "global") ?? null;
+        out.push({ host, netns: net.name, dev: dev.name, driver: ipv ? "ipvlan" : "macvlan", parent: parent.name, mode: ipv ? dev.port.mode : dev.mode, flag: ipv ? dev.port.flags : "", address: formatIpv4(a.local), prefixlen: a.prefixlen, subnet: `${formatIpv4(net0)}/${a.prefixlen}`, gateway: gw ? formatIpv4(gw) : null, address6: a6?.addr ?? null, subnet6: a6 ? `${ipv6Network(a6.addr, a6.prefixlen)}/${a6.prefixlen}` : null, gateway6: a6 ? gw6 : null });
       }
     }
   }
@@ -57,12 +64,15 @@ export async function exportLab(lab: Lab, format: ExportFormat): Promise<string>
     const lines = [head, `name: ${lab.name}`, "services:"];
     for (const a of all) {
       lines.push(`  ${a.netns}:`, `    image: alpine   # ${a.host}/${a.netns}:${a.dev}; any image, the network is what this file carries`, "    command: sleep infinity", "    networks:", `      ${netName(a)}:`, `        ipv4_address: ${a.address}`);
+      if (a.address6) lines.push(`        ipv6_address: ${a.address6}`);
     }
     lines.push("networks:");
     for (const [name, list] of nets) {
       const a = list[0]!;
       const opts = a.driver === "macvlan" ? `{ parent: ${a.parent}, macvlan_mode: ${a.mode} }` : `{ parent: ${a.parent}, ipvlan_mode: ${a.mode}, ipvlan_flag: ${a.flag} }`;
-      lines.push(`  ${name}:`, `    driver: ${a.driver}`, `    driver_opts: ${opts}`, "    ipam:", "      config:", `        - subnet: ${a.subnet}${a.gateway ? `\n          gateway: ${a.gateway}` : ""}`);
+      const v6 = list.find((x) => x.subnet6 !== null);
+      lines.push(`  ${name}:`, `    driver: ${a.driver}`, ...(v6 ? ["    enable_ipv6: true"] : []), `    driver_opts: ${opts}`, "    ipam:", "      config:", `        - subnet: ${a.subnet}${a.gateway ? `\n          gateway: ${a.gateway}` : ""}`);
+      if (v6) lines.push(`        - subnet: ${v6.subnet6}${v6.gateway6 ? `\n          gateway: ${v6.gateway6}` : ""}`);
     }
     return `${lines.join("\n")}\n`;
   }

@@ -10,6 +10,8 @@ import { writeLab, type LabHostText } from "./lab-text.js";
 import { get, ImportSource, items, text } from "./source.js";
 
 const MAIN_TYPES = ["ipvlan", "macvlan", "vlan"];
+/** Plugins after the link plugin that the lab runs with it, chained (src/userland/cni/conflist.ts). */
+const CHAINED_TYPES = ["tuning"];
 
 export interface CniImportOptions {
   /** Pod names; default pod1, pod2. */
@@ -39,6 +41,7 @@ export function importCni(src: ImportSource, opts: CniImportOptions = {}): strin
   let ifName = "eth0";
   const notes: string[] = [];
   let labName = "";
+  let listJson: string | null = null;
   if (kind === "nad") {
     const cfg = get(get(root, "spec"), "config");
     const json = text(cfg);
@@ -59,8 +62,15 @@ export function importCni(src: ImportSource, opts: CniImportOptions = {}): strin
     const plugins = items(get(confNode, "plugins"));
     const main = plugins.find((p) => MAIN_TYPES.includes(text(get(p, "type")) ?? ""));
     if (!main) throw confSrc.error(get(confNode, "plugins"), `no ${MAIN_TYPES.join(", ")} plugin in this conflist: nothing for ipvlab to import`);
-    for (const p of plugins) if (p !== main) notes.push(`plugin ${text(get(p, "type"))} (${confSrc.where(p)}) is not imported: it does not change what pings what.`);
-    conf = { cniVersion: text(get(confNode, "cniVersion")) ?? "0.4.0", name: text(get(confNode, "name")) ?? "net", ...toJson(main) };
+    // The chained plugins ipvlab runs (tuning's sysctls can change what pings what) stay in the list, in order.
+    const chain = plugins.filter((p) => p === main || CHAINED_TYPES.includes(text(get(p, "type")) ?? ""));
+    for (const p of plugins) if (!chain.includes(p)) notes.push(`plugin ${text(get(p, "type"))} (${confSrc.where(p)}) is not imported: it does not change what pings what.`);
+    const header = { cniVersion: text(get(confNode, "cniVersion")) ?? "0.4.0", name: text(get(confNode, "name")) ?? "net" };
+    conf = { ...header, ...toJson(main) };
+    if (chain.length > 1) {
+      notes.push(`plugins ${chain.map((p) => text(get(p, "type"))).join(", ")} (${confSrc.where(get(confNode, "plugins"))}) run as a chain, as libcni runs a conflist.`);
+      listJson = JSON.stringify({ ...header, plugins: chain.map(toJson) });
+    }
     confNode = main;
   } else {
     conf = toJson(confNode);
@@ -81,7 +91,7 @@ export function importCni(src: ImportSource, opts: CniImportOptions = {}): strin
   if (master !== base) node.run.push(`ip link add link ${base} name ${master} type vlan id ${master.slice(base.length + 1)}`, `ip link set ${master} up`);
   // The vlan plugin's pods are on a VLAN the node itself is not on.
   if (subnet && conf.type !== "vlan") node.run.push(`ip addr add ${cidr(broadcast(subnet) - 1, subnet.len)} dev ${master}`);
-  const json = JSON.stringify(conf);
+  const json = listJson ?? JSON.stringify(conf);
   if (json.includes("'")) throw confSrc.error(confNode, "a configuration with a ' in it cannot be written into the lab's script");
   node.run.push("", `# ${String(conf.type)} network ${String(conf.name)} (${confSrc.where(confNode)})`);
   for (const p of pods) node.run.push(`ip netns add ${p}`, `ipvlab cni add ${p} '${json}' ${ifName}`);

@@ -5,9 +5,13 @@
 // networks; Docker's IPAM hands out addresses from the subnet or ip_range,
 // skipping the gateway; the default route via the gateway, or the device
 // itself for ipvlan L3/L3S; none on an internal network), a stand-in
-// router for the gateway, and a matrix.
+// router for the gateway, and a matrix. An `enable_ipv6: true` network with
+// an IPv6 ipam.config subnet gives each container an IPv6 address as well
+// (nodad, IPv6 on its device, the IPv6 default route as the driver's Join
+// sets it), and the lab has IPv6 on.
 
 import { broadcast, cidr, contains, formatIpv4, parseIpv4, parseSubnet, type Subnet } from "./addr.js";
+import { cidr6, contains6, formatIpv6Big, last6, parseIpv6Big, parseSubnet6, type Subnet6 } from "./addr6.js";
 import { writeLab, type LabHostText } from "./lab-text.js";
 import { entries, get, ImportSource, items, keyNode, text } from "./source.js";
 
@@ -25,6 +29,42 @@ interface DockerNet {
   next: number;
   used: Set<number>;
   node: unknown;
+  v6: Pool6 | null;
+}
+
+/** An enable_ipv6 network's IPv6 pool (Docker's IPAM reserves the Subnet-Router anycast address). */
+interface Pool6 {
+  subnet: Subnet6;
+  gateway: bigint;
+  pool: Subnet6;
+  used: Set<bigint>;
+}
+
+function parsePool6(src: ImportSource, name: string, n: unknown, configs: unknown[]): Pool6 | null {
+  const c = configs.find((x) => (text(get(x, "subnet")) ?? "").includes(":"));
+  if (text(get(n, "enable_ipv6")) !== "true") return null;
+  if (!c) throw src.error(get(n, "enable_ipv6"), `network ${name}: ipvlab import needs an IPv6 ipam.config subnet with enable_ipv6 (Docker would pick a ULA prefix from its default pools)`);
+  const subnetText = text(get(c, "subnet"))!;
+  const subnet = parseSubnet6(subnetText);
+  if (!subnet) throw src.error(get(c, "subnet"), `invalid subnet ${subnetText}`);
+  if (subnet.hostBits) throw src.error(get(c, "subnet"), `invalid network config:\ninvalid subnet ${subnetText}: it should be ${cidr6(subnet.net, subnet.len)}`);
+  const gwText = text(get(c, "gateway"));
+  const gateway = gwText === undefined ? subnet.net + 1n : parseIpv6Big(gwText);
+  if (gateway === null || !contains6(subnet, gateway)) throw src.error(get(c, "gateway"), `no matching subnet for gateway ${gwText}`);
+  const rangeText = text(get(c, "ip_range"));
+  const pool = rangeText === undefined ? subnet : parseSubnet6(rangeText);
+  if (!pool || !contains6(subnet, pool.net)) throw src.error(get(c, "ip_range"), `no matching subnet for range ${rangeText}`);
+  return { subnet, gateway, pool, used: new Set([subnet.net, gateway]) };
+}
+
+/** Docker's IPAM for IPv6: the first free address of the pool. */
+function allocate6(p: Pool6): bigint | null {
+  for (let a = p.pool.net, n = 0; a <= last6(p.pool) && n <= p.used.size; a++, n++) {
+    if (p.used.has(a)) continue;
+    p.used.add(a);
+    return a;
+  }
+  return null;
 }
 
 const MACVLAN_MODES = ["bridge", "private", "vepa", "passthru"];
@@ -63,7 +103,8 @@ function parseNetworks(src: ImportSource, root: unknown): DockerNet[] {
     const pool = rangeText === undefined ? subnet : parseSubnet(rangeText);
     if (!pool || !contains(subnet, pool.net)) throw src.error(get(v4, "ip_range"), `invalid ip_range ${rangeText}: not in ${subnetText}`);
     const internal = text(get(n, "internal")) === "true";
-    out.push({ name, where: src.where(key), driver, parent, mode, flag, internal, subnet, gateway, pool, next: pool.net, used: new Set([gateway, subnet.net, broadcast(subnet)]), node: n });
+    const v6 = parsePool6(src, name, n, configs);
+    out.push({ name, where: src.where(key), driver, parent, mode, flag, internal, subnet, gateway, pool, next: pool.net, used: new Set([gateway, subnet.net, broadcast(subnet)]), node: n, v6 });
   }
   return out;
 }
@@ -84,6 +125,7 @@ export function importCompose(src: ImportSource): string {
   const nets = parseNetworks(src, root);
   if (nets.length === 0) throw src.error(keyNode(root, "networks") ?? root, "no network with driver macvlan or ipvlan: nothing for ipvlab to import");
   const byName = new Map(nets.map((n) => [n.name, n]));
+  const ipv6Lab = nets.some((n) => n.v6 !== null);
   const docker: LabHostText = { name: "docker", comment: ["The Docker host. Its NICs (the networks' parents) are on the LAN; its own address there is a stand-in."], interfaces: [], run: [] };
   const nics = new Set<string>();
   const vlans = new Map<string, string>();
@@ -111,6 +153,12 @@ export function importCompose(src: ImportSource): string {
       vlans.delete(n.parent);
     }
     docker.run.push(`ip addr add ${cidr(a, n.subnet.len)} dev ${n.parent}`);
+    if (n.v6) {
+      // As the IPv4 stand-in is the subnet's .254, the IPv6 one is its ::fe.
+      const a6 = n.v6.subnet.net + 0xfen;
+      n.v6.used.add(a6);
+      docker.run.push(`ip -6 addr add ${cidr6(a6, n.v6.subnet.len)} dev ${n.parent} nodad`);
+    }
   }
   for (const n of nets) {
     if (n.parent !== null) continue;
@@ -126,6 +174,7 @@ export function importCompose(src: ImportSource): string {
     if (mine.length === 0) continue;
     docker.run.push("", `# service ${svc} (${src.where(key)}): container ${ns}`, `ip netns add ${ns}`, `ip -n ${ns} link set lo up`);
     let gatewayDone = false;
+    let gateway6Done = false;
     mine.forEach(([name, cfg, at], i) => {
       const n = byName.get(name)!;
       const dev = `eth${i}`;
@@ -140,6 +189,19 @@ export function importCompose(src: ImportSource): string {
         addr = allocate(n);
         if (addr === null) throw src.error(at, `no available IPv4 addresses on this network's address pools: ${name}`);
       }
+      const want6 = text(get(cfg, "ipv6_address"));
+      let addr6: bigint | null = null;
+      if (want6 !== undefined) {
+        const a6 = parseIpv6Big(want6);
+        if (a6 === null) throw src.error(get(cfg, "ipv6_address"), `invalid IPv6 address: ${want6}`);
+        if (!n.v6 || !contains6(n.v6.subnet, a6)) throw src.error(get(cfg, "ipv6_address"), `invalid endpoint settings:\nno configured subnet contains IP address ${formatIpv6Big(a6)}`);
+        if (n.v6.used.has(a6)) throw src.error(get(cfg, "ipv6_address"), `Address already in use (${want6} on network ${name})`);
+        n.v6.used.add(a6);
+        addr6 = a6;
+      } else if (n.v6) {
+        addr6 = allocate6(n.v6);
+        if (addr6 === null) throw src.error(at, `no available IPv6 addresses on this network's address pools: ${name}`);
+      }
       const tmp = `${n.driver === "macvlan" ? "macvlan" : "ipvlan"}${slave++}`;
       const kind = n.driver === "macvlan" ? `macvlan mode ${n.mode}` : `ipvlan mode ${n.mode} ${n.flag}`;
       docker.run.push(
@@ -148,13 +210,21 @@ export function importCompose(src: ImportSource): string {
         `ip link set ${tmp} netns ${ns}`,
         `ip -n ${ns} link set ${tmp} name ${dev}`,
         `ip -n ${ns} addr add ${cidr(addr, n.subnet.len)} dev ${dev}`,
-        `ip -n ${ns} link set ${dev} up`,
       );
-      if (get(cfg, "ipv6_address") !== undefined) docker.run.push(`# ipv6_address (${src.where(get(cfg, "ipv6_address"))}) is not imported: the lab is IPv4`);
-      if (gatewayDone || n.internal) return;
-      gatewayDone = true;
-      if (n.driver === "ipvlan" && n.mode !== "l2") docker.run.push(`ip -n ${ns} route add default dev ${dev}`);
-      else docker.run.push(`ip -n ${ns} route add default via ${formatIpv4(n.gateway)}`);
+      // Docker turns IPv6 on a container's device if and only if its network has it.
+      if (ipv6Lab) docker.run.push(`ip netns exec ${ns} sysctl -qw net.ipv6.conf.${dev}.disable_ipv6=${addr6 === null ? 1 : 0}`);
+      if (addr6 !== null) docker.run.push(`ip -n ${ns} -6 addr add ${cidr6(addr6, n.v6!.subnet.len)} dev ${dev} nodad${want6 === undefined ? "   # from Docker's IPAM" : ""}`);
+      docker.run.push(`ip -n ${ns} link set ${dev} up`);
+      if (n.internal) return;
+      const l3 = n.driver === "ipvlan" && n.mode !== "l2";
+      if (!gatewayDone) {
+        gatewayDone = true;
+        docker.run.push(l3 ? `ip -n ${ns} route add default dev ${dev}` : `ip -n ${ns} route add default via ${formatIpv4(n.gateway)}`);
+      }
+      if (addr6 !== null && !gateway6Done) {
+        gateway6Done = true;
+        docker.run.push(l3 ? `ip -n ${ns} -6 route add default dev ${dev}` : `ip -n ${ns} -6 route add default via ${formatIpv6Big(n.v6!.gateway)} dev ${dev}`);
+      }
     });
   }
   const hosts: LabHostText[] = [docker];
@@ -168,6 +238,7 @@ export function importCompose(src: ImportSource): string {
       if (m && !done.has(dev)) router.run.push(`ip link add link eth0 name ${dev} type vlan id ${m[1]}`, `ip link set ${dev} up`);
       done.add(dev);
       router.run.push(`ip addr add ${cidr(n.gateway, n.subnet.len)} dev ${dev}   # gateway of ${n.name} (${n.where})`);
+      if (n.v6) router.run.push(`ip -6 addr add ${cidr6(n.v6.gateway, n.v6.subnet.len)} dev ${dev} nodad   # IPv6 gateway of ${n.name} (${n.where})`);
     }
     hosts.push(router);
   }
@@ -175,6 +246,7 @@ export function importCompose(src: ImportSource): string {
   return writeLab({
     header: [`Imported from ${src.file} by ipvlab import: its macvlan and ipvlan networks, as Docker's`, "libnetwork drivers build them, each container a network namespace on the host docker."],
     name: project,
+    ipv6: ipv6Lab,
     networks: nics.size || routers.length ? ["lan"] : [],
     hosts,
     steps: ["- matrix: imported"],

@@ -11,6 +11,8 @@ export interface LabHostText {
 export interface LabText {
   header: string[];
   name: string;
+  /** IPv6 on in the lab's hosts (an import with IPv6 addresses). */
+  ipv6?: boolean;
   networks: string[];
   hosts: LabHostText[];
   steps: string[];
@@ -19,7 +21,7 @@ export interface LabText {
 const yamlKey = (s: string) => (/^[A-Za-z0-9_.-]+$/.test(s) ? s : JSON.stringify(s));
 
 export function writeLab(lab: LabText): string {
-  const out: string[] = [...lab.header.map((h) => `# ${h}`.trimEnd()), `name: ${yamlKey(lab.name)}`, lab.networks.length ? "networks:" : "networks: {}"];
+  const out: string[] = [...lab.header.map((h) => `# ${h}`.trimEnd()), `name: ${yamlKey(lab.name)}`, ...(lab.ipv6 ? ["ipv6: true"] : []), lab.networks.length ? "networks:" : "networks: {}"];
   for (const n of lab.networks) out.push(`  ${yamlKey(n)}: {}`);
   out.push("hosts:");
   for (const h of lab.hosts) {

@@ -8,6 +8,7 @@ import { vlanPlugin } from "./vlan.js";
 import { loopbackPlugin } from "./loopback.js";
 import { hostLocalPlugin } from "./host-local.js";
 import { staticPlugin } from "./static.js";
+import { tuningPlugin } from "./tuning.js";
 import { pluginMain, type CniPlugin } from "./skel.js";
 
 export const CNI_DIR = "/usr/lib/cni";
@@ -22,6 +23,7 @@ const SIMULATED: Record<string, () => CniPlugin> = {
   loopback: () => loopbackPlugin,
   "host-local": () => hostLocalPlugin,
   static: () => staticPlugin,
+  tuning: () => tuningPlugin,
 };
 
 /** The simulated plugin NAME as a command, or undefined when it is not simulated. */

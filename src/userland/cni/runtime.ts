@@ -4,9 +4,12 @@
 // set, the plugin found by the configuration's "type" in /usr/lib/cni, the
 // ADD result kept and handed back as "prevResult" to CHECK and DEL. The same
 // code runs under --engine sim (the simulated plugins) and on the real
-// engines (the real ones), so both answer the same command.
+// engines (the real ones), so both answer the same command. A conflist runs
+// its plugins as libcni's AddNetworkList, CheckNetworkList and
+// DelNetworkList do (conflist.ts).
 
 import type { ExecResult } from "../../shell/index.js";
+import { runConfList, type PluginRun } from "./conflist.js";
 import { jsonSyntaxError } from "./gojson.js";
 
 export interface CniRuntimeIo {
@@ -30,6 +33,10 @@ CONF is a file, - for stdin, or the JSON itself ('{...}'). The result of ADD is
 kept in /var/lib/cni/ipvlab/NAME-ID-IFNAME and given to CHECK and DEL as
 "prevResult", as libcni does. The plugin's stdout (its result, or its error as
 JSON) is printed; the exit status is the plugin's.
+A conflist ("plugins") chains its plugins as libcni does: each gets the list's
+"name" and "cniVersion", and ADD hands each plugin the result of the one
+before as "prevResult"; DEL runs them in reverse order and CHECK in order,
+each with the kept result of the list's ADD.
 `;
 
 const usage = (why: string): ExecResult => ({ exitCode: 2, stdout: "", stderr: `ipvlab cni: ${why}\n${CNI_USAGE}` });
@@ -55,12 +62,17 @@ export async function ipvlabCni(args: string[], env: Record<string, string>, std
   const conf = JSON.parse(text) as unknown;
   if (typeof conf !== "object" || conf === null || Array.isArray(conf)) return { exitCode: 2, stdout: "", stderr: "ipvlab cni: CONF is not a JSON object\n" };
   const o = conf as Record<string, unknown>;
-  if (Array.isArray(o.plugins)) return { exitCode: 2, stdout: "", stderr: 'ipvlab cni: CONF is a conflist ("plugins"): give each plugin\'s configuration, with "name" and "cniVersion", in turn\n' };
-  const type = typeof o.type === "string" ? o.type : "";
-  if (!/^[A-Za-z0-9._-]+$/.test(type)) return { exitCode: 2, stdout: "", stderr: `ipvlab cni: CONF has no plugin "type"\n` };
   const ifName = ifArg ?? "eth0";
   const nsPath = netns.includes("/") ? netns : `/run/netns/${netns}`;
   const id = env.CNI_CONTAINERID || netns.replace(/.*\//, "");
+  const path = env.CNI_PATH || "/usr/lib/cni";
+  const dirs = path.split(":").filter((d) => d !== "");
+  const dir = (dirs.find((d) => d.replace(/\/+$/, "") === "/usr/lib/cni") ?? dirs[0] ?? "/usr/lib/cni").replace(/\/+$/, "");
+  const pluginEnv: Record<string, string> = { ...env, CNI_CONTAINERID: id, CNI_NETNS: nsPath, CNI_IFNAME: ifName, CNI_PATH: path };
+  const runPlugin: PluginRun = (type, cmd, stdin) => io.exec(`${dir}/${type}`, { ...pluginEnv, CNI_COMMAND: cmd }, stdin);
+  if ("plugins" in o) return runConfList(o, command as "ADD" | "DEL" | "CHECK", { cache: (name) => `/var/lib/cni/ipvlab/${name}-${id}-${ifName}`, run: runPlugin, io });
+  const type = typeof o.type === "string" ? o.type : "";
+  if (!/^[A-Za-z0-9._-]+$/.test(type)) return { exitCode: 2, stdout: "", stderr: `ipvlab cni: CONF has no plugin "type"\n` };
   const name = typeof o.name === "string" ? o.name : "";
   const cache = `/var/lib/cni/ipvlab/${name}-${id}-${ifName}`;
   let input = text;
@@ -69,11 +81,7 @@ export async function ipvlabCni(args: string[], env: Record<string, string>, std
     const prev = io.cacheRead(cache);
     if (prev !== null && o.prevResult === undefined) input = JSON.stringify({ ...o, prevResult: JSON.parse(prev) as unknown });
   }
-  const path = env.CNI_PATH || "/usr/lib/cni";
-  const dirs = path.split(":").filter((d) => d !== "");
-  const dir = dirs.find((d) => d.replace(/\/+$/, "") === "/usr/lib/cni") ?? dirs[0] ?? "/usr/lib/cni";
-  const pluginEnv: Record<string, string> = { ...env, CNI_COMMAND: command, CNI_CONTAINERID: id, CNI_NETNS: nsPath, CNI_IFNAME: ifName, CNI_PATH: path };
-  const r = await io.exec(`${dir.replace(/\/+$/, "")}/${type}`, pluginEnv, input);
+  const r = await runPlugin(type, command, input);
   if (r.exitCode === 0 && command === "ADD" && r.stdout.trim() !== "") io.cacheWrite(cache, r.stdout);
   if (r.exitCode === 0 && command === "DEL") io.cacheRemove(cache);
   return { exitCode: r.exitCode, stdout: r.stdout === "" || r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`, stderr: r.stderr };

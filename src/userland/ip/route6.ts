@@ -85,7 +85,8 @@ export function route6Show(ctx: IpCtx, cmd: ListCmd): ExecResult {
     const plen = s.to.bits ?? 128;
     const dst = ipv6Network(parseIpv6(s.to.address)!, plen);
     routes = routes.filter((r) => r.dst === dst && r.plen === plen);
-  }
+  } else if (s.to?.special === "default") routes = routes.filter((r) => r.plen === 0);
+  else if (s.to) return notSimulated(`ip -6 route show ${s.to.special}`);
   return done(routes.map((r) => route6Text(r, { hideDev: dev !== null, table: all })).join(""));
 }
 
