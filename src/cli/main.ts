@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
-import { runCommand, type RunFlags } from "./run.js";
+import type { RunFlags } from "./run.js";
+import { runLabsCommand } from "./run-labs.js";
 import { recordCommand } from "./record.js";
 import { importCommand, type ImportFlags } from "./import.js";
 import { exportCommand, type ExportFlags } from "./export.js";
@@ -74,9 +75,9 @@ Examples:
 program
   .command("run")
   .description("run a lab and report every step, every matrix and what tcpdump saw")
-  .argument("<lab>", "a *.lab.yaml file or a shell script")
+  .argument("<labs...>", "*.lab.yaml files or shell scripts: several run in turn, one report each, and exit with the worst code")
   .addOption(engineOption())
-  .option("--json", "print one LabResult as JSON on stdout (progress stays on stderr)")
+  .option("--json", "print one LabResult as JSON on stdout (progress stays on stderr); several labs: an array of them")
   .option("--pcap <dir>", "also write each capture as a pcap file under DIR/<lab>/")
   .addOption(kernelOption())
   .option("-q, --quiet", "no progress on stderr")
@@ -94,7 +95,7 @@ Examples:
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12   (after ipvlab kernels install 6.12)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --kernel 6.12                 the simulator, behaving as 6.12`,
   )
-  .action(exitOnError((file: string, flags: RunFlags, cmd: Command) => runCommand(file, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" })));
+  .action(exitOnError((files: string[], flags: RunFlags, cmd: Command) => runLabsCommand(files, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" })));
 
 program
   .command("trace")
