@@ -2,6 +2,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import type { RunFlags } from "./run.js";
 import { runLabsCommand } from "./run-labs.js";
+import { addCompletion } from "./completion.js";
 import { recordCommand } from "./record.js";
 import { importCommand, type ImportFlags } from "./import.js";
 import { exportCommand, type ExportFlags } from "./export.js";
@@ -459,6 +460,8 @@ Examples:
   ipvlab kernels install 6.12 --mirror http://ftp.de.debian.org/debian`,
   )
   .action(exitOnError((release: KernelName, flags: { mirror?: string; force?: boolean; quiet?: boolean }) => kernelsInstallCommand(release, flags)));
+
+addCompletion(program);
 
 // Every command that runs a lab takes the limit flags; record runs real engines only.
 const LIMITED: Record<string, "all" | "output"> = { run: "all", trace: "all", fix: "all", matrix: "all", diagram: "all", report: "all", verify: "all", record: "output" };
