@@ -2,6 +2,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import type { RunFlags } from "./run.js";
 import { runLabsCommand } from "./run-labs.js";
+import { watching, watchOption } from "./watch.js";
 import { addCompletion } from "./completion.js";
 import { recordCommand } from "./record.js";
 import { importCommand, type ImportFlags } from "./import.js";
@@ -96,7 +97,8 @@ Examples:
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12   (after ipvlab kernels install 6.12)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --kernel 6.12                 the simulator, behaving as 6.12`,
   )
-  .action(exitOnError((files: string[], flags: RunFlags, cmd: Command) => runLabsCommand(files, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" })));
+  .addOption(watchOption())
+  .action(exitOnError((files: string[], flags: RunFlags, cmd: Command) => watching(files, flags.watch, () => runLabsCommand(files, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" }))));
 
 program
   .command("trace")
@@ -124,7 +126,8 @@ Examples:
   ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )
-  .action(exitOnError((file: string, flags: TraceFlags) => traceCommand(file, flags)));
+  .addOption(watchOption())
+  .action(exitOnError((file: string, flags: TraceFlags & { watch?: boolean }) => watching([file], flags.watch, () => traceCommand(file, flags))));
 
 program
   .command("fix")
@@ -181,7 +184,8 @@ Examples:
   ipvlab matrix examples/seed-ipvlan-l3.lab.yaml --markdown
   ipvlab matrix examples/seed-ipvlan-l2.lab.yaml --after "the note's host routes" --json`,
   )
-  .action(exitOnError((file: string, flags: MatrixFlags) => matrixCommand(file, flags)));
+  .addOption(watchOption())
+  .action(exitOnError((file: string, flags: MatrixFlags & { watch?: boolean }) => watching([file], flags.watch, () => matrixCommand(file, flags))));
 
 program
   .command("diagram")
