@@ -19,6 +19,11 @@ writeFileSync(join(bin, "ipvlab"), `#!/bin/sh\nexec "${process.execPath}" "${cli
 chmodSync(join(bin, "ipvlab"), 0o755);
 const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
 
+/** A folder of lab files, other files and a subfolder. */
+const files = join(dir, "files");
+mkdirSync(join(files, "sub"), { recursive: true });
+for (const f of ["a.lab.yaml", "b.sh", "c.txt", "d.yaml"]) writeFileSync(join(files, f), "");
+
 const seed = example("seed-ipvlan-l2.lab.yaml");
 const seedLab = loadLabFile(seed).lab;
 
@@ -74,9 +79,6 @@ test("bash: each command's options are exactly those its --help lists", () => {
 });
 
 test("bash: lab files and folders where a lab goes, any file where a file goes", () => {
-  const files = join(dir, "files");
-  mkdirSync(join(files, "sub"), { recursive: true });
-  for (const f of ["a.lab.yaml", "b.sh", "c.txt", "d.yaml"]) writeFileSync(join(files, f), "");
   assert.deepEqual(bashComplete(["run", ""], files).sort(), ["a.lab.yaml", "b.sh", "sub"]);
   assert.deepEqual(bashComplete(["check", "a.lab.yaml", ""], files).sort(), ["a.lab.yaml", "b.sh", "sub"], "labs... takes more");
   assert.deepEqual(bashComplete(["import", ""], files).sort(), ["a.lab.yaml", "b.sh", "c.txt", "d.yaml", "sub"]);
@@ -101,6 +103,14 @@ test("bash: host names, namespaces, addresses and step names of the lab on the l
   const checks = seedLab.steps.filter((s) => s.kind === "check").map((s) => s.name);
   assert.equal(bashComplete(["fix", seed, "--check", ""]).length, checks.length);
   assert.ok(!bashComplete(["fix", seed, "--check", ""]).includes("after\\ host\\ routes"), "a matrix is not a check");
+});
+
+test("bash: an option's value is a file, a folder or a lab as its flags name it (snapshot --from <file> --lab <lab>)", () => {
+  assert.deepEqual(bashComplete(["snapshot", "--from", "c"], files), ["c.txt"]);
+  assert.deepEqual(bashComplete(["snapshot", "--lab", ""], files).sort(), ["a.lab.yaml", "b.sh", "sub"]);
+  assert.deepEqual(bashComplete(["snapshot", "--lab", seed, "--on", ""]), seedLab.hosts.map((h) => h.name), "the lab of --lab");
+  assert.deepEqual(bashComplete(["record", "--out", ""], files), ["sub"]);
+  assert.deepEqual(bashComplete(["trace", seed, "--run", ""]), [], "a command: nothing to offer");
 });
 
 test("bash: a lab that is not there or not a lab offers nothing and says nothing", () => {

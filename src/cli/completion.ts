@@ -23,9 +23,8 @@ export interface Completion {
   words: string[];
 }
 
-/** Options whose value is a file or a folder, by commander's attribute name. */
-const FILE_VALUES = new Set(["out", "junit", "svg"]);
-const DIR_VALUES = new Set(["pcap", "goldenDir"]);
+/** An option's value by the name its flags give it (`--pcap <dir>`): the shell's file names of that kind. */
+const VALUE_FILES: Record<string, Directive> = { file: ":files", dir: ":dirs", lab: ":labs" };
 
 export function addCompletion(program: Command): void {
   program
@@ -78,10 +77,12 @@ export function complete(program: Command, words: string[]): Completion {
   const cur = unquote(words.at(-1) ?? "");
   let cmd = program;
   const positionals: string[] = [];
+  const values = new Map<string, string>();
   let pending: Option | undefined;
   let operandsOnly = false;
   for (const w of before) {
     if (pending) {
+      values.set(pending.attributeName(), unquote(w));
       pending = undefined;
       continue;
     }
@@ -92,13 +93,14 @@ export function complete(program: Command, words: string[]): Completion {
     if (!operandsOnly && w.startsWith("-") && w !== "-") {
       const o = findOption(cmd, w);
       if (o && (o.required || o.optional) && !w.includes("=")) pending = o;
+      else if (o && w.includes("=")) values.set(o.attributeName(), unquote(w.slice(w.indexOf("=") + 1)));
       continue;
     }
     const sub = positionals.length === 0 ? cmd.commands.find((c) => c.name() === w || c.aliases().includes(w)) : undefined;
     if (sub) cmd = sub;
     else positionals.push(unquote(w));
   }
-  if (pending) return optionValue(cmd, pending, positionals, cur);
+  if (pending) return optionValue(pending, labOnLine(cmd, positionals, values), cur);
   if (cur.startsWith("-") && !operandsOnly) return matching(cur, optionNames(cmd));
   const subs = cmd
     .createHelp()
@@ -121,16 +123,20 @@ function optionNames(cmd: Command): string[] {
     .flatMap((o) => (o.long ? [o.long] : o.short ? [o.short] : []));
 }
 
-/** The value of an option: its choices, a file or folder, or what the lab on the line holds. */
-function optionValue(cmd: Command, o: Option, positionals: string[], cur: string): Completion {
-  if (o.argChoices) return matching(cur, o.argChoices);
-  const name = o.attributeName();
-  if (FILE_VALUES.has(name)) return { directive: ":files", words: [] };
-  if (DIR_VALUES.has(name)) return { directive: ":dirs", words: [] };
+/** The lab the command works on: its lab argument, or the lab of `snapshot --lab`. */
+function labOnLine(cmd: Command, positionals: string[], values: Map<string, string>): Lab | null {
   const labArg = cmd.registeredArguments.findIndex((a) => a.name().startsWith("lab"));
-  const lab = labArg >= 0 ? quietLab(positionals[labArg]) : null;
+  return quietLab(labArg >= 0 ? positionals[labArg] : values.get("lab"));
+}
+
+/** The value of an option: its choices, a file or folder, or what the lab on the line holds. */
+function optionValue(o: Option, lab: Lab | null, cur: string): Completion {
+  if (o.argChoices) return matching(cur, o.argChoices);
+  const placeholder = /[<[]([\w-]+)(?:\.\.\.)?[>\]]$/.exec(o.flags)?.[1] ?? "";
+  const files = VALUE_FILES[placeholder];
+  if (files) return { directive: files, words: [] };
   if (!lab) return { directive: ":none", words: [] };
-  switch (name) {
+  switch (o.attributeName()) {
     case "on":
       return matching(cur, lab.hosts.map((h) => h.name));
     case "from":
