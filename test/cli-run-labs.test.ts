@@ -100,3 +100,21 @@ test("one lab: the report and --json are as before (one LabResult, no header)", 
   assert.equal(t.code, 1);
   assert.doesNotMatch(t.stdout, /^===/m);
 });
+
+test("--engine uml: one kernel boot for all the labs, reports in the labs' order", async () => {
+  const r = await runCli(["run", met, notMet, unsimulated, "--engine", "uml"]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal((r.stderr.match(/booting User-Mode Linux/g) ?? []).length, 1, "one boot");
+  assert.match(r.stderr, /booting User-Mode Linux 6\.1\S* \(3 labs\)/);
+  const summaries = [...r.stdout.matchAll(/^(\S+) — engine (\w+), kernel (\S+)$/gm)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(summaries, [["met", "uml"], ["not-met", "uml"], ["macvtap-one-slave", "uml"]]);
+  assert.match(r.stdout, /^2 of 3 labs met everything, 1 did not$/m);
+});
+
+test("without --engine: the labs sim cannot run go to uml, the others stay in sim, in the labs' order", async () => {
+  const r = await runCli(["run", notMet, unsimulated, met]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^macvtap-one-slave uses .*: running it on --engine uml$/m);
+  const summaries = [...r.stdout.matchAll(/^(\S+) — engine (\w+), kernel (\S+)$/gm)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(summaries, [["not-met", "sim"], ["macvtap-one-slave", "uml"], ["met", "sim"]]);
+});
