@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
-import { runCommand, type RunFlags } from "./run.js";
+import type { RunFlags } from "./run.js";
+import { runLabsCommand } from "./run-labs.js";
+import { watching, watchOption } from "./watch.js";
+import { addCompletion } from "./completion.js";
 import { recordCommand } from "./record.js";
 import { importCommand, type ImportFlags } from "./import.js";
 import { exportCommand, type ExportFlags } from "./export.js";
@@ -76,9 +79,9 @@ Examples:
 program
   .command("run")
   .description("run a lab and report every step, every matrix and what tcpdump saw")
-  .argument("<lab>", "a *.lab.yaml file or a shell script")
+  .argument("<labs...>", "*.lab.yaml files or shell scripts: several run in turn, one report each, and exit with the worst code")
   .addOption(engineOption())
-  .option("--json", "print one LabResult as JSON on stdout (progress stays on stderr)")
+  .option("--json", "print one LabResult as JSON on stdout (progress stays on stderr); several labs: an array of them")
   .option("--pcap <dir>", "also write each capture as a pcap file under DIR/<lab>/")
   .addOption(kernelOption())
   .option("-q, --quiet", "no progress on stderr")
@@ -96,7 +99,8 @@ Examples:
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12   (after ipvlab kernels install 6.12)
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --kernel 6.12                 the simulator, behaving as 6.12`,
   )
-  .action(exitOnError((file: string, flags: RunFlags, cmd: Command) => runCommand(file, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" })));
+  .addOption(watchOption())
+  .action(exitOnError((files: string[], flags: RunFlags, cmd: Command) => watching(files, flags.watch, () => runLabsCommand(files, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" }))));
 
 program
   .command("trace")
@@ -124,7 +128,8 @@ Examples:
   ipvlab trace examples/seed-ipvlan-l3.lab.yaml --from vm01 --to 172.16.91.101 --arp --json
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )
-  .action(exitOnError((file: string, flags: TraceFlags) => traceCommand(file, flags)));
+  .addOption(watchOption())
+  .action(exitOnError((file: string, flags: TraceFlags & { watch?: boolean }) => watching([file], flags.watch, () => traceCommand(file, flags))));
 
 program
   .command("fix")
@@ -181,7 +186,8 @@ Examples:
   ipvlab matrix examples/seed-ipvlan-l3.lab.yaml --markdown
   ipvlab matrix examples/seed-ipvlan-l2.lab.yaml --after "the note's host routes" --json`,
   )
-  .action(exitOnError((file: string, flags: MatrixFlags) => matrixCommand(file, flags)));
+  .addOption(watchOption())
+  .action(exitOnError((file: string, flags: MatrixFlags & { watch?: boolean }) => watching([file], flags.watch, () => matrixCommand(file, flags))));
 
 program
   .command("diagram")
@@ -498,6 +504,8 @@ Examples:
   ipvlab kernels install 6.12 --mirror http://ftp.de.debian.org/debian`,
   )
   .action(exitOnError((release: KernelName, flags: { mirror?: string; force?: boolean; quiet?: boolean }) => kernelsInstallCommand(release, flags)));
+
+addCompletion(program);
 
 // Every command that runs a lab takes the limit flags; record runs real engines only.
 const LIMITED: Record<string, "all" | "output"> = { run: "all", trace: "all", fix: "all", matrix: "all", diagram: "all", report: "all", verify: "all", record: "output" };
