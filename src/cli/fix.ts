@@ -13,7 +13,7 @@ import { runLabInSim } from "../engines/sim/run.js";
 import { traceVerdict } from "../engines/sim/trace-verdict.js";
 import type { Lab } from "../lab/types.js";
 import { EXIT, UsageError } from "./errors.js";
-import { shellWord } from "./fix-line.js";
+import { shellWord } from "../report/fix-line.js";
 import { loadLabs } from "./load.js";
 import { probeCommand, stepsBefore } from "./trace.js";
 

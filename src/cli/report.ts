@@ -5,22 +5,19 @@
 
 import { writeFileSync } from "node:fs";
 import { engineByName } from "../engines/index.js";
-import { allMet, type LabResult, type MatrixCell } from "../engines/result.js";
-import { explainCell, explainMatrices, labStepsBefore, traceOn } from "../engines/sim/explain.js";
+import { allMet, type LabResult } from "../engines/result.js";
+import { explainMatrices } from "../engines/sim/explain.js";
+import { checkExplanations, checkFixes, successExplanations } from "../engines/sim/report-explanations.js";
 import { runLabInSim, type SimLabRun } from "../engines/sim/run.js";
 import { topologyOf } from "../engines/sim/topology.js";
-import { explainTrace, type Explanation } from "../engines/sim/trace-verdict.js";
+import type { Explanation } from "../engines/sim/trace-verdict.js";
 import { readLabBytes } from "../lab/load.js";
-import type { Lab } from "../lab/types.js";
 import { diagramText } from "../report/diagram.js";
 import { labReport } from "../report/markdown.js";
-import { matrixPairs, summaryMarkdown, type MatrixPair } from "../report/summary.js";
+import { matrixPairs, summaryMarkdown } from "../report/summary.js";
 import { diffResults } from "../verify/diff.js";
 import { EXIT } from "./errors.js";
-import { fixCommandLine } from "./fix-line.js";
-import { judge } from "../engines/sim/fix/judge.js";
-import { searchFixes } from "../engines/sim/fix/search.js";
-import { failedCheck } from "../report/text.js";
+import { fixCommandLine } from "../report/fix-line.js";
 import type { KernelName } from "../engines/real/kernels.js";
 import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";
@@ -32,53 +29,6 @@ export interface ReportFlags {
   kernel?: KernelName;
   out?: string;
   quiet?: boolean;
-}
-
-/** Why each failed check's command failed: the command again, traced, on a fork of the world just before its step. */
-async function checkExplanations(lab: Lab, run: SimLabRun): Promise<Map<number, Explanation>> {
-  const out = new Map<number, Explanation>();
-  for (const [i, s] of run.result.steps.entries()) {
-    const at = run.failedChecks.get(i);
-    if (s.kind !== "check" || s.ok || !at) continue;
-    const e = explainTrace(await traceOn(lab, at.copy(), labStepsBefore(run.result, i), "", { host: s.host, run: s.command }));
-    if (e.cause) out.set(i, e);
-  }
-  return out;
-}
-
-/** The best fix of each check whose command failed where it should have succeeded, found as `ipvlab fix --check` finds it. */
-async function checkFixes(lab: Lab, text: string, run: SimLabRun): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  for (const [i, s] of run.result.steps.entries()) {
-    const at = run.failedChecks.get(i);
-    if (s.kind !== "check" || !failedCheck(s) || !at) continue;
-    const steps = labStepsBefore(run.result, i);
-    const search = await searchFixes(lab, steps, "", () => ({ host: s.host, run: s.command, check: s.name }), { budget: 200, at });
-    const [best] = search.before.exitCode === 0 ? [] : await judge(search, text, { max: 1, tries: 4 });
-    const cmd = `\`${fixCommandLine(lab.file, s.name)}\``;
-    if (!best) {
-      out.set(i, `none of the catalogue's changes makes it succeed (${cmd}).`);
-      continue;
-    }
-    const lines = best.changes.flatMap((c) => (c.hairpinNetwork !== undefined ? [`\`hairpin: true\` for network ${c.hairpinNetwork}`] : c.commands.map((x) => `\`${x}\` on ${c.host}`)));
-    const side = best.sideEffects.length ? ` Side effects: ${best.sideEffects.join("; ")}.` : "";
-    out.set(i, `${best.changes.map((c) => c.what).join("; and ")}: ${lines.join(", ")}.${best.why ? ` Then ${best.why}.` : ""}${side} More, with the lab diff: ${cmd}.`);
-  }
-  return out;
-}
-
-/** The succeeding side of each changed cell, traced too: how it got through where the other side did not. */
-async function successExplanations(labs: readonly Lab[], runs: readonly SimLabRun[], pairs: readonly MatrixPair[]): Promise<Map<MatrixCell, Explanation>> {
-  const out = new Map<MatrixCell, Explanation>();
-  for (const p of pairs)
-    for (const side of [p.before, p.after])
-      for (const c of p.changed) {
-        const cell = side === p.before ? c.before : c.after;
-        if (!cell.ok || out.has(cell)) continue;
-        const i = runs.findIndex((r) => r.result.lab === side.lab);
-        out.set(cell, await explainCell(labs[i]!, runs[i]!.matrices.get(side.step)!, side.matrix, cell));
-      }
-  return out;
 }
 
 export async function reportCommand(files: string[], f: ReportFlags): Promise<number> {
@@ -102,7 +52,7 @@ export async function reportCommand(files: string[], f: ReportFlags): Promise<nu
     const { world } = await runLabInSim(lab, { steps: 0, ...as });
     const explained = await checkExplanations(lab, run);
     const source = new TextDecoder().decode(readLabBytes(files[i]!));
-    const fixes = await checkFixes(lab, source, run);
+    const fixes = await checkFixes(lab, source, run, (check) => fixCommandLine(lab.file, check));
     sims.push(sim);
     checks.set(lab.name, explained);
     const r = real?.[i];

@@ -6,7 +6,7 @@ import type { Lab } from "../lab/types.js";
 import { resultText } from "../report/text.js";
 import { styleFor } from "./style.js";
 import { EXIT } from "./errors.js";
-import { fixCommandLine } from "./fix-line.js";
+import { fixCommandLine } from "../report/fix-line.js";
 import type { KernelName } from "../engines/real/kernels.js";
 import { kernelRunOptions } from "./kernel-flag.js";
 import { loadLabs } from "./load.js";

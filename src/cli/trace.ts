@@ -15,7 +15,7 @@ import { writePcap } from "../userland/pcap.js";
 import type { CapturedFrame } from "../userland/tcpdump.js";
 import { UsageError } from "./errors.js";
 import { loadLabs } from "./load.js";
-import { shellWord } from "./fix-line.js";
+import { shellWord } from "../report/fix-line.js";
 import { naturalCompare } from "../natural.js";
 
 export interface TraceFlags {
