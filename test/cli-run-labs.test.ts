@@ -88,8 +88,8 @@ test("--json with several labs: an array in the labs' order, a lab that could no
   assert.equal(out[2]!.exitCode, 2);
   assert.match(out[2]!.error!, /bad\.lab\.yaml:6:\d+: error: /);
   // Progress stays on stderr, each line naming its lab.
-  assert.match(r.stderr, /\[1\/3 met\] step 2 of 2: lo answers/);
-  assert.match(r.stderr, /\[2\/3 not-met\] step 2 of 2: lo answers/);
+  assert.match(r.stderr, /\[1\/3 met\] step 1 of 1: lo answers/);
+  assert.match(r.stderr, /\[2\/3 not-met\] step 1 of 1: lo answers/);
 });
 
 test("one lab: the report and --json are as before (one LabResult, no header)", async () => {
