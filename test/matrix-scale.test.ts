@@ -8,26 +8,8 @@ import type { Endpoint, LabResult, MatrixResult } from "../src/engines/result.js
 import { explainMatrix, tracedCells, tracedSample } from "../src/engines/sim/explain.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import { parseYamlLab } from "../src/lab/parse.js";
+import { bridged } from "./bridged-lab.js";
 import { plain, resultText } from "../src/report/text.js";
-
-function bridged(n: number): string {
-  return `name: bridged-${n}
-hosts:
-  h:
-    run: |
-      ip link add br0 type bridge
-      ip link set br0 up
-      for i in $(seq 1 ${n}); do
-        ip netns add n$i
-        ip link add v$i type veth peer name eth0 netns n$i
-        ip link set v$i master br0 up
-        ip -n n$i addr add 10.0.0.$i/24 dev eth0
-        ip -n n$i link set eth0 up
-      done
-steps:
-  - matrix: all
-`;
-}
 
 test("the failed cells traced alone: all of a small matrix's, an even spread of a large one's", () => {
   assert.deepEqual(tracedSample(4, 10), [0, 1, 2, 3]);
