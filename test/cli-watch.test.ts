@@ -131,8 +131,9 @@ const hasScript = spawnSync("sh", ["-c", "command -v script"]).status === 0;
 test("on a terminal each new run clears the screen first", { skip: hasScript ? false : "script(1) is not installed (util-linux), needed for a terminal" }, async () => {
   const file = join(dir, "tty.lab.yaml");
   writeFileSync(file, labText("ok").replace("watched", "tty"));
-  // script(1) gives ipvlab a terminal; its output is what the terminal was sent.
-  const child = spawn("script", ["-qfec", `${process.execPath} ${cli} run tty.lab.yaml --watch -q`, "/dev/null"], { cwd: dir });
+  // script(1) gives ipvlab a terminal; its output is what the terminal was sent. It runs the
+  // command with $SHELL -c: exec, or a shell that is not bash (dash) would die of the Ctrl-C itself.
+  const child = spawn("script", ["-qfec", `exec ${process.execPath} ${cli} run tty.lab.yaml --watch -q`, "/dev/null"], { cwd: dir });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
