@@ -60,6 +60,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
         kernel: result.kernel,
         labFile,
         labSha256: labSha256(lab.file),
+        ipv6: lab.ipv6,
       },
       result,
     };

@@ -1,10 +1,10 @@
 import { engineByName } from "../engines/index.js";
 import { stepTitle, type EngineName, type LabResult } from "../engines/result.js";
-import { findGolden, goldenDirFor, labSha256, readGolden } from "../golden/golden.js";
+import { findGolden, goldenDirFor, labSha256, readGolden, recordedWithIpv6 } from "../golden/golden.js";
 import { releaseOf, type KernelName } from "../engines/real/kernels.js";
 import type { Lab } from "../lab/types.js";
 import { diffResults, type StepDiff } from "../verify/diff.js";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
 import { setupCount } from "../engines/planned.js";
@@ -63,6 +63,8 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
       }
       if (golden.recordedWith.labSha256 !== labSha256(lab.file)) {
         process.stderr.write(`${lab.file}: changed since ${golden.recordedWith.command} recorded it; comparing anyway\n`);
+      } else if (recordedWithIpv6(golden, readFileSync(lab.file, "utf8")) !== lab.ipv6) {
+        process.stderr.write(`${lab.file}: recorded with IPv6 ${lab.ipv6 ? "off (the default before IPv6 was on as in Linux)" : "on"}, runs with it ${lab.ipv6 ? "on" : "off"}: record it again; comparing anyway\n`);
       }
       return golden.result;
     });

@@ -16,8 +16,15 @@ export interface GoldenFile {
     labFile: string;
     /** sha256 of the lab file as recorded: a changed lab needs a new recording. */
     labSha256: string;
+    /** Whether the lab ran with IPv6 on; absent in files recorded while IPv6 was off unless a lab said `ipv6: true`. */
+    ipv6?: boolean;
   };
   result: LabResult;
+}
+
+/** Whether the lab ran with IPv6 on when the golden file was recorded (older files: only with `ipv6: true`, then the default was off). */
+export function recordedWithIpv6(g: GoldenFile, labText: string): boolean {
+  return g.recordedWith.ipv6 ?? /^ipv6:\s*true\b/m.test(labText);
 }
 
 export const GOLDEN_DIR = join("test", "golden");

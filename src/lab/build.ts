@@ -73,10 +73,12 @@ function assemble(x: LabFacts): Lab {
         pos: doc.keyPos(doc.locate(i.path)),
       });
   }
+  // IPv6 is on as in Linux out of the box; `ipv6: false` turns it off for the whole lab.
+  const ipv6 = own(root, "ipv6") !== false;
   const steps: LabStep[] = x.steps().map(({ index, path, value }) => {
     const pos = doc.valuePos(doc.locate(path));
     const matrix = str(value, "matrix");
-    if (matrix !== undefined) return { kind: "matrix", name: matrix, family: (str(value, "family") ?? (own(root, "ipv6") === true ? "all" : "inet")) as MatrixFamily, pos };
+    if (matrix !== undefined) return { kind: "matrix", name: matrix, family: (str(value, "family") ?? (ipv6 ? "all" : "inet")) as MatrixFamily, pos };
     const run = str(value, "run")!;
     const runLines = doc.scriptLines(doc.locate([...path, "run"]), run);
     const expect = (str(value, "expect") ?? null) as Expect | null;
@@ -96,8 +98,8 @@ function assemble(x: LabFacts): Lab {
   });
   // `matrix: true` (or a label) at the top: one more matrix after the last step, as a shell-script lab gets.
   const last = own(root, "matrix");
-  if (last === true || typeof last === "string") steps.push({ kind: "matrix", name: last === true ? END_MATRIX : last, family: own(root, "ipv6") === true ? "all" : "inet", pos: doc.valuePos(doc.locate(["matrix"])) });
-  return { name, file: doc.file, ipv6: own(root, "ipv6") === true, networks, hosts, steps };
+  if (last === true || typeof last === "string") steps.push({ kind: "matrix", name: last === true ? END_MATRIX : last, family: ipv6 ? "all" : "inet", pos: doc.valuePos(doc.locate(["matrix"])) });
+  return { name, file: doc.file, ipv6, networks, hosts, steps };
 }
 
 /** Turns a parsed YAML document into a Lab, reporting every mistake in it; throws LabError when there are errors. */

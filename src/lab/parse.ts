@@ -35,10 +35,10 @@ export function parseScriptLab(file: string, text: string): LoadedLab {
   const lab: Lab = {
     name,
     file,
-    ipv6: false,
+    ipv6: true,
     networks: [],
     hosts: [{ name: "host", interfaces: [], run: text, pos, runPos: pos, runLines: ownScriptLines(file, text) }],
-    steps: [{ kind: "matrix", name: "after the script", family: "inet", pos }],
+    steps: [{ kind: "matrix", name: "after the script", family: "all", pos }],
   };
   return { lab, warnings: [] };
 }
