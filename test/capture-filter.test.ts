@@ -388,7 +388,7 @@ describe("capture filters in a lab", () => {
   });
 
   test("sim: the filter picks the frames; unfiltered captures are unchanged; pcap files are named after the filter", async () => {
-    const text = [...TWO_HOSTS, "    capture: [a:eth0, a:eth0 arp, a:eth0 icmp and src 10.0.0.2, a:eth0 vlan]"].join("\n");
+    const text = [...TWO_HOSTS, "    capture: [a:eth0, a:eth0 arp, a:eth0 icmp and src 10.0.0.2, a:eth0 vlan, a:eth0 not ip6]"].join("\n");
     const { lab } = parseYamlLab("p.lab.yaml", text);
     const dir = mkdtempSync(join(tmpdir(), "ipvlab-filter-"));
     try {
@@ -396,12 +396,15 @@ describe("capture filters in a lab", () => {
       const s = r!.steps.at(-1)!;
       assert.ok(s.kind !== "matrix");
       const all = s.captures["a:eth0"]!;
-      assert.equal(all.length, 4);
+      // IPv6 is on: the two hosts' own solicitations and reports come first, then the ping's four frames.
+      assert.ok(all.some((l) => l.includes("ethertype IPv6")), all.join("\n"));
+      assert.deepEqual(s.captures["a:eth0 not ip6"], all.filter((l) => !l.includes("ethertype IPv6")));
+      assert.equal(s.captures["a:eth0 not ip6"]!.length, 4);
       assert.deepEqual(s.captures["a:eth0 arp"], all.filter((l) => l.includes("ARP")));
       assert.deepEqual(s.captures["a:eth0 icmp and src 10.0.0.2"], all.filter((l) => l.includes("10.0.0.2 > 10.0.0.1: ICMP")));
       assert.deepEqual(s.captures["a:eth0 vlan"], []);
       assert.equal(s.state, "met");
-      assert.deepEqual(readdirSync(join(dir, lab.name)).sort(), ["01-a_eth0-arp.pcap", "01-a_eth0-icmp_and_src_10.0.0.2.pcap", "01-a_eth0-vlan.pcap", "01-a_eth0.pcap"]);
+      assert.deepEqual(readdirSync(join(dir, lab.name)).sort(), ["01-a_eth0-arp.pcap", "01-a_eth0-icmp_and_src_10.0.0.2.pcap", "01-a_eth0-not_ip6.pcap", "01-a_eth0-vlan.pcap", "01-a_eth0.pcap"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

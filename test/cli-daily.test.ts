@@ -78,7 +78,7 @@ test("one numbering: check, run (text, progress, --json), --pcap file names and 
   const captured = steps.flatMap((s) => (s.kind !== "matrix" && Object.keys(s.captures).length ? [s.step!] : []));
   const files = readdirSync(join(dir, res.lab));
   assert.deepEqual([...new Set(files.map((f) => Number(/^(\d+)-/.exec(f)![1])))].sort((a, b) => a - b), captured);
-  assert.ok(files.includes(`${String(captured[0]).padStart(2, "0")}-vm02_ens34.pcap`), files.join(" "));
+  assert.ok(files.includes(`${String(captured[0]).padStart(2, "0")}-vm02_ens34-not_ip6.pcap`), files.join(" "));
   // The text: "step N: name".
   const text = await runCli(["run", seed, "-q"]);
   for (const s of steps) assert.match(text.stdout, new RegExp(`^step ${s.step}: ${esc(s.kind === "matrix" ? `matrix: ${s.name}` : s.name)} `, "m"));

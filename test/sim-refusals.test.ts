@@ -290,7 +290,7 @@ const SETUP = ["ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up", "ip li
  * after`, expecting ok; and where in the file each command is.
  */
 function labText(name: string, ipv6: boolean, refusals: Refusal[]): { text: string; lines: number[] } {
-  const out = [`name: ${name}`, ...(ipv6 ? ["ipv6: true"] : []), "networks:", "  lan: {}", "hosts:", "  a:", "    interfaces: { eth0: { network: lan } }", "    run: |", ...SETUP.map((l) => `      ${l}`), "steps:"];
+  const out = [`name: ${name}`, `ipv6: ${ipv6}`, "networks:", "  lan: {}", "hosts:", "  a:", "    interfaces: { eth0: { network: lan } }", "    run: |", ...SETUP.map((l) => `      ${l}`), "steps:"];
   const lines: number[] = [];
   refusals.forEach(([cmd], i) => {
     out.push(`  - name: refusal ${i}`, "    on: a", "    run: |", "      echo before");

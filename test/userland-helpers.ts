@@ -2,6 +2,8 @@
 // engine builds it: host h1 with eth0 02:00:00:00:01:01 and h2 with eth0
 // 02:00:00:00:02:02 10.0.0.2/24 (up) on one network, so h1's eth0 is a veth
 // whose peer is port0 of the network's bridge (`eth0@if3 … link-netnsid 0`).
+// IPv6 is off: these tests hold the IPv4 listings; IPv6's are held by the
+// golden labs in test/labs/ipv6 and by kernel-ipv6.test.ts.
 import assert from "node:assert/strict";
 import { buildWorld } from "../src/engines/sim/world.js";
 import { addrAdd, linkSetUp, type Kernel, type Net, type Sim } from "../src/kernel/index.js";
@@ -13,6 +15,7 @@ import type { ToolContext } from "../src/userland/tool.js";
 
 const PROBE_LAB = `
 name: probe
+ipv6: false
 networks: { n1: {} }
 hosts:
   h1: { interfaces: { eth0: { network: n1, mac: "02:00:00:00:01:01" } } }

@@ -15,12 +15,20 @@ export interface QueuedEvent extends Timer {
   readonly fn: (arg: unknown) => void;
   /** What fn is called with: a frame hop carries its skb here instead of in a closure. */
   readonly arg: unknown;
+  /** What set this chain of events going, when it is housekeeping a trace leaves out (see EventQueue.cause). */
+  readonly cause: string | null;
 }
 
 export class EventQueue {
   private clock = 0;
   private seq = 0;
   private heap: QueuedEvent[] = [];
+  /**
+   * The cause of the event running now: an event scheduled while it runs
+   * inherits it, so every frame and timer that descends from, say, a DAD
+   * timer carries that timer's cause. null for what a command sets going.
+   */
+  cause: string | null = null;
 
   get now(): number {
     return this.clock;
@@ -30,8 +38,8 @@ export class EventQueue {
     return this.heap.length;
   }
 
-  schedule<T>(delayMs: number, fn: (arg: T) => void, kind: EventKind = "timer", arg?: T): Timer {
-    const ev: QueuedEvent = { at: this.clock + Math.max(0, delayMs), seq: this.seq++, kind, fn: fn as (arg: unknown) => void, arg, cancelled: false };
+  schedule<T>(delayMs: number, fn: (arg: T) => void, kind: EventKind = "timer", arg?: T, cause: string | null = this.cause): Timer {
+    const ev: QueuedEvent = { at: this.clock + Math.max(0, delayMs), seq: this.seq++, kind, fn: fn as (arg: unknown) => void, arg, cancelled: false, cause };
     this.push(ev);
     return ev;
   }
@@ -67,8 +75,24 @@ export class EventQueue {
   step(until = Infinity): boolean {
     const ev = this.popDue(until);
     if (!ev) return false;
-    ev.fn(ev.arg);
+    this.run(ev);
     return true;
+  }
+
+  /** Runs a popped event under its own cause. */
+  run(ev: QueuedEvent): void {
+    this.within(ev.cause, () => ev.fn(ev.arg));
+  }
+
+  /** Runs fn under a cause: a work item that drains a queue runs each entry under the cause that queued it. */
+  within(cause: string | null, fn: () => void): void {
+    const outer = this.cause;
+    this.cause = cause;
+    try {
+      fn();
+    } finally {
+      this.cause = outer;
+    }
   }
 
   advanceTo(t: number): void {

@@ -11,6 +11,7 @@ import type { SkBuff } from "./skb.js";
 import type { Fib6Info } from "./ipv6/route.js";
 import { IPV6_DEVCONF_ALL_DEFAULTS, IPV6_DEVCONF_DEFAULTS, type Ipv6DevConf } from "./ipv6/inet6-dev.js";
 import { DEVCONF_DEFAULTS, NEIGH_PARMS_DEFAULTS, NET_SCALAR_DEFAULTS, type ConfKey, type DevConf, type NeighParms, type NetScalarKey } from "./sysctl-defaults.js";
+import { IPV6_HOUSEKEEPING } from "./trace.js";
 
 export class Net {
   readonly devices = new Map<number, NetDevice>();
@@ -80,8 +81,8 @@ export class Net {
   trace(dev: NetDevice | string, func: string, what: string, why?: string): void {
     const sink = this.kernel.sim.traceSink;
     if (!sink) return;
-    const step = { time: this.now, host: this.kernel.hostname, netns: this.name, dev: typeof dev === "string" ? dev : dev.name, func, what };
-    sink(why === undefined ? step : { ...step, why });
+    const step = { time: this.now, host: this.kernel.hostname, netns: this.name, dev: typeof dev === "string" ? dev : dev.name, func, what, ...(why === undefined ? {} : { why }) };
+    sink(this.kernel.sim.queue.cause === IPV6_HOUSEKEEPING ? { ...step, housekeeping: true } : step);
   }
 
   mibInc(name: string): void {

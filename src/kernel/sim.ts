@@ -126,7 +126,7 @@ export class Sim {
   doSoftirq(): void {
     for (let ev = this.queue.popDue(Infinity, "frame"); ev; ev = this.queue.popDue(Infinity, "frame")) {
       if (!this.admitFrame()) continue;
-      ev.fn(ev.arg);
+      this.queue.run(ev);
     }
   }
 
@@ -145,7 +145,7 @@ export class Sim {
       const ev = this.queue.popDue(until);
       if (!ev) break;
       if (ev.kind === "frame" && !this.admitFrame()) continue;
-      ev.fn(ev.arg);
+      this.queue.run(ev);
     }
     if (until !== Infinity) this.queue.advanceTo(until);
     return { time: this.now, frames: this.frames, budgetExceeded: this.exceeded };

@@ -16,7 +16,12 @@ export interface TraceStep {
   readonly func: string;
   readonly what: string;
   readonly why?: string;
+  /** Set on a step of IPv6's own traffic (IPV6_HOUSEKEEPING): a trace of a command leaves such steps out. */
+  readonly housekeeping?: true;
 }
+
+/** The cause of the events IPv6 sets going on its own: DAD, router solicitations, MLD reports, and all they cause. */
+export const IPV6_HOUSEKEEPING = "IPv6's own traffic";
 
 export type TraceSink = (step: TraceStep) => void;
 

@@ -25,6 +25,7 @@ import { IDGEN_DELAY_MS, IDGEN_RETRIES, ipv6GenerateStableAddress, ipv6GenModeRa
 import { ipv6DevMcDec, ipv6DevMcInc, ipv6McDadComplete, ipv6McDown } from "./mcast.js";
 import { ndiscSendNs, ndiscSendRs } from "./ndisc.js";
 import { fib6Add, fib6Del, rt6DelDev } from "./route.js";
+import { IPV6_HOUSEKEEPING } from "../trace.js";
 
 export interface Inet6Ifaddr {
   /** Printed form, as iproute2 shows it (fe80::ff:fe00:a10). */
@@ -172,7 +173,7 @@ function delIfaddr(ifp: Inet6Ifaddr, prefixRoute: boolean): void {
 function addrconfDadStart(ifp: Inet6Ifaddr, delayMs = 0): void {
   const dev = ifp.idev.dev;
   if (!dev.isUp || !dev.carrier) return;
-  if (delayMs > 0) ifp.dadTimer = dev.net.kernel.sim.queue.schedule(delayMs, addrconfDadBeginLater, "timer", ifp);
+  if (delayMs > 0) ifp.dadTimer = dev.net.kernel.sim.queue.schedule(delayMs, addrconfDadBeginLater, "timer", ifp, IPV6_HOUSEKEEPING);
   else addrconfDadBegin(ifp);
 }
 
@@ -204,7 +205,7 @@ function addrconfDadBegin(ifp: Inet6Ifaddr): void {
   }
   ifp.dadProbes = idev.cnf.dad_transmits;
   if (net.tracing) net.trace(dev, "addrconf_dad_kick", `${ifp.addr} tentative`, `duplicate address detection: ${ifp.dadProbes} probe(s) after ${delay} ms`);
-  ifp.dadTimer = net.kernel.sim.queue.schedule(delay, addrconfDadWork, "timer", ifp);
+  ifp.dadTimer = net.kernel.sim.queue.schedule(delay, addrconfDadWork, "timer", ifp, IPV6_HOUSEKEEPING);
 }
 
 /** addrconf_dad_work: one probe and a retrans_time to wait, or, with none left, DAD completed. */
@@ -219,7 +220,7 @@ function addrconfDadWork(ifp: Inet6Ifaddr): void {
     return;
   }
   ifp.dadProbes--;
-  ifp.dadTimer = dev.net.kernel.sim.queue.schedule(Math.max(idev.ndParms.retrans_time_ms, 10), addrconfDadWork, "timer", ifp);
+  ifp.dadTimer = dev.net.kernel.sim.queue.schedule(Math.max(idev.ndParms.retrans_time_ms, 10), addrconfDadWork, "timer", ifp, IPV6_HOUSEKEEPING);
   ndiscSendNs(dev, ifp.addr, solicitedNode(ifp.addr), "::", ifp.dadNonce);
 }
 kernelFn(addrconfDadWork);
@@ -246,7 +247,7 @@ function addrconfDadCompleted(ifp: Inet6Ifaddr): void {
     ndiscSendRs(dev, ifp.addr, IN6ADDR_LINKLOCAL_ALLROUTERS);
     idev.rsProbes = 1;
     idev.rsInterval = rfc3315S14BackoffInit(net, idev.cnf.rtr_solicit_interval);
-    idev.rsTimer = net.kernel.sim.queue.schedule(idev.rsInterval, addrconfRsTimer, "timer", idev);
+    idev.rsTimer = net.kernel.sim.queue.schedule(idev.rsInterval, addrconfRsTimer, "timer", idev, IPV6_HOUSEKEEPING);
   }
 }
 
@@ -272,7 +273,7 @@ function addrconfRsTimer(idev: Inet6Dev): void {
   ndiscSendRs(dev, lladdr, IN6ADDR_LINKLOCAL_ALLROUTERS);
   idev.rsInterval = rfc3315S14BackoffUpdate(dev.net, idev.rsInterval, idev.cnf.rtr_solicit_max_interval);
   const wait = idev.rsProbes === idev.cnf.rtr_solicits ? idev.cnf.rtr_solicit_delay : idev.rsInterval;
-  idev.rsTimer = dev.net.kernel.sim.queue.schedule(wait, addrconfRsTimer, "timer", idev);
+  idev.rsTimer = dev.net.kernel.sim.queue.schedule(wait, addrconfRsTimer, "timer", idev, IPV6_HOUSEKEEPING);
 }
 kernelFn(addrconfRsTimer);
 

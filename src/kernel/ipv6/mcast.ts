@@ -16,6 +16,7 @@ import { rngBelow } from "../rng.js";
 import { ipv6GetLladdr } from "./addrconf.js";
 import { MLD_QRV_DEFAULT, type Inet6Dev } from "./inet6-dev.js";
 import { ip6FinishOutput2 } from "./ip6-output.js";
+import { IPV6_HOUSEKEEPING } from "../trace.js";
 
 const MLD2_CHANGE_TO_EXCLUDE = 4;
 
@@ -59,7 +60,7 @@ function mldIfcEvent(idev: Inet6Dev): void {
 
 function mldIfcStartWork(idev: Inet6Dev, delay: number): void {
   if (idev.mcIfcTimer) idev.mcIfcTimer.cancelled = true;
-  idev.mcIfcTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, delay), mldIfcWork, "timer", idev);
+  idev.mcIfcTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, delay), mldIfcWork, "timer", idev, IPV6_HOUSEKEEPING);
 }
 
 /** mld_ifc_work: one change report, then the next within the unsolicited report interval. */
@@ -83,7 +84,7 @@ export function ipv6McDadComplete(idev: Inet6Dev): void {
   idev.mcDadCount--;
   if (idev.mcDadCount > 0) {
     if (idev.mcDadTimer) idev.mcDadTimer.cancelled = true;
-    idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev);
+    idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev, IPV6_HOUSEKEEPING);
   }
 }
 
@@ -92,7 +93,7 @@ function mldDadWork(idev: Inet6Dev): void {
   if (idev.dead || !idev.dev.isUp) return;
   mldSendReport(idev);
   idev.mcDadCount--;
-  if (idev.mcDadCount > 0) idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev);
+  if (idev.mcDadCount > 0) idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev, IPV6_HOUSEKEEPING);
 }
 kernelFn(mldDadWork);
 

@@ -224,7 +224,7 @@ function ipvlanMulticastEnqueue(port: IpvlPort, skb: SkBuff, txPkt: boolean): vo
     skb.dev.stats.rxDropped++;
     return;
   }
-  port.backlog.push({ skb, txPkt });
+  port.backlog.push({ skb, txPkt, cause: port.dev.net.kernel.sim.queue.cause });
   if (!port.wqScheduled) {
     port.wqScheduled = true;
     port.dev.net.kernel.sim.deliverFrame(ipvlanProcessMulticast, port);
@@ -246,36 +246,39 @@ function ipvlanMacFilter(ipvlan: IpvlanDevice, mac: Mac): boolean {
 function ipvlanProcessMulticast(port: IpvlPort): void {
   port.wqScheduled = false;
   const list = port.backlog.splice(0);
-  for (const { skb, txPkt } of list) {
-    const f = skb.frame;
-    const pktType = isBroadcastMac(f.dst) ? "broadcast" : "multicast";
-    const len = skbLen(f) + (txPkt ? ETH_HLEN : 0);
-    for (const ipvlan of [...port.ipvlans]) {
-      if (txPkt && ipvlan === skb.dev) continue;
-      if (!ipvlanMacFilter(ipvlan, f.dst)) continue;
-      if (!ipvlan.isUp) {
-        if (ipvlan.net.tracing) ipvlan.net.trace(ipvlan, "ipvlan_process_multicast", `drop ${frameWhat(f)}`, `${ipvlan.name} is down: copies go only to slaves that are up`);
-        continue;
-      }
-      let success = true;
-      if (txPkt) success = devForwardSkb(ipvlan, f);
-      else netifRx({ frame: f, dev: ipvlan, pktType, rt: null, iif: null });
-      ipvlanCountRx(ipvlan, len, success, true);
-      // local_bh_enable() after each copy runs the softirq it raised. From 6.5
-      // (d15121be7485, Revert "softirq: Let ksoftirqd do its job") it runs
-      // there and then, so a sibling's answer, and all it leads to, comes
-      // before the frame leaves the parent; on 6.1 it is left to ksoftirqd,
-      // which runs it after. Measured: seed-ipvlan-l2 steps 5 and 7 (docs/kernel-releases.md).
-      if (releaseAtLeast(port.dev.net.kernel.sim.release, 6, 5)) port.dev.net.kernel.sim.doSoftirq();
-    }
-    if (txPkt) {
-      const net = port.dev.net;
-      if (net.tracing) net.trace(port.dev, "ipvlan_process_multicast", `${skb.dev.name}'s ${pktType} out of ${port.dev.name}`, "copies went to the other slaves; the parent's own stack gets none");
-      devQueueXmit({ frame: f, dev: port.dev, pktType: "outgoing", rt: null, iif: null });
-    }
-  }
+  for (const { skb, txPkt, cause } of list) port.dev.net.kernel.sim.queue.within(cause, () => ipvlanMulticastOne(port, skb, txPkt));
 }
 kernelFn(ipvlanProcessMulticast);
+
+/** One deferred frame of ipvlan_process_multicast, under the cause that queued it. */
+function ipvlanMulticastOne(port: IpvlPort, skb: SkBuff, txPkt: boolean): void {
+  const f = skb.frame;
+  const pktType = isBroadcastMac(f.dst) ? "broadcast" : "multicast";
+  const len = skbLen(f) + (txPkt ? ETH_HLEN : 0);
+  for (const ipvlan of [...port.ipvlans]) {
+    if (txPkt && ipvlan === skb.dev) continue;
+    if (!ipvlanMacFilter(ipvlan, f.dst)) continue;
+    if (!ipvlan.isUp) {
+      if (ipvlan.net.tracing) ipvlan.net.trace(ipvlan, "ipvlan_process_multicast", `drop ${frameWhat(f)}`, `${ipvlan.name} is down: copies go only to slaves that are up`);
+      continue;
+    }
+    let success = true;
+    if (txPkt) success = devForwardSkb(ipvlan, f);
+    else netifRx({ frame: f, dev: ipvlan, pktType, rt: null, iif: null });
+    ipvlanCountRx(ipvlan, len, success, true);
+    // local_bh_enable() after each copy runs the softirq it raised. From 6.5
+    // (d15121be7485, Revert "softirq: Let ksoftirqd do its job") it runs
+    // there and then, so a sibling's answer, and all it leads to, comes
+    // before the frame leaves the parent; on 6.1 it is left to ksoftirqd,
+    // which runs it after. Measured: seed-ipvlan-l2 steps 5 and 7 (docs/kernel-releases.md).
+    if (releaseAtLeast(port.dev.net.kernel.sim.release, 6, 5)) port.dev.net.kernel.sim.doSoftirq();
+  }
+  if (txPkt) {
+    const net = port.dev.net;
+    if (net.tracing) net.trace(port.dev, "ipvlan_process_multicast", `${skb.dev.name}'s ${pktType} out of ${port.dev.name}`, "copies went to the other slaves; the parent's own stack gets none");
+    devQueueXmit({ frame: f, dev: port.dev, pktType: "outgoing", rt: null, iif: null });
+  }
+}
 
 /**
  * ipvlan_external_frame: a broadcast the parent receives that one of the

@@ -23,6 +23,8 @@ export type IpvlanFlags = "bridge" | "private" | "vepa";
 export interface IpvlBacklogEntry {
   readonly skb: SkBuff;
   readonly txPkt: boolean;
+  /** The event cause that queued it (EventQueue.cause). */
+  readonly cause: string | null;
 }
 
 /** IPVLAN_QBACKLOG_LIMIT. */

@@ -93,13 +93,14 @@ function macvlanTraceDown(port: MacvlanPort, f: EthernetFrame, src: MacvlanDevic
 function macvlanProcessBroadcast(port: MacvlanPort): void {
   port.bcWorkScheduled = false;
   if (port.destroyed) return;
-  for (const { skb, src } of port.bcQueue.splice(0)) {
-    const net = port.dev.net;
-    if (net.tracing) net.trace(port.dev, "macvlan_process_broadcast", `${isBroadcastMac(skb.frame.dst) ? "broadcast" : "multicast"} from ${skb.frame.src}`, src ? `sent by ${src.name} (${src.mode})` : "from outside: every mode");
-    if (!src) macvlanBroadcast(skb, port, null, ["private", "vepa", "passthru", "bridge"], false);
-    else if (src.mode === "vepa") macvlanBroadcast(skb, port, src, ["vepa", "bridge"], false);
-    else macvlanBroadcast(skb, port, src, ["vepa"], false);
-  }
+  const net = port.dev.net;
+  for (const { skb, src, cause } of port.bcQueue.splice(0))
+    net.kernel.sim.queue.within(cause, () => {
+      if (net.tracing) net.trace(port.dev, "macvlan_process_broadcast", `${isBroadcastMac(skb.frame.dst) ? "broadcast" : "multicast"} from ${skb.frame.src}`, src ? `sent by ${src.name} (${src.mode})` : "from outside: every mode");
+      if (!src) macvlanBroadcast(skb, port, null, ["private", "vepa", "passthru", "bridge"], false);
+      else if (src.mode === "vepa") macvlanBroadcast(skb, port, src, ["vepa", "bridge"], false);
+      else macvlanBroadcast(skb, port, src, ["vepa"], false);
+    });
 }
 kernelFn(macvlanProcessBroadcast);
 
@@ -110,7 +111,7 @@ kernelFn(macvlanProcessBroadcast);
  */
 function macvlanBroadcastEnqueue(port: MacvlanPort, src: MacvlanDevice | null, skb: SkBuff): void {
   const queued = port.bcQueue.length < port.bcQueueLenUsed;
-  if (queued) port.bcQueue.push({ skb: { ...skb }, src });
+  if (queued) port.bcQueue.push({ skb: { ...skb }, src, cause: port.dev.net.kernel.sim.queue.cause });
   if (!port.bcWorkScheduled) {
     port.bcWorkScheduled = true;
     port.dev.net.kernel.sim.deliverFrame(macvlanProcessBroadcast, port);

@@ -91,6 +91,8 @@ export interface MacvlanSourceEntry {
 export interface MacvlanBcEntry {
   readonly skb: SkBuff;
   readonly src: MacvlanDevice | null;
+  /** The event cause that queued it (EventQueue.cause). */
+  readonly cause: string | null;
 }
 
 kernelFn(macvlanHandleFrame);
