@@ -54,6 +54,12 @@ export interface RunReport {
 export class Sim {
   readonly queue = new EventQueue();
   readonly rng: Rng;
+  /**
+   * IPv6's own draws (DAD delays and nonces, router solicitation and MLD
+   * report jitter, random secrets) come from a stream of their own, so that
+   * turning IPv6 on or off leaves every IPv4 timer and ID as it was.
+   */
+  readonly rng6: Rng;
   traceSink: TraceSink | null;
   frameBudget: number;
   readonly release: KernelRelease;
@@ -74,6 +80,7 @@ export class Sim {
 
   constructor(o: SimOptions = {}) {
     this.rng = seededRng(o.seed ?? 1);
+    this.rng6 = seededRng((o.seed ?? 1) ^ 0x6666);
     this.traceSink = o.trace ?? null;
     this.frameBudget = o.frameBudget ?? 1_000_000;
     this.release = parseRelease(o.release ?? MODELLED_RELEASE);

@@ -196,7 +196,7 @@ function addrconfDadBegin(ifp: Inet6Ifaddr): void {
     addrconfDadCompleted(ifp);
     return;
   }
-  const rng = net.kernel.sim.rng;
+  const rng = net.kernel.sim.rng6;
   const delay = rngBelow(rng, idev.cnf.rtr_solicit_delay || 1);
   ifp.dadNonce = null;
   if (Math.max(net.ipv6ConfAll.enhanced_dad, idev.cnf.enhanced_dad)) {
@@ -253,13 +253,13 @@ function addrconfDadCompleted(ifp: Inet6Ifaddr): void {
 
 /** rfc3315_s14_backoff_init: the interval, give or take a tenth. */
 function rfc3315S14BackoffInit(net: Net, irt: number): number {
-  return Math.floor(((900000 + rngBelow(net.kernel.sim.rng, 200001)) * irt) / 1000000);
+  return Math.floor(((900000 + rngBelow(net.kernel.sim.rng6, 200001)) * irt) / 1000000);
 }
 
 /** rfc3315_s14_backoff_update: about twice the last, at most the maximum (give or take a tenth). */
 function rfc3315S14BackoffUpdate(net: Net, rt: number, mrt: number): number {
-  const t = Math.floor(((1900000 + rngBelow(net.kernel.sim.rng, 200001)) * rt) / 1000000);
-  return t > mrt ? Math.floor(((900000 + rngBelow(net.kernel.sim.rng, 200001)) * mrt) / 1000000) : t;
+  const t = Math.floor(((1900000 + rngBelow(net.kernel.sim.rng6, 200001)) * rt) / 1000000);
+  return t > mrt ? Math.floor(((900000 + rngBelow(net.kernel.sim.rng6, 200001)) * mrt) / 1000000) : t;
 }
 
 /** addrconf_rs_timer: solicit again (rtr_solicits -1 is without end), no router ever answering in a lab. */

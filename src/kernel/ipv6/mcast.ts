@@ -60,7 +60,7 @@ function mldIfcEvent(idev: Inet6Dev): void {
 
 function mldIfcStartWork(idev: Inet6Dev, delay: number): void {
   if (idev.mcIfcTimer) idev.mcIfcTimer.cancelled = true;
-  idev.mcIfcTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, delay), mldIfcWork, "timer", idev, IPV6_HOUSEKEEPING);
+  idev.mcIfcTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng6, delay), mldIfcWork, "timer", idev, IPV6_HOUSEKEEPING);
 }
 
 /** mld_ifc_work: one change report, then the next within the unsolicited report interval. */
@@ -84,7 +84,7 @@ export function ipv6McDadComplete(idev: Inet6Dev): void {
   idev.mcDadCount--;
   if (idev.mcDadCount > 0) {
     if (idev.mcDadTimer) idev.mcDadTimer.cancelled = true;
-    idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev, IPV6_HOUSEKEEPING);
+    idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng6, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev, IPV6_HOUSEKEEPING);
   }
 }
 
@@ -93,7 +93,7 @@ function mldDadWork(idev: Inet6Dev): void {
   if (idev.dead || !idev.dev.isUp) return;
   mldSendReport(idev);
   idev.mcDadCount--;
-  if (idev.mcDadCount > 0) idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev, IPV6_HOUSEKEEPING);
+  if (idev.mcDadCount > 0) idev.mcDadTimer = idev.dev.net.kernel.sim.queue.schedule(rngBelow(idev.dev.net.kernel.sim.rng6, idev.cnf.mldv2_unsolicited_report_interval), mldDadWork, "timer", idev, IPV6_HOUSEKEEPING);
 }
 kernelFn(mldDadWork);
 

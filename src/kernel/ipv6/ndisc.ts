@@ -148,7 +148,7 @@ function ndiscRecvNs(skb: SkBuff, ip6: Ipv6Repr, ns: Extract<Icmp6Repr, { type: 
     const proxyDelayMs = idev.ndParms.proxy_delay * 10;
     if (!skb.locallyEnqueued && skb.pktType !== "host" && inc && proxyDelayMs !== 0) {
       // pneigh_enqueue: a multicast solicitation for a proxied address waits a random time below proxy_delay.
-      const delay = rngBelow(net.kernel.sim.rng, proxyDelayMs);
+      const delay = rngBelow(net.kernel.sim.rng6, proxyDelayMs);
       if (net.tracing) net.trace(dev, "pneigh_enqueue", `who has ${ns.target}`, `a proxied address: answered after ${delay} ms`);
       net.kernel.sim.queue.schedule(delay, pndiscRedo, "timer", { skb: { ...skb, locallyEnqueued: true }, ip6, ns });
       return;

@@ -79,5 +79,5 @@ function macBytes(mac: Mac | null): Uint8Array {
 /** ipv6_gen_mode_random_init: addr_gen_mode random draws the device a secret of its own once. */
 export function ipv6GenModeRandomInit(idev: Inet6Dev): void {
   if (idev.stableSecret) return;
-  idev.stableSecret = randomBytes(idev.dev.net.kernel.sim.rng, 16);
+  idev.stableSecret = randomBytes(idev.dev.net.kernel.sim.rng6, 16);
 }
