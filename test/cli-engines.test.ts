@@ -44,12 +44,14 @@ test("run without --engine sends a macvtap lab to uml, and says so", async () =>
   assert.match(last.stdout, /^macvtap0@eth0 /);
 });
 
-test("an IPv6 lab runs in sim, captures and IPv6 commands included; the multicast lists IPv6 fills send it to uml", () => {
+test("an IPv6 lab runs in sim, captures, IPv6 commands and bridge fdb included; the multicast groups as bridge mdb and ip maddr list them send it to uml", () => {
   const lab = (steps: string) => parseYamlLab("x.lab.yaml", `name: x\nipv6: true\nhosts:\n  h:\n    run: ip link add d0 type dummy\nsteps:\n${steps}`).lab;
   assert.equal(unsimulatedKind(lab("  - on: h\n    run: ip -6 addr show\n")), null);
   assert.equal(unsimulatedKind(lab("  - on: h\n    run: ip -6 addr show\n    capture: [h:d0]\n")), null);
   assert.equal(unsimulatedKind(lab("  - on: h\n    run: ping -c 1 fe80::1%d0\n")), null);
   assert.equal(unsimulatedKind(lab("  - on: h\n    run: ip -6 route add 2001:db8::/64 dev d0\n")), null);
-  assert.match(unsimulatedKind(lab("  - on: h\n    run: bridge fdb show\n")) ?? "", /^the multicast lists IPv6 fills/);
-  assert.match(unsimulatedKind(lab("  - on: h\n    run: ip maddr show\n")) ?? "", /^the multicast lists IPv6 fills/);
+  assert.equal(unsimulatedKind(lab("  - on: h\n    run: bridge fdb show\n")), null);
+  assert.match(unsimulatedKind(lab("  - on: h\n    run: bridge mdb show\n")) ?? "", /^the multicast groups IPv6 joins/);
+  assert.match(unsimulatedKind(lab("  - on: h\n    run: ip maddr show\n")) ?? "", /^the multicast groups IPv6 joins/);
+  assert.equal(unsimulatedKind(parseYamlLab("y.lab.yaml", "name: y\nipv6: false\nhosts:\n  h:\n    run: ip maddr show\n").lab), null);
 });

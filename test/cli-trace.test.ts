@@ -54,7 +54,7 @@ test("trace --after runs the lab's steps first; a step that does not exist is a 
 test("traceVerdict: what happened, in words built from the steps and from who holds which address", () => {
   const step = (host: string, netns: string, dev: string, func: string, what: string, why?: string) => ({ time: 1, host, netns, dev, func, what, ...(why ? { why } : {}) });
   const place = (host: string, netns: string, dev: string, addr: string, more: Partial<PlacedDevice> = {}): PlacedDevice => ({ host, netns, dev, mac: "02:00:00:00:00:01", addrs: [addr], role: null, parent: null, network: null, up: true, carrier: true, noarp: false, prefixlens: [24], peer: null, ...more });
-  const base = { host: "h", after: "setup", stdout: "", stderr: "", start: 0, housekeeping: 0, meant: [] };
+  const base = { host: "h", after: "setup", stdout: "", stderr: "", start: 0, housekeeping: false, meant: [] };
   const places = [place("h", "", "eth0", "10.0.0.1", { role: "on lan", network: "lan" }), place("h", "ns1", "ipvl1", "10.0.0.2", { role: "ipvlan l2", parent: { netns: "", dev: "eth0" } }), place("g", "", "eth0", "10.0.0.9", { network: "lan" })];
   // rp_filter: the drop between the command's own addresses, not the later unrelated one.
   const rp = traceVerdict({

@@ -73,9 +73,17 @@ export class Net {
     return this.kernel.sim.queue.now;
   }
 
-  /** True when a trace sink is set: guard every trace() call with it. */
+  /**
+   * True when a trace sink is set and wants this step: guard every trace()
+   * call with it. Steps of IPv6's own traffic are only counted (Sim.housekeepingSteps)
+   * unless the sink asked for them, so a trace of a command never pays for their words.
+   */
   get tracing(): boolean {
-    return this.kernel.sim.traceSink !== null;
+    const sim = this.kernel.sim;
+    if (sim.traceSink === null) return false;
+    if (sim.queue.cause !== IPV6_HOUSEKEEPING || sim.traceHousekeeping) return true;
+    sim.housekeepingSteps++;
+    return false;
   }
 
   trace(dev: NetDevice | string, func: string, what: string, why?: string): void {

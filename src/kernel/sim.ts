@@ -61,6 +61,10 @@ export class Sim {
    */
   readonly rng6: Rng;
   traceSink: TraceSink | null;
+  /** Whether the sink gets the steps of IPv6's own traffic too (else they are only counted). */
+  traceHousekeeping = true;
+  /** Trace steps of IPv6's own traffic left out while traceHousekeeping was off (guards passed over). */
+  housekeepingSteps = 0;
   frameBudget: number;
   readonly release: KernelRelease;
   readonly kernels = new Map<string, Kernel>();

@@ -4,7 +4,6 @@
 
 import { traceVerdict, where, type TracedCommand } from "../engines/sim/trace-verdict.js";
 import type { Style } from "./text.js";
-import { count } from "../plural.js";
 
 /** The trace as a table: time from the start, where, device, function, what and why. */
 export function traceText(t: TracedCommand, st: Style, ports: (where: string, text: string) => string = (_, text) => text): string {
@@ -17,7 +16,7 @@ export function traceText(t: TracedCommand, st: Style, ports: (where: string, te
   const width = [0, 1, 2, 3].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i < 4 ? c.padEnd(width[i]!) : c)).join("  ").trimEnd();
   const out = [st.bold(`trace of \`${t.command}\` on ${t.host}, in the state after ${t.after}`), st.dim(line(head)), ...rows.map((r) => (isDropRow(r) ? st.bad(line(r)) : line(r)))];
-  if (t.housekeeping) out.push(st.dim(`(${count(t.housekeeping, "line")} of IPv6's own traffic meanwhile — duplicate address detection, router solicitations, MLD reports — left out)`));
+  if (t.housekeeping) out.push(st.dim("(IPv6's own traffic meanwhile — duplicate address detection, router solicitations, MLD reports — is left out)"));
   if (t.stdout.trim()) out.push("", ...t.stdout.trimEnd().split("\n").map((l) => `  ${l}`));
   if (t.stderr.trim()) out.push("", ...t.stderr.trimEnd().split("\n").map((l) => `  ${l}`));
   out.push("", `${t.exitCode === 0 ? st.ok("verdict:") : st.bad("verdict:")} ${traceVerdict(t)}`);

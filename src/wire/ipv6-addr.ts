@@ -12,8 +12,23 @@ export const IN6ADDR_LINKLOCAL_ALLNODES: Ipv6 = "ff02::1";
 export const IN6ADDR_LINKLOCAL_ALLROUTERS: Ipv6 = "ff02::2";
 export const IN6ADDR_MLDV2_ROUTERS: Ipv6 = "ff02::16";
 
+/** Parsed addresses: every frame on the wire is encoded from printed addresses, a few hundred distinct ones per lab. */
+const parsed = new Map<string, Uint8Array | null>();
+const PARSED_MAX = 65536;
+
 /** inet_pton(AF_INET6): hex groups with at most one "::", an IPv4 tail allowed; null when malformed. */
 export function ipv6ToBytes(text: string): Uint8Array | null {
+  let b = parsed.get(text);
+  if (b === undefined) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    b = inet6Pton(text);
+    parsed.set(text, b);
+  }
+  // A copy: callers may write into it (prefix masks).
+  return b && b.slice();
+}
+
+function inet6Pton(text: string): Uint8Array | null {
   if (!/^[0-9a-fA-F:.]+$/.test(text)) return null;
   let head = text;
   const tail: number[] = [];

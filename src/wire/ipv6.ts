@@ -3,7 +3,7 @@
 // padding, as the kernel builds it); any other next header stays raw.
 
 import type { DecodeResult } from "./ethernet.js";
-import { decodeIcmp6, encodeIcmp6, IPPROTO_ICMPV6, type Icmp6Repr } from "./icmpv6.js";
+import { decodeIcmp6, encodeIcmp6, icmp6Length, IPPROTO_ICMPV6, type Icmp6Repr } from "./icmpv6.js";
 import { ipv6FromBytes, ipv6ToBytes, type Ipv6 } from "./ipv6-addr.js";
 
 export const IPV6_HLEN = 40;
@@ -78,4 +78,4 @@ export function decodeIpv6(b: Uint8Array): DecodeResult<Ipv6Repr> {
 }
 
 /** The payload length field: extension headers and the upper-layer message. */
-export const ipv6PayloadLength = (ip: Ipv6Repr): number => (ip.routerAlert ? 8 : 0) + upperBytes(ip).length;
+export const ipv6PayloadLength = (ip: Ipv6Repr): number => (ip.routerAlert ? 8 : 0) + (ip.payload.kind === "icmpv6" ? icmp6Length(ip.payload.icmp) : ip.payload.bytes.length);

@@ -32,12 +32,15 @@ export function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; 
 export async function traceOn(lab: Lab, world: World, steps: number, after: string, command: { host: string; run: string }, frames?: Map<string, CapturedFrame[]>): Promise<TracedCommand> {
   const { host, run } = command;
   const trace: TraceStep[] = [];
-  let housekeeping = 0;
-  world.sim.traceSink = (s) => (s.housekeeping ? housekeeping++ : trace.push(s));
+  world.sim.traceSink = (s) => trace.push(s);
+  world.sim.traceHousekeeping = false;
+  const hiddenBefore = world.sim.housekeepingSteps;
   const untap = frames ? tapEveryDevice(world, frames) : () => {};
   const start = world.sim.now;
   const r = await runExtraCommand(world, host, run, 30);
   world.sim.traceSink = null;
+  world.sim.traceHousekeeping = true;
+  const housekeeping = world.sim.housekeepingSteps > hiddenBefore;
   untap();
   return { host, command: run, after, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, start, steps: trace, housekeeping, places: placesOf(lab, world), meant: meantAddresses(lab, world, steps) };
 }

@@ -17,8 +17,8 @@ export interface TracedCommand {
   /** Virtual ms when the command started: step times are relative to it. */
   readonly start: number;
   readonly steps: readonly TraceStep[];
-  /** Steps of IPv6's own traffic (DAD, router solicitations, MLD reports) that happened meanwhile, left out of steps. */
-  readonly housekeeping: number;
+  /** IPv6's own traffic (DAD, router solicitations, MLD reports) went on meanwhile: its steps are left out. */
+  readonly housekeeping: boolean;
   /** Every device of the lab when the command ended: who holds which address. */
   readonly places: readonly PlacedDevice[];
   /** The addresses the lab's commands add, and whether their namespace and device exist. */
