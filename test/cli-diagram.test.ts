@@ -108,11 +108,12 @@ test("diagram of a dual-stack lab: each device's global IPv6 addresses under its
   assert.deepEqual([gw.addrs, gw.addrs6, gw.linkLocal6], [["172.16.91.2/24"], ["2001:db8::2/64"], true]);
 });
 
-test("diagram: an IPv6 address that lost duplicate address detection is drawn dadfailed, its holder's plainly", async () => {
+test("diagram: an IPv6 address that lost duplicate address detection is drawn dadfailed, its holder's plainly; so is a link-local that lost it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ipvlab-dad-"));
   try {
     const lab = join(dir, "dad.lab.yaml");
     // b holds 2001:db8::5; a adds it too once b's has passed DAD: b defends it, a's fails.
+    // c takes b's MAC, so its EUI-64 link-local is b's: b defends that one too.
     writeFileSync(
       lab,
       [
@@ -130,34 +131,43 @@ test("diagram: an IPv6 address that lost duplicate address detection is drawn da
         "      ip -6 addr add 2001:db8::5/64 dev eth0",
         "      ip link set eth0 up",
         "      ip link add dummy0 type dummy",
+        "  c:",
+        '    interfaces: { eth0: { network: lan, mac: "02:00:00:00:0c:01" } }',
         "steps:",
         "  - on: a",
         "    run: |",
         "      sleep 4",
         "      ip -6 addr add 2001:db8::5/64 dev eth0",
         "      sleep 3",
+        "  - on: c",
+        "    run: |",
+        "      ip link set eth0 address 02:00:00:00:0b:01",
+        "      ip link set eth0 up",
+        "      sleep 3",
         "",
       ].join("\n"),
     );
-    const r = await runCli(["diagram", lab, "--after", "1"]);
+    const r = await runCli(["diagram", lab, "--after", "2"]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split("\n");
     assert.ok(lines.includes("│ eth0  10.0.0.1/24               on lan   │"), r.stdout);
     assert.ok(lines.includes("│       2001:db8::5/64 dadfailed           │"), r.stdout);
     assert.ok(lines.includes("│ eth0    2001:db8::5/64  on lan           │"), r.stdout);
+    assert.ok(lines.includes("│ eth0  fe80::ff:fe00:b01/64 dadfailed  on lan │"), r.stdout);
+    assert.equal(r.stdout.match(/fe80::[0-9a-f]/g)?.length, 1, "only the link-local that failed DAD is drawn");
     // A device that is down has made no link-local: the legend names it.
     assert.equal(
       lines.slice(-3).join("\n"),
-      "IPv6: every device but b:dummy0 also has a link-local address (fe80::/64), not drawn.\ndadfailed: another node on the link holds the address, this one is never used.\n",
+      "IPv6: every device but b:dummy0 also has a link-local address (fe80::/64), not drawn unless DAD failed on it.\ndadfailed: another node on the link holds the address, this one is never used.\n",
     );
     const svgFile = join(dir, "dad.svg");
-    assert.equal((await runCli(["diagram", lab, "--after", "1", "--svg", svgFile])).code, 0);
+    assert.equal((await runCli(["diagram", lab, "--after", "2", "--svg", svgFile])).code, 0);
     const svg = readFileSync(svgFile, "utf8");
-    for (const text of ["2001:db8::5/64 dadfailed", "2001:db8::5/64", "dadfailed: another node on the link holds the address, this one is never used."]) assert.ok(svg.includes(`>${text}<`), `${text} is drawn`);
+    for (const text of ["2001:db8::5/64 dadfailed", "2001:db8::5/64", "fe80::ff:fe00:b01/64 dadfailed", "dadfailed: another node on the link holds the address, this one is never used."]) assert.ok(svg.includes(`>${text}<`), `${text} is drawn`);
     // The legend is inside the picture.
     const [w, h] = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)!.slice(1).map(Number) as [number, number];
-    const last = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>IPv6: /g)][0]!;
-    assert.ok(Number(last[2]) < h && Number(last[1]) + 86 * 7.2 <= w, `legend at ${last[1]},${last[2]} inside ${w}x${h}`);
+    const legend = /<text x="([\d.]+)" y="([\d.]+)"[^>]*>(IPv6: [^<]*)</.exec(svg)!;
+    assert.ok(Number(legend[2]) < h && Number(legend[1]) + legend[3]!.length * 7.2 <= w, `legend at ${legend[1]},${legend[2]} inside ${w}x${h}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
