@@ -50,3 +50,13 @@ test("the report's why for a failed check is what `ipvlab trace` says for that c
   assert.equal(trace.code, 1, trace.stderr);
   assert.equal((JSON.parse(trace.stdout) as { verdict: string }).verdict, `\`ip netns exec ns01 ping -c 1 -W 1 172.16.91.14\` on vm02 fails (exit 1): ${why}.`);
 });
+
+test("report of a dual-stack lab: its diagram is `ipvlab diagram`'s, IPv6 addresses and legend included", async () => {
+  const lab = example("seed-ipvlan-l2-dual-stack.lab.yaml");
+  const [r, d] = await Promise.all([runCli(["report", lab, "-q"]), runCli(["diagram", lab])]);
+  assert.equal(r.code, 0, r.stderr);
+  const drawn = d.stdout.slice(d.stdout.indexOf("\n\n") + 2);
+  assert.ok(r.stdout.includes(`\n\`\`\`text\n${drawn}\`\`\`\n`), r.stdout);
+  assert.match(drawn, /^│ │ +2001:db8::101\/64 tentative +│ │$/m);
+  assert.match(drawn, /^IPv6: every device also has a link-local address \(fe80::\/64\), not drawn\.$/m);
+});

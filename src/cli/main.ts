@@ -191,7 +191,7 @@ Examples:
 
 program
   .command("diagram")
-  .description("draw the lab: hosts, their namespaces, devices with addresses, what each slave is stacked on, the networks")
+  .description("draw the lab: hosts, their namespaces, devices with addresses (IPv6 ones as `ip -6 addr` lists them, link-locals left out), what each slave is stacked on, the networks")
   .argument("<lab>", "a *.lab.yaml file or a shell script")
   .option("--after <step>", "draw the state after this step (its number or its name); default: right after the hosts' setup")
   .option("--mermaid", "a Mermaid flowchart instead of text, for docs")

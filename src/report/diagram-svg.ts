@@ -7,7 +7,7 @@
 import ElkBundled from "elkjs/lib/elk.bundled.js";
 import type { ElkNode } from "elkjs/lib/elk-api.js";
 import type { Topology } from "../engines/sim/topology.js";
-import { LINE, topologyGraph, VETH, type Drawn } from "./topology-graph.js";
+import { legendSize, LINE, topologyGraph, VETH, type Drawn } from "./topology-graph.js";
 
 // A CommonJS module: its module.exports is the constructor its types call `default`.
 const ELK = ElkBundled as unknown as typeof ElkBundled.default;
@@ -24,7 +24,7 @@ const STYLE: Record<Drawn["kind"], string> = {
 
 /** The diagram as a standalone SVG document. */
 export async function diagramSvg(t: Topology): Promise<string> {
-  const { graph, drawn } = topologyGraph(t, "DOWN");
+  const { graph, drawn, legend } = topologyGraph(t, "DOWN");
   const laid = await new ELK().layout(graph);
   const shapes: string[] = [];
   const lines: string[] = [];
@@ -47,8 +47,10 @@ export async function diagramSvg(t: Topology): Promise<string> {
     for (const c of n.children ?? []) walk(c, x, y);
   };
   walk(laid, 0, 0);
-  const w = Math.ceil((laid.width ?? 0) + 2);
-  const h = Math.ceil((laid.height ?? 0) + 2);
+  const below = legendSize(legend);
+  legend.forEach((l, i) => shapes.push(`<text x="${PAD}" y="${(laid.height ?? 0) + 8 + (i + 0.75) * LINE}" fill="#57606a">${esc(l)}</text>`));
+  const w = Math.ceil(Math.max(laid.width ?? 0, below.width) + 2);
+  const h = Math.ceil((laid.height ?? 0) + below.height + 2);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="12">`,
     `<title>${esc(t.lab)}</title>`,

@@ -4,13 +4,19 @@
 // for docs.
 
 import type { TopoDevice, TopoNamespace, Topology } from "../engines/sim/topology.js";
+import { ipv6Legend } from "./diagram-legend.js";
 
 const MAX_WIDTH = 100;
 
-function deviceLine(d: TopoDevice, width: { name: number; addrs: number }): string {
-  const addrs = d.addrs.join(", ") || "-";
+/** The address cells of a device: its IPv4 addresses on one line (or "-"), then one line per IPv6 address, as `ip addr` lists them. */
+function addrCells(d: TopoDevice): string[] {
+  const v4 = d.addrs.join(", ");
+  return v4 || d.addrs6.length === 0 ? [v4 || "-", ...d.addrs6] : d.addrs6;
+}
+
+function deviceLines(d: TopoDevice, width: { name: number; addrs: number }): string[] {
   const what = [d.role, d.parent && d.role?.startsWith("on ") === false ? `on ${d.parent}` : null, d.up ? null : "(down)"].filter(Boolean).join(" ");
-  return `${d.name.padEnd(width.name)}  ${addrs.padEnd(width.addrs)}  ${what}`.trimEnd();
+  return addrCells(d).map((a, i) => (i === 0 ? `${d.name.padEnd(width.name)}  ${a.padEnd(width.addrs)}  ${what}` : `${"".padEnd(width.name)}  ${a}`).trimEnd());
 }
 
 /** A box: a title in the top border, the lines inside, at least `inner` wide. */
@@ -20,7 +26,7 @@ function box(title: string, lines: string[], inner: number): string[] {
 }
 
 function nsLines(ns: TopoNamespace, width: { name: number; addrs: number }): string[] {
-  return ns.devices.map((d) => deviceLine(d, width));
+  return ns.devices.flatMap((d) => deviceLines(d, width));
 }
 
 /** The ASCII diagram, at most about 100 columns wide for labs of the seed note's size. */
@@ -28,7 +34,7 @@ export function diagramText(t: Topology): string {
   const out: string[] = [t.lab, ""];
   for (const h of t.hosts) {
     const all = h.namespaces.flatMap((n) => n.devices);
-    const width = { name: Math.max(4, ...all.map((d) => d.name.length)), addrs: Math.min(36, Math.max(1, ...all.map((d) => (d.addrs.join(", ") || "-").length))) };
+    const width = { name: Math.max(4, ...all.map((d) => d.name.length)), addrs: Math.min(36, Math.max(1, ...all.flatMap((d) => addrCells(d).map((a) => a.length)))) };
     const root = h.namespaces.find((n) => n.name === null)!;
     const inner: string[] = [...nsLines(root, width)];
     for (const ns of h.namespaces.filter((n) => n.name !== null)) inner.push(...box(`netns ${ns.name}`, nsLines(ns, width), 0));
@@ -38,11 +44,13 @@ export function diagramText(t: Topology): string {
     out.push(`${n.name}: a switch${n.hairpin ? " in hairpin mode (frames may go back out the port they came in)" : ""}`);
     n.members.forEach((m, i) => out.push(`  ${i === n.members.length - 1 ? "└──" : "├──"} ${m}`));
   }
+  const legend = ipv6Legend(t);
+  if (legend.length > 0) out.push("", ...legend);
   return `${out.join("\n")}\n`;
 }
 
 const id = (...parts: (string | null)[]): string => parts.filter((p) => p !== null).join("_").replace(/[^A-Za-z0-9_]/g, "_");
-const label = (d: TopoDevice): string => `"${[d.name, ...d.addrs].join("<br/>")}"`;
+const label = (d: TopoDevice): string => `"${[d.name, ...d.addrs, ...d.addrs6].join("<br/>")}"`;
 
 /** The same topology as a Mermaid flowchart: hosts and namespaces as subgraphs, slaves pointing at parents, NICs at networks. */
 export function diagramMermaid(t: Topology): string {
@@ -63,5 +71,8 @@ export function diagramMermaid(t: Topology): string {
     out.push("  end");
   }
   for (const n of t.networks) out.push(`  ${id("n", n.name)}(("${n.name}"))`);
+  // The legend as a note of its own, apart from the graph.
+  const legend = ipv6Legend(t);
+  if (legend.length > 0) out.push(`  legend["${legend.join("<br/>")}"]`);
   return `${[...out, ...edges].join("\n")}\n`;
 }

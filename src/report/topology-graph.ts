@@ -5,6 +5,7 @@
 
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import type { Topology, TopoDevice } from "../engines/sim/topology.js";
+import { ipv6Legend } from "./diagram-legend.js";
 
 // Boxes are sized before any text is rendered: a 12px monospace character is about 7.2px wide.
 export const CHAR = 7.2;
@@ -25,7 +26,7 @@ export interface Drawn {
 }
 
 function deviceLines(d: TopoDevice): string[] {
-  return [d.name, ...(d.role ? [d.role] : d.kind !== "ethernet" ? [d.kind] : []), ...d.addrs];
+  return [d.name, ...(d.role ? [d.role] : d.kind !== "ethernet" ? [d.kind] : []), ...d.addrs, ...d.addrs6];
 }
 
 function box(id: string, lines: string[]): ElkNode {
@@ -39,11 +40,15 @@ const compound = (id: string, children: ElkNode[]): ElkNode => ({
   layoutOptions: { "elk.padding": "[top=26,left=12,bottom=12,right=12]" },
 });
 
+/** How much taller and how wide the legend's lines make a picture they are written under. */
+export const legendSize = (legend: string[]): { width: number; height: number } =>
+  legend.length > 0 ? { width: Math.max(...legend.map((l) => l.length)) * CHAR + 16, height: legend.length * LINE + 8 } : { width: 0, height: 0 };
+
 /**
- * The ELK graph and what each node shows. "RIGHT" puts the networks beside
+ * The ELK graph, what each node shows, and the legend to write under it. "RIGHT" puts the networks beside
  * the hosts as tall buses (the page); "DOWN" puts them below (docs).
  */
-export function topologyGraph(t: Topology, direction: "RIGHT" | "DOWN"): { graph: ElkNode; drawn: Map<string, Drawn> } {
+export function topologyGraph(t: Topology, direction: "RIGHT" | "DOWN"): { graph: ElkNode; drawn: Map<string, Drawn>; legend: string[] } {
   const drawn = new Map<string, Drawn>();
   const edges: ElkExtendedEdge[] = [];
   const hosts: ElkNode[] = t.hosts.map((host) => {
@@ -101,6 +106,7 @@ export function topologyGraph(t: Topology, direction: "RIGHT" | "DOWN"): { graph
       edges: edges.filter((e) => drawn.has(e.sources[0]!) && drawn.has(e.targets[0]!)),
     },
     drawn,
+    legend: ipv6Legend(t),
   };
 }
 

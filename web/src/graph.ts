@@ -4,7 +4,7 @@
 
 import ELK, { type ElkNode } from "elkjs/lib/elk.bundled.js";
 import type { Topology } from "../../src/engines/sim/topology.js";
-import { devId, hostId, LINE, netId, nsId, topologyGraph, VETH } from "../../src/report/topology-graph.js";
+import { devId, hostId, legendSize, LINE, netId, nsId, topologyGraph, VETH } from "../../src/report/topology-graph.js";
 import type { TraceStep } from "../../src/kernel/trace.js";
 import { svg } from "./dom.js";
 
@@ -16,7 +16,7 @@ export interface TopologyView {
 }
 
 export async function drawTopology(parent: HTMLElement, t: Topology): Promise<TopologyView> {
-  const { graph, drawn } = topologyGraph(t, "RIGHT");
+  const { graph, drawn, legend } = topologyGraph(t, "RIGHT");
   const laid = await elk.layout(graph);
   const shapes = svg("g", { class: "nodes" });
   const wires = svg("g", { class: "edges" });
@@ -54,15 +54,18 @@ export async function drawTopology(parent: HTMLElement, t: Topology): Promise<To
   };
   drawEdges(laid);
 
-  const w = Math.ceil(laid.width ?? 0) + 2;
-  const hgt = Math.ceil(laid.height ?? 0) + 2;
+  // What the boxes leave out of IPv6 (the link-locals) and what their marks mean, under the graph.
+  const below = legendSize(legend);
+  const notes = svg("g", { class: "legend" }, ...legend.map((l, i) => svg("text", { x: 4, y: (laid.height ?? 0) + 8 + (i + 0.75) * LINE }, l)));
+  const w = Math.ceil(Math.max(laid.width ?? 0, below.width)) + 2;
+  const hgt = Math.ceil((laid.height ?? 0) + below.height) + 2;
   const defs = svg(
     "defs",
     {},
     svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, svg("path", { d: "M 0 0 L 10 5 L 0 10 z" })),
   );
   // Fitted to its box, but never drawn larger than life.
-  const root = svg("svg", { class: "topology", viewBox: `-1 -1 ${w} ${hgt}`, style: `max-width: ${w}px; max-height: ${hgt}px`, role: "img", "aria-label": `topology of ${t.lab}` }, defs, shapes, wires);
+  const root = svg("svg", { class: "topology", viewBox: `-1 -1 ${w} ${hgt}`, style: `max-width: ${w}px; max-height: ${hgt}px`, role: "img", "aria-label": `topology of ${t.lab}` }, defs, shapes, wires, legend.length > 0 ? notes : null);
   parent.replaceChildren(root);
 
   return {

@@ -3,7 +3,7 @@
 // namespaces with their devices, addresses and what each device is stacked on.
 
 import { formatIpv4 } from "../../wire/ipv4-addr.js";
-import { IFF_NOARP, IpvlanDevice, MacvlanDevice, VethDevice, VlanDevice, type NetDevice } from "../../kernel/index.js";
+import { IFF_NOARP, IpvlanDevice, MacvlanDevice, VethDevice, VlanDevice, type Inet6Ifaddr, type NetDevice } from "../../kernel/index.js";
 import { ETH_P_8021AD } from "../../wire/vlan.js";
 import type { Lab } from "../../lab/types.js";
 import type { World } from "./world.js";
@@ -14,6 +14,14 @@ export interface TopoDevice {
   kind: string;
   up: boolean;
   addrs: string[];
+  /**
+   * Its IPv6 addresses in `ip -6 addr`'s order, "ADDR/LEN", marked " tentative" while
+   * duplicate address detection runs and " dadfailed" once it failed. Link-locals are
+   * left out (every device with IPv6 up makes one from its MAC) unless DAD failed on one.
+   */
+  addrs6: string[];
+  /** It has an IPv6 link-local (fe80::), drawn or not. */
+  linkLocal6: boolean;
   /** For ipvlan/macvlan: "ipvlan l2", "macvlan bridge"; for a VLAN: "vlan 10" ("vlan 802.1ad 10"); for a lab NIC: "on NETWORK". */
   role: string | null;
   /** The device it is stacked on (an ipvlan's, macvlan's or VLAN's), as "dev" or "dev (netns X)" when elsewhere. */
@@ -47,6 +55,11 @@ function role(dev: NetDevice, nics: Map<string, string>): string | null {
   return dev.kind === "veth" || dev.kind === "loopback" ? null : dev.kind;
 }
 
+/** An IPv6 address as a diagram shows it: what `ip -6 addr` prints of it, with its DAD state (IFA_F_DADFAILED leaves IFA_F_TENTATIVE set: one word says both). */
+function addr6Label(a: Inet6Ifaddr): string {
+  return `${a.addr}/${a.prefixlen}${a.dadfailed ? " dadfailed" : a.tentative ? " tentative" : ""}`;
+}
+
 /** A veth's other end when it is in the same host (a lab NIC's peer is the network's switch port). */
 function hostPeer(dev: NetDevice): VethDevice | null {
   return dev instanceof VethDevice && dev.peer && dev.peer.net.kernel === dev.net.kernel ? dev.peer : null;
@@ -70,6 +83,8 @@ export function topologyOf(lab: Lab, world: World): Topology {
             kind: d.kind,
             up: d.isUp,
             addrs: (d.inDev?.ifaList ?? []).map((a) => `${formatIpv4(a.local)}/${a.prefixlen}`),
+            addrs6: (d.in6Dev?.addrList ?? []).filter((a) => a.scope !== "link" || a.dadfailed).map(addr6Label),
+            linkLocal6: (d.in6Dev?.addrList ?? []).some((a) => a.scope === "link"),
             role: name === null ? role(d, nics) : role(d, new Map()),
             parent,
             parentRef: lower ? { netns: lower.net.name || null, name: lower.name } : null,
