@@ -1,6 +1,7 @@
 // `link-local: true` on a matrix step: every device's fe80:: address is an
 // endpoint, pinged only from link-locals with the sender's device as scope;
-// ipvlan l2 slaves reach each other and the LAN but not their parent.
+// ipvlan l2 slaves reach each other and the LAN but not their parent, and
+// the scope takes each ping out of the sender's own device.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -38,15 +39,20 @@ test("link-local: true adds every device's link-local, paired only with link-loc
     "m/ns1:mv0#2001:db8::d2",
     "m/ns1:mv0#fe80::ff:fe00:d02",
     "q:eth0",
+    "q:eth1",
   ]);
-  // 6 link-locals in 6 namespaces, 3 globals in 3: no cell mixes the two.
-  assert.equal(m.cells.length, 6 * 5 + 3 * 2);
-  assert.ok(m.cells.every((c) => c.from.includes("fe80") || c.from.endsWith(":eth0") ? c.to.includes("fe80") || c.to.endsWith(":eth0") : !c.to.includes("fe80")));
+  // 7 link-locals (q's two in one namespace), 3 globals in 3 namespaces: no cell mixes the two.
+  assert.equal(m.cells.length, 7 * 6 - 2 + 3 * 2);
+  const ll = new Map(m.endpoints.map((e) => [e.id, e.address.startsWith("fe80:")]));
+  assert.ok(m.cells.every((c) => ll.get(c.from) === ll.get(c.to)));
   assert.equal(ok(m, "h/ns1:ipvl1#fe80::200:0:100:a10", "h/ns2:ipvl2#fe80::200:0:200:a10"), true);
   assert.equal(ok(m, "h/ns1:ipvl1#fe80::200:0:100:a10", "m/ns1:mv0#fe80::ff:fe00:d02"), true);
   assert.equal(ok(m, "h:eth0", "h/ns1:ipvl1#fe80::200:0:100:a10"), false);
   assert.equal(ok(m, "m:eth0", "m/ns1:mv0#fe80::ff:fe00:d02"), false);
+  // The scope picks the device: q's eth1 is on lan, its eth0 not, both with a fe80::/64 route.
   assert.equal(ok(m, "q:eth0", "h:eth0"), false);
+  assert.equal(ok(m, "q:eth1", "h:eth0"), true);
+  assert.equal(ok(m, "h/ns2:ipvl2#fe80::200:0:200:a10", "q:eth1"), true);
   assert.equal(ok(m, "h:eth0", "m:eth0"), true);
 });
 
