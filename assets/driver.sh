@@ -235,7 +235,7 @@ ipvlab_step() {
 # Every (host, netns, device, IPv4 address) but loopback, one per line:
 # "<host> <netns|-> <dev> <address>", hosts in lab order, root namespace first.
 ipvlab_endpoints() {
-  local h family=${1:-inet}
+  local h family=${1:-inet} linklocal=${2:-0}
   for h in "${HOSTS[@]}"; do
     ipvlab_in_host "$h" /bin/bash -c '
       ip -o addr show | sed "s/^/- /"
@@ -249,10 +249,15 @@ ipvlab_endpoints() {
             [ "$family" = inet6 ] && continue
             case $addr in 127.*) continue ;; esac ;;
           inet6)
-            # Global addresses that passed DAD only.
-            [ "$family" = inet ] && continue
-            case " $rest " in *" scope global "*) ;; *) continue ;; esac
-            case " $rest " in *" tentative "* | *" dadfailed "*) continue ;; esac ;;
+            # Global addresses that passed DAD, and with link-local on, fe80:: ones that did.
+            case " $rest " in *" tentative "* | *" dadfailed "*) continue ;; esac
+            case " $rest " in
+              *" scope global "*) [ "$family" = inet ] && continue ;;
+              *" scope link "*)
+                [ "$linklocal" = 1 ] || continue
+                case $addr in [fF][eE][89aAbB]?:*) ;; *) continue ;; esac ;;
+              *) continue ;;
+            esac ;;
           *) continue ;;
         esac
         echo "$h $ns $dev ${addr%/*}"
@@ -266,9 +271,9 @@ ipvlab_matrix() {
   local idx=$1 d=$LAB_OUT/$1 i j
   mkdir -p "$d"
   ipvlab_say step "$idx"
-  ipvlab_endpoints "${2:-inet}" > "$d/endpoints"
-  local -a eh=() ens=() ea=()
-  while read -r h ns _ a; do eh+=("$h"); ens+=("$ns"); ea+=("$a"); done < "$d/endpoints"
+  ipvlab_endpoints "${2:-inet}" "${3:-0}" > "$d/endpoints"
+  local -a eh=() ens=() ed=() ea=()
+  while read -r h ns dev a; do eh+=("$h"); ens+=("$ns"); ed+=("$dev"); ea+=("$a"); done < "$d/endpoints"
   local n=${#eh[@]} script pids=() seen=" " fs fj
   for ((i = 0; i < n; i++)); do
     local group="${eh[i]}/${ens[i]}"
@@ -280,12 +285,17 @@ ipvlab_matrix() {
       [ "${eh[s]}/${ens[s]}" = "$group" ] || continue
       for ((j = 0; j < n; j++)); do
         [ "${eh[j]}/${ens[j]}" = "$group" ] && continue
-        # One family per cell: IPv4 to IPv4, IPv6 to IPv6.
+        # One kind per cell: IPv4 to IPv4, IPv6 global to global, link-local to
+        # link-local with FROM's device as the scope of both (iputils binds to it).
         fs=4 fj=4
-        case ${ea[s]} in *:*) fs=6 ;; esac
-        case ${ea[j]} in *:*) fj=6 ;; esac
+        case ${ea[s]} in [fF][eE][89aAbB]?:*) fs=ll ;; *:*) fs=6 ;; esac
+        case ${ea[j]} in [fF][eE][89aAbB]?:*) fj=ll ;; *:*) fj=6 ;; esac
         [ "$fs" = "$fj" ] || continue
-        script+="(ping -c 1 -W 1 -I ${ea[s]} ${ea[j]} >/dev/null 2>&1; echo \$? > $d/cell.$s.$j) & "
+        if [ "$fs" = ll ]; then
+          script+="(ping -c 1 -W 1 -I ${ea[s]}%${ed[s]} ${ea[j]}%${ed[s]} >/dev/null 2>&1; echo \$? > $d/cell.$s.$j) & "
+        else
+          script+="(ping -c 1 -W 1 -I ${ea[s]} ${ea[j]} >/dev/null 2>&1; echo \$? > $d/cell.$s.$j) & "
+        fi
       done
     done
     script+="wait"

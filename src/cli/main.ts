@@ -89,7 +89,8 @@ program
     "after",
     `
 A check passes when its command's exit code matches expect (ok = 0, fail = anything else).
-A matrix pings every pair of addresses in different namespaces at once (ping -c 1 -W 1 -I FROM TO).
+A matrix pings every pair of addresses in different namespaces at once (ping -c 1 -W 1 -I FROM TO;
+with link-local: true on the step, also every pair of link-locals, -I FROM%DEV TO%DEV).
 Without --engine the lab runs in the simulator; a lab that uses what the simulator does not
 model yet (ipvtap, macvtap, IPv6's multicast listings) runs on uml
 instead, and says so.

@@ -7,7 +7,7 @@ import { explainMatrices, explainMatrix } from "../engines/sim/explain.js";
 import { runMatrix } from "../engines/sim/matrix.js";
 import { runLabInSim } from "../engines/sim/run.js";
 import { snapshotWorld } from "../engines/sim/world.js";
-import { MATRIX_LEGEND, matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge, reasonLines } from "../report/matrix.js";
+import { matrixLegend, matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge, reasonLines } from "../report/matrix.js";
 import { reasonsMarkdown } from "../report/markdown.js";
 import type { Style } from "../report/text.js";
 import { styleFor } from "./style.js";
@@ -26,7 +26,7 @@ export interface MatrixFlags {
 function matrixText(m: MatrixResult, st: Style): string {
   if (matrixTooLarge(m)) return [st.bold(`matrix "${m.name}"`), ...matrixSummary(m), ""].join("\n");
   const reasons = reasonLines(m, st);
-  return [st.bold(`matrix "${m.name}"`), matrixGrid(m, st), st.dim(MATRIX_LEGEND), ...(reasons.length ? ["", ...reasons] : []), ""].join("\n");
+  return [st.bold(`matrix "${m.name}"`), matrixGrid(m, st), st.dim(matrixLegend(m)), ...(reasons.length ? ["", ...reasons] : []), ""].join("\n");
 }
 
 export async function matrixCommand(file: string, f: MatrixFlags): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Expect } from "../lab/types.js";
 import { naturalCompare } from "../natural.js";
+import { ipv6IsLinkLocal } from "../wire/ipv6-addr.js";
 
 /** One LabResult per run, the same shape from every engine (DESIGN.md, "Lab files"). */
 export interface LabResult {
@@ -94,8 +95,16 @@ export function nameEndpoints(raw: Omit<Endpoint, "id">[]): Endpoint[] {
   return raw.map((e) => ({ id: count.get(base(e))! > 1 ? `${base(e)}#${e.address}` : base(e), ...e }));
 }
 
-/** A matrix pings only between addresses of one family. */
-export const sameFamily = (a: { address: string }, b: { address: string }): boolean => a.address.includes(":") === b.address.includes(":");
+/**
+ * What a matrix pairs an address with: IPv4, IPv6 global, or IPv6
+ * link-local (fe80::/10, pinged with the sending device as its scope: a
+ * global source never leaves for a link-local peer, nor the other way).
+ */
+export type AddressKind = "inet" | "inet6" | "link";
+export const addressKind = (address: string): AddressKind => (!address.includes(":") ? "inet" : ipv6IsLinkLocal(address) ? "link" : "inet6");
+
+/** A matrix pings only between addresses of one kind (addressKind). */
+export const sameFamily = (a: { address: string }, b: { address: string }): boolean => addressKind(a.address) === addressKind(b.address);
 
 /**
  * A matrix as every engine hands it out: hosts in the lab's order, in each the

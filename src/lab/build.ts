@@ -78,7 +78,10 @@ function assemble(x: LabFacts): Lab {
   const steps: LabStep[] = x.steps().map(({ index, path, value }) => {
     const pos = doc.valuePos(doc.locate(path));
     const matrix = str(value, "matrix");
-    if (matrix !== undefined) return { kind: "matrix", name: matrix, family: (str(value, "family") ?? (ipv6 ? "all" : "inet")) as MatrixFamily, pos };
+    if (matrix !== undefined) {
+      const family = (str(value, "family") ?? (ipv6 ? "all" : "inet")) as MatrixFamily;
+      return own(value, "link-local") === true ? { kind: "matrix", name: matrix, family, linkLocal: true, pos } : { kind: "matrix", name: matrix, family, pos };
+    }
     const run = str(value, "run")!;
     const runLines = doc.scriptLines(doc.locate([...path, "run"]), run);
     const expect = (str(value, "expect") ?? null) as Expect | null;

@@ -43,11 +43,12 @@ const stepProps = {
   timeout: { type: "number", exclusiveMinimum: 0, maximum: MAX_TIMEOUT, hint: `a number of seconds, more than 0 and at most ${MAX_TIMEOUT}` },
   matrix: { type: "string", pattern: NOT_BLANK, hint: "a label for the all-pairs ping matrix, e.g. 'before host routes'" },
   family: { enum: ["inet", "inet6", "all"], hint: "inet (IPv4), inet6 (IPv6 global addresses) or all: the addresses a matrix pings" },
+  "link-local": { type: "boolean", hint: "true (the matrix also pings every device's fe80:: link-local address, scoped to the sending device) or false" },
 } as const;
 
 const stepKeys = Object.keys(stepProps) as (keyof typeof stepProps)[];
 /** Keys a matrix step cannot have: it pings every pair of addresses by itself. */
-const COMMAND_STEP_KEYS = stepKeys.filter((k) => k !== "matrix" && k !== "family");
+const COMMAND_STEP_KEYS = stepKeys.filter((k) => k !== "matrix" && k !== "family" && k !== "link-local");
 
 const ifaceSchema = {
   type: "object",
@@ -83,7 +84,7 @@ const stepSchema = {
   // A matrix step pings every pair by itself; any other step runs a command on a host.
   if: { properties: { matrix: true }, required: ["matrix"] },
   then: { properties: Object.fromEntries(COMMAND_STEP_KEYS.map((k) => [k, false])) },
-  else: { properties: { on: true, run: true, family: false }, required: ["on", "run"] },
+  else: { properties: { on: true, run: true, family: false, "link-local": false }, required: ["on", "run"] },
 } as const;
 
 export const labSchema = {

@@ -70,6 +70,8 @@ export interface MatrixStep {
   name: string;
   /** `family:` on the step; by default both with `ipv6: true`, else IPv4. */
   family: MatrixFamily;
+  /** `link-local: true` on the step: every device's link-local address is an endpoint too, pinged only from other link-locals. */
+  linkLocal?: boolean;
   pos: SourcePos;
 }
 

@@ -208,6 +208,8 @@ function message(x: LabFacts, i: ValueIssue, loc: Loc | null): string | null {
       const joined = pair && nameText(pair.key) && nameText(x.doc.deref(pair.value)) ? `${nameText(pair.key)}:${nameText(x.doc.deref(pair.value))}` : null;
       return `capture ${Number(path[3]) + 1} of step ${n} must be ${hint}, not ${describe(v)}${joined ? ` (no space after ':': write ${joined})` : ""}`;
     }
+    case "steps/*/link-local":
+      return `link-local of step ${n} must be true or false, not ${describe(v)}: true adds every device's fe80:: address to the matrix`;
     case "steps/*/matrix":
       return textMessage(`the matrix label of step ${n}`, "matrix", v, "matrix: before host routes");
     default:

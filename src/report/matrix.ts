@@ -1,7 +1,13 @@
-import type { Endpoint, MatrixCell, MatrixResult } from "../engines/result.js";
+import { addressKind, type Endpoint, type MatrixCell, type MatrixResult } from "../engines/result.js";
 
 /** How to read the grid, said under it. */
 export const MATRIX_LEGEND = "each row pings each column (ping -c 1 -W 1 -I ROW COLUMN, in ROW's namespace): ✓ answered, ✗ no answer, · same namespace, not pinged";
+
+/** The legend of one matrix: a link-local cell's ping names its scope, ROW's device. */
+export function matrixLegend(m: MatrixResult): string {
+  if (!m.endpoints.some((e) => addressKind(e.address) === "link")) return MATRIX_LEGEND;
+  return MATRIX_LEGEND.replace("in ROW's namespace)", "in ROW's namespace; between link-locals -I ROW%DEV COLUMN%DEV, DEV being ROW's device)");
+}
 
 /** Colour for the marks: ✓ and ✗ as they are, or green and red on a terminal. */
 export interface MarkStyle {

@@ -1,6 +1,6 @@
 import { captureTitle } from "../lab/capture-spec.js";
 import { allMet, type CommandResult, type LabResult, type MatrixResult } from "../engines/result.js";
-import { MATRIX_LEGEND, matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge, reasonGroups, reasonLines } from "./matrix.js";
+import { matrixLegend, matrixChecklist, matrixGrid, matrixSummary, matrixTooLarge, reasonGroups, reasonLines } from "./matrix.js";
 import { count, countOf } from "../plural.js";
 
 export interface Style {
@@ -76,7 +76,7 @@ function matrixText(m: MatrixResult, st: Style): string {
   return [
     head,
     matrixGrid(m, st),
-    st.dim(MATRIX_LEGEND),
+    st.dim(matrixLegend(m)),
     "",
     ...matrixChecklist(m, { reasons: false }).map((l) => (l.startsWith("- [x]") ? st.ok(l) : st.bad(l))),
     ...(reasonGroups(m).length ? ["", ...reasonLines(m, st)] : []),

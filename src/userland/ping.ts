@@ -146,19 +146,38 @@ function icmp6Description(i: Icmp6Repr): string {
   }
 }
 
-/** getaddrinfo of an IPv6 literal, with %DEV as its scope; a link-local address needs one. */
-function parseTarget6(text: string, net: Net): { addr: Ipv6; scopeDev: NetDevice | null } | { error: string } | null {
+/**
+ * getaddrinfo of an IPv6 literal, with %DEV as its scope. A link-local
+ * address needs a device: its %DEV, or -I's (ping6_run gives the first hop
+ * -I's ifindex and every echo request goes out with it in IPV6_PKTINFO).
+ */
+function parseTarget6(text: string, net: Net, device: NetDevice | null): { addr: Ipv6; scopeDev: NetDevice | null } | { error: string } | null {
   const [a, scope, extra] = text.split("%");
   if (extra !== undefined) return null;
   const addr = parseIpv6(a!);
   if (addr === null) return null;
   if (scope === undefined) {
-    if (ipv6IsLinkLocal(addr)) throw NotSimulated.what("ping of a link-local address without %DEV");
+    if (ipv6IsLinkLocal(addr) && !device) throw NotSimulated.what("ping of a link-local address without %DEV or -I DEV");
     return { addr, scopeDev: null };
   }
   const dev = /^\d+$/.test(scope) ? net.devByIndex(Number(scope)) : net.devByName(scope);
   if (!dev) return { error: `ping: ${text}: Name or service not known\n` };
   return { addr, scopeDev: ipv6IsLinkLocal(addr) || ipv6IsMulticast(addr) ? dev : null };
+}
+
+/**
+ * rawv6_bind of ping's socket to -I's address: a link-local one needs the
+ * socket's device (its scope id, or SO_BINDTODEVICE), and the address must
+ * be one of the namespace's (on that device, for a link-local) that is not
+ * tentative (ipv6_chk_addr leaves out IFA_F_TENTATIVE, which a dadfailed
+ * address keeps).
+ */
+function rawv6Bind(net: Net, addr: Ipv6, dev: NetDevice | null): Errno | null {
+  const scoped = ipv6IsLinkLocal(addr) || ipv6IsMulticast(addr);
+  if (scoped && !dev) return "EINVAL";
+  if (ipv6IsMulticast(addr)) return null;
+  const ifa = ipv6GetIfaddr(net, addr, scoped ? dev : null);
+  return ifa && !ifa.tentative && !ifa.dadfailed ? null : "EADDRNOTAVAIL";
 }
 
 /** pr_icmph, without the trailing newline. */
@@ -290,10 +309,17 @@ function parseArgs(argv: string[]): PingOpts | ExecResult {
         break;
       }
       case "I": {
+        // ping.c: with a ':' it is an IPv6 source, its %DEV (if any) the device; else IPv4 or a device name.
+        if (v.includes(":")) {
+          const cut = v.indexOf("%");
+          const a6 = parseIpv6(cut < 0 ? v : v.slice(0, cut));
+          if (a6 === null) return { exitCode: 2, stdout: "", stderr: `ping: invalid source address: ${v}\n` };
+          o.source6 = a6;
+          if (cut >= 0) o.device = v.slice(cut + 1);
+          break;
+        }
         const a = inetAton(v);
-        const a6 = v.includes(":") ? parseIpv6(v) : null;
-        if (a !== null && !v.includes(":")) o.source = a;
-        else if (a6 !== null) o.source6 = a6;
+        if (a !== null) o.source = a;
         else o.device = v;
         break;
       }
@@ -361,7 +387,8 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
   if (o.v4 && o.v6) return { exitCode: 2, stdout: "", stderr: "ping: only one -4 or -6 option may be specified\n" };
   const v6 = o.v6 || argv[0] === "ping6" || (!o.v4 && o.target.includes(":"));
   if (v6 && !ctx.kernel.ipv6) throw NotSimulated.what(`${argv[0] === "ping6" ? "ping6" : "ping -6"} with IPv6 disabled`);
-  const target6 = v6 ? parseTarget6(o.target, net) : null;
+  const device = o.device !== null ? (net.devByName(o.device) ?? null) : null;
+  const target6 = v6 ? parseTarget6(o.target, net, device) : null;
   if (v6 && (target6 === null || "error" in target6)) return { exitCode: 2, stdout: "", stderr: target6 && "error" in target6 ? target6.error : `ping: ${o.target}: Name or service not known\n` };
   if (v6 && (o.source !== null || o.broadcast || o.ttl !== null)) throw NotSimulated.what("ping -6 with an IPv4 source, -b or -t");
   if (!v6 && o.source6 !== null) return { exitCode: 2, stdout: "", stderr: `ping: ${o.target}: Address family for hostname not supported\n` };
@@ -370,12 +397,13 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
 
   let bindDev = null;
   if (o.device !== null) {
-    bindDev = net.devByName(o.device) ?? null;
-    if (!bindDev) return { exitCode: 2, stdout: "", stderr: `ping: SO_BINDTODEVICE ${o.device}: No such device\n` };
+    bindDev = device;
+    // ping6_run looks the device up by name (if_name2index); ping4_run binds to it first.
+    if (!bindDev) return { exitCode: 2, stdout: "", stderr: v6 ? `ping: unknown iface: ${o.device}\n` : `ping: SO_BINDTODEVICE ${o.device}: No such device\n` };
   }
   let source = o.source ?? 0;
   const source6: Ipv6 | null = o.source6;
-  let shownSource6: Ipv6 = "::";
+  let shownSource6 = "::";
   let sock6: Raw6Socket | null = null;
   const scopeDev = target6 && !("error" in target6) ? target6.scopeDev : null;
   if (v6) {
@@ -384,10 +412,16 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
     const r = probe.route(t.addr, scopeDev);
     probe.close();
     if (!r.ok) return { exitCode: 2, stdout, stderr: stderr + `ping: connect: ${strerror(r.errno)}\n` };
-    if (source6 !== null && !ipv6GetIfaddr(net, source6, null)) return { exitCode: 2, stdout, stderr: stderr + "ping: bind icmp socket: Cannot assign requested address\n" };
+    // A scope and -I's device at odds: sendmsg's IPV6_PKTINFO against the destination's scope id.
+    if (scopeDev && bindDev && scopeDev !== bindDev) throw NotSimulated.what("ping -6 with %DEV and -I naming different devices");
+    if (source6 !== null) {
+      const err = rawv6Bind(net, source6, bindDev);
+      if (err) return { exitCode: 2, stdout, stderr: stderr + `ping: bind icmp socket: ${strerror(err)}\n` };
+    }
     // ping6_run with -I DEV and no source address: the probe socket's source is not kept, so "from ::" is printed and warned about.
     if (source6 === null && bindDev) stderr += `ping: Warning: source address might be selected on device other than: ${o.device}\n`;
-    shownSource6 = source6 ?? "::";
+    // pr_addr: a link-local source bound with -I ADDR%DEV carries DEV as its scope id.
+    shownSource6 = source6 === null ? "::" : ipv6IsLinkLocal(source6) && bindDev ? `${source6}%${bindDev.name}` : source6;
   } else if (o.source === null) {
     let p = routeSource(ctx, whereto, bindDev?.ifindex ?? 0, false);
     if ("errno" in p && p.errno === "EACCES") {
@@ -531,7 +565,9 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
     const icmp = ip6.payload.icmp;
     if (icmp.type === "echo-reply") {
       if (icmp.id !== ident) return;
-      const from = ipv6IsLinkLocal(ip6.src) && scopeDev ? `${ip6.src}%${scopeDev.name}` : ip6.src;
+      // recvmsg gives a link-local sender the arrival device as its scope id.
+      const at = scopeDev ?? bindDev;
+      const from = ipv6IsLinkLocal(ip6.src) && at ? `${ip6.src}%${at.name}` : ip6.src;
       gotReply(icmp.seq, from, ip6.hopLimit, 8 + icmp.data.length, !multicast && ip6.src !== where6);
       return;
     }

@@ -49,7 +49,7 @@ export function writePlan(work: string, labs: Lab[]): string {
         writeFileSync(join(dir, "cmd", `${idx}.sh`), p.run);
         lines.push(`ipvlab_step ${idx} ${q(p.host)} ${p.timeout}`);
       } else if (p.step.kind === "matrix") {
-        lines.push(`ipvlab_matrix ${idx} ${p.step.family}`);
+        lines.push(`ipvlab_matrix ${idx} ${p.step.family} ${p.step.linkLocal ? 1 : 0}`);
       } else {
         writeFileSync(join(dir, "cmd", `${idx}.sh`), p.step.run);
         lines.push(`ipvlab_step ${idx} ${q(p.step.on)} ${p.step.timeout} ${captureSpec(p.step).join(" ")}`.trimEnd());

@@ -6,7 +6,7 @@
 import type { TraceStep } from "../../kernel/index.js";
 import type { CapturedFrame } from "../../userland/tcpdump.js";
 import type { Lab } from "../../lab/types.js";
-import type { LabResult, MatrixCell, MatrixResult } from "../result.js";
+import { addressKind, type LabResult, type MatrixCell, type MatrixResult } from "../result.js";
 import { frameTap } from "./capture.js";
 import { runExtraCommand, runLabInSim, type SimLabRun } from "./run.js";
 import type { MatrixContext, MatrixLimits } from "./matrix.js";
@@ -19,7 +19,9 @@ import type { World } from "./world.js";
 export function cellCommand(m: MatrixResult, cell: MatrixCell): { host: string; run: string } {
   const a = m.endpoints.find((e) => e.id === cell.from)!;
   const b = m.endpoints.find((e) => e.id === cell.to)!;
-  const ping = `ping -c 1 -W 1 -I ${a.address} ${b.address}`;
+  // A link-local pair is pinged with FROM's device as the scope of both, as the real engines' driver does.
+  const scope = addressKind(a.address) === "link" ? `%${a.dev}` : "";
+  const ping = `ping -c 1 -W 1 -I ${a.address}${scope} ${b.address}${scope}`;
   return { host: a.host, run: a.netns ? `ip netns exec ${a.netns} ${ping}` : ping };
 }
 

@@ -1,14 +1,16 @@
 // The all-pairs matrix: endpoints found as the driver's ipvlab_endpoints
 // finds them, and every pair in different namespaces pinged at once, each
 // cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace, between
-// addresses of one family (IPv6: global addresses that passed DAD).
+// addresses of one family (IPv6: global addresses that passed DAD; with
+// `link-local: true` also link-locals, pinged as
+// `ping -c 1 -W 1 -I FROM%DEV TO%DEV`, DEV being FROM's device).
 
-import { Raw6Socket, RawSocket, type Kernel, type Net } from "../../kernel/index.js";
+import { Raw6Socket, RawSocket, type Kernel, type Net, type NetDevice } from "../../kernel/index.js";
 import type { Lab, MatrixFamily } from "../../lab/types.js";
-import { ipv6FromBytes, type Ipv6 } from "../../wire/ipv6-addr.js";
+import { ipv6FromBytes, ipv6IsLinkLocal, type Ipv6 } from "../../wire/ipv6-addr.js";
 import { formatIpv4, ipv4IsLoopback, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { quotedEcho } from "../../userland/ping.js";
-import { inNaturalOrder, nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
+import { addressKind, inNaturalOrder, nameEndpoints, type Endpoint, type MatrixCell, type MatrixResult } from "../result.js";
 import type { Snapshot } from "../../kernel/index.js";
 import type { StepSim, World } from "./world.js";
 
@@ -16,9 +18,10 @@ import type { StepSim, World } from "./world.js";
  * Every non-loopback IPv4 address and every usable global IPv6 one, as the
  * family asks: hosts in lab order, the root namespace first, then
  * namespaces by name (C collation), devices by ifindex, IPv4 before IPv6
- * (as `ip -o addr` lists them).
+ * (as `ip -o addr` lists them). With linkLocal, each device's fe80::
+ * addresses that passed DAD too, in their place in that list.
  */
-export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>, family: MatrixFamily = "inet"): Endpoint[] {
+export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>, family: MatrixFamily = "inet", linkLocal = false): Endpoint[] {
   const raw: Omit<Endpoint, "id">[] = [];
   for (const h of lab.hosts) {
     const k = kernels.get(h.name)!;
@@ -34,8 +37,11 @@ export function discoverEndpoints(lab: Lab, kernels: Map<string, Kernel>, family
             raw.push({ host: h.name, netns: ns, dev: d.name, address: formatIpv4(ifa.local) });
           }
         }
-        if (family === "inet") continue;
-        for (const a of d.in6Dev?.addrList ?? []) if (a.scope === "global" && !a.tentative && !a.dadfailed) raw.push({ host: h.name, netns: ns, dev: d.name, address: a.addr });
+        for (const a of d.in6Dev?.addrList ?? []) {
+          if (a.tentative || a.dadfailed) continue;
+          const wanted = a.scope === "global" ? family !== "inet" : linkLocal && a.scope === "link" && ipv6IsLinkLocal(a.addr);
+          if (wanted) raw.push({ host: h.name, netns: ns, dev: d.name, address: a.addr });
+        }
       }
     }
   }
@@ -96,17 +102,22 @@ const IDENTS = 0x10000;
  * let through, without every packet visiting every ping. Cells are held in
  * typed arrays until the end, so a matrix of a million cells stays small.
  */
-export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void, family: MatrixFamily = "inet"): { result: MatrixResult; limits: MatrixLimits } {
-  const endpoints = discoverEndpoints(lab, kernels, family);
+export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, sim: StepSim, onProgress?: (p: MatrixProgress) => void, family: MatrixFamily = "inet", linkLocal = false): { result: MatrixResult; limits: MatrixLimits } {
+  const endpoints = discoverEndpoints(lab, kernels, family, linkLocal);
   const nets = endpoints.map((e) => kernels.get(e.host)!.net(e.netns ?? undefined)!);
   const v6 = endpoints.map((e) => e.address.includes(":"));
+  // Link-locals pair with link-locals only, every pair of them in different
+  // namespaces, on one link or not: which of them answer is the kernel's
+  // (NDISC on the sending device's link, ipvlan's and macvlan's delivery),
+  // as a user pinging fe80::x%dev would find it, not a guess from the lab.
+  const kind = endpoints.map((e) => addressKind(e.address));
   const addrs = endpoints.map((e, i) => (v6[i] ? 0 : parseIpv4(e.address)!));
   const kernelOf = endpoints.map((e) => kernels.get(e.host)!);
   // Endpoints in one namespace share a key: a pair of them, or of two families, is no cell.
   const space = new Map<Net, number>();
   const spaceOf = nets.map((n) => space.get(n) ?? (space.set(n, space.size), space.size - 1));
   let cells = 0;
-  for (let a = 0; a < endpoints.length; a++) for (let b = 0; b < endpoints.length; b++) if (spaceOf[a] !== spaceOf[b] && v6[a] === v6[b]) cells++;
+  for (let a = 0; a < endpoints.length; a++) for (let b = 0; b < endpoints.length; b++) if (spaceOf[a] !== spaceOf[b] && kind[a] === kind[b]) cells++;
   const from = new Int32Array(cells);
   const to = new Int32Array(cells);
   const state = new Uint8Array(cells);
@@ -117,7 +128,7 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   let c = 0;
   for (let a = 0; a < endpoints.length; a++)
     for (let b = 0; b < endpoints.length; b++) {
-      if (spaceOf[a] === spaceOf[b] || v6[a] !== v6[b]) continue;
+      if (spaceOf[a] === spaceOf[b] || kind[a] !== kind[b]) continue;
       from[c] = a;
       to[c] = b;
       c++;
@@ -157,9 +168,11 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   for (let p = 0; p < cells; p++) {
     const a = from[p]!;
     if (v6[a]) {
-      const probe: Probe6 = { sock: new Raw6Socket(nets[a]!), ident: identOf(p), dst: endpoints[to[p]!]!.address, sentAt: 0, replied: false };
+      // -I FROM%DEV binds the socket to DEV (SO_BINDTODEVICE) and TO%DEV scopes the destination to it.
+      const scope = kind[a] === "link" ? nets[a]!.devByName(endpoints[a]!.dev)! : null;
+      const probe: Probe6 = { sock: new Raw6Socket(nets[a]!, scope), ident: identOf(p), dst: endpoints[to[p]!]!.address, sentAt: 0, replied: false };
       probes6.set(p, probe);
-      sendProbe6(probe, endpoints[a]!.address, sim);
+      sendProbe6(probe, endpoints[a]!.address, scope, sim);
       continue;
     }
     const arp = kernelOf[a]!.arpTbl;
@@ -218,8 +231,8 @@ function inNaturalOrderOfCells(name: string, endpoints: Endpoint[], cells: Matri
   return { kind: "matrix", name, endpoints: sorted, cells: order.map((i) => cells[i]!) };
 }
 
-/** ping -6 -c 1 -W 1 -I FROM TO: an echo reply within the second, or an ICMPv6 error for this echo that ends ping early. */
-function sendProbe6(p: Probe6, from: Ipv6, sim: StepSim): void {
+/** ping -6 -c 1 -W 1 -I FROM TO (FROM%DEV TO%DEV with a scope): an echo reply within the second, or an ICMPv6 error for this echo that ends ping early. */
+function sendProbe6(p: Probe6, from: Ipv6, scope: NetDevice | null, sim: StepSim): void {
   const { dst, sock } = p;
   if (!sock) return;
   sock.filter = (ip6) => ip6.payload.kind === "icmpv6";
@@ -231,7 +244,7 @@ function sendProbe6(p: Probe6, from: Ipv6, sim: StepSim): void {
     } else if ((icmp.type === "dest-unreach" || icmp.type === "time-exceeded" || icmp.type === "packet-too-big") && echoOf(icmp.original, p.ident, dst)) p.sock?.close();
   };
   p.sentAt = sim.now;
-  const sent = sock.sendIcmp6(dst, null, from, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, null);
+  const sent = sock.sendIcmp6(dst, scope, from, { type: "echo-request", id: p.ident, seq: 1, data: new Uint8Array(56) }, null);
   if (!sent.ok) {
     sock.close();
     p.sock = null;

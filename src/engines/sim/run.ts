@@ -105,7 +105,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
     if (p.setup) {
       steps.push({ ...(await runCommand(world, held, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
-      const { result, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix, p.step.family);
+      const { result, limits } = runMatrix(p.step.name, lab, world.kernels, world.sim, opts.onMatrix, p.step.family, p.step.linkLocal);
       const { kind, ...rest } = result;
       const m: MatrixResult = { kind, step: stepNumber(lab, idx), ...rest };
       steps.push(m);

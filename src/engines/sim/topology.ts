@@ -128,7 +128,11 @@ export interface PlacedDevice {
   peer: { netns: string; dev: string } | null;
   /** Its IPv6 addresses, in any state. */
   addrs6?: string[];
+  /** Where each of addrs6 stands in duplicate address detection: "dadfailed" (a duplicate answered), "tentative" (still checking), or "ok". */
+  dad6?: Dad6State[];
 }
+
+export type Dad6State = "ok" | "tentative" | "dadfailed";
 
 export function placesOf(lab: Lab, world: World): PlacedDevice[] {
   return topologyOf(lab, world).hosts.flatMap((h) => {
@@ -152,6 +156,7 @@ export function placesOf(lab: Lab, world: World): PlacedDevice[] {
           prefixlens: d.addrs.map((a) => Number(a.slice(a.indexOf("/") + 1))),
           peer: d.peerRef && { netns: d.peerRef.netns ?? "", dev: d.peerRef.name },
           addrs6: (dev.in6Dev?.addrList ?? []).map((a) => a.addr),
+          dad6: (dev.in6Dev?.addrList ?? []).map((a): Dad6State => (a.dadfailed ? "dadfailed" : a.tentative ? "tentative" : "ok")),
         };
       }),
     );

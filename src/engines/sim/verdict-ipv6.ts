@@ -1,11 +1,13 @@
 // The verdict of a traced IPv6 command: a destination with no route, a
 // neighbour solicitation nobody answered (and where it went instead), an
-// address duplicate address detection took away, or the last drop. The
+// address duplicate address detection took away (verdict-dad6.ts), or the
+// last drop. The
 // IPv4 stories (ARP, rp_filter) do not apply: neighbour discovery answers
 // only for an address of the device a solicitation came in on.
 
 import type { TraceStep } from "../../kernel/index.js";
-import { solicitedNode } from "../../wire/ipv6-addr.js";
+import { ipv6IsLinkLocal, solicitedNode } from "../../wire/ipv6-addr.js";
+import { pingSource6, stuck6, stuckSentence, type Stuck6 } from "./verdict-dad6.js";
 import { isDrop, where, type TracedCommand } from "./trace-read.js";
 import type { Explanation } from "./trace-verdict.js";
 import type { Factor } from "./verdict-story.js";
@@ -25,9 +27,20 @@ export function explainTrace6(t: TracedCommand): Explanation | null {
   const [dst] = commandAddrs6(t.command);
   if (!dst) return null;
   const factors = new Set<Factor>();
+  const senderNs = /\bip\s+(?:netns|net)\s+exec\s+(\S+)/.exec(t.command)?.[1] ?? "";
+  const mine = (p: { host: string; netns: string }): boolean => p.host === t.host && p.netns === senderNs;
+  // A source (-I, or with none the sending namespace's own global addresses) or target that DAD has not passed.
+  const src = pingSource6(t.command);
+  const srcStuck = src ? stuck6(t.places, src).filter((x) => mine(x.place)) : t.places.filter(mine).flatMap((p) => (p.addrs6 ?? []).filter((a) => !ipv6IsLinkLocal(a)).flatMap((a) => stuck6([p], a)));
+  const dstStuck = stuck6(t.places, dst).filter((x) => !mine(x.place));
+  const dad = (x: Stuck6 | undefined): string => (x ? stuckSentence(t.places, x) : "");
+  // Without -I, the kernel's source for dst, when DAD left the namespace's own global address out of the choice.
+  const sent = [...t.steps].find((s) => mine(s) && s.func === "ip6_finish_output2" && s.what.includes(` > ${dst} `))?.what.split(" ")[0];
+  const fellBack = !src && sent && ipv6IsLinkLocal(sent) && srcStuck[0] ? `the kernel chose the link-local ${sent} as its source: ${dad(srcStuck[0])}` : "";
+  const withDad = (cause: string): string => [cause, dad(dstStuck[0]), src ? dad(srcStuck[0]) : fellBack].filter(Boolean).join("; ");
   if (t.exitCode === 0) {
     const got = [...t.steps].reverse().find((s) => s.func === "ip6_input" && s.what.endsWith(` > ${dst}`));
-    return { cause: got ? `the echo request is delivered to ${name(got)} and the reply comes back` : `${dst} answers`, factors: [] };
+    return { cause: withDad(got ? `the echo request is delivered to ${name(got)} and the reply comes back` : `${dst} answers`), factors: [] };
   }
   if (t.steps.length === 0) {
     const said = `${t.stderr}\n${t.stdout}`.split("\n").map((l) => l.trim()).find((l) => /unreachable|cannot|invalid|error|is down/i.test(l));
@@ -38,6 +51,7 @@ export function explainTrace6(t: TracedCommand): Explanation | null {
       factors.add("no-route");
       return { cause: `no packet leaves (${said}): ${at} has no route to ${dst}`, factors: [...factors] };
     }
+    if (/Cannot assign requested address/i.test(said) && srcStuck[0]) return { cause: `no packet leaves (${said}): ${dad(srcStuck[0])}`, factors: [] };
     if (/Cannot assign requested address/i.test(said)) {
       return { cause: `no packet leaves (${said}): ${at} has no usable IPv6 source address for ${dst}; an address is unusable while duplicate address detection runs (tentative) and after it failed (dadfailed)`, factors: [] };
     }
@@ -48,8 +62,8 @@ export function explainTrace6(t: TracedCommand): Explanation | null {
   const unanswered = lastUnansweredNs(t.steps, (s, target) => target === dst && s.host === t.host && s.netns === ns) ?? lastUnansweredNs(t.steps, (s) => s.host === t.host && s.netns === ns) ?? lastUnansweredNs(t.steps, () => true);
   if (unanswered) return { cause: unansweredNs(t, unanswered.step, unanswered.target, factors), factors: [...factors] };
   const drop = [...t.steps].reverse().find((s) => isDrop(s) && s.what.includes(dst)) ?? [...t.steps].reverse().find(isDrop);
-  if (drop) return { cause: `${name(drop)} drops it (${drop.func}${drop.why ? `: ${drop.why}` : ""})`, factors: [] };
-  return { cause: "no answer comes back", factors: [] };
+  if (drop) return { cause: withDad(`${name(drop)} drops it (${drop.func}${drop.why ? `: ${drop.why}` : ""})`), factors: [] };
+  return { cause: withDad("no answer comes back"), factors: [] };
 }
 
 /** The last neighbour solicitation no advertisement for its target answered in the soliciting namespace. */
@@ -71,6 +85,8 @@ function unansweredNs(t: TracedCommand, ns: TraceStep, target: string, factors: 
   // Where this or an earlier try of the same solicitation went (the last retry may end the trace).
   const heard = t.steps.filter((s) => s.func === "ndisc_recv_ns" && s.what.includes(`who has ${target}`));
   const dad = heard.find((s) => /tentative|dadfailed/.test(`${s.what} ${s.why ?? ""}`));
+  const dadHeld = dad && stuck6(t.places, target).find((x) => x.place.host === dad.host && x.place.netns === dad.netns && x.place.dev === dad.dev);
+  if (dadHeld) return `${asker}: ${stuckSentence(t.places, dadHeld)}`;
   if (dad) return `${asker}: ${name(dad)} holds ${target} but ${dad.why ?? "it is tentative"}, and such an address is never answered for`;
   const holder = t.places.find((p) => p.addrs6?.includes(target));
   const ignoredBy = heard.filter((s) => s.what.startsWith("ignore")).map(name);
