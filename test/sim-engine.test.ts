@@ -386,9 +386,6 @@ describe("sim engine: golden labs it can run", () => {
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
   // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
   const KNOWN_DIFFS: Record<string, string> = {
-    // Step 2 prints eth0's addresses a moment after setup: a simulated command takes no time, so the
-    // link-local is still in DAD (tentative); uml, two seconds slower to get there, shows it done.
-    "ip-options": "the link-local's DAD has not ended when sim's step 2 runs",
     // A VLAN device's first MLDv2 reports: the kernel sends four from :: before its link-local is
     // ready (eth0 two), sim two; the captures of QinQ and the counters of eth0.10 count them.
     "vlan-qinq": "a VLAN device's MLD reports in its first seconds",
