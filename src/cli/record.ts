@@ -38,6 +38,8 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
   const mine = shardFiles(files, flags.shard);
   if (flags.shard) say(`shard ${flags.shard.index}/${flags.shard.total}: ${countOf(mine.length, new Set(files).size, "lab file")}`);
   const labs = loadLabs(mine, (w) => process.stderr.write(w + "\n"));
+  // The lab files as they were read: one edited during a long recording must not lend the golden file its new hash.
+  const shas = labs.map((lab) => labSha256(lab.file));
   const engine = engineByName(flags.engine);
   const kernelOpts = kernelRunOptions(flags.engine, flags.kernel);
   const outDir = flags.out ?? goldenDirFor(flags.kernel);
@@ -59,7 +61,7 @@ export async function recordCommand(files: string[], flags: RecordFlags): Promis
         engine: flags.engine,
         kernel: result.kernel,
         labFile,
-        labSha256: labSha256(lab.file),
+        labSha256: shas[i]!,
         ipv6: lab.ipv6,
       },
       result,
