@@ -269,7 +269,7 @@ program
   .option("-o, --out <file>", "write the lab there instead of to stdout")
   .option("--json", "print the lab, the namespaces, the stand-in hosts, what was not captured and the raw readings as JSON")
   .option("--name <host>", "the lab host that is the machine (default: its hostname)")
-  .option("--ipv6", "rebuild IPv6 addresses and routes too (the lab gets ipv6: true and runs on the real engines only: the simulator does not send IPv6 yet)")
+  .option("--ipv6", "rebuild the IPv6 addresses and routes too (without it the lab's devices have only the link-locals IPv6 gives them)")
   .addOption(new Option("--scope <scope>", "machine: every process's namespace; uts: only those of processes in this UTS namespace (inside a lab host of a real engine)").choices(["machine", "uts"]).default("machine"))
   .option("--from <file>", "build the lab from the reader's saved output (assets/snapshot.sh > FILE) instead of reading this machine; - for stdin")
   .option("--lab <lab>", "instead of this machine: run LAB on a real engine and read its host --on HOST from inside, after its last step (or --after STEP)")

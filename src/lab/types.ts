@@ -80,7 +80,7 @@ export type LabStep = CommandStep | MatrixStep;
 export interface Lab {
   name: string;
   file: string;
-  /** IPv6 on lab hosts; off by default so captures hold only the IPv4 story. */
+  /** IPv6 on lab hosts, as Linux has it out of the box; `ipv6: false` turns it off for the whole lab. */
   ipv6: boolean;
   networks: LabNetwork[];
   hosts: LabHost[];

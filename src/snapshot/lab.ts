@@ -26,7 +26,7 @@ export interface SnapshotOptions {
   takenAt?: string;
   /** What was read, for the header, when it was not the machine itself (a lab host on a real engine). */
   source?: string;
-  /** Rebuild IPv6 addresses and routes too (the lab then has ipv6: true, and runs on the real engines only). */
+  /** Rebuild IPv6 addresses and routes too. */
   ipv6?: boolean;
 }
 
@@ -51,8 +51,8 @@ function notCaptured(cap: RawCapture, m: Machine, notRebuilt: string[], ipv6: bo
       }
     }
     const v6 = ns.raw.addr.flatMap((a) => a.addr_info.filter((i) => i.family === "inet6" && i.scope === "global").map((i) => `${i.local}/${i.prefixlen} on ${a.ifname}`));
-    if (v6.length && !ipv6) out.push(`IPv6 in ${at} (${v6.join(", ")}) and its IPv6 routes: rebuilt only with --ipv6 (such a lab runs on the real engines only: the simulator does not send IPv6 yet)`);
-    if (v6.length && ipv6) out.push(`IPv6 neighbours in ${at}: not made stand-in hosts (the matrix pings IPv4 only)`);
+    if (v6.length && !ipv6) out.push(`IPv6 in ${at} (${v6.join(", ")}) and its IPv6 routes: rebuilt only with --ipv6`);
+    if (v6.length && ipv6) out.push(`IPv6 neighbours in ${at}: not made stand-in hosts (stand-ins answer for IPv4 addresses only)`);
     for (const d of ns.devices) {
       if (d.kind === "bridge" && d.raw.linkinfo?.info_data?.vlan_filtering) out.push(`the VLAN table of bridge ${d.name} in ${at} (bridge vlan): not read; the bridge is rebuilt with vlan_filtering 1 and its ports' default VLAN only`);
     }
