@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CommandResult, LabResult } from "../src/engines/result.js";
 import { diffResults } from "../src/verify/diff.js";
-import { canonicalNeighDumps } from "../src/verify/normalize.js";
+import { canonicalNeighDumps, Normalizer } from "../src/verify/normalize.js";
 
 function run(engine: "uml" | "sim", stdout: string, capture: string[], cellOk = true): LabResult {
   const step: CommandResult = {
@@ -85,4 +85,10 @@ test("neighbour dumps compare as sets: each run of `ip neigh` lines is sorted, n
     "header\n172.16.91.10 lladdr 00:0c:29:a0:10:10 REACHABLE \n172.16.91.2 dev ens34 lladdr 00:50:56:e1:f0:02 STALE \nother\n10.0.0.1 INCOMPLETE \n10.0.0.9 FAILED \n",
   );
   assert.equal(canonicalNeighDumps("b\na\n"), "b\na\n", "lines that are not neighbours keep their order");
+});
+
+test("normalising: a link-local made from a random MAC, by EUI-64 or around an ipvlan's dev_id, names that MAC", () => {
+  const n = new Normalizer(new Set(["02:00:00:00:0e:01"]));
+  // f8:d3:a0:08:57:c7 (random) as EUI-64, then with dev_id 1 where ff:fe would be; a fixed MAC stays as it is.
+  assert.equal(n.text("fe80::fad3:a0ff:fe08:57c7 fe80::fad3:a000:108:57c7 fe80::ff:fe00:e01"), "fe80::<eui64 <mac1>> fe80::<eui64 <mac1> dev_id 1> fe80::ff:fe00:e01");
 });

@@ -24,6 +24,7 @@ export class Normalizer {
       .replace(/\bid \d+, seq/g, "id ID, seq")
       .replace(/\S*\/cmd\/\d+\.sh\b/g, "<script>")
       .replace(/\bfe80::([0-9a-f]{1,4}):([0-9a-f]{1,2})ff:fe([0-9a-f]{1,2}):([0-9a-f]{1,4})\b/g, (ll, a: string, b: string, c: string, d: string) => this.eui64(ll, a, b, c, d))
+      .replace(/\bfe80::([0-9a-f]{1,4}):([0-9a-f]{1,2})00:([0-9a-f]{1,2})([0-9a-f]{2}):([0-9a-f]{1,4})\b/g, (ll, a: string, b: string, id: string, c: string, d: string) => this.devIdLinkLocal(ll, a, b, id, c, d))
       .replace(/\b[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\b/g, (mac) => this.mac(mac));
   }
 
@@ -35,6 +36,20 @@ export class Normalizer {
     const mac = bytes.map((x) => x.toString(16).padStart(2, "0")).join(":");
     const name = this.mac(mac);
     return name === mac ? ll : `fe80::<eui64 ${name}>`;
+  }
+
+  /**
+   * addrconf_ifid_eui48 with a dev_id (an ipvlan slave's): dev_id where ff:fe
+   * would be, so slaves sharing one MAC get distinct link-locals. Only a
+   * small dev_id is taken for one (a stable-privacy address is random).
+   */
+  private devIdLinkLocal(ll: string, a: string, b: string, id: string, c: string, d: string): string {
+    const hi = parseInt(a, 16) ^ 0x0200;
+    const lo = parseInt(d, 16);
+    const bytes = [hi >> 8, hi & 0xff, parseInt(b, 16), parseInt(c, 16), lo >> 8, lo & 0xff];
+    const mac = bytes.map((x) => x.toString(16).padStart(2, "0")).join(":");
+    const name = this.mac(mac);
+    return name === mac ? ll : `fe80::<eui64 ${name} dev_id ${parseInt(id, 16)}>`;
   }
 
   private mac(mac: string): string {
