@@ -135,8 +135,8 @@ describe("sim engine: a lab run", () => {
       r.diagnostics.map((d) => [d.file === file, d.line, d.severity, d.step]),
       [
         // The lab's steps 9 and 10, as the lab file lists them (its two setup scripts not counted).
-        [true, 49, "error", 9],
-        [true, 55, "error", 10],
+        [true, 51, "error", 9],
+        [true, 57, "error", 10],
       ],
     );
 
