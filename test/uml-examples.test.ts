@@ -12,7 +12,7 @@ import { packageRoot } from "../src/paths.js";
 // and give the same answers as their golden recordings: exit codes and every matrix cell.
 // `npm test` runs the quick ones (the seed lab runs on a real kernel in the 6.12 test);
 // `npm run test:uml-examples` (IPVLAB_ALL_EXAMPLES=1), which CI runs too, runs every one.
-const QUICK = new Set(["docker-macvlan-vlan-trunk", "macvlan-private", "seed-ipvlan-addr-before-move", "seed-ipvlan-l3"]);
+const QUICK = new Set(["docker-macvlan-vlan-trunk", "seed-ipvlan-addr-before-move", "seed-ipvlan-l3"]);
 const all = process.env.IPVLAB_ALL_EXAMPLES === "1";
 const dir = join(packageRoot, "examples");
 const goldenDir = join(packageRoot, "test", "golden");
