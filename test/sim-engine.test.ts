@@ -384,24 +384,6 @@ describe("sim engine: golden labs it can run", () => {
   // test/golden/6.12 holds Linux 6.12's answers; the simulator behaves as the release each file was recorded on.
   const dirs = [goldenDir, join(goldenDir, "core"), join(goldenDir, "vlan"), join(goldenDir, "vlan8021q"), join(goldenDir, "broken"), join(goldenDir, "capture-filter"), join(goldenDir, "ipv6"), join(goldenDir, "cni"), join(goldenDir, "docker"), join(goldenDir, "import"), join(goldenDir, "fuzz"), join(goldenDir, "6.12"), join(goldenDir, "6.12", "vlan8021q"), join(goldenDir, "6.12", "core")].filter((d) => existsSync(d));
   const goldens = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).map((f) => join(d, f)));
-  // Labs that run but do not agree yet, and why (kept honest: a lab that starts agreeing fails here until removed).
-  const KNOWN_DIFFS: Record<string, string> = {
-    // A VLAN brought up right after its lower: the kernel sends its first MLDv2 reports from ::
-    // twice over (four, where a VLAN made two seconds after its lower sends two, as sim does).
-    // Likely the lower's deferred linkwatch NETDEV_CHANGE reaching the VLAN once it is configured
-    // (netif_stacked_transfer_operstate), whose addrconf_notify resends the reports (ipv6_mc_up);
-    // sim has no linkwatch delay. The captures of QinQ and the counters of eth0.10 count them.
-    "vlan-qinq": "a VLAN device's MLD reports in its first seconds",
-    "vlan-tagged-untagged": "a VLAN device's MLD reports in its first seconds",
-    // An ipvlan l3 slave (NOARP: no DAD) drops every multicast it sends and counts it in tx_dropped:
-    // measured on uml, 1 by 0.3 s after it is up and 2 by 3 s; sim sends its MLD reports and first
-    // router solicitation at once, 5 by 0.2 s.
-    "vlan-ipvlan-l3-broadcast-dropped": "how many IPv6 multicasts an ipvlan l3 slave sends (and drops) in its first seconds",
-    // The statistics of a private and a VEPA macvlan on a hairpin port count IPv6's own multicasts
-    // too; sim counts them in rx_packets but not in rx_bytes (mv3: 8 packets, 0 bytes; uml 13, 360).
-    "vlan-macvlan-bc-queue": "a macvlan's counters of IPv6 multicasts coming back through the port",
-  };
-
   for (const file of goldens) {
     const g = JSON.parse(readFileSync(file, "utf8")) as GoldenFile;
     const labFile = join(packageRoot, g.recordedWith.labFile);
@@ -413,9 +395,7 @@ describe("sim engine: golden labs it can run", () => {
       const [r] = await new SimEngine().runMany([lab!], { kernelRelease: g.result.kernel });
       const macs = lab!.hosts.flatMap((h) => h.interfaces.filter((i) => i.macGiven).map((i) => i.mac));
       const diffs = diffResults(g.result, r!, macs);
-      const known = KNOWN_DIFFS[g.result.lab];
-      if (known) assert.notEqual(diffs.length, 0, `${g.result.lab} now agrees with the real kernel: remove it from KNOWN_DIFFS`);
-      else assert.deepEqual(diffs.map((d) => d.patch), []);
+      assert.deepEqual(diffs.map((d) => d.patch), []);
     });
   }
 });

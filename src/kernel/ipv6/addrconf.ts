@@ -22,7 +22,7 @@ import type { Net } from "../net.js";
 import { randomBytes, rngBelow } from "../rng.js";
 import { IN6_ADDR_GEN_MODE_EUI64, IN6_ADDR_GEN_MODE_RANDOM, IN6_ADDR_GEN_MODE_STABLE_PRIVACY, Inet6Dev } from "./inet6-dev.js";
 import { IDGEN_DELAY_MS, IDGEN_RETRIES, ipv6GenerateStableAddress, ipv6GenModeRandomInit } from "./stable-address.js";
-import { ipv6DevMcDec, ipv6DevMcInc, ipv6McDadComplete, ipv6McDown } from "./mcast.js";
+import { ipv6DevMcDec, ipv6DevMcInc, ipv6McDadComplete, ipv6McDown, ipv6McUp } from "./mcast.js";
 import { ndiscSendNs, ndiscSendRs } from "./ndisc.js";
 import { fib6Add, fib6Del, rt6DelDev } from "./route.js";
 import { IPV6_HOUSEKEEPING } from "../trace.js";
@@ -46,6 +46,8 @@ export interface Inet6Ifaddr {
   dadProbes: number;
   dadNonce: Uint8Array | null;
   dadTimer: Timer | null;
+  /** addrconf_dad_begin has joined the address's solicited-node group (the kernel's state past PREDAD). */
+  solictJoined: boolean;
 }
 
 /** addrconf_ifid_eui48: the MAC around ff:fe with the U/L bit flipped, or around the device's dev_id, unflipped. */
@@ -72,6 +74,18 @@ function compress(groups: string[]): string {
 
 /** IPV6_ADDR_SCOPE of an address for the address list's order: global 0xe, link 2, host 1. */
 const srcScope = (a: Inet6Ifaddr): number => (a.scope === "global" ? 0x0e : a.scope === "link" ? 0x02 : 0x01);
+
+/**
+ * addrconf_join_solict / addrconf_leave_solict: the solicited-node group of an
+ * address. A NOARP device (an ipvlan l3 slave) and lo join none, so they send
+ * no MLD report for their addresses.
+ */
+function addrconfJoinSolict(dev: NetDevice, addr: Ipv6): void {
+  if (!(dev.flags & (IFF_NOARP | IFF_LOOPBACK))) ipv6DevMcInc(dev, solicitedNode(addr));
+}
+function addrconfLeaveSolict(dev: NetDevice, addr: Ipv6): void {
+  if (!(dev.flags & (IFF_NOARP | IFF_LOOPBACK))) ipv6DevMcDec(dev, solicitedNode(addr));
+}
 
 /** ipv6_add_dev at NETDEV_REGISTER: no inet6_dev below the minimum MTU; disable_ipv6 as the module was loaded. */
 export function ipv6AddDev(dev: NetDevice): void {
@@ -133,7 +147,7 @@ export function ipv6AddAddr(dev: NetDevice, req: Inet6AddrRequest): KResult<Inet
   const v = dev.inet6addrValidate(req.addr);
   if (!v.ok) return v;
   const scope = ipv6IsLoopback(req.addr) ? "host" : ipv6IsLinkLocal(req.addr) ? "link" : "global";
-  const ifp: Inet6Ifaddr = { addr: req.addr, prefixlen: req.prefixlen, scope, idev, tentative: true, dadfailed: false, nodad: req.nodad ?? false, noprefixroute: req.noprefixroute ?? false, stablePrivacy: req.stablePrivacy ?? false, stablePrivacyRetry: req.stablePrivacyRetry ?? 0, dadProbes: 0, dadNonce: null, dadTimer: null };
+  const ifp: Inet6Ifaddr = { addr: req.addr, prefixlen: req.prefixlen, scope, idev, tentative: true, dadfailed: false, nodad: req.nodad ?? false, noprefixroute: req.noprefixroute ?? false, stablePrivacy: req.stablePrivacy ?? false, stablePrivacyRetry: req.stablePrivacyRetry ?? 0, dadProbes: 0, dadNonce: null, dadTimer: null, solictJoined: false };
   linkDevAddr(idev, ifp);
   dev.inet6addrEvent("up", req.addr);
   // On a device that is down the prefix route waits for NETDEV_UP (addrconf_permanent_addr), as uml shows.
@@ -161,7 +175,7 @@ function delIfaddr(ifp: Inet6Ifaddr, prefixRoute: boolean): void {
   idev.addrList.splice(idev.addrList.indexOf(ifp), 1);
   dev.inet6addrEvent("down", ifp.addr);
   fib6Del(net, (r) => r.table === "local" && r.type === "local" && r.dst === ifp.addr && r.dev === dev);
-  ipv6DevMcDec(dev, solicitedNode(ifp.addr));
+  if (ifp.solictJoined) addrconfLeaveSolict(dev, ifp.addr);
   if (prefixRoute && !ifp.noprefixroute && ifp.prefixlen < 128) {
     const dst = ipv6Network(ifp.addr, ifp.prefixlen);
     const still = idev.addrList.some((a) => !a.noprefixroute && a.prefixlen === ifp.prefixlen && ipv6Network(a.addr, a.prefixlen) === dst);
@@ -169,9 +183,20 @@ function delIfaddr(ifp: Inet6Ifaddr, prefixRoute: boolean): void {
   }
 }
 
-/** addrconf_dad_start: waits for the device to be up with carrier (IF_READY); a regenerated id waits idgen_delay first. */
+/**
+ * addrconf_dad_start: the solicited-node group is joined at once, even on a
+ * device that is down (addrconf_dad_begin joins before it finds the device
+ * not ready), so an ipvlan l3 slave's address added before its first up,
+ * while the slave is not yet NOARP, has its group, and a link-local made at
+ * up has none. DAD itself waits for the device to be up with carrier
+ * (IF_READY); a regenerated id waits idgen_delay first.
+ */
 function addrconfDadStart(ifp: Inet6Ifaddr, delayMs = 0): void {
   const dev = ifp.idev.dev;
+  if (!ifp.solictJoined && delayMs === 0) {
+    addrconfJoinSolict(dev, ifp.addr);
+    ifp.solictJoined = true;
+  }
   if (!dev.isUp || !dev.carrier) return;
   if (delayMs > 0) ifp.dadTimer = dev.net.kernel.sim.queue.schedule(delayMs, addrconfDadBeginLater, "timer", ifp, IPV6_HOUSEKEEPING);
   else addrconfDadBegin(ifp);
@@ -184,12 +209,15 @@ function addrconfDadBeginLater(ifp: Inet6Ifaddr): void {
 }
 kernelFn(addrconfDadBeginLater);
 
-/** addrconf_dad_begin: join the solicited-node group; no DAD where it does not apply, else addrconf_dad_kick. */
+/** addrconf_dad_begin: join the solicited-node group (if addrconf_dad_start has not); no DAD where it does not apply, else addrconf_dad_kick. */
 function addrconfDadBegin(ifp: Inet6Ifaddr): void {
   const idev = ifp.idev;
   const dev = idev.dev;
   const net = dev.net;
-  ipv6DevMcInc(dev, solicitedNode(ifp.addr));
+  if (!ifp.solictJoined) {
+    addrconfJoinSolict(dev, ifp.addr);
+    ifp.solictJoined = true;
+  }
   if (dev.flags & (IFF_NOARP | IFF_LOOPBACK) || acceptDad(idev) < 1 || !ifp.tentative || ifp.nodad) {
     ifp.tentative = false;
     ifp.dadfailed = false;
@@ -238,7 +266,7 @@ function addrconfDadCompleted(ifp: Inet6Ifaddr): void {
   const net = dev.net;
   fib6Add(net, { table: "local", type: "local", dst: ifp.addr, plen: 128, dev, gateway: null, metric: 0, proto: "kernel" });
   const ac = idev.cnf.forwarding ? anycastOf(ifp) : null;
-  if (ac) ipv6DevMcInc(dev, solicitedNode(ac));
+  if (ac) addrconfJoinSolict(dev, ac);
   if (net.tracing && !(dev.flags & IFF_LOOPBACK)) net.trace(dev, "addrconf_dad_completed", `${ifp.addr} is usable`);
   const lonely = ifp.scope === "link" && idev.addrList.filter((a) => a.scope === "link" && !a.tentative && !a.dadfailed).length === 1;
   if (!lonely) return;
@@ -316,12 +344,18 @@ export function addrconfDevUp(dev: NetDevice): void {
     return;
   }
   if (!dev.carrier) return;
-  if (net.fib6.some((r) => r.table === "local" && r.type === "multicast" && r.dev === dev)) return;
+  if (net.fib6.some((r) => r.table === "local" && r.type === "multicast" && r.dev === dev)) {
+    // Configured already (IF_READY): the carrier came back. "resend MLD reports, we might have roamed".
+    ipv6McUp(idev);
+    return;
+  }
   // addrconf_permanent_addr: the addresses kept or added while down get their prefix routes and DAD.
   for (const ifp of [...idev.addrList]) {
     if (!ifp.noprefixroute && ifp.prefixlen < 128) addrconfPrefixRoute(dev, ifp.addr, ifp.prefixlen);
     addrconfDadStart(ifp);
   }
+  // addrconf_add_dev -> ipv6_find_idev: the groups joined while down are reported now.
+  ipv6McUp(idev);
   // addrconf_add_dev -> addrconf_add_mroute: ff00::/8 in table local.
   fib6Add(net, { table: "local", type: "multicast", dst: "ff00::", plen: 8, dev, gateway: null, metric: 256, proto: "kernel" });
   addrconfAddrGen(idev);
@@ -377,7 +411,8 @@ export function addrconfIfdown(dev: NetDevice, unregister = false): void {
       ifp.dadTimer = null;
       ifp.tentative = true;
       ifp.dadfailed = false;
-      ipv6DevMcDec(dev, solicitedNode(ifp.addr));
+      if (ifp.solictJoined) addrconfLeaveSolict(dev, ifp.addr);
+      ifp.solictJoined = false;
       continue;
     }
     delIfaddr(ifp, false);
@@ -414,6 +449,6 @@ export function addrconfForwardChange(idev: Inet6Dev, on: number): void {
   for (const ifp of idev.addrList) {
     if (ifp.tentative) continue;
     const ac = anycastOf(ifp);
-    if (ac) (on ? ipv6DevMcInc : ipv6DevMcDec)(dev, solicitedNode(ac));
+    if (ac) (on ? addrconfJoinSolict : addrconfLeaveSolict)(dev, ac);
   }
 }

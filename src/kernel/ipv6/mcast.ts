@@ -109,6 +109,21 @@ function mldSendReport(idev: Inet6Dev): void {
   ip6FinishOutput2(ip6, dev, IN6ADDR_MLDV2_ROUTERS);
 }
 
+/**
+ * ipv6_mc_up: every group is added again (igmp6_group_added), so each
+ * reportable one gets robustness-variable change reports (mld_ifc_event).
+ */
+export function ipv6McUp(idev: Inet6Dev): void {
+  if (idev.dev.flags & IFF_LOOPBACK) return;
+  let any = false;
+  for (const g of idev.mcList.keys()) {
+    if (noReport(g)) continue;
+    idev.mcCrcount.set(g, MLD_QRV_DEFAULT);
+    any = true;
+  }
+  if (any) mldIfcEvent(idev);
+}
+
 /** ipv6_mc_down: the report timers stop. */
 export function ipv6McDown(idev: Inet6Dev): void {
   for (const t of [idev.mcIfcTimer, idev.mcDadTimer]) if (t) t.cancelled = true;
