@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeEthernet, encodeEthernet, type EthernetFrame } from "../src/wire/ethernet.js";
 import { encodeIpv6, type Ipv6Repr } from "../src/wire/ipv6.js";
+import { encodeIcmp6, icmp6Length, type Icmp6Repr, type NdOpt } from "../src/wire/icmpv6.js";
 import { ipv6McastMac, parseIpv6, solicitedNode, ipv6InPrefix, ipv6Network, ipv6IsMulticast, ipv6IsLinkLocal } from "../src/wire/ipv6-addr.js";
 import { formatCapture, type CapturedFrame } from "../src/userland/tcpdump.js";
 import { writePcap } from "../src/userland/pcap.js";
-import type { Icmp6Repr } from "../src/wire/icmpv6.js";
 
 describe("IPv6 addresses", () => {
   test("inet_pton/inet_ntop: canonical text (RFC 5952)", () => {
@@ -95,5 +95,21 @@ describe("IPv6 on the wire", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("icmp6Length", () => {
+  test("equals the encoded length of every message kind, options included", () => {
+    const opts: NdOpt[] = [{ type: "source-lladdr", mac: "02:00:00:00:0a:01" }, { type: "nonce", nonce: new Uint8Array([1, 2, 3, 4, 5, 6]) }, { type: "raw", optType: 99, bytes: new Uint8Array(9) }];
+    const msgs: Icmp6Repr[] = [
+      { type: "echo-request", id: 1, seq: 2, data: new Uint8Array(56) },
+      { type: "ns", target: "2001:db8::1", opts },
+      { type: "ns", target: "fe80::1", opts: [] },
+      { type: "na", router: false, solicited: true, override: true, target: "2001:db8::1", opts: [opts[0]!] },
+      { type: "rs", opts: [opts[0]!] },
+      { type: "rs", opts: [] },
+      { type: "mld2-report", grecs: [{ type: 4, group: "ff02::1:ff00:1", sources: [] }, { type: 2, group: "ff05::2", sources: ["2001:db8::9"] }] },
+    ];
+    for (const m of msgs) assert.equal(icmp6Length(m), encodeIcmp6(m, "fe80::1", "ff02::1").length, m.type);
   });
 });

@@ -24,6 +24,17 @@ export class EventQueue {
   private seq = 0;
   private heap: QueuedEvent[] = [];
   /**
+   * Frame hops, in the order they were scheduled. Every hop takes the same
+   * delay and the clock never goes back, so they are due in this order too:
+   * a first-in first-out list keeps them without the heap's cost (a bridge
+   * flooding to a thousand ports schedules a thousand at once). popDue
+   * merges it with the heap by (time, sequence number).
+   */
+  private frames: (QueuedEvent | undefined)[] = [];
+  private framesHead = 0;
+  /** The one delay every frame event takes (the first one scheduled sets it). */
+  private frameDelay: number | null = null;
+  /**
    * The cause of the event running now: an event scheduled while it runs
    * inherits it, so every frame and timer that descends from, say, a DAD
    * timer carries that timer's cause. null for what a command sets going.
@@ -35,19 +46,48 @@ export class EventQueue {
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.length + this.frames.length - this.framesHead;
   }
 
   schedule<T>(delayMs: number, fn: (arg: T) => void, kind: EventKind = "timer", arg?: T, cause: string | null = this.cause): Timer {
-    const ev: QueuedEvent = { at: this.clock + Math.max(0, delayMs), seq: this.seq++, kind, fn: fn as (arg: unknown) => void, arg, cancelled: false, cause };
-    this.push(ev);
+    const delay = Math.max(0, delayMs);
+    const ev: QueuedEvent = { at: this.clock + delay, seq: this.seq++, kind, fn: fn as (arg: unknown) => void, arg, cancelled: false, cause };
+    if (kind === "frame" && (this.frameDelay ?? (this.frameDelay = delay)) === delay) this.frames.push(ev);
+    else this.push(ev);
     return ev;
+  }
+
+  /** The next event by (time, sequence number), cancelled ones included; null when none is left. */
+  private next(): QueuedEvent | null {
+    const f = this.framesHead < this.frames.length ? this.frames[this.framesHead]! : null;
+    const h = this.heap.length > 0 ? this.heap[0]! : null;
+    if (!f) return h;
+    if (!h) return f;
+    return this.less(f, h) ? f : h;
+  }
+
+  /** Takes ev, the one next() returned, off its list. */
+  private take(ev: QueuedEvent): void {
+    if (this.framesHead < this.frames.length && this.frames[this.framesHead] === ev) {
+      // The slot lets go of the event (and its frame) at once; the spent prefix goes now and then.
+      this.frames[this.framesHead++] = undefined;
+      if (this.framesHead === this.frames.length) {
+        this.frames.length = 0;
+        this.framesHead = 0;
+      } else if (this.framesHead >= 65536 && this.framesHead * 2 >= this.frames.length) {
+        this.frames = this.frames.slice(this.framesHead);
+        this.framesHead = 0;
+      }
+    } else this.pop();
   }
 
   /** The time of the next live event, or null when nothing is pending. */
   peekTime(): number | null {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap.length > 0 ? this.heap[0]!.at : null;
+    for (let ev = this.next(); ev; ev = this.next()) {
+      if (!ev.cancelled) return ev.at;
+      this.take(ev);
+    }
+    return null;
   }
 
   /**
@@ -56,15 +96,13 @@ export class EventQueue {
    * when there is none.
    */
   popDue(until = Infinity, kind?: EventKind): QueuedEvent | null {
-    const h = this.heap;
-    while (h.length > 0) {
-      const top = h[0]!;
+    for (let top = this.next(); top; top = this.next()) {
       if (top.cancelled) {
-        this.pop();
+        this.take(top);
         continue;
       }
       if (top.at > until || (kind && top.kind !== kind)) return null;
-      this.pop();
+      this.take(top);
       this.clock = top.at;
       return top;
     }
@@ -81,7 +119,13 @@ export class EventQueue {
 
   /** Runs a popped event under its own cause. */
   run(ev: QueuedEvent): void {
-    this.within(ev.cause, () => ev.fn(ev.arg));
+    const outer = this.cause;
+    this.cause = ev.cause;
+    try {
+      ev.fn(ev.arg);
+    } finally {
+      this.cause = outer;
+    }
   }
 
   /** Runs fn under a cause: a work item that drains a queue runs each entry under the cause that queued it. */
@@ -102,8 +146,8 @@ export class EventQueue {
   /** Drops every pending event of one kind (used to stop a broadcast storm). */
   cancelAll(kind: EventKind): number {
     let n = 0;
-    for (const ev of this.heap) {
-      if (ev.kind === kind && !ev.cancelled) {
+    for (const ev of [...this.heap, ...this.frames.slice(this.framesHead)]) {
+      if (ev && ev.kind === kind && !ev.cancelled) {
         ev.cancelled = true;
         n++;
       }

@@ -181,9 +181,21 @@ export function icmp6Length(i: Icmp6Repr): number {
       return 8 + i.grecs.reduce((n, g) => n + 20 + 16 * g.sources.length, 0);
     case "other":
       return 4 + i.rest.length;
+    case "ns":
+    case "na":
+      return 24 + optsLength(i.opts);
+    case "rs":
+      return 8 + optsLength(i.opts);
     default:
       return encodeBody(i).length;
   }
+}
+
+/** What encodeOpts makes of the options, in bytes: a link-layer address option is 8, the others round up to 8. */
+function optsLength(opts: readonly NdOpt[]): number {
+  let n = 0;
+  for (const o of opts) n += o.type !== "nonce" && o.type !== "raw" ? 8 : Math.ceil(((o.type === "nonce" ? o.nonce : o.bytes).length + 2) / 8) * 8;
+  return n;
 }
 
 export function encodeIcmp6(i: Icmp6Repr, src: Ipv6, dst: Ipv6): Uint8Array {

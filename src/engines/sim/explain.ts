@@ -123,12 +123,14 @@ export interface ReasonsProgress {
 /**
  * Tracing a cell alone forks the whole world and floods its segments, so a
  * reason costs in proportion to the world (~ the endpoints) and to the
- * broadcast domain (~ the endpoints again): a matrix traces at most
+ * broadcast domain (~ the endpoints again); with IPv6 on, the fork also
+ * replays the duplicate address detection and MLD reports every device still
+ * had pending, each flooded to every port. A matrix traces at most
  * TRACE_BUDGET / endpoints² of its failed cells alone (every failed cell up to
- * ~45 endpoints; 1,000 cells at 100; 10 at 1,000), so its reasons cost about
- * as much as a small matrix's, whatever its size.
+ * ~40 endpoints; 300 cells at 100; 3 at 1,000), so its reasons cost about as
+ * much as a small matrix's, whatever its size.
  */
-export const TRACE_BUDGET = 10_000_000;
+export const TRACE_BUDGET = 3_000_000;
 
 /** How many failed cells a matrix of `endpoints` endpoints traces alone. */
 export function tracedCells(endpoints: number): number {
