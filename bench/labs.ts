@@ -150,10 +150,13 @@ steps:
 
 /**
  * The issue's shape for the lab's own matrix at scale: one host, one bridge
- * br0, N namespaces n1..nN each with a veth into it and one address in
- * 10.0.0.0/16, then the all-pairs matrix (N × (N - 1) cells).
+ * br0, N namespaces n1..nN each with a veth into it and one address, then the
+ * all-pairs matrix (N × (N - 1) cells, N × (N - 1) neighbour entries for the
+ * one kernel's table). The addresses are in 10.0.0.0/16, or 10.0.0.0/24 for
+ * up to 254 namespaces when `slash24`.
  */
-export function oneBridgeLab(n: number): string {
+export function oneBridgeLab(n: number, o: { slash24?: boolean } = {}): string {
+  const addr = o.slash24 ? "10.0.0.$i/24" : "10.0.$((i / 250)).$((i % 250 + 1))/16";
   return `name: bench-bridge-${n}
 hosts:
   h:
@@ -164,7 +167,7 @@ hosts:
         ip netns add n$i
         ip link add v$i type veth peer name eth0 netns n$i
         ip link set v$i master br0 up
-        ip -n n$i addr add 10.0.$((i / 250)).$((i % 250 + 1))/16 dev eth0
+        ip -n n$i addr add ${addr} dev eth0
         ip -n n$i link set eth0 up
       done
 steps:

@@ -8,7 +8,7 @@ import type { Endpoint, LabResult, MatrixResult } from "../src/engines/result.js
 import { explainMatrix, tracedCells, tracedSample } from "../src/engines/sim/explain.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import { parseYamlLab } from "../src/lab/parse.js";
-import { bridged } from "./bridged-lab.js";
+import { oneBridgeLab } from "../bench/labs.js";
 import { plain, resultText } from "../src/report/text.js";
 
 test("the failed cells traced alone: all of a small matrix's, an even spread of a large one's", () => {
@@ -19,7 +19,7 @@ test("the failed cells traced alone: all of a small matrix's, an even spread of 
 });
 
 test("60 namespaces on one bridge: the sends the full neighbour table refused say so, the cells traced alone say what their trace says", async () => {
-  const { lab } = parseYamlLab("bridged.lab.yaml", bridged(60));
+  const { lab } = parseYamlLab("bridged.lab.yaml", oneBridgeLab(60, { slash24: true }));
   const run = await runLabInSim(lab, { forkBeforeMatrix: true });
   const i = run.result.steps.findIndex((s) => s.kind === "matrix");
   const m = run.result.steps[i] as MatrixResult;

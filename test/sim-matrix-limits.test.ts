@@ -7,10 +7,10 @@ import { explainCell } from "../src/engines/sim/explain.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import type { MatrixResult } from "../src/engines/result.js";
 import { parseYamlLab } from "../src/lab/parse.js";
-import { bridged } from "./bridged-lab.js";
+import { oneBridgeLab } from "../bench/labs.js";
 
 test("34 namespaces on a bridge fill the kernel's one neighbour table (gc_thresh3 = 1024): the cells past it fail, and their reasons say so", async () => {
-  const { lab } = parseYamlLab("bridged.lab.yaml", bridged(34));
+  const { lab } = parseYamlLab("bridged.lab.yaml", oneBridgeLab(34, { slash24: true }));
   const run = await runLabInSim(lab, { forkBeforeMatrix: true });
   const m = run.result.steps.find((s): s is MatrixResult => s.kind === "matrix")!;
   const ctx = run.matrices.get(run.result.steps.indexOf(m))!;
@@ -23,7 +23,7 @@ test("34 namespaces on a bridge fill the kernel's one neighbour table (gc_thresh
 });
 
 test("31 namespaces stay under it: every cell succeeds", async () => {
-  const { lab } = parseYamlLab("bridged.lab.yaml", bridged(31));
+  const { lab } = parseYamlLab("bridged.lab.yaml", oneBridgeLab(31, { slash24: true }));
   const run = await runLabInSim(lab);
   const m = run.result.steps.find((s): s is MatrixResult => s.kind === "matrix")!;
   assert.ok(m.cells.every((c) => c.ok));
