@@ -85,6 +85,13 @@ export function jsonSyntaxError(text: string): string | null {
       while (i < text.length && /[0-9]/.test(text[i]!)) i++;
     }
   };
+  /** After a member of an object or array: `,` goes on (false), `close` ends it (true), anything else is Go's error. */
+  const afterMember = (close: string, where: string): boolean => {
+    ws();
+    if (i >= text.length) end();
+    if (text[i] === "," || text[i] === close) return text[i++] === close;
+    return bad(where);
+  };
   const value = (): void => {
     ws();
     if (i >= text.length) end();
@@ -107,17 +114,7 @@ export function jsonSyntaxError(text: string): string | null {
         if (text[i] !== ":") bad("after object key");
         i++;
         value();
-        ws();
-        if (i >= text.length) end();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "}") {
-          i++;
-          return;
-        }
-        bad("after object key:value pair");
+        if (afterMember("}", "after object key:value pair")) return;
       }
     }
     if (c === "[") {
@@ -130,17 +127,7 @@ export function jsonSyntaxError(text: string): string | null {
       }
       for (;;) {
         value();
-        ws();
-        if (i >= text.length) end();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "]") {
-          i++;
-          return;
-        }
-        bad("after array element");
+        if (afterMember("]", "after array element")) return;
       }
     }
     if (c === '"') return string();
