@@ -5,8 +5,9 @@
 import { linkAddIpvlan, IpvlanDevice, type IpvlanMode } from "../../kernel/index.js";
 import type { ToolContext } from "../tool.js";
 import { field, GoError, str } from "./gojson.js";
+import { prevContainerLink } from "./check.js";
 import { execIpam } from "./ipam.js";
-import { netlinkLinkAttrs, configureIface, defaultRouteInterface, goErrno, lookupMaster, prevResult, randomVethName, renameLink, setArpNotify, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
+import { netlinkLinkAttrs, configureIface, defaultRouteInterface, goErrno, lookupMaster, randomVethName, renameLink, setArpNotify, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
 import { loadNetConf, type NetConf } from "./netconf.js";
 import { delContainerLink, getNs, openNetns } from "./ns.js";
 import { printResult, resultFrom, type CniInterface, type CniResult } from "./result.js";
@@ -91,15 +92,7 @@ async function cmdDel(args: CmdArgs, ctx: ToolContext): Promise<string> {
 
 async function cmdCheck(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = loadConf(args, ctx, true);
-  const target = openNetns(args, ctx);
-  if (n.ipamType !== "") await execIpam(n.ipamType, "CHECK", args, ctx);
-  const result = prevResult(n.raw, n.cniVersion || "0.1.0", "Required prevResult missing");
-  const cont = result.interfaces.find((i) => i.name === args.ifName && i.sandbox === args.netns) ?? { name: "" };
-  if (args.netns !== (cont.sandbox ?? "")) throw new GoError(`Sandbox in prevResult ${cont.sandbox ?? ""} doesn't match configured netns: ${args.netns}`);
-  lookupMaster(ctx.net, n.master);
-  if (cont.name === "") throw new GoError(`Container interface name missing in prevResult: ${cont.name}`);
-  const link = target.devByName(cont.name);
-  if (!link) throw new GoError(`Container Interface name in prevResult: ${cont.name} not found`);
+  const { target, result, cont, link } = await prevContainerLink(n, args, ctx);
   if (!(link instanceof IpvlanDevice)) throw new GoError(`Error: Container interface ${link.name} not of type ipvlan`);
   const mode = link.port.mode;
   let want: IpvlanMode | null = null;
