@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { fixture, runCli } from "./helpers.js";
+import { fixture, loPingLab, runCli } from "./helpers.js";
 
 // `ipvlab run LAB LAB...`: each lab in turn under a header naming it, a tally, and one exit code
 // for all: the worst (0 met < 1 not met < 2 bad lab < 3 engine cannot run).
@@ -13,20 +13,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function lab(name: string, expect: "ok" | "fail"): string {
   const file = join(dir, `${name}.lab.yaml`);
-  writeFileSync(
-    file,
-    `name: ${name}
-hosts:
-  h1:
-    run: |
-      ip link set lo up
-steps:
-  - name: lo answers
-    on: h1
-    run: ping -c 1 -W 1 127.0.0.1
-    expect: ${expect}
-`,
-  );
+  writeFileSync(file, loPingLab(name, expect));
   return file;
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { cli, waitUntil } from "./helpers.js";
+import { cli, loPingLab, waitUntil } from "./helpers.js";
 
 // --watch: run again when the lab file changes; a bad edit shows its file:line and the watch goes
 // on; Ctrl-C (SIGINT) ends it with exit 0.
@@ -16,17 +16,7 @@ const CLEAR = `${ESC}[2J${ESC}[3J${ESC}[H`;
 const dir = mkdtempSync(join(tmpdir(), "ipvlab-watch-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const labText = (expect: "ok" | "fail") => `name: watched
-hosts:
-  h1:
-    run: |
-      ip link set lo up
-steps:
-  - name: lo answers
-    on: h1
-    run: ping -c 1 -W 1 127.0.0.1
-    expect: ${expect}
-`;
+const labText = (expect: "ok" | "fail") => loPingLab("watched", expect);
 
 class Watched {
   readonly child: ChildProcess;

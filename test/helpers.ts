@@ -74,3 +74,16 @@ export function exampleAndGoldenLabs(): string[] {
       .sort();
   return [...under("examples"), ...under(join("test", "labs"))];
 }
+
+/** A one-host lab whose one check pings lo, expecting `expect`: the smallest lab that passes or fails at will. */
+export const loPingLab = (name: string, expect: "ok" | "fail"): string => `name: ${name}
+hosts:
+  h1:
+    run: |
+      ip link set lo up
+steps:
+  - name: lo answers
+    on: h1
+    run: ping -c 1 -W 1 127.0.0.1
+    expect: ${expect}
+`;
