@@ -4,8 +4,9 @@
 import { linkAddVlan, VlanDevice } from "../../kernel/index.js";
 import type { ToolContext } from "../tool.js";
 import { field, GoError, str } from "./gojson.js";
+import { prevContainerLink } from "./check.js";
 import { execIpam } from "./ipam.js";
-import { netlinkLinkAttrs, configureIface, goErrno, linkByName, lookupMaster, prevResult, randomVethName, renameLink, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
+import { netlinkLinkAttrs, configureIface, goErrno, linkByName, lookupMaster, randomVethName, renameLink, validateExpectedInterfaceIps, validateExpectedRoutes } from "./link.js";
 import { loadNetConf, type NetConf } from "./netconf.js";
 import { delContainerLink, getNs, openNetns } from "./ns.js";
 import { printResult, type CniInterface } from "./result.js";
@@ -80,15 +81,7 @@ async function cmdDel(args: CmdArgs, ctx: ToolContext): Promise<string> {
 
 async function cmdCheck(args: CmdArgs, ctx: ToolContext): Promise<string> {
   const n = parseConf(args);
-  const target = openNetns(args, ctx);
-  await execIpam(n.ipamType, "CHECK", args, ctx);
-  const result = prevResult(n.raw, n.cniVersion || "0.1.0", "vlan: Required prevResult missing");
-  const cont = result.interfaces.find((i) => i.name === args.ifName && i.sandbox === args.netns) ?? { name: "" };
-  if (args.netns !== (cont.sandbox ?? "")) throw new GoError(`Sandbox in prevResult ${cont.sandbox ?? ""} doesn't match configured netns: ${args.netns}`);
-  lookupMaster(ctx.net, n.master);
-  if (cont.name === "") throw new GoError(`Container interface name missing in prevResult: ${cont.name}`);
-  const link = target.devByName(cont.name);
-  if (!link) throw new GoError(`vlan: Container Interface name in prevResult: ${cont.name} not found`);
+  const { target, result, cont, link } = await prevContainerLink(n, args, ctx, { ipamRequired: true, prefix: "vlan: " });
   if (!(link instanceof VlanDevice)) throw new GoError(`Error: Container interface ${link.name} not of type vlan`);
   if (cont.mac && cont.mac !== link.mac) throw new GoError(`vlan: Interface ${cont.name} Mac ${cont.mac} doesn't match container Mac: ${link.mac}`);
   // The plugin's own text (it names promisc for a VLAN id).
