@@ -39,9 +39,9 @@ ipvlab_holder() {
     mount -t tmpfs -o mode=0755 ipvlab-netns /run/netns || exit 1
     mount -t sysfs sysfs /sys || exit 1
     # What CNI plugins keep on the host (host-local leases): per lab host, gone with it.
-    mkdir -p /var/lib/cni && mount -t tmpfs -o mode=0755 ipvlab-cni /var/lib/cni || exit 1
+    { [ -d /var/lib/cni ] || mkdir -p /var/lib/cni; } && mount -t tmpfs -o mode=0755 ipvlab-cni /var/lib/cni || exit 1
     # What docker in the lab scripts keeps (its networks and containers): per lab host too.
-    mkdir -p /var/lib/docker && mount -t tmpfs -o mode=0710 ipvlab-docker /var/lib/docker || exit 1
+    { [ -d /var/lib/docker ] || mkdir -p /var/lib/docker; } && mount -t tmpfs -o mode=0710 ipvlab-docker /var/lib/docker || exit 1
     ip link set lo up || exit 1
     ipvlab_defaults "$1" || exit 1
     : > "$0"
@@ -131,7 +131,7 @@ TRAP
 ipvlab_lab_begin() {
   LAB_OUT=$1 LAB_TAG=$2 IPV6_OFF=$3
   HOSTS=(); HOST_PID=(); NET_PID=(); NET_HAIRPIN=()
-  mkdir -p "$LAB_OUT"
+  [ -d "$LAB_OUT" ] || mkdir -p "$LAB_OUT"
   ipvlab_write_errtrap "$LAB_OUT/errtrap.sh"
   uname -r > "$LAB_OUT/kernel"
   # With net.core.devconf_inherit_init_net=1 (set under UML) namespaces made by
@@ -214,7 +214,7 @@ ipvlab_capture_stop() {
 ipvlab_step() {
   local idx=$1 host=$2 timeout=$3; shift 3
   local d=$LAB_OUT/$idx k=0
-  mkdir -p "$d"
+  [ -d "$d" ] || mkdir -p "$d"
   ipvlab_say step "$idx"
   while [ $# -ge 2 ]; do
     ipvlab_capture_start "$d/cap$k" "$1" "$2"
@@ -234,42 +234,51 @@ ipvlab_step() {
 
 # Every (host, netns, device, IPv4 address) but loopback, one per line:
 # "<host> <netns|-> <dev> <address>", hosts in lab order, root namespace first.
+# A process per listing and nothing more (every fork costs ~16 ms under UML):
+# a host's namespaces are the names under its private /run/netns, which the
+# driver reads through the holder's root, sorted as `sort` would (LC_ALL=C).
 ipvlab_endpoints() {
-  local h family=${1:-inet} linklocal=${2:-0}
+  local h family=${1:-inet} linklocal=${2:-0} f ns
   for h in "${HOSTS[@]}"; do
-    ipvlab_in_host "$h" /bin/bash -c '
-      ip -o addr show | sed "s/^/- /"
-      for ns in $(ip netns list | cut -d" " -f1 | sort); do
-        ip -n "$ns" -o addr show | sed "s/^/$ns /"
-      done' | while read -r ns _ dev fam addr rest; do
-        dev=${dev%%@*}
-        [ "$dev" = lo ] && continue
-        case $fam in
-          inet)
-            [ "$family" = inet6 ] && continue
-            case $addr in 127.*) continue ;; esac ;;
-          inet6)
-            # Global addresses that passed DAD, and with link-local on, fe80:: ones that did.
-            case " $rest " in *" tentative "* | *" dadfailed "*) continue ;; esac
-            case " $rest " in
-              *" scope global "*) [ "$family" = inet ] && continue ;;
-              *" scope link "*)
-                [ "$linklocal" = 1 ] || continue
-                case $addr in [fF][eE][89aAbB]?:*) ;; *) continue ;; esac ;;
-              *) continue ;;
-            esac ;;
-          *) continue ;;
-        esac
-        echo "$h $ns $dev ${addr%/*}"
-      done
+    ipvlab_endpoints_of "$h" - "$family" "$linklocal"
+    for f in /proc/"${HOST_PID[$h]}"/root/run/netns/*; do
+      [ -e "$f" ] || continue
+      ns=${f##*/}
+      ipvlab_endpoints_of "$h" "$ns" "$family" "$linklocal"
+    done
   done
+}
+ipvlab_endpoints_of() {
+  local h=$1 ns=$2 family=$3 linklocal=$4 dev fam addr rest pre=()
+  [ "$ns" != - ] && pre=(-n "$ns")
+  while read -r _ dev fam addr rest; do
+    dev=${dev%%@*}
+    [ "$dev" = lo ] && continue
+    case $fam in
+      inet)
+        [ "$family" = inet6 ] && continue
+        case $addr in 127.*) continue ;; esac ;;
+      inet6)
+        # Global addresses that passed DAD, and with link-local on, fe80:: ones that did.
+        case " $rest " in *" tentative "* | *" dadfailed "*) continue ;; esac
+        case " $rest " in
+          *" scope global "*) [ "$family" = inet ] && continue ;;
+          *" scope link "*)
+            [ "$linklocal" = 1 ] || continue
+            case $addr in [fF][eE][89aAbB]?:*) ;; *) continue ;; esac ;;
+          *) continue ;;
+        esac ;;
+      *) continue ;;
+    esac
+    echo "$h $ns $dev ${addr%/*}"
+  done < <(IPVLAB_LAB=$LAB_TAG exec nsenter -t "${HOST_PID[$h]}" -n -m -u -i -- ip "${pre[@]}" -o addr show)
 }
 
 # All pairs in different namespaces pinged at once, each `ping -c 1 -W 1 -I from to`
 # from the source's namespace; cell.<I>.<J> holds ping's exit code.
 ipvlab_matrix() {
   local idx=$1 d=$LAB_OUT/$1 i j
-  mkdir -p "$d"
+  [ -d "$d" ] || mkdir -p "$d"
   ipvlab_say step "$idx"
   ipvlab_endpoints "${2:-inet}" "${3:-0}" > "$d/endpoints"
   local -a eh=() ens=() ed=() ea=()
@@ -292,13 +301,14 @@ ipvlab_matrix() {
         case ${ea[j]} in [fF][eE][89aAbB]?:*) fj=ll ;; *:*) fj=6 ;; esac
         [ "$fs" = "$fj" ] || continue
         if [ "$fs" = ll ]; then
-          script+="(ping -c 1 -W 1 -I ${ea[s]}%${ed[s]} ${ea[j]}%${ed[s]} >/dev/null 2>&1; echo \$? > $d/cell.$s.$j) & "
+          script+="ping -c 1 -W 1 -I ${ea[s]}%${ed[s]} ${ea[j]}%${ed[s]} & w+=(\$! $d/cell.$s.$j); "
         else
-          script+="(ping -c 1 -W 1 -I ${ea[s]} ${ea[j]} >/dev/null 2>&1; echo \$? > $d/cell.$s.$j) & "
+          script+="ping -c 1 -W 1 -I ${ea[s]} ${ea[j]} & w+=(\$! $d/cell.$s.$j); "
         fi
       done
     done
-    script+="wait"
+    # Started all at once, one process each; each exit code is collected by waiting for its pid.
+    script="w=(); $script"'set -- "${w[@]}"; while [ $# -gt 0 ]; do wait "$1"; echo $? > "$2"; shift 2; done'
     local pre=()
     [ "${ens[i]}" != - ] && pre=(ip netns exec "${ens[i]}")
     ipvlab_in_host "${eh[i]}" "${pre[@]}" /bin/bash -c "$script" </dev/null >/dev/null 2>&1 &

@@ -14,6 +14,7 @@ import { parseYamlLab } from "../lab/load.js";
 import type { Lab } from "../lab/types.js";
 import { junitXml, type JUnitSuite } from "../report/junit.js";
 import type { StepDiff } from "../verify/diff.js";
+import { checkJobs, runInJobs } from "./jobs.js";
 import { writeJUnit } from "./junit-file.js";
 import { kernelRunOptions } from "./kernel-flag.js";
 import { progress } from "./run.js";
@@ -33,6 +34,8 @@ export interface FuzzFlags {
   quiet?: boolean;
   /** Labs per kernel boot. */
   batch: number;
+  /** Kernels at once (uml): each batch is split between them. */
+  jobs?: number;
   /** Rounds (kernel boots) the shrinker may take per difference. */
   shrinkRounds: number;
 }
@@ -93,7 +96,7 @@ class Fuzzer {
 
   /** The real engine's answers, one boot for all LABS, and the simulator's as that kernel. */
   async both(labs: Lab[], onLab?: () => void): Promise<{ real: LabResult[]; sim: LabResult[] }> {
-    const real = await this.engines.real.runMany(labs, {
+    const real = await runInJobs(this.engines.real, labs, this.flags.jobs ?? 1, {
       ...this.realOpts(),
       onProgress: (line) => {
         if (/all \d+ steps done$/.test(line)) onLab?.();
@@ -288,6 +291,7 @@ function fuzzSuites(summary: FuzzSummary): JUnitSuite[] {
 
 /** `ipvlab fuzz`: random labs on sim and a real kernel; every difference shrunk and written to --out. Exit 1 on any difference. */
 export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
+  checkJobs(flags.engine, flags.jobs);
   const say = progress(flags.quiet);
   const seed = flags.seed ?? Math.floor(Math.random() * 0x7fffffff);
   say(`seed ${seed}: ${flags.count} labs${flags.shard ? `, shard ${flags.shard.index}/${flags.shard.total}` : ""}, sim against --engine ${flags.engine}`);

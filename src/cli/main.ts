@@ -430,7 +430,8 @@ program
   .addOption(new Option("--shard <K/N>", "only shard K of N of the labs: lab i goes to shard (i mod N) + 1; for CI jobs in parallel").argParser(parseShard))
   .addOption(junitOption())
   .option("--json", "print the summary as JSON (the labs that did not agree, with what differed)")
-  .option("--batch <n>", "labs per kernel boot", wholeNumber(1, 10_000), 50)
+  .option("--batch <n>", "labs per kernel boot (with --jobs, per round of boots)", wholeNumber(1, 10_000), 50)
+  .addOption(jobsOption())
   .option("--shrink-rounds <n>", "kernel boots the shrinker may take per difference", wholeNumber(0, 1000), 15)
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
@@ -445,6 +446,7 @@ Exit 1 when any lab differs, is refused by the simulator or could not run.
 
 Examples:
   ipvlab fuzz --seed 1 --count 200
+  ipvlab fuzz --seed 1 --count 2000 --jobs 2 --batch 100
   ipvlab fuzz --seed 1 --count 2000 --shard 2/4 --junit reports/fuzz-2.xml -o fuzz-out
   ipvlab verify fuzz-out/fuzz-1-17.lab.yaml --engine uml`,
   )

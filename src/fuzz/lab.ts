@@ -40,6 +40,10 @@ function block(indent: string, text: string): string[] {
 export function fuzzLabYaml(lab: FuzzLab, comments: string[] = []): string {
   const out = comments.map((c) => (c ? `# ${c}` : "#"));
   out.push(`name: ${lab.name}`);
+  // The grammar is IPv4's. With IPv6 on, every device's start sends DAD probes, MLD reports and
+  // router solicitations after random delays (up to 1 s each), so captures and address listings
+  // taken in the first seconds would compare the kernel's random draws, not its logic.
+  out.push("ipv6: false");
   out.push("networks:");
   for (const n of lab.networks) out.push(`  ${n}: {}`);
   out.push("hosts:");

@@ -146,7 +146,11 @@ export function fibSyncCarrier(dev: NetDevice): void {
   for (const t of dev.net.fib.tables.values()) for (const r of t.routes()) if (r.nh.dev === dev && r.nh.scope !== RT_SCOPE_NOWHERE) r.nh.linkdown = !dev.carrier;
 }
 
-export type ValidateSource = { ok: true; onlink: boolean } | { ok: false; errno: "EINVAL" | "EXDEV"; why: string };
+export type ValidateSource = { readonly ok: true; readonly onlink: boolean } | { readonly ok: false; readonly errno: "EINVAL" | "EXDEV"; readonly why: string };
+
+// The two passing answers, shared: every packet routed in is validated, and these are most of them.
+const VALID: ValidateSource = { ok: true, onlink: false };
+const VALID_ONLINK: ValidateSource = { ok: true, onlink: true };
 
 /**
  * fib_validate_source. `oif` is the output interface of a forwarded packet
@@ -156,11 +160,11 @@ export type ValidateSource = { ok: true; onlink: boolean } | { ok: false; errno:
 export function fibValidateSource(net: Net, src: Ipv4, dst: Ipv4, oif: number, dev: NetDevice, inDev: InDevice): ValidateSource {
   const r = IN_DEV_RPFILTER(inDev);
   if (!r && (dev.ifindex !== oif || !IN_DEV_TX_REDIRECTS(inDev))) {
-    if (IN_DEV_ACCEPT_LOCAL(inDev)) return { ok: true, onlink: false };
+    if (IN_DEV_ACCEPT_LOCAL(inDev)) return VALID;
     if (!net.fib.hasCustomLocalRoutes && !net.fib.hasCustomRules) {
       // Within one netns its own address as a source is a martian.
       if (ipDevFind(net, src)) return { ok: false, errno: "EINVAL", why: "source is a local address of this netns (accept_local=0)" };
-      return { ok: true, onlink: false };
+      return VALID;
     }
   }
   return fullValidateSource(net, src, dst, oif, dev, r, inDev);
@@ -170,15 +174,15 @@ export function fibValidateSource(net: Net, src: Ipv4, dst: Ipv4, oif: number, d
 function fullValidateSource(net: Net, src: Ipv4, dst: Ipv4, _oif: number, dev: NetDevice, rpf: number, inDev: InDevice): ValidateSource {
   const noAddr = inDev.ifaList.length === 0;
   const lastResort = (): ValidateSource =>
-    rpf ? { ok: false, errno: "EXDEV", why: `rp_filter=${rpf}: no route back to the source (${confSources(inDev, "rp_filter")})` } : { ok: true, onlink: false };
+    rpf ? { ok: false, errno: "EXDEV", why: `rp_filter=${rpf}: no route back to the source (${confSources(inDev, "rp_filter")})` } : VALID;
   const res = net.fib.lookup({ daddr: src, saddr: dst, oif: 0, scope: RT_SCOPE_UNIVERSE });
   if (!res.ok) return lastResort();
   if (res.res.type !== "unicast" && (res.res.type !== "local" || !IN_DEV_ACCEPT_LOCAL(inDev)))
     return { ok: false, errno: "EINVAL", why: `the route back to the source is ${res.res.type}` };
   const devMatch = res.res.dev === dev || (res.res.type === "local" && dev === net.loopback);
-  if (devMatch) return { ok: true, onlink: res.res.route.nh.scope >= RT_SCOPE_HOST };
+  if (devMatch) return res.res.route.nh.scope >= RT_SCOPE_HOST ? VALID_ONLINK : VALID;
   if (noAddr) return lastResort();
   if (rpf === 1) return { ok: false, errno: "EXDEV", why: `rp_filter=1: the route back to the source leaves by ${res.res.dev?.name ?? "?"}, not ${dev.name} (${confSources(inDev, "rp_filter")})` };
   const again = net.fib.lookup({ daddr: src, saddr: dst, oif: dev.ifindex, scope: RT_SCOPE_UNIVERSE }, true);
-  return { ok: true, onlink: again.ok && again.res.type === "unicast" && again.res.route.nh.scope >= RT_SCOPE_HOST };
+  return again.ok && again.res.type === "unicast" && again.res.route.nh.scope >= RT_SCOPE_HOST ? VALID_ONLINK : VALID;
 }

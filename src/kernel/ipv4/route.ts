@@ -61,6 +61,28 @@ function rtable(p: Partial<Rtable> & Pick<Rtable, "type" | "dev">): Rtable {
   };
 }
 
+/**
+ * The input routes made for each (route, ingress device), as the kernel keeps one per nexthop
+ * (nhc_rth_input) instead of allocating a dst per packet. An Rtable never changes and says
+ * nothing a later packet could see differently but doRedirect, which is compared.
+ */
+const INPUT_ROUTES = new WeakMap<FibResult, Map<NetDevice, RouteInput>>();
+
+/** The rth of ip_route_input_slow's local_input and of __mkroute_input, for a packet in on IIF. */
+function inputRoute(res: FibResult, iif: NetDevice, doRedirect: boolean): RouteInput {
+  let byDev = INPUT_ROUTES.get(res);
+  if (!byDev) INPUT_ROUTES.set(res, (byDev = new Map()));
+  let r = byDev.get(iif);
+  if (!r || (r.ok && r.rt.doRedirect !== doRedirect)) {
+    const rt =
+      res.type === "local"
+        ? rtable({ type: "local", dev: iif.net.loopback, local: true, input: true, iif, fib: res, table: res.route.table })
+        : rtable({ type: "unicast", dev: res.dev!, gw: res.gw && res.route.nh.scope === RT_SCOPE_LINK ? res.gw : 0, input: true, iif, doRedirect, fib: res, table: res.route.table });
+    byDev.set(iif, (r = { ok: true, rt }));
+  }
+  return r;
+}
+
 /** fib_result_prefsrc: the route's src, else inet_select_addr on its device towards its gateway. */
 function fibResultPrefsrc(res: FibResult): Ipv4 {
   if (res.route.prefsrc) return res.route.prefsrc;
@@ -132,7 +154,7 @@ export function ipRouteOutput(net: Net, req: RouteOutputRequest): KResult<Rtable
   return make(res.type, res.dev, res);
 }
 
-export type RouteInput = { ok: true; rt: Rtable } | { ok: false; errno: "EINVAL" | "EXDEV"; why: string };
+export type RouteInput = { readonly ok: true; readonly rt: Rtable } | { readonly ok: false; readonly errno: "EINVAL" | "EXDEV"; readonly why: string };
 
 function martianInput(net: Net, why: string): RouteInput {
   net.mibInc("IpInAddrErrors");
@@ -181,7 +203,7 @@ export function ipRouteInputSlow(daddr: Ipv4, saddr: Ipv4, dev: NetDevice, isIp:
   if (res.type === "local") {
     const v = fibValidateSource(net, saddr, daddr, 0, dev, inDev);
     if (!v.ok) return { ok: false, errno: v.errno, why: v.why };
-    return { ok: true, rt: rtable({ type: "local", dev: net.loopback, local: true, input: true, iif: dev, fib: res, table: res.route.table }) };
+    return inputRoute(res, dev, false);
   }
   if (!IN_DEV_FORWARD(inDev)) return noRouteInput(dev, "EHOSTUNREACH", res);
   if (res.type !== "unicast") return martianInput(net, `martian destination (route type ${res.type})`);
@@ -191,8 +213,7 @@ export function ipRouteInputSlow(daddr: Ipv4, saddr: Ipv4, dev: NetDevice, isIp:
   const v = fibValidateSource(net, saddr, daddr, outDev.ifindex, dev, inDev);
   if (!v.ok) return { ok: false, errno: v.errno, why: v.why };
   const doRedirect = outDev === dev && v.onlink && IN_DEV_TX_REDIRECTS(outDev.inDev) && isIp;
-  const gw = res.gw && res.route.nh.scope === RT_SCOPE_LINK ? res.gw : 0;
-  return { ok: true, rt: rtable({ type: "unicast", dev: outDev, gw, input: true, iif: dev, doRedirect, fib: res, table: res.route.table }) };
+  return inputRoute(res, dev, doRedirect);
 }
 
 /** The next hop a packet on this route is resolved to (rt_nexthop). */
