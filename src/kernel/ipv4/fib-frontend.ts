@@ -120,7 +120,9 @@ export function fibDelIfaddr(inDev: InDevice, ifa: InIfaddr, iprim: InIfaddr | n
   if (!(ok & LOCAL_OK)) {
     fibMagic("del", "local", ifa.local, 32, prim, dev, 0);
     // The address finally gone: routes that used it as prefsrc die (fib_sync_down_addr + fib_flush).
-    if (gone && dev.net.fib.addrTypeDev(dev, ifa.local) !== "local") dev.net.fib.flush((r) => r.prefsrc === ifa.local);
+    // inet_addr_type_dev_table takes the device only for its l3mdev table: the address is gone
+    // when no device of the netns holds it any more, and only then go the routes using it as src.
+    if (gone && dev.net.fib.addrType(ifa.local) !== "local") dev.net.fib.flush((r) => r.prefsrc === ifa.local);
   }
 }
 

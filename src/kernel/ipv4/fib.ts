@@ -273,12 +273,6 @@ export class Fib {
     return [...this.tables.values()].flatMap((t) => t.flush(pred));
   }
 
-  /** inet_addr_type_dev_table: as addrType, but a local route counts only on `dev`. */
-  addrTypeDev(dev: NetDevice, addr: Ipv4): RouteType {
-    const r = this.table(RT_TABLE_LOCAL).lookup({ daddr: addr, saddr: 0, oif: 0, scope: RT_SCOPE_UNIVERSE }, true);
-    return r?.ok && r.res.dev === dev ? r.res.type : "unicast";
-  }
-
   /** inet_addr_type_table: how the local table classifies an address. */
   addrType(addr: Ipv4): RouteType {
     if (addr === 0xffffffff) return "broadcast";
