@@ -435,8 +435,9 @@ function* pingRun(argv: string[], ctx: ToolContext): ToolRun {
       stderr += `ping: Warning: source address might be selected on device other than: ${o.device}\n`;
     }
   } else {
-    const local = [...net.devices.values()].some((d) => (d.inDev?.ifaList ?? []).some((a) => a.local === source));
-    if (!local && !ipv4IsMulticast(source)) return { exitCode: 2, stdout, stderr: stderr + "ping: bind: Cannot assign requested address\n" };
+    // raw_bind: inet_addr_valid_or_nonlocal on inet_addr_type_table's answer.
+    const type = net.fib.addrType(source);
+    if (type !== "local" && type !== "multicast" && type !== "broadcast") return { exitCode: 2, stdout, stderr: stderr + "ping: bind: Cannot assign requested address\n" };
   }
   const where6 = target6 && !("error" in target6) ? target6.addr : "::";
   const multicast = v6 ? ipv6IsMulticast(where6) : o.broadcast || ipv4IsMulticast(whereto);

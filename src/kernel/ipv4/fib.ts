@@ -120,6 +120,9 @@ export class FibTable {
     }
   }
 
+  /** fib_new_table has made it: a route was put in it once. Until then fib_get_table finds no table. */
+  created = false;
+
   constructor(readonly id: number) {}
 
   /** Every route, longest prefix first, as `ip route show table` walks them (minus its address ordering). */
@@ -148,6 +151,7 @@ export class FibTable {
    * (kernel routes from fib_magic, ip route append); neither is prepend.
    */
   insert(r: FibRoute, o: { excl: boolean; append: boolean; replace?: boolean }): KResult {
+    this.created = true;
     const k = key(r.dst, r.len);
     const list = this.aliases.get(k) ?? [];
     const samePrio = list.filter((a) => a.priority === r.priority);
@@ -275,8 +279,12 @@ export class Fib {
 
   /** inet_addr_type_table: how the local table classifies an address. */
   addrType(addr: Ipv4): RouteType {
-    if (addr === 0xffffffff) return "broadcast";
+    if (addr === 0xffffffff || addr >>> 24 === 0) return "broadcast";
     if (addr >>> 28 === 0xe) return "multicast";
+    // __inet_dev_addr_type starts from RTN_BROADCAST and keeps it when there is no local table:
+    // a namespace whose loopback never went up and that has no address up yet has none, and
+    // there every address passes as broadcast (a raw socket binds to any, ping -I too).
+    if (!this.tables.get(RT_TABLE_LOCAL)?.created) return "broadcast";
     const r = this.table(RT_TABLE_LOCAL).lookup({ daddr: addr, saddr: 0, oif: 0, scope: RT_SCOPE_UNIVERSE }, true);
     return r?.ok ? r.res.type : "unicast";
   }
