@@ -45,6 +45,11 @@ export class EventQueue {
     return this.clock;
   }
 
+  /** Frame hops are waiting: the backlog a softirq drains before a kworker runs. */
+  get framesPending(): boolean {
+    return this.framesHead < this.frames.length;
+  }
+
   get size(): number {
     return this.heap.length + this.frames.length - this.framesHead;
   }

@@ -7,6 +7,7 @@
 
 import { MODELLED_RELEASE, parseRelease, type KernelRelease } from "./release.js";
 import { EventQueue } from "./clock.js";
+import { kernelFn } from "./fork.js";
 import { Kernel } from "./kernel.js";
 import { seededRng, type Rng } from "./rng.js";
 import { LabSwitch } from "./switch.js";
@@ -24,6 +25,36 @@ import type { TraceSink } from "./trace.js";
  * work, and far above the >100 frames in 0.5 s a lab can tell a storm by.
  */
 export const FRAME_HOP_MS = 1 / 64;
+
+/**
+ * How many hops a work item waits for the backlog at most: net_rx_action's
+ * netdev_budget (300 packets), after which the softirq yields the CPU.
+ */
+const WORK_WAIT_HOPS = 300;
+
+interface PendingWork {
+  readonly sim: Sim;
+  readonly fn: (arg: unknown) => void;
+  readonly arg: unknown;
+  waited: number;
+}
+
+/**
+ * A kernel work item (schedule_work) runs in a kworker, and a kworker gets the
+ * CPU only once the softirq has drained the backlog: on User-Mode Linux, which
+ * has one CPU, every frame a chain of softirq work sets going (a reply, the
+ * packet the reply releases, the reply to that) goes before it. So the item
+ * waits while frame hops are pending, one hop at a time.
+ */
+function runWork(w: PendingWork): void {
+  if (w.sim.queue.framesPending && w.waited < WORK_WAIT_HOPS) {
+    w.waited++;
+    w.sim.deliverFrame(runWork, w);
+    return;
+  }
+  w.fn(w.arg);
+}
+kernelFn(runWork);
 
 /** Events between two calls of Sim.poll: often enough to stop within a blink, rare enough to cost nothing. */
 const POLL_EVERY = 4096;
@@ -111,6 +142,12 @@ export class Sim {
   /** Schedules one frame hop, FRAME_HOP_MS from now; run() drops it if this run's budget is spent. */
   deliverFrame<T>(fn: (arg: T) => void, arg?: T): void {
     this.queue.schedule(FRAME_HOP_MS, fn, "frame", arg);
+  }
+
+  /** schedule_work: fn(arg) runs in process context, after the frames in flight (see runWork). fn must be a kernelFn. */
+  queueWork<T>(fn: (arg: T) => void, arg: T): void {
+    const w: PendingWork = { sim: this, fn: fn as (arg: unknown) => void, arg, waited: 0 };
+    this.deliverFrame(runWork, w);
   }
 
   /** Counts one frame hop against the budget; false (and the storm stopped) once it is spent. */

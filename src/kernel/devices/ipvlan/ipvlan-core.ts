@@ -227,7 +227,7 @@ function ipvlanMulticastEnqueue(port: IpvlPort, skb: SkBuff, txPkt: boolean): vo
   port.backlog.push({ skb, txPkt, cause: port.dev.net.kernel.sim.queue.cause });
   if (!port.wqScheduled) {
     port.wqScheduled = true;
-    port.dev.net.kernel.sim.deliverFrame(ipvlanProcessMulticast, port);
+    port.dev.net.kernel.sim.queueWork(ipvlanProcessMulticast, port);
   }
 }
 

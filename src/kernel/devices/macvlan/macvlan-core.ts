@@ -114,7 +114,7 @@ function macvlanBroadcastEnqueue(port: MacvlanPort, src: MacvlanDevice | null, s
   if (queued) port.bcQueue.push({ skb: { ...skb }, src, cause: port.dev.net.kernel.sim.queue.cause });
   if (!port.bcWorkScheduled) {
     port.bcWorkScheduled = true;
-    port.dev.net.kernel.sim.deliverFrame(macvlanProcessBroadcast, port);
+    port.dev.net.kernel.sim.queueWork(macvlanProcessBroadcast, port);
   }
   if (!queued) {
     skb.dev.stats.rxDropped++;
