@@ -101,11 +101,12 @@ export function generateLab(seed: number, index: number): FuzzLab {
   const features = 1 + p.below(4);
   for (let f = 0; f < features; f++) feature(p, p.one(states), states);
   const steps = generateSteps(p, states);
-  // A macvlan or VLAN is created with a carrier event linkwatch runs up to a second later
-  // (linkwatch_schedule_work: not urgent while the device is down), and until then `ip link`
-  // shows it `state UNKNOWN`. When that second ends depends on the machine's speed, so the
-  // steps start after it.
-  if (states.some((s) => s.host.lines.some((l) => / type (macvlan|vlan) /.test(`${l} `)))) steps.unshift({ kind: "action", on: states[0]!.host.name, run: "sleep 1.1" });
+  // A macvlan or VLAN is created with a carrier event, and a bridge gets one when its first
+  // port comes up, that linkwatch runs up to a second later (linkwatch_schedule_work: not
+  // urgent for a device that is down or has no lower link), and until then `ip link` shows it
+  // `state UNKNOWN`. When that second ends depends on the machine's speed, so the steps start
+  // after it.
+  if (states.some((s) => s.host.lines.some((l) => / type (macvlan|vlan|bridge) /.test(`${l} `)))) steps.unshift({ kind: "action", on: states[0]!.host.name, run: "sleep 1.1" });
   return { name: `fuzz-${seed}-${index}`, networks, hosts: states.map((s) => s.host), steps };
 }
 

@@ -211,15 +211,15 @@ function macvlanAddrBusy(port: MacvlanPort, addr: Mac): boolean {
 }
 
 /**
- * dev_uc_add / dev_uc_del on the lower device. A lower device that does not
- * filter unicast (IFF_UNICAST_FLT: veth, bridges, the lab NICs) is made
- * promiscuous while its unicast list is not empty (uc_promisc), which
- * `ip -d link` counts; one that does (a VLAN) takes the address into its
- * list and hands it on to its own lower device.
+ * dev_uc_add / dev_uc_del on the lower device. One that does not filter
+ * unicast (IFF_UNICAST_FLT: veth, bridges, the lab NICs) is made promiscuous
+ * while its unicast list is not empty (uc_promisc, which `ip -d link` counts),
+ * but only while it is up: __dev_set_rx_mode does nothing on a device that is
+ * down and dev_open applies it. One that does filter (a VLAN) hands the
+ * address on to its own lower device.
  */
 function devUcAdd(port: MacvlanPort, addr: Mac): void {
-  if (port.dev.unicastFilter) coreUcAdd(port.dev, addr);
-  else if (port.lowerUc.size === 0) port.dev.promiscuity++;
+  coreUcAdd(port.dev, addr);
   port.lowerUc.set(addr, (port.lowerUc.get(addr) ?? 0) + 1);
 }
 
@@ -227,8 +227,7 @@ function devUcDel(port: MacvlanPort, addr: Mac): void {
   const n = (port.lowerUc.get(addr) ?? 0) - 1;
   if (n > 0) port.lowerUc.set(addr, n);
   else port.lowerUc.delete(addr);
-  if (port.dev.unicastFilter) coreUcDel(port.dev, addr);
-  else if (port.lowerUc.size === 0) port.dev.promiscuity--;
+  coreUcDel(port.dev, addr);
 }
 
 /**
