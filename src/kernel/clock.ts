@@ -122,7 +122,7 @@ export class EventQueue {
     return true;
   }
 
-  /** Runs a popped event under its own cause. */
+  /** Runs a popped event under its own cause (within's body, written out: no closure per event on the hot path). */
   run(ev: QueuedEvent): void {
     const outer = this.cause;
     this.cause = ev.cause;

@@ -193,13 +193,17 @@ function delIfaddr(ifp: Inet6Ifaddr, prefixRoute: boolean): void {
  */
 function addrconfDadStart(ifp: Inet6Ifaddr, delayMs = 0): void {
   const dev = ifp.idev.dev;
-  if (!ifp.solictJoined && delayMs === 0) {
-    addrconfJoinSolict(dev, ifp.addr);
-    ifp.solictJoined = true;
-  }
+  if (delayMs === 0) joinSolictOnce(ifp);
   if (!dev.isUp || !dev.carrier) return;
   if (delayMs > 0) ifp.dadTimer = dev.net.kernel.sim.queue.schedule(delayMs, addrconfDadBeginLater, "timer", ifp, IPV6_HOUSEKEEPING);
   else addrconfDadBegin(ifp);
+}
+
+/** The address's solicited-node group, joined once for its life (left when it goes). */
+function joinSolictOnce(ifp: Inet6Ifaddr): void {
+  if (ifp.solictJoined) return;
+  addrconfJoinSolict(ifp.idev.dev, ifp.addr);
+  ifp.solictJoined = true;
 }
 
 function addrconfDadBeginLater(ifp: Inet6Ifaddr): void {
@@ -214,10 +218,7 @@ function addrconfDadBegin(ifp: Inet6Ifaddr): void {
   const idev = ifp.idev;
   const dev = idev.dev;
   const net = dev.net;
-  if (!ifp.solictJoined) {
-    addrconfJoinSolict(dev, ifp.addr);
-    ifp.solictJoined = true;
-  }
+  joinSolictOnce(ifp);
   if (dev.flags & (IFF_NOARP | IFF_LOOPBACK) || acceptDad(idev) < 1 || !ifp.tentative || ifp.nodad) {
     ifp.tentative = false;
     ifp.dadfailed = false;
