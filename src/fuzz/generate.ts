@@ -103,10 +103,13 @@ export function generateLab(seed: number, index: number): FuzzLab {
   const steps = generateSteps(p, states);
   // A macvlan or VLAN is created with a carrier event, and a bridge gets one when its first
   // port comes up, that linkwatch runs up to a second later (linkwatch_schedule_work: not
-  // urgent for a device that is down or has no lower link), and until then `ip link` shows it
-  // `state UNKNOWN`. When that second ends depends on the machine's speed, so the steps start
-  // after it.
-  if (states.some((s) => s.host.lines.some((l) => / type (macvlan|vlan|bridge) /.test(`${l} `)))) steps.unshift({ kind: "action", on: states[0]!.host.name, run: "sleep 1.1" });
+  // urgent for a device that is down or has no lower link), and until then `ip link` and
+  // `ip addr` show it `state UNKNOWN`. When that second ends depends on the machine's speed,
+  // so the first listing of links or addresses waits it out.
+  const firstListing = steps.findIndex((st) => st.kind === "check" && / (link|addr)\b/.test(st.run));
+  if (firstListing >= 0 && states.some((s) => s.host.lines.some((l) => / type (macvlan|vlan|bridge) /.test(`${l} `)))) {
+    steps.splice(firstListing, 0, { kind: "action", on: states[0]!.host.name, run: "sleep 1.1" });
+  }
   return { name: `fuzz-${seed}-${index}`, networks, hosts: states.map((s) => s.host), steps };
 }
 
