@@ -99,8 +99,10 @@ export function buildWorld(lab: Lab, release?: string): World {
     const host = kernels.get(p.host.name)!.initNet;
     const r = linkAddVeth(br.net, p.port, p.iface.name, { mac: p.portMac, peerNet: host, peerMac: p.iface.mac });
     if (!r.ok) throw new Error(`cannot create ${p.host.name}:${p.iface.name}: ${r.errno}`);
-    // The RTM_NEWLINK of each end names the other's namespace by an id there.
-    peernet2idAlloc(host, br.net);
+    // The port's RTM_NEWLINK, sent once veth_newlink has paired the two, names the host's
+    // namespace by an id in the network's. The host's end was configured before the pairing
+    // (its link is itself then): the host names the network's namespace only when something
+    // first reports that end (ip link set, a dump), so its ids follow the lab's own order.
     peernet2idAlloc(br.net, host);
     brAddIf(br, r.value.dev);
     br.ports.get(r.value.dev)!.hairpin = hairpin.get(p.iface.network)!;

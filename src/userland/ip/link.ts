@@ -34,6 +34,7 @@ import {
 } from "../../kernel/index.js";
 import type { ExecResult, IpCommand, LinkAttrs } from "../../shell/index.js";
 import { done, failWith, invarg, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { linkRef } from "./link-info.js";
 import { peernet2idAlloc } from "./netnsid.js";
 
 type ModifyCmd = Extract<IpCommand, { object: "link"; command: "add" | "set" | "replace" | "delete" }>;
@@ -170,6 +171,8 @@ function linkSet(dev: NetDevice, a: LinkAttrs, master: NetDevice | null | undefi
     const r = s();
     if (!r.ok) return rtnlError(r);
   }
+  // do_setlink's RTM_NEWLINK names the namespace of the device's link (a veth's peer) by its id here.
+  linkRef(dev);
   return done();
 }
 
@@ -253,6 +256,8 @@ function linkAdd(ctx: IpCtx, cmd: ModifyCmd, master: NetDevice | null | undefine
   } else {
     return failWith("Error: Unknown device type.\n", 2);
   }
+  // netdev_upper_dev_link's NETDEV_CHANGEUPPER sends an RTM_NEWLINK for the lower device too.
+  if (a.link !== null) linkRef(ctx.net.devByName(a.link)!);
   const rest: (() => KResult)[] = [];
   if (a.mtu !== null) rest.push(() => linkSetMtu(created, a.mtu!));
   if (a.up) rest.push(() => linkSetUp(created));
