@@ -39,6 +39,8 @@ describe("the neighbour table's limits", () => {
     const { h1, h2 } = lan();
     const ns = must(h1.k.netnsAdd("ns1"));
     const v = must(linkAddVeth(h1.net, "v0", "v1", { peerNet: ns }));
+    // lo up makes ns1's local table: without one every neighbour there is broadcast, NOARP (neigh-broadcast-no-local-table).
+    must(linkSetUp(ns.loopback));
     fill(h1.eth0, 100, 600);
     fill(v.peer, 110, 424);
     assert.equal(h1.k.arpTbl.gcList.size, 1024);
