@@ -14,6 +14,8 @@
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
+# Where this file and its helpers are.
+IPVLAB_ASSETS=${BASH_SOURCE[0]%/*}
 
 declare -A HOST_PID=() NET_PID=() NET_HAIRPIN=()
 HOSTS=()
@@ -32,20 +34,20 @@ ipvlab_nap() { read -r -t "$1" -u "$IPVLAB_NAPFD" _ 2>/dev/null; }
 # private /run/netns (so `ip netns add` in one lab host is invisible to the
 # others), its own sysfs and loopback up; and its own UTS and IPC namespaces,
 # so `hostname` or a SysV queue in one lab host reaches neither the others
-# nor the machine. Sets REPLY to its pid.
+# nor the machine. $3 is more for `ip -batch` to do there. Sets REPLY to its
+# pid. As few programs as can be (each start costs ~40 ms under UML): one
+# mount for all four file systems, one ip, and the holder waits on the nap
+# FIFO rather than in a sleep.
 ipvlab_holder() {
-  local ready=$1 ipv6off=$2
+  local ready=$1 ipv6off=$2 batch=${3:-}
   unshare --net --mount --uts --ipc --propagation private -- /bin/bash -c '
-    mount -t tmpfs -o mode=0755 ipvlab-netns /run/netns || exit 1
-    mount -t sysfs sysfs /sys || exit 1
-    # What CNI plugins keep on the host (host-local leases): per lab host, gone with it.
-    { [ -d /var/lib/cni ] || mkdir -p /var/lib/cni; } && mount -t tmpfs -o mode=0755 ipvlab-cni /var/lib/cni || exit 1
-    # What docker in the lab scripts keeps (its networks and containers): per lab host too.
-    { [ -d /var/lib/docker ] || mkdir -p /var/lib/docker; } && mount -t tmpfs -o mode=0710 ipvlab-docker /var/lib/docker || exit 1
-    ip link set lo up || exit 1
+    mount -a -T "$2" || exit 1
     ipvlab_defaults "$1" || exit 1
+    ip -batch - <<< "link set lo up${4:+
+$4}" || exit 1
     : > "$0"
-    exec sleep infinity' "$ready" "$ipv6off" </dev/null >/dev/null 2>"$ready.err" &
+    read -r -u "$3" _
+    exec sleep infinity' "$ready" "$ipv6off" "$LAB_OUT/fstab" "$IPVLAB_NAPFD" "$batch" </dev/null >/dev/null 2>"$ready.err" &
   REPLY=$!
   until [ -e "$ready" ]; do
     if ! kill -0 "$REPLY" 2>/dev/null; then
@@ -134,6 +136,12 @@ ipvlab_lab_begin() {
   [ -d "$LAB_OUT" ] || mkdir -p "$LAB_OUT"
   ipvlab_write_errtrap "$LAB_OUT/errtrap.sh"
   uname -r > "$LAB_OUT/kernel"
+  # Every lab host's own file systems, mounted by one `mount -a` (ipvlab_holder):
+  # its /run/netns and sysfs, and what CNI plugins (host-local leases) and
+  # docker in the lab scripts keep, gone with the lab host.
+  { [ -d /var/lib/cni ] || mkdir -p /var/lib/cni; } && { [ -d /var/lib/docker ] || mkdir -p /var/lib/docker; } || exit 3
+  printf '%s\n' "ipvlab-netns /run/netns tmpfs mode=0755 0 0" "ipvlab-sysfs /sys sysfs defaults 0 0" \
+    "ipvlab-cni /var/lib/cni tmpfs mode=0755 0 0" "ipvlab-docker /var/lib/docker tmpfs mode=0710 0 0" > "$LAB_OUT/fstab"
   # With net.core.devconf_inherit_init_net=1 (set under UML) namespaces made by
   # `ip netns add` inside a lab host copy these; on the host engine this is the
   # sandbox's own namespace and changes nothing outside it.
@@ -145,11 +153,10 @@ ipvlab_net() {
   local name=$1
   NET_HAIRPIN[$name]=$2
   # The network's own namespace never has IPv6: it must not talk on the lab's wire.
-  ipvlab_holder "$LAB_OUT/.net-$name" 1
-  NET_PID[$name]=$REPLY
   # A network is a plain bridge: learns, floods, never sends a frame back out its ingress port.
   # mcast_snooping 0: a snooping bridge sends IGMP reports of its own onto the lab's wire.
-  nsenter -t "$REPLY" -n -- ip link add br0 up type bridge mcast_snooping 0 || { ipvlab_say fatal "cannot create network $name"; exit 3; }
+  ipvlab_holder "$LAB_OUT/.net-$name" 1 "link add br0 up type bridge mcast_snooping 0"
+  NET_PID[$name]=$REPLY
 }
 
 ipvlab_host() {
@@ -164,11 +171,11 @@ ipvlab_host() {
 ipvlab_iface() {
   local host=$1 dev=$2 net=$3 mac=$4 port=$5 portmac=$6
   # A hairpin network reflects frames back out their ingress port (a VEPA's upstream switch).
-  nsenter -t "${NET_PID[$net]}" -n -- /bin/bash -c '
-    ip link add "$0" address "$1" type veth peer name "$2" address "$3" netns "$4" &&
-    ip link set "$0" master br0 up &&
-    { [ "$5" != 1 ] || ip link set "$0" type bridge_slave hairpin on; }' "$port" "$portmac" "$dev" "$mac" "${HOST_PID[$host]}" "${NET_HAIRPIN[$net]}" ||
-    { ipvlab_say fatal "cannot create $host:$dev on $net"; exit 3; }
+  local batch="link add $port address $portmac type veth peer name $dev address $mac netns ${HOST_PID[$host]}
+link set $port master br0 up"
+  [ "${NET_HAIRPIN[$net]}" = 1 ] && batch+="
+link set $port type bridge_slave hairpin on"
+  nsenter -t "${NET_PID[$net]}" -n -- ip -batch - <<< "$batch" || { ipvlab_say fatal "cannot create $host:$dev on $net"; exit 3; }
 }
 
 # Captures: "host|netns|dev" (netns "-" for the root namespace) and a tcpdump
@@ -274,47 +281,21 @@ ipvlab_endpoints_of() {
   done < <(IPVLAB_LAB=$LAB_TAG exec nsenter -t "${HOST_PID[$h]}" -n -m -u -i -- ip "${pre[@]}" -o addr show)
 }
 
-# All pairs in different namespaces pinged at once, each `ping -c 1 -W 1 -I from to`
-# from the source's namespace; cell.<I>.<J> holds ping's exit code.
+# All pairs in different namespaces pinged at once, each as `ping -c 1 -W 1 -I from to`
+# from the source's namespace, by one process (see matrix-ping.pl): cells holds
+# "I J CODE" lines, CODE 0 for a cell that was answered.
 ipvlab_matrix() {
-  local idx=$1 d=$LAB_OUT/$1 i j
+  local idx=$1 d=$LAB_OUT/$1 h ns dev a
   [ -d "$d" ] || mkdir -p "$d"
   ipvlab_say step "$idx"
   ipvlab_endpoints "${2:-inet}" "${3:-0}" > "$d/endpoints"
-  local -a eh=() ens=() ed=() ea=()
-  while read -r h ns dev a; do eh+=("$h"); ens+=("$ns"); ed+=("$dev"); ea+=("$a"); done < "$d/endpoints"
-  local n=${#eh[@]} script pids=() seen=" " fs fj
-  for ((i = 0; i < n; i++)); do
-    local group="${eh[i]}/${ens[i]}"
-    case $seen in *" $group "*) continue ;; esac
-    seen="$seen$group "
-    script=""
-    local s
-    for ((s = i; s < n; s++)); do
-      [ "${eh[s]}/${ens[s]}" = "$group" ] || continue
-      for ((j = 0; j < n; j++)); do
-        [ "${eh[j]}/${ens[j]}" = "$group" ] && continue
-        # One kind per cell: IPv4 to IPv4, IPv6 global to global, link-local to
-        # link-local with FROM's device as the scope of both (iputils binds to it).
-        fs=4 fj=4
-        case ${ea[s]} in [fF][eE][89aAbB]?:*) fs=ll ;; *:*) fs=6 ;; esac
-        case ${ea[j]} in [fF][eE][89aAbB]?:*) fj=ll ;; *:*) fj=6 ;; esac
-        [ "$fs" = "$fj" ] || continue
-        if [ "$fs" = ll ]; then
-          script+="ping -c 1 -W 1 -I ${ea[s]}%${ed[s]} ${ea[j]}%${ed[s]} & w+=(\$! $d/cell.$s.$j); "
-        else
-          script+="ping -c 1 -W 1 -I ${ea[s]} ${ea[j]} & w+=(\$! $d/cell.$s.$j); "
-        fi
-      done
-    done
-    # Started all at once, one process each; each exit code is collected by waiting for its pid.
-    script="w=(); $script"'set -- "${w[@]}"; while [ $# -gt 0 ]; do wait "$1"; echo $? > "$2"; shift 2; done'
-    local pre=()
-    [ "${ens[i]}" != - ] && pre=(ip netns exec "${ens[i]}")
-    ipvlab_in_host "${eh[i]}" "${pre[@]}" /bin/bash -c "$script" </dev/null >/dev/null 2>&1 &
-    pids+=($!)
-  done
-  for i in "${pids[@]}"; do wait "$i"; done
+  while read -r h ns dev a; do
+    if [ "$ns" = - ]; then
+      echo "/proc/${HOST_PID[$h]}/ns/net $dev $a"
+    else
+      echo "/proc/${HOST_PID[$h]}/root/run/netns/$ns $dev $a"
+    fi
+  done < "$d/endpoints" | perl "$IPVLAB_ASSETS/matrix-ping.pl" "$d/cells" 2> "$d/matrix.err"
 }
 
 # Ends a lab: every process it started, and so every namespace it made, goes.

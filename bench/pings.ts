@@ -3,6 +3,7 @@
 // every ICMP packet a namespace receives is copied to each of them: O(N^3)).
 
 import { pingOnce, RawSocket, type Net, type Sim } from "../src/kernel/index.js";
+import { MATRIX_WAIT_MS } from "../src/engines/sim/matrix.js";
 
 export interface PingEndpoint {
   readonly net: Net;
@@ -20,11 +21,13 @@ export interface PingTally {
 export type BatchHook = () => void;
 
 /**
- * The matrix's own semantics (src/engines/sim/matrix.ts): every cell
- * `ping -c 1 -W 1 -I FROM TO`, sent at once, then the clock runs 1 s. Here
- * one source namespace at a time: one raw socket in it, an echo request to
- * every other endpoint (id = source index, seq = destination index), then 1 s
- * of virtual time. `sources` limits which endpoints send (all by default).
+ * The matrix's own semantics (src/engines/sim/matrix.ts): every cell's echo
+ * request sent one after another, each send's softirq run before the next
+ * (Sim.settle), then the clock runs out the cells' wait (MATRIX_WAIT_MS).
+ * Here one source namespace at a time: one raw socket in it, an echo request
+ * to every other endpoint (id = source index, seq = destination index), then
+ * the wait in virtual time. `sources` limits which endpoints send (all by
+ * default).
  */
 export function matrixBySource(sim: Sim, eps: readonly PingEndpoint[], o: { sources?: readonly number[]; onBatch?: BatchHook; data?: Uint8Array } = {}): PingTally {
   const data = o.data ?? new Uint8Array(56);
@@ -43,14 +46,15 @@ export function matrixBySource(sim: Sim, eps: readonly PingEndpoint[], o: { sour
       const p = r.ip.payload;
       if (p.kind !== "icmp" || p.icmp.type !== "echo-reply" || p.icmp.id !== id) return;
       const bi = p.icmp.seq;
-      if (bi < n && r.ip.src === eps[bi]!.addr && sim.now - start <= 1000) got[bi] = 1;
+      if (bi < n && r.ip.src === eps[bi]!.addr && sim.now - start <= MATRIX_WAIT_MS) got[bi] = 1;
     };
     for (let bi = 0; bi < n; bi++) {
       if (bi === ai) continue;
       pings++;
       sock.sendIcmp(eps[bi]!.addr, { type: "echo-request", id, seq: bi, data }, { saddr: a.addr });
+      sim.settle();
     }
-    sim.run({ until: start + 1000 });
+    sim.run({ until: sim.now + MATRIX_WAIT_MS });
     sock.close();
     // A socket keeps what it received (RawSocket.rx); closed, it is garbage.
     for (let bi = 0; bi < n; bi++) replies += got[bi]!;

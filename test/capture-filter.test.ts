@@ -388,7 +388,9 @@ describe("capture filters in a lab", () => {
   });
 
   test("sim: the filter picks the frames; unfiltered captures are unchanged; pcap files are named after the filter", async () => {
-    const text = [...TWO_HOSTS, "    capture: [a:eth0, a:eth0 arp, a:eth0 icmp and src 10.0.0.2, a:eth0 vlan, a:eth0 not ip6]"].join("\n");
+    // A link-local ping once DAD is over: IPv6 frames of the step's own (the hosts' first solicitations go before tcpdump listens).
+    const hosts = TWO_HOSTS.map((l) => (l.endsWith("run: ping -c 1 -W 1 10.0.0.2") ? `${l} && sleep 2 && ping -c 1 -W 1 fe80::ff:fe00:e02%eth0` : l));
+    const text = [...hosts, "    capture: [a:eth0, a:eth0 arp, a:eth0 icmp and src 10.0.0.2, a:eth0 vlan, a:eth0 not ip6]"].join("\n");
     const { lab } = parseYamlLab("p.lab.yaml", text);
     const dir = mkdtempSync(join(tmpdir(), "ipvlab-filter-"));
     try {
@@ -396,7 +398,6 @@ describe("capture filters in a lab", () => {
       const s = r!.steps.at(-1)!;
       assert.ok(s.kind !== "matrix");
       const all = s.captures["a:eth0"]!;
-      // IPv6 is on: the two hosts' own solicitations and reports come first, then the ping's four frames.
       assert.ok(all.some((l) => l.includes("ethertype IPv6")), all.join("\n"));
       assert.deepEqual(s.captures["a:eth0 not ip6"], all.filter((l) => !l.includes("ethertype IPv6")));
       assert.equal(s.captures["a:eth0 not ip6"]!.length, 4);

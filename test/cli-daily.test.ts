@@ -174,7 +174,7 @@ test("the text matrix: a legend, each reason once with its cells, colour only on
   const seed = example("seed-ipvlan-l2.lab.yaml");
   const r = await runCli(["matrix", seed]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^each row pings each column \(ping -c 1 -W 1 -I ROW COLUMN, in ROW's namespace\): ✓ answered, ✗ no answer, · same namespace, not pinged$/m);
+  assert.match(r.stdout, /^each row pings each column \(ping -c 1 -I ROW COLUMN, in ROW's namespace, 900 ms for an answer\): ✓ answered, ✗ no answer, · same namespace, not pinged$/m);
   const json = JSON.parse((await runCli(["matrix", seed, "--json"])).stdout) as MatrixResult[];
   const failed = json.flatMap((m) => m.cells.filter((c) => !c.ok));
   const reasons = new Set(failed.map((c) => c.reason));

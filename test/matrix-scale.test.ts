@@ -33,7 +33,8 @@ test("60 namespaces on one bridge: the sends the full neighbour table refused sa
   const byRefusal = m.cells.filter((c) => /^with all the matrix's pings at once, h's neighbour table, .*gc_thresh3: 1024.*"neighbor table overflow!"/.test(c.reason ?? ""));
   assert.equal(alone.length, 5);
   assert.equal(byRefusal.length + refused.filter((c) => alone.includes(c)).length, refused.length);
-  assert.ok(m.cells.filter((c) => !c.ok && !c.reason).length > 0, "a failed cell neither traced nor refused has no reason");
+  // Each send's softirq runs before the next, so every send the table took is answered (as on uml 6.1).
+  assert.equal(m.cells.filter((c) => !c.ok).length, refused.length);
 });
 
 test("a matrix of more than 100 endpoints is summarised: counts, reasons grouped, no grid", () => {

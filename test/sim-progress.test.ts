@@ -16,7 +16,7 @@ test("a matrix's progress: pings sent, cells ok, then its reasons, before the ne
   const at = lines.indexOf('step 5 of 16: matrix "before host routes"');
   assert.ok(at >= 0, lines.join("\n"));
   assert.deepEqual(lines.slice(at + 1, at + 6), [
-    'matrix "before host routes": 28 pings sent, waiting out their -W 1',
+    'matrix "before host routes": 28 pings sent, waiting 900 ms for their answers',
     'matrix "before host routes": 20 of 28 cells ok, 8 failed',
     'matrix "before host routes": finding the reasons of 8 failed cells, each ping traced alone',
     'matrix "before host routes": all 8 failed cells have their reason',

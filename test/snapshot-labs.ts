@@ -55,6 +55,10 @@ hosts:
 steps:
   - matrix: before the snapshot
   - matrix: again, to tell answers from races
+  # What the matrices set going ends first: DAD, and the neighbour entries they
+  # used going DELAY (5 s), then PROBE (3 unicast probes 1 s apart), then FAILED.
+  - on: vm02
+    run: sleep 10
   - name: the reader leaves every listing as it was
     on: vm02
     run: |
@@ -132,6 +136,10 @@ hosts:
 steps:
   - matrix: before the snapshot
   - matrix: again, to tell answers from races
+  # What the matrices set going ends first: DAD, and the neighbour entries they
+  # used going DELAY (5 s), then PROBE (3 unicast probes 1 s apart), then FAILED.
+  - on: vm02
+    run: sleep 10
   - name: the reader leaves every listing as it was
     on: vm02
     run: |

@@ -89,8 +89,9 @@ program
     "after",
     `
 A check passes when its command's exit code matches expect (ok = 0, fail = anything else).
-A matrix pings every pair of addresses in different namespaces at once (ping -c 1 -W 1 -I FROM TO;
-with link-local: true on the step, also every pair of link-locals, -I FROM%DEV TO%DEV).
+A matrix pings every pair of addresses in different namespaces at once (what ping -c 1 -I FROM TO
+does, each cell waiting 900 ms for its answer; with link-local: true on the step, also every
+pair of link-locals, -I FROM%DEV TO%DEV).
 Without --engine the lab runs in the simulator; a lab that uses what the simulator does not
 model yet (ipvtap, macvtap, IPv6's multicast listings) runs on uml
 instead, and says so.
@@ -178,7 +179,8 @@ program
   .addHelpText(
     "after",
     `
-A cell is \`ping -c 1 -W 1 -I FROM TO\` in FROM's namespace, all cells at once. A failed cell's
+A cell is what \`ping -c 1 -I FROM TO\` does in FROM's namespace, all cells at once, each
+waiting 900 ms for its answer. A failed cell's
 reason comes from running its ping again, alone, in the state just before the matrix, with
 the kernel trace on (see \`ipvlab trace\`).
 

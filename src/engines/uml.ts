@@ -17,7 +17,7 @@ import { dropWorkDir, makeWorkDir } from "./real/workdir.js";
 import type { LabResult } from "./result.js";
 
 /** What the uml engine cannot start without; a lab's own tools (arping, ...) fail at their line instead. */
-export const UML_TOOLS = TOOLS.filter((t) => ["bash", "ip", "busybox", "tcpdump", "ping", "nsenter", "unshare"].includes(t.tool));
+export const UML_TOOLS = TOOLS.filter((t) => ["bash", "ip", "busybox", "tcpdump", "ping", "nsenter", "unshare", "perl"].includes(t.tool));
 
 /** The kernel of RELEASE, its modules' load order and what it needs here; why not, as EngineUnavailable. */
 export function locateUml(release: KernelName): { kernel: InstalledKernel; modules: ModulePlan } {

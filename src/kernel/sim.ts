@@ -162,10 +162,6 @@ export class Sim {
   }
 
   /**
-   * Runs events until none is left or virtual time would pass the limit
-   * (`until`, or now + `for` ms); with a limit the clock ends exactly there.
-   */
-  /**
    * do_softirq where local_bh_enable finds NET_RX raised: the frames already
    * handed on are received now, and those they hand on in turn, until the
    * next event is not a frame. Callers run it inside an event; the clock
@@ -178,7 +174,23 @@ export class Sim {
     }
   }
 
-  run(o: { until?: number; for?: number } = {}): RunReport {
+  /**
+   * What a sendmsg's local_bh_enable and the sched_yield after it let run
+   * before the sender's next system call: the softirq drains the frames it
+   * raised and those they hand on, the work items waiting on them run, and
+   * timers falling due meanwhile run in their turn.
+   */
+  settle(): RunReport {
+    return this.run({ whileFrames: true });
+  }
+
+  /**
+   * Runs events until none is left or virtual time would pass the limit
+   * (`until`, or now + `for` ms); with a limit the clock ends exactly there.
+   * whileFrames: only while frame hops are pending (settle), the clock left
+   * where the last event ran.
+   */
+  run(o: { until?: number; for?: number; whileFrames?: boolean } = {}): RunReport {
     const until = o.for !== undefined ? this.now + o.for : (o.until ?? Infinity);
     this.frames = 0;
     this.exceeded = false;
@@ -190,12 +202,13 @@ export class Sim {
         this.unpolled = 0;
         this.poll();
       }
+      if (o.whileFrames && !this.queue.framesPending) break;
       const ev = this.queue.popDue(until);
       if (!ev) break;
       if (ev.kind === "frame" && !this.admitFrame()) continue;
       this.queue.run(ev);
     }
-    if (until !== Infinity) this.queue.advanceTo(until);
+    if (until !== Infinity && !o.whileFrames) this.queue.advanceTo(until);
     return { time: this.now, frames: this.frames, budgetExceeded: this.exceeded };
   }
 }

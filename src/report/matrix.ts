@@ -1,7 +1,7 @@
 import { addressKind, type Endpoint, type MatrixCell, type MatrixResult } from "../engines/result.js";
 
 /** How to read the grid, said under it. */
-export const MATRIX_LEGEND = "each row pings each column (ping -c 1 -W 1 -I ROW COLUMN, in ROW's namespace): ✓ answered, ✗ no answer, · same namespace, not pinged";
+export const MATRIX_LEGEND = "each row pings each column (ping -c 1 -I ROW COLUMN, in ROW's namespace, 900 ms for an answer): ✓ answered, ✗ no answer, · same namespace, not pinged";
 
 /** The legend of one matrix: a link-local cell's ping names its scope, ROW's device. */
 export function matrixLegend(m: MatrixResult): string {

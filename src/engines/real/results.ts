@@ -1,7 +1,8 @@
-import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { Lab } from "../../lab/types.js";
 import { labDiagnostics } from "../diagnostics.js";
+import { EngineFailed } from "../engine.js";
 import { pcapFileName } from "../pcap-name.js";
 import { tcpdumpRefuses } from "./filter-check.js";
 import { currentLimits, formatSize, limitMessage, type Limits } from "../limits.js";
@@ -134,21 +135,34 @@ function collectCommand(lab: Lab, p: PlannedStep, idx: number, d: string, limits
   return p.setup ? { ...result, setup: true } : result;
 }
 
+/**
+ * The cells matrix-ping.pl answered ("I J" keys). No cells file is a run cut
+ * short (every cell unanswered); one that could not start says why.
+ */
+function matrixCells(name: string, d: string): Set<string> {
+  const cells = join(d, "cells");
+  if (!existsSync(cells)) {
+    const err = existsSync(join(d, "matrix.err")) ? read(join(d, "matrix.err")).trim() : "";
+    if (err) throw new EngineFailed(`matrix "${name}" could not ping: ${err.split("\n")[0]}`);
+    return new Set();
+  }
+  return new Set(lines(read(cells)).filter((l) => l.endsWith(" 0")).map((l) => l.slice(0, -2)));
+}
+
 function collectMatrix(name: string, d: string): MatrixResult {
   const raw = lines(read(join(d, "endpoints"))).map((l) => {
     const [host, ns, dev, address] = l.split(" ") as [string, string, string, string];
     return { host, netns: ns === "-" ? null : ns, dev, address };
   });
   const endpoints = nameEndpoints(raw);
-  const cellFiles = new Set(existsSync(d) ? readdirSync(d).filter((f) => f.startsWith("cell.")) : []);
+  const answered = matrixCells(name, d);
   const cells = [];
   for (let i = 0; i < endpoints.length; i++) {
     for (let j = 0; j < endpoints.length; j++) {
       const a = endpoints[i]!;
       const b = endpoints[j]!;
       if ((a.host === b.host && a.netns === b.netns) || !sameFamily(a, b)) continue;
-      const f = `cell.${i}.${j}`;
-      cells.push({ from: a.id, to: b.id, ok: cellFiles.has(f) && read(join(d, f)).trim() === "0" });
+      cells.push({ from: a.id, to: b.id, ok: answered.has(`${i} ${j}`) });
     }
   }
   return inNaturalOrder({ kind: "matrix", name, endpoints, cells });

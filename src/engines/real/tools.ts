@@ -28,6 +28,8 @@ export const TOOLS: readonly ToolNeed[] = [
   { tool: "arping", package: "iputils-arping", for: ["labs"] },
   { tool: "nsenter", package: "util-linux", for: ["uml", "host"] },
   { tool: "unshare", package: "util-linux", for: ["uml", "host"] },
+  // A matrix's pings (assets/matrix-ping.pl) need only what perl-base has.
+  { tool: "perl", package: "perl-base", for: ["uml", "host"] },
   // What users' own scripts call, so that they run on a real engine as on their machine.
   { tool: "nc", package: "netcat-openbsd", for: ["labs"] },
   { tool: "iptables", package: "iptables", for: ["labs"] },

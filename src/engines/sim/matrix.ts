@@ -1,6 +1,6 @@
 // The all-pairs matrix: endpoints found as the driver's ipvlab_endpoints
 // finds them, and every pair in different namespaces pinged at once, each
-// cell `ping -c 1 -W 1 -I FROM TO` run in FROM's namespace, between
+// cell what `ping -c 1 -W 1 -I FROM TO` does in FROM's namespace, between
 // addresses of one family (IPv6: global addresses that passed DAD; with
 // `link-local: true` also link-locals, pinged as
 // `ping -c 1 -W 1 -I FROM%DEV TO%DEV`, DEV being FROM's device).
@@ -57,11 +57,18 @@ interface Probe6 {
   replied: boolean;
 }
 
+/**
+ * How long a cell waits for its answer (assets/matrix-ping.pl, which sends
+ * the real engines' cells): past proxy_delay's longest wait (800 ms), short
+ * of the neighbour layer's first retransmission (1 s after its first probe).
+ */
+export const MATRIX_WAIT_MS = 900;
+
 /** Where a matrix step is: its pings sent (none answered yet), or all answered that will be. */
 export interface MatrixProgress {
   matrix: string;
   cells: number;
-  /** null until the clock has run out the pings' -W 1. */
+  /** null until the clock has run out the pings' wait. */
   ok: number | null;
 }
 
@@ -92,7 +99,9 @@ const REPLIED = 2;
 const IDENTS = 0x10000;
 
 /**
- * Runs one matrix step: all echo requests leave at once, then the clock runs 1 s (ping -W 1).
+ * Runs one matrix step: the echo requests leave one after another, each
+ * sendmsg's softirq (and the work it queued) run before the next, as
+ * matrix-ping.pl sends them; then the clock runs out the last one's wait.
  *
  * Each cell is its own ping with its own ident. Ping's socket filter passes
  * its own echo replies and every ICMP error, so every ping of a namespace
@@ -150,7 +159,7 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
       if (icmp.type === "echo-reply") {
         if (icmp.seq !== 1) return;
         named(net, icmp.id, (q) => {
-          if (state[q]! & LIVE && sim.now - sentAt[q]! <= 1000) state[q]! |= REPLIED;
+          if (state[q]! & LIVE && sim.now - sentAt[q]! <= MATRIX_WAIT_MS) state[q]! |= REPLIED;
         });
       } else if (icmp.type === "dest-unreach" || icmp.type === "time-exceeded") {
         const inner = quotedEcho(icmp.original);
@@ -162,7 +171,8 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
     };
     socks.set(net, sock);
   }
-  const start = sim.now;
+  const fullBefore = new Map([...kernels].map(([h, k]) => [h, k.arpTbl.tableFulls]));
+  let budgetExceeded = false;
   const data = new Uint8Array(56);
   const probes6 = new Map<number, Probe6>();
   for (let p = 0; p < cells; p++) {
@@ -173,6 +183,7 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
       const probe: Probe6 = { sock: new Raw6Socket(nets[a]!, scope), ident: identOf(p), dst: endpoints[to[p]!]!.address, sentAt: 0, replied: false };
       probes6.set(p, probe);
       sendProbe6(probe, endpoints[a]!.address, scope, sim);
+      budgetExceeded = sim.settle().budgetExceeded || budgetExceeded;
       continue;
     }
     const arp = kernelOf[a]!.arpTbl;
@@ -193,10 +204,10 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
         if (i < 255) sendRefused[p] = i + 1;
       }
     }
+    budgetExceeded = sim.settle().budgetExceeded || budgetExceeded;
   }
   onProgress?.({ matrix: name, cells, ok: null });
-  const fullBefore = new Map([...kernels].map(([h, k]) => [h, k.arpTbl.tableFulls]));
-  const report = sim.run({ until: start + 1000 });
+  const report = sim.run({ until: sim.now + MATRIX_WAIT_MS });
   for (const s of socks.values()) s.close();
   for (const probe of probes6.values()) probe.sock?.close();
   const out: MatrixCell[] = new Array<MatrixCell>(cells);
@@ -209,7 +220,7 @@ export function runMatrix(name: string, lab: Lab, kernels: Map<string, Kernel>, 
   onProgress?.({ matrix: name, cells, ok });
   const limits: MatrixLimits = {
     neighTableFull: [...kernels].filter(([h, k]) => k.arpTbl.tableFulls > fullBefore.get(h)!).map(([host, k]) => ({ host, gcThresh3: k.arpTbl.gcThresh3 })),
-    frameBudget: report.budgetExceeded ? sim.frameBudget : null,
+    frameBudget: report.budgetExceeded || budgetExceeded ? sim.frameBudget : null,
     sendRefused,
     refusedBy,
   };
@@ -231,7 +242,7 @@ function inNaturalOrderOfCells(name: string, endpoints: Endpoint[], cells: Matri
   return { kind: "matrix", name, endpoints: sorted, cells: order.map((i) => cells[i]!) };
 }
 
-/** ping -6 -c 1 -W 1 -I FROM TO (FROM%DEV TO%DEV with a scope): an echo reply within the second, or an ICMPv6 error for this echo that ends ping early. */
+/** ping -6 -c 1 -W 1 -I FROM TO (FROM%DEV TO%DEV with a scope): an echo reply within the cell's wait, or an ICMPv6 error for this echo that ends ping early. */
 function sendProbe6(p: Probe6, from: Ipv6, scope: NetDevice | null, sim: StepSim): void {
   const { dst, sock } = p;
   if (!sock) return;
@@ -240,7 +251,7 @@ function sendProbe6(p: Probe6, from: Ipv6, scope: NetDevice | null, sim: StepSim
     if (r.ip6.payload.kind !== "icmpv6") return;
     const icmp = r.ip6.payload.icmp;
     if (icmp.type === "echo-reply" && icmp.id === p.ident && icmp.seq === 1) {
-      if (sim.now - p.sentAt <= 1000) p.replied = true;
+      if (sim.now - p.sentAt <= MATRIX_WAIT_MS) p.replied = true;
     } else if ((icmp.type === "dest-unreach" || icmp.type === "time-exceeded" || icmp.type === "packet-too-big") && echoOf(icmp.original, p.ident, dst)) p.sock?.close();
   };
   p.sentAt = sim.now;

@@ -2,14 +2,14 @@
 // said at most a few times a second however many cells there are.
 
 import type { ReasonsProgress } from "./explain.js";
-import type { MatrixProgress } from "./matrix.js";
+import { MATRIX_WAIT_MS, type MatrixProgress } from "./matrix.js";
 import { count, countOf } from "../../plural.js";
 
 /** Progress lines come no closer together than this, except each matrix's first and last. */
 const MIN_GAP_MS = 1000;
 
 export function matrixProgress(p: MatrixProgress): string {
-  if (p.ok === null) return `matrix "${p.matrix}": ${count(p.cells, "ping")} sent, waiting out ${p.cells === 1 ? "its" : "their"} -W 1`;
+  if (p.ok === null) return `matrix "${p.matrix}": ${count(p.cells, "ping")} sent, waiting ${MATRIX_WAIT_MS} ms for ${p.cells === 1 ? "its answer" : "their answers"}`;
   const failed = p.cells - p.ok;
   return `matrix "${p.matrix}": ${countOf(p.ok, p.cells, "cell")} ok${failed ? `, ${failed} failed` : ""}`;
 }

@@ -34,7 +34,11 @@ export class StepSim extends Sim {
     this.killed = false;
   }
 
-  override run(o: { until?: number; for?: number } = {}): RunReport {
+  override run(o: { until?: number; for?: number; whileFrames?: boolean } = {}): RunReport {
+    if (o.whileFrames) {
+      if (this.killed) throw new StepKilled();
+      return super.run({ until: this.deadline, whileFrames: true });
+    }
     const until = o.for !== undefined ? this.now + o.for : (o.until ?? Infinity);
     if (this.killed) throw new StepKilled();
     if (until > this.deadline) {
