@@ -14,7 +14,7 @@ import { parseYamlLab } from "../lab/load.js";
 import type { Lab } from "../lab/types.js";
 import { junitXml, type JUnitSuite } from "../report/junit.js";
 import type { StepDiff } from "../verify/diff.js";
-import { checkJobs, runInJobs } from "./jobs.js";
+import { autoJobs, checkJobs, runInJobs } from "./jobs.js";
 import { writeJUnit } from "./junit-file.js";
 import { kernelRunOptions } from "./kernel-flag.js";
 import { progress } from "./run.js";
@@ -292,9 +292,10 @@ function fuzzSuites(summary: FuzzSummary): JUnitSuite[] {
 /** `ipvlab fuzz`: random labs on sim and a real kernel; every difference shrunk and written to --out. Exit 1 on any difference. */
 export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   checkJobs(flags.engine, flags.jobs);
+  flags = { ...flags, jobs: flags.jobs ?? autoJobs(flags.engine) };
   const say = progress(flags.quiet);
   const seed = flags.seed ?? Math.floor(Math.random() * 0x7fffffff);
-  say(`seed ${seed}: ${flags.count} labs${flags.shard ? `, shard ${flags.shard.index}/${flags.shard.total}` : ""}, sim against --engine ${flags.engine}`);
+  say(`seed ${seed}: ${flags.count} labs${flags.shard ? `, shard ${flags.shard.index}/${flags.shard.total}` : ""}, sim against --engine ${flags.engine}${flags.engine === "uml" ? ` (${flags.jobs} kernel${flags.jobs === 1 ? "" : "s"} at once)` : ""}`);
   const summary = await fuzz({ ...flags, seed }, { real: engineByName(flags.engine), sim: engineByName("sim") }, say);
   if (flags.junit) writeJUnit(flags.junit, junitXml("ipvlab fuzz", fuzzSuites(summary)));
   if (flags.json) {

@@ -35,14 +35,15 @@ const engineOption = () => new Option("-e, --engine <engine>", ENGINE_HELP).choi
 const shardOption = () =>
   new Option("--shard <K/N>", "only shard K of N of the labs (K from 1 to N): the lab files sorted by path relative to the working directory, dealt out in turn; for CI jobs in parallel").argParser(parseShard);
 const junitOption = () => new Option("--junit <file>", "also write the results as JUnit XML: one test suite per lab, a test case for the lab and one per step");
-const jobsOption = () =>
-  new Option("-j, --jobs <n>", "run N User-Mode Linux kernels at once, each booted once for its part of the labs (results in the labs' order)")
-    .argParser((v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError("a whole number from 1 to 64");
-      return n;
-    })
-    .default(1);
+const jobsOption = (auto = false) => {
+  const what = "run N User-Mode Linux kernels at once, each booted once for its part of the labs (results in the labs' order)";
+  const o = new Option("-j, --jobs <n>", auto ? `${what} (default: on uml two per CPU and one more, at most 8 and what free memory holds; else 1)` : what).argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError("a whole number from 1 to 64");
+    return n;
+  });
+  return auto ? o : o.default(1);
+};
 const realEngineOption = (what: string) =>
   new Option("-e, --engine <engine>", `${what}: uml (a Linux kernel in User-Mode Linux, 6.1 unless --kernel says, no root) or host (this machine's kernel, in namespaces, root)`)
     .choices(["uml", "host"])
@@ -432,8 +433,8 @@ program
   .addOption(new Option("--shard <K/N>", "only shard K of N of the labs: lab i goes to shard (i mod N) + 1; for CI jobs in parallel").argParser(parseShard))
   .addOption(junitOption())
   .option("--json", "print the summary as JSON (the labs that did not agree, with what differed)")
-  .option("--batch <n>", "labs per kernel boot (with --jobs, per round of boots)", wholeNumber(1, 10_000), 50)
-  .addOption(jobsOption())
+  .option("--batch <n>", "labs per round of kernel boots (each of --jobs kernels boots once a round)", wholeNumber(1, 10_000), 100)
+  .addOption(jobsOption(true))
   .option("--shrink-rounds <n>", "kernel boots the shrinker may take per difference", wholeNumber(0, 1000), 15)
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
@@ -448,7 +449,7 @@ Exit 1 when any lab differs, is refused by the simulator or could not run.
 
 Examples:
   ipvlab fuzz --seed 1 --count 200
-  ipvlab fuzz --seed 1 --count 2000 --jobs 2 --batch 100
+  ipvlab fuzz --seed 1 --count 2000 --engine uml
   ipvlab fuzz --seed 1 --count 2000 --shard 2/4 --junit reports/fuzz-2.xml -o fuzz-out
   ipvlab verify fuzz-out/fuzz-1-17.lab.yaml --engine uml`,
   )
