@@ -8,11 +8,19 @@ import { peernet2idAlloc } from "./netnsid.js";
 const IFF_RUNNING = 0x40;
 
 /** Drivers that never touch the carrier: their operstate stays UNKNOWN while up. */
-const NO_CARRIER_MGMT = new Set(["loopback", "ipvlan", "ipvtap", "dummy"]);
+const NO_CARRIER_MGMT = new Set(["loopback", "dummy"]);
+/**
+ * ipvlan sets no carrier of its own, it only copies its parent's
+ * (netif_stacked_transfer_operstate): a slave whose carrier never changed
+ * (made on a parent with carrier) is UNKNOWN; once it changed (made on a
+ * veth that is down, or the parent's carrier came or went since), linkwatch
+ * has set what rfc2863 says: LOWERLAYERDOWN, then UP.
+ */
+const CARRIER_FROM_PARENT = new Set(["ipvlan", "ipvtap"]);
 
 export function operstate(dev: NetDevice): string {
   if (!dev.isUp) return "DOWN";
-  if (NO_CARRIER_MGMT.has(dev.kind)) return "UNKNOWN";
+  if (NO_CARRIER_MGMT.has(dev.kind) || (CARRIER_FROM_PARENT.has(dev.kind) && dev.carrierChanges === 0)) return "UNKNOWN";
   if (dev.carrier) return "UP";
   return defaultOperstateNoCarrier(dev);
 }

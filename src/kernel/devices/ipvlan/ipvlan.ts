@@ -83,6 +83,8 @@ export class IpvlanDevice extends NetDevice {
   ) {
     super(name, mac, net);
     this.addrAssignType = "perm";
+    // alloc_netdev leaves the carrier on; ipvlan only ever copies its parent's (ipvlan_link_new).
+    this.carrier = true;
   }
 
   ndoStartXmit(skb: SkBuff): NetdevTx {
