@@ -151,13 +151,13 @@ export class PacketSocket {
   }
 }
 
-/** packet_rcv for sockets bound to the device the frame is now on. */
-export function packetRcv(skb: SkBuff): void {
+/** packet_rcv for sockets bound to the device the frame came in on (orig_dev's ptype_specific) or the one an rx_handler handed it to (skb->dev's). */
+export function packetRcv(skb: SkBuff, origDev: NetDevice): void {
   const net = skb.dev.net;
   if (net.packetSockets.size === 0) return;
   const et = ethertypeOf(skb.frame.payload);
   for (const s of net.packetSockets) {
-    if (s.dev !== skb.dev || s.ethertype !== et) continue;
+    if ((s.dev !== skb.dev && s.dev !== origDev) || s.ethertype !== et) continue;
     const r = { time: net.now, frame: skb.frame, pktType: skb.pktType };
     deliver(s, r);
   }

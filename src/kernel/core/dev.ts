@@ -86,6 +86,8 @@ export function devForwardSkb(dev: NetDevice, frame: EthernetFrame, rt: null = n
  * (check_vlan_id), except a priority tag (VLAN 0), which is just dropped.
  */
 export function netifReceiveSkb(skb: SkBuff): void {
+  // orig_dev: the device the frame came in on, whatever rounds hand it on to.
+  const origDev = skb.dev;
   for (;;) {
     const dev = skb.dev;
     // another_round: skb_iif is the device of each round (an rx_handler may hand the frame on).
@@ -111,7 +113,7 @@ export function netifReceiveSkb(skb: SkBuff): void {
   }
   // No protocol handler takes a frame still tagged (ETH_P_8021Q/8021AD have none in ptype_base).
   if (vlanCount(skb.frame) > 0) return;
-  packetRcv(skb);
+  packetRcv(skb, origDev);
   switch (skb.frame.payload.kind) {
     case "arp":
       arpRcv(skb);
