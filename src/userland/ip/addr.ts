@@ -7,7 +7,7 @@ import { IFA_F_MCAUTOJOIN, IFA_F_NOPREFIXROUTE } from "../../shell/index.js";
 
 const IFA_F_NODAD = 0x02;
 import { broadcastOf, ipv4IsMulticast, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
-import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx, llNameToDev } from "./common.js";
 import { selectAddrs, selectAddrs6 } from "./addr-show.js";
 import { selectLinks } from "./link-show.js";
 
@@ -34,7 +34,7 @@ export function addrModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
 
 function addrModify1(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   if (cmd.peer) return notSimulated("ip addr ... peer");
-  const dev = ctx.net.devByName(cmd.dev);
+  const dev = llNameToDev(ctx.net, cmd.dev);
   if (!dev) return noDevice(cmd.dev);
   if (cmd.local?.family === "inet6" || ctx.g.family === "inet6") {
     if (ctx.kernel.ipv6) return addr6Modify(dev, cmd);

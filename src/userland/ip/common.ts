@@ -4,6 +4,7 @@
 import { STRERROR, type Errno, type Kernel, type Net, type NetDevice } from "../../kernel/index.js";
 import { NotSimulated, type ExecResult, type IpGlobals } from "../../shell/index.js";
 import type { ToolContext } from "../tool.js";
+import { linkRef } from "./link-info.js";
 
 export interface IpCtx {
   readonly tool: ToolContext;
@@ -41,4 +42,17 @@ export function notSimulated(what: string): never {
 
 export function devices(net: Net): NetDevice[] {
   return [...net.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+}
+
+/**
+ * ll_name_to_index: iproute2 asks the kernel for a device it names
+ * (RTM_GETLINK), and the answer (rtnl_fill_ifinfo) names the namespace of
+ * the device's link by its id, numbering that namespace the first time
+ * (peernet2id_alloc): `ip addr add ... dev eth0` numbers the namespace of
+ * eth0's veth peer.
+ */
+export function llNameToDev(net: Net, name: string): NetDevice | undefined {
+  const dev = net.devByName(name);
+  if (dev) linkRef(dev);
+  return dev;
 }

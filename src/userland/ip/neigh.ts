@@ -5,7 +5,7 @@ import { neighDelete, neighLookup, neighUpdate, pneighDelete6, pneighLookup6, ty
 import type { ExecResult, IpCommand } from "../../shell/index.js";
 import { formatIpv4, networkOf, parseIpv4 } from "../../wire/ipv4-addr.js";
 import { ipv6InPrefix, parseIpv6 } from "../../wire/ipv6-addr.js";
-import { devices, done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { devices, done, failWith, noDevice, notSimulated, rtnlError, type IpCtx, llNameToDev } from "./common.js";
 import { jsonOut } from "./json.js";
 
 type ModifyCmd = Extract<IpCommand, { object: "neigh"; command: "add" | "delete" | "replace" | "change" }>;
@@ -14,7 +14,7 @@ type ListCmd = Extract<IpCommand, { object: "neigh"; command: "show" | "flush" }
 const VALID: ReadonlySet<NudState> = new Set(["permanent", "noarp", "reachable", "probe", "stale", "delay"]);
 
 export function neighModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
-  const dev = ctx.net.devByName(cmd.dev);
+  const dev = llNameToDev(ctx.net, cmd.dev);
   if (!dev) return noDevice(cmd.dev);
   if (cmd.proxy) return proxyModify(ctx, cmd, dev);
   if (cmd.to.family === "inet6" || ctx.g.family === "inet6") {
@@ -50,7 +50,7 @@ interface Entry {
 function select(ctx: IpCtx, cmd: ListCmd): Entry[] | ExecResult {
   let devs = devices(ctx.net);
   if (cmd.dev !== null) {
-    const d = ctx.net.devByName(cmd.dev);
+    const d = llNameToDev(ctx.net, cmd.dev);
     if (!d) return noDevice(cmd.dev);
     devs = [d];
   }
@@ -132,7 +132,7 @@ function proxyModify(ctx: IpCtx, cmd: ModifyCmd, dev: NetDevice): ExecResult {
 /** pneigh_dump_table: `ADDR dev DEV proxy`, IPv6 entries (the IPv4 table stays empty). */
 function proxyList(ctx: IpCtx, cmd: ListCmd): ExecResult {
   if (cmd.command === "flush") return notSimulated("ip neigh flush proxy");
-  const dev = cmd.dev === null ? null : ctx.net.devByName(cmd.dev);
+  const dev = cmd.dev === null ? null : llNameToDev(ctx.net, cmd.dev);
   if (cmd.dev !== null && !dev) return noDevice(cmd.dev);
   if (cmd.to !== null || (cmd.nud !== null && cmd.nud !== "all")) return notSimulated("ip neigh show proxy with an address or nud filter");
   const rows = ctx.g.family === "inet" ? [] : ctx.net.pneigh6.filter((p) => dev === null || p.dev === dev);

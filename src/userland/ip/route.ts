@@ -15,7 +15,7 @@ import {
 } from "../../kernel/index.js";
 import type { ExecResult, IpCommand, RouteSpec } from "../../shell/index.js";
 import { ipv4IsMulticast, parseIpv4 } from "../../wire/ipv4-addr.js";
-import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx, llNameToDev } from "./common.js";
 import { scopeNumber } from "./addr.js";
 import { jsonOut } from "./json.js";
 import { route6Get, route6Modify, route6Show } from "./route6.js";
@@ -43,7 +43,7 @@ function request(ctx: IpCtx, s: RouteSpec): RouteRequest | ExecResult {
   if (s.type !== null) req.type = s.type as RouteType;
   if (s.table !== null) req.table = tableId(s.table);
   if (s.dev !== null) {
-    const d = ctx.net.devByName(s.dev);
+    const d = llNameToDev(ctx.net, s.dev);
     if (!d) return noDevice(s.dev);
     req.dev = d;
   }
@@ -80,7 +80,7 @@ export function routeModify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
  */
 function route6Disabled(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const s = cmd.route;
-  if (s.dev !== null && !ctx.net.devByName(s.dev)) return noDevice(s.dev);
+  if (s.dev !== null && !llNameToDev(ctx.net, s.dev)) return noDevice(s.dev);
   if (cmd.command === "delete") return rtnlError({ errno: "ESRCH" });
   if (s.type !== null && s.type !== "unicast") return notSimulated(`ip -6 route ${cmd.command} ${s.type}`);
   if (s.via) {
@@ -98,7 +98,7 @@ function select(ctx: IpCtx, s: RouteSpec): { routes: FibRoute[]; fmt: RouteForma
   let routes = ids.flatMap((id) => routeList(ctx.net, id));
   let hideDev = false;
   if (s.dev !== null) {
-    const d = ctx.net.devByName(s.dev);
+    const d = llNameToDev(ctx.net, s.dev);
     if (!d) return noDevice(s.dev);
     routes = routes.filter((r) => r.nh.dev === d);
     hideDev = true;
@@ -134,7 +134,7 @@ export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
   if (ctx.g.family === "inet6" || isInet6(cmd.route)) {
     if (ctx.kernel.ipv6) return route6Show(ctx, cmd);
     // IPv6 off: there is no IPv6 route to list or flush.
-    if (cmd.route.dev !== null && !ctx.net.devByName(cmd.route.dev)) return noDevice(cmd.route.dev);
+    if (cmd.route.dev !== null && !llNameToDev(ctx.net, cmd.route.dev)) return noDevice(cmd.route.dev);
     return done(ctx.g.json && cmd.command === "show" ? "[]\n" : "");
   }
   const missing = missingTable(ctx, cmd);
@@ -152,7 +152,7 @@ export function routeShow(ctx: IpCtx, cmd: ListCmd): ExecResult {
 export function routeGetCmd(ctx: IpCtx, cmd: GetCmd): ExecResult {
   if (cmd.to.family === "inet6") {
     if (ctx.kernel.ipv6) return route6Get(ctx, cmd);
-    for (const d of [cmd.iif, cmd.oif]) if (d !== null && !ctx.net.devByName(d)) return noDevice(d);
+    for (const d of [cmd.iif, cmd.oif]) if (d !== null && !llNameToDev(ctx.net, d)) return noDevice(d);
     return rtnlError({ errno: "ENETUNREACH" });
   }
   const daddr = cmd.to.special ? 0 : parseIpv4(cmd.to.address)!;

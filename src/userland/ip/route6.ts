@@ -3,7 +3,7 @@
 import { fib6Add, fib6Del, fib6Dump, ip6RouteLookup, ipv6DevGetSaddr, type Fib6Info, type NetDevice } from "../../kernel/index.js";
 import type { ExecResult, IpCommand } from "../../shell/index.js";
 import { ipv6InPrefix, ipv6IsLinkLocal, ipv6Network, parseIpv6 } from "../../wire/ipv6-addr.js";
-import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx } from "./common.js";
+import { done, failWith, noDevice, notSimulated, rtnlError, type IpCtx, llNameToDev } from "./common.js";
 
 type ModifyCmd = Extract<IpCommand, { object: "route"; command: "add" | "delete" | "replace" | "change" | "append" | "prepend" }>;
 type ListCmd = Extract<IpCommand, { object: "route"; command: "show" | "flush" }>;
@@ -42,7 +42,7 @@ export function route6Modify(ctx: IpCtx, cmd: ModifyCmd): ExecResult {
   const metric = s.metric ?? IP6_RT_PRIO_USER;
   let dev: NetDevice | null = null;
   if (s.dev !== null) {
-    dev = ctx.net.devByName(s.dev) ?? null;
+    dev = llNameToDev(ctx.net, s.dev) ?? null;
     if (!dev) return noDevice(s.dev);
   }
   const gw = s.via ? parseIpv6(s.via.address) : null;
@@ -77,7 +77,7 @@ export function route6Show(ctx: IpCtx, cmd: ListCmd): ExecResult {
   let routes = all ? [...fib6Dump(ctx.net, "main"), ...fib6Dump(ctx.net, "local")] : fib6Dump(ctx.net, s.table === "local" ? "local" : "main");
   let dev: NetDevice | null = null;
   if (s.dev !== null) {
-    dev = ctx.net.devByName(s.dev) ?? null;
+    dev = llNameToDev(ctx.net, s.dev) ?? null;
     if (!dev) return noDevice(s.dev);
     routes = routes.filter((r) => r.dev === dev);
   }
@@ -97,7 +97,7 @@ export function route6Get(ctx: IpCtx, cmd: GetCmd): ExecResult {
   const daddr = parseIpv6(cmd.to.address)!;
   let oif: NetDevice | null = null;
   if (cmd.oif !== null) {
-    oif = ctx.net.devByName(cmd.oif) ?? null;
+    oif = llNameToDev(ctx.net, cmd.oif) ?? null;
     if (!oif) return noDevice(cmd.oif);
   }
   const r = ip6RouteLookup(ctx.net, { daddr, oif });
