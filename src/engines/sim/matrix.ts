@@ -1,9 +1,10 @@
 // The all-pairs matrix: endpoints found as the driver's ipvlab_endpoints
 // finds them, and every pair in different namespaces pinged at once, each
-// cell what `ping -c 1 -W 1 -I FROM TO` does in FROM's namespace, between
-// addresses of one family (IPv6: global addresses that passed DAD; with
-// `link-local: true` also link-locals, pinged as
-// `ping -c 1 -W 1 -I FROM%DEV TO%DEV`, DEV being FROM's device).
+// cell what `ping -c 1 -I FROM TO` does in FROM's namespace (waiting
+// MATRIX_WAIT_MS for its answer), between addresses of one family (IPv6:
+// global addresses that passed DAD; with `link-local: true` also
+// link-locals, pinged as `ping -c 1 -I FROM%DEV TO%DEV`, DEV being FROM's
+// device).
 
 import { Raw6Socket, RawSocket, type Kernel, type Net, type NetDevice } from "../../kernel/index.js";
 import type { Lab, MatrixFamily } from "../../lab/types.js";
@@ -242,7 +243,7 @@ function inNaturalOrderOfCells(name: string, endpoints: Endpoint[], cells: Matri
   return { kind: "matrix", name, endpoints: sorted, cells: order.map((i) => cells[i]!) };
 }
 
-/** ping -6 -c 1 -W 1 -I FROM TO (FROM%DEV TO%DEV with a scope): an echo reply within the cell's wait, or an ICMPv6 error for this echo that ends ping early. */
+/** ping -6 -c 1 -I FROM TO (FROM%DEV TO%DEV with a scope): an echo reply within the cell's wait, or an ICMPv6 error for this echo that ends ping early. */
 function sendProbe6(p: Probe6, from: Ipv6, scope: NetDevice | null, sim: StepSim): void {
   const { dst, sock } = p;
   if (!sock) return;

@@ -135,9 +135,10 @@ async function runCommand(world: World, held: RunLimits, tools: Record<string, T
   const { sim, kernels } = world;
   const { limits, guard } = held;
   const kernel = kernels.get(host)!;
+  const specs = step?.capture ?? [];
   // tcpdump captures from its "listening on", which is where the driver's wait for it ends.
-  if ((step?.capture ?? []).length > 0) sim.run({ for: CAPTURE_START_MS });
-  const caps = (step?.capture ?? []).map((c) => startCapture(kernels, c, limits.output));
+  if (specs.length > 0) sim.run({ for: CAPTURE_START_MS });
+  const caps = specs.map((c) => startCapture(kernels, c, limits.output));
   const shellLimits: ShellLimits = { output: limits.output, string: limits.string, depth: limits.depth, tick: guard.tick };
   const shell = new SimShellHost(sim, kernel, kernel.initNet, tools, shellLimits);
   sim.setDeadline(sim.now + timeout * 1000);
