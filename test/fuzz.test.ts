@@ -11,6 +11,7 @@ import { UmlEngine } from "../src/engines/uml.js";
 import { simRefusal } from "../src/fuzz/compare.js";
 import { generateLab } from "../src/fuzz/generate.js";
 import { fuzzLabYaml, fuzzParts, fuzzSubset } from "../src/fuzz/lab.js";
+import { Coalescer } from "../src/fuzz/coalesce.js";
 import { shrink } from "../src/fuzz/shrink.js";
 import { parseYamlLab } from "../src/lab/load.js";
 import type { Lab } from "../src/lab/types.js";
@@ -76,17 +77,24 @@ describe("fuzz: shrinking", () => {
         });
       },
     };
-    const index = Array.from({ length: 200 }, (_, i) => i).find((i) => {
+    const [index, other] = Array.from({ length: 200 }, (_, i) => i).filter((i) => {
       const f = generateLab(1, i);
       return f.hosts.some((h) => h.lines.some((l) => marker.test(l))) && f.steps.some((s) => s.kind === "check" && /\bping\b/.test(s.run));
     });
-    assert.ok(index !== undefined);
+    assert.ok(index !== undefined && other !== undefined);
     const out = mkdtempSync(join(tmpdir(), "ipvlab-fuzz-"));
     try {
-      const summary = await fuzz(flags(out, { count: index + 1, shard: undefined }), { real: fake, sim: new SimEngine() }, () => {});
+      const summary = await fuzz(flags(out, { count: other + 1, batch: other + 1, shard: undefined }), { real: fake, sim: new SimEngine() }, () => {});
       const o = summary.outcomes.find((x) => x.index === index)!;
+      const o2 = summary.outcomes.find((x) => x.index === other)!;
       assert.equal(o.verdict, "differs");
-      assert.equal(calls[0], index + 1, "every lab in one run of the real engine");
+      assert.equal(o2.verdict, "differs");
+      assert.equal(calls[0], other + 1, "every lab in one run of the real engine");
+      assert.equal(calls[1], 2, "both differences run once more in one run");
+      // Shrunk at once: each round's candidates of both in one run (one at a time would take the sum of their rounds).
+      const rounds = [o.size!.rounds, o2.size!.rounds];
+      assert.ok(Math.min(...rounds) >= 2);
+      assert.ok(calls.length - 2 <= Math.max(...rounds) + 2, `${calls.length - 2} runs to shrink, rounds ${rounds}`);
       const text = readFileSync(o.file!, "utf8");
       const lab = parseYamlLab(o.file!, text).lab;
       assert.equal(lab.hosts.length, 1);
@@ -102,6 +110,28 @@ describe("fuzz: shrinking", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  test("what several shrinkers ask for at once is one run; what comes during a run waits for the next", async () => {
+    const runs: number[][] = [];
+    const c = new Coalescer<number, number>(async (xs) => {
+      runs.push(xs);
+      await new Promise((r) => setTimeout(r, 5));
+      return xs.map((x) => x * 10);
+    });
+    const a = c.submit([1, 2]);
+    const b = c.submit([3]);
+    assert.deepEqual(await Promise.all([a, b]), [[10, 20], [30]]);
+    const first = c.submit([4]);
+    await new Promise((r) => setImmediate(r));
+    const during = [c.submit([5]), c.submit([6, 7])];
+    assert.deepEqual(await first, [40]);
+    assert.deepEqual(await Promise.all(during), [[50], [60, 70]]);
+    assert.deepEqual(runs, [[1, 2, 3], [4], [5, 6, 7]]);
+    const failing = new Coalescer<number, number>(async () => {
+      throw new Error("kernel gone");
+    });
+    await assert.rejects(Promise.all([failing.submit([1]), failing.submit([2])]), /kernel gone/);
   });
 
   test("a lab from which nothing can go stays whole", () => {

@@ -5,6 +5,7 @@ import { EngineFailed } from "../engines/engine.js";
 import { engineByName } from "../engines/index.js";
 import type { KernelName } from "../engines/real/kernels.js";
 import type { EngineName, LabResult } from "../engines/result.js";
+import { Coalescer } from "../fuzz/coalesce.js";
 import { compareRuns, simRefusal } from "../fuzz/compare.js";
 import { generateLab } from "../fuzz/generate.js";
 import { fuzzLabYaml, fuzzParts, fuzzSize, fuzzSubset, type FuzzLab, type FuzzPart } from "../fuzz/lab.js";
@@ -32,8 +33,8 @@ export interface FuzzFlags {
   junit?: string;
   json?: boolean;
   quiet?: boolean;
-  /** Labs per kernel boot. */
-  batch: number;
+  /** Labs per round of kernel boots (default 40 per kernel). */
+  batch?: number;
   /** Kernels at once (uml): each batch is split between them. */
   jobs?: number;
   /** Rounds (kernel boots) the shrinker may take per difference. */
@@ -84,11 +85,31 @@ export function fuzzIndices(count: number, shard: Shard | undefined): number[] {
   return Array.from({ length: count }, (_, i) => i).filter((i) => !shard || i % shard.total === shard.index - 1);
 }
 
+/** One lab's answers: the real kernel's and the simulator's as that kernel. */
+interface Answers {
+  real: LabResult;
+  sim: LabResult;
+}
+
+/** Labs per kernel and round when --batch is not given. */
+const BATCH_PER_KERNEL = 40;
+
 class Fuzzer {
+  /** The shrinkers' runs: every difference is shrunk at once, each round's candidates of all of them in one run of the kernels. */
+  private readonly shared = new Coalescer<Lab, Answers>(async (labs) => {
+    const { real, sim } = await this.both(labs);
+    return labs.map((_, i) => ({ real: real[i]!, sim: sim[i]! }));
+  });
+
   constructor(
     private readonly flags: FuzzFlags,
     private readonly engines: FuzzEngines,
   ) {}
+
+  /** both() for a shrinker: its labs run with what the other shrinkers ask for at the same time. */
+  together(labs: Lab[]): Promise<Answers[]> {
+    return this.shared.submit(labs);
+  }
 
   private realOpts(): { kernel?: KernelName } {
     return kernelRunOptions(this.flags.engine, this.flags.kernel);
@@ -117,14 +138,13 @@ class Fuzzer {
       }
     });
     const runnable = parsed.filter((l): l is Lab => l !== null);
-    if (!runnable.length) return candidates.map(() => false);
-    const { real, sim } = await this.both(runnable);
+    const answers = await this.together(runnable);
     let k = 0;
     return parsed.map((l) => {
       if (!l) return false;
-      const i = k++;
-      if (simRefusal(sim[i]!)) return false;
-      const { keys } = compareRuns(real[i]!, sim[i]!, labMacs(l));
+      const { real, sim } = answers[k++]!;
+      if (simRefusal(sim)) return false;
+      const { keys } = compareRuns(real, sim, labMacs(l));
       return keys.some((key) => target.has(key));
     });
   }
@@ -139,8 +159,10 @@ export async function fuzz(flags: FuzzFlags, engines: FuzzEngines, say: (line: s
   const found: { index: number; fl: FuzzLab; lab: Lab; real: LabResult; sim: LabResult }[] = [];
   let differences = 0;
   let ran = 0;
-  for (let b = 0; b < indices.length; b += flags.batch) {
-    const batch = indices.slice(b, b + flags.batch);
+  // Each round ends with its slowest kernel, and every kernel boots once a round: big rounds waste least.
+  const perRound = flags.batch ?? BATCH_PER_KERNEL * (flags.jobs ?? 1);
+  for (let b = 0; b < indices.length; b += perRound) {
+    const batch = indices.slice(b, b + perRound);
     const fls = batch.map((i) => generateLab(seed, i));
     const labs = fls.map((f) => labOf(f, flags.out));
     let both: { real: LabResult[]; sim: LabResult[] };
@@ -177,6 +199,7 @@ export async function fuzz(flags: FuzzFlags, engines: FuzzEngines, say: (line: s
   if (found.length) {
     say(`running the ${found.length} differing lab${found.length === 1 ? "" : "s"} once more on --engine ${flags.engine}`);
     const again = await fuzzer.both(found.map((f) => f.lab));
+    const shrinking: Promise<FuzzOutcome>[] = [];
     for (const [k, f] of found.entries()) {
       const real = mergeRuns([f.real, again.real[k]!]);
       const { keys } = compareRuns(real, f.sim, labMacs(f.lab));
@@ -189,8 +212,9 @@ export async function fuzz(flags: FuzzFlags, engines: FuzzEngines, say: (line: s
       // Result steps are the hosts' setups, then the lab's steps.
       const { diffs } = compareRuns(real, f.sim, labMacs(f.lab));
       const lastStep = Math.max(...diffs.map((d) => d.step)) - 1 - f.fl.hosts.length;
-      outcomes.push(await shrinkOne(fuzzer, flags, seed, f.index, f.fl, keys, lastStep, say));
+      shrinking.push(shrinkOne(fuzzer, flags, seed, f.index, f.fl, keys, lastStep, say));
     }
+    outcomes.push(...(await Promise.all(shrinking)));
   }
   outcomes.sort((a, b) => a.index - b.index);
   const seconds = (Date.now() - t0) / 1000;
@@ -230,13 +254,13 @@ async function shrinkOne(fuzzer: Fuzzer, flags: FuzzFlags, seed: number, index: 
   );
   const minimal = fuzzSubset(fl, result.parts);
   const lab = labOf(minimal, flags.out);
-  const { real, sim } = await fuzzer.both([lab]);
-  const { diffs, keys: left } = compareRuns(real[0]!, sim[0]!, labMacs(lab));
+  const [{ real, sim }] = (await fuzzer.together([lab])) as [Answers];
+  const { diffs, keys: left } = compareRuns(real, sim, labMacs(lab));
   say(`${fl.name}: ${fuzzSize(minimal)} after ${result.rounds} round${result.rounds === 1 ? "" : "s"}${left.length ? "" : " (and it agreed when run alone: kept the whole lab)"}`);
   // A minimal lab that agrees when run alone (timing between labs): the whole lab is the finding.
   const kept = left.length ? minimal : fl;
   const keptLab = left.length ? lab : labOf(fl, flags.out);
-  const answers = left.length ? { real: real[0]!, sim: sim[0]!, diffs } : await rerun(fuzzer, keptLab);
+  const answers = left.length ? { real, sim, diffs } : await rerun(fuzzer, keptLab);
   const file = writeFinding(flags, seed, index, fl, kept, left.length ? left : keys, answers, `shrunk from ${fuzzSize(fl)} to ${fuzzSize(kept)}`);
   return { index, name: fl.name, verdict: "differs", detail: left.length ? left : keys, file, size: { before: fuzzSize(fl), after: fuzzSize(kept), rounds: result.rounds }, diffs: answers.diffs };
 }
@@ -266,9 +290,9 @@ function writeFinding(flags: FuzzFlags, seed: number, index: number, fl: FuzzLab
   return file;
 }
 
-async function rerun(fuzzer: Fuzzer, lab: Lab): Promise<{ real: LabResult; sim: LabResult; diffs: StepDiff[] }> {
-  const { real, sim } = await fuzzer.both([lab]);
-  return { real: real[0]!, sim: sim[0]!, diffs: compareRuns(real[0]!, sim[0]!, labMacs(lab)).diffs };
+async function rerun(fuzzer: Fuzzer, lab: Lab): Promise<Answers & { diffs: StepDiff[] }> {
+  const [{ real, sim }] = (await fuzzer.together([lab])) as [Answers];
+  return { real, sim, diffs: compareRuns(real, sim, labMacs(lab)).diffs };
 }
 
 function fuzzSuites(summary: FuzzSummary): JUnitSuite[] {

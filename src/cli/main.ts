@@ -433,9 +433,9 @@ program
   .addOption(new Option("--shard <K/N>", "only shard K of N of the labs: lab i goes to shard (i mod N) + 1; for CI jobs in parallel").argParser(parseShard))
   .addOption(junitOption())
   .option("--json", "print the summary as JSON (the labs that did not agree, with what differed)")
-  .option("--batch <n>", "labs per round of kernel boots (each of --jobs kernels boots once a round)", wholeNumber(1, 10_000), 100)
+  .option("--batch <n>", "labs per round of kernel boots (each of --jobs kernels boots once a round; default 40 per kernel)", wholeNumber(1, 10_000))
   .addOption(jobsOption(true))
-  .option("--shrink-rounds <n>", "kernel boots the shrinker may take per difference", wholeNumber(0, 1000), 15)
+  .option("--shrink-rounds <n>", "rounds (each a run of the kernels) the shrinker may take per difference", wholeNumber(0, 1000), 15)
   .option("-q, --quiet", "no progress on stderr")
   .addHelpText(
     "after",
@@ -444,7 +444,8 @@ Lab i of seed S is always the same lab, whatever --count or --shard. Each lab ru
 real kernel (many labs per boot) and in the simulator, compared as \`verify\` compares them.
 A difference is run once more on the kernel; one the kernel does not repeat is timing and
 is counted as unstable. Every other is shrunk (delta debugging over hosts, setup lines and
-steps, each round's candidates in one boot) to a lab that still differs, written to --out.
+steps) to a lab that still differs, written to --out; all differences are shrunk at once,
+each round's candidates of all of them in one run of the --jobs kernels.
 Exit 1 when any lab differs, is refused by the simulator or could not run.
 
 Examples:
