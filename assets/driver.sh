@@ -12,6 +12,8 @@
 # Progress goes to stdout as "@@ipvlab <event> ..." lines.
 
 set -u
+# Everything the driver starts starts in /, as a freshly logged-in root shell would.
+cd / || exit 3
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
 # Where this file and its helpers are.
@@ -122,12 +124,14 @@ fi
 # $? and $_ as the script would see them, and neither reaches the script's
 # children (BASH_ENV is unset, the paths unexported).
 ipvlab_write_errtrap() {
-  cat > "$1" <<'TRAP'
+  local t
+  IFS= read -r -d '' t <<'TRAP'
 trap 'IPVLAB_S=$? IPVLAB_EU=$_; printf "%s %s\n" "$LINENO" "$IPVLAB_S" >> "$IPVLAB_ERRS"; printf "\036" >&2; : "$IPVLAB_EU"' ERR
 trap 'IPVLAB_DU=$_; printf "%s\n" "$LINENO" > "$IPVLAB_AT"; : "$IPVLAB_DU"' DEBUG
 export -n IPVLAB_ERRS IPVLAB_AT
 unset BASH_ENV
 TRAP
+  printf '%s' "$t" > "$1"
 }
 
 ipvlab_lab_begin() {
@@ -135,7 +139,9 @@ ipvlab_lab_begin() {
   HOSTS=(); HOST_PID=(); NET_PID=(); NET_HAIRPIN=()
   [ -d "$LAB_OUT" ] || mkdir -p "$LAB_OUT"
   ipvlab_write_errtrap "$LAB_OUT/errtrap.sh"
-  uname -r > "$LAB_OUT/kernel"
+  # uname -r, without starting it.
+  local release
+  read -r release < /proc/sys/kernel/osrelease && printf '%s\n' "$release" > "$LAB_OUT/kernel"
   # Every lab host's own file systems, mounted by one `mount -a` (ipvlab_holder):
   # its /run/netns and sysfs, and what CNI plugins (host-local leases) and
   # docker in the lab scripts keep, gone with the lab host.
@@ -229,8 +235,9 @@ ipvlab_step() {
     k=$((k + 1))
   done
   local t0=${EPOCHREALTIME/./} rc
-  (cd / && IPVLAB_LAB=$LAB_TAG IPVLAB_ERRS=$d/errs IPVLAB_AT=$d/at BASH_ENV=$LAB_OUT/errtrap.sh \
-    timeout -s KILL "$timeout" nsenter -t "${HOST_PID[$host]}" -n -m -u -i -- /bin/bash "$LAB_OUT/cmd/$idx.sh") \
+  # No subshell around it (a fork is ~8 ms under UML): the driver's cwd is / (above).
+  IPVLAB_LAB=$LAB_TAG IPVLAB_ERRS=$d/errs IPVLAB_AT=$d/at BASH_ENV=$LAB_OUT/errtrap.sh \
+    timeout -s KILL "$timeout" nsenter -t "${HOST_PID[$host]}" -n -m -u -i -- /bin/bash "$LAB_OUT/cmd/$idx.sh" \
     < /dev/null > "$d/stdout" 2> "$d/stderr"
   rc=$?
   echo $rc > "$d/rc"
