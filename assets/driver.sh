@@ -288,8 +288,8 @@ ipvlab_endpoints_of() {
   done < <(IPVLAB_LAB=$LAB_TAG exec nsenter -t "${HOST_PID[$h]}" -n -m -u -i -- ip "${pre[@]}" -o addr show)
 }
 
-# All pairs in different namespaces pinged at once, each as `ping -c 1 -W 1 -I from to`
-# from the source's namespace, by one process (see matrix-ping.pl): cells holds
+# All pairs in different namespaces pinged, each cell what `ping -c 1 -I from to` does,
+# waiting 900 ms for its answer, from the source's namespace, by one process (see matrix-ping.pl): cells holds
 # "I J CODE" lines, CODE 0 for a cell that was answered.
 ipvlab_matrix() {
   local idx=$1 d=$LAB_OUT/$1 h ns dev a
