@@ -134,6 +134,33 @@ describe("fuzz: shrinking", () => {
     await assert.rejects(Promise.all([failing.submit([1]), failing.submit([2])]), /kernel gone/);
   });
 
+  test("a difference the simulator loses when its steps start later is timing: counted apart, not shrunk", async () => {
+    // A stand-in kernel whose steps start 500 ms after the one before (the simulator's take 300 ms).
+    const calls: number[] = [];
+    const late: Engine = {
+      name: "uml",
+      async runMany(labs: Lab[], opts: RunOptions = {}): Promise<LabResult[]> {
+        calls.push(labs.length);
+        const rs = await new SimEngine().runMany(labs, { kernelRelease: opts.kernelRelease, stepStartMs: 500 });
+        return rs.map((r) => ({ ...r, engine: "uml" }));
+      },
+    };
+    const out = mkdtempSync(join(tmpdir(), "ipvlab-fuzz-"));
+    try {
+      // Seed 1's lab 31 pings across a router right where a resolution ends.
+      const summary = await fuzz(flags(out, { count: 32, batch: 32 }), { real: late, sim: new SimEngine() }, () => {});
+      const o = summary.outcomes.find((x) => x.index === 31)!;
+      assert.equal(o.verdict, "timing");
+      assert.match(o.detail.at(-1)!, /when a step starts [45]00 ms after the one before, not 300 ms/);
+      assert.equal(summary.timing, 1);
+      assert.equal(summary.differ, 0);
+      assert.deepEqual(calls, [32, 1], "the labs, the difference once more, and no shrinking");
+      assert.match(readFileSync(o.file!, "utf8"), /not shrunk: timing/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test("a lab from which nothing can go stays whole", () => {
     const f = generateLab(1, 0);
     assert.equal(fuzzLabYaml(fuzzSubset(f, fuzzParts(f))), fuzzLabYaml(f));

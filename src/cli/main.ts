@@ -442,10 +442,12 @@ program
     `
 Lab i of seed S is always the same lab, whatever --count or --shard. Each lab runs on the
 real kernel (many labs per boot) and in the simulator, compared as \`verify\` compares them.
-A difference is run once more on the kernel; one the kernel does not repeat is timing and
-is counted as unstable. Every other is shrunk (delta debugging over hosts, setup lines and
-steps) to a lab that still differs, written to --out; all differences are shrunk at once,
-each round's candidates of all of them in one run of the --jobs kernels.
+A difference is run once more on the kernel; one the kernel does not repeat is counted as
+unstable. One the simulator loses when its steps start 100-500 ms after the one before (not
+its fixed 300 ms: the real driver's process starts vary that) is counted as timing, written
+to --out unshrunk. Every other is shrunk (delta debugging over hosts, setup lines and steps)
+to a lab that still differs, written to --out; all differences are shrunk at once, each
+round's candidates of all of them in one run of the --jobs kernels.
 Exit 1 when any lab differs, is refused by the simulator or could not run.
 
 Examples:

@@ -11,6 +11,8 @@ export interface RunOptions {
   kernelRelease?: string;
   /** uml only: the User-Mode Linux release to boot (default 6.1). */
   kernel?: KernelName;
+  /** sim only: what a step costs before its command runs, in virtual ms (default 300, as measured on uml). */
+  stepStartMs?: number;
   /** sim only: every failed matrix cell gets the reason its ping, traced alone, gives. */
   reasons?: boolean;
 }

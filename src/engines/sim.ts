@@ -81,6 +81,7 @@ export class SimEngine implements Engine {
         onMatrix: (p) => say(`${prefix}${matrixProgress(p)}`),
         ...(opts.reasons ? { afterMatrix: (m, ctx) => explainMatrix(lab, ctx, m, throttled((p) => say(`${prefix}${reasonsProgress(p)}`))) } : {}),
         ...(opts.kernelRelease ? { release: opts.kernelRelease } : {}),
+        ...(opts.stepStartMs !== undefined ? { stepStartMs: opts.stepStartMs } : {}),
       });
       if (opts.pcapDir) {
         for (const c of run.captures) {

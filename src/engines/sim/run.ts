@@ -31,7 +31,7 @@ const CAPTURE_LINGER_MS = 300;
  * command with one capture). Timers left running by a step (an ARP retry, a
  * neighbour's delay) fire in that time on a real engine, so they must here.
  */
-const STEP_START_MS = 300;
+export const STEP_START_MS = 300;
 const CAPTURE_START_MS = 700;
 
 export interface SimLabOptions {
@@ -48,6 +48,8 @@ export interface SimLabOptions {
   limits?: Partial<Limits>;
   /** The real clock the wall limit reads, in ms, and the heap the memory limit reads (tests). */
   probes?: Partial<GuardProbes>;
+  /** A step's start-up time in virtual ms (default STEP_START_MS): the fuzzer moves it to tell a timing difference from a model error. */
+  stepStartMs?: number;
   /** Keep a snapshot of the world as it is just before each matrix step (SimLabRun.matrices), to explain its cells on forks of it. */
   forkBeforeMatrix?: boolean;
   /** Keep a snapshot of the world as it is just before each check that is not met (SimLabRun.failedChecks), to trace and fix it on forks. */
@@ -101,7 +103,7 @@ export async function runLabInSim(lab: Lab, opts: SimLabOptions = {}): Promise<S
     opts.onStep?.(idx, plan.length, plannedLabel(p));
     // Before the step's start-up time: the state a full run of the lab's earlier steps leaves.
     const before = !p.setup && ((p.step.kind === "matrix" && (opts.forkBeforeMatrix || opts.afterMatrix)) || (p.step.kind === "check" && opts.forkBeforeFailedChecks)) ? snapshotWorld(world) : null;
-    if (!p.setup) world.sim.run({ for: STEP_START_MS });
+    if (!p.setup) world.sim.run({ for: opts.stepStartMs ?? STEP_START_MS });
     if (p.setup) {
       steps.push({ ...(await runCommand(world, held, tools, p.host, p.run, SETUP_TIMEOUT, null, idx, captures)), setup: true });
     } else if (p.step.kind === "matrix") {
