@@ -105,9 +105,11 @@ export function generateLab(seed: number, index: number): FuzzLab {
   // port comes up, that linkwatch runs up to a second later (linkwatch_schedule_work: not
   // urgent for a device that is down or has no lower link), and until then `ip link` and
   // `ip addr` show it `state UNKNOWN`. When that second ends depends on the machine's speed,
-  // so the first listing of links or addresses waits it out.
+  // so the first listing of links or addresses waits it out. So does a routed lab's: the
+  // router's eth1 (ifindex 3) has its veth peer's ifindex (the first port on lan2), and
+  // linkwatch_urgent_event takes it for a device stacked on none.
   const firstListing = steps.findIndex((st) => st.kind === "check" && / (link|addr)\b/.test(st.run));
-  if (firstListing >= 0 && states.some((s) => s.host.lines.some((l) => / type (macvlan|vlan|bridge) /.test(`${l} `)))) {
+  if (firstListing >= 0 && (routed || states.some((s) => s.host.lines.some((l) => / type (macvlan|vlan|bridge) /.test(`${l} `))))) {
     steps.splice(firstListing, 0, { kind: "action", on: states[0]!.host.name, run: "sleep 1.1" });
   }
   return { name: `fuzz-${seed}-${index}`, networks, hosts: states.map((s) => s.host), steps };
