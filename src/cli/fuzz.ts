@@ -100,9 +100,9 @@ interface Answers {
 /**
  * The step start-up times tried on a difference before it is shrunk, nearest
  * first. The simulator counts 300 ms from one step's end to the next one's
- * first command; under UML that took 57-180 ms with one kernel running and
- * 230-400 ms with six (measured on uml 6.1, steps of one `echo`), and each
- * command a step runs before the one that differs adds ~30 ms more.
+ * first command; under UML it took 57 to 400 ms, by how busy the machine was
+ * (uml 6.1 beside five other kernels, steps of one `echo`, two boots), and
+ * each command a step runs before the one that differs adds ~30 ms more.
  */
 const STEP_START_SHIFTS = [200, 400, 100, 500];
 
