@@ -152,6 +152,7 @@ describe("fuzz: shrinking", () => {
       const o = summary.outcomes.find((x) => x.index === 31)!;
       assert.equal(o.verdict, "timing");
       assert.match(o.detail.at(-1)!, /when a step starts [45]00 ms after the one before, not 300 ms/);
+      assert.match(o.detail[0]!, /^on h\d: [^\n]*ping [^\n]*\S$/, "what differs, on one line");
       assert.equal(summary.timing, 1);
       assert.equal(summary.differ, 0);
       assert.deepEqual(calls, [32, 1], "the labs, the difference once more, and no shrinking");

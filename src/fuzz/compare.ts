@@ -25,7 +25,8 @@ export function differenceKeys(real: LabResult, sim: LabResult, diffs: StepDiff[
       keys.add("steps");
       continue;
     }
-    keys.add(r.setup ? `setup of ${r.host}` : `on ${r.host}: ${r.command}`);
+    // One line, to be printed among others: a step's lines joined as a shell would run them.
+    keys.add(r.setup ? `setup of ${r.host}` : `on ${r.host}: ${r.command.trim().replace(/\s*\n\s*/g, "; ")}`);
   }
   return [...keys].sort();
 }
