@@ -163,9 +163,24 @@ function martianInput(net: Net, why: string): RouteInput {
   return { ok: false, errno: "EINVAL", why };
 }
 
+/**
+ * The no_route routes made for each route (or, with none, each ingress device), by ingress
+ * device and error: made once, as inputRoute's are, since every namespace on a segment that
+ * does not forward makes one for each broadcast ARP request it hears.
+ */
+const NO_ROUTE_INPUTS = new WeakMap<object, Map<NetDevice, Partial<Record<DstError, RouteInput & { ok: true }>>>>();
+
 /** The no_route label: an input route whose input is ip_error. */
 function noRouteInput(dev: NetDevice, error: DstError, res: FibResult | null): RouteInput {
-  return { ok: true, rt: rtable({ type: "unreachable", dev: dev.net.loopback, input: true, iif: dev, error, fib: res }) };
+  const owner: object = res ?? dev;
+  let byDev = NO_ROUTE_INPUTS.get(owner);
+  if (!byDev) NO_ROUTE_INPUTS.set(owner, (byDev = new Map()));
+  let byError = byDev.get(dev);
+  if (!byError) byDev.set(dev, (byError = {}));
+  const r = byError[error];
+  // A device moved to another namespace delivers to that one's loopback.
+  if (r && r.rt.dev === dev.net.loopback) return r;
+  return (byError[error] = { ok: true, rt: rtable({ type: "unreachable", dev: dev.net.loopback, input: true, iif: dev, error, fib: res }) });
 }
 
 /** The brd_input label of ip_route_input_slow. */
