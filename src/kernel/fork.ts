@@ -46,7 +46,24 @@ export function kernelFn<F extends (...args: never[]) => unknown>(fn: F): F {
 
 /** fn(data, ...args) as a callback the kernel can store: a fork re-binds it to its copy of data. */
 export function bound<D, A extends unknown[], R>(fn: (data: D, ...args: A) => R, data: D): (...args: A) => R {
-  const cb = (...args: A): R => fn(data, ...args);
+  // Written out for up to three arguments: a rest parameter and its spread would allocate on every call (an rx_handler's, per frame).
+  const cb = function (): R {
+    const f = fn as (data: D, ...rest: unknown[]) => R;
+    // eslint-disable-next-line prefer-rest-params
+    const a = arguments;
+    switch (a.length) {
+      case 0:
+        return f(data);
+      case 1:
+        return f(data, a[0]);
+      case 2:
+        return f(data, a[0], a[1]);
+      case 3:
+        return f(data, a[0], a[1], a[2]);
+      default:
+        return f(data, ...(Array.from(a) as unknown[]));
+    }
+  } as unknown as (...args: A) => R;
   BINDINGS.set(cb, { fn: fn as unknown as (data: never, ...args: never[]) => unknown, data });
   return cb;
 }

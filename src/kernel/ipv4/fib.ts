@@ -4,7 +4,7 @@
 // ones when no alias there matches, and the default rules visit local, main
 // and default in turn.
 
-import { networkOf, type Ipv4 } from "../../wire/ipv4-addr.js";
+import type { Ipv4 } from "../../wire/ipv4-addr.js";
 import type { NetDevice } from "../devices/net-device.js";
 import { fail, okVoid, type KResult } from "../errno.js";
 
@@ -92,29 +92,67 @@ function okLookup(r: FibRoute): FibLookup {
   return l;
 }
 
+/**
+ * One prefix length's alias lists, as a trie level holds its few children
+ * side by side: the networks in one array, searched in order (a namespace's
+ * tables have a handful per length), and a Map beside them once there are
+ * many (a router's). The networks are compared as unsigned 32-bit numbers.
+ */
+interface FibLevel {
+  readonly nets: number[];
+  readonly lists: FibRoute[][];
+  index: Map<number, FibRoute[]> | null;
+}
+
+/** Above this many networks at one prefix length a level keeps its Map index. */
+const FIB_LEVEL_SCAN = 8;
+
+/** The mask of each prefix length, /0 to /32. */
+const MASKS: readonly number[] = Array.from({ length: 33 }, (_, len) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0));
+
+function levelGet(level: FibLevel, net: number): FibRoute[] | undefined {
+  if (level.index) return level.index.get(net);
+  const nets = level.nets;
+  for (let i = 0; i < nets.length; i++) if (nets[i] === net) return level.lists[i];
+  return undefined;
+}
+
 export class FibTable {
   private readonly aliases = new Map<string, FibRoute[]>();
   /** The same alias lists by prefix length, then network address: what a lookup probes. */
-  private readonly byLen: (Map<number, FibRoute[]> | undefined)[] = [];
+  private readonly byLen: (FibLevel | undefined)[] = [];
   /** Prefix lengths present, longest first, so a lookup tries only those (as the LC-trie skips empty levels). */
   private lens: number[] = [];
 
   private setAliases(dst: Ipv4, len: number, list: FibRoute[]): void {
     this.aliases.set(key(dst, len), list);
-    let m = this.byLen[len];
-    if (!m) {
-      m = this.byLen[len] = new Map();
+    let level = this.byLen[len];
+    if (!level) {
+      level = this.byLen[len] = { nets: [], lists: [], index: null };
       this.lens = [...this.lens, len].sort((a, b) => b - a);
     }
-    m.set(dst >>> 0, list);
+    const net = dst >>> 0;
+    const i = level.nets.indexOf(net);
+    if (i >= 0) level.lists[i] = list;
+    else {
+      level.nets.push(net);
+      level.lists.push(list);
+    }
+    if (level.index) level.index.set(net, list);
+    else if (level.nets.length > FIB_LEVEL_SCAN) level.index = new Map(level.nets.map((n, j) => [n, level.lists[j]!]));
   }
 
   private deleteAliases(dst: Ipv4, len: number): void {
     this.aliases.delete(key(dst, len));
-    const m = this.byLen[len];
-    if (!m) return;
-    m.delete(dst >>> 0);
-    if (m.size === 0) {
+    const level = this.byLen[len];
+    if (!level) return;
+    const net = dst >>> 0;
+    const i = level.nets.indexOf(net);
+    if (i < 0) return;
+    level.nets.splice(i, 1);
+    level.lists.splice(i, 1);
+    level.index?.delete(net);
+    if (level.nets.length === 0) {
       this.byLen[len] = undefined;
       this.lens = this.lens.filter((l) => l !== len);
     }
@@ -131,12 +169,15 @@ export class FibTable {
   }
 
   lookup(fl: Flowi4, ignoreLinkState: boolean): FibLookup | null {
-    for (const len of this.lens) {
-      const list = this.byLen[len]!.get(networkOf(fl.daddr, len) >>> 0);
+    const lens = this.lens;
+    const daddr = fl.daddr;
+    for (let i = 0; i < lens.length; i++) {
+      const len = lens[i]!;
+      const list = levelGet(this.byLen[len]!, (daddr & MASKS[len]!) >>> 0);
       if (!list) continue;
       for (const r of list) {
         if (r.scope < fl.scope) continue;
-        const err = TYPE_ERROR[r.type];
+        const err = r.type === "unicast" || r.type === "local" ? undefined : TYPE_ERROR[r.type];
         if (err === "EAGAIN") return null;
         if (err) return { ok: false, errno: err };
         if (!nhGood(r.nh, fl, ignoreLinkState)) continue;

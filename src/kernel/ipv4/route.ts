@@ -89,30 +89,32 @@ function fibResultPrefsrc(res: FibResult): Ipv4 {
   return res.dev ? inetSelectAddr(res.dev, res.gw, res.route.scope) : 0;
 }
 
-/** ip_route_output_key_hash_rcu + __mkroute_output. */
+/** __mkroute_output, for the source and destination ip_route_output_key_hash_rcu has settled on. */
+function mkrouteOutput(saddr: Ipv4, daddr: Ipv4, type: RouteType, dev: NetDevice, res: FibResult | null): KResult<Rtable> {
+  if (ipv4IsLoopback(saddr) && !(dev.flags & IFF_LOOPBACK)) return fail("EINVAL");
+  let t = type;
+  if (ipv4IsLbcast(daddr)) t = "broadcast";
+  else if (ipv4IsMulticast(daddr)) t = "multicast";
+  else if (ipv4IsZeronet(daddr)) return fail("EINVAL");
+  const local = t === "local" || t === "broadcast" || (dev.flags & IFF_LOOPBACK) !== 0;
+  const gw = res && res.gw && res.route.nh.scope === RT_SCOPE_LINK ? res.gw : 0;
+  return ok(rtable({ type: t, dev, gw, src: saddr, local, broadcast: t === "broadcast", fib: res, table: res?.route.table ?? 0 }));
+}
+
+/** ip_route_output_key_hash_rcu. */
 export function ipRouteOutput(net: Net, req: RouteOutputRequest): KResult<Rtable> {
   let daddr = req.daddr;
   let saddr = req.saddr ?? 0;
   let oif = req.oif ?? 0;
   const scope = req.onlink ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
   let devOut: NetDevice | null = null;
-  const make = (type: RouteType, dev: NetDevice, res: FibResult | null): KResult<Rtable> => {
-    if (ipv4IsLoopback(saddr) && !(dev.flags & IFF_LOOPBACK)) return fail("EINVAL");
-    let t = type;
-    if (ipv4IsLbcast(daddr)) t = "broadcast";
-    else if (ipv4IsMulticast(daddr)) t = "multicast";
-    else if (ipv4IsZeronet(daddr)) return fail("EINVAL");
-    const local = t === "local" || t === "broadcast" || (dev.flags & IFF_LOOPBACK) !== 0;
-    const gw = res && res.gw && res.route.nh.scope === RT_SCOPE_LINK ? res.gw : 0;
-    return ok(rtable({ type: t, dev, gw, src: saddr, local, broadcast: t === "broadcast", fib: res, table: res?.route.table ?? 0 }));
-  };
 
   if (saddr) {
     if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr) || ipv4IsZeronet(saddr)) return fail("EINVAL");
     if (oif === 0 && (ipv4IsMulticast(daddr) || ipv4IsLbcast(daddr))) {
       devOut = ipDevFind(net, saddr);
       if (!devOut) return fail("ENETUNREACH");
-      return make("unicast", devOut, null);
+      return mkrouteOutput(saddr, daddr, "unicast", devOut, null);
     }
     if (!req.anySrc && !ipDevFind(net, saddr)) return fail("ENETUNREACH");
   }
@@ -122,7 +124,7 @@ export function ipRouteOutput(net: Net, req: RouteOutputRequest): KResult<Rtable
     if (!devOut.isUp || !devOut.inDev) return fail("ENETUNREACH");
     if (ipv4IsLocalMulticast(daddr) || ipv4IsLbcast(daddr)) {
       if (!saddr) saddr = inetSelectAddr(devOut, 0, RT_SCOPE_LINK);
-      return make("unicast", devOut, null);
+      return mkrouteOutput(saddr, daddr, "unicast", devOut, null);
     }
     if (!saddr) {
       if (ipv4IsMulticast(daddr)) saddr = inetSelectAddr(devOut, 0, scope);
@@ -133,25 +135,25 @@ export function ipRouteOutput(net: Net, req: RouteOutputRequest): KResult<Rtable
     daddr = saddr || INADDR_LOOPBACK;
     if (!saddr) saddr = INADDR_LOOPBACK;
     oif = net.loopback.ifindex;
-    return make("local", net.loopback, null);
+    return mkrouteOutput(saddr, daddr, "local", net.loopback, null);
   }
   const lookup = net.fib.lookup({ daddr, saddr, oif, scope });
   if (!lookup.ok) {
     if (oif && devOut && lookup.errno === "ENETUNREACH") {
       // "Apparently, routing tables are wrong. Assume, that the destination is on link."
       if (!saddr) saddr = inetSelectAddr(devOut, 0, RT_SCOPE_LINK);
-      return make("unicast", devOut, null);
+      return mkrouteOutput(saddr, daddr, "unicast", devOut, null);
     }
     return fail(lookup.errno);
   }
   const res = lookup.res;
   if (res.type === "local") {
     if (!saddr) saddr = res.route.prefsrc || daddr;
-    return make("local", net.loopback, res);
+    return mkrouteOutput(saddr, daddr, "local", net.loopback, res);
   }
   if (!saddr) saddr = fibResultPrefsrc(res);
   if (!res.dev) return fail("ENETUNREACH");
-  return make(res.type, res.dev, res);
+  return mkrouteOutput(saddr, daddr, res.type, res.dev, res);
 }
 
 export type RouteInput = { readonly ok: true; readonly rt: Rtable } | { readonly ok: false; readonly errno: "EINVAL" | "EXDEV"; readonly why: string };
@@ -161,9 +163,24 @@ function martianInput(net: Net, why: string): RouteInput {
   return { ok: false, errno: "EINVAL", why };
 }
 
+/**
+ * The no_route routes made for each route (or, with none, each ingress device), by ingress
+ * device and error: made once, as inputRoute's are, since every namespace on a segment that
+ * does not forward makes one for each broadcast ARP request it hears.
+ */
+const NO_ROUTE_INPUTS = new WeakMap<object, Map<NetDevice, Partial<Record<DstError, RouteInput & { ok: true }>>>>();
+
 /** The no_route label: an input route whose input is ip_error. */
 function noRouteInput(dev: NetDevice, error: DstError, res: FibResult | null): RouteInput {
-  return { ok: true, rt: rtable({ type: "unreachable", dev: dev.net.loopback, input: true, iif: dev, error, fib: res }) };
+  const owner: object = res ?? dev;
+  let byDev = NO_ROUTE_INPUTS.get(owner);
+  if (!byDev) NO_ROUTE_INPUTS.set(owner, (byDev = new Map()));
+  let byError = byDev.get(dev);
+  if (!byError) byDev.set(dev, (byError = {}));
+  const r = byError[error];
+  // A device moved to another namespace delivers to that one's loopback.
+  if (r && r.rt.dev === dev.net.loopback) return r;
+  return (byError[error] = { ok: true, rt: rtable({ type: "unreachable", dev: dev.net.loopback, input: true, iif: dev, error, fib: res }) });
 }
 
 /** The brd_input label of ip_route_input_slow. */

@@ -11,20 +11,27 @@ import { ip6FinishOutput2 } from "./ip6-output.js";
 import { ipv6ChkMcastAddr } from "./mcast.js";
 import { ip6RouteLookup, type Rt6Info } from "./route.js";
 
+/** A packet ipv6_rcv drops, said to a trace (a function, not a closure per packet). */
+function ip6RcvDrop(skb: SkBuff, ip6: Ipv6Repr, func: string, why: string): void {
+  const net = skb.dev.net;
+  if (net.tracing) net.trace(skb.dev, func, `drop ${ip6.src} > ${ip6.dst}`, why);
+}
+
 /** ipv6_rcv + ip6_rcv_finish. */
 export function ipv6Rcv(skb: SkBuff): void {
   const dev = skb.dev;
   const net = dev.net;
   if (skb.frame.payload.kind !== "ipv6") return;
   const ip6 = skb.frame.payload.ip6;
-  const drop = (func: string, why: string) => {
-    if (net.tracing) net.trace(dev, func, `drop ${ip6.src} > ${ip6.dst}`, why);
-  };
-  if (skb.pktType === "otherhost") return drop("ipv6_rcv", `destination MAC ${skb.frame.dst} is not ${dev.mac} (PACKET_OTHERHOST)`);
+  // The drops every flood brings build their words only for a trace.
+  if (skb.pktType === "otherhost") {
+    if (net.tracing) net.trace(dev, "ipv6_rcv", `drop ${ip6.src} > ${ip6.dst}`, `destination MAC ${skb.frame.dst} is not ${dev.mac} (PACKET_OTHERHOST)`);
+    return;
+  }
   const idev = dev.in6Dev;
   if (!idev || idev.cnf.disable_ipv6) {
     net.mibInc("Ip6InDiscards");
-    return drop("ipv6_rcv", "IPv6 is disabled on the device (disable_ipv6)");
+    return ip6RcvDrop(skb, ip6, "ipv6_rcv", "IPv6 is disabled on the device (disable_ipv6)");
   }
   net.mibInc("Ip6InReceives");
   net.mibAdd("Ip6InOctets", IPV6_HLEN + ipv6PayloadLength(ip6));
@@ -35,13 +42,16 @@ export function ipv6Rcv(skb: SkBuff): void {
     skb.rt6 = undefined;
     if (!pre.ok) {
       net.mibInc("Ip6InNoRoutes");
-      drop("ip6_route_input", `no route: ${pre.errno}`);
+      ip6RcvDrop(skb, ip6, "ip6_route_input", `no route: ${pre.errno}`);
       if (skb.pktType === "host") ip6PktNoroute(skb, ip6);
       return;
     }
     if (pre.value.fib.type === "multicast") {
       // ip6_mc_input checks the groups of the device the packet is on (the parent).
-      if (!ipv6ChkMcastAddr(dev, ip6.dst)) return drop("ip6_mc_input", `${dev.name} has not joined ${ip6.dst}`);
+      if (!ipv6ChkMcastAddr(dev, ip6.dst)) {
+        if (net.tracing) net.trace(dev, "ip6_mc_input", `drop ${ip6.src} > ${ip6.dst}`, `${dev.name} has not joined ${ip6.dst}`);
+        return;
+      }
       net.mibInc("Ip6InMcastPkts");
       ip6InputFinish(skb, ip6);
       return;
@@ -54,7 +64,10 @@ export function ipv6Rcv(skb: SkBuff): void {
     return;
   }
   if (ipv6IsMulticast(ip6.dst)) {
-    if (!ipv6ChkMcastAddr(dev, ip6.dst)) return drop("ip6_mc_input", `${dev.name} has not joined ${ip6.dst}`);
+    if (!ipv6ChkMcastAddr(dev, ip6.dst)) {
+      if (net.tracing) net.trace(dev, "ip6_mc_input", `drop ${ip6.src} > ${ip6.dst}`, `${dev.name} has not joined ${ip6.dst}`);
+      return;
+    }
     net.mibInc("Ip6InMcastPkts");
     ip6InputFinish(skb, ip6);
     return;
@@ -62,7 +75,7 @@ export function ipv6Rcv(skb: SkBuff): void {
   const r = ip6RouteLookup(net, { daddr: ip6.dst, iif: skb.iif ?? dev });
   if (!r.ok) {
     net.mibInc("Ip6InNoRoutes");
-    drop("ip6_route_input", `no route: ${r.errno}`);
+    ip6RcvDrop(skb, ip6, "ip6_route_input", `no route: ${r.errno}`);
     // ip6_pkt_drop: the null entry answers no route, forwarding on or off (icmp6_send only for PACKET_HOST).
     if (skb.pktType === "host") ip6PktNoroute(skb, ip6);
     return;

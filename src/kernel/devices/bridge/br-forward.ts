@@ -60,15 +60,16 @@ function brFloodAllowed(p: BridgePort, skb: SkBuff, pktType: BrPktType): boolean
 
 /** br_flood: br_add_if puts each new port at the head of port_list (list_add_rcu), so the newest port hears a flood first. */
 export function brFlood(br: BridgeDevice, skb: SkBuff, why: string, pktType: BrPktType): void {
-  const ports = [...br.ports.values()];
+  const ports = br.portList;
   if (br.net.tracing) {
     const ingress = br.ports.get(skb.dev);
     const back = ingress && !ingress.hairpin ? `; not back out ${skb.dev.name}, where it came in` : "";
-    const held = ports.filter((p) => !brFloodAllowed(p, skb, pktType)).map((p) => p.dev.name);
+    // Named oldest port first, as they were added.
+    const held = ports.filter((p) => !brFloodAllowed(p, skb, pktType)).map((p) => p.dev.name).reverse();
     const off = held.length ? `; not to ${held.join(", ")}, where ${pktType === "unicast" ? "flood" : pktType === "multicast" ? "mcast_flood" : "bcast_flood"} is off` : "";
     br.net.trace(br, "br_flood", `flood ${skb.frame.src} > ${skb.frame.dst}`, `${why}${back}${off}`);
   }
-  for (let i = ports.length - 1; i >= 0; i--) {
+  for (let i = 0; i < ports.length; i++) {
     const p = ports[i]!;
     if (brFloodAllowed(p, skb, pktType) && shouldDeliver(p, skb)) brDeliver(p, skb);
     else if (br.net.tracing && !p.forwarding && p.dev !== skb.dev) br.net.trace(br, "br_flood", `not out ${p.dev.name}`, notForwarding(p));

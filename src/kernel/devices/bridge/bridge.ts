@@ -95,6 +95,8 @@ export class BridgeDevice extends NetDevice {
   readonly kind = "bridge";
   override readonly netnsLocal = true;
   readonly ports = new Map<NetDevice, BridgePort>();
+  /** port_list: br_add_if puts each new port at its head (list_add_rcu), so a flood reaches the newest port first. Replaced, never changed in place, so a flood walks the list it started with. */
+  portList: readonly BridgePort[] = [];
   readonly fdb = new Fdb();
   /** IFF_PROMISC on the bridge device itself (a capture on it): br_handle_frame_finish passes every frame up. */
   get promisc(): boolean {
@@ -203,6 +205,7 @@ export function brAddIf(br: BridgeDevice, dev: NetDevice): KResult {
   const r = netdevRxHandlerRegister(dev, bound(brHandleFrame, p), "bridge");
   if (!r.ok) return r;
   br.ports.set(dev, p);
+  br.portList = [p, ...br.portList];
   dev.master = br;
   dev.flags |= IFF_SLAVE | IFF_PROMISC;
   // br_add_if: dev_set_allmulti, then nbp_update_port_count's dev_set_promiscuity (no vlan filtering, so every port is promiscuous).
@@ -222,6 +225,7 @@ export function brDelIf(br: BridgeDevice, dev: NetDevice): KResult {
   unregisterNetdevNotifier(dev, p.notifier);
   netdevRxHandlerUnregister(dev);
   br.ports.delete(dev);
+  br.portList = br.portList.filter((q) => q !== p);
   br.fdb.deletePort(p);
   dev.master = null;
   dev.flags &= ~(IFF_SLAVE | IFF_PROMISC);
