@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { allMet, type LabResult } from "../src/engines/result.js";
 import { SimEngine } from "../src/engines/sim.js";
 import { explainMatrix, tracedCells } from "../src/engines/sim/explain.js";
+import { MATRIX_WAIT_MS } from "../src/engines/sim/matrix.js";
 import { runLabInSim } from "../src/engines/sim/run.js";
 import type { Kernel, TraceStep } from "../src/kernel/index.js";
 import { parseYamlLab } from "../src/lab/parse.js";
@@ -208,7 +209,7 @@ async function manyNamespaces(): Promise<{ ns: Figure[]; trace: Figure[] }> {
   const rows: Figure[] = [
     info("lab", `1 host, ${shape.bridges} bridges × ${shape.perBridge} namespaces (veth, default route via the host, ip_forward=1); ARP table limits raised`),
     info("build: host script through the shell (runLabInSim)", `${ms(buildMs)} for ${int(commands)} commands`),
-    info(`matrix: ${sources.length} sources one at a time, each's pings one after another, then their 900 ms (virtual)`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
+    info(`matrix: ${sources.length} sources one at a time, each's pings one after another, then their ${MATRIX_WAIT_MS} ms (virtual)`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
     info("matrix wall time", ms(full.ms)),
     info("matrix pings/s (wall time)", int(rate(full))),
     // Per CPU second: on a shared machine, what one core does (GC threads count too).
@@ -256,7 +257,7 @@ async function manyIpvlanSlaves(): Promise<Figure[]> {
     info("lab", `host h: ${shape.bridges} NICs on ${shape.bridges} networks, ${shape.perBridge} ipvlan l2 slaves on each, one namespace per slave; host gw routes between the networks; ARP table limits raised`),
     info("first check", checks(run.result)),
     info("build: host scripts through the shell (runLabInSim)", ms(buildMs)),
-    info(`matrix: ${sources.length} sources one at a time, each's pings one after another, then their 900 ms (virtual)`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
+    info(`matrix: ${sources.length} sources one at a time, each's pings one after another, then their ${MATRIX_WAIT_MS} ms (virtual)`, `${int(full.pings)} pings, ${int(full.replies)} replies`),
     info("matrix wall time", ms(full.ms)),
     atLeast("matrix pings/s (one core)", rate(full), 50_000, int),
     atMost("peak rss (process.memoryUsage, sampled per source)", peak.rss, GiB, mib),
