@@ -230,7 +230,7 @@ export async function fuzz(flags: FuzzFlags, engines: FuzzEngines, say: (line: s
     const shrinking: Promise<FuzzOutcome>[] = [];
     for (const [k, f] of found.entries()) {
       const real = mergeRuns([f.real, again.real[k]!]);
-      const { keys } = compareRuns(real, f.sim, labMacs(f.lab));
+      const { keys, diffs } = compareRuns(real, f.sim, labMacs(f.lab));
       if (!keys.length) {
         outcomes.push({ index: f.index, name: f.fl.name, verdict: "unstable", detail: compareRuns(f.real, f.sim, labMacs(f.lab)).keys });
         say(`${f.fl.name}: the kernel answered otherwise the second time; timing, not counted`);
@@ -241,12 +241,11 @@ export async function fuzz(flags: FuzzFlags, engines: FuzzEngines, say: (line: s
       if (moved !== null) {
         const why = `the simulator gives the kernel's answer when a step starts ${moved} ms after the one before, not ${STEP_START_MS} ms`;
         say(`${f.fl.name}: ${why}; timing, not shrunk`);
-        const file = writeFinding(flags, seed, f.index, f.fl, f.fl, keys, { real, sim: f.sim, diffs: compareRuns(real, f.sim, labMacs(f.lab)).diffs }, `not shrunk: timing (${why})`);
+        const file = writeFinding(flags, seed, f.index, f.fl, f.fl, keys, { real, sim: f.sim, diffs }, `not shrunk: timing (${why})`);
         outcomes.push({ index: f.index, name: f.fl.name, verdict: "timing", detail: [...keys, why], file });
         continue;
       }
       // Result steps are the hosts' setups, then the lab's steps.
-      const { diffs } = compareRuns(real, f.sim, labMacs(f.lab));
       const lastStep = Math.max(...diffs.map((d) => d.step)) - 1 - f.fl.hosts.length;
       shrinking.push(shrinkOne(fuzzer, flags, seed, f.index, f.fl, keys, lastStep, say));
     }
@@ -291,13 +290,13 @@ async function shrinkOne(fuzzer: Fuzzer, flags: FuzzFlags, seed: number, index: 
   );
   const minimal = fuzzSubset(fl, result.parts);
   const lab = labOf(minimal, flags.out);
-  const [{ real, sim }] = (await fuzzer.together([lab])) as [Answers];
-  const { diffs, keys: left } = compareRuns(real, sim, labMacs(lab));
+  const alone = await rerun(fuzzer, lab);
+  const left = alone.keys;
   say(`${fl.name}: ${fuzzSize(minimal)} after ${result.rounds} round${result.rounds === 1 ? "" : "s"}${left.length ? "" : " (and it agreed when run alone: kept the whole lab)"}`);
   // A minimal lab that agrees when run alone (timing between labs): the whole lab is the finding.
   const kept = left.length ? minimal : fl;
   const keptLab = left.length ? lab : labOf(fl, flags.out);
-  const answers = left.length ? { real, sim, diffs } : await rerun(fuzzer, keptLab);
+  const answers = left.length ? alone : await rerun(fuzzer, keptLab);
   const file = writeFinding(flags, seed, index, fl, kept, left.length ? left : keys, answers, `shrunk from ${fuzzSize(fl)} to ${fuzzSize(kept)}`);
   return { index, name: fl.name, verdict: "differs", detail: left.length ? left : keys, file, size: { before: fuzzSize(fl), after: fuzzSize(kept), rounds: result.rounds }, diffs: answers.diffs };
 }
@@ -327,9 +326,10 @@ function writeFinding(flags: FuzzFlags, seed: number, index: number, fl: FuzzLab
   return file;
 }
 
-async function rerun(fuzzer: Fuzzer, lab: Lab): Promise<Answers & { diffs: StepDiff[] }> {
+/** LAB run once more on both engines (beside what the other shrinkers ask for), and what differs. */
+async function rerun(fuzzer: Fuzzer, lab: Lab): Promise<Answers & { diffs: StepDiff[]; keys: string[] }> {
   const [{ real, sim }] = (await fuzzer.together([lab])) as [Answers];
-  return { real, sim, diffs: compareRuns(real, sim, labMacs(lab)).diffs };
+  return { real, sim, ...compareRuns(real, sim, labMacs(lab)) };
 }
 
 function fuzzSuites(summary: FuzzSummary): JUnitSuite[] {
