@@ -27,30 +27,66 @@ import { atLeast, atMost, info, int, median, mib, ms, quantile, table, type Figu
 import { webResimulation } from "./web.js";
 import { fixFigures } from "./fix.js";
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: "string", default: "200" },
-    "core-runs": { type: "string", default: "5" },
-    bridges: { type: "string", default: "10" },
-    "per-bridge": { type: "string", default: "100" },
-    "seq-sources": { type: "string", default: "50" },
-    "trace-sources": { type: "string", default: "100" },
-    sources: { type: "string", default: "all" },
-    "matrix-step-ns": { type: "string", default: "50,100" },
-    "reasons-ns": { type: "string", default: "100" },
-    "reasons-ipvlan": { type: "string", default: "50,100,200" },
-    "scale-ns": { type: "string", default: "100,300,1000" },
-    only: { type: "string", default: "seed,core,ns,ipvlan,step,reasons,scale,fix,web" },
-    "fix-runs": { type: "string", default: "5" },
-    edits: { type: "string", default: "30" },
-  },
-});
+const USAGE = `usage: npm run bench -- [options]   (or node [--max-old-space-size=MB] dist/bench/run.js [options])
+
+How fast the simulator is, each figure printed against its target; nothing is asserted.
+
+  --only LIST             which parts, of seed,core,ns,ipvlan,step,reasons,scale,fix,web (default: all)
+  --runs N                warm runs of the seed lab (200); --core-runs N: of each core lab (5)
+  --bridges K --per-bridge I   the many-namespaces shape (10 x 100)
+  --sources N|all         sources of its all-pairs matrix (all); --seq-sources N (50); --trace-sources N (100)
+  --matrix-step-ns LIST   lab sizes for the lab's own matrix step (50,100)
+  --reasons-ns LIST, --reasons-ipvlan LIST   labs whose failed cells are explained (100; 50,100,200)
+  --scale-ns LIST         \`ipvlab run -q\` on one bridge with N namespaces (100,300,1000)
+  --fix-runs N            warm calls of ipvlab fix (5); --edits N: web re-simulations (30)
+  -h, --help              this text
+`;
+
+function parseBenchArgs() {
+  try {
+    return parseArgs({
+      options: {
+        help: { type: "boolean", short: "h", default: false },
+        runs: { type: "string", default: "200" },
+        "core-runs": { type: "string", default: "5" },
+        bridges: { type: "string", default: "10" },
+        "per-bridge": { type: "string", default: "100" },
+        "seq-sources": { type: "string", default: "50" },
+        "trace-sources": { type: "string", default: "100" },
+        sources: { type: "string", default: "all" },
+        "matrix-step-ns": { type: "string", default: "50,100" },
+        "reasons-ns": { type: "string", default: "100" },
+        "reasons-ipvlan": { type: "string", default: "50,100,200" },
+        "scale-ns": { type: "string", default: "100,300,1000" },
+        only: { type: "string", default: "seed,core,ns,ipvlan,step,reasons,scale,fix,web" },
+        "fix-runs": { type: "string", default: "5" },
+        edits: { type: "string", default: "30" },
+      },
+    }).values;
+  } catch (e) {
+    usageError((e as Error).message);
+  }
+}
+const args = parseBenchArgs();
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
 const num = (s: string | undefined): number => {
   const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`not a count: ${s}`);
+  if (!Number.isInteger(n) || n < 0) usageError(`not a count: ${s}`);
   return n;
 };
+const PARTS = ["seed", "core", "ns", "ipvlan", "step", "reasons", "scale", "fix", "web"];
 const only = new Set(args.only.split(","));
+for (const k of ["runs", "core-runs", "bridges", "per-bridge", "seq-sources", "trace-sources", "fix-runs", "edits"] as const) num(args[k]);
+for (const k of ["matrix-step-ns", "reasons-ns", "reasons-ipvlan", "scale-ns"] as const) args[k].split(",").filter(Boolean).forEach(num);
+if (args.sources !== "all") num(args.sources);
+for (const part of only) if (!PARTS.includes(part)) usageError(`--only: no part ${JSON.stringify(part)} (the parts: ${PARTS.join(",")})`);
 
 const GiB = 2 ** 30;
 const engine = new SimEngine();
