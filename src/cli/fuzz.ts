@@ -102,9 +102,15 @@ interface Answers {
  * first. The simulator counts 300 ms from one step's end to the next one's
  * first command; under UML it took 57 to 400 ms, by how busy the machine was
  * (uml 6.1 beside five other kernels, steps of one `echo`, two boots), and
- * each command a step runs before the one that differs adds ~30 ms more.
+ * each command a step runs before the one that differs adds ~30 ms more. On a
+ * machine loaded past its cores (five kernels on two slower ones) a step
+ * started 330 ms after the last and `ping -c 1 -W 1` without an answer took
+ * 1.32 to 1.38 s of the guest's clock instead of 1 s, so a neighbour that
+ * fails 3 s after its first probe was seen failing by the next step's ping:
+ * 700 to 1,200 ms give the simulator those answers (seed 23, labs 56, 290
+ * and 322).
  */
-const STEP_START_SHIFTS = [200, 400, 100, 500];
+const STEP_START_SHIFTS = [200, 400, 100, 500, 700, 1000, 1200];
 
 /** Labs per kernel and round when --batch is not given. */
 const BATCH_PER_KERNEL = 40;
