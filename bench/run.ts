@@ -1,10 +1,7 @@
 // `npm run bench`: how fast the simulator is, in figures. It never asserts and
 // no test depends on it; every figure is printed against its target.
 //
-//   node [--max-old-space-size=MB] dist/bench/run.js [--runs N] [--core-runs N]
-//        [--bridges K --per-bridge I] [--sources N|all] [--seq-sources N] [--trace-sources N]
-//        [--matrix-step-ns N,N,...] [--reasons-ns N,N,...] [--reasons-ipvlan N,N,...] [--edits N]
-//        [--fix-runs N] [--scale-ns N,N,...] [--only seed,core,ns,ipvlan,step,reasons,scale,fix,web]
+//   node [--max-old-space-size=MB] dist/bench/run.js [options]   (--help: OPTIONS below)
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,42 +24,50 @@ import { atLeast, atMost, info, int, median, mib, ms, quantile, table, type Figu
 import { webResimulation } from "./web.js";
 import { fixFigures } from "./fix.js";
 
+/** Each option's default and what --help says of it; `only`'s default names every part. */
+const OPTIONS = {
+  only: { default: "seed,core,ns,ipvlan,step,reasons,scale,fix,web", help: "LIST  which parts to run" },
+  runs: { default: "200", help: "N  warm runs of the seed lab" },
+  "core-runs": { default: "5", help: "N  warm runs of each core lab" },
+  bridges: { default: "10", help: "K  bridges of the many-namespaces lab" },
+  "per-bridge": { default: "100", help: "I  namespaces on each of its bridges" },
+  sources: { default: "all", help: "N|all  sources of its all-pairs matrix" },
+  "seq-sources": { default: "50", help: "N  sources pinging one after another with -W 1" },
+  "trace-sources": { default: "100", help: "N  sources of the tracing off/on loop" },
+  "matrix-step-ns": { default: "50,100", help: "LIST  lab sizes for the lab's own matrix step" },
+  "reasons-ns": { default: "100", help: "LIST  namespaces on one bridge, every failed cell explained" },
+  "reasons-ipvlan": { default: "50,100,200", help: "LIST  ipvlan l3 slaves, every failed cell explained" },
+  "scale-ns": { default: "100,300,1000", help: "LIST  `ipvlab run -q` on one bridge with N namespaces" },
+  "fix-runs": { default: "5", help: "N  warm calls of ipvlab fix" },
+  edits: { default: "30", help: "N  re-simulations of the web page" },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+const PARTS = OPTIONS.only.default.split(",");
+const COUNTS: readonly OptionName[] = ["runs", "core-runs", "bridges", "per-bridge", "seq-sources", "trace-sources", "fix-runs", "edits"];
+const LISTS: readonly OptionName[] = ["matrix-step-ns", "reasons-ns", "reasons-ipvlan", "scale-ns"];
+
 const USAGE = `usage: npm run bench -- [options]   (or node [--max-old-space-size=MB] dist/bench/run.js [options])
 
 How fast the simulator is, each figure printed against its target; nothing is asserted.
 
-  --only LIST             which parts, of seed,core,ns,ipvlan,step,reasons,scale,fix,web (default: all)
-  --runs N                warm runs of the seed lab (200); --core-runs N: of each core lab (5)
-  --bridges K --per-bridge I   the many-namespaces shape (10 x 100)
-  --sources N|all         sources of its all-pairs matrix (all); --seq-sources N (50); --trace-sources N (100)
-  --matrix-step-ns LIST   lab sizes for the lab's own matrix step (50,100)
-  --reasons-ns LIST, --reasons-ipvlan LIST   labs whose failed cells are explained (100; 50,100,200)
-  --scale-ns LIST         \`ipvlab run -q\` on one bridge with N namespaces (100,300,1000)
-  --fix-runs N            warm calls of ipvlab fix (5); --edits N: web re-simulations (30)
-  -h, --help              this text
+${Object.entries(OPTIONS)
+  .map(([name, o]) => {
+    const [arg, ...what] = o.help.split("  ");
+    return `  ${`--${name} ${arg}`.padEnd(26)}${what.join("  ")} (default: ${o.default})`;
+  })
+  .join("\n")}
+  ${"-h, --help".padEnd(26)}this text
 `;
 
-function parseBenchArgs() {
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseBenchArgs(): Record<OptionName, string> & { help?: boolean } {
+  const options = Object.fromEntries(Object.entries(OPTIONS).map(([name, o]) => [name, { type: "string" as const, default: o.default }]));
   try {
-    return parseArgs({
-      options: {
-        help: { type: "boolean", short: "h", default: false },
-        runs: { type: "string", default: "200" },
-        "core-runs": { type: "string", default: "5" },
-        bridges: { type: "string", default: "10" },
-        "per-bridge": { type: "string", default: "100" },
-        "seq-sources": { type: "string", default: "50" },
-        "trace-sources": { type: "string", default: "100" },
-        sources: { type: "string", default: "all" },
-        "matrix-step-ns": { type: "string", default: "50,100" },
-        "reasons-ns": { type: "string", default: "100" },
-        "reasons-ipvlan": { type: "string", default: "50,100,200" },
-        "scale-ns": { type: "string", default: "100,300,1000" },
-        only: { type: "string", default: "seed,core,ns,ipvlan,step,reasons,scale,fix,web" },
-        "fix-runs": { type: "string", default: "5" },
-        edits: { type: "string", default: "30" },
-      },
-    }).values;
+    return parseArgs({ options: { ...options, help: { type: "boolean", short: "h" } } }).values as Record<OptionName, string> & { help?: boolean };
   } catch (e) {
     usageError((e as Error).message);
   }
@@ -72,19 +77,14 @@ if (args.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-function usageError(message: string): never {
-  process.stderr.write(`bench: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
 const num = (s: string | undefined): number => {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 0) usageError(`not a count: ${s}`);
   return n;
 };
-const PARTS = ["seed", "core", "ns", "ipvlan", "step", "reasons", "scale", "fix", "web"];
 const only = new Set(args.only.split(","));
-for (const k of ["runs", "core-runs", "bridges", "per-bridge", "seq-sources", "trace-sources", "fix-runs", "edits"] as const) num(args[k]);
-for (const k of ["matrix-step-ns", "reasons-ns", "reasons-ipvlan", "scale-ns"] as const) args[k].split(",").filter(Boolean).forEach(num);
+for (const k of COUNTS) num(args[k]);
+for (const k of LISTS) args[k].split(",").filter(Boolean).forEach(num);
 if (args.sources !== "all") num(args.sources);
 for (const part of only) if (!PARTS.includes(part)) usageError(`--only: no part ${JSON.stringify(part)} (the parts: ${PARTS.join(",")})`);
 
