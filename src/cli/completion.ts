@@ -6,7 +6,6 @@
 
 import { existsSync, statSync } from "node:fs";
 import { Argument, type Command, type Option } from "commander";
-import { loadLabFile } from "../lab/load.js";
 import type { Lab } from "../lab/types.js";
 import { completionScript, SHELLS, type Shell } from "./completion-scripts.js";
 
@@ -51,8 +50,8 @@ Load it in the running shell, or install it for every new one:
     .argument("[words...]")
     .helpOption(false)
     .allowUnknownOption()
-    .action((words: string[] = []) => {
-      const c = complete(program, words);
+    .action(async (words: string[] = []) => {
+      const c = await complete(program, words);
       process.stdout.write([c.directive, ...c.words].map((w) => w + "\n").join(""));
     });
 }
@@ -72,7 +71,7 @@ function findOption(cmd: Command, word: string): Option | undefined {
 }
 
 /** The candidates for the last of `words` (the words after `ipvlab`). */
-export function complete(program: Command, words: string[]): Completion {
+export async function complete(program: Command, words: string[]): Promise<Completion> {
   const before = words.slice(0, -1);
   const cur = unquote(words.at(-1) ?? "");
   let cmd = program;
@@ -100,7 +99,7 @@ export function complete(program: Command, words: string[]): Completion {
     if (sub) cmd = sub;
     else positionals.push(unquote(w));
   }
-  if (pending) return optionValue(pending, labOnLine(cmd, positionals, values), cur);
+  if (pending) return optionValue(pending, () => labOnLine(cmd, positionals, values), cur);
   if (cur.startsWith("-") && !operandsOnly) return matching(cur, optionNames(cmd));
   const subs = cmd
     .createHelp()
@@ -124,17 +123,18 @@ function optionNames(cmd: Command): string[] {
 }
 
 /** The lab the command works on: its lab argument, or the lab of `snapshot --lab`. */
-function labOnLine(cmd: Command, positionals: string[], values: Map<string, string>): Lab | null {
+function labOnLine(cmd: Command, positionals: string[], values: Map<string, string>): Promise<Lab | null> {
   const labArg = cmd.registeredArguments.findIndex((a) => a.name().startsWith("lab"));
   return quietLab(labArg >= 0 ? positionals[labArg] : values.get("lab"));
 }
 
 /** The value of an option: its choices, a file or folder, or what the lab on the line holds. */
-function optionValue(o: Option, lab: Lab | null, cur: string): Completion {
+async function optionValue(o: Option, readLab: () => Promise<Lab | null>, cur: string): Promise<Completion> {
   if (o.argChoices) return matching(cur, o.argChoices);
   const placeholder = /[<[]([\w-]+)(?:\.\.\.)?[>\]]$/.exec(o.flags)?.[1] ?? "";
   const files = VALUE_FILES[placeholder];
   if (files) return { directive: files, words: [] };
+  const lab = await readLab();
   if (!lab) return { directive: ":none", words: [] };
   switch (o.attributeName()) {
     case "on":
@@ -152,10 +152,14 @@ function optionValue(o: Option, lab: Lab | null, cur: string): Completion {
   }
 }
 
-/** The lab file on the line, or null when it is not there or not a lab (completion never complains). */
-function quietLab(file: string | undefined): Lab | null {
+/**
+ * The lab file on the line, or null when it is not there or not a lab (completion never complains).
+ * The lab loader (YAML, schema, shell parser) is imported only here: a tab press that needs no lab answers at once.
+ */
+async function quietLab(file: string | undefined): Promise<Lab | null> {
   if (!file || !existsSync(file) || !statSync(file).isFile()) return null;
   try {
+    const { loadLabFile } = await import("../lab/load.js");
     return loadLabFile(file).lab;
   } catch {
     return null;

@@ -29,7 +29,6 @@ export interface FixFlags {
   quiet?: boolean;
 }
 
-export const DEFAULT_BUDGET = 2000;
 /** Suggestions printed, and candidates run as whole labs to choose them from. */
 const SHOWN = 3;
 const JUDGED = 8;

@@ -1,34 +1,33 @@
 #!/usr/bin/env node
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import type { RunFlags } from "./run.js";
-import { runLabsCommand } from "./run-labs.js";
 import { watching, watchOption } from "./watch.js";
 import { addCompletion } from "./completion.js";
-import { recordCommand } from "./record.js";
-import { importCommand, type ImportFlags } from "./import.js";
-import { exportCommand, type ExportFlags } from "./export.js";
-import { checkCommand } from "./check.js";
-import { verifyCommand, type VerifyFlags } from "./verify.js";
-import { fuzzCommand, type FuzzFlags } from "./fuzz.js";
-import { traceCommand, type TraceFlags } from "./trace.js";
-import { DEFAULT_BUDGET, fixCommand, type FixFlags } from "./fix.js";
-import { matrixCommand, type MatrixFlags } from "./matrix.js";
-import { diagramCommand, type DiagramFlags } from "./diagram.js";
-import { reportCommand, type ReportFlags } from "./report.js";
-import { DEFAULT_PORT, serveCommand, type ServeFlags } from "./serve.js";
-import { snapshotCommand, type SnapshotFlags } from "./snapshot.js";
-import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/index.js";
+import type { ImportFlags } from "./import.js";
+import type { RecordFlags } from "./record.js";
+import type { ExportFlags } from "./export.js";
+import type { VerifyFlags } from "./verify.js";
+import type { FuzzFlags } from "./fuzz.js";
+import type { TraceFlags } from "./trace.js";
+import type { FixFlags } from "./fix.js";
+import type { MatrixFlags } from "./matrix.js";
+import type { DiagramFlags } from "./diagram.js";
+import type { ReportFlags } from "./report.js";
+import type { ServeFlags } from "./serve.js";
+import type { SnapshotFlags } from "./snapshot.js";
+import { DEFAULT_BUDGET, DEFAULT_PORT } from "./defaults.js";
+import { ENGINE_NAMES, DEFAULT_ENGINE } from "../engines/names.js";
 import { version } from "../paths.js";
 import { EXIT_CODES_HELP, exitFor, exitOnError } from "./errors.js";
-import { GOLDEN_DIR } from "../golden/golden.js";
+import { GOLDEN_DIR } from "../golden/dir.js";
 import { kernelOption } from "./kernel-flag.js";
-import { kernelsCommand, kernelsInstallCommand } from "./kernels.js";
-import { doctorCommand } from "./doctor.js";
 import { KERNEL_RELEASES, type KernelName } from "../engines/real/kernels.js";
 import { applyLimitFlags, limitsHelp, withLimits } from "./limits.js";
 import { parseShard } from "./shard.js";
 import { refuseColour } from "./style.js";
 
+// Each command's code (the simulator, the engines, the lab loader) is imported
+// when the command runs: --help, --version and a tab press load none of it.
 const ENGINE_HELP =
   "sim: the simulated Linux network stack, in-process, milliseconds; uml: a real Linux kernel (6.1, or 6.12 with --kernel) in User-Mode Linux (no root); host: this machine's kernel, in namespaces (root)";
 const engineOption = () => new Option("-e, --engine <engine>", ENGINE_HELP).choices([...ENGINE_NAMES]).default(DEFAULT_ENGINE);
@@ -103,7 +102,7 @@ Examples:
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --kernel 6.12                 the simulator, behaving as 6.12`,
   )
   .addOption(watchOption())
-  .action(exitOnError((files: string[], flags: RunFlags, cmd: Command) => watching(files, flags.watch, () => runLabsCommand(files, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" }))));
+  .action(exitOnError((files: string[], flags: RunFlags, cmd: Command) => watching(files, flags.watch, async () => (await import("./run-labs.js")).runLabsCommand(files, { ...flags, engineDefaulted: cmd.getOptionValueSource("engine") === "default" }))));
 
 program
   .command("trace")
@@ -132,7 +131,7 @@ Examples:
   ipvlab trace examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --pcap /tmp/ns01-14`,
   )
   .addOption(watchOption())
-  .action(exitOnError((file: string, flags: TraceFlags & { watch?: boolean }) => watching([file], flags.watch, () => traceCommand(file, flags))));
+  .action(exitOnError((file: string, flags: TraceFlags & { watch?: boolean }) => watching([file], flags.watch, async () => (await import("./trace.js")).traceCommand(file, flags))));
 
 program
   .command("fix")
@@ -168,7 +167,7 @@ Examples:
   ipvlab fix my.lab.yaml --check "ns01 reaches the gateway"
   ipvlab fix examples/seed-ipvlan-l2.lab.yaml --from vm02/ns01 --to 172.16.91.14 --verify`,
   )
-  .action(exitOnError((file: string, flags: FixFlags) => fixCommand(file, flags)));
+  .action(exitOnError(async (file: string, flags: FixFlags) => (await import("./fix.js")).fixCommand(file, flags)));
 
 program
   .command("matrix")
@@ -191,7 +190,7 @@ Examples:
   ipvlab matrix examples/seed-ipvlan-l2.lab.yaml --after "the note's host routes" --json`,
   )
   .addOption(watchOption())
-  .action(exitOnError((file: string, flags: MatrixFlags & { watch?: boolean }) => watching([file], flags.watch, () => matrixCommand(file, flags))));
+  .action(exitOnError((file: string, flags: MatrixFlags & { watch?: boolean }) => watching([file], flags.watch, async () => (await import("./matrix.js")).matrixCommand(file, flags))));
 
 program
   .command("diagram")
@@ -209,7 +208,7 @@ Examples:
   ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --mermaid > seed.mmd
   ipvlab diagram examples/seed-ipvlan-l2.lab.yaml --svg docs/seed-ipvlan-l2.svg`,
   )
-  .action(exitOnError((file: string, flags: DiagramFlags) => diagramCommand(file, flags)));
+  .action(exitOnError(async (file: string, flags: DiagramFlags) => (await import("./diagram.js")).diagramCommand(file, flags)));
 
 program
   .command("report")
@@ -239,7 +238,7 @@ Examples:
     --engine uml -o docs/seed-report.md
   ipvlab report examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12 -o seed-l2-6.12.md`,
   )
-  .action(exitOnError((files: string[], flags: ReportFlags) => reportCommand(files, flags)));
+  .action(exitOnError(async (files: string[], flags: ReportFlags) => (await import("./report.js")).reportCommand(files, flags)));
 
 program
   .command("serve")
@@ -264,7 +263,7 @@ Examples:
   ipvlab serve examples/seed-ipvlan-l2.lab.yaml          then open http://127.0.0.1:${DEFAULT_PORT}/
   ipvlab serve my.lab.yaml --port 0                      any free port (the URL is printed)`,
   )
-  .action(exitOnError((file: string | undefined, flags: ServeFlags) => serveCommand(file, flags)));
+  .action(exitOnError(async (file: string | undefined, flags: ServeFlags) => (await import("./serve.js")).serveCommand(file, flags)));
 
 program
   .command("snapshot")
@@ -303,13 +302,13 @@ Examples:
   bash assets/snapshot.sh > readings.json && ipvlab snapshot --from readings.json
   ipvlab snapshot --lab examples/seed-ipvlan-l2.lab.yaml --on vm02 -o snap.lab.yaml   (a lab host on uml)`,
   )
-  .action(exitOnError((flags: SnapshotFlags) => snapshotCommand(flags)));
+  .action(exitOnError(async (flags: SnapshotFlags) => (await import("./snapshot.js")).snapshotCommand(flags)));
 
 program
   .command("check")
   .description("validate labs: every mistake with file:line:col, nothing is run")
   .argument("<labs...>", "lab files")
-  .action(exitOnError(checkCommand));
+  .action(exitOnError(async (files: string[]) => (await import("./check.js")).checkCommand(files)));
 
 program
   .command("import")
@@ -340,7 +339,7 @@ Examples:
   ipvlab import macvlan-conf.json --pods 3
   ipvlab import nad.yaml --pods web,db --engine uml   (then: ipvlab run --engine uml ...)`,
   )
-  .action(exitOnError((file: string, flags: ImportFlags) => importCommand(file, flags)));
+  .action(exitOnError(async (file: string, flags: ImportFlags) => (await import("./import.js")).importCommand(file, flags)));
 
 program
   .command("export")
@@ -356,7 +355,7 @@ Examples:
   ipvlab export examples/seed-ipvlan-l2.lab.yaml --compose > compose.yaml
   ipvlab export my.lab.yaml --nad | kubectl apply -f -`,
   )
-  .action(exitOnError((file: string, flags: ExportFlags) => exportCommand(file, flags)));
+  .action(exitOnError(async (file: string, flags: ExportFlags) => (await import("./export.js")).exportCommand(file, flags)));
 
 program
   .command("record")
@@ -383,7 +382,7 @@ Examples:
   ipvlab record examples/*.lab.yaml --kernel 6.12          test/golden/6.12/<lab>.json, on Linux 6.12
   ipvlab record my-labs/*.lab.yaml -o my-golden --shard 2/4 --jobs 2 --junit reports/record-2.xml`,
   )
-  .action(exitOnError(recordCommand));
+  .action(exitOnError(async (files: string[], flags: RecordFlags) => (await import("./record.js")).recordCommand(files, flags)));
 
 program
   .command("verify")
@@ -414,7 +413,7 @@ Examples:
   ipvlab verify examples/macvlan-bridge.lab.yaml --engine host
   ipvlab verify my-labs/*.lab.yaml --engine uml --shard 1/4 --jobs 2 --junit reports/verify-1.xml`,
   )
-  .action(exitOnError((files: string[], flags: VerifyFlags) => verifyCommand(files, flags)));
+  .action(exitOnError(async (files: string[], flags: VerifyFlags) => (await import("./verify.js")).verifyCommand(files, flags)));
 
 const wholeNumber = (min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -456,7 +455,7 @@ Examples:
   ipvlab fuzz --seed 1 --count 2000 --shard 2/4 --junit reports/fuzz-2.xml -o fuzz-out
   ipvlab verify fuzz-out/fuzz-1-17.lab.yaml --engine uml`,
   )
-  .action(exitOnError((flags: FuzzFlags) => fuzzCommand(flags)));
+  .action(exitOnError(async (flags: FuzzFlags) => (await import("./fuzz.js")).fuzzCommand(flags)));
 
 program
   .command("doctor")
@@ -473,7 +472,7 @@ Examples:
   ipvlab doctor
   ipvlab doctor --json | jq '.engines[] | select(.works | not)'`,
   )
-  .action(exitOnError((flags: { json?: boolean }) => doctorCommand(flags)));
+  .action(exitOnError(async (flags: { json?: boolean }) => (await import("./doctor.js")).doctorCommand(flags)));
 
 const kernels = program
   .command("kernels")
@@ -491,7 +490,7 @@ Examples:
   ipvlab kernels install 6.12
   ipvlab run examples/seed-ipvlan-l2.lab.yaml --engine uml --kernel 6.12`,
   )
-  .action(exitOnError((flags: { json?: boolean }) => kernelsCommand(flags)));
+  .action(exitOnError(async (flags: { json?: boolean }) => (await import("./kernels.js")).kernelsCommand(flags)));
 
 kernels
   .command("install")
@@ -512,7 +511,7 @@ Examples:
   ipvlab kernels install 6.12
   ipvlab kernels install 6.12 --mirror http://ftp.de.debian.org/debian`,
   )
-  .action(exitOnError((release: KernelName, flags: { mirror?: string; force?: boolean; quiet?: boolean }) => kernelsInstallCommand(release, flags)));
+  .action(exitOnError(async (release: KernelName, flags: { mirror?: string; force?: boolean; quiet?: boolean }) => (await import("./kernels.js")).kernelsInstallCommand(release, flags)));
 
 addCompletion(program);
 

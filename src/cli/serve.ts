@@ -8,8 +8,6 @@ import { isLoopback, ServeError, startServer } from "../web/server.js";
 import { SCRIPT_EXT, YAML_EXT } from "../lab/parse.js";
 import { UsageError } from "./errors.js";
 
-export const DEFAULT_PORT = 5178;
-
 export interface ServeFlags {
   port: number;
   host?: string;

@@ -4,11 +4,7 @@ import { SimEngine } from "./sim.js";
 import type { EngineName } from "./result.js";
 import { UmlEngine } from "./uml.js";
 
-export const ENGINE_NAMES = ["uml", "host", "sim"] as const;
-/** The simulator answers in milliseconds and needs no kernel; the real engines prove it. */
-export const DEFAULT_ENGINE = "sim";
-/** Where a lab goes when the default engine cannot simulate it yet. */
-export const FALLBACK_ENGINE = "uml";
+export { DEFAULT_ENGINE, ENGINE_NAMES, FALLBACK_ENGINE } from "./names.js";
 
 export function engineByName(name: EngineName): Engine {
   switch (name) {

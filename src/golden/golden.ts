@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { packageRoot } from "../paths.js";
 import type { EngineName, LabResult } from "../engines/result.js";
 import { DEFAULT_KERNEL, isKernelName, type KernelName } from "../engines/real/kernels.js";
+import { goldenDirFor } from "./dir.js";
 import { readLabBytes } from "../lab/load.js";
 
 /** A real kernel's answer for one lab, written only by `ipvlab record`. */
@@ -27,12 +28,7 @@ export function recordedWithIpv6(g: GoldenFile, labText: string): boolean {
   return g.recordedWith.ipv6 ?? /^ipv6:\s*true\b/m.test(labText);
 }
 
-export const GOLDEN_DIR = join("test", "golden");
-
-/** Where a release's golden files live: the default release's at test/golden, another's in a folder named after it (test/golden/6.12). */
-export function goldenDirFor(kernel: KernelName = DEFAULT_KERNEL): string {
-  return kernel === DEFAULT_KERNEL ? GOLDEN_DIR : join(GOLDEN_DIR, kernel);
-}
+export { GOLDEN_DIR, goldenDirFor } from "./dir.js";
 
 export function labSha256(file: string): string {
   return createHash("sha256").update(readLabBytes(file)).digest("hex");
