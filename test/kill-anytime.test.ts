@@ -14,7 +14,7 @@ import { sandboxProbe, type SandboxProbe } from "./sandbox-lab.js";
 // and its work directory stays until the next run, which removes it. A run
 // that is still alive keeps its own. Each engine runs in a $TMPDIR and a home
 // of its own, so what is left there is exactly what these runs left.
-const KILLS = 12;
+const KILLS = 8;
 
 function sigkill(pid: number): void {
   try {
